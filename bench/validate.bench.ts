@@ -1,0 +1,126 @@
+// Benchmark: `sibao validate` on 200,000 whitelist rows (CSV, ~1% invalid) against a minimal
+// hand-written checker of the same rules (bench/minimal-checker.mjs), both as child processes,
+// median of 3 runs each, in the same run. Target: sibao ≤ 3× the minimal checker. Exits non-zero
+// only when a run crashes, not on the ratio.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KINDS } from '../domain/kinds.js';
+import { makeUscc, USCC_CHARSET } from '../domain/uscc.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ROWS = Number(process.env.SIBAO_BENCH_ROWS ?? 200_000);
+const RUNS = 3;
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** 200k rows; codes unique by construction (the row index in base 31); ~1% with one mistake. */
+function generate(file: string): { injected: number } {
+  const rand = mulberry32(42);
+  const towns = ['咸平街道', '高新区', '玉皇庙镇', '四所楼镇', '朱砂镇', '长智镇', '竖岗镇', '冯庄乡', '孙营乡', '大岗李乡', '邸阁乡', '厉庄乡', '练城乡'];
+  const sectors = ['工业生产', '商贸流通', '交通运输', '文化旅游'];
+  const headers = KINDS.whitelist.headers;
+  const lines: string[] = [headers.join(',')];
+  let injected = 0;
+  for (let i = 0; i < ROWS; i++) {
+    let n = i;
+    let tail = '';
+    for (let k = 0; k < 6; k++) {
+      tail = USCC_CHARSET[n % 31] + tail;
+      n = Math.floor(n / 31);
+    }
+    let code = makeUscc(`91410222MA9${tail}`);
+    const status = rand() < 0.85 ? '已纳入' : rand() < 0.5 ? '申报中' : '已移出';
+    const row: Record<string, string> = {
+      统一社会信用代码: code,
+      名称: `通许县第${i}号食品有限公司`,
+      所属领域: sectors[i % 4],
+      所在乡镇: towns[i % towns.length],
+      '产值或投资额（万元）': (rand() * 50_000).toFixed(2),
+      员工人数: String(Math.floor(rand() * 900)),
+      状态: status,
+      纳入日期: status === '申报中' ? '' : `2022-05-${String(1 + (i % 28)).padStart(2, '0')}`,
+      移出日期: status === '已移出' ? '2022-06-08' : '',
+      移出原因: status === '已移出' ? '企业申请退出' : '',
+      联系人: '企业办公室',
+      联系电话: `138${String(i).padStart(8, '0')}`,
+      联系邮箱: i % 3 === 0 ? `office${i}@enterprise.example` : '',
+      关联企业: '',
+      备注: '',
+    };
+    if (rand() < 0.01) {
+      injected++;
+      const kind = Math.floor(rand() * 5);
+      if (kind === 0) code = code.slice(0, 17) + (code[17] === '0' ? '1' : '0');
+      if (kind === 0) row.统一社会信用代码 = code;
+      if (kind === 1) row['产值或投资额（万元）'] = '38600000';
+      if (kind === 2) row.联系电话 = '1380000123';
+      if (kind === 3) row.纳入日期 = '2022/13/01';
+      if (kind === 4) row.名称 = '';
+    }
+    lines.push(headers.map((h) => row[h]).join(','));
+  }
+  writeFileSync(file, `\ufeff${lines.join('\r\n')}\r\n`);
+  return { injected };
+}
+
+function timeRun(label: string, args: string[], out: number): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ['ignore', out, 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const ms = performance.now() - t0;
+  // validate exits 1 when some rows are invalid (expected here); anything else is a crash.
+  if (r.status !== 0 && r.status !== 1) {
+    console.error(`${label} 运行失败（退出码 ${r.status}）：${r.stderr?.toString().slice(0, 2000)}`);
+    process.exit(2);
+  }
+  return ms;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const dir = mkdtempSync(join(tmpdir(), 'sibao-bench-'));
+try {
+  const file = join(dir, '白名单.csv');
+  const { injected } = generate(file);
+  const devNull = openSync('/dev/null', 'w');
+  const sibaoArgs = ['bin/sibao.mjs', 'validate', file, '--json'];
+  const minimalArgs = ['bench/minimal-checker.mjs', file];
+
+  // One untimed run of each to compare what they found (and warm the file cache).
+  const outFile = join(dir, 'out.json');
+  const fd = openSync(outFile, 'w');
+  timeRun('sibao validate', sibaoArgs, fd);
+  closeSync(fd);
+  const sibao = JSON.parse(readFileSync(outFile, 'utf8')) as { valid: number; invalid: number };
+  const minimal = JSON.parse(spawnSync(process.execPath, minimalArgs, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }).stdout.toString()) as { valid: number; invalid: number };
+
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    a.push(timeRun('sibao validate', sibaoArgs, devNull));
+    b.push(timeRun('minimal checker', minimalArgs, devNull));
+  }
+  closeSync(devNull);
+  const ma = median(a);
+  const mb = median(b);
+  const ratio = ma / mb;
+  const rate = (ms: number) => Math.round(ROWS / (ms / 1000)).toLocaleString('en-US');
+  console.log(`白名单 ${ROWS.toLocaleString('en-US')} 行（注入错误 ${injected} 行），各运行 ${RUNS} 次取中位数：`);
+  console.log(`  sibao validate --json   ${ma.toFixed(0)} ms  （${rate(ma)} 行/秒）  有效 ${sibao.valid}，无效 ${sibao.invalid}  [${a.map((x) => x.toFixed(0)).join(', ')}]`);
+  console.log(`  最小校验脚本（基线）    ${mb.toFixed(0)} ms  （${rate(mb)} 行/秒）  有效 ${minimal.valid}，无效 ${minimal.invalid}  [${b.map((x) => x.toFixed(0)).join(', ')}]`);
+  console.log(`  比值 ${ratio.toFixed(2)}×（目标 ≤ 3×）${ratio <= 3 ? '  达标' : '  未达标'}`);
+  if (sibao.invalid !== minimal.invalid) console.log(`  注意：两者判定的无效行数不同（${sibao.invalid} 对 ${minimal.invalid}）`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

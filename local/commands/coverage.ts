@@ -1,0 +1,93 @@
+// `sibao coverage FILE… [--at DATE] [--profile PATH] [--json]`: whitelist coverage per sector from
+// whitelist + sector_total (+ sector_target) rows. Invalid rows are left out and counted on stderr.
+
+import { computeCoverage, type CoverageReport } from '../../domain/coverage.js';
+import { shanghaiDate } from '../../domain/time.js';
+import type { SectorTarget, SectorTotalRow, WhitelistRow } from '../../domain/types.js';
+import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
+import { readAllTables } from '../files.js';
+import { formatAmount, formatPercent, renderTable } from '../format.js';
+import { validateTables } from './validate.js';
+
+export const HELP = `用法：sibao coverage 文件… [--at 日期] [--profile 配置] [--json]
+
+按领域计算白名单覆盖率：覆盖率 = 统计日已纳入的产值或投资额 ÷ 当时适用的领域总量。
+  文件        白名单、领域总量（及领域目标）的 .csv / .xlsx 文件
+  --at        统计日 YYYY-MM-DD（默认今天，北京时间）
+  --profile   县配置：取其中的领域目标（文件中给出的领域目标优先）
+  --json      输出 JSON：{"at","sectors":[{"sector","covered","total","coverage","target","gap","count","error"}],"overall":{…}}
+金额单位为万元；无效行不计入，用 sibao validate 查看原因。`;
+
+/** A date flag (`--at`) as a Shanghai day; a usage error in Chinese when malformed. */
+export function dateFlag(text: string | undefined, flag: string): string {
+  if (text === undefined) return shanghaiDate(Date.now());
+  try {
+    return shanghaiDate(text);
+  } catch (err) {
+    throw new UsageError(`--${flag}：${(err as Error).message}`, 'date');
+  }
+}
+
+export function renderCoverage(report: CoverageReport): string {
+  const rows = report.sectors.map((s) => [
+    s.sector,
+    formatAmount(s.covered),
+    formatAmount(s.total),
+    formatPercent(s.coverage),
+    formatPercent(s.target, 0),
+    formatAmount(s.gap),
+    String(s.count),
+    s.error ? (s.message ?? s.error) : s.onTrack ? '已达标' : '未达标',
+  ]);
+  const o = report.overall;
+  rows.push([
+    '合计',
+    formatAmount(o.covered),
+    formatAmount(o.total),
+    formatPercent(o.coverage),
+    formatPercent(o.target, 0),
+    formatAmount(o.gap),
+    String(o.count),
+    o.error === 'incomplete' ? '部分领域无法计算' : o.onTrack ? '已达标' : '未达标',
+  ]);
+  return `白名单覆盖率（统计日 ${report.at}，金额单位：万元）\n${renderTable(
+    ['领域', '已纳入', '领域总量', '覆盖率', '目标', '缺口', '企业数', '情况'],
+    rows,
+    { right: [1, 2, 3, 4, 5, 6], maxCell: 80 },
+  )}`;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { flags: { at: 'string', profile: 'string', json: 'boolean' } });
+  if (boolFlag(args, 'help')) {
+    console.log(HELP);
+    return 0;
+  }
+  if (args.positionals.length === 0) throw new UsageError('请给出白名单和领域总量文件，例如：sibao coverage 白名单.csv 领域总量.csv');
+  const at = dateFlag(stringFlag(args, 'at'), 'at');
+  const profilePath = stringFlag(args, 'profile');
+  const profile = profilePath ? (await (await import('../profile-files.js')).loadProfile(profilePath)).profile : undefined;
+  const tables = await readAllTables(args.positionals);
+  const results = validateTables(tables, { profile });
+  const whitelist: WhitelistRow[] = [];
+  const totals: SectorTotalRow[] = [];
+  const targets: SectorTarget[] = [];
+  let skipped = 0;
+  for (const { table, results: rows } of results) {
+    for (const r of rows) {
+      if (!r.ok) {
+        skipped++;
+        continue;
+      }
+      if (table.kind === 'whitelist') whitelist.push(r.value as WhitelistRow);
+      else if (table.kind === 'sector_total') totals.push(r.value as SectorTotalRow);
+      else if (table.kind === 'sector_target') targets.push(r.value as SectorTarget);
+    }
+  }
+  if (!results.some((r) => r.table.kind === 'whitelist')) throw new UsageError('没有白名单数据：请给出白名单文件（或含“白名单”工作表的工作簿）');
+  const report = computeCoverage({ whitelist, totals, targets: targets.length > 0 ? targets : profile?.sectorTargets, at });
+  if (skipped > 0) console.error(`已跳过 ${skipped} 行无效数据（用 sibao validate 查看原因）`);
+  if (boolFlag(args, 'json')) process.stdout.write(`${JSON.stringify(report)}\n`);
+  else console.log(renderCoverage(report));
+  return 0;
+}

@@ -1,0 +1,95 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { CLASS_KINDS, ISSUE_CATEGORIES, KINDS, REMOVAL_REASONS, SECTORS } from '../../domain/kinds.js';
+import { readTables } from '../../local/files.js';
+import { headerList, TEMPLATE_LAST_ROW, writeTemplate } from '../../local/template.js';
+
+async function reread(file: string) {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(file);
+  return wb;
+}
+
+const noteText = (note: unknown): string =>
+  typeof note === 'string' ? note : ((note as { texts?: { text: string }[] })?.texts ?? []).map((t) => t.text).join('');
+
+describe('template workbooks', () => {
+  it('whitelist: exact headers, notes, dropdowns over rows 2..1000, frozen header, number checks', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sibao-tpl-'));
+    const file = join(dir, 'wl.xlsx');
+    await writeTemplate(['whitelist'], file);
+    const ws = (await reread(file)).getWorksheet('白名单')!;
+    expect(ws).toBeDefined();
+    const headers = (ws.getRow(1).values as unknown[]).slice(1);
+    expect(headers).toEqual([...KINDS.whitelist.headers]);
+    for (let c = 1; c <= headers.length; c++) expect(noteText(ws.getRow(1).getCell(c).note).length).toBeGreaterThan(2);
+    expect(noteText(ws.getCell('A1').note)).toMatch(/GB 32100/);
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+
+    const col = (h: string) => String.fromCharCode(65 + KINDS.whitelist.headers.indexOf(h));
+    for (const row of [2, 500, TEMPLATE_LAST_ROW]) {
+      const dv = ws.getCell(`${col('所属领域')}${row}`).dataValidation;
+      expect(dv.type).toBe('list');
+      expect(dv.formulae[0]).toBe(`"${SECTORS.join(',')}"`);
+    }
+    expect(ws.getCell(`${col('所属领域')}${TEMPLATE_LAST_ROW + 1}`).dataValidation).toBeUndefined();
+    expect(ws.getCell(`${col('状态')}2`).dataValidation.formulae[0]).toBe('"申报中,已纳入,已移出"');
+    expect(ws.getCell(`${col('移出原因')}2`).dataValidation.formulae[0]).toBe(`"${REMOVAL_REASONS.join(',')}"`);
+    const money = ws.getCell(`${col('产值或投资额（万元）')}2`).dataValidation;
+    expect(money).toMatchObject({ type: 'decimal', operator: 'between' });
+    expect(money.formulae).toEqual([0, 10_000_000]);
+    // Free-text columns carry no dropdown.
+    expect(ws.getCell(`${col('名称')}2`).dataValidation).toBeUndefined();
+  });
+
+  it('issue: system columns are grey and have no dropdown; every enum column has one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sibao-tpl-'));
+    const file = join(dir, 'issue.xlsx');
+    await writeTemplate(['issue'], file);
+    const ws = (await reread(file)).getWorksheet('问题诉求')!;
+    const headers = KINDS.issue.headers;
+    headers.forEach((h, i) => {
+      const cell = ws.getRow(1).getCell(i + 1);
+      const fill = cell.fill as { fgColor?: { argb?: string } };
+      const dv = ws.getRow(2).getCell(i + 1).dataValidation;
+      if (KINDS.issue.system.includes(h)) {
+        expect(fill.fgColor?.argb, h).toBe('FFD9D9D9');
+        expect(dv, h).toBeUndefined();
+      } else {
+        expect(fill.fgColor?.argb, h).not.toBe('FFD9D9D9');
+        if (headerList('issue', h)) expect(dv?.type, h).toBe('list');
+      }
+    });
+    const cat = ws.getRow(2).getCell(headers.indexOf('问题类别') + 1).dataValidation;
+    expect(cat.formulae[0]).toBe(`"${ISSUE_CATEGORIES.join(',')}"`);
+    for (const h of ['紧急程度', '超出协调范围', '重大问题']) {
+      expect(ws.getRow(2).getCell(headers.indexOf(h) + 1).dataValidation?.type, h).toBe('list');
+    }
+  });
+
+  it('a class template holds every tab the class owns, and the CLI reads it back as those kinds', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sibao-tpl-'));
+    const file = join(dir, 'coordination.xlsx');
+    await writeTemplate(CLASS_KINDS.coordination, file);
+    const wb = await reread(file);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(CLASS_KINDS.coordination.map((k) => KINDS[k].tab));
+    const unit = wb.getWorksheet('责任单位')!;
+    expect(unit.getCell('C2').dataValidation.formulae[0]).toBe('"县直部门,乡镇,街道,园区,指挥部,县领导"');
+    const member = wb.getWorksheet('成员')!;
+    expect(member.getCell('C2').dataValidation.formulae[0]).toBe('"编辑,审批,只读"');
+    const tables = await readTables(file);
+    expect(tables.map((t) => t.kind)).toEqual([...CLASS_KINDS.coordination]);
+    expect(tables.every((t) => t.rows.length === 0)).toBe(true);
+  });
+
+  it('a sector class offers only its own sector in 所属领域', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sibao-tpl-'));
+    const file = join(dir, 'industry.xlsx');
+    await writeTemplate(CLASS_KINDS.industry, file, { sector: '工业生产' });
+    const ws = (await reread(file)).getWorksheet('白名单')!;
+    expect(ws.getCell('C2').dataValidation.formulae[0]).toBe('"工业生产"');
+  });
+});

@@ -1,0 +1,177 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fc, test as fcTest } from '@fast-check/vitest';
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../local/args.js';
+import { csvToRows, excelCellValue, kindFromFileName, parseCsv, readTables, sectorHint, toCsv } from '../../local/files.js';
+
+describe('parseCsv', () => {
+  it('skips a leading BOM', () => {
+    expect(parseCsv('\ufeffa,b\n1,2\n')).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
+  });
+
+  it('reads quoted fields with commas, doubled quotes and embedded newlines', () => {
+    const text = 'name,note\r\n"通许县某公司, 有限","他说""好""\r\n第二行"\r\nx,y\r\n';
+    expect(parseCsv(text)).toEqual([
+      ['name', 'note'],
+      ['通许县某公司, 有限', '他说"好"\r\n第二行'],
+      ['x', 'y'],
+    ]);
+  });
+
+  it('accepts CRLF, LF and lone CR line ends, with or without a final newline', () => {
+    expect(parseCsv('a\r\nb\nc\rd')).toEqual([['a'], ['b'], ['c'], ['d']]);
+  });
+
+  it('keeps empty fields, a trailing comma and blank records', () => {
+    expect(parseCsv('a,,c,\n\n1,2,3,4')).toEqual([['a', '', 'c', ''], [''], ['1', '2', '3', '4']]);
+  });
+
+  it('reports an unterminated quote with its record number', () => {
+    expect(() => parseCsv('a,b\n1,"open\n2,3\n')).toThrow(/第 2 行的引号没有闭合/);
+  });
+
+  fcTest.prop([fc.array(fc.array(fc.string({ unit: 'grapheme' }), { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 8 })])(
+    'round-trips anything toCsv writes',
+    (records) => {
+      // A record of one empty field is written as an empty line, which reads back as [''] too.
+      expect(parseCsv(toCsv(records))).toEqual(records);
+    },
+  );
+});
+
+describe('csvToRows', () => {
+  it('numbers rows as sheet rows (header = 1), skipping blank lines but not their numbers', () => {
+    const { headers, rows } = csvToRows('统一社会信用代码,名称\n91410222MA9F12345X,甲\n\n"B\n2",乙\n,\n');
+    expect(headers).toEqual(['统一社会信用代码', '名称']);
+    expect(rows).toEqual([
+      { row: 2, values: { 统一社会信用代码: '91410222MA9F12345X', 名称: '甲' } },
+      { row: 4, values: { 统一社会信用代码: 'B\n2', 名称: '乙' } },
+    ]);
+  });
+
+  it('trims headers, drops empty and repeated header columns, fills missing cells with empty text', () => {
+    const { headers, rows } = csvToRows(' 名称 ,,名称,备注\n甲,x,y\n');
+    expect(headers).toEqual(['名称', '备注']);
+    expect(rows[0].values).toEqual({ 名称: '甲', 备注: '' });
+  });
+
+  it('parses 200,000 rows quickly', () => {
+    const line = '91410222MA9F123450,通许县某某食品有限公司,工业生产,玉皇庙镇,"1,234.5",50,已纳入,2022-05-20,,,办公室,13800000001,,,\n';
+    const text = `统一社会信用代码,名称,所属领域,所在乡镇,产值或投资额（万元）,员工人数,状态,纳入日期,移出日期,移出原因,联系人,联系电话,联系邮箱,关联企业,备注\n${line.repeat(200_000)}`;
+    const t0 = performance.now();
+    const { rows } = csvToRows(text);
+    const ms = performance.now() - t0;
+    expect(rows).toHaveLength(200_000);
+    expect(rows[199_999].row).toBe(200_001);
+    expect(rows[5].values['产值或投资额（万元）']).toBe('1,234.5');
+    // Generous: the machine is shared; the benchmark (bench/validate.bench.ts) measures properly.
+    expect(ms).toBeLessThan(15_000);
+  });
+});
+
+describe('kind and sector from names', () => {
+  it.each([
+    ['责任单位', 'unit'],
+    ['unit', 'unit'],
+    ['白名单', 'whitelist'],
+    ['industry-白名单', 'whitelist'],
+    ['工业生产白名单', 'whitelist'],
+    ['sector_total', 'sector_total'],
+    ['2022 问题诉求', 'issue'],
+    ['政策咨询员', 'consultant'],
+  ])('%s -> %s', (name, kind) => {
+    expect(kindFromFileName(name)).toBe(kind);
+  });
+
+  it('does not guess from unrelated names', () => {
+    expect(kindFromFileName('data')).toBeUndefined();
+    expect(kindFromFileName('说明')).toBeUndefined();
+  });
+
+  it('finds the sector from the file or folder name', () => {
+    expect(sectorHint('examples/workbooks/industry.xlsx')).toBe('工业生产');
+    expect(sectorHint('examples/csv/culture_tourism/白名单.csv')).toBe('文化旅游');
+    expect(sectorHint('商贸流通-白名单.csv')).toBe('商贸流通');
+    expect(sectorHint('/tmp/白名单.csv')).toBeUndefined();
+  });
+});
+
+describe('excelCellValue', () => {
+  it('keeps numbers and dates, flattens rich text, links and formulas', () => {
+    const d = new Date(Date.UTC(2022, 5, 10));
+    expect(excelCellValue(12.5)).toBe(12.5);
+    expect(excelCellValue(d)).toBe(d);
+    expect(excelCellValue({ richText: [{ text: '通许' }, { text: '县' }] })).toBe('通许县');
+    expect(excelCellValue({ formula: 'A1*2', result: 25 })).toBe(25);
+    expect(excelCellValue({ sharedFormula: 'B2', result: 'x' })).toBe('x');
+    expect(excelCellValue({ text: 'link', hyperlink: 'https://x.example' })).toBe('link');
+    expect(excelCellValue({ error: '#N/A' })).toBe('#N/A');
+    expect(excelCellValue(null)).toBeNull();
+  });
+});
+
+describe('readTables', () => {
+  it('reads an xlsx workbook: tabs by name, unnamed tabs by header, row numbers, cell types', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sibao-files-'));
+    const file = join(dir, 'book.xlsx');
+    const wb = new ExcelJS.Workbook();
+    const wl = wb.addWorksheet('白名单');
+    wl.addRow(['统一社会信用代码', '名称', '产值或投资额（万元）', '纳入日期']);
+    wl.addRow(['91410222MA9F12345X', { richText: [{ text: '甲' }, { text: '公司' }] }, 1200, new Date(Date.UTC(2022, 4, 20))]);
+    wl.addRow([]);
+    wl.addRow(['91410222MA9F12346X', '乙', { formula: '100*2', result: 200 }, null]);
+    const other = wb.addWorksheet('Sheet2');
+    other.addRow(['单位编码', '单位名称', '类型']);
+    other.addRow(['fgw', '县发展改革委', '县直部门']);
+    wb.addWorksheet('说明').addRow(['这是说明']);
+    await wb.xlsx.writeFile(file);
+
+    const tables = await readTables(file);
+    expect(tables.map((t) => [t.sheet, t.kind])).toEqual([
+      ['白名单', 'whitelist'],
+      ['Sheet2', 'unit'],
+    ]);
+    const rows = tables[0].rows;
+    expect(rows.map((r) => r.row)).toEqual([2, 4]);
+    expect(rows[0].values['名称']).toBe('甲公司');
+    expect(rows[0].values['产值或投资额（万元）']).toBe(1200);
+    expect(rows[0].values['纳入日期']).toEqual(new Date(Date.UTC(2022, 4, 20)));
+    expect(rows[1].values['产值或投资额（万元）']).toBe(200);
+  });
+
+  it('resolves a CSV kind from --kind, then the file name, then the header', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sibao-files-'));
+    await writeFile(join(dir, 'unit.csv'), '单位编码,单位名称\nfgw,县发展改革委\n');
+    await writeFile(join(dir, 'data.csv'), '所属领域,统计期,总量（万元）\n工业生产,2022-05,100\n');
+    expect((await readTables(join(dir, 'unit.csv')))[0].kind).toBe('unit');
+    expect((await readTables(join(dir, 'data.csv')))[0].kind).toBe('sector_total');
+    expect((await readTables(join(dir, 'data.csv'), { kind: '白名单' }))[0].kind).toBe('whitelist');
+  });
+
+  it('rejects unusable input with Chinese messages', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sibao-files-'));
+    await writeFile(join(dir, 'data.csv'), 'a,b\n1,2\n');
+    await writeFile(join(dir, 'empty.csv'), '\n\n');
+    await writeFile(join(dir, 'broken.xlsx'), 'not a zip');
+    await writeFile(join(dir, 'gbk.csv'), Buffer.from([0xc3, 0xfb, 0xb3, 0xc6, 0x0a])); // 名称 in GBK
+    const reject = async (file: string, code: string, pattern: RegExp) => {
+      const err = await readTables(join(dir, file)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UsageError);
+      expect((err as UsageError).code).toBe(code);
+      expect((err as Error).message).toMatch(pattern);
+    };
+    await reject('missing.csv', 'file_missing', /找不到文件/);
+    await reject('data.csv', 'unknown_kind', /无法判断.*--kind/);
+    await reject('empty.csv', 'no_header', /没有表头/);
+    await reject('broken.xlsx', 'bad_xlsx', /不是有效的 \.xlsx/);
+    await reject('gbk.csv', 'encoding', /UTF-8/);
+    const err = await readTables(join(dir, 'data.csv'), { kind: 'nonsense' }).catch((e: unknown) => e);
+    expect((err as UsageError).code).toBe('unknown_kind');
+  });
+});

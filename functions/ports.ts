@@ -1,0 +1,192 @@
+// The narrow ports the handlers depend on: a clock, the store, a mailer and an identity verifier.
+// Adapters (dynamodb-store.ts, ses-mailer.ts, identity.ts) implement them; tests pass real local
+// services. Records are plain data so the pure domain can transform them.
+import type { IssueStatus, RowKind, WorkClassId } from '../domain/kinds.js';
+import type { IssueRecord, Notification, Profile, ProfileProblem, RowWarning } from '../domain/types.js';
+
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface OutgoingMail {
+  /** At most 50 addresses (SES limit); the mailer rejects more. */
+  to: string[];
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface Mailer {
+  send(msg: OutgoingMail): Promise<{ messageId: string }>;
+}
+
+export interface IdentityVerifier {
+  /** The verified, lower-cased email of a bearer token, or null when the token is not acceptable. */
+  verify(bearer: string): Promise<{ email: string } | null>;
+}
+
+/** A cell value as it arrives in JSON. */
+export type JsonCell = string | number | boolean | null;
+
+/** One stored sheet row of any kind except issues (see IssueRecord). */
+export interface RowRecord {
+  kind: RowKind;
+  /** Business key (统一社会信用代码, 单位编码, 邮箱#专班编码 …) or `${spreadsheetId}#${row}`. */
+  key: string;
+  workClass: WorkClassId;
+  spreadsheetId: string;
+  /** Sheet row number of the last write (header = 1). */
+  row: number;
+  /** The cells as sent (system columns dropped). */
+  values: Record<string, JsonCell>;
+  /** The normalised row (domain type of the kind). */
+  value: unknown;
+  /** sha256 of the normalised content: an identical resend changes nothing. */
+  hash: string;
+  /** Content version seen by the sheet: 1 on create, +1 per content change. */
+  version: number;
+  /** Item revision: +1 on every write (optimistic lock of the store). */
+  revision: number;
+  updatedAt: number;
+  updatedBy: string;
+  warnings: RowWarning[];
+}
+
+/**
+ * An issue item: the lifecycle record (domain/lifecycle.ts), the sheet row it came from and its
+ * outbox, all in ONE item so a state change and the notifications it causes are one write.
+ */
+export interface StoredIssue {
+  record: IssueRecord;
+  workClass: WorkClassId;
+  spreadsheetId: string;
+  /** Sheet row of the last write. */
+  row: number;
+  /** `${spreadsheetId}#issue#${row}` of the row that created it. */
+  sourceKey: string;
+  values: Record<string, JsonCell>;
+  hash: string;
+  /** Content version seen by the sheet (state changes do not bump it). */
+  version: number;
+  /** Item revision: +1 on every write (optimistic lock). */
+  revision: number;
+  updatedBy: string;
+  /** Notifications not yet delivered to every recipient, by key: while non-empty the item is in the outbox index. */
+  pending: Record<string, Notification>;
+  /** Nonces of action tokens already used (single use), with the instant of use. */
+  usedTokens: Record<string, number>;
+  /**
+   * When the sweep next needs this issue (domain/sweep.ts dueForSweep), valid while `mark` equals
+   * sweepMark(record). Absent or stale: the issue is due for the sweep at once (the sweep sets it).
+   */
+  sweep?: { at: number | null; mark: string };
+}
+
+/** A common-problem batch (共性问题) once reported: its notification went out with one member issue's outbox. */
+export interface BatchRecord {
+  id: string;
+  category: string;
+  issueIds: string[];
+  /** The issue whose outbox carried the `batch#<id>` notification. */
+  via: string;
+  reportedAt: number;
+}
+
+export interface DuePage {
+  issues: StoredIssue[];
+  /** Opaque cursor of the next page, absent on the last. */
+  cursor?: string;
+}
+
+export type DeliveryStatus = 'sending' | 'sent' | 'failed' | 'rejected';
+
+/** Delivery state of one notification to one recipient. */
+export interface DeliveryRecord {
+  notificationKey: string;
+  recipient: string;
+  status: DeliveryStatus;
+  attempts: number;
+  /** While `sending`: the claim expires then (a crashed sender's claim is taken over). */
+  leaseUntil?: number;
+  nextAttemptAt?: number;
+  messageId?: string;
+  sentAt?: number;
+  lastError?: string;
+  updatedAt: number;
+}
+
+export interface ProfileRecord {
+  profile: Profile;
+  problems: ProfileProblem[];
+  updatedAt: number;
+  updatedBy: string;
+}
+
+export interface IssueQuery {
+  unit?: string;
+  status?: IssueStatus;
+}
+
+export interface Store {
+  getProfile(): Promise<ProfileRecord | null>;
+  putProfile(rec: ProfileRecord): Promise<void>;
+
+  /** Batch read of rows of one kind by key. */
+  getRows(kind: RowKind, keys: readonly string[]): Promise<Map<string, RowRecord>>;
+  /** Conditional write: `expectedRevision` null = must not exist. false when the condition failed. */
+  putRow(rec: RowRecord, expectedRevision: number | null): Promise<boolean>;
+  listRows(kind: RowKind, workClass?: WorkClassId): Promise<RowRecord[]>;
+  listRowKeys(kind: RowKind): Promise<string[]>;
+
+  getIssue(id: string): Promise<StoredIssue | null>;
+  /** Conditional write of the whole issue item (state + outbox together). */
+  putIssue(rec: StoredIssue, expectedRevision: number | null): Promise<boolean>;
+  /** The issue id a sheet row was given, if any. */
+  getIssueSource(sourceKey: string): Promise<string | null>;
+  /** Claim `sourceKey` for `id` unless already claimed; returns the owning id. */
+  claimIssueSource(sourceKey: string, id: string): Promise<string>;
+  /** Next number of the day (1, 2, …) from an atomic counter. */
+  nextIssueNumber(day: string): Promise<number>;
+  /** Issues of a current responsible unit (optionally in one status), or all issues (optionally by status). */
+  listIssues(q: IssueQuery): Promise<StoredIssue[]>;
+  /** Open issues the sweep needs (see sweepDueAt) by the end of `date` (ISO, Shanghai). */
+  listIssuesDueBy(date: string): Promise<StoredIssue[]>;
+  /** One page of open issues the sweep needs at or before `until` (epoch ms), earliest first. */
+  listIssuesDuePage(until: number, cursor?: string, limit?: number): Promise<DuePage>;
+  /** Issues whose 编号 day (WT-YYYYMMDD-…) is on or after `sinceDay` (ISO), across the classes that keep issues. */
+  listRecentIssues(sinceDay: string): Promise<StoredIssue[]>;
+  getBatch(id: string): Promise<BatchRecord | null>;
+  /** Record a reported batch unless already recorded; false when it exists. */
+  putBatch(rec: BatchRecord): Promise<boolean>;
+  /** Take (or renew) a named lease until now + ms; false while another owner holds it. */
+  acquireLease(name: string, owner: string, now: number, ms: number): Promise<boolean>;
+  releaseLease(name: string, owner: string): Promise<void>;
+  /** Issues with pending notifications (the outbox). */
+  listOutbox(): Promise<StoredIssue[]>;
+
+  getDelivery(notificationKey: string, recipient: string): Promise<DeliveryRecord | null>;
+  /** Take the right to send: absent, failed and due, or a lapsed claim. null when not claimable now. */
+  claimDelivery(notificationKey: string, recipient: string, now: number, leaseMs: number): Promise<DeliveryRecord | null>;
+  markDeliverySent(notificationKey: string, recipient: string, messageId: string, now: number): Promise<void>;
+  markDeliveryFailed(
+    notificationKey: string,
+    recipient: string,
+    f: { error: string; nextAttemptAt?: number; permanent: boolean },
+    now: number,
+  ): Promise<void>;
+}
+
+/** An unexpected store failure (network, throttling beyond retries, …). */
+export class StoreError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}

@@ -1,0 +1,99 @@
+// The DynamoDB store on a real dynalite: pagination, batch reads/writes beyond one page, counters,
+// conditional writes and the sparse outbox index.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { batchWriteAll, createDocumentClient, createStore, ensureTable } from '../../functions/dynamodb-store.js';
+import type { RowRecord } from '../../functions/ports.js';
+import { startTestServices, type TestServices } from '../fixtures/local-services.js';
+
+let services: TestServices;
+beforeAll(async () => {
+  services = await startTestServices();
+});
+afterAll(async () => {
+  await services?.stop();
+});
+
+const row = (key: string, big = ''): RowRecord => ({
+  kind: 'whitelist',
+  key,
+  workClass: 'industry',
+  spreadsheetId: 's',
+  row: 2,
+  values: { 名称: big },
+  value: { code: key },
+  hash: 'h',
+  version: 1,
+  revision: 1,
+  updatedAt: 0,
+  updatedBy: 't@county.example',
+  warnings: [],
+});
+
+describe('dynamodb store', () => {
+  it('creates the table idempotently and pages through more than 1 MB of rows', async () => {
+    await ensureTable(services.dynamo, 'store-pages');
+    await ensureTable(services.dynamo, 'store-pages');
+    const store = createStore({ client: services.dynamo, tableName: 'store-pages' });
+    const big = 'x'.repeat(30_000);
+    const keys = Array.from({ length: 45 }, (_, i) => `K${String(i).padStart(3, '0')}`);
+    for (const k of keys) expect(await store.putRow(row(k, big), null)).toBe(true);
+    // One Query page does not hold them all: listRows must follow LastEvaluatedKey.
+    const page = await createDocumentClient(services.dynamo).send(
+      new QueryCommand({ TableName: 'store-pages', IndexName: 'byKind', KeyConditionExpression: 'kindPk = :p', ExpressionAttributeValues: { ':p': 'KIND#whitelist' } }),
+    );
+    expect(page.LastEvaluatedKey).toBeDefined();
+    expect(page.Items!.length).toBeLessThan(45);
+    const all = await store.listRows('whitelist');
+    expect(all.map((r) => r.key).sort()).toEqual(keys);
+    expect(await store.listRowKeys('whitelist')).toHaveLength(45);
+    expect(await store.listRows('whitelist', 'commerce')).toEqual([]);
+  });
+
+  it('batch-writes and batch-reads across several batches', async () => {
+    await ensureTable(services.dynamo, 'store-batch');
+    const store = createStore({ client: services.dynamo, tableName: 'store-batch' });
+    const doc = createDocumentClient(services.dynamo);
+    const keys = Array.from({ length: 130 }, (_, i) => `B${i}`);
+    await batchWriteAll(
+      doc,
+      'store-batch',
+      keys.map((k) => ({ pk: `ROW#whitelist#${k}`, sk: 'ROW', kindPk: 'KIND#whitelist', kindSk: `industry#${k}`, ...row(k) })),
+    );
+    const got = await store.getRows('whitelist', [...keys, 'missing']);
+    expect(got.size).toBe(130);
+    expect(got.get('B129')?.key).toBe('B129');
+  });
+
+  it('refuses a write with a stale revision and numbers issues per day atomically', async () => {
+    await ensureTable(services.dynamo, 'store-cond');
+    const store = createStore({ client: services.dynamo, tableName: 'store-cond' });
+    expect(await store.putRow(row('A'), null)).toBe(true);
+    expect(await store.putRow(row('A'), null)).toBe(false);
+    expect(await store.putRow({ ...row('A'), revision: 2, version: 2 }, 1)).toBe(true);
+    expect(await store.putRow({ ...row('A'), revision: 3 }, 1)).toBe(false);
+    expect((await store.getRows('whitelist', ['A'])).get('A')?.version).toBe(2);
+
+    const numbers = await Promise.all(Array.from({ length: 20 }, () => store.nextIssueNumber('2022-06-06')));
+    expect(numbers.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(await store.nextIssueNumber('2022-06-07')).toBe(1);
+
+    expect(await store.claimIssueSource('s#issue#2', 'WT-20220606-001')).toBe('WT-20220606-001');
+    expect(await store.claimIssueSource('s#issue#2', 'WT-20220606-002')).toBe('WT-20220606-001');
+    expect(await store.getIssueSource('s#issue#2')).toBe('WT-20220606-001');
+  });
+
+  it('claims a delivery once until it fails and is due again', async () => {
+    await ensureTable(services.dynamo, 'store-deliv');
+    const store = createStore({ client: services.dynamo, tableName: 'store-deliv' });
+    const a = await store.claimDelivery('N#1', 'a@county.example', 1000, 500);
+    expect(a).toMatchObject({ status: 'sending', attempts: 1, leaseUntil: 1500 });
+    expect(await store.claimDelivery('N#1', 'a@county.example', 1200, 500)).toBeNull();
+    await store.markDeliveryFailed('N#1', 'a@county.example', { error: 'Throttling', nextAttemptAt: 5000, permanent: false }, 1300);
+    expect(await store.claimDelivery('N#1', 'a@county.example', 4000, 500)).toBeNull();
+    expect(await store.claimDelivery('N#1', 'a@county.example', 5000, 500)).toMatchObject({ attempts: 2 });
+    await store.markDeliverySent('N#1', 'a@county.example', 'm-1', 5100);
+    expect(await store.claimDelivery('N#1', 'a@county.example', 99_999_999, 500)).toBeNull();
+    expect(await store.getDelivery('N#1', 'a@county.example')).toMatchObject({ status: 'sent', messageId: 'm-1', attempts: 2 });
+  });
+});

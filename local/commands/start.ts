@@ -1,0 +1,184 @@
+// `sibao start [--once] [--json] [--data DIR] [--memory] [--profile PATH] [--no-demo]
+//              [--clock DATETIME] [--port N] [--ses-port N]`
+// Starts the embedded stack (API on 127.0.0.1:8787, SES emulator + mail viewer on 127.0.0.1:8005),
+// seeds the county profile, loads the demo county through the API and runs the dispatcher on the
+// demo's clock. Without --once it runs until Ctrl-C and then stops cleanly; the on-disk store
+// persists, and starting again on the same data dir duplicates neither rows nor mails.
+import { TimeFormatError } from '../../domain/time.js';
+import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
+import { DEMO_START, createSimClock, type SimClock } from '../clock.js';
+import { dataDirOf } from '../data-dir.js';
+import { DEFAULT_PROFILE, demoSummary, loadDemo, runDemoWeek, seedProfile, type DemoLoad, type DemoWeekResult, type SeedResult } from '../demo.js';
+import { renderTable } from '../format.js';
+import { DataDirLockedError } from '../lock.js';
+import { loadProfile, profileProblemLines, type LoadedProfile } from '../profile-files.js';
+import { PortInUseError } from '../services.js';
+import { DEFAULT_API_PORT, DEFAULT_SES_PORT, startStack, type Stack } from '../stack.js';
+import { SyncUnusableError } from '../sync-client.js';
+
+export const HELP = `用法：sibao start [--once] [--json] [--data 目录] [--memory] [--profile 配置] [--no-demo]
+                   [--clock 时间] [--port N] [--ses-port N]
+
+在本机启动完整服务：API（http://127.0.0.1:8787）、邮件模拟与查看页（http://127.0.0.1:8005）、
+本地数据库和定时发信；写入县配置，并以各专班成员身份通过 API 载入示例县的数据。
+  --once       演示完成后退出（载入、分派、发信完成）
+  --json       与 --once 一起用：最后一行输出 {"rows","issues","routed","emailsSent","digest"}
+  --data       数据目录（默认 .sibao；同一目录同时只能由一个 sibao start 使用）
+  --memory     数据库放在内存中（退出即丢弃）
+  --profile    县配置目录或工作簿（默认 examples/profile）
+  --no-demo    不载入示例数据，只写入 --profile 的配置
+  --clock      服务时钟的起点（如 2022-06-10T16:55），之后按真实时间前进；默认 ${DEMO_START}
+  --port       API 端口（默认 ${DEFAULT_API_PORT}）
+  --ses-port   邮件模拟与查看页端口（默认 ${DEFAULT_SES_PORT}）
+不带 --once 时一直运行，按 Ctrl-C 停止；磁盘上的数据会保留，再次启动不会重复入库或重复发信。
+退出码：0 正常，2 无法启动（端口被占用、数据目录被占用、配置或参数有误）。`;
+
+function portFlag(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--${name} 应为 0 到 65535 之间的整数，收到“${value}”`, 'number');
+  return n;
+}
+
+function clockFlag(value: string | undefined): SimClock {
+  try {
+    return createSimClock(value ?? DEMO_START);
+  } catch (err) {
+    if (err instanceof TimeFormatError) throw new UsageError(`--clock：${err.message}`, 'date');
+    throw err;
+  }
+}
+
+function printLoad(load: DemoLoad, out: (line: string) => void): void {
+  const rows = load.classes.map((c) => [c.workClass, c.member ?? '（无成员，跳过）', String(c.accepted), String(c.rejected)]);
+  out(renderTable(['专班', '提交成员', '接受行', '拒绝行'], rows, { right: [2, 3] }));
+  const rejections = load.classes.flatMap((c) => c.rejections);
+  if (rejections.length) {
+    out(`\n被拒绝的行（服务端校验，共 ${rejections.length} 处）：`);
+    const shown = rejections.slice(0, 20).map((r) => [`${r.file}［${r.kind}］`, String(r.row), r.column, r.message, r.code]);
+    out(renderTable(['文件', '行', '列', '说明', '代码'], shown, { right: [1], maxCell: 80 }));
+    if (rejections.length > shown.length) out(`……另有 ${rejections.length - shown.length} 处`);
+  }
+  for (const c of load.classes) if (c.skipped.length) out(`专班 ${c.workClass} 无权维护、已跳过：${c.skipped.join('、')}`);
+}
+
+/** Resolve on SIGINT/SIGTERM (the listeners are removed afterwards). */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolveSignal) => {
+    const on = (sig: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolveSignal(sig);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, {
+    flags: {
+      once: 'boolean',
+      json: 'boolean',
+      data: 'string',
+      memory: 'boolean',
+      profile: 'string',
+      'no-demo': 'boolean',
+      clock: 'string',
+      port: 'string',
+      'ses-port': 'string',
+    },
+  });
+  if (boolFlag(args, 'help')) {
+    console.log(HELP);
+    return 0;
+  }
+  if (args.positionals.length) throw new UsageError(`sibao start 不接受参数：${args.positionals.join(' ')}`);
+  const once = boolFlag(args, 'once');
+  const json = boolFlag(args, 'json');
+  const demo = !boolFlag(args, 'no-demo');
+  const memory = boolFlag(args, 'memory');
+  const dataDir = dataDirOf(stringFlag(args, 'data'));
+  const port = portFlag(stringFlag(args, 'port'), 'port', DEFAULT_API_PORT);
+  const sesPort = portFlag(stringFlag(args, 'ses-port'), 'ses-port', DEFAULT_SES_PORT);
+  const clock = clockFlag(stringFlag(args, 'clock'));
+  // With --json the human report goes to stderr so stdout ends with the JSON line alone.
+  const out = (line: string) => (json ? process.stderr.write(`${line}\n`) : process.stdout.write(`${line}\n`));
+
+  const profilePath = stringFlag(args, 'profile') ?? (demo ? DEFAULT_PROFILE : undefined);
+  let loaded: LoadedProfile | undefined;
+  if (profilePath) {
+    loaded = await loadProfile(profilePath);
+    const problems = profileProblemLines(loaded);
+    if (problems.length) process.stderr.write(`配置 ${loaded.path} 有 ${problems.length} 处问题：\n${problems.map((l) => `  ${l}`).join('\n')}\n`);
+  }
+
+  const t0 = Date.now();
+  let stack: Stack;
+  try {
+    stack = await startStack({ dataDir, memory, port, sesPort, clock });
+  } catch (err) {
+    if (err instanceof PortInUseError || err instanceof DataDirLockedError) throw new UsageError(err.message, err.code);
+    throw err;
+  }
+  try {
+    out(`sibao 本机服务已启动（${((Date.now() - t0) / 1000).toFixed(1)} 秒）`);
+    out(`  API：          ${stack.apiUrl}`);
+    out(`  邮件查看页：   ${stack.mailViewerUrl}`);
+    out(`  数据：         ${memory ? '内存（退出即丢弃）' : `${stack.dataDir}`}`);
+    out(`  模拟时钟：     ${clock.iso()}（Asia/Shanghai，随真实时间前进）`);
+    out(`  获取令牌：     npx sibao token --as <成员邮箱>${stringFlag(args, 'data') ? ` --data ${stack.dataDir}` : ''}`);
+
+    if (loaded) {
+      let seed: SeedResult;
+      try {
+        seed = await seedProfile(stack, loaded);
+      } catch (err) {
+        if (err instanceof SyncUnusableError) throw new UsageError(`写入县配置失败：${err.message}`, err.code);
+        throw err;
+      }
+      const p = (await stack.store.getProfile())?.profile ?? loaded.profile;
+      out(
+        `已通过 API 写入县配置 ${loaded.path}（身份 ${seed.by}）：接受 ${seed.accepted} 行，拒绝 ${seed.rejected} 行；` +
+          `专班 ${p.workClasses.length} 个，责任单位 ${p.units.length} 个，路由规则 ${p.routingRules.length} 条，成员 ${p.members.length} 人`,
+      );
+      for (const r of seed.rejections.slice(0, 20)) out(`  ${r.file}［${r.kind}］第 ${r.row} 行 ${r.column}：${r.message}（${r.code}）`);
+    } else if (!(await stack.store.getProfile())) {
+      out('提示：尚无县配置（用 --profile 指定），在写入配置前任何成员都无法提交数据。');
+    }
+
+    let load: DemoLoad | null = null;
+    let week: DemoWeekResult | null = null;
+    if (demo && loaded) {
+      try {
+        load = await loadDemo(stack, loaded.profile, { quiet: false });
+      } catch (err) {
+        if (err instanceof SyncUnusableError) throw new UsageError(`载入示例数据失败：${err.message}`, err.code);
+        throw err;
+      }
+      printLoad(load, out);
+    }
+    if (once) {
+      if (demo && loaded && load) week = await runDemoWeek(stack, { profile: loaded.profile, load });
+      else await stack.drainOutbox();
+    } else {
+      await stack.drainOutbox();
+    }
+    const summary = await demoSummary(stack, load, week);
+    out(
+      `汇总：载入 ${summary.rows} 行${load ? `（拒绝 ${load.rejected} 行）` : ''}；问题诉求 ${summary.issues} 条，已分派 ${summary.routed} 条；` +
+        `本次发送邮件 ${summary.emailsSent} 封${summary.digest ? `；周报 ${summary.digest}` : ''}；用时 ${((Date.now() - t0) / 1000).toFixed(1)} 秒`,
+    );
+    if (once) {
+      if (json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+      return 0;
+    }
+    out(`在邮件查看页 ${stack.mailViewerUrl} 查看发出的邮件。按 Ctrl-C 停止。`);
+    const sig = await untilSignal();
+    out(`收到 ${sig}，正在停止……`);
+    return 0;
+  } finally {
+    await stack.stop();
+    if (!once) out(memory ? '已停止。' : `已停止，数据保存在 ${stack.dataDir}。`);
+  }
+}

@@ -1,0 +1,47 @@
+// Where the embedded stack keeps its state, and what a running stack tells other commands:
+// `<dataDir>/stack.json` holds the URLs and pid of the stack that runs there (removed on stop), so
+// `sibao import` finds the API without flags.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pidAlive } from './lock.js';
+
+export const DEFAULT_DATA_DIR = '.sibao';
+export const DEV_ISSUER_FILE = 'dev-issuer.json';
+const STACK_FILE = 'stack.json';
+
+export interface StackInfo {
+  pid: number;
+  api: string;
+  mail: string;
+  memory: boolean;
+  startedAt: string;
+}
+
+export function dataDirOf(flag: string | undefined): string {
+  return resolve(flag ?? process.env.SIBAO_DATA ?? DEFAULT_DATA_DIR);
+}
+
+export function hasDevIssuer(dataDir: string): boolean {
+  return existsSync(join(dataDir, DEV_ISSUER_FILE));
+}
+
+export function writeStackInfo(dataDir: string, info: StackInfo): () => void {
+  const path = join(dataDir, STACK_FILE);
+  writeFileSync(path, `${JSON.stringify(info, null, 2)}\n`);
+  return () => {
+    const current = readStackInfo(dataDir, false);
+    if (current && current.pid === info.pid && current.api === info.api) rmSync(path, { force: true });
+  };
+}
+
+/** The stack running on this data dir, if its process still lives (or `liveOnly` is false). */
+export function readStackInfo(dataDir: string, liveOnly = true): StackInfo | null {
+  try {
+    const info = JSON.parse(readFileSync(join(dataDir, STACK_FILE), 'utf8')) as StackInfo;
+    if (typeof info.api !== 'string' || typeof info.pid !== 'number') return null;
+    if (liveOnly && !pidAlive(info.pid)) return null;
+    return info;
+  } catch {
+    return null;
+  }
+}

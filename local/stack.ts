@@ -1,0 +1,224 @@
+// The embedded stack: the same handlers the cloud runs, wired to local services on one machine.
+//   lock (disk only) -> dynalite + SES emulator -> ensureTable -> store -> dev issuer -> identity
+//   -> API handler behind the local Function URL server -> dispatcher on a short interval.
+// `stop()` stops the interval, waits for the dispatch in flight, then closes the HTTP server, the
+// SES emulator and dynalite (LevelDB flushes on close), and releases the lock.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { makeApiHandler } from '../functions/api.js';
+import type { ApiConfig, DispatchConfig } from '../functions/config.js';
+import { loadOrCreateDevIssuer } from '../functions/dev-issuer.js';
+import { makeDispatchHandler } from '../functions/dispatch.js';
+import { createStore, ensureTable } from '../functions/dynamodb-store.js';
+import { createIdentityVerifier } from '../functions/identity.js';
+import { logger } from '../functions/logger.js';
+import type { Store } from '../functions/ports.js';
+import { createSesMailer } from '../functions/ses-mailer.js';
+import type { SimClock } from './clock.js';
+import { writeStackInfo } from './data-dir.js';
+import { startHttpServer, type ApiHandler } from './http-server.js';
+import { acquireDataDirLock, type DataDirLock } from './lock.js';
+import { localDynamoClient, localSesClient, startServices, type LocalServices } from './services.js';
+
+export const DEFAULT_API_PORT = 8787;
+export const DEFAULT_SES_PORT = 8005;
+export const TABLE_NAME = 'sibao';
+export const MAIL_FROM = 'noreply@tongxu.example';
+/** County IT's identity while the store has no members (the API's bootstrap admin). */
+export const BOOTSTRAP_ADMIN = 'county-it@tongxu.example';
+const ACTION_SECRET_FILE = 'action-secret';
+
+export interface StackOptions {
+  dataDir: string;
+  /** dynalite in memory instead of `<dataDir>/dynamodb` (the dev issuer key still lives in dataDir). */
+  memory: boolean;
+  /** API port (0 = any free port). */
+  port: number;
+  /** SES emulator + mail viewer port (0 = any free port). */
+  sesPort: number;
+  clock: SimClock;
+  /** How often the dispatcher runs; 0 = never on its own (call `dispatchNow`). Default 1000 ms. */
+  dispatchIntervalMs?: number;
+  tableName?: string;
+  /** Emails allowed to sync the configuration tabs while the store has no members (county IT). */
+  bootstrapAdmins?: string[];
+  /** Where dispatcher errors go (default stderr). */
+  log?: (line: string) => void;
+}
+
+export interface DispatchTotals {
+  runs: number;
+  sent: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface Stack {
+  apiUrl: string;
+  mailViewerUrl: string;
+  sesEndpoint: string;
+  dynamoEndpoint: string;
+  dataDir: string;
+  tableName: string;
+  memory: boolean;
+  clock: SimClock;
+  store: Store;
+  dynamo: DynamoDBClient;
+  issuer: Awaited<ReturnType<typeof loadOrCreateDevIssuer>>;
+  /** Bearer token of a member (from the local dev issuer). */
+  tokenFor(email: string): Promise<string>;
+  /** Run the dispatcher once now (serialised with the interval's runs). */
+  dispatchNow(): Promise<{ sent: number; failed: number; skipped: number }>;
+  /** Dispatch until a run sends and fails nothing (the outbox is empty or only waits for retries). */
+  drainOutbox(maxRuns?: number): Promise<DispatchTotals>;
+  /** Totals of every dispatch run of this process. */
+  readonly dispatched: DispatchTotals;
+  stop(): Promise<void>;
+}
+
+/** The secret that signs one-click action links: kept in the data dir so links survive restarts. */
+export function loadOrCreateActionSecret(dataDir: string): string {
+  const path = join(dataDir, ACTION_SECRET_FILE);
+  if (existsSync(path)) {
+    const secret = readFileSync(path, 'utf8').trim();
+    if (secret.length >= 32) return secret;
+  }
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(path, `${secret}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return secret;
+}
+
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const dataDir = resolve(opts.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const tableName = opts.tableName ?? TABLE_NAME;
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // The functions log one JSON line per request and dispatch run, as in Lambda. On a terminal that
+  // buries the report: warnings and errors only, unless a log level is set in the environment.
+  if (!process.env.POWERTOOLS_LOG_LEVEL && !process.env.AWS_LAMBDA_LOG_LEVEL && !process.env.LOG_LEVEL) logger.setLogLevel('WARN');
+  const cleanups: (() => unknown)[] = [];
+  const undo = async () => {
+    for (const fn of cleanups.splice(0).reverse()) await fn();
+  };
+
+  try {
+    // dynalite on disk allows one process per directory; in memory nothing is shared but the key.
+    let lock: DataDirLock | undefined;
+    if (!opts.memory) {
+      lock = acquireDataDirLock(dataDir);
+      cleanups.push(() => lock!.release());
+    }
+    const services: LocalServices = await startServices({ dataDir, memory: opts.memory, sesPort: opts.sesPort });
+    cleanups.push(() => services.stop());
+
+    const dynamo = localDynamoClient(services.dynamoEndpoint);
+    cleanups.push(() => dynamo.destroy());
+    await ensureTable(dynamo, tableName);
+    const store = createStore({ client: dynamo, tableName });
+    const ses = localSesClient(services.sesEndpoint);
+    cleanups.push(() => ses.destroy());
+    const mailer = createSesMailer({ client: ses, from: MAIL_FROM });
+
+    const issuer = await loadOrCreateDevIssuer(dataDir);
+    const identity = createIdentityVerifier({ issuers: [{ iss: issuer.iss, jwks: issuer.jwks }], audience: issuer.aud });
+    const actionSecret = loadOrCreateActionSecret(dataDir);
+
+    // The public base URL (mail links) is only known once the server listens: wire the handler after.
+    let api: ApiHandler | undefined;
+    const http = await startHttpServer(
+      (event) => (api ? api(event) : Promise.resolve({ statusCode: 503, body: JSON.stringify({ error: 'starting', message: '服务正在启动，请稍后重试' }) })), { port: opts.port, now: () => opts.clock.now() });
+    cleanups.push(() => http.close());
+    const publicBaseUrl = http.url;
+    const shared = { tableName, publicBaseUrl, actionSecrets: [actionSecret], actionTokenTtlDays: 30 };
+    const apiConfig: ApiConfig = { ...shared, audience: issuer.aud, bootstrapAdmins: opts.bootstrapAdmins ?? [BOOTSTRAP_ADMIN], profileTtlMs: 1_000 };
+    const dispatchConfig: DispatchConfig = { ...shared, mailFrom: MAIL_FROM };
+    api = makeApiHandler({ store, clock: opts.clock, identity, config: apiConfig }) as ApiHandler;
+    const dispatch = makeDispatchHandler({ store, mailer, clock: opts.clock, config: dispatchConfig });
+
+    const dispatched: DispatchTotals = { runs: 0, sent: 0, failed: 0, skipped: 0 };
+    let inFlight: Promise<{ sent: number; failed: number; skipped: number }> | null = null;
+    const dispatchNow = async () => {
+      while (inFlight) await inFlight.catch(() => undefined);
+      inFlight = (async () => {
+        const r = await dispatch();
+        dispatched.runs++;
+        dispatched.sent += r.sent;
+        dispatched.failed += r.failed;
+        dispatched.skipped += r.skipped;
+        return r;
+      })();
+      try {
+        return await inFlight;
+      } finally {
+        inFlight = null;
+      }
+    };
+    let lastError = '';
+    const interval = opts.dispatchIntervalMs ?? 1_000;
+    const timer =
+      interval > 0
+        ? setInterval(() => {
+            if (inFlight) return;
+            dispatchNow().catch((err: unknown) => {
+              const text = (err as Error)?.message ?? String(err);
+              if (text !== lastError) log(`邮件发送任务出错：${text}`);
+              lastError = text;
+            });
+          }, interval)
+        : undefined;
+    timer?.unref();
+    cleanups.push(async () => {
+      if (timer) clearInterval(timer);
+      if (inFlight) await inFlight.catch(() => undefined);
+    });
+
+    const removeInfo = writeStackInfo(dataDir, {
+      pid: process.pid,
+      api: http.url,
+      mail: services.mailViewerUrl,
+      memory: opts.memory,
+      startedAt: new Date().toISOString(),
+    });
+    cleanups.push(removeInfo);
+
+    let stopping: Promise<void> | null = null;
+    return {
+      apiUrl: http.url,
+      mailViewerUrl: services.mailViewerUrl,
+      sesEndpoint: services.sesEndpoint,
+      dynamoEndpoint: services.dynamoEndpoint,
+      dataDir,
+      tableName,
+      memory: opts.memory,
+      clock: opts.clock,
+      store,
+      dynamo,
+      issuer,
+      tokenFor: (email) => issuer.issue(email, 3600),
+      dispatchNow,
+      async drainOutbox(maxRuns = 50) {
+        const totals: DispatchTotals = { runs: 0, sent: 0, failed: 0, skipped: 0 };
+        for (let i = 0; i < maxRuns; i++) {
+          const r = await dispatchNow();
+          totals.runs++;
+          totals.sent += r.sent;
+          totals.failed += r.failed;
+          totals.skipped += r.skipped;
+          if (r.sent === 0 && r.failed === 0) break;
+        }
+        return totals;
+      },
+      dispatched,
+      stop() {
+        stopping ??= undo();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+}

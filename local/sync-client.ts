@@ -1,0 +1,120 @@
+// The client side of `POST /v1/sync`, used by `sibao import` and the demo loader: it pushes a
+// table's rows in batches of at most 500, exactly as the add-on does, and collects the answers.
+// An API that cannot be reached, refuses the token (401) or the class (403) is `SyncUnusableError`
+// (exit 2); per-row rejections are ordinary results.
+import type { RowKind, WorkClassId } from '../domain/kinds.js';
+import type { Cell, RawRow, RowError } from '../domain/types.js';
+
+export const MAX_BATCH_ROWS = 500;
+
+export class SyncUnusableError extends Error {
+  readonly code: string;
+  constructor(message: string, code: string) {
+    super(message);
+    this.name = 'SyncUnusableError';
+    this.code = code;
+  }
+}
+
+export interface SyncRowResult {
+  row: number;
+  ok: boolean;
+  id?: string;
+  version?: number | string;
+  errors?: RowError[];
+  warnings?: { column?: string; code: string; message: string }[];
+  writeBack?: Record<string, unknown>;
+  /** Anything else the API adds (status, conflict …). */
+  [extra: string]: unknown;
+}
+
+export interface PushOptions {
+  api: string;
+  token: string;
+  spreadsheetId: string;
+  workClass: WorkClassId | string;
+  kind: RowKind;
+  rows: readonly RawRow[];
+  batchSize?: number;
+  /** Called after each batch with the rows done so far. */
+  onBatch?: (done: number, results: readonly SyncRowResult[]) => void;
+}
+
+export interface PushResult {
+  results: SyncRowResult[];
+  accepted: number;
+  rejected: number;
+}
+
+/** A cell as JSON: xlsx dates (UTC midnight by convention) become `YYYY-MM-DD`. */
+export function jsonCell(cell: Cell): string | number | boolean | null {
+  if (cell === undefined || cell === null) return null;
+  if (cell instanceof Date) {
+    if (Number.isNaN(cell.getTime())) return null;
+    const iso = cell.toISOString();
+    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+  }
+  return cell;
+}
+
+function describeFetchError(api: string, err: unknown): SyncUnusableError {
+  const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+  return new SyncUnusableError(
+    `无法连接 API ${api}（${cause}）。本机使用时请先在另一个终端运行 npm start（即 sibao start），或用 --api 指定地址。`,
+    'api_unreachable',
+  );
+}
+
+/** `GET /healthz`; throws SyncUnusableError when nothing answers. */
+export async function checkApi(api: string, timeoutMs = 5_000): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(`${api}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    throw describeFetchError(api, err);
+  }
+  if (!res.ok) throw new SyncUnusableError(`API ${api} 的健康检查返回 ${res.status}：地址可能不是 sibao 的 API`, 'api_unhealthy');
+}
+
+async function errorText(res: Response): Promise<string> {
+  const text = await res.text().catch(() => '');
+  try {
+    const body = JSON.parse(text) as { message?: string; error?: string };
+    return body.message ?? body.error ?? text;
+  } catch {
+    return text.slice(0, 300);
+  }
+}
+
+export async function pushRows(opts: PushOptions): Promise<PushResult> {
+  const size = Math.min(opts.batchSize ?? MAX_BATCH_ROWS, MAX_BATCH_ROWS);
+  const results: SyncRowResult[] = [];
+  for (let i = 0; i < opts.rows.length; i += size) {
+    const batch = opts.rows.slice(i, i + size);
+    const body = JSON.stringify({
+      spreadsheetId: opts.spreadsheetId,
+      workClass: opts.workClass,
+      kind: opts.kind,
+      rows: batch.map((r) => ({ row: r.row, values: Object.fromEntries(Object.entries(r.values).map(([k, v]) => [k, jsonCell(v)])) })),
+    });
+    let res: Response;
+    try {
+      res = await fetch(`${opts.api}/v1/sync`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.token}` },
+        body,
+      });
+    } catch (err) {
+      throw describeFetchError(opts.api, err);
+    }
+    if (res.status === 401) throw new SyncUnusableError(`API 拒绝了身份令牌（401）：${await errorText(res)}`, 'unauthorized');
+    if (res.status === 403) throw new SyncUnusableError(`无权写入（403）：${await errorText(res)}`, 'forbidden');
+    if (!res.ok) throw new SyncUnusableError(`API 返回 ${res.status}：${await errorText(res)}`, 'api_error');
+    const answer = (await res.json()) as { results?: SyncRowResult[] };
+    if (!Array.isArray(answer.results)) throw new SyncUnusableError('API 的回答缺少 results 字段', 'api_error');
+    results.push(...answer.results);
+    opts.onBatch?.(Math.min(i + size, opts.rows.length), answer.results);
+  }
+  const accepted = results.filter((r) => r.ok).length;
+  return { results, accepted, rejected: results.length - accepted };
+}

@@ -1,0 +1,112 @@
+// `sibao start` as a child process on free ports: the one-shot demo, the data-dir lock, a taken
+// port, and a restart on the same data dir that must not send any mail twice.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, runSibao, startSibao } from './cli-child.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'sibao-start-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+interface Summary {
+  rows: number;
+  issues: number;
+  routed: number;
+  emailsSent: number;
+  digest: string | null;
+}
+
+function lastJson(stdout: string): Summary {
+  const lines = stdout.trim().split('\n');
+  return JSON.parse(lines.at(-1)!) as Summary;
+}
+
+async function ports(): Promise<string[]> {
+  return ['--port', String(await freePort()), '--ses-port', String(await freePort())];
+}
+
+describe('sibao start', () => {
+  it('start --once --json --memory runs the demo within 60 s and ends with the summary line', async () => {
+    const res = await runSibao(['start', '--once', '--json', '--memory', '--data', tempDir(), ...(await ports())]);
+    expect(res.stderr).not.toMatch(/出错|Error/);
+    expect(res.code).toBe(0);
+    expect(res.ms).toBeLessThan(60_000);
+    const summary = lastJson(res.stdout);
+    expect(Object.keys(summary)).toEqual(['rows', 'issues', 'routed', 'emailsSent', 'digest']);
+    expect(summary.rows).toBeGreaterThan(100);
+    expect(summary.issues).toBeGreaterThan(0);
+    expect(summary.routed).toBe(summary.issues);
+    expect(summary.emailsSent).toBeGreaterThanOrEqual(summary.routed);
+    expect(summary.digest).toBeNull();
+    // The human report (URLs, per-class table, rejections) went to stderr.
+    expect(res.stderr).toMatch(/API：\s+http:\/\/127\.0\.0\.1:\d+/);
+    expect(res.stderr).toMatch(/邮件查看页：\s+http:\/\/127\.0\.0\.1:\d+\//);
+    expect(res.stderr).toMatch(/industry\s+industry-editor@tongxu\.example\s+\d+\s+[1-9]/);
+    expect(res.stderr).toMatch(/uscc_checksum/);
+  }, 90_000);
+
+  it('a second start on the same data dir is refused with a clear lock message (exit 2); Ctrl-C stops the first cleanly', async () => {
+    const dir = tempDir();
+    const first = startSibao(['start', '--no-demo', '--profile', 'examples/profile', '--data', dir, ...(await ports())]);
+    try {
+      await first.waitFor(/按 Ctrl-C 停止/);
+      expect(existsSync(join(dir, 'sibao.lock'))).toBe(true);
+      const second = await runSibao(['start', '--once', '--no-demo', '--data', dir, ...(await ports())]);
+      expect(second.code).toBe(2);
+      expect(second.stderr).toMatch(new RegExp(`正被另一个 sibao 进程使用（pid ${first.child.pid}`));
+      expect(second.stderr).toMatch(/--data/);
+    } finally {
+      first.child.kill('SIGINT');
+    }
+    const ended = await first.done;
+    expect(ended.code).toBe(0);
+    expect(ended.stdout).toMatch(/已停止，数据保存在/);
+    expect(existsSync(join(dir, 'sibao.lock'))).toBe(false);
+  }, 90_000);
+
+  it('names the flag to change when a port is taken (exit 2)', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const taken = (blocker.address() as { port: number }).port;
+    try {
+      const api = await runSibao(['start', '--once', '--memory', '--no-demo', '--data', tempDir(), '--port', String(taken), '--ses-port', String(await freePort())]);
+      expect(api.code).toBe(2);
+      expect(api.stderr).toMatch(new RegExp(`端口 ${taken} 已被占用.*--port`));
+      const ses = await runSibao(['start', '--once', '--memory', '--no-demo', '--data', tempDir(), '--port', String(await freePort()), '--ses-port', String(taken)]);
+      expect(ses.code).toBe(2);
+      expect(ses.stderr).toMatch(new RegExp(`端口 ${taken} 已被占用.*--ses-port`));
+    } finally {
+      blocker.close();
+    }
+  }, 60_000);
+
+  it('a restart on the same data dir duplicates neither rows nor mails', async () => {
+    const dir = tempDir();
+    const first = await runSibao(['start', '--once', '--json', '--data', dir, ...(await ports())]);
+    expect(first.code).toBe(0);
+    const a = lastJson(first.stdout);
+    expect(a.emailsSent).toBeGreaterThan(0);
+    const second = await runSibao(['start', '--once', '--json', '--data', dir, ...(await ports())]);
+    expect(second.code).toBe(0);
+    const b = lastJson(second.stdout);
+    expect(b.rows).toBe(a.rows);
+    expect(b.issues).toBe(a.issues);
+    expect(b.routed).toBe(a.routed);
+    expect(b.emailsSent).toBe(0);
+  }, 150_000);
+
+  it('rejects a bad --clock with exit 2', async () => {
+    const res = await runSibao(['start', '--once', '--memory', '--clock', '2022-13-01', '--data', tempDir()]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/--clock/);
+  });
+});

@@ -1,0 +1,101 @@
+// The digest page in a real Chromium, at desktop (1280 px) and phone (375 px) widths: every section
+// heading is shown, the page has no horizontal overflow on the phone (wide tables scroll inside their
+// own container), nothing external is loaded and no script runs. Screenshots go to test-results/.
+// For now the page is served from a node:http server on 127.0.0.1 with the rendered fixture digest
+// (the same HTML GET /v1/digests/{week} serves).
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDigest } from '../../domain/digest.js';
+import { renderDigestHtml } from '../../domain/digest-render.js';
+import { digestInput, WEEK } from '../fixtures/digest-fixture.js';
+
+const HEADINGS = [
+  '一、核心指标',
+  '二、白名单覆盖率',
+  '三、问题诉求办理情况',
+  '四、责任单位办理情况及红黑榜',
+  '五、逾期及升级督办事项',
+  '六、共性问题（点办理、批处理）',
+  '七、白名单变动',
+  '八、防疫保障配备缺口',
+  '九、政策清单及咨询员报备',
+  '十、待审批检查事项',
+  '十一、数据质量提示',
+];
+
+const outDir = join(import.meta.dirname, '../../test-results');
+let server: Server;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  const html = renderDigestHtml(buildDigest(digestInput()));
+  server = createServer((req, res) => {
+    if (req.url === `/v1/digests/${WEEK}`) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(html);
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  mkdirSync(outDir, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+});
+
+describe.each([
+  { name: 'desktop', width: 1280, height: 900 },
+  { name: 'phone', width: 375, height: 740 },
+])('digest page at $width px', ({ name, width, height }) => {
+  it(`${name}: shows every section, loads nothing external, runs no script and does not overflow`, async () => {
+    const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    const dialogs: string[] = [];
+    page.on('dialog', async (d) => {
+      dialogs.push(d.message());
+      await d.dismiss();
+    });
+
+    const res = await page.goto(`${base}/v1/digests/${WEEK}`, { waitUntil: 'load' });
+    expect(res?.status()).toBe(200);
+
+    const h2 = await page.locator('h2').allInnerTexts();
+    expect(h2.map((t) => t.trim())).toEqual(HEADINGS);
+    for (const heading of HEADINGS) await expect(page.getByText(heading, { exact: true }).isVisible()).resolves.toBe(true);
+    await expect(page.getByText('红榜（表扬）').isVisible()).resolves.toBe(true);
+    await expect(page.getByText('黑榜（通报）').isVisible()).resolves.toBe(true);
+
+    // The company name with markup is shown as text, not run.
+    expect(dialogs).toEqual([]);
+    expect(await page.locator('script').count()).toBe(0);
+    expect(await page.getByText('<script>alert(1)</script>&"').count()).toBeGreaterThan(0);
+    // Only the page itself was requested.
+    expect(requests).toEqual([`${base}/v1/digests/${WEEK}`]);
+
+    // The callback runs in the page (tsconfig has no DOM lib): read the width through globalThis.
+    const scrollWidth = await page.evaluate(
+      () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
+    );
+    expect(scrollWidth).toBeLessThanOrEqual(width);
+
+    await page.screenshot({ path: join(outDir, `digest-${name}-${width}.png`), fullPage: true });
+    await context.close();
+  });
+});

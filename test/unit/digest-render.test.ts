@@ -1,0 +1,161 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildDigest } from '../../domain/digest.js';
+import type { DigestModel } from '../../domain/digest.js';
+import {
+  DIGEST_SECTION_TITLES,
+  digestSubject,
+  formatNumber,
+  formatPercent,
+  formatPoints,
+  renderDigestHtml,
+  renderDigestText,
+} from '../../domain/digest-render.js';
+import { REMOVAL_REASON_FUSE } from '../../domain/kinds.js';
+import { digestInput, EVIL_NAME, whitelist } from '../fixtures/digest-fixture.js';
+
+const HEADINGS = [
+  '一、核心指标',
+  '二、白名单覆盖率',
+  '三、问题诉求办理情况',
+  '四、责任单位办理情况及红黑榜',
+  '五、逾期及升级督办事项',
+  '六、共性问题（点办理、批处理）',
+  '七、白名单变动',
+  '八、防疫保障配备缺口',
+  '九、政策清单及咨询员报备',
+  '十、待审批检查事项',
+  '十一、数据质量提示',
+];
+
+let m: DigestModel;
+let html: string;
+let text: string;
+
+beforeAll(() => {
+  m = buildDigest(digestInput());
+  html = renderDigestHtml(m);
+  text = renderDigestText(m);
+});
+
+const positions = (hay: string, needles: readonly string[]) => needles.map((n) => hay.indexOf(n));
+
+describe('renderDigestHtml', () => {
+  it('has every section heading, in order', () => {
+    expect(DIGEST_SECTION_TITLES).toEqual(HEADINGS);
+    const at = positions(html, HEADINGS.map((h) => `${h}</h2>`));
+    expect(at.every((i) => i > 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+  });
+
+  it('escapes user text: a company name with markup renders inert', () => {
+    expect(html).not.toContain(EVIL_NAME);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&amp;&quot;');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toContain('<b>原料</b>');
+    // Nothing in the page is markup that the template did not write: every tag is one of ours.
+    const tags = new Set([...html.matchAll(/<\/?([a-zA-Z0-9!]+)/g)].map((x) => x[1].toLowerCase()));
+    expect([...tags].sort()).toEqual(
+      ['!doctype', 'b', 'body', 'div', 'h1', 'h2', 'h3', 'head', 'html', 'meta', 'p', 'span', 'style', 'table', 'tbody', 'td', 'th', 'thead', 'title', 'tr'].sort(),
+    );
+  });
+
+  it('is mail-safe: no script, no external resource, no event handler, charts as table cells', () => {
+    expect(html).not.toMatch(/\bsrc\s*=/i);
+    expect(html).not.toMatch(/https?:\/\//i);
+    expect(html).not.toMatch(/@import|url\(/i);
+    expect(html).not.toMatch(/\son[a-z]+\s*=/i);
+    expect(html).not.toMatch(/<(img|link|iframe|object|embed|form|svg|canvas)\b/i);
+    // The coverage bar of 商贸流通 (60% against 70%): 60% filled, 10% to the target, the marker, 30% rest.
+    expect(html).toContain('width="60.0%"');
+    expect(html).toMatch(/width="60\.0%"[^>]*>&nbsp;<\/td><td width="10\.0%"[^>]*>&nbsp;<\/td><td width="2"[^>]*>&nbsp;<\/td><td width="30\.0%"/);
+  });
+
+  it('lists 熔断 removals before the others', () => {
+    const fuse = whitelist.find((r) => r.removalReason === REMOVAL_REASON_FUSE)!;
+    const other = whitelist.find((r) => r.status === '已移出' && r.removalReason === '企业申请退出')!;
+    expect(html.indexOf(fuse.name)).toBeGreaterThan(0);
+    expect(html.indexOf(fuse.name)).toBeLessThan(html.indexOf(other.name));
+    expect(text.indexOf(fuse.name)).toBeLessThan(text.indexOf(other.name));
+    expect(html).toContain('熔断</span>');
+  });
+
+  it('puts the 红榜 units in the 红榜 card and the 黑榜 units in the 黑榜 card', () => {
+    const red = html.indexOf('红榜（表扬）');
+    const black = html.indexOf('黑榜（通报）');
+    expect(red).toBeGreaterThan(0);
+    expect(black).toBeGreaterThan(red);
+    for (const u of m.units.ranking.red) {
+      const i = html.indexOf(u.unitName, red);
+      expect(i).toBeGreaterThan(red);
+      expect(i).toBeLessThan(black);
+    }
+    for (const u of m.units.ranking.black) expect(html.indexOf(u.unitName, black)).toBeGreaterThan(black);
+  });
+
+  it('shows every overdue item, batch, pending inspection and data-quality message', () => {
+    for (const i of m.overdue) expect(html).toContain(i.id);
+    for (const b of m.batches) for (const id of b.issueIds) expect(html).toContain(id);
+    for (const i of m.inspections) expect(html).toContain(i.id!);
+    for (const w of m.dataQuality) expect(html).toContain(w.message.replace(/&/g, '&amp;').replace(/"/g, '&quot;'));
+    for (const g of m.policy.gaps) expect(html).toContain(g.unitName);
+    for (const c of m.epidemic.classesMissing) expect(html).toContain(c);
+  });
+
+  it('says so when a section is empty', () => {
+    const empty = buildDigest({
+      ...digestInput([]),
+      whitelistChanges: [],
+      inspections: [],
+      dataQuality: [],
+    });
+    const page = renderDigestHtml(empty);
+    for (const h of HEADINGS) expect(page).toContain(h);
+    expect(page).toContain('本周没有责任单位办理记录。');
+    expect(page).toContain('目前没有逾期未办结的问题。');
+    expect(page).toContain('本周未发现共性问题');
+    expect(page).toContain('本周没有移出。');
+    expect(page).toContain('目前没有等待审批的检查事项。');
+    expect(page).toContain('本周未发现数据质量问题。');
+  });
+});
+
+describe('renderDigestText', () => {
+  it('is readable plain text with every section and the key figures', () => {
+    for (const h of HEADINGS) expect(text).toContain(`\n${h}\n`);
+    expect(text).not.toMatch(/<\/?(td|tr|div|span|table|p)\b/);
+    expect(text).toContain(`全县白名单覆盖率：${formatPercent(m.coverage.overall.coverage)}`);
+    expect(text).toContain(EVIL_NAME); // plain text shows the name as typed
+    for (const i of m.overdue) expect(text).toContain(i.id);
+    // A text bar per sector with a figure: 20 cells and the target mark.
+    expect(text).toMatch(/商贸流通：60\.0% \[#{12}-{2}\|-{5}\]/);
+    expect(Math.max(...text.split('\n').map((l) => l.length))).toBeLessThan(400);
+  });
+});
+
+describe('subject and formatting', () => {
+  it('names the county and the week on one line', () => {
+    expect(digestSubject(m)).toBe('【督办督查周报】通许县 2022年第23周（6月6日—6月12日）');
+    const odd = digestSubject({ ...m, countyName: '通许县\r\nBcc: x@evil.example' });
+    expect(odd).not.toMatch(/[\r\n]/);
+  });
+
+  it.each([
+    [1234567.5, '1,234,567.5'],
+    [0, '0'],
+    [800, '800'],
+    [-1200.256, '-1,200.26'],
+  ])('formatNumber(%s) = %s', (n, s) => expect(formatNumber(n)).toBe(s));
+
+  it.each([
+    [0.6843, '68.4%'],
+    [0.7, '70.0%'],
+    [null, '—'],
+  ])('formatPercent(%s) = %s', (n, s) => expect(formatPercent(n)).toBe(s));
+
+  it.each([
+    [0.012, '+1.2 个百分点'],
+    [-0.08, '−8.0 个百分点'],
+    [0.0001, '持平'],
+    [null, '—'],
+  ])('formatPoints(%s) = %s', (n, s) => expect(formatPoints(n)).toBe(s));
+});

@@ -35,6 +35,8 @@ const C = {
   barTrack: '#e5e7eb',
   barRest: '#f3f4f6',
   blue: '#1d4ed8',
+  ink: '#111827',
+  inkBg: '#f3f4f6',
 } as const;
 
 const e = escapeHtml;
@@ -322,7 +324,7 @@ function unitsHtml(m: DigestModel): string {
   return (
     tableHtml +
     p(`签收及时率 = 按时签收 / 交办；按期办结率 = 按期办结 / 到期；满意率 = （满意 + 基本满意）/ 回访。红黑榜仅统计本周问题数不少于 ${m.units.minIssues} 件的单位，综合得分为三率平均。`, `font-size:12px;color:${C.muted}`) +
-    `<div>${list('红榜（表扬）', C.green, C.greenBg, m.units.ranking.red)}${list('黑榜（通报）', C.red, C.redBg, m.units.ranking.black)}</div>`
+    `<div>${list('红榜（表扬）', C.red, C.redBg, m.units.ranking.red)}${list('黑榜（通报）', C.ink, C.inkBg, m.units.ranking.black)}</div>`
   );
 }
 

@@ -1,0 +1,143 @@
+/// <reference types="google-apps-script" />
+// 刷新状态 (system columns of the issue tab from `GET /v1/issues`) and 覆盖率看板 (a tab with the
+// coverage table from `GET /v1/coverage` and a native column chart).
+
+import { KINDS } from '../domain/kinds.js';
+import { toSheetText } from '../domain/sheet-text.js';
+import { apiCall, identityToken, NO_TOKEN_MESSAGE } from './http.js';
+import { loadSettings } from './settings.js';
+import { type CellWrites, readTable, writeBack } from './table.js';
+
+export interface IssueStatus {
+  id: string;
+  status?: string;
+  unit?: string;
+  also?: string[];
+  signBy?: string;
+  feedbackBy?: string;
+  resolveBy?: string;
+  overdue?: boolean;
+  escalationLevel?: number;
+}
+
+/** The 升级情况 text of an issue. */
+export function escalationText(s: IssueStatus): string {
+  const parts: string[] = [];
+  if (s.overdue) parts.push('逾期');
+  if (s.escalationLevel && s.escalationLevel > 0) parts.push(`已升级 ${s.escalationLevel} 级`);
+  return parts.join('，');
+}
+
+export function refreshStatus(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): { ok: boolean; message: string; updated: number } {
+  const settings = loadSettings();
+  if (!settings.apiUrl) return { ok: false, message: '尚未设置 API 地址：请打开 扩展程序 → 四保调度 → 设置。', updated: 0 };
+  const sheet = ss.getSheetByName(KINDS.issue.tab);
+  if (!sheet) return { ok: false, message: `本表没有「${KINDS.issue.tab}」工作表。`, updated: 0 };
+  const token = identityToken();
+  if (!token) return { ok: false, message: NO_TOKEN_MESSAGE, updated: 0 };
+  const ans = apiCall<{ issues?: IssueStatus[] }>(`${settings.apiUrl}/v1/issues`, token, 'get');
+  if (!ans.ok || !ans.body) return { ok: false, message: ans.message ?? '服务器无回应', updated: 0 };
+  const byId = new Map<string, IssueStatus>();
+  for (const i of ans.body.issues ?? []) byId.set(i.id, i);
+  const lock = LockService.getDocumentLock() ?? LockService.getScriptLock();
+  if (!lock.tryLock(20_000)) return { ok: false, message: '另一次同步正在进行，请稍后再试。', updated: 0 };
+  try {
+    const t = readTable(sheet, 'issue');
+    const idCol = t.col.get('编号');
+    if (idCol === undefined) return { ok: false, message: `「${KINDS.issue.tab}」缺少「编号」列：请先运行「初始化本表」。`, updated: 0 };
+    const writes: CellWrites = new Map();
+    for (let i = 1; i < t.values.length; i++) {
+      const s = byId.get(String(t.values[i][idCol] ?? '').trim());
+      if (!s) continue;
+      const w: Record<string, string | number> = {};
+      if (s.status !== undefined) w['状态'] = toSheetText(s.status);
+      if (s.unit !== undefined) w['责任单位'] = toSheetText(s.also && s.also.length > 0 ? `${s.unit}（协办：${s.also.join('、')}）` : s.unit);
+      if (s.signBy !== undefined) w['签收时限'] = toSheetText(s.signBy);
+      if (s.resolveBy !== undefined) w['办结时限'] = toSheetText(s.resolveBy);
+      w['升级情况'] = toSheetText(escalationText(s));
+      writes.set(i, w);
+    }
+    writeBack(t, writes);
+    return { ok: true, message: `已刷新 ${writes.size} 条问题的状态（服务器共 ${byId.size} 条）。`, updated: writes.size };
+  } finally {
+    lock.releaseLock();
+  }
+}
+
+// ---- 覆盖率看板 -------------------------------------------------------------------------------------
+
+export const BOARD_TAB = '覆盖率看板';
+
+interface SectorCoverageDto {
+  sector: string;
+  covered: number;
+  total: number | null;
+  coverage: number | null;
+  target: number;
+  gap: number | null;
+  count: number;
+  error: string | null;
+  message?: string;
+  deadline?: string | null;
+}
+
+interface CoverageDto {
+  at: string;
+  sectors: SectorCoverageDto[];
+  overall: { covered: number; total: number; coverage: number | null; target: number; gap: number; count: number };
+}
+
+const BOARD_HEADERS = ['所属领域', '已纳入（万元）', '总量（万元）', '覆盖率', '目标覆盖率', '缺口（万元）', '企业数', '截止日期', '说明'];
+
+const ERROR_TEXT: Record<string, string> = {
+  no_total: '缺少领域总量',
+  covered_exceeds_total: '已纳入超过总量（数据错误）',
+};
+
+export function coverageBoard(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): { ok: boolean; message: string } {
+  const settings = loadSettings();
+  if (!settings.apiUrl) return { ok: false, message: '尚未设置 API 地址：请打开 扩展程序 → 四保调度 → 设置。' };
+  const token = identityToken();
+  if (!token) return { ok: false, message: NO_TOKEN_MESSAGE };
+  const ans = apiCall<CoverageDto>(`${settings.apiUrl}/v1/coverage`, token, 'get');
+  if (!ans.ok || !ans.body || !Array.isArray(ans.body.sectors)) return { ok: false, message: ans.message ?? '服务器返回的覆盖率数据无法识别' };
+  const c = ans.body;
+  const rows: (string | number)[][] = [BOARD_HEADERS];
+  for (const s of c.sectors) {
+    rows.push([
+      s.sector,
+      s.covered,
+      s.total ?? '',
+      s.coverage ?? '',
+      s.target,
+      s.gap ?? '',
+      s.count,
+      s.deadline ?? '',
+      s.error ? toSheetText(s.message ?? ERROR_TEXT[s.error] ?? s.error) : '',
+    ]);
+  }
+  const o = c.overall;
+  rows.push(['合计', o.covered, o.total, o.coverage ?? '', o.target, o.gap, o.count, '', '']);
+  let sheet = ss.getSheetByName(BOARD_TAB);
+  if (!sheet) sheet = ss.insertSheet(BOARD_TAB);
+  sheet.clear();
+  for (const chart of sheet.getCharts()) sheet.removeChart(chart);
+  sheet.getRange(1, 1, rows.length, BOARD_HEADERS.length).setValues(rows);
+  sheet.getRange(1, 1, 1, BOARD_HEADERS.length).setFontWeight('bold');
+  sheet.getRange(2, 4, rows.length - 1, 2).setNumberFormat('0.0%');
+  sheet.setFrozenRows(1);
+  sheet.getRange(rows.length + 2, 1).setValue(`统计日期：${c.at}（数据来自服务器，每次打开看板时刷新）`);
+  const sectorRows = c.sectors.length + 1;
+  const chart = sheet
+    .newChart()
+    .setChartType(Charts.ChartType.COLUMN)
+    .addRange(sheet.getRange(1, 1, sectorRows, 1))
+    .addRange(sheet.getRange(1, 4, sectorRows, 2))
+    .setOption('title', `白名单覆盖率（${c.at}）`)
+    .setOption('vAxis.format', 'percent')
+    .setPosition(rows.length + 4, 1, 0, 0)
+    .build();
+  sheet.insertChart(chart);
+  const pct = o.coverage === null ? '—' : `${(o.coverage * 100).toFixed(1)}%`;
+  return { ok: true, message: `覆盖率看板已更新（${c.at}）：总体覆盖率 ${pct}，目标 ${(o.target * 100).toFixed(0)}%。` };
+}

@@ -1,0 +1,251 @@
+/// <reference types="google-apps-script" />
+// Batched sheet I/O. A sheet is read with ONE getDataRange().getValues() and written back with one
+// setValues per contiguous block of product-owned columns (system columns + `_版本` + `_同步`),
+// marks with one getNotes and, only when a mark changes, one getBackgrounds + setBackgrounds +
+// setNotes over the same data range. Nothing here touches a cell one by one.
+
+import { KINDS, type RowKind } from '../domain/kinds.js';
+import { shanghaiDate, shanghaiDateTime } from '../domain/time.js';
+import { ERROR_FILL, NOTE_PREFIX, SYNC_HEADER, VERSION_HEADER } from './columns.js';
+
+export type SheetCell = string | number | boolean | Date;
+
+export interface Table {
+  sheet: GoogleAppsScript.Spreadsheet.Sheet;
+  kind: RowKind;
+  /** The data range (row 1 = header); kept to read and write marks on the same range. */
+  range: GoogleAppsScript.Spreadsheet.Range;
+  headers: string[];
+  /** header → 0-based column index. */
+  col: Map<string, number>;
+  /** values[0] is the header row; values[i] (i ≥ 1) is sheet row `base + i - 1`. */
+  values: SheetCell[][];
+  /** Sheet row of values[1]. */
+  base: number;
+  /** values[i] is row `i - rangeOffset` of `range` (0 when range includes the header, 1 when not). */
+  rangeOffset: number;
+}
+
+/** Read a whole tab: getDataRange + getValues. */
+export function readTable(sheet: GoogleAppsScript.Spreadsheet.Sheet, kind: RowKind): Table {
+  const range = sheet.getDataRange();
+  const values = range.getValues() as SheetCell[][];
+  const headers = (values[0] ?? []).map((h) => String(h).trim());
+  const col = new Map<string, number>();
+  headers.forEach((h, i) => {
+    if (h !== '' && !col.has(h)) col.set(h, i);
+  });
+  return { sheet, kind, range, headers, col, values, base: 2, rangeOffset: 0 };
+}
+
+/**
+ * Read only some rows (onEdit): the header row and rows `first`..`last`, two getValues calls.
+ * Marks then go on the edited rows' range.
+ */
+export function readRows(sheet: GoogleAppsScript.Spreadsheet.Sheet, kind: RowKind, first: number, last: number): Table {
+  const width = Math.max(1, sheet.getLastColumn());
+  const head = sheet.getRange(1, 1, 1, width).getValues()[0] as SheetCell[];
+  const range = sheet.getRange(first, 1, last - first + 1, width);
+  const rows = range.getValues() as SheetCell[][];
+  const headers = head.map((h) => String(h).trim());
+  const col = new Map<string, number>();
+  headers.forEach((h, i) => {
+    if (h !== '' && !col.has(h)) col.set(h, i);
+  });
+  return { sheet, kind, range, headers, col, values: [head, ...rows], base: first, rangeOffset: 1 };
+}
+
+/** Sheet row number of values[i]. */
+export function sheetRow(t: Table, i: number): number {
+  return t.base + i - 1;
+}
+
+export function hasSyncColumns(t: Table): boolean {
+  return t.col.has(VERSION_HEADER) && t.col.has(SYNC_HEADER);
+}
+
+/** Whether a data row holds anything in the kind's input (non-system) columns. */
+export function isBlankRow(t: Table, r: number): boolean {
+  const row = t.values[r];
+  const system = KINDS[t.kind].system;
+  for (const h of KINDS[t.kind].headers) {
+    if (system.includes(h)) continue;
+    const i = t.col.get(h);
+    if (i === undefined) continue;
+    const v = row[i];
+    if (v !== '' && v !== null && v !== undefined && !(typeof v === 'string' && v.trim() === '')) return false;
+  }
+  return true;
+}
+
+const isDate = (v: unknown): v is Date => Object.prototype.toString.call(v) === '[object Date]';
+
+/**
+ * A cell as the API and the domain expect it. Sheets hands dates as Date objects at midnight in the
+ * spreadsheet's time zone (Asia/Shanghai for this product): they become `YYYY-MM-DD`, or
+ * `YYYY-MM-DDTHH:mm:ss+08:00` when they carry a time. Everything else passes through.
+ */
+export function wireValue(v: SheetCell, formatDate?: (d: Date) => string): string | number | boolean {
+  if (isDate(v)) {
+    if (Number.isNaN(v.getTime())) return '';
+    if (formatDate) return formatDate(v);
+    const dt = shanghaiDateTime(v);
+    return dt.slice(11, 19) === '00:00:00' ? shanghaiDate(v) : dt;
+  }
+  return v;
+}
+
+/** Zones where the pure Shanghai conversion is exact (UTC+8, no DST since 1991). */
+const PLUS8 = new Set(['Asia/Shanghai', 'Asia/Chongqing', 'Asia/Chungking', 'Asia/Harbin', 'PRC', 'Etc/GMT-8']);
+
+/** The date formatter for a spreadsheet time zone: pure for UTC+8, else Utilities.formatDate. */
+export function dateFormatterFor(tz: string): ((d: Date) => string) | undefined {
+  if (PLUS8.has(tz)) return undefined;
+  return (d: Date) => {
+    const t = Utilities.formatDate(d, tz, "HH:mm:ss");
+    return t === '00:00:00' ? Utilities.formatDate(d, tz, 'yyyy-MM-dd') : Utilities.formatDate(d, tz, "yyyy-MM-dd'T'HH:mm:ssXXX");
+  };
+}
+
+/** The row's values keyed by header, for the kind's headers present in the sheet. */
+export function rowValues(t: Table, r: number, fmt?: (d: Date) => string): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  const row = t.values[r];
+  for (const h of KINDS[t.kind].headers) {
+    const i = t.col.get(h);
+    if (i === undefined) continue;
+    out[h] = wireValue(row[i], fmt);
+  }
+  return out;
+}
+
+// ---- write-back -------------------------------------------------------------------------------------
+
+/** Pending writes: 0-based data row index → header → value. */
+export type CellWrites = Map<number, Record<string, string | number>>;
+
+/**
+ * Write the pending values in one setValues per contiguous block of written columns (a block spans
+ * the rows from the first to the last written row; rows in between keep the values just read).
+ * Only blocks with a changed value are written. Returns the number of setValues calls.
+ */
+export function writeBack(t: Table, writes: CellWrites): number {
+  if (writes.size === 0) return 0;
+  const cols = new Set<number>();
+  let first = Number.POSITIVE_INFINITY;
+  let last = -1;
+  for (const [r, w] of writes) {
+    for (const h of Object.keys(w)) {
+      const c = t.col.get(h);
+      if (c === undefined) continue;
+      if (!same(t.values[r][c], w[h])) {
+        cols.add(c);
+        if (r < first) first = r;
+        if (r > last) last = r;
+      }
+    }
+  }
+  if (cols.size === 0) return 0;
+  const sorted = [...cols].sort((a, b) => a - b);
+  // Product-owned columns (system + sync): a block may span unchanged owned columns, never a
+  // column staff type in (which could have changed since the read).
+  const owned = new Set<number>();
+  for (const h of [...KINDS[t.kind].system, VERSION_HEADER, SYNC_HEADER]) {
+    const c = t.col.get(h);
+    if (c !== undefined) owned.add(c);
+  }
+  const blocks: [number, number][] = [];
+  for (const c of sorted) {
+    const b = blocks[blocks.length - 1];
+    let bridge = b !== undefined;
+    if (b) for (let x = b[1] + 1; x < c && bridge; x++) bridge = owned.has(x);
+    if (b && bridge) b[1] = c;
+    else blocks.push([c, c]);
+  }
+  // Apply to the in-memory table, then copy each block out of it.
+  for (const [r, w] of writes) {
+    for (const h of Object.keys(w)) {
+      const c = t.col.get(h);
+      if (c !== undefined) t.values[r][c] = w[h];
+    }
+  }
+  let calls = 0;
+  for (const [c0, c1] of blocks) {
+    const out: (string | number | boolean | Date)[][] = [];
+    for (let r = first; r <= last; r++) out.push(t.values[r].slice(c0, c1 + 1));
+    t.sheet.getRange(sheetRow(t, first), c0 + 1, last - first + 1, c1 - c0 + 1).setValues(out);
+    calls++;
+  }
+  return calls;
+}
+
+function same(a: SheetCell, b: string | number): boolean {
+  if (typeof a === 'string' && typeof b === 'string') return a === (b.startsWith("'") ? b.slice(1) : b);
+  if (isDate(a) && typeof b === 'string') return wireValue(a) === b;
+  return a === b;
+}
+
+// ---- marks ----------------------------------------------------------------------------------------
+
+export interface CellMark {
+  column: string;
+  message: string;
+}
+
+/**
+ * Set the error marks of the given data rows (0-based indexes into t.values): red fill and a note
+ * with the Chinese messages on each bad cell; the add-on's earlier marks on these rows are cleared.
+ * Notes not written by the add-on are kept. Rows not listed are left as they are.
+ * Returns the spreadsheet calls made (1 when nothing changed, 4 when marks changed).
+ */
+export function applyMarks(t: Table, marks: Map<number, CellMark[]>): number {
+  if (marks.size === 0) return 0;
+  const notes = t.range.getNotes() as string[][];
+  const width = t.headers.length;
+  const want = new Map<number, Map<number, string[]>>();
+  for (const [r, list] of marks) {
+    const cells = new Map<number, string[]>();
+    for (const m of list) {
+      const c = t.col.get(m.column) ?? 0;
+      const msgs = cells.get(c) ?? [];
+      msgs.push(m.message);
+      cells.set(c, msgs);
+    }
+    want.set(r, cells);
+  }
+  const changes: [number, number, string][] = [];
+  for (const [r, cells] of want) {
+    const nr = r - t.rangeOffset;
+    if (nr < 0 || nr >= notes.length) continue;
+    for (let c = 0; c < width; c++) {
+      const cur = notes[nr][c] ?? '';
+      const msgs = cells.get(c);
+      const next = msgs ? NOTE_PREFIX + msgs.join('\n') : cur.startsWith(NOTE_PREFIX) ? '' : cur;
+      if (next !== cur) changes.push([nr, c, next]);
+    }
+  }
+  if (changes.length === 0) return 1;
+  const backgrounds = t.range.getBackgrounds();
+  for (const [r, c, next] of changes) {
+    notes[r][c] = next;
+    if (next.startsWith(NOTE_PREFIX)) backgrounds[r][c] = ERROR_FILL;
+    else if (backgrounds[r][c] === ERROR_FILL) backgrounds[r][c] = null as unknown as string;
+  }
+  t.range.setBackgrounds(backgrounds);
+  t.range.setNotes(notes);
+  return 4;
+}
+
+/** The add-on's marks currently on a table: row → messages (read from the notes). */
+export function currentMarks(t: Table, notes: string[][]): { row: number; column: string; message: string }[] {
+  const out: { row: number; column: string; message: string }[] = [];
+  for (let r = 1; r < notes.length; r++) {
+    for (let c = 0; c < notes[r].length; c++) {
+      const n = notes[r][c];
+      if (n && n.startsWith(NOTE_PREFIX)) {
+        for (const m of n.slice(NOTE_PREFIX.length).split('\n')) out.push({ row: r + 1, column: t.headers[c], message: m });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,415 @@
+// The BUILT add-on (dist/addon/Code.js) in a bare vm with the fake Apps Script services and a
+// small sync API on 127.0.0.1 (test/addon/fakes/fake-api-worker.mjs). Prepare / act / assert.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { KINDS, WHITELIST_STATUSES } from '../../domain/kinds.js';
+import { buildAddon } from '../../scripts/build-addon.js';
+import { ERROR_FILL, NOTE_PREFIX } from '../../sheets-addon/columns.js';
+import { type FakeApi, startFakeApi } from './fakes/fake-api.js';
+import { ADDON_DIR, createGasEnv, type GasEnv } from './fakes/gas-env.js';
+import type { FakeSheet } from './fakes/spreadsheet.js';
+import { issueRow, uscc, whitelistRow } from './rows.js';
+
+const TOKEN = 'test-identity-token';
+let api: FakeApi;
+let env: GasEnv;
+let built: { bytes: number; exports: string[] };
+
+beforeAll(async () => {
+  built = await buildAddon();
+  api = await startFakeApi({ token: TOKEN, allowClass: 'industry' });
+});
+afterAll(async () => {
+  await api?.stop();
+});
+let n = 0;
+beforeEach(async () => {
+  await api.control({ reset: true });
+  env = await createGasEnv({ spreadsheetId: `sheet-industry-${++n}` });
+});
+afterEach(async () => {
+  await env.close();
+});
+
+/** Settings through the real menu path (two prompts), then 初始化本表. */
+function setUp(apiUrl = api.url, workClass = 'industry'): void {
+  env.sheets.ui.answers.push(['OK', apiUrl], ['OK', workClass]);
+  env.run('menuSettings');
+  env.run('menuInitSheets');
+}
+
+function sheet(tab: string): FakeSheet {
+  const s = env.ss.sheet(tab);
+  if (!s) throw new Error(`no tab ${tab}`);
+  return s;
+}
+
+/** A person typing a row, then the simple trigger Apps Script fires for that edit. */
+function typeAndEdit(s: FakeSheet, row: number, values: Record<string, unknown>): void {
+  s.typeRow(row, values);
+  env.run('onEdit', { authMode: 'LIMITED', range: s.range(row, 1, 1, s.headers().length), source: env.ss.wrapped, value: '' });
+}
+
+describe('bundle', () => {
+  it('exports only the Apps Script globals, runs without Node globals and stays small', () => {
+    expect(built.bytes).toBeLessThanOrEqual(300 * 1024);
+    expect(built.exports).toEqual(
+      [
+        'getSidebarState',
+        'menuCoverage',
+        'menuInitSheets',
+        'menuRefresh',
+        'menuSettings',
+        'menuSync',
+        'menuValidate',
+        'onEdit',
+        'onInstall',
+        'onOpen',
+        'saveSettings',
+        'showSidebar',
+        'sidebarRefresh',
+        'sidebarSync',
+        'sidebarValidate',
+        'syncInBackground',
+      ].sort(),
+    );
+    expect(env.globals().sort()).toEqual([...built.exports].sort());
+    const code = readFileSync(join(ADDON_DIR, 'Code.js'), 'utf8');
+    expect(code).not.toMatch(/\brequire\(|process\.env|\bBuffer\.|new TextEncoder|setTimeout\(/);
+  });
+
+  it('ships a V8 manifest in Asia/Shanghai with the narrow scopes', () => {
+    const m = JSON.parse(readFileSync(join(ADDON_DIR, 'appsscript.json'), 'utf8'));
+    expect(m.runtimeVersion).toBe('V8');
+    expect(m.timeZone).toBe('Asia/Shanghai');
+    expect(m.oauthScopes.sort()).toEqual(
+      [
+        'https://www.googleapis.com/auth/spreadsheets.currentonly',
+        'https://www.googleapis.com/auth/script.external_request',
+        'https://www.googleapis.com/auth/script.container.ui',
+        'https://www.googleapis.com/auth/script.scriptapp',
+        'openid',
+        'https://www.googleapis.com/auth/userinfo.email',
+      ].sort(),
+    );
+    expect(readFileSync(join(ADDON_DIR, 'sidebar.html'), 'utf8')).toContain('google.script.run');
+  });
+});
+
+describe('clasp', () => {
+  it('clasp status with the example project file lists exactly the built files (offline)', () => {
+    const root = join(ADDON_DIR, '../..');
+    const r = spawnSync(join(root, 'node_modules/.bin/clasp'), ['status', '--json', '--project', '.clasp.json.example'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as { filesToPush: string[]; untrackedFiles: string[] };
+    expect(out.filesToPush.sort()).toEqual(['dist/addon/Code.js', 'dist/addon/appsscript.json', 'dist/addon/sidebar.html']);
+  });
+});
+
+describe('menu, settings and 初始化本表', () => {
+  it('adds the 四保调度 add-on menu whose items call existing globals', () => {
+    env.run('onOpen', { authMode: 'NONE' });
+    const menu = env.sheets.ui.menus[0];
+    expect(menu.items.map((i) => i.caption)).toEqual(['初始化本表', '校验', '立即同步', '刷新状态', '覆盖率看板', '---', '打开侧边栏', '设置']);
+    for (const i of menu.items.filter((x) => x.fn)) expect(env.globals()).toContain(i.fn);
+  });
+
+  it('stores settings in document properties and installs one hourly trigger', () => {
+    setUp();
+    expect(env.services.documentProperties.getProperty('sibao.apiUrl')).toBe(api.url);
+    expect(env.services.documentProperties.getProperty('sibao.workClass')).toBe('industry');
+    expect(env.services.triggers).toHaveLength(1);
+    expect(env.services.triggers[0]).toMatchObject({ handler: 'syncInBackground', everyHours: 1, sourceId: env.ss.id });
+    env.sheets.ui.answers.push(['OK', api.url], ['OK', '工业生产专班']);
+    env.run('menuSettings');
+    expect(env.services.triggers).toHaveLength(1);
+  });
+
+  it('rejects a bad class or URL with a Chinese message', () => {
+    const bad = env.run<{ ok: boolean; message: string }>('saveSettings', api.url, 'nonsense');
+    expect(bad.ok).toBe(false);
+    expect(bad.message).toContain('工作专班「nonsense」无效');
+    const insecure = env.run<{ ok: boolean; message: string }>('saveSettings', 'http://api.example.cn', 'industry');
+    expect(insecure.message).toContain('https://');
+  });
+
+  it('creates the class tabs with exact headers, notes, dropdowns, protection and hidden sync columns', () => {
+    setUp();
+    expect(env.ss.sheets.map((s) => s.name)).toEqual(['白名单', '领域总量', '问题诉求', '政策清单', '政策咨询员']);
+    const wl = sheet('白名单');
+    expect(wl.headers()).toEqual([...KINDS.whitelist.headers, '_版本', '_同步']);
+    expect(wl.frozenRows).toBe(1);
+    expect(wl.noteAt(1, '统一社会信用代码')).toContain('必填');
+    const statusCol = wl.headers().indexOf('状态') + 1;
+    const rule = wl.range(5, statusCol).getDataValidation() as unknown as { values: string[]; allowInvalid: boolean };
+    expect(rule.values).toEqual([...WHITELIST_STATUSES]);
+    expect(wl.isColumnHiddenByUser(wl.headers().indexOf('_版本') + 1)).toBe(true);
+    expect(wl.isColumnHiddenByUser(wl.headers().indexOf('_同步') + 1)).toBe(true);
+
+    const issues = sheet('问题诉求');
+    const prot = issues.protections.map((p) => ({ a1: p.getRange().getA1Notation(), warn: p.warningOnly }));
+    // 编号 (column A) and 责任单位…升级情况 + _版本 + _同步 (P…X), warning-only.
+    expect(prot).toEqual([
+      { a1: 'A1:A1000', warn: true },
+      { a1: 'P1:X1000', warn: true },
+    ]);
+    // Idempotent: running again neither duplicates columns nor protections.
+    env.run('menuInitSheets');
+    expect(issues.headers()).toEqual([...KINDS.issue.headers, '_版本', '_同步']);
+    expect(issues.protections).toHaveLength(2);
+  });
+
+  it('keeps existing columns and their order, appending the missing ones', () => {
+    const s = env.ss.addSheet('白名单');
+    s.type(1, 1, '名称');
+    s.type(1, 2, '自定义列');
+    setUp();
+    expect(s.headers().slice(0, 3)).toEqual(['名称', '自定义列', '统一社会信用代码']);
+  });
+});
+
+describe('onEdit and 校验', () => {
+  it('validates only the edited row: red fill + Chinese note, dirty mark; cleared when fixed', () => {
+    setUp();
+    const wl = sheet('白名单');
+    wl.type(2, 17, '这是用户自己的备注'); // a user's note-free cell; and a user note elsewhere:
+    wl.notes.set('2,11', '用户批注');
+    env.log.reset();
+    typeAndEdit(wl, 2, { ...whitelistRow(1), 统一社会信用代码: '91410222MA00000010', 联系电话: '12345' });
+    expect(wl.backgroundAt(2, '统一社会信用代码')).toBe(ERROR_FILL);
+    expect(wl.noteAt(2, '统一社会信用代码')).toMatch(new RegExp(`^${NOTE_PREFIX}.*校验位错误`));
+    expect(wl.noteAt(2, '联系电话')).toContain('不是有效电话号码');
+    expect(wl.cell(2, '_同步')).toBe('待同步');
+    expect(wl.noteAt(2, '联系人')).toBe('用户批注');
+    // Constant, batched: no per-cell calls.
+    expect(env.log.sum('Range.setValue', 'Range.setNote', 'Range.setBackground', 'Range.getValue')).toBe(0);
+    // A constant handful: event range → sheet, header + edited rows read, notes, marks, one setValues.
+    expect(env.log.service('SpreadsheetApp')).toBeLessThanOrEqual(16);
+
+    typeAndEdit(wl, 2, whitelistRow(1));
+    expect(wl.backgroundAt(2, '统一社会信用代码')).toBe('#ffffff');
+    expect(wl.noteAt(2, '统一社会信用代码')).toBe('');
+    expect(wl.noteAt(2, '联系人')).toBe('用户批注');
+  });
+
+  it('ignores edits when the add-on is not enabled in the document (AuthMode.NONE)', () => {
+    setUp();
+    const wl = sheet('白名单');
+    wl.typeRow(2, { ...whitelistRow(1), 联系电话: 'x' });
+    env.run('onEdit', { authMode: 'NONE', range: wl.range(2, 1), source: env.ss.wrapped });
+    expect(wl.noteAt(2, '联系电话')).toBe('');
+  });
+
+  it('校验 marks every bad row of every tab and reports counts in Chinese', () => {
+    setUp();
+    const wl = sheet('白名单');
+    wl.typeRow(2, whitelistRow(1));
+    wl.typeRow(3, { ...whitelistRow(2), 状态: '已移出' });
+    wl.typeRow(4, { ...whitelistRow(3), 所属领域: '商贸流通' });
+    const iss = sheet('问题诉求');
+    iss.typeRow(2, issueRow(9, { 问题类别: '不存在的类别' }));
+    env.run('menuValidate');
+    const alert = env.sheets.ui.alerts.at(-1)!;
+    expect(alert.message).toContain('4 行中 3 行有误');
+    expect(wl.noteAt(3, '移出日期')).toContain('必填');
+    expect(wl.noteAt(4, '所属领域')).toContain('工业生产');
+    expect(iss.noteAt(2, '问题类别')).toContain('无效');
+    expect(wl.noteAt(2, '统一社会信用代码')).toBe('');
+  });
+});
+
+describe('立即同步', () => {
+  it('posts dirty rows with the bearer token and writes back system columns, version and state in batches', async () => {
+    setUp();
+    await api.control({ clearLog: true });
+    const wl = sheet('白名单');
+    const iss = sheet('问题诉求');
+    for (let i = 0; i < 3; i++) typeAndEdit(wl, 2 + i, whitelistRow(i + 1));
+    typeAndEdit(iss, 2, issueRow(1));
+    env.log.reset();
+    env.run('menuSync');
+    expect(env.ss.toasts.at(-1)?.message).toContain('提交 4 行，成功 4 行');
+    const reqs = (await api.requests()).filter((r) => r.path === '/v1/sync');
+    expect(reqs.map((r) => [r.kind, r.rows, r.auth])).toEqual([
+      ['whitelist', 3, `Bearer ${TOKEN}`],
+      ['issue', 1, `Bearer ${TOKEN}`],
+    ]);
+    const body = JSON.parse(reqs[0].body!);
+    expect(body).toMatchObject({ spreadsheetId: env.ss.id, workClass: 'industry', kind: 'whitelist' });
+    expect(body.rows[0].row).toBe(2);
+    // Dates leave the sheet as the Shanghai calendar day, not a UTC instant.
+    expect(body.rows[0].values['纳入日期']).toBe('2022-06-10');
+    expect(iss.cell(2, '编号')).toBe('WT-20220610-004');
+    expect(iss.cell(2, '状态')).toBe('已交办');
+    expect(iss.cell(2, '_版本')).toBe(1);
+    expect(iss.cell(2, '_同步')).toBe('已同步');
+    expect(wl.cell(4, '_同步')).toBe('已同步');
+    // Write-back is batched: per tab one read, ≤ 2 setValues (编号 | system+sync block).
+    expect(env.log.method('Range.getValues')).toBe(5); // one read per class tab (5 tabs)
+    expect(env.log.sum('Range.setValue', 'Range.setNote', 'Range.setBackground')).toBe(0);
+    // whitelist: one block (_版本 _同步); issue: 编号 | 责任单位…_同步 (unchanged owned columns bridged).
+    expect(env.log.method('Range.setValues')).toBe(3);
+
+    // Nothing dirty: no request at all.
+    env.run('menuSync');
+    expect(env.ss.toasts.at(-1)?.message).toContain('没有需要同步的行');
+    expect(env.services.fetches.filter((f) => f.url.endsWith('/v1/sync'))).toHaveLength(2);
+
+    // An edit sends that row again with its version.
+    typeAndEdit(wl, 3, { ...whitelistRow(2), 员工人数: 99 });
+    env.run('menuSync');
+    const last = JSON.parse((await api.requests()).at(-1)!.body!);
+    expect(last.rows).toHaveLength(1);
+    expect(last.rows[0]).toMatchObject({ row: 3, version: 1 });
+    expect(wl.cell(3, '_版本')).toBe(2);
+  });
+
+  it('does not send locally invalid rows and marks server rejections', async () => {
+    setUp();
+    await api.control({ clearLog: true });
+    const wl = sheet('白名单');
+    typeAndEdit(wl, 2, whitelistRow(1));
+    typeAndEdit(wl, 3, { ...whitelistRow(2), '产值或投资额（万元）': 'abc' });
+    typeAndEdit(wl, 4, { ...whitelistRow(3), 备注: '请复核 #reject' });
+    env.run('menuSync');
+    const sent = JSON.parse((await api.requests()).filter((r) => r.path === '/v1/sync')[0].body!);
+    expect(sent.rows.map((r: { row: number }) => r.row)).toEqual([2, 4]);
+    expect(wl.cell(2, '_同步')).toBe('已同步');
+    expect(wl.cell(3, '_同步')).toBe('待同步');
+    expect(wl.noteAt(3, '产值或投资额（万元）')).toContain('应为数字');
+    expect(wl.cell(4, '_同步')).toBe('未通过');
+    expect(wl.backgroundAt(4, '备注')).toBe(ERROR_FILL);
+    expect(wl.noteAt(4, '备注')).toContain('服务器复核未通过');
+    expect(env.sheets.ui.alerts.at(-1)?.message).toContain('1 行本地校验未通过');
+  });
+
+  it.each([
+    [401, '身份验证失败（401）'],
+    [403, '没有权限（403）'],
+    [409, '版本冲突（409）'],
+    [500, '服务器暂时不可用（500）'],
+  ])('HTTP %i becomes a clear Chinese message and the batch keeps its dirty marks', async (status, text) => {
+    setUp();
+    const wl = sheet('白名单');
+    typeAndEdit(wl, 2, whitelistRow(1));
+    if (status === 401) env.services.setIdentityToken('expired-token');
+    else await api.control({ failNext: [status] });
+    env.run('menuSync');
+    expect(env.sheets.ui.alerts.at(-1)?.message).toContain(text);
+    expect(wl.cell(2, '_同步')).toBe('待同步');
+    expect(wl.cell(2, '_版本')).toBe('');
+    // The next sync, with the fault gone, succeeds.
+    env.services.setIdentityToken(TOKEN);
+    env.run('menuSync');
+    expect(wl.cell(2, '_同步')).toBe('已同步');
+  });
+
+  it('413 for an oversized batch is reported and nothing is lost', async () => {
+    setUp();
+    const wl = sheet('白名单');
+    typeAndEdit(wl, 2, whitelistRow(1));
+    await api.control({ maxBytes: 100 });
+    env.run('menuSync');
+    expect(env.sheets.ui.alerts.at(-1)?.message).toContain('数据过大（413）');
+    expect(wl.cell(2, '_同步')).toBe('待同步');
+    await api.control({ maxBytes: 6 * 1024 * 1024 });
+  });
+
+  it('without an identity token nothing is sent', async () => {
+    setUp();
+    typeAndEdit(sheet('白名单'), 2, whitelistRow(1));
+    env.services.setIdentityToken(null);
+    const before = env.services.fetches.length;
+    env.run('menuSync');
+    expect(env.sheets.ui.alerts.at(-1)?.message).toContain('身份令牌');
+    expect(env.services.fetches.length).toBe(before);
+  });
+
+  it('waits for another sync holding the document lock instead of racing it', () => {
+    setUp();
+    typeAndEdit(sheet('白名单'), 2, whitelistRow(1));
+    env.services.documentLock.heldElsewhere = true;
+    env.run('menuSync');
+    expect(env.sheets.ui.alerts.at(-1)?.message).toContain('另一次同步正在进行');
+    expect(sheet('白名单').cell(2, '_同步')).toBe('待同步');
+  });
+
+  it('writes a formula-looking server value back as text, never as a formula', () => {
+    setUp();
+    const iss = sheet('问题诉求');
+    typeAndEdit(iss, 2, issueRow(1, { 问题描述: '请协调 #formula' }));
+    env.run('menuSync');
+    expect(iss.cell(2, '办理结果')).toBe('=HYPERLINK("http://attacker.example","点我")');
+    expect(iss.formulas.size).toBe(0);
+  });
+
+  it('splits 1,200 rows into ⌈1200/500⌉ = 3 requests of ≤ 500 rows', async () => {
+    setUp();
+    await api.control({ clearLog: true });
+    const wl = sheet('白名单');
+    for (let i = 0; i < 1200; i++) wl.typeRow(2 + i, whitelistRow(i + 1));
+    env.run('menuSync');
+    const reqs = (await api.requests()).filter((r) => r.path === '/v1/sync');
+    expect(reqs.map((r) => r.rows)).toEqual([500, 500, 200]);
+    expect(wl.cell(1201, '_同步')).toBe('已同步');
+  });
+
+  it('runs in the background from the hourly trigger without an active spreadsheet', () => {
+    setUp();
+    typeAndEdit(sheet('白名单'), 2, whitelistRow(1));
+    env.sheets.setActive(null);
+    env.run('syncInBackground', { triggerUid: env.services.triggers[0].uid, authMode: 'FULL' });
+    expect(sheet('白名单').cell(2, '_同步')).toBe('已同步');
+    const last = JSON.parse(env.services.documentProperties.getProperty('sibao.lastSync')!);
+    expect(last).toMatchObject({ ok: true, background: true, accepted: 1 });
+  });
+});
+
+describe('刷新状态, 覆盖率看板 and the sidebar', () => {
+  it('pulls issue status back into the system columns', async () => {
+    setUp();
+    const iss = sheet('问题诉求');
+    typeAndEdit(iss, 2, issueRow(1));
+    env.run('menuSync');
+    const id = String(iss.cell(2, '编号'));
+    await api.control({ overdue: [id] });
+    env.run('menuRefresh');
+    expect(iss.cell(2, '状态')).toBe('办理中');
+    expect(iss.cell(2, '升级情况')).toBe('逾期，已升级 1 级');
+    expect(env.ss.toasts.at(-1)?.message).toContain('已刷新 1 条');
+  });
+
+  it('builds the coverage tab with a native chart', () => {
+    setUp();
+    const wl = sheet('白名单');
+    for (let i = 0; i < 4; i++) typeAndEdit(wl, 2 + i, whitelistRow(i + 1));
+    env.run('menuSync');
+    env.run('menuCoverage');
+    const board = sheet('覆盖率看板');
+    expect(board.headers()[0]).toBe('所属领域');
+    expect(board.cell(2, '所属领域')).toBe('工业生产');
+    expect(board.cell(2, '已纳入（万元）')).toBe(101 + 102 + 103 + 104);
+    expect(board.cell(3, '说明')).toBe('缺少领域总量');
+    expect(board.charts).toHaveLength(1);
+    expect(board.charts[0]).toMatchObject({ type: 'COLUMN', ranges: ['A1:A6', 'D1:E6'] });
+    env.run('menuCoverage');
+    expect(board.charts).toHaveLength(1);
+  });
+
+  it('shows the sidebar and gives it validation results and sync state', () => {
+    setUp();
+    const wl = sheet('白名单');
+    typeAndEdit(wl, 2, whitelistRow(1));
+    typeAndEdit(wl, 3, { ...whitelistRow(2), 联系电话: '123' });
+    env.run('showSidebar');
+    expect(env.sheets.ui.sidebars[0].title).toBe('四保调度');
+    expect(env.sheets.ui.sidebars[0].content).toContain('立即同步');
+    const { result, state } = env.run<{ result: { message: string }; state: { tabs: { tab: string; rows: number; synced: number; pending: number }[]; problems: { row: number; column: string }[] } }>('sidebarSync');
+    expect(result.message).toContain('成功 1 行');
+    expect(state.tabs.find((t) => t.tab === '白名单')).toMatchObject({ rows: 2, synced: 1, pending: 1 });
+    expect(state.problems).toEqual([expect.objectContaining({ row: 3, column: '联系电话' })]);
+    expect(uscc(1)).toHaveLength(18);
+  });
+});

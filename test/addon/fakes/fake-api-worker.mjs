@@ -1,0 +1,116 @@
+// A small sync API on 127.0.0.1 speaking the documented shape of SPEC §5 (POST /v1/sync,
+// GET /v1/issues, GET /v1/coverage), for the unit-level add-on tests and the benchmark. It runs in
+// a worker thread because the add-on's UrlFetchApp blocks the test's thread. It is a stand-in for
+// the real API (the end-to-end test uses the real local stack): idempotent by row content, a stale
+// version is a conflict, 401 without the expected bearer, 403 for another class, 413 over the
+// byte limit. Control: POST /__control {failNext:[status…], allowClass, maxBytes}; GET /__log.
+import http from 'node:http';
+import { parentPort, workerData } from 'node:worker_threads';
+
+const state = {
+  token: workerData.token,
+  allowClass: workerData.allowClass ?? 'industry',
+  maxBytes: workerData.maxBytes ?? 6 * 1024 * 1024,
+  failNext: [],
+  rows: new Map(), // spreadsheetId|kind|row -> { content, version, id }
+  issues: new Map(), // id -> issue status
+  log: [],
+  seq: 0,
+  overdue: new Set(),
+};
+
+const send = (res, status, obj) => {
+  const body = JSON.stringify(obj);
+  // No keep-alive: every request on its own connection (a reused idle socket closed by the server
+  // would fail the test's control calls with EPIPE).
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+  res.end(body);
+};
+
+function sync(body) {
+  const results = [];
+  for (const r of body.rows) {
+    const key = `${body.spreadsheetId}|${body.kind}|${r.row}`;
+    const content = JSON.stringify(r.values);
+    const prev = state.rows.get(key);
+    const note = String(r.values['备注'] ?? '') + String(r.values['问题描述'] ?? '');
+    if (note.includes('#reject')) {
+      results.push({ row: r.row, ok: false, errors: [{ column: r.values['备注'] !== undefined ? '备注' : '问题描述', code: 'server_rule', message: '服务器复核未通过：请核实本行内容' }] });
+      continue;
+    }
+    if (prev && r.version !== undefined && r.version !== prev.version) {
+      results.push({ row: r.row, ok: false, errors: [{ column: '', code: 'conflict', message: `版本冲突：服务器版本为 ${prev.version}，本行为 ${r.version}` }] });
+      continue;
+    }
+    let entry = prev;
+    if (!prev) {
+      state.seq++;
+      entry = { content, version: 1, id: body.kind === 'issue' ? `WT-20220610-${String(state.seq).padStart(3, '0')}` : `${body.kind}-${state.seq}` };
+      state.rows.set(key, entry);
+    } else if (prev.content !== content) {
+      prev.content = content;
+      prev.version++;
+    }
+    const writeBack = {};
+    if (body.kind === 'issue') {
+      const issue = { id: entry.id, status: '已交办', unit: 'GXJ', also: [], signBy: '2022-06-13', feedbackBy: '2022-06-15', resolveBy: '2022-06-21', overdue: false, escalationLevel: 0 };
+      state.issues.set(entry.id, issue);
+      Object.assign(writeBack, { 编号: entry.id, 状态: issue.status, 责任单位: issue.unit, 签收时限: issue.signBy, 办结时限: issue.resolveBy });
+      if (note.includes('#formula')) writeBack['办理结果'] = '=HYPERLINK("http://attacker.example","点我")';
+    }
+    results.push({ row: r.row, ok: true, id: entry.id, version: entry.version, errors: [], writeBack });
+  }
+  return { results };
+}
+
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const raw = Buffer.concat(chunks);
+    const url = new URL(req.url, 'http://127.0.0.1');
+    if (url.pathname === '/__log') return send(res, 200, { requests: state.log });
+    if (url.pathname === '/__control') {
+      const c = JSON.parse(raw.toString('utf8') || '{}');
+      if (c.failNext) state.failNext.push(...c.failNext);
+      if (c.allowClass) state.allowClass = c.allowClass;
+      if (c.maxBytes) state.maxBytes = c.maxBytes;
+      if (c.overdue) for (const id of c.overdue) { const i = state.issues.get(id); if (i) { i.overdue = true; i.escalationLevel = 1; i.status = '办理中'; } }
+      if (c.clearLog) state.log = [];
+      if (c.reset) { state.rows.clear(); state.issues.clear(); state.log = []; state.seq = 0; state.failNext = []; state.maxBytes = workerData.maxBytes ?? 6 * 1024 * 1024; state.allowClass = workerData.allowClass ?? 'industry'; }
+      return send(res, 200, { ok: true });
+    }
+    const entry = { method: req.method, path: url.pathname, bytes: raw.length, rows: 0, status: 0, auth: req.headers.authorization ?? '', body: raw.length < 65536 ? raw.toString('utf8') : undefined };
+    state.log.push(entry);
+    const done = (status, obj) => { entry.status = status; send(res, status, obj); };
+    if (req.headers.authorization !== `Bearer ${state.token}`) return done(401, { error: { code: 'unauthorized', message: '缺少或无效的身份令牌' } });
+    if (state.failNext.length > 0) { const s = state.failNext.shift(); return done(s, { error: { code: 'injected', message: `测试注入的 ${s}` } }); }
+    if (req.method === 'POST' && url.pathname === '/v1/sync') {
+      if (raw.length > state.maxBytes) return done(413, { error: { code: 'too_large', message: '请求体过大' } });
+      const body = JSON.parse(raw.toString('utf8'));
+      entry.rows = body.rows.length;
+      entry.kind = body.kind;
+      if (body.workClass !== state.allowClass) return done(403, { error: { code: 'forbidden', message: '不是本专班成员' } });
+      return done(200, sync(body));
+    }
+    if (req.method === 'GET' && url.pathname === '/v1/issues') return done(200, { issues: [...state.issues.values()] });
+    if (req.method === 'GET' && url.pathname === '/v1/coverage') {
+      let covered = 0;
+      let count = 0;
+      for (const [k, v] of state.rows) {
+        if (!k.includes('|whitelist|')) continue;
+        const values = JSON.parse(v.content);
+        if (values['状态'] === '已纳入') { covered += Number(values['产值或投资额（万元）']) || 0; count++; }
+      }
+      const total = 10000;
+      const sectors = ['工业生产', '商贸流通', '交通运输', '文化旅游', '重点项目'].map((s) =>
+        s === '工业生产'
+          ? { sector: s, covered, total, coverage: covered / total, target: 0.7, gap: Math.max(0, 0.7 * total - covered), count, error: null, deadline: '2022-06-30' }
+          : { sector: s, covered: 0, total: null, coverage: null, target: 0.7, gap: null, count: 0, error: 'no_total', message: '缺少领域总量', deadline: null });
+      return done(200, { at: '2022-06-10', sectors, overall: { covered, total, coverage: covered / total, target: 0.7, gap: Math.max(0, 0.7 * total - covered), count, error: 'incomplete', onTrack: covered / total >= 0.7 } });
+    }
+    return done(404, { error: { code: 'not_found', message: 'not found' } });
+  });
+});
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+parentPort.on('message', (m) => { if (m === 'stop') server.close(() => process.exit(0)); });

@@ -1,0 +1,132 @@
+// End to end on the REAL local stack (local/stack.ts in a child process: API handler, dynalite,
+// SES emulator, dispatcher) with the BUILT add-on in a bare vm: sheet → add-on → POST /v1/sync →
+// store → routing → outbox → SES emulator, and system columns back into the sheet.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildAddon } from '../../scripts/build-addon.js';
+import { createGasEnv, type GasEnv } from './fakes/gas-env.js';
+import { startStackProcess, type StackProcess } from './fakes/stack.js';
+import type { FakeSheet } from './fakes/spreadsheet.js';
+import { issueRow, uscc, whitelistRow } from './rows.js';
+
+const EDITOR = 'industry-editor@tongxu.example';
+let stack: StackProcess;
+let env: GasEnv;
+
+interface Mail {
+  subject: string;
+  destination: { to: string[]; cc?: string[] };
+  body: { text?: string; html?: string };
+}
+
+async function mails(): Promise<Mail[]> {
+  const r = await fetch(`${stack.sesEndpoint}/store`);
+  return ((await r.json()) as { emails: Mail[] }).emails;
+}
+
+async function waitForMail(match: (m: Mail) => boolean, timeoutMs = 20_000): Promise<Mail[]> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const found = (await mails()).filter(match);
+    if (found.length > 0 || Date.now() > until) return found;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function typeAndEdit(s: FakeSheet, row: number, values: Record<string, unknown>): void {
+  s.typeRow(row, values);
+  env.run('onEdit', { authMode: 'LIMITED', range: s.range(row, 1, 1, s.headers().length), source: env.ss.wrapped });
+}
+
+beforeAll(async () => {
+  await buildAddon();
+  stack = await startStackProcess();
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+let n = 0;
+beforeEach(async () => {
+  env = await createGasEnv({ spreadsheetId: `e2e-industry-${++n}` });
+  env.services.setIdentityToken(stack.tokens[EDITOR]);
+  const saved = env.run<{ ok: boolean; message: string }>('saveSettings', stack.apiUrl, 'industry');
+  expect(saved.ok).toBe(true);
+  env.run('menuInitSheets');
+});
+afterEach(async () => {
+  await env.close();
+});
+
+describe('add-on on the real local stack', () => {
+  it('syncs a whitelist row and an issue, routes it, mails the unit and writes the system columns back', async () => {
+    expect(stack.seeded.rejected).toBe(0);
+    const wl = env.ss.sheet('白名单')!;
+    const iss = env.ss.sheet('问题诉求')!;
+    typeAndEdit(wl, 2, { ...whitelistRow(1), 所在乡镇: '玉皇庙镇', 纳入日期: '2022-06-01', '产值或投资额（万元）': 2500 });
+    typeAndEdit(iss, 2, issueRow(1, { 所在乡镇: '玉皇庙镇', 反映日期: '2022-06-06', 问题描述: '原料运输车辆通行证办理缓慢，影响开工' }));
+    expect(iss.noteAt(2, '问题描述')).toBe('');
+
+    env.run('menuSync');
+    expect(env.sheets.ui.alerts).toEqual([]);
+    expect(env.ss.toasts.at(-1)?.message).toContain('成功 2 行');
+    const id = String(iss.cell(2, '编号'));
+    expect(id).toMatch(/^WT-\d{8}-\d{3}$/);
+    expect(iss.cell(2, '状态')).toBe('已交办');
+    expect(String(iss.cell(2, '责任单位'))).not.toBe('');
+    expect(iss.cell(2, '_同步')).toBe('已同步');
+    expect(typeof iss.cell(2, '_版本')).toBe('number');
+    expect(wl.cell(2, '_同步')).toBe('已同步');
+
+    // The dispatcher sends the assignment email through the SES emulator.
+    const sent = await waitForMail((m) => `${m.subject}\n${m.body.text ?? ''}`.includes(id));
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent[0].destination.to.join(',')).toMatch(/@tongxu\.example/);
+
+    // Same content again (a re-send after a lost answer): same version, no second email.
+    const version = iss.cell(2, '_版本');
+    iss.typeRow(2, { _同步: '待同步' });
+    env.run('menuSync');
+    expect(iss.cell(2, '_版本')).toBe(version);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await mails()).filter((m) => `${m.subject}\n${m.body.text ?? ''}`.includes(id))).toHaveLength(sent.length);
+
+    // 刷新状态 pulls the server's view; 覆盖率看板 reads GET /v1/coverage.
+    env.run('menuRefresh');
+    expect(env.ss.toasts.at(-1)?.message).toMatch(/已刷新 1 条/);
+    expect(iss.cell(2, '状态')).toBe('已交办');
+    env.run('menuCoverage');
+    const board = env.ss.sheet('覆盖率看板')!;
+    const rows = [2, 3, 4, 5, 6].map((r) => [board.cell(r, '所属领域'), board.cell(r, '已纳入（万元）')]);
+    expect(rows).toContainEqual(['工业生产', 2500]);
+    expect(board.charts).toHaveLength(1);
+  });
+
+  it('a stale version is a conflict, reported and not overwritten', () => {
+    const wl = env.ss.sheet('白名单')!;
+    typeAndEdit(wl, 2, { ...whitelistRow(7), 所在乡镇: '玉皇庙镇' });
+    env.run('menuSync');
+    expect(wl.cell(2, '_版本')).toBe(1);
+    typeAndEdit(wl, 2, { 员工人数: 77 });
+    env.run('menuSync');
+    expect(wl.cell(2, '_版本')).toBe(2);
+    // Someone's copy still carries version 1 (e.g. a restored old sheet) and changes the row again.
+    wl.typeRow(2, { _版本: 1 });
+    typeAndEdit(wl, 2, { 员工人数: 88 });
+    env.run('menuSync');
+    expect(wl.cell(2, '_同步')).toBe('冲突');
+    expect(wl.cell(2, '_版本')).toBe(1);
+    expect(env.sheets.ui.alerts.at(-1)?.message).toContain('退回 1 行');
+  });
+
+  it('another class member gets 403 and a wrong token 401, in Chinese, nothing stored', () => {
+    const wl = env.ss.sheet('白名单')!;
+    typeAndEdit(wl, 2, { ...whitelistRow(2), 统一社会信用代码: uscc(2), 所在乡镇: '玉皇庙镇' });
+    env.services.setIdentityToken(stack.tokens['commerce-editor@tongxu.example']);
+    env.run('menuSync');
+    expect(env.sheets.ui.alerts.at(-1)?.message).toContain('没有权限（403）');
+    expect(wl.cell(2, '_同步')).toBe('待同步');
+    env.services.setIdentityToken('not-a-token');
+    env.run('menuSync');
+    expect(env.sheets.ui.alerts.at(-1)?.message).toContain('身份验证失败（401）');
+    expect(wl.cell(2, '_同步')).toBe('待同步');
+  });
+});

@@ -86,8 +86,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (!results.some((r) => r.table.kind === 'whitelist')) throw new UsageError('没有白名单数据：请给出白名单文件（或含“白名单”工作表的工作簿）');
   const report = computeCoverage({ whitelist, totals, targets: targets.length > 0 ? targets : profile?.sectorTargets, at });
-  if (skipped > 0) console.error(`已跳过 ${skipped} 行无效数据（用 sibao validate 查看原因）`);
   if (boolFlag(args, 'json')) process.stdout.write(`${JSON.stringify(report)}\n`);
   else console.log(renderCoverage(report));
+  if (skipped > 0) console.error(`\n已跳过 ${skipped} 行无效数据（用 sibao validate 查看原因）`);
   return 0;
 }

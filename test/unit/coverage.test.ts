@@ -191,6 +191,18 @@ describe('computeCoverage', () => {
     expect(empty.overall).toMatchObject({ covered: 0, total: 0, coverage: null, error: 'incomplete', onTrack: null });
   });
 
+  it('the county is not on track while one sector is below target, even if the overall ratio is above', () => {
+    const totals = SECTORS.map((s) => total(s, '2022-06', 100));
+    const rows = SECTORS.map((s, i) => wl(s, i === 0 ? 50 : 90, '已纳入', '2022-06-01'));
+    const r = computeCoverage({ whitelist: rows, totals, at: '2022-06-10' });
+    // Independently: sector 0 covers 50/100 (gap 20), the others 90/100; overall 410/500 = 0.82.
+    expect(r.overall.coverage).toBe(0.82);
+    expect(r.overall.gap).toBe(20);
+    expect(r.overall.onTrack).toBe(false);
+    const fixed = computeCoverage({ whitelist: [...rows, wl(SECTORS[0], 20, '已纳入', '2022-06-02')], totals, at: '2022-06-10' });
+    expect(fixed.overall).toMatchObject({ gap: 0, onTrack: true });
+  });
+
   it('exact at the target is on track (0.1 + 0.2 style sums do not drift)', () => {
     const rows = Array.from({ length: 7 }, () => wl('工业生产', 0.1, '已纳入', '2022-06-01'));
     const r = computeCoverage({ whitelist: rows, totals: [total('工业生产', '2022-06', 1)], at: '2022-06-10' });

@@ -242,6 +242,8 @@ export function renderNoticeMail(m: NoticeMailInput): RenderedMail {
     `<p style="margin:20px 0 0;color:#777;font-size:13px;">${escapeHtml(sender)}（本邮件由系统自动发送）</p>` +
     `</div></body></html>`;
   const lines = [
+    `【${m.heading}】`,
+    '',
     m.intro,
     '',
     ...m.rows.map(([k, v]) => `${k}：${v}`),

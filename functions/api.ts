@@ -6,9 +6,10 @@ import * as z from 'zod/mini';
 import { computeCoverage } from '../domain/coverage.js';
 import { CLASS_KINDS, CONFIG_KINDS, ISSUE_STATUSES, KINDS, WORK_CLASS_IDS, WORK_CLASSES, kindFromName, type IssueStatus, type RowKind, type WorkClassId } from '../domain/kinds.js';
 import { currentAssignment } from '../domain/lifecycle.js';
-import { shanghaiDate, isIsoDate } from '../domain/time.js';
+import { MetricsPeriodError, rankUnits, unitMetrics } from '../domain/metrics.js';
+import { addDays, shanghaiDate, isIsoDate } from '../domain/time.js';
 import type { Profile, SectorTotalRow, WhitelistRow } from '../domain/types.js';
-import { performAction, showAction } from './actions.js';
+import { COMMAND_ACTIONS, performAction, performCommandAction, showAction, type CommandActionType } from './actions.js';
 import { loadApiConfig } from './config.js';
 import { createStore } from './dynamodb-store.js';
 import { createIdentityVerifier, GOOGLE_ISSUER } from './identity.js';
@@ -74,6 +75,20 @@ const syncBodySchema = z.object({
     }),
   ),
 });
+
+const commandBodySchema = z.object({
+  action: z.enum(COMMAND_ACTIONS as unknown as [CommandActionType, ...CommandActionType[]]),
+  unit: z.optional(z.string().check(z.maxLength(200))),
+  reason: z.optional(z.string().check(z.maxLength(2000))),
+  resolveBy: z.optional(z.string().check(z.maxLength(40))),
+  result: z.optional(z.string().check(z.maxLength(20))),
+  note: z.optional(z.string().check(z.maxLength(2000))),
+});
+
+/** Role of the coordination class that may act for the command office (改派, 延期, 核实销号, 回访, 销号). */
+export const COMMAND_ROLE = '审批';
+
+const ISSUE_ACTIONS_PATH = /^\/v1\/issues\/(WT-\d{8}-\d{3,})\/actions$/;
 
 const className = (id: string) => WORK_CLASSES.find((c) => c.id === id)?.name ?? id;
 
@@ -197,6 +212,58 @@ export function makeApiHandler(deps: ApiDeps): (event: APIGatewayProxyEventV2) =
     });
   }
 
+  /** Command-office decisions: a coordination member with role 审批. */
+  async function authoriseCommand(email: string): Promise<void> {
+    const members = (await getProfile())?.members ?? [];
+    if (members.some((m) => m.email === email && m.workClass === 'coordination' && m.role === COMMAND_ROLE)) return;
+    throw new HttpError(
+      403,
+      'not_command',
+      `${email} 不是综合协调专班（指挥部办公室）角色为「${COMMAND_ROLE}」的成员，不能改派、延期或核实销号；请联系综合协调专班在「成员」表中登记`,
+    );
+  }
+
+  async function issueAction(event: APIGatewayProxyEventV2, issueId: string): Promise<Result> {
+    const email = await authenticate(event);
+    await authoriseCommand(email);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(rawBody(event) || 'null');
+    } catch {
+      throw new HttpError(400, 'invalid_json', '请求内容不是有效的 JSON');
+    }
+    const body = commandBodySchema.safeParse(parsed);
+    if (!body.success) {
+      const issue = body.error.issues[0];
+      throw new HttpError(
+        400,
+        'invalid_request',
+        `请求格式不正确：字段 ${issue.path.join('.') || '(根)'} ${issue.message}（action 应为 ${COMMAND_ACTIONS.join('、')}）`,
+      );
+    }
+    const res = await performCommandAction({ store, clock, getProfile }, issueId, body.data, email);
+    return json(res.statusCode, res.body);
+  }
+
+  async function metrics(event: APIGatewayProxyEventV2): Promise<Result> {
+    const email = await authenticate(event);
+    await authoriseRead(email);
+    const q = event.queryStringParameters ?? {};
+    const now = clock.now();
+    const to = q.to?.trim() || shanghaiDate(now);
+    const from = q.from?.trim() || (isIsoDate(to) ? addDays(to, -6) : to);
+    const profile = await getProfile();
+    const records = (await store.listIssues({})).map((i) => i.record);
+    try {
+      const units = unitMetrics(records, { from, to, now }, profile ?? { units: [] });
+      const ranking = rankUnits(units);
+      return json(200, { from, to, units, ranking: { ranked: ranking.ranked, red: ranking.red, black: ranking.black } });
+    } catch (err) {
+      if (err instanceof MetricsPeriodError) throw new HttpError(400, 'invalid_date', err.message);
+      throw err;
+    }
+  }
+
   async function coverage(event: APIGatewayProxyEventV2): Promise<Result> {
     const email = await authenticate(event);
     await authoriseRead(email);
@@ -228,6 +295,11 @@ export function makeApiHandler(deps: ApiDeps): (event: APIGatewayProxyEventV2) =
         result = await sync(event);
       } else if (path === '/v1/issues' && method === 'GET') result = await issues(event);
       else if (path === '/v1/coverage' && method === 'GET') result = await coverage(event);
+      else if (path === '/v1/metrics' && method === 'GET') result = await metrics(event);
+      else if (ISSUE_ACTIONS_PATH.test(path)) {
+        if (method !== 'POST') throw new HttpError(405, 'method_not_allowed', '该地址只接受 POST');
+        result = await issueAction(event, ISSUE_ACTIONS_PATH.exec(path)![1]);
+      }
       else if (path.startsWith('/a/') && path.length > 3) {
         const token = path.slice(3);
         const page =

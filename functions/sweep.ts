@@ -20,7 +20,7 @@ import { findUnit } from '../domain/lifecycle.js';
 import { sweepIssue, type SweepContext } from '../domain/sweep.js';
 import { addDays, shanghaiDate } from '../domain/time.js';
 import type { Profile } from '../domain/types.js';
-import { loadConfig } from './config.js';
+import { requireEnv } from './config.js';
 import { createStore, sweepMark } from './dynamodb-store.js';
 import { logger } from './logger.js';
 import { systemClock, type Clock, type Store, type StoredIssue } from './ports.js';
@@ -155,9 +155,8 @@ let wired: (() => Promise<SweepSummary>) | undefined;
 /** Default wiring from the environment (AWS; EventBridge Scheduler every 15 minutes), created on the first call. */
 export const handler = async (): Promise<SweepSummary> => {
   if (!wired) {
-    const config = loadConfig();
     const client = new DynamoDBClient({ requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 } });
-    wired = makeSweepHandler({ store: createStore({ client, tableName: config.tableName }), clock: systemClock });
+    wired = makeSweepHandler({ store: createStore({ client, tableName: requireEnv('TABLE_NAME') }), clock: systemClock });
   }
   return wired();
 };

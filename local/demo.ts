@@ -21,6 +21,7 @@ import { readTables, type Table } from './files.js';
 import type { LoadedProfile } from './profile-files.js';
 import { createProgress } from './progress.js';
 import { BOOTSTRAP_ADMIN, type DispatchTotals, type Stack } from './stack.js';
+import { runDemoWeek as runDemoWeekLoop, type DemoWeekReport } from './demo-week.js';
 import { pushRows, type SyncRowResult } from './sync-client.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -58,6 +59,8 @@ export interface DemoWeekResult {
   digest: string | null;
   /** Dispatch totals of the week's runs. */
   dispatched: DispatchTotals;
+  /** What happened during the week (signings, returns, reopenings, escalations…). */
+  week?: DemoWeekReport;
 }
 
 export interface DemoSummary {
@@ -193,9 +196,22 @@ function rejectionsOf(file: string, kind: string, results: readonly SyncRowResul
  * steps (units signing through their links, feedback, the 15-minute sweep on the simulated clock,
  * the Friday 17:00 digest) extend this function and set `digest`.
  */
-export async function runDemoWeek(stack: Stack, _ctx: { profile: Profile; load: DemoLoad }): Promise<DemoWeekResult> {
-  const dispatched = await stack.drainOutbox();
-  return { digest: null, dispatched };
+export async function runDemoWeek(
+  stack: Stack,
+  ctx: { profile: Profile; load: DemoLoad; log?: (line: string) => void },
+): Promise<DemoWeekResult> {
+  const before = { ...stack.dispatched };
+  // Routing mails first, then the week: signings, feedback, a return, a reopen, overdue escalations.
+  await stack.drainOutbox();
+  const week = await runDemoWeekLoop({ stack, profile: ctx.profile, log: ctx.log });
+  await stack.drainOutbox();
+  const dispatched: DispatchTotals = {
+    runs: stack.dispatched.runs - before.runs,
+    sent: stack.dispatched.sent - before.sent,
+    failed: stack.dispatched.failed - before.failed,
+    skipped: stack.dispatched.skipped - before.skipped,
+  };
+  return { digest: null, dispatched, week };
 }
 
 /** The figures of `start --once --json`. `emailsSent` counts mails this process sent. */

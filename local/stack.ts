@@ -11,6 +11,7 @@ import { makeApiHandler } from '../functions/api.js';
 import type { ApiConfig, DispatchConfig } from '../functions/config.js';
 import { loadOrCreateDevIssuer } from '../functions/dev-issuer.js';
 import { makeDispatchHandler } from '../functions/dispatch.js';
+import { makeSweepHandler, type SweepSummary } from '../functions/sweep.js';
 import { createStore, ensureTable } from '../functions/dynamodb-store.js';
 import { createIdentityVerifier } from '../functions/identity.js';
 import { logger } from '../functions/logger.js';
@@ -41,6 +42,12 @@ export interface StackOptions {
   clock: SimClock;
   /** How often the dispatcher runs; 0 = never on its own (call `dispatchNow`). Default 1000 ms. */
   dispatchIntervalMs?: number;
+  /**
+   * How often the sweep (reminders, overdue, escalation, batches) runs, in real milliseconds; 0 =
+   * never on its own (call `sweepNow`). Default 60 s: the sweep reads only what is due, so running it
+   * more often than AWS's 15 minutes costs little and keeps the demo lively.
+   */
+  sweepIntervalMs?: number;
   tableName?: string;
   /** Emails allowed to sync the configuration tabs while the store has no members (county IT). */
   bootstrapAdmins?: string[];
@@ -75,6 +82,8 @@ export interface Stack {
   drainOutbox(maxRuns?: number): Promise<DispatchTotals>;
   /** Totals of every dispatch run of this process. */
   readonly dispatched: DispatchTotals;
+  /** Run the sweep once now at the stack's clock (serialised with the interval's runs). */
+  sweepNow(): Promise<SweepSummary>;
   stop(): Promise<void>;
 }
 
@@ -132,7 +141,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       (event) => (api ? api(event) : Promise.resolve({ statusCode: 503, body: JSON.stringify({ error: 'starting', message: '服务正在启动，请稍后重试' }) })), { port: opts.port, now: () => opts.clock.now() });
     cleanups.push(() => http.close());
     const publicBaseUrl = http.url;
-    const shared = { tableName, publicBaseUrl, actionSecrets: [actionSecret], actionTokenTtlDays: 30 };
+    const shared = { tableName, publicBaseUrl, actionSecrets: [actionSecret], actionTokenTtlDays: 14 };
     const apiConfig: ApiConfig = { ...shared, audience: issuer.aud, bootstrapAdmins: opts.bootstrapAdmins ?? [BOOTSTRAP_ADMIN], profileTtlMs: 1_000 };
     const dispatchConfig: DispatchConfig = { ...shared, mailFrom: MAIL_FROM };
     api = makeApiHandler({ store, clock: opts.clock, identity, config: apiConfig }) as ApiHandler;
@@ -175,6 +184,32 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       if (inFlight) await inFlight.catch(() => undefined);
     });
 
+    // The sweep, as EventBridge Scheduler runs it in AWS (every 15 min), on the stack's clock.
+    const sweep = makeSweepHandler({ store, clock: opts.clock });
+    let sweeping: Promise<SweepSummary> | null = null;
+    const sweepNow = async (): Promise<SweepSummary> => {
+      while (sweeping) await sweeping.catch(() => undefined);
+      sweeping = sweep();
+      try {
+        return await sweeping;
+      } finally {
+        sweeping = null;
+      }
+    };
+    const sweepInterval = opts.sweepIntervalMs ?? 60_000;
+    const sweepTimer =
+      sweepInterval > 0
+        ? setInterval(() => {
+            if (sweeping) return;
+            sweepNow().catch((err: unknown) => log(`巡查任务（提醒、逾期、升级）出错：${(err as Error)?.message ?? String(err)}`));
+          }, sweepInterval)
+        : undefined;
+    sweepTimer?.unref();
+    cleanups.push(async () => {
+      if (sweepTimer) clearInterval(sweepTimer);
+      if (sweeping) await (sweeping as Promise<SweepSummary>).catch(() => undefined);
+    });
+
     const removeInfo = writeStackInfo(dataDir, {
       pid: process.pid,
       api: http.url,
@@ -212,6 +247,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         return totals;
       },
       dispatched,
+      sweepNow,
       stop() {
         stopping ??= undo();
         return stopping;

@@ -9,6 +9,7 @@ import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { DEMO_START, createSimClock, type SimClock } from '../clock.js';
 import { dataDirOf } from '../data-dir.js';
 import { DEFAULT_PROFILE, demoSummary, loadDemo, runDemoWeek, seedProfile, type DemoLoad, type DemoWeekResult, type SeedResult } from '../demo.js';
+import type { DemoWeekReport } from '../demo-week.js';
 import { renderTable } from '../format.js';
 import { DataDirLockedError } from '../lock.js';
 import { loadProfile, profileProblemLines, type LoadedProfile } from '../profile-files.js';
@@ -47,6 +48,14 @@ function clockFlag(value: string | undefined): SimClock {
     if (err instanceof TimeFormatError) throw new UsageError(`--clock：${err.message}`, 'date');
     throw err;
   }
+}
+
+function printWeek(w: DemoWeekReport, out: (line: string) => void): void {
+  out(
+    `示例周结束：签收 ${w.signed} 件，退回 ${w.returned} 件（改派 ${w.reassigned} 件），反馈进展 ${w.progress} 次，办结 ${w.resolved} 件；` +
+      `回访 满意 ${w.followUps['满意']}、基本满意 ${w.followUps['基本满意']}、不满意 ${w.followUps['不满意']}（重新办理 ${w.reopened} 件）；` +
+      `核实销号 ${w.verified} 件；逾期 ${w.overdue} 件，升级 ${w.escalations} 次；共性问题 ${w.batches} 批；巡查 ${w.sweeps} 次`,
+  );
 }
 
 function printLoad(load: DemoLoad, out: (line: string) => void): void {
@@ -158,9 +167,19 @@ export async function run(argv: string[]): Promise<number> {
       }
       printLoad(load, out);
     }
-    if (once) {
-      if (demo && loaded && load) week = await runDemoWeek(stack, { profile: loaded.profile, load });
-      else await stack.drainOutbox();
+    if (demo && loaded && load) {
+      // The demo week acts on the demo's issues once per data directory: a restart on the same
+      // (on-disk) store keeps what happened and sends nothing twice.
+      const issues = await stack.store.listIssues({});
+      const alreadyRun = issues.some((i) => i.record.events.some((e) => e.type === 'sign'));
+      if (alreadyRun) {
+        out('示例周已在此数据目录运行过：保留原有办理记录，不再重复。');
+        await stack.drainOutbox();
+      } else {
+        out('开始模拟示例周（2022-06-06 周一至 06-10 周五 17:00）：签收、反馈、退回、重办、逾期升级……');
+        week = await runDemoWeek(stack, { profile: loaded.profile, load, log: (line) => out(`  ${line}`) });
+        if (week.week) printWeek(week.week, out);
+      }
     } else {
       await stack.drainOutbox();
     }

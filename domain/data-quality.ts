@@ -24,7 +24,8 @@ export type DataQualityCode =
   | 'duplicate_code'
   | 'value_jump'
   | 'back_dated'
-  | 'calendar_unverified';
+  | 'calendar_unverified'
+  | 'bounced_address';
 
 export interface DataQualityWarning {
   code: DataQualityCode;
@@ -184,6 +185,34 @@ export function checkDataQuality(input: DataQualityInput): DataQualityWarning[] 
     ...(input.edits ? backDatedEdits(input.edits, input.whitelist, input.backDateDays) : []),
   ];
   return sortWarnings(out);
+}
+
+/** A mail address SES reported as bounced or complained about (functions/bounce.ts records them). */
+export interface ProblemAddress {
+  email: string;
+  /** bounced = permanent bounce, complained = marked as spam, soft = transient bounces only. */
+  status: 'bounced' | 'complained' | 'soft';
+  count: number;
+  /** Shanghai day of the last notification. */
+  lastOn: string;
+  /** Units whose 联系邮箱 lists the address (names). */
+  units?: readonly string[];
+}
+
+/** bounced_address: permanent bounces and complaints are no longer mailed; the contact must be fixed. */
+export function addressWarnings(list: readonly ProblemAddress[]): DataQualityWarning[] {
+  return list
+    .filter((a) => a.status !== 'soft')
+    .map((a) => {
+      const who = a.units && a.units.length ? `（${a.units.join('、')}的联系邮箱）` : '';
+      const what = a.status === 'complained' ? `收件人将系统邮件标记为垃圾邮件（${a.count} 次）` : `邮件被永久退回（${a.count} 次）`;
+      return {
+        code: 'bounced_address' as const,
+        severity: 'warning' as const,
+        ref: a.email,
+        message: `邮箱 ${a.email}${who}${what}，最近一次 ${a.lastOn}；系统已停止向该地址发信，请在「责任单位」或「工作专班」表中更正联系邮箱`,
+      };
+    });
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1 } as const;

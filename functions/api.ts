@@ -10,11 +10,15 @@ import { MetricsPeriodError, rankUnits, unitMetrics } from '../domain/metrics.js
 import { addDays, shanghaiDate, isIsoDate } from '../domain/time.js';
 import type { Profile, SectorTotalRow, WhitelistRow } from '../domain/types.js';
 import { COMMAND_ACTIONS, performAction, performCommandAction, showAction, type CommandActionType } from './actions.js';
-import { loadApiConfig } from './config.js';
+import { resolveApiConfig } from './config.js';
+import { DIGEST_PATH, handleDigestRoute } from './digest-routes.js';
+import { createDigestStore, type DigestStore } from './digest-store.js';
 import { createStore } from './dynamodb-store.js';
 import { createIdentityVerifier, GOOGLE_ISSUER } from './identity.js';
 import { errorInfo, logger } from './logger.js';
 import { systemClock, type Clock, type IdentityVerifier, type ProfileRecord, type Store } from './ports.js';
+import { createBaseUrlRecorder, createRuntimeConfig } from './runtime-config.js';
+import { containerSecretReader } from './secrets.js';
 import { syncRows } from './sync.js';
 
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -25,8 +29,11 @@ export interface ApiDeps {
   clock: Clock;
   identity: IdentityVerifier;
   config: {
-    /** Base URL the action links use (not needed by the API itself; kept for symmetry with dispatch). */
-    publicBaseUrl: string;
+    /**
+     * Base URL the action links use (not needed by the API itself; kept for symmetry with dispatch).
+     * Absent on AWS without a custom domain: the default wiring derives it from each request.
+     */
+    publicBaseUrl?: string;
     /** Action-link HMAC keys: verify with any. */
     actionSecrets: string[];
     /** Emails that may sync coordination configuration tabs while no member is configured. */
@@ -34,6 +41,8 @@ export interface ApiDeps {
     /** Profile cache lifetime, ms (default 30 s). */
     profileTtlMs?: number;
   };
+  /** The digest's store: serves `GET /v1/digests/{YYYY-Www}` when present. */
+  digests?: DigestStore;
 }
 
 type Result = APIGatewayProxyStructuredResultV2;
@@ -296,6 +305,8 @@ export function makeApiHandler(deps: ApiDeps): (event: APIGatewayProxyEventV2) =
       } else if (path === '/v1/issues' && method === 'GET') result = await issues(event);
       else if (path === '/v1/coverage' && method === 'GET') result = await coverage(event);
       else if (path === '/v1/metrics' && method === 'GET') result = await metrics(event);
+      else if (DIGEST_PATH.test(path) && deps.digests)
+        result = (await handleDigestRoute(event, { store, clock, identity, digests: deps.digests, config: deps.config }))!;
       else if (ISSUE_ACTIONS_PATH.test(path)) {
         if (method !== 'POST') throw new HttpError(405, 'method_not_allowed', '该地址只接受 POST');
         result = await issueAction(event, ISSUE_ACTIONS_PATH.exec(path)![1]);
@@ -324,19 +335,38 @@ export function makeApiHandler(deps: ApiDeps): (event: APIGatewayProxyEventV2) =
   };
 }
 
-let wired: ((event: APIGatewayProxyEventV2) => Promise<Result>) | undefined;
+type Handler = (event: APIGatewayProxyEventV2) => Promise<Result>;
+let wiring: Promise<Handler> | undefined;
 
-/** Default wiring from the environment (AWS), created on the first call. */
+/**
+ * Default wiring from the environment (AWS), created on the first call: ACTION_SECRET and
+ * OAUTH_AUDIENCE from env or from Secrets Manager (`*_ARN`, read once per container). Without
+ * PUBLIC_BASE_URL the API's base URL is `https://<requestContext.domainName>` of the Function URL,
+ * recorded in the table for the dispatcher (functions/runtime-config.ts).
+ */
+async function wireApi(env: Record<string, string | undefined> = process.env): Promise<Handler> {
+  const config = await resolveApiConfig({ env, readSecret: containerSecretReader() });
+  const client = new DynamoDBClient({ requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 } });
+  const api = makeApiHandler({
+    store: createStore({ client, tableName: config.tableName }),
+    clock: systemClock,
+    identity: createIdentityVerifier({ issuers: [GOOGLE_ISSUER], audience: config.audience }),
+    config,
+    digests: createDigestStore({ client, tableName: config.tableName }),
+  });
+  if (config.publicBaseUrl) return api;
+  const recorder = createBaseUrlRecorder(createRuntimeConfig({ client, tableName: config.tableName }));
+  return async (event) => {
+    await recorder.observe(event);
+    return api(event);
+  };
+}
+
 export const handler = async (event: APIGatewayProxyEventV2): Promise<Result> => {
-  if (!wired) {
-    const config = loadApiConfig();
-    const client = new DynamoDBClient({ requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 } });
-    wired = makeApiHandler({
-      store: createStore({ client, tableName: config.tableName }),
-      clock: systemClock,
-      identity: createIdentityVerifier({ issuers: [GOOGLE_ISSUER], audience: config.audience }),
-      config,
-    });
-  }
-  return wired(event);
+  wiring ??= wireApi().catch((err: unknown) => {
+    wiring = undefined;
+    logger.error('api configuration failed', { error: errorInfo(err) });
+    throw err;
+  });
+  return (await wiring)(event);
 };

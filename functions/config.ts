@@ -61,15 +61,21 @@ export function parseActionSecrets(value: string): string[] {
   return secrets;
 }
 
-/** The shared configuration (TABLE_NAME, PUBLIC_BASE_URL, ACTION_SECRET, ACTION_TOKEN_TTL_DAYS). */
-export function loadConfig(env: Env = process.env): AppConfig {
+function actionTokenTtlDays(env: Env): number {
   const ttl = env.ACTION_TOKEN_TTL_DAYS ? Number(env.ACTION_TOKEN_TTL_DAYS) : 14;
   if (!Number.isFinite(ttl) || ttl <= 0) throw new ConfigError('ACTION_TOKEN_TTL_DAYS 应为正数');
+  return ttl;
+}
+
+const baseUrl = (v: string) => v.replace(/\/+$/, '');
+
+/** The shared configuration (TABLE_NAME, PUBLIC_BASE_URL, ACTION_SECRET, ACTION_TOKEN_TTL_DAYS), synchronous: no secret ARNs. */
+export function loadConfig(env: Env = process.env): AppConfig {
   return {
     tableName: requireEnv('TABLE_NAME', env),
-    publicBaseUrl: requireEnv('PUBLIC_BASE_URL', env).replace(/\/+$/, ''),
+    publicBaseUrl: baseUrl(requireEnv('PUBLIC_BASE_URL', env)),
     actionSecrets: parseActionSecrets(requireEnv('ACTION_SECRET', env)),
-    actionTokenTtlDays: ttl,
+    actionTokenTtlDays: actionTokenTtlDays(env),
   };
 }
 
@@ -90,4 +96,75 @@ export function loadDispatchConfig(env: Env = process.env): DispatchConfig {
     mailFrom: requireEnv('MAIL_FROM', env),
     configurationSet: env.SES_CONFIGURATION_SET?.trim() || undefined,
   };
+}
+
+// ---- Resolution with Secrets Manager (the Lambda default wiring) ---------------------------------
+// Rule for a secret setting X: env `X` if set (local runs, overrides), else the text of the Secrets
+// Manager secret whose ARN is in `X_ARN` (what the CDK stack sets), read by the injected reader
+// (functions/secrets.ts: once per container); neither -> a ConfigError naming both variables.
+
+/** Reads one secret's text by ARN (functions/secrets.ts `containerSecretReader()` in Lambda). */
+export type ReadSecret = (arn: string) => Promise<string>;
+
+export interface ConfigSources {
+  env?: Env;
+  /** Needed only when a setting comes as an `_ARN`. */
+  readSecret?: ReadSecret;
+}
+
+/** Env `name` if set, else the secret whose ARN is in `${name}_ARN`; throws naming both when neither is set. */
+export async function resolveSecretSetting(name: string, src: ConfigSources = {}): Promise<string> {
+  const env = src.env ?? process.env;
+  const direct = env[name];
+  if (direct !== undefined && direct.trim() !== '') return direct.trim();
+  const arnName = `${name}_ARN`;
+  const arn = env[arnName]?.trim();
+  if (!arn) {
+    throw new ConfigError(
+      `缺少环境变量 ${name} 或 ${arnName}（missing ${name} or ${arnName}: set the value, or the ARN of the Secrets Manager secret holding it）`,
+    );
+  }
+  if (!src.readSecret) throw new ConfigError(`${arnName} 已设置，但没有读取 Secrets Manager 的方法（no secret reader for ${arnName}）`);
+  const value = (await src.readSecret(arn)).trim();
+  if (!value) throw new ConfigError(`${arnName} 指向的密钥为空（the secret in ${arnName} is empty）`);
+  return value;
+}
+
+/** Shared settings with the secrets resolved; `publicBaseUrl` only when PUBLIC_BASE_URL is set. */
+export interface ResolvedAppConfig extends Omit<AppConfig, 'publicBaseUrl'> {
+  publicBaseUrl?: string;
+}
+
+/** TABLE_NAME, PUBLIC_BASE_URL (optional), ACTION_SECRET | ACTION_SECRET_ARN, ACTION_TOKEN_TTL_DAYS. */
+export async function resolveAppConfig(src: ConfigSources = {}): Promise<ResolvedAppConfig> {
+  const env = src.env ?? process.env;
+  const tableName = requireEnv('TABLE_NAME', env);
+  const ttl = actionTokenTtlDays(env);
+  const url = env.PUBLIC_BASE_URL?.trim();
+  const actionSecrets = parseActionSecrets(await resolveSecretSetting('ACTION_SECRET', src));
+  return { tableName, ...(url ? { publicBaseUrl: baseUrl(url) } : {}), actionSecrets, actionTokenTtlDays: ttl };
+}
+
+export interface ResolvedApiConfig extends Omit<ApiConfig, 'publicBaseUrl'> {
+  /** Unset: the API derives it from each request (`https://<requestContext.domainName>`). */
+  publicBaseUrl?: string;
+}
+
+/** The API's configuration: shared + OAUTH_AUDIENCE | OAUTH_AUDIENCE_ARN, BOOTSTRAP_ADMINS. */
+export async function resolveApiConfig(src: ConfigSources = {}): Promise<ResolvedApiConfig> {
+  const env = src.env ?? process.env;
+  const [app, audience] = await Promise.all([resolveAppConfig(src), resolveSecretSetting('OAUTH_AUDIENCE', src)]);
+  return { ...app, audience, bootstrapAdmins: list(env.BOOTSTRAP_ADMINS).map((e) => e.toLowerCase()), profileTtlMs: 30_000 };
+}
+
+export interface ResolvedDispatchConfig extends Omit<DispatchConfig, 'publicBaseUrl'> {
+  /** Unset: the base URL the API recorded (functions/runtime-config.ts). */
+  publicBaseUrl?: string;
+}
+
+/** The dispatcher's configuration: shared + MAIL_FROM, SES_CONFIGURATION_SET. */
+export async function resolveDispatchConfig(src: ConfigSources = {}): Promise<ResolvedDispatchConfig> {
+  const env = src.env ?? process.env;
+  const mailFrom = requireEnv('MAIL_FROM', env);
+  return { ...(await resolveAppConfig(src)), mailFrom, configurationSet: env.SES_CONFIGURATION_SET?.trim() || undefined };
 }

@@ -21,10 +21,13 @@ import {
 } from '../domain/mail-templates.js';
 import type { Notification } from '../domain/types.js';
 import { newNonce, signActionToken } from './action-token.js';
-import { loadDispatchConfig } from './config.js';
+import { requireEnv, resolveDispatchConfig } from './config.js';
 import { createStore } from './dynamodb-store.js';
 import { errorInfo, logger } from './logger.js';
+import { createOutboxMetrics, type OutboxMetrics } from './metrics.js';
 import { systemClock, type Clock, type Mailer, type Store, type StoredIssue } from './ports.js';
+import { createRuntimeConfig, resolvePublicBaseUrl } from './runtime-config.js';
+import { containerSecretReader } from './secrets.js';
 import { createSesClient, createSesMailer, isValidEmail, MailError } from './ses-mailer.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
@@ -49,6 +52,8 @@ export interface DispatchDeps {
   mailer: Mailer;
   clock: Clock;
   config: DispatchConfigPart;
+  /** Publishes the age of the oldest pending notification after every run (EMF in Lambda). */
+  metrics?: OutboxMetrics;
 }
 
 export interface DispatchSummary {
@@ -283,7 +288,7 @@ export function makeDispatchHandler(deps: DispatchDeps): () => Promise<DispatchS
     }
   }
 
-  return async () => {
+  const run = async () => {
     const summary: DispatchSummary = { sent: 0, failed: 0, skipped: 0 };
     const items = await store.listOutbox();
     for (const issue of items) {
@@ -304,21 +309,61 @@ export function makeDispatchHandler(deps: DispatchDeps): () => Promise<DispatchS
     logger.info('dispatch', { ...summary, items: items.length });
     return summary;
   };
+  const metrics = deps.metrics;
+  if (!metrics) return run;
+  // Measured after the run, also when it failed: what is still waiting is what the alarm watches.
+  return async () => {
+    try {
+      return await run();
+    } finally {
+      await metrics.publishOldestPendingAge(clock.now()).catch((err) => logger.warn('metric not published', { error: errorInfo(err) }));
+    }
+  };
 }
 
-let wired: (() => Promise<DispatchSummary>) | undefined;
+let wiring: Promise<() => Promise<DispatchSummary>> | undefined;
 
-/** Default wiring from the environment (AWS), created on the first call. */
-export const handler = async (): Promise<DispatchSummary> => {
-  if (!wired) {
-    const config = loadDispatchConfig();
-    const client = new DynamoDBClient({ requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 } });
-    wired = makeDispatchHandler({
+/**
+ * Default wiring from the environment (AWS), created on the first call: secrets from Secrets Manager
+ * (once per container), PUBLIC_BASE_URL or else the URL the API recorded (read on each run until
+ * found, then kept), the EMF metric when running in Lambda (AWS_LAMBDA_FUNCTION_NAME).
+ */
+async function wireDispatch(env: Record<string, string | undefined> = process.env): Promise<() => Promise<DispatchSummary>> {
+  const config = await resolveDispatchConfig({ env, readSecret: containerSecretReader() });
+  const client = new DynamoDBClient({ requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 } });
+  const metrics = env.AWS_LAMBDA_FUNCTION_NAME
+    ? createOutboxMetrics({ client, tableName: config.tableName, county: requireEnv('COUNTY', env), namespace: env.POWERTOOLS_METRICS_NAMESPACE?.trim() || undefined })
+    : undefined;
+  const withBaseUrl = (publicBaseUrl: string) =>
+    makeDispatchHandler({
       store: createStore({ client, tableName: config.tableName }),
       mailer: createSesMailer({ client: createSesClient(), from: config.mailFrom, configurationSet: config.configurationSet }),
       clock: systemClock,
-      config,
+      config: { ...config, publicBaseUrl },
+      metrics,
     });
-  }
-  return wired();
+  if (config.publicBaseUrl) return withBaseUrl(config.publicBaseUrl);
+  const runtime = createRuntimeConfig({ client, tableName: config.tableName });
+  let known: (() => Promise<DispatchSummary>) | undefined;
+  return async () => {
+    if (!known) {
+      try {
+        known = withBaseUrl(await resolvePublicBaseUrl(undefined, runtime));
+      } catch (err) {
+        // Nothing can be sent without links; the metric still reports what waits.
+        await metrics?.publishOldestPendingAge(systemClock.now()).catch(() => undefined);
+        throw err;
+      }
+    }
+    return known();
+  };
+}
+
+export const handler = async (): Promise<DispatchSummary> => {
+  wiring ??= wireDispatch().catch((err: unknown) => {
+    wiring = undefined;
+    logger.error('dispatch configuration failed', { error: errorInfo(err) });
+    throw err;
+  });
+  return (await wiring)();
 };

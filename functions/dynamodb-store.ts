@@ -18,11 +18,11 @@ import { endOfShanghaiDay } from '../domain/time.js';
 import type { IssueRecord } from '../domain/types.js';
 import type { BatchRecord, DeliveryRecord, IssueQuery, ProfileRecord, RowRecord, StoredIssue, Store } from './ports.js';
 import { StoreError } from './ports.js';
-import { createTableInput } from './table-schema.js';
+import { createTableInput, DIGEST_INDEX_ATTRS, issueDigestKeys } from './table-schema.js';
 
 type Item = Record<string, unknown>;
 
-const KEY_ATTRS = ['pk', 'sk', 'type', 'kindPk', 'kindSk', 'unitPk', 'unitSk', 'duePk', 'dueSk', 'outboxPk', 'outboxSk'];
+const KEY_ATTRS = ['pk', 'sk', 'type', 'kindPk', 'kindSk', 'unitPk', 'unitSk', 'duePk', 'dueSk', 'outboxPk', 'outboxSk', ...DIGEST_INDEX_ATTRS];
 
 export interface DynamoStoreOptions {
   client: DynamoDBClient;
@@ -137,6 +137,8 @@ function issueItem(rec: StoredIssue): Item {
     item.outboxPk = 'PENDING';
     item.outboxSk = `${String(oldest).padStart(15, '0')}#${r.id}`;
   }
+  // The digest's indexes (issues by activity week, by resolve week): set on every issue write.
+  Object.assign(item, issueDigestKeys(r));
   return item;
 }
 

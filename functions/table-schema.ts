@@ -20,6 +20,27 @@
 //   reported common-problem batch    BATCH#<id>  BATCH   —
 //   lease (sweep)                    LEASE#<name> LEASE  —
 //   items with pending notifications (outbox)     outbox     outboxPk = PENDING, outboxSk = <createdAt>#<编号>
+//
+// The Friday digest (functions/digest-store.ts). Issue items also carry (issueDigestKeys below, set
+// by the store's issue item builder on EVERY issue write, so actions, the sweep and sync all keep
+// them current):
+//   open issues + closed issues by the ISO week   byActivity actPk = ACT#OPEN while open, else
+//   (Shanghai) of their last change                           ACT#<YYYY-Www of record.updatedAt>;
+//                                                             actSk = <UTC ISO updatedAt>#<编号>
+//   closed issues by the week of their last       byResolveWeek rwPk = RW#<YYYY-Www of the latest
+//   办结时限 (a week's 按期办结率 needs those                     resolveBy>, rwSk = <resolveBy>#<编号>
+//   resolved early)
+// so the digest of week W reads ACT#OPEN, ACT#W … ACT#<this week> and RW#W: what the week touched,
+// never the history. Digest items:
+//   digest record (once per week)   DIGEST#<YYYY-Www>  RECORD          —
+//   stored page/text/model (gzip)   DIGEST#<YYYY-Www>  BLOB#<run>#<name>#<nnn>  —
+//   weekly coverage snapshot        SNAPSHOT           <YYYY-Www>      —
+//   snapshot values (per code)      SNAPVAL#<YYYY-Www> <nnn>           —
+//   mail address state (bounces)    ADDR#<email>       ADDR            kindPk = KIND#address, kindSk = <status>#<email>
+
+import type { IssueStatus } from '../domain/kinds.js';
+import { isOpen } from '../domain/lifecycle.js';
+import { isIsoDate, isoWeek, shanghaiDate } from '../domain/time.js';
 
 export interface IndexSchema {
   indexName: string;
@@ -39,8 +60,41 @@ export const TABLE_SCHEMA = {
     { indexName: 'byUnit', partitionKey: 'unitPk', sortKey: 'unitSk' },
     { indexName: 'byDeadline', partitionKey: 'duePk', sortKey: 'dueSk' },
     { indexName: 'outbox', partitionKey: 'outboxPk', sortKey: 'outboxSk' },
+    { indexName: 'byActivity', partitionKey: 'actPk', sortKey: 'actSk' },
+    { indexName: 'byResolveWeek', partitionKey: 'rwPk', sortKey: 'rwSk' },
   ] as const satisfies readonly IndexSchema[],
 } as const;
+
+/** Index attributes of issue items for the digest: strip them when reading an item back. */
+export const DIGEST_INDEX_ATTRS = ['actPk', 'actSk', 'rwPk', 'rwSk'] as const;
+
+/** The byActivity partition of open issues. */
+export const ACTIVITY_OPEN = 'ACT#OPEN';
+
+/** Minimal view of an issue record the digest keys depend on. */
+export interface DigestKeySource {
+  id: string;
+  status: IssueStatus;
+  updatedAt: number;
+  assignments: ReadonlyArray<{ resolveBy: string }>;
+}
+
+/**
+ * The digest index attributes of an issue item (see the header). Absent keys are `undefined` (the
+ * document client drops them), so a stale key read back from an item never survives a rewrite.
+ */
+export function issueDigestKeys(r: DigestKeySource): Record<(typeof DIGEST_INDEX_ATTRS)[number], string | undefined> {
+  const open = isOpen(r.status);
+  const at = new Date(r.updatedAt).toISOString();
+  let lastResolve: string | undefined;
+  for (const a of r.assignments) if (a.resolveBy && (!lastResolve || a.resolveBy > lastResolve)) lastResolve = a.resolveBy;
+  return {
+    actPk: open ? ACTIVITY_OPEN : `ACT#${isoWeek(shanghaiDate(r.updatedAt))}`,
+    actSk: `${at}#${r.id}`,
+    rwPk: !open && lastResolve && isIsoDate(lastResolve) ? `RW#${isoWeek(lastResolve)}` : undefined,
+    rwSk: !open && lastResolve && isIsoDate(lastResolve) ? `${lastResolve}#${r.id}` : undefined,
+  };
+}
 
 export type IndexName = (typeof TABLE_SCHEMA.globalSecondaryIndexes)[number]['indexName'];
 

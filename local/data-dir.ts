@@ -15,6 +15,10 @@ export interface StackInfo {
   mail: string;
   memory: boolean;
   startedAt: string;
+  /** Endpoints of the stack's dynalite and SES emulator and its table: `sibao digest` uses them while the stack runs. */
+  dynamo?: string;
+  ses?: string;
+  table?: string;
 }
 
 export function dataDirOf(flag: string | undefined): string {

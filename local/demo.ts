@@ -21,6 +21,7 @@ import { readTables, type Table } from './files.js';
 import type { LoadedProfile } from './profile-files.js';
 import { createProgress } from './progress.js';
 import { BOOTSTRAP_ADMIN, type DispatchTotals, type Stack } from './stack.js';
+import { runDemoDigest } from './digest-demo.js';
 import { runDemoWeek as runDemoWeekLoop, type DemoWeekReport } from './demo-week.js';
 import { pushRows, type SyncRowResult } from './sync-client.js';
 
@@ -211,7 +212,10 @@ export async function runDemoWeek(
     failed: stack.dispatched.failed - before.failed,
     skipped: stack.dispatched.skipped - before.skipped,
   };
-  return { digest: null, dispatched, week };
+  // Friday 17:00: the supervision digest of the demo week, sent once and kept as a page.
+  const digest = await runDemoDigest(stack);
+  ctx.log?.(`本周督办督查周报（${digest.week}）：${digest.path}；在线查看 ${digest.url}`);
+  return { digest: digest.path, dispatched, week };
 }
 
 /** The figures of `start --once --json`. `emailsSent` counts mails this process sent. */

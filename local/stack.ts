@@ -10,6 +10,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { makeApiHandler } from '../functions/api.js';
 import type { ApiConfig, DispatchConfig } from '../functions/config.js';
 import { loadOrCreateDevIssuer } from '../functions/dev-issuer.js';
+import { createDigestStore } from '../functions/digest-store.js';
 import { makeDispatchHandler } from '../functions/dispatch.js';
 import { makeSweepHandler, type SweepSummary } from '../functions/sweep.js';
 import { createStore, ensureTable } from '../functions/dynamodb-store.js';
@@ -144,7 +145,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const shared = { tableName, publicBaseUrl, actionSecrets: [actionSecret], actionTokenTtlDays: 14 };
     const apiConfig: ApiConfig = { ...shared, audience: issuer.aud, bootstrapAdmins: opts.bootstrapAdmins ?? [BOOTSTRAP_ADMIN], profileTtlMs: 1_000 };
     const dispatchConfig: DispatchConfig = { ...shared, mailFrom: MAIL_FROM };
-    api = makeApiHandler({ store, clock: opts.clock, identity, config: apiConfig }) as ApiHandler;
+    api = makeApiHandler({ store, clock: opts.clock, identity, config: apiConfig, digests: createDigestStore({ client: dynamo, tableName }) }) as ApiHandler;
     const dispatch = makeDispatchHandler({ store, mailer, clock: opts.clock, config: dispatchConfig });
 
     const dispatched: DispatchTotals = { runs: 0, sent: 0, failed: 0, skipped: 0 };
@@ -216,6 +217,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       mail: services.mailViewerUrl,
       memory: opts.memory,
       startedAt: new Date().toISOString(),
+      dynamo: services.dynamoEndpoint,
+      ses: services.sesEndpoint,
+      table: tableName,
     });
     cleanups.push(removeInfo);
 

@@ -1,6 +1,7 @@
 /// <reference types="google-apps-script" />
-// 初始化本表: the class's tabs with the exact headers of domain/kinds.ts (existing columns and their
-// order are kept, missing ones appended), a note on every header, dropdowns on enum columns, a
+// 初始化本表: the class's tabs with the exact headers of domain/kinds.ts — input columns first, then
+// the system and sync columns as one contiguous block (existing columns and their order are kept,
+// missing ones appended in that order), a note on every header, dropdowns on enum columns, a
 // frozen header row, warning-only protection of the system columns and hidden sync columns.
 //
 // Protection is warning-only on purpose: the add-on writes system columns as whichever staff
@@ -42,7 +43,7 @@ export function initTab(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, kind: RowK
   const existing = lastCol > 0 ? (sheet.getRange(1, 1, 1, lastCol).getValues()[0] as unknown[]).map((h) => String(h).trim()) : [];
   // Trailing empty header cells are dropped; other existing headers keep their place.
   while (existing.length > 0 && existing[existing.length - 1] === '') existing.pop();
-  const wanted = [...def.headers, ...SYNC_COLUMNS];
+  const wanted = templateHeaders(kind);
   const added = wanted.filter((h) => !existing.includes(h));
   const headers = [...existing, ...added];
   const width = headers.length;
@@ -83,6 +84,17 @@ export function initTab(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, kind: RowK
   // Sync columns hidden (they sit next to each other at the end unless someone moved them).
   for (const h of SYNC_COLUMNS) sheet.hideColumns(headers.indexOf(h) + 1);
   return { tab: def.tab, created, added };
+}
+
+/**
+ * The column order of a new tab: the columns staff type in (the kind's order), then the system
+ * columns, then the hidden sync columns. All product-owned columns are contiguous, so a sync writes
+ * them back with ONE setValues per tab (SPEC: column order is free). Tabs made by hand keep their
+ * order (编号 first, say); the write-back then uses one setValues per contiguous block.
+ */
+export function templateHeaders(kind: RowKind): string[] {
+  const def = KINDS[kind];
+  return [...def.headers.filter((h) => !def.system.includes(h)), ...def.system, ...SYNC_COLUMNS];
 }
 
 function blocks(cols: number[]): [number, number][] {

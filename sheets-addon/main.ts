@@ -18,6 +18,7 @@ import {
 import { type SidebarState, sidebarState } from './sidebar-state.js';
 import { coverageBoard, refreshStatus } from './status.js';
 import { settingsProblem, type SyncSummary, syncSpreadsheet, type ValidateSummary, validateSpreadsheet } from './sync.js';
+import type { EditedBlock } from './table.js';
 import { handleEdit } from './validate-sheet.js';
 
 const TITLE = '四保调度';
@@ -61,10 +62,23 @@ export function onEdit(e?: GoogleAppsScript.Events.SheetsOnEdit): void {
   // Wait for a running sync so its write-back cannot overwrite this edit's dirty mark.
   const locked = lock ? lock.tryLock(20_000) : false;
   try {
-    handleEdit(sheet, e.range.getRow(), e.range.getLastRow(), workClass, kind);
+    handleEdit(sheet, editedBlock(e.range), workClass, kind);
   } finally {
     if (locked) lock.releaseLock();
   }
+}
+
+/**
+ * The edited rows and columns. The event's range carries them as plain properties (rowStart,
+ * rowEnd, columnStart, columnEnd: no service call); without them, ask the range.
+ */
+function editedBlock(range: GoogleAppsScript.Spreadsheet.Range): EditedBlock {
+  const p = range as unknown as { rowStart?: unknown; rowEnd?: unknown; columnStart?: unknown; columnEnd?: unknown };
+  const int = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
+  if (int(p.rowStart) && int(p.rowEnd) && int(p.columnStart) && int(p.columnEnd)) {
+    return { first: p.rowStart, last: p.rowEnd, range, columnStart: p.columnStart, columnEnd: p.columnEnd };
+  }
+  return { first: range.getRow(), last: range.getLastRow() };
 }
 
 export function menuInitSheets(): void {

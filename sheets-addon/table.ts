@@ -1,8 +1,9 @@
 /// <reference types="google-apps-script" />
-// Batched sheet I/O. A sheet is read with ONE getDataRange().getValues() and written back with one
-// setValues per contiguous block of product-owned columns (system columns + `_版本` + `_同步`),
-// marks with one getNotes and, only when a mark changes, one getBackgrounds + setBackgrounds +
-// setNotes over the same data range. Nothing here touches a cell one by one.
+// Batched sheet I/O. A sheet is read with ONE getDataRange().getValues() (onEdit: one or two
+// getSheetValues) and written back with one setValues per contiguous block of product-owned columns
+// (system columns + `_版本` + `_同步`: one block in the 初始化本表 layout), marks with one getNotes
+// and, only when a mark changes, setNotes (+ getBackgrounds/setBackgrounds when a cell gains or
+// loses its red fill) over the same range. Nothing here touches a cell one by one.
 
 import { KINDS, type RowKind } from '../domain/kinds.js';
 import { shanghaiDate, shanghaiDateTime } from '../domain/time.js';
@@ -38,21 +39,71 @@ export function readTable(sheet: GoogleAppsScript.Spreadsheet.Sheet, kind: RowKi
   return { sheet, kind, range, headers, col, values, base: 2, rangeOffset: 0 };
 }
 
+/** The rows an edit touched, from the onEdit event. */
+export interface EditedBlock {
+  /** First and last edited data rows (≥ 2). */
+  first: number;
+  last: number;
+  /** The event's range (rows first..last) and its columns when known: reused when it spans whole rows. */
+  range?: GoogleAppsScript.Spreadsheet.Range;
+  columnStart?: number;
+  columnEnd?: number;
+}
+
 /**
- * Read only some rows (onEdit): the header row and rows `first`..`last`, two getValues calls.
- * Marks then go on the edited rows' range.
+ * When fewer rows than this (or than the edited block) sit between the header and the edit, the
+ * header and the edited rows are read in ONE getSheetValues from row 1; further down, the header is
+ * read alone (a deep single-row edit must not read thousands of rows).
  */
-export function readRows(sheet: GoogleAppsScript.Spreadsheet.Sheet, kind: RowKind, first: number, last: number): Table {
-  const width = Math.max(1, sheet.getLastColumn());
-  const head = sheet.getRange(1, 1, 1, width).getValues()[0] as SheetCell[];
-  const range = sheet.getRange(first, 1, last - first + 1, width);
-  const rows = range.getValues() as SheetCell[][];
+export const MERGE_ABOVE_ROWS = 200;
+
+/**
+ * Read the header and the edited rows (onEdit) with as few calls as possible: one or two
+ * getSheetValues, plus one getValues when the event range cannot serve. The table's `range`
+ * (where marks go) covers exactly the edited rows: the event's own range when it starts in column
+ * A and spans every header column (a pasted block of whole rows), else one getRange.
+ * Returns undefined when the sheet has no columns left. `indexes` are the edited rows' indexes.
+ */
+export function readEditedRows(
+  sheet: GoogleAppsScript.Spreadsheet.Sheet,
+  kind: RowKind,
+  block: EditedBlock,
+): { table: Table; indexes: number[] } | undefined {
+  const { first, last } = block;
+  const n = last - first + 1;
+  const merged = first - 2 <= Math.max(MERGE_ABOVE_ROWS, n);
+  let grid: SheetCell[][];
+  try {
+    grid = sheet.getSheetValues(1, 1, merged ? last : 1, -1) as SheetCell[][];
+  } catch {
+    return undefined; // no column with data: nothing to validate
+  }
+  const head = grid[0] ?? [];
+  const width = Math.max(1, head.length);
+  const reuse =
+    block.range !== undefined && block.columnStart === 1 && (block.columnEnd ?? 0) >= width;
+  const range = reuse ? block.range! : sheet.getRange(first, 1, n, width);
+  let values: SheetCell[][];
+  let base: number;
+  let rangeOffset: number;
+  if (merged) {
+    // grid[i] is sheet row i + 1; range row 0 is sheet row `first` = grid[first - 1].
+    values = grid;
+    base = 2;
+    rangeOffset = first - 1;
+  } else {
+    values = [head, ...(range.getValues() as SheetCell[][])];
+    base = first;
+    rangeOffset = 1;
+  }
   const headers = head.map((h) => String(h).trim());
   const col = new Map<string, number>();
   headers.forEach((h, i) => {
     if (h !== '' && !col.has(h)) col.set(h, i);
   });
-  return { sheet, kind, range, headers, col, values: [head, ...rows], base: first, rangeOffset: 1 };
+  const indexes: number[] = [];
+  for (let r = first; r <= last; r++) indexes.push(r - base + 1);
+  return { table: { sheet, kind, range, headers, col, values, base, rangeOffset }, indexes };
 }
 
 /** Sheet row number of values[i]. */
@@ -195,15 +246,21 @@ export interface CellMark {
 /**
  * Set the error marks of the given data rows (0-based indexes into t.values): red fill and a note
  * with the Chinese messages on each bad cell; the add-on's earlier marks on these rows are cleared.
- * Notes not written by the add-on are kept. Rows not listed are left as they are.
- * Returns the spreadsheet calls made (1 when nothing changed, 4 when marks changed).
+ * Notes not written by the add-on are kept, and so are fills the add-on did not set. Rows not
+ * listed are left as they are. Calls on t.range: one getNotes; when a note changes, one setNotes;
+ * when a cell gains or loses a mark (its fill must change), also one getBackgrounds and one
+ * setBackgrounds (the fills of the other cells are read so they are written back unchanged).
+ * Returns the calls made: 0 (no rows), 1 (nothing changed), 2 (only note texts) or 4.
  */
 export function applyMarks(t: Table, marks: Map<number, CellMark[]>): number {
   if (marks.size === 0) return 0;
   const notes = t.range.getNotes() as string[][];
   const width = t.headers.length;
-  const want = new Map<number, Map<number, string[]>>();
+  const changes: [number, number, string][] = [];
+  let fills = false;
   for (const [r, list] of marks) {
+    const nr = r - t.rangeOffset;
+    if (nr < 0 || nr >= notes.length) continue;
     const cells = new Map<number, string[]>();
     for (const m of list) {
       const c = t.col.get(m.column) ?? 0;
@@ -211,29 +268,29 @@ export function applyMarks(t: Table, marks: Map<number, CellMark[]>): number {
       msgs.push(m.message);
       cells.set(c, msgs);
     }
-    want.set(r, cells);
-  }
-  const changes: [number, number, string][] = [];
-  for (const [r, cells] of want) {
-    const nr = r - t.rangeOffset;
-    if (nr < 0 || nr >= notes.length) continue;
     for (let c = 0; c < width; c++) {
       const cur = notes[nr][c] ?? '';
       const msgs = cells.get(c);
       const next = msgs ? NOTE_PREFIX + msgs.join('\n') : cur.startsWith(NOTE_PREFIX) ? '' : cur;
-      if (next !== cur) changes.push([nr, c, next]);
+      if (next === cur) continue;
+      changes.push([nr, c, next]);
+      if (next.startsWith(NOTE_PREFIX) !== cur.startsWith(NOTE_PREFIX)) fills = true;
     }
   }
   if (changes.length === 0) return 1;
-  const backgrounds = t.range.getBackgrounds();
-  for (const [r, c, next] of changes) {
-    notes[r][c] = next;
-    if (next.startsWith(NOTE_PREFIX)) backgrounds[r][c] = ERROR_FILL;
-    else if (backgrounds[r][c] === ERROR_FILL) backgrounds[r][c] = null as unknown as string;
+  for (const [r, c, next] of changes) notes[r][c] = next;
+  let calls = 2;
+  if (fills) {
+    const backgrounds = t.range.getBackgrounds();
+    for (const [r, c, next] of changes) {
+      if (next.startsWith(NOTE_PREFIX)) backgrounds[r][c] = ERROR_FILL;
+      else if (backgrounds[r][c] === ERROR_FILL) backgrounds[r][c] = null as unknown as string;
+    }
+    t.range.setBackgrounds(backgrounds);
+    calls += 2;
   }
-  t.range.setBackgrounds(backgrounds);
   t.range.setNotes(notes);
-  return 4;
+  return calls;
 }
 
 /** The add-on's marks currently on a table: row → messages (read from the notes). */

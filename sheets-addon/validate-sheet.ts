@@ -10,8 +10,9 @@ import {
   applyMarks,
   type CellMark,
   type CellWrites,
+  type EditedBlock,
   isBlankRow,
-  readRows,
+  readEditedRows,
   rowValues,
   type Table,
   writeBack,
@@ -77,20 +78,22 @@ export interface EditOutcome {
 
 /**
  * The onEdit path (a simple trigger: no UrlFetch, 30 s): validate ONLY the edited rows, mark bad
- * cells, mark the rows dirty (`_同步` = 待同步). Edits of the header row or of other tabs are ignored.
+ * cells, mark the rows dirty (`_同步` = 待同步, written only where it is not already). Edits of the
+ * header row alone are ignored. Spreadsheet calls: 1–2 reads of values, one getNotes, marks only
+ * when they change, one getRange + setValues only when a `_同步` cell changes.
  */
 export function handleEdit(
   sheet: GoogleAppsScript.Spreadsheet.Sheet,
-  rowStart: number,
-  rowEnd: number,
+  edit: EditedBlock,
   workClass: WorkClassId | '',
   kind: RowKind,
 ): EditOutcome | undefined {
-  const first = Math.max(2, rowStart);
-  if (rowEnd < first) return undefined;
-  const t = readRows(sheet, kind, first, rowEnd);
-  const indexes: number[] = [];
-  for (let i = 1; i < t.values.length; i++) indexes.push(i);
+  const first = Math.max(2, edit.first);
+  if (edit.last < first) return undefined;
+  // An event range that includes the header row cannot serve as the data rows' range.
+  const read = readEditedRows(sheet, kind, first === edit.first ? edit : { first, last: edit.last });
+  if (!read) return undefined;
+  const { table: t, indexes } = read;
   const results = validateTableRows(t, indexes, contextFor(workClass, kind));
   let calls = applyMarks(t, marksFor(indexes, results));
   const writes: CellWrites = new Map();

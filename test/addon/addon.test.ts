@@ -10,6 +10,7 @@ import { ERROR_FILL, NOTE_PREFIX } from '../../sheets-addon/columns.js';
 import { type FakeApi, startFakeApi } from './fakes/fake-api.js';
 import { ADDON_DIR, createGasEnv, type GasEnv } from './fakes/gas-env.js';
 import type { FakeSheet } from './fakes/spreadsheet.js';
+import { type Layout, measurePaths, PATHS } from './paths.js';
 import { issueRow, uscc, whitelistRow } from './rows.js';
 
 const TOKEN = 'test-identity-token';
@@ -49,8 +50,16 @@ function sheet(tab: string): FakeSheet {
 /** A person typing a row, then the simple trigger Apps Script fires for that edit. */
 function typeAndEdit(s: FakeSheet, row: number, values: Record<string, unknown>): void {
   s.typeRow(row, values);
-  env.run('onEdit', { authMode: 'LIMITED', range: s.range(row, 1, 1, s.headers().length), source: env.ss.wrapped, value: '' });
+  env.run('onEdit', { authMode: 'LIMITED', range: s.eventRange(row, 1, 1, s.headers().length), source: env.ss.wrapped, value: '' });
 }
+
+/** The 问题诉求 order of 初始化本表: input columns, then 编号 and the other system columns, then sync. */
+const ISSUE_TEMPLATE = [
+  ...KINDS.issue.headers.filter((h) => !KINDS.issue.system.includes(h)),
+  ...KINDS.issue.system,
+  '_版本',
+  '_同步',
+];
 
 describe('bundle', () => {
   it('exports only the Apps Script globals, runs without Node globals and stays small', () => {
@@ -149,16 +158,16 @@ describe('menu, settings and 初始化本表', () => {
     expect(wl.isColumnHiddenByUser(wl.headers().indexOf('_同步') + 1)).toBe(true);
 
     const issues = sheet('问题诉求');
+    // Input columns first, then every product-owned column in one block (one write-back per sync).
+    expect(issues.headers()).toEqual(ISSUE_TEMPLATE);
+    expect(issues.headers().slice(0, 2)).toEqual(['反映企业代码', '企业名称']);
     const prot = issues.protections.map((p) => ({ a1: p.getRange().getA1Notation(), warn: p.warningOnly }));
-    // 编号 (column A) and 责任单位…升级情况 + _版本 + _同步 (P…X), warning-only.
-    expect(prot).toEqual([
-      { a1: 'A1:A1000', warn: true },
-      { a1: 'P1:X1000', warn: true },
-    ]);
+    // 编号, 责任单位…升级情况, _版本, _同步 (O…X): one warning-only protected range.
+    expect(prot).toEqual([{ a1: 'O1:X1000', warn: true }]);
     // Idempotent: running again neither duplicates columns nor protections.
     env.run('menuInitSheets');
-    expect(issues.headers()).toEqual([...KINDS.issue.headers, '_版本', '_同步']);
-    expect(issues.protections).toHaveLength(2);
+    expect(issues.headers()).toEqual(ISSUE_TEMPLATE);
+    expect(issues.protections).toHaveLength(1);
   });
 
   it('keeps existing columns and their order, appending the missing ones', () => {
@@ -185,8 +194,9 @@ describe('onEdit and 校验', () => {
     expect(wl.noteAt(2, '联系人')).toBe('用户批注');
     // Constant, batched: no per-cell calls.
     expect(env.log.sum('Range.setValue', 'Range.setNote', 'Range.setBackground', 'Range.getValue')).toBe(0);
-    // A constant handful: event range → sheet, header + edited rows read, notes, marks, one setValues.
-    expect(env.log.service('SpreadsheetApp')).toBeLessThanOrEqual(16);
+    // A constant handful: event range → sheet + name, header and row in one read, notes, marks
+    // (getBackgrounds, setBackgrounds, setNotes), one getRange + setValues for _同步.
+    expect(env.log.service('SpreadsheetApp')).toBeLessThanOrEqual(10);
 
     typeAndEdit(wl, 2, whitelistRow(1));
     expect(wl.backgroundAt(2, '统一社会信用代码')).toBe('#ffffff');
@@ -246,11 +256,11 @@ describe('立即同步', () => {
     expect(iss.cell(2, '_版本')).toBe(1);
     expect(iss.cell(2, '_同步')).toBe('已同步');
     expect(wl.cell(4, '_同步')).toBe('已同步');
-    // Write-back is batched: per tab one read, ≤ 2 setValues (编号 | system+sync block).
+    // Write-back is batched: per tab one read, one setValues per block of product-owned columns.
     expect(env.log.method('Range.getValues')).toBe(5); // one read per class tab (5 tabs)
     expect(env.log.sum('Range.setValue', 'Range.setNote', 'Range.setBackground')).toBe(0);
-    // whitelist: one block (_版本 _同步); issue: 编号 | 责任单位…_同步 (unchanged owned columns bridged).
-    expect(env.log.method('Range.setValues')).toBe(3);
+    // whitelist: _版本 _同步; issue: 编号…升级情况 _版本 _同步 — one block each in the template layout.
+    expect(env.log.method('Range.setValues')).toBe(2);
 
     // Nothing dirty: no request at all.
     env.run('menuSync');
@@ -411,5 +421,127 @@ describe('刷新状态, 覆盖率看板 and the sidebar', () => {
     expect(state.tabs.find((t) => t.tab === '白名单')).toMatchObject({ rows: 2, synced: 1, pending: 1 });
     expect(state.problems).toEqual([expect.objectContaining({ row: 3, column: '联系电话' })]);
     expect(uscc(1)).toHaveLength(18);
+  });
+});
+
+describe('onEdit reads only what it needs', () => {
+  it('works from the range alone when the event carries no row/column properties', () => {
+    setUp();
+    const wl = sheet('白名单');
+    wl.typeRow(2, { ...whitelistRow(1), 联系电话: '12345' });
+    env.run('onEdit', { authMode: 'LIMITED', range: wl.range(2, 12), source: env.ss.wrapped });
+    expect(wl.noteAt(2, '联系电话')).toContain('不是有效电话号码');
+    expect(wl.cell(2, '_同步')).toBe('待同步');
+  });
+
+  it('a single cell edited near the top: header and rows in one read, marks on that row only', () => {
+    setUp();
+    const wl = sheet('白名单');
+    wl.typeRow(2, { ...whitelistRow(1), 联系电话: '1' }); // bad, but not edited now: left alone
+    wl.typeRow(3, { ...whitelistRow(2), 联系电话: '12345' });
+    env.log.reset();
+    env.run('onEdit', { authMode: 'LIMITED', range: wl.eventRange(3, 12), source: env.ss.wrapped });
+    expect(wl.noteAt(3, '联系电话')).toContain('不是有效电话号码');
+    expect(wl.noteAt(2, '联系电话')).toBe('');
+    expect(wl.cell(2, '_同步')).toBe('');
+    expect(wl.cell(3, '_同步')).toBe('待同步');
+    expect(env.log.method('Sheet.getSheetValues')).toBe(1);
+    expect(env.log.method('Range.getValues')).toBe(0);
+    expect(env.log.sheet('白名单')).toBeLessThanOrEqual(10);
+  });
+
+  it('a paste that includes the header row validates the data rows and leaves the header alone', () => {
+    setUp();
+    const wl = sheet('白名单');
+    const headerNote = wl.noteAt(1, '联系电话');
+    wl.typeRow(2, whitelistRow(1));
+    wl.typeRow(3, { ...whitelistRow(2), 联系电话: '1' });
+    env.run('onEdit', { authMode: 'LIMITED', range: wl.eventRange(1, 1, 3, wl.headers().length), source: env.ss.wrapped });
+    expect(wl.noteAt(1, '联系电话')).toBe(headerNote);
+    expect(wl.cell(1, '_同步')).toBe('_同步');
+    expect(wl.noteAt(3, '联系电话')).toContain(NOTE_PREFIX);
+    expect(wl.noteAt(2, '联系电话')).toBe('');
+    expect([wl.cell(2, '_同步'), wl.cell(3, '_同步')]).toEqual(['待同步', '待同步']);
+  });
+
+  it('an edit far below the header reads the header alone, then only the edited row', () => {
+    setUp();
+    const wl = sheet('白名单');
+    for (let i = 0; i < 600; i++) wl.typeRow(2 + i, whitelistRow(i + 1));
+    wl.typeRow(300, { 联系电话: 'bad' }); // above the edit: not read, not marked
+    env.log.reset();
+    typeAndEdit(wl, 602, { ...whitelistRow(601), 联系电话: '12345' });
+    expect(wl.noteAt(602, '联系电话')).toContain('不是有效电话号码');
+    expect(wl.backgroundAt(602, '联系电话')).toBe(ERROR_FILL);
+    expect(wl.cell(602, '_同步')).toBe('待同步');
+    expect(wl.noteAt(300, '联系电话')).toBe('');
+    expect(wl.cell(601, '_同步')).toBe('');
+    // One getSheetValues for the header, one getValues on the event's own range (the edited row).
+    expect(env.log.method('Sheet.getSheetValues')).toBe(1);
+    expect(env.log.method('Range.getValues')).toBe(1);
+    expect(env.log.sheet('白名单')).toBeLessThanOrEqual(10);
+  });
+
+  it('a changed message on an already marked cell rewrites the notes only; other fills are kept', () => {
+    setUp();
+    const wl = sheet('白名单');
+    wl.backgrounds.set('2,2', '#00ff00'); // staff highlighted 名称
+    typeAndEdit(wl, 2, { ...whitelistRow(1), 统一社会信用代码: '91410222MA00000010' });
+    const before = wl.noteAt(2, '统一社会信用代码');
+    expect(before).toContain(NOTE_PREFIX);
+    env.log.reset();
+    typeAndEdit(wl, 2, { ...whitelistRow(1), 统一社会信用代码: '9141' });
+    const after = wl.noteAt(2, '统一社会信用代码');
+    expect(after).toContain(NOTE_PREFIX);
+    expect(after).not.toBe(before);
+    expect(wl.backgroundAt(2, '统一社会信用代码')).toBe(ERROR_FILL);
+    expect(env.log.sum('Range.getBackgrounds', 'Range.setBackgrounds')).toBe(0);
+    expect(env.log.method('Range.setNotes')).toBe(1);
+    typeAndEdit(wl, 2, whitelistRow(1));
+    expect(wl.backgroundAt(2, '统一社会信用代码')).toBe('#ffffff');
+    expect(wl.backgroundAt(2, '名称')).toBe('#00ff00');
+  });
+});
+
+describe('spreadsheet service calls per sheet (counts, not times)', () => {
+  it.each<Layout>(['whitelist', 'issue'])(
+    '%s: every path (onEdit paste, sync, 校验, 刷新状态, with and without mark changes) stays ≤ 10 calls per sheet at 2,000 rows',
+    async (layout) => {
+      const r = await measurePaths(env, api, layout, 2000);
+      const measured = PATHS.filter((p) => r.calls[p] !== undefined);
+      expect(measured).toEqual(layout === 'issue' ? [...PATHS] : PATHS.filter((p) => p !== '刷新状态'));
+      for (const p of measured) expect(r.calls[p], `${layout} ${p}`).toBeLessThanOrEqual(10);
+      // UrlFetch = ⌈rows/500⌉; the second block's invalid tenth is not sent.
+      expect(r.fetches).toEqual({ sync: 4, syncSent: 2000, marks: 4, marksSent: 1800 });
+    },
+    120_000,
+  );
+
+  it.each([
+    ['the 初始化本表 layout', false, 1],
+    ['a tab made by hand with 编号 in column A', true, 2],
+  ] as const)('%s: write-back never covers input columns, so staff typing during the sync is kept', (_name, handMade, blocks) => {
+    if (handMade) {
+      const s = env.ss.addSheet('问题诉求');
+      [...KINDS.issue.headers, '_版本', '_同步'].forEach((h, c) => s.type(1, c + 1, h));
+    }
+    setUp();
+    const iss = sheet('问题诉求');
+    expect(iss.headers()).toEqual(handMade ? [...KINDS.issue.headers, '_版本', '_同步'] : ISSUE_TEMPLATE);
+    typeAndEdit(iss, 2, issueRow(1));
+    typeAndEdit(iss, 3, issueRow(2));
+    // While the request is in flight, a colleague edits an input column of a row being synced.
+    env.services.duringFetch = () => iss.typeRow(2, { 企业名称: '同步期间修改的名称', 联系电话: '13900000000' });
+    env.log.reset();
+    env.run('menuSync');
+    env.services.duringFetch = null;
+    expect(iss.cell(2, '企业名称')).toBe('同步期间修改的名称');
+    expect(iss.cell(2, '联系电话')).toBe(13900000000);
+    expect(iss.cell(2, '编号')).toMatch(/^WT-/);
+    expect(iss.cell(3, '编号')).toMatch(/^WT-/);
+    expect(iss.cell(2, '状态')).toBe('已交办');
+    expect(iss.cell(2, '_同步')).toBe('已同步');
+    expect(env.log.method('Range.setValues')).toBe(blocks);
+    expect(env.log.sheet('问题诉求')).toBe(5 + 2 * blocks - 1);
   });
 });

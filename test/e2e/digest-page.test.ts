@@ -1,8 +1,9 @@
 // The digest page in a real Chromium, at desktop (1280 px) and phone (375 px) widths: every section
 // heading is shown, the page has no horizontal overflow on the phone (wide tables scroll inside their
 // own container), nothing external is loaded and no script runs. Screenshots go to test-results/.
-// For now the page is served from a node:http server on 127.0.0.1 with the rendered fixture digest
-// (the same HTML GET /v1/digests/{week} serves).
+// Two sources: the rendered fixture digest from a bare node:http server, and the REAL
+// GET /v1/digests/{week} of a local stack (startStack in memory) after the digest job published the
+// fixture county's week there (opened with the signed view link of the mail).
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +14,14 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDigest } from '../../domain/digest.js';
 import { renderDigestHtml } from '../../domain/digest-render.js';
-import { digestInput, WEEK } from '../fixtures/digest-fixture.js';
+import { COUNTY, digestInput, WEEK } from '../fixtures/digest-fixture.js';
+import { seedDigestFixture } from '../fixtures/digest-seed.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { logger } from '../../functions/logger.js';
+import { createSimClock } from '../../local/clock.js';
+import { runDemoDigest, stackDigestStore } from '../../local/digest-demo.js';
+import { startStack, type Stack } from '../../local/stack.js';
 
 const HEADINGS = [
   '一、核心指标',
@@ -33,6 +41,9 @@ const outDir = join(import.meta.dirname, '../../test-results');
 let server: Server;
 let browser: Browser;
 let base: string;
+let stack: Stack;
+/** Page URL per source. */
+const urls: Record<string, string> = {};
 
 beforeAll(async () => {
   const html = renderDigestHtml(buildDigest(digestInput()));
@@ -46,23 +57,42 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  urls.fixture = `${base}/v1/digests/${WEEK}`;
+  logger.setLogLevel('SILENT');
+  stack = await startStack({
+    dataDir: mkdtempSync(join(tmpdir(), 'sibao-e2e-digest-')),
+    memory: true,
+    port: 0,
+    sesPort: 0,
+    clock: createSimClock('2022-06-10T16:00+08:00'),
+    dispatchIntervalMs: 0,
+    log: () => undefined,
+  });
+  await seedDigestFixture(stack.store, stackDigestStore(stack));
+  const published = await runDemoDigest(stack, { week: WEEK, countyName: COUNTY });
+  expect(published.status).toBe('sent');
+  urls.stack = published.url;
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   mkdirSync(outDir, { recursive: true });
-});
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
+  await stack?.stop();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
 });
 
 describe.each([
-  { name: 'desktop', width: 1280, height: 900 },
-  { name: 'phone', width: 375, height: 740 },
-])('digest page at $width px', ({ name, width, height }) => {
+  { name: 'desktop', width: 1280, height: 900, source: 'fixture' },
+  { name: 'phone', width: 375, height: 740, source: 'fixture' },
+  { name: 'desktop', width: 1280, height: 900, source: 'stack' },
+  { name: 'phone', width: 375, height: 740, source: 'stack' },
+])('digest page at $width px from the $source', ({ name, width, height, source }) => {
   it(`${name}: shows every section, loads nothing external, runs no script and does not overflow`, async () => {
+    const url = urls[source];
     const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
     const page = await context.newPage();
     const requests: string[] = [];
@@ -73,7 +103,7 @@ describe.each([
       await d.dismiss();
     });
 
-    const res = await page.goto(`${base}/v1/digests/${WEEK}`, { waitUntil: 'load' });
+    const res = await page.goto(url, { waitUntil: 'load' });
     expect(res?.status()).toBe(200);
 
     const h2 = await page.locator('h2').allInnerTexts();
@@ -87,7 +117,7 @@ describe.each([
     expect(await page.locator('script').count()).toBe(0);
     expect(await page.getByText('<script>alert(1)</script>&"').count()).toBeGreaterThan(0);
     // Only the page itself was requested.
-    expect(requests).toEqual([`${base}/v1/digests/${WEEK}`]);
+    expect(requests).toEqual([url]);
 
     // The callback runs in the page (tsconfig has no DOM lib): read the width through globalThis.
     const scrollWidth = await page.evaluate(
@@ -95,7 +125,7 @@ describe.each([
     );
     expect(scrollWidth).toBeLessThanOrEqual(width);
 
-    await page.screenshot({ path: join(outDir, `digest-${name}-${width}.png`), fullPage: true });
+    await page.screenshot({ path: join(outDir, `digest-${source === 'stack' ? 'stack-' : ''}${name}-${width}.png`), fullPage: true });
     await context.close();
   });
 });

@@ -1,6 +1,6 @@
 // `sibao start` as a child process on free ports: the one-shot demo, the data-dir lock, a taken
 // port, and a restart on the same data dir that must not send any mail twice.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +46,14 @@ describe('sibao start', () => {
     expect(summary.issues).toBeGreaterThan(0);
     expect(summary.routed).toBe(summary.issues);
     expect(summary.emailsSent).toBeGreaterThanOrEqual(summary.routed);
-    expect(summary.digest).toBeNull();
+    // The week ends with its Friday digest, written as a page a person can open.
+    expect(summary.digest).toMatch(/2022-W23\.html$/);
+    const page = readFileSync(summary.digest as string, 'utf8');
+    expect(page).toContain('督办督查周报');
+    expect(page).toContain('白名单覆盖率');
+    expect(res.stderr).toMatch(/示例周结束：签收 \d+ 件，退回 [1-9]/);
+    expect(res.stderr).toMatch(/不满意 [1-9]/);
+    expect(res.stderr).toMatch(/升级 [1-9]/);
     // The human report (URLs, per-class table, rejections) went to stderr.
     expect(res.stderr).toMatch(/API：\s+http:\/\/127\.0\.0\.1:\d+/);
     expect(res.stderr).toMatch(/邮件查看页：\s+http:\/\/127\.0\.0\.1:\d+\//);

@@ -84,6 +84,11 @@ export interface ServiceFakes {
   fetches: FetchRecord[];
   /** The token ScriptApp.getIdentityToken() returns (null: the openid scope was not granted). */
   setIdentityToken(t: string | null): void;
+  /**
+   * Test hook run while a UrlFetch is in flight (after the server answered, before the add-on sees
+   * the answer): what staff do in the sheet during a sync, e.g. keep typing.
+   */
+  duringFetch: ((url: string) => void) | null;
   sidebarHtmlDir: string;
   close(): Promise<void>;
 }
@@ -244,6 +249,7 @@ export async function createServices(log: CallLog, opts: { htmlDir: string; acti
           throw new Error(`Exception: Address unavailable: ${url} (${ans.error})`);
         }
         fetches.push({ url, method, status: ans.status, requestBytes: body ? Buffer.byteLength(body) : 0, headers });
+        fakes.duringFetch?.(url);
         if (!params.muteHttpExceptions && ans.status >= 400) {
           throw new Error(`Exception: Request failed for ${url} returned code ${ans.status}. Truncated server response: ${String(ans.body).slice(0, 100)}`);
         }
@@ -266,7 +272,8 @@ export async function createServices(log: CallLog, opts: { htmlDir: string; acti
   const Logger = { log: (...a: unknown[]) => void a };
   const quietConsole = { log: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
-  return {
+  const fakes: ServiceFakes = {
+    duringFetch: null,
     globals: { PropertiesService, LockService, ScriptApp, HtmlService, Utilities, Session, UrlFetchApp, Charts, Logger, console: quietConsole },
     documentProperties,
     userProperties,
@@ -281,6 +288,7 @@ export async function createServices(log: CallLog, opts: { htmlDir: string; acti
       await worker.terminate();
     },
   };
+  return fakes;
 }
 
 /** Utilities.formatDate for the patterns the add-on may use (yyyy MM dd HH mm ss XXX). */

@@ -297,6 +297,7 @@ export class FakeSheet
       | 'getName'
       | 'getRange'
       | 'getDataRange'
+      | 'getSheetValues'
       | 'getLastRow'
       | 'getLastColumn'
       | 'getMaxRows'
@@ -411,6 +412,27 @@ export class FakeSheet
   }
   getDataRange() {
     return this.range(1, 1, Math.max(1, this.lastRow()), Math.max(1, this.lastColumn()));
+  }
+  /**
+   * Values of a grid without a Range object (one call). As documented, -1 for numRows / numColumns
+   * means "up to the last row / column with data in the sheet"; an empty grid is an error.
+   */
+  getSheetValues(startRow: number, startColumn: number, numRows: number, numColumns: number) {
+    const rows = numRows === -1 ? this.lastRow() - startRow + 1 : numRows;
+    const cols = numColumns === -1 ? this.lastColumn() - startColumn + 1 : numColumns;
+    if (rows < 1) throw new Error('Exception: The number of rows in the range must be at least 1.');
+    if (cols < 1) throw new Error('Exception: The number of columns in the range must be at least 1.');
+    return new FakeRange(this, startRow, startColumn, rows, cols).getValues();
+  }
+  /**
+   * The `range` of an edit event: a Range that also carries the plain properties rowStart, rowEnd,
+   * columnStart and columnEnd, as the event object Apps Script hands to onEdit does (reading them
+   * is not a service call). Test helper, not counted.
+   */
+  eventRange(row: number, col: number, rows = 1, cols = 1): GRange {
+    const r = new FakeRange(this, row, col, rows, cols) as FakeRange & { rowStart: number; rowEnd: number; columnStart: number; columnEnd: number };
+    Object.assign(r, { rowStart: row, rowEnd: row + rows - 1, columnStart: col, columnEnd: col + cols - 1 });
+    return this.wrapRange(r);
   }
   /** Extent of the content, cached; recomputed after a cell is emptied. */
   private extent: { r: number; c: number } | null = { r: 0, c: 0 };

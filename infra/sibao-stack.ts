@@ -1,0 +1,428 @@
+// One county on AWS: the DynamoDB table, the five Lambdas the local stack runs (same entries, same
+// esbuild settings), the Function URL of the API, the schedules, SES with bounce/complaint events,
+// dead-letter queues, alarms and the secrets. Every grant sets the env var naming what it grants.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Annotations, ArnFormat, CfnOutput, Duration, Fn, SecretValue, Stack, Tags, TimeZone, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { TABLE_SCHEMA } from '../functions/table-schema.js';
+import type { CountyConfig } from './config.js';
+import { bundlingFor } from './lambda-bundling.js';
+
+/** The repository root (holds `functions/` and `package-lock.json`). */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Attribute DynamoDB's TTL deletes items by (epoch SECONDS); from the shared schema when it names one. */
+export const TTL_ATTRIBUTE: string = (TABLE_SCHEMA as { timeToLiveAttribute?: string }).timeToLiveAttribute ?? 'expiresAt';
+
+/** The custom metric the dispatcher publishes (EMF), one datapoint per run, 0 when nothing is pending. */
+export const OLDEST_PENDING_METRIC = { namespace: 'Sibao', metricName: 'OldestPendingNotificationAgeSeconds', dimension: 'County' } as const;
+
+type SecretName = 'actionSecret' | 'oauthAudience';
+
+interface FunctionSpec {
+  description: string;
+  memorySize: number;
+  timeout: Duration;
+  /** Sends mail through SES (MAIL_FROM, SES_CONFIGURATION_SET, ses:SendEmail/SendRawEmail). */
+  sendsMail: boolean;
+  /** Secrets it reads at init (env holds the ARN). */
+  secrets: SecretName[];
+  /** Needs PUBLIC_BASE_URL (links in mails or pages). */
+  links: boolean;
+  /** Invoked asynchronously (schedule or SNS): DLQ, async retry settings. */
+  async?: { retryAttempts: number; maxEventAge: Duration };
+}
+
+/**
+ * The five Lambdas, exactly the handlers the local stack runs (`functions/<name>.ts`). Which
+ * permissions each one gets is decided here, in one table.
+ */
+export const FUNCTION_SPECS = {
+  api: {
+    description: 'sibao HTTP API (sync, issues, coverage, digests, action links) behind a Function URL',
+    memorySize: 512,
+    timeout: Duration.seconds(30),
+    sendsMail: false,
+    secrets: ['actionSecret', 'oauthAudience'],
+    links: true,
+  },
+  dispatch: {
+    description: 'sibao dispatcher: sends pending notifications (outbox) through SES, every minute',
+    memorySize: 256,
+    timeout: Duration.seconds(50),
+    sendsMail: true,
+    secrets: ['actionSecret'],
+    links: true,
+    async: { retryAttempts: 2, maxEventAge: Duration.minutes(5) },
+  },
+  sweep: {
+    description: 'sibao sweep: reminders, overdue marks and escalations into the outbox, every 15 minutes',
+    memorySize: 256,
+    timeout: Duration.minutes(5),
+    sendsMail: false,
+    secrets: [],
+    links: false,
+    async: { retryAttempts: 2, maxEventAge: Duration.minutes(15) },
+  },
+  digest: {
+    description: 'sibao Friday supervision digest (17:00 Asia/Shanghai)',
+    memorySize: 512,
+    timeout: Duration.minutes(5),
+    sendsMail: true,
+    // Signs the digest page's view link.
+    secrets: ['actionSecret'],
+    links: true,
+    async: { retryAttempts: 2, maxEventAge: Duration.hours(6) },
+  },
+  bounce: {
+    description: 'sibao SES bounce and complaint events (SNS) -> delivery records',
+    memorySize: 256,
+    timeout: Duration.seconds(30),
+    sendsMail: false,
+    secrets: [],
+    links: false,
+    async: { retryAttempts: 2, maxEventAge: Duration.hours(6) },
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof FUNCTION_SPECS;
+export const INFRA_FUNCTIONS = Object.keys(FUNCTION_SPECS) as FunctionName[];
+
+export class MissingEntryError extends Error {
+  readonly code = 'lambda_entry_missing';
+  constructor(message: string) {
+    super(message);
+    this.name = 'MissingEntryError';
+  }
+}
+
+export interface SibaoStackProps extends StackProps {
+  config: CountyConfig;
+  /** Folder holding `functions/<name>.ts` and `package-lock.json`; default the repository root. */
+  entryRoot?: string;
+}
+
+export class SibaoStack extends Stack {
+  readonly table: dynamodb.Table;
+  readonly functions: Record<FunctionName, NodejsFunction>;
+  readonly deadLetterQueues: Partial<Record<FunctionName, sqs.Queue>>;
+  readonly apiUrl: lambda.FunctionUrl;
+  readonly alarmTopic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: SibaoStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const county = config.county;
+    const entryRoot = props.entryRoot ?? REPO_ROOT;
+    Tags.of(this).add('project', 'sibao');
+    Tags.of(this).add('county', county);
+
+    // ---- storage ------------------------------------------------------------------------------
+    const attr = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
+    if (TABLE_SCHEMA.attributeType !== 'S') throw new Error('TABLE_SCHEMA: only string keys are mapped');
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: attr(TABLE_SCHEMA.partitionKey),
+      sortKey: attr(TABLE_SCHEMA.sortKey),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+    });
+    for (const gsi of TABLE_SCHEMA.globalSecondaryIndexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: gsi.indexName,
+        partitionKey: attr(gsi.partitionKey),
+        sortKey: attr(gsi.sortKey),
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+
+    // ---- secrets (the functions read them at init; env holds only the ARN) ---------------------
+    const actionSecret = new secretsmanager.Secret(this, 'ActionSecret', {
+      secretName: `sibao/${county}/action-secret`,
+      description: 'HMAC-SHA256 key of the signed action links (comma-separated list: sign with the first, verify with any)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+    });
+    if (!config.addonClientId) {
+      Annotations.of(this).addWarningV2(
+        'sibao:addonClientIdMissing',
+        '未提供 -c addonClientId=…：部署后请用 aws secretsmanager put-secret-value 写入插件的 OAuth 客户端 ID，否则 API 会拒绝所有同步请求',
+      );
+    }
+    const oauthAudience = new secretsmanager.Secret(this, 'OAuthAudience', {
+      secretName: `sibao/${county}/oauth-audience`,
+      description: "The add-on's OAuth client id: the expected aud of its Google ID tokens (public, kept beside the key)",
+      ...(config.addonClientId
+        ? { secretStringValue: SecretValue.unsafePlainText(config.addonClientId) }
+        : { generateSecretString: { passwordLength: 32, excludePunctuation: true, includeSpace: false } }),
+    });
+    const secrets: Record<SecretName, { secret: secretsmanager.Secret; env: string }> = {
+      actionSecret: { secret: actionSecret, env: 'ACTION_SECRET_ARN' },
+      oauthAudience: { secret: oauthAudience, env: 'OAUTH_AUDIENCE_ARN' },
+    };
+
+    // ---- SES: identity, configuration set, bounce/complaint events -> SNS -----------------------
+    const configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
+      configurationSetName: `sibao-${county}`,
+      reputationMetrics: true,
+      sendingEnabled: true,
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    const isEmailIdentity = config.sesIdentity.includes('@');
+    const identity = new ses.EmailIdentity(this, 'EmailIdentity', {
+      identity: isEmailIdentity ? ses.Identity.email(config.sesIdentity) : ses.Identity.domain(config.sesIdentity),
+      configurationSet,
+    });
+    const sesEvents = new sns.Topic(this, 'SesEvents', { displayName: `sibao ${county} SES bounces and complaints` });
+    const configurationSetArn = this.formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: configurationSet.configurationSetName,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    // EventDestination.snsTopic adds the topic policy letting SES (this configuration set) publish.
+    configurationSet.addEventDestination('BouncesAndComplaints', {
+      destination: ses.EventDestination.snsTopic(sesEvents),
+      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+    });
+
+    // ---- functions ----------------------------------------------------------------------------
+    const lockFile = join(entryRoot, 'package-lock.json');
+    const entryOf = (name: FunctionName) => join(entryRoot, 'functions', `${name}.ts`);
+    const missing = INFRA_FUNCTIONS.filter((name) => !existsSync(entryOf(name)));
+    if (missing.length) {
+      throw new MissingEntryError(
+        `缺少 Lambda 入口 ${missing.map((n) => `functions/${n}.ts`).join('、')}（在 ${entryRoot} 下）：` +
+          'CDK 部署的函数必须与本机栈运行的处理器相同',
+      );
+    }
+    const fns = {} as Record<FunctionName, NodejsFunction>;
+    this.deadLetterQueues = {};
+    for (const name of INFRA_FUNCTIONS) {
+      const spec: FunctionSpec = FUNCTION_SPECS[name];
+      const entry = entryOf(name);
+      const logGroup = new logs.LogGroup(this, `${cap(name)}Logs`, { retention: config.logRetentionDays as logs.RetentionDays });
+      const dlq = spec.async
+        ? new sqs.Queue(this, `${cap(name)}Dlq`, { retentionPeriod: Duration.days(14), enforceSSL: true })
+        : undefined;
+      const fn = new NodejsFunction(this, `${cap(name)}Function`, {
+        entry,
+        handler: 'handler',
+        projectRoot: entryRoot,
+        depsLockFilePath: lockFile,
+        runtime: lambda.Runtime.NODEJS_22_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: spec.memorySize,
+        timeout: spec.timeout,
+        description: spec.description,
+        logGroup,
+        bundling: bundlingFor(name),
+        environment: {
+          COUNTY: county,
+          ...(name === 'digest' ? { COUNTY_NAME: config.countyName } : {}),
+          POWERTOOLS_SERVICE_NAME: 'sibao',
+          POWERTOOLS_LOG_LEVEL: config.logLevel,
+          // The dispatcher's EMF metric: namespace here, dimension County = COUNTY.
+          ...(name === 'dispatch' ? { POWERTOOLS_METRICS_NAMESPACE: OLDEST_PENDING_METRIC.namespace } : {}),
+        },
+        ...(dlq && spec.async
+          ? { deadLetterQueue: dlq, retryAttempts: spec.async.retryAttempts, maxEventAge: spec.async.maxEventAge }
+          : {}),
+      });
+      grantTable(fn, this.table);
+      for (const s of spec.secrets) grantSecret(fn, secrets[s].secret, secrets[s].env);
+      if (spec.sendsMail) grantMail(fn, { identity, configurationSet, configurationSetArn, mailFrom: config.mailFrom });
+      fns[name] = fn;
+      if (dlq) this.deadLetterQueues[name] = dlq;
+    }
+    this.functions = fns;
+
+    // ---- the API: a Function URL, auth NONE (the handler verifies Google ID tokens; action links
+    // must open from any mail client) -----------------------------------------------------------
+    this.apiUrl = fns.api.addFunctionUrl({
+      authType: lambda.FunctionUrlAuthType.NONE,
+      cors: {
+        allowedOrigins: config.corsAllowOrigins,
+        allowedMethods: [lambda.HttpMethod.GET, lambda.HttpMethod.POST],
+        allowedHeaders: ['authorization', 'content-type'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    // The API's own URL cannot be in its environment (a cycle): it derives it from the request
+    // unless a custom domain is configured. The others get it.
+    const publicBaseUrl = config.publicBaseUrl ?? trimSlash(this.apiUrl.url);
+    if (config.publicBaseUrl) fns.api.addEnvironment('PUBLIC_BASE_URL', config.publicBaseUrl);
+    if (config.bootstrapAdmins.length) fns.api.addEnvironment('BOOTSTRAP_ADMINS', config.bootstrapAdmins.join(','));
+    for (const name of INFRA_FUNCTIONS) {
+      if (name !== 'api' && (FUNCTION_SPECS[name] as FunctionSpec).links) fns[name].addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
+    }
+
+    // ---- bounce handler: SES events via SNS ---------------------------------------------------
+    sesEvents.addSubscription(new LambdaSubscription(fns.bounce, { deadLetterQueue: this.deadLetterQueues.bounce }));
+
+    // ---- schedules ----------------------------------------------------------------------------
+    const group = new scheduler.ScheduleGroup(this, 'Schedules', { scheduleGroupName: `sibao-${county}` });
+    const schedule = (name: 'dispatch' | 'sweep' | 'digest', expression: scheduler.ScheduleExpression, description: string) => {
+      const spec = FUNCTION_SPECS[name];
+      return new scheduler.Schedule(this, `${cap(name)}Schedule`, {
+        scheduleGroup: group,
+        schedule: expression,
+        description,
+        target: new LambdaInvoke(fns[name], {
+          deadLetterQueue: this.deadLetterQueues[name],
+          retryAttempts: spec.async.retryAttempts,
+          maxEventAge: spec.async.maxEventAge,
+          input: scheduler.ScheduleTargetInput.fromObject({
+            job: name,
+            county,
+            scheduledTime: scheduler.ContextAttribute.scheduledTime,
+            // The scheduled digest sends; a manual invocation without it is a dry run.
+            ...(name === 'digest' ? { send: true } : {}),
+          }),
+        }),
+      });
+    };
+    schedule('dispatch', scheduler.ScheduleExpression.rate(Duration.minutes(1)), 'Send pending notifications every minute');
+    schedule('sweep', scheduler.ScheduleExpression.rate(Duration.minutes(15)), 'Reminders, overdue and escalation every 15 minutes');
+    schedule(
+      'digest',
+      scheduler.ScheduleExpression.cron({ weekDay: 'FRI', hour: '17', minute: '0', timeZone: TimeZone.ASIA_SHANGHAI }),
+      'Friday supervision digest, 17:00 Asia/Shanghai',
+    );
+
+    // ---- alarms -------------------------------------------------------------------------------
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: `sibao ${county} alarms` });
+    if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
+    const notify = new SnsAction(this.alarmTopic);
+    const alarm = (id: string, props: cloudwatch.AlarmProps) => new cloudwatch.Alarm(this, id, props).addAlarmAction(notify);
+
+    for (const name of INFRA_FUNCTIONS) {
+      alarm(`${cap(name)}Errors`, {
+        alarmDescription: `sibao ${county}: ${name} function errors`,
+        metric: fns[name].metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      const dlq = this.deadLetterQueues[name];
+      if (dlq) {
+        alarm(`${cap(name)}DlqNotEmpty`, {
+          alarmDescription: `sibao ${county}: failed ${name} events are waiting in the dead-letter queue`,
+          metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+          threshold: 0,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        });
+      }
+    }
+    alarm('SesBounceRate', {
+      alarmDescription: `sibao ${county}: SES bounce rate >= 2% (SES reviews the account at 5%)`,
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/SES',
+        metricName: 'Reputation.BounceRate',
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.hours(1),
+      }),
+      threshold: 0.02,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm('SesComplaintRate', {
+      alarmDescription: `sibao ${county}: SES complaint rate >= 0.05% (SES reviews the account at 0.1%)`,
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/SES',
+        metricName: 'Reputation.ComplaintRate',
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.hours(1),
+      }),
+      threshold: 0.0005,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm('OldestPendingNotification', {
+      alarmDescription:
+        `sibao ${county}: a notification has waited more than 15 minutes, or the dispatcher stopped reporting ` +
+        `(${OLDEST_PENDING_METRIC.namespace}/${OLDEST_PENDING_METRIC.metricName} is published on every run)`,
+      metric: new cloudwatch.Metric({
+        namespace: OLDEST_PENDING_METRIC.namespace,
+        metricName: OLDEST_PENDING_METRIC.metricName,
+        dimensionsMap: { [OLDEST_PENDING_METRIC.dimension]: county },
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.minutes(5),
+      }),
+      threshold: 900,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+
+    // ---- outputs ------------------------------------------------------------------------------
+    new CfnOutput(this, 'ApiUrl', { value: this.apiUrl.url, description: 'Base URL for the add-on (项目设置 → API 地址)' });
+    new CfnOutput(this, 'PublicBaseUrl', { value: publicBaseUrl, description: 'Base URL the mails link to' });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'SesIdentity', { value: identity.emailIdentityName });
+    new CfnOutput(this, 'SesConfigurationSet', { value: configurationSet.configurationSetName });
+    new CfnOutput(this, 'ActionSecretArn', { value: actionSecret.secretArn });
+    new CfnOutput(this, 'OAuthAudienceSecretArn', { value: oauthAudience.secretArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+  }
+}
+
+/** Read/write on the table (and its indexes) + TABLE_NAME: the grant and the env var travel together. */
+export function grantTable(fn: lambda.Function, table: dynamodb.ITable): void {
+  table.grantReadWriteData(fn);
+  fn.addEnvironment('TABLE_NAME', table.tableName);
+}
+
+/** Read of one secret + the env var holding its ARN. */
+export function grantSecret(fn: lambda.Function, secret: secretsmanager.ISecret, envName: string): void {
+  secret.grantRead(fn);
+  fn.addEnvironment(envName, secret.secretArn);
+}
+
+/** ses:SendEmail/SendRawEmail scoped to the identity and the configuration set, + MAIL_FROM, SES_CONFIGURATION_SET. */
+export function grantMail(
+  fn: lambda.Function,
+  m: { identity: ses.EmailIdentity; configurationSet: ses.ConfigurationSet; configurationSetArn: string; mailFrom: string },
+): void {
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'SendThroughCountyIdentity',
+      actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+      resources: [m.identity.emailIdentityArn, m.configurationSetArn],
+    }),
+  );
+  fn.addEnvironment('MAIL_FROM', m.mailFrom);
+  fn.addEnvironment('SES_CONFIGURATION_SET', m.configurationSet.configurationSetName);
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** `https://<host>/` -> `https://<host>` on a deploy-time token (Function URLs end with a slash). */
+function trimSlash(url: string): string {
+  return Fn.join('', ['https://', Fn.select(2, Fn.split('/', url))]);
+}

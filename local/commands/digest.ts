@@ -1,0 +1,117 @@
+// `sibao digest [--week YYYY-Www] [--out FILE] [--json] [--send] [--data DIR] [--county NAME]`
+// Builds the Friday digest from the local store (dry run: nothing is written); with --send it
+// publishes it once for the week (a second --send for the same week sends nothing).
+//
+// Where the data comes from (the simplest correct way with dynalite's one-process-per-directory
+// rule): when `sibao start` runs on the data dir, its `stack.json` names its dynalite and SES
+// emulator, and this command talks to them over 127.0.0.1 (mail shows in the running mail viewer).
+// Otherwise it takes the data-dir lock itself, opens the on-disk store for the duration of the
+// command (with a temporary SES emulator for --send), and releases the lock. The view link in the
+// mail points at the stack's API (http://127.0.0.1:8787 when none runs).
+// The generation instant is now (the real clock): for a past week the window is the whole week.
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isoWeek, isoWeekRange, shanghaiDate, TimeFormatError } from '../../domain/time.js';
+import { DigestError, makeDigestHandler } from '../../functions/digest.js';
+import { createDigestStore } from '../../functions/digest-store.js';
+import { createStore, ensureTable } from '../../functions/dynamodb-store.js';
+import { logger } from '../../functions/logger.js';
+import { createSesMailer } from '../../functions/ses-mailer.js';
+import { DigestInputError } from '../../domain/digest.js';
+import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
+import { dataDirOf, readStackInfo } from '../data-dir.js';
+import { DEMO_COUNTY } from '../digest-demo.js';
+import { acquireDataDirLock } from '../lock.js';
+import { localDynamoClient, localSesClient, startServices } from '../services.js';
+import { DEFAULT_API_PORT, loadOrCreateActionSecret, MAIL_FROM, TABLE_NAME } from '../stack.js';
+
+export const HELP = `用法：sibao digest [--week YYYY-Www] [--out 文件] [--json] [--send] [--data 目录] [--county 县名]
+
+根据本机数据生成督办督查周报（默认只生成、不发送、不写入数据库）。
+  --week    周次，如 2022-W23（默认本周，按北京时间）
+  --out     把周报网页（HTML）写入该文件
+  --json    输出周报数据模型（JSON）而不是纯文本
+  --send    发布并发送给指挥部办公室和督办督查专班；每周只发送一次，重复执行不会重复发信
+  --data    数据目录（默认 .sibao）；sibao start 正在该目录运行时直接使用它的数据库和邮件模拟服务
+  --county  县名（默认 ${DEMO_COUNTY}）
+退出码：0 成功，2 用法错误、周次无效、尚无配置或数据目录被占用。`;
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { flags: { week: 'string', out: 'string', json: 'boolean', send: 'boolean', data: 'string', county: 'string' } });
+  if (boolFlag(args, 'help')) {
+    console.log(HELP);
+    return 0;
+  }
+  if (args.positionals.length) throw new UsageError(`sibao digest 不接受参数：${args.positionals.join(' ')}`);
+  const now = Date.now();
+  const week = (stringFlag(args, 'week') ?? isoWeek(shanghaiDate(now))).trim().toUpperCase();
+  try {
+    isoWeekRange(week);
+  } catch (err) {
+    if (err instanceof TimeFormatError) throw new UsageError(`--week：${err.message}`, 'week');
+    throw err;
+  }
+  const send = boolFlag(args, 'send');
+  const json = boolFlag(args, 'json');
+  const out = stringFlag(args, 'out');
+  const dataDir = dataDirOf(stringFlag(args, 'data'));
+  if (!process.env.POWERTOOLS_LOG_LEVEL && !process.env.LOG_LEVEL) logger.setLogLevel('WARN');
+
+  const info = readStackInfo(dataDir);
+  const cleanups: Array<() => unknown> = [];
+  try {
+    let dynamoEndpoint: string;
+    let sesEndpoint: string;
+    let tableName = TABLE_NAME;
+    let apiUrl = `http://127.0.0.1:${DEFAULT_API_PORT}`;
+    if (info?.dynamo && info.ses) {
+      dynamoEndpoint = info.dynamo;
+      sesEndpoint = info.ses;
+      tableName = info.table ?? TABLE_NAME;
+      apiUrl = info.api;
+    } else {
+      if (!existsSync(join(dataDir, 'dynamodb'))) {
+        throw new UsageError(`数据目录 ${dataDir} 中没有本机数据库：请先运行 npm start（或 sibao start --data ${dataDir}）载入数据`, 'no_data');
+      }
+      const lock = acquireDataDirLock(dataDir);
+      cleanups.push(() => lock.release());
+      const services = await startServices({ dataDir, memory: false, sesPort: 0 });
+      cleanups.push(() => services.stop());
+      dynamoEndpoint = services.dynamoEndpoint;
+      sesEndpoint = services.sesEndpoint;
+      if (send) process.stderr.write('注意：sibao start 未在运行，邮件发到临时的邮件模拟服务，命令结束后不可查看；发送记录照常保存。\n');
+    }
+    const dynamo = localDynamoClient(dynamoEndpoint);
+    cleanups.push(() => dynamo.destroy());
+    await ensureTable(dynamo, tableName);
+    const ses = localSesClient(sesEndpoint);
+    cleanups.push(() => ses.destroy());
+    const runDigest = makeDigestHandler({
+      store: createStore({ client: dynamo, tableName }),
+      digests: createDigestStore({ client: dynamo, tableName }),
+      mailer: createSesMailer({ client: ses, from: MAIL_FROM }),
+      clock: { now: () => now },
+      config: { countyName: stringFlag(args, 'county') ?? DEMO_COUNTY, publicBaseUrl: apiUrl, actionSecrets: [loadOrCreateActionSecret(dataDir)] },
+    });
+    let res;
+    try {
+      res = await runDigest({ week, send });
+    } catch (err) {
+      if (err instanceof DigestError || err instanceof DigestInputError) throw new UsageError(err.message, err.code);
+      throw err;
+    }
+    if (out) writeFileSync(out, res.html);
+    if (json) process.stdout.write(`${JSON.stringify(res.model, null, 2)}\n`);
+    else process.stdout.write(`${res.text}\n`);
+    const what =
+      res.status === 'dry_run'
+        ? `未发送（试运行；加 --send 发送给 ${res.recipients.join('、') || '（无收件人）'}）`
+        : res.status === 'already_sent'
+          ? '本周周报此前已发送，本次未重复发送'
+          : `已发送 ${res.delivered} 封${res.failed ? `，失败 ${res.failed} 封（再次运行 --send 会重试）` : ''}${res.suppressed.length ? `；已跳过退信地址 ${res.suppressed.join('、')}` : ''}`;
+    process.stderr.write(`${week} 周报：${what}${out ? `；网页已写入 ${out}` : ''}${res.status !== 'dry_run' && info ? `；在线查看 ${res.viewUrl}` : ''}\n`);
+    return 0;
+  } finally {
+    for (const fn of cleanups.reverse()) await fn();
+  }
+}

@@ -3,8 +3,10 @@
 // triage assignments (the coordination office's dispatch step, 待分派) are not a unit's own work and
 // are not counted. A period is a range of Shanghai days, both ends included.
 //
-// - assigned: assignments whose clock started in the period; signedOnTime: of those, signed by the end
-//   of the signBy day. 签收及时率 = signedOnTime / assigned.
+// - assigned: assignments whose clock started in the period, except those not yet judged — unsigned
+//   while the sign deadline has not ended (with `period.now`), or handed back (退回/改派) unsigned
+//   before it ended; signedOnTime: of those, signed by the end of the signBy day.
+//   签收及时率 = signedOnTime / assigned.
 // - due: assignments whose resolveBy day lies in the period, except those that left the unit (退回 or
 //   改派) unresolved before the deadline ended — they were no longer the unit's to resolve; with
 //   `period.now`, a deadline not yet ended and unresolved is not due yet. resolvedOnTime: resolved by
@@ -106,9 +108,17 @@ export function unitMetrics(records: readonly IssueRecord[], period: MetricsPeri
         return m;
       };
       if (inPeriod(a.assignedAt)) {
-        const m = touch();
-        m.assigned += 1;
-        if (a.signedAt !== undefined && a.signedAt <= endOfShanghaiDay(a.signBy)) m.signedOnTime += 1;
+        // Not yet judged: unsigned while its sign deadline has not ended (with `period.now`), or
+        // left the unit (退回 / 改派) unsigned before that deadline ended — a timely answer too.
+        const signDeadline = endOfShanghaiDay(a.signBy);
+        const signed = a.signedAt !== undefined;
+        const pending = !signed && now !== undefined && now <= signDeadline;
+        const leftBefore = !signed && a.endedAt !== undefined && a.endedAt <= signDeadline;
+        if (!pending && !leftBefore) {
+          const m = touch();
+          m.assigned += 1;
+          if (signed && a.signedAt! <= signDeadline) m.signedOnTime += 1;
+        } else touch();
       }
       if (inDays(a.resolveBy)) {
         const deadline = endOfShanghaiDay(a.resolveBy);

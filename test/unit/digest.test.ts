@@ -6,7 +6,7 @@ import { computeCoverage } from '../../domain/coverage.js';
 import { buildDigest, DigestInputError, digestWindow } from '../../domain/digest.js';
 import type { DigestInput, DigestModel } from '../../domain/digest.js';
 import { REMOVAL_REASON_FUSE } from '../../domain/kinds.js';
-import { parseInstant } from '../../domain/time.js';
+import { endOfShanghaiDay, parseInstant } from '../../domain/time.js';
 import type { IssueRecord } from '../../domain/types.js';
 import {
   BACKDATED_CODE,
@@ -139,7 +139,11 @@ describe('units and the ranking', () => {
         if (a.triage || !inWeek(a.assignedAt)) continue;
         const cur = started.get(a.unit) ?? { ids: new Set<string>(), assignments: 0 };
         cur.ids.add(r.id);
-        cur.assignments += 1;
+        // Judged for 签收及时率 only once signed, or once the sign deadline has ended while still the
+        // unit's (not handed back unsigned before it ended).
+        const signEnd = endOfShanghaiDay(a.signBy);
+        const judged = a.signedAt !== undefined || (GENERATED_AT > signEnd && !(a.endedAt !== undefined && a.endedAt <= signEnd));
+        if (judged) cur.assignments += 1;
         started.set(a.unit, cur);
       }
     }

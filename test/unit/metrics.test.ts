@@ -95,9 +95,11 @@ describe('unitMetrics', () => {
         unit: 'TOWN',
         unitName: '城关镇',
         issues: 1, // R6
-        assigned: 1,
+        // R6 was returned (退回) unsigned the day it came, before its sign deadline ended: a timely
+        // answer, not a late signature — it is not in the 签收及时率 denominator.
+        assigned: 0,
         signedOnTime: 0,
-        signRate: 0,
+        signRate: null,
         due: 0,
         resolvedOnTime: 0,
         onTimeRate: null,
@@ -114,6 +116,15 @@ describe('unitMetrics', () => {
     const m = unitMetrics(records, { from: '2022-06-06', to: '2022-06-12', now: at('2022-06-09T12:00') }, profile);
     const gxj = m.find((x) => x.unit === 'GXJ')!;
     expect(gxj.due).toBe(2); // R4's 06-09 deadline has not ended at noon
+  });
+
+  it('an unsigned assignment is not late before its sign deadline has ended', () => {
+    const fresh = [create('R8', issue({ assignedUnit: 'SWJ' }), at('2022-06-09T10:00')).record];
+    const signBy = fresh[0].assignments[0].signBy;
+    const before = unitMetrics(fresh, { from: '2022-06-06', to: '2022-06-12', now: at(`${signBy}T12:00`) }, profile);
+    expect(before.find((x) => x.unit === 'SWJ')).toMatchObject({ issues: 1, assigned: 0, signRate: null });
+    const after = unitMetrics(fresh, { from: '2022-06-06', to: '2022-06-12', now: at('2022-06-12T12:00') }, profile);
+    expect(after.find((x) => x.unit === 'SWJ')).toMatchObject({ assigned: 1, signedOnTime: 0, signRate: 0 });
   });
 
   it('a period with nothing in it gives no rows; a bad period is refused in Chinese', () => {

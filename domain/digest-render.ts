@@ -222,7 +222,21 @@ function projectionText(r: DigestSectorRow): string {
   return `截止 ${md(r.deadline)}（剩 ${pj.weeksLeft} 周）：${trend}预计 ${formatPercent(pj.projected)}，${verdict}；${need}`;
 }
 
-function sectorBlock(r: DigestSectorRow, overall = false): string {
+/** Long lists in a mail are cut here; the rest is in the class's sheet and `sibao digest --json`. */
+export const LIST_CAP = 50;
+const moreText = (n: number) => `……另有 ${n} 家未列出（完整名单见防疫保障专班表格，或 sibao digest --json）。`;
+
+/** The county line: the target is per sector, so it is met only when every sector meets it. */
+function overallText(m: DigestModel): string {
+  const below = m.coverage.sectors.filter((s) => s.onTrack === false).map((s) => s.label);
+  const unknown = m.coverage.sectors.filter((s) => s.coverage === null).map((s) => s.label);
+  const parts: string[] = [];
+  if (below.length) parts.push(`未达标领域：${below.join('、')}`);
+  if (unknown.length) parts.push(`无法计算：${unknown.join('、')}`);
+  return parts.length ? `目标按领域考核，${parts.join('；')}` : '五个领域均已达到目标';
+}
+
+function sectorBlock(r: DigestSectorRow, overall = false, overallLine = ''): string {
   const color = r.coverage === null ? C.barTrack : r.onTrack ? C.barOk : C.barLow;
   const head =
     `<table role="presentation" cellpadding="0" cellspacing="0" width="100%" style="border-collapse:collapse"><tr>` +
@@ -241,7 +255,9 @@ function sectorBlock(r: DigestSectorRow, overall = false): string {
     head +
     chart +
     `<div style="font-size:12px;line-height:1.7;color:${C.muted};margin-top:6px">${figures}</div>` +
-    `<div style="font-size:12px;line-height:1.7;color:${r.projection?.onTrack === false ? C.amber : C.muted}">${e(projectionText(r))}</div>` +
+    (overall
+      ? `<div style="font-size:12px;line-height:1.7;color:${r.onTrack === false ? C.amber : C.muted}">${e(overallLine)}</div>`
+      : `<div style="font-size:12px;line-height:1.7;color:${r.projection?.onTrack === false ? C.amber : C.muted}">${e(projectionText(r))}</div>`) +
     `</div>`
   );
 }
@@ -251,7 +267,7 @@ function coverageHtml(m: DigestModel): string {
     `统计日 ${e(ymd(m.coverage.at))}；较上周对比 ${e(m.coverage.previousWeek ? weekLabel(m.coverage.previousWeek) : '（无上周快照）')}。条形图中黑色竖线为目标线，绿色为已达标，橙色为未达标。`,
     `font-size:12px;color:${C.muted}`,
   );
-  return legend + m.coverage.sectors.map((r) => sectorBlock(r)).join('') + sectorBlock(m.coverage.overall, true);
+  return legend + m.coverage.sectors.map((r) => sectorBlock(r)).join('') + sectorBlock(m.coverage.overall, true, overallText(m));
 }
 
 function backlogBars(buckets: readonly BacklogBucket[]): string {
@@ -410,16 +426,18 @@ function epidemicHtml(m: DigestModel): string {
   const classes = g.classesMissing.length
     ? p(`未配备防疫专家的工作专班：<span style="color:${C.red}">${g.classesMissing.map(e).join('、')}</span>`)
     : p('每个工作专班均已配备防疫专家。', `color:${C.green}`);
+  const shown = g.enterprisesMissing.slice(0, LIST_CAP);
+  const more = g.enterprisesMissing.length - shown.length;
   const ents = g.enterprisesMissing.length
     ? table(
         ['领域', '企业（项目）', '缺少'],
-        g.enterprisesMissing.map((x) => [
+        shown.map((x) => [
           td(e(x.sector), 'white-space:nowrap'),
           td(`${e(x.name)}<div style="font-size:12px;color:${C.muted};word-break:break-all">${e(x.code)}</div>`, 'min-width:140px'),
           td(x.missing.map((w) => badge(w, C.red, C.redBg)).join(' ')),
         ]),
         320,
-      )
+      ) + (more > 0 ? p(moreText(more), `font-size:12px;color:${C.muted}`) : '')
     : p('全部白名单企业（项目）均已配备防疫人员和结对医疗机构。', `color:${C.green}`);
   return summary + classes + ents;
 }
@@ -554,7 +572,7 @@ export function renderDigestText(m: DigestModel): string {
     out.push(
       `${r.label}：${formatPercent(r.coverage)} ${textBar(r.coverage, r.target)} 目标 ${formatPercent(r.target)}，较上周 ${formatPoints(r.change)}`,
       `  已覆盖 ${formatNumber(r.covered)} / 总量 ${r.total === null ? '—' : formatNumber(r.total)} 万元，缺口 ${r.gap === null ? '—' : formatNumber(r.gap)} 万元`,
-      `  ${projectionText(r)}`,
+      `  ${r === m.coverage.overall ? overallText(m) : projectionText(r)}`,
     );
   }
 
@@ -616,7 +634,8 @@ export function renderDigestText(m: DigestModel): string {
     `工作专班防疫专家 ${g.classesCovered} / ${g.classesRequired}；白名单企业（项目）防疫人员及结对医疗机构 ${g.enterprisesCovered} / ${g.enterprisesRequired}`,
   );
   if (g.classesMissing.length) out.push(`未配备防疫专家的工作专班：${g.classesMissing.join('、')}`);
-  for (const x of g.enterprisesMissing) out.push(`  ${x.sector}｜${x.name}（${x.code}）｜缺少：${x.missing.join('、')}`);
+  for (const x of g.enterprisesMissing.slice(0, LIST_CAP)) out.push(`  ${x.sector}｜${x.name}（${x.code}）｜缺少：${x.missing.join('、')}`);
+  if (g.enterprisesMissing.length > LIST_CAP) out.push(`  ${moreText(g.enterprisesMissing.length - LIST_CAP)}`);
 
   head(8);
   out.push(`应报备单位 ${m.policy.required} 个，未完整报备 ${m.policy.gaps.length} 个：`);

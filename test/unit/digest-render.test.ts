@@ -7,6 +7,7 @@ import {
   formatNumber,
   formatPercent,
   formatPoints,
+  LIST_CAP,
   renderDigestHtml,
   renderDigestText,
 } from '../../domain/digest-render.js';
@@ -158,4 +159,29 @@ describe('subject and formatting', () => {
     [0.0001, '持平'],
     [null, '—'],
   ])('formatPoints(%s) = %s', (n, s) => expect(formatPoints(n)).toBe(s));
+});
+
+describe('long lists and the county line', () => {
+  it('cuts the epidemic-support gap list at LIST_CAP in both parts and says how many are left out', () => {
+    const extra = Array.from({ length: LIST_CAP + 7 }, (_, i) => ({
+      sector: '工业生产' as const,
+      code: `CODE${String(i).padStart(4, '0')}`,
+      name: `企业${i}`,
+      missing: ['防疫人员'],
+    }));
+    const big: DigestModel = { ...m, epidemic: { ...m.epidemic, enterprisesMissing: extra } };
+    const h = renderDigestHtml(big);
+    const t = renderDigestText(big);
+    expect(h).toContain(`CODE${String(LIST_CAP - 1).padStart(4, '0')}`);
+    expect(h).not.toContain(`CODE${String(LIST_CAP).padStart(4, '0')}`);
+    expect(h).toContain('另有 7 家未列出');
+    expect(t).toContain('另有 7 家未列出');
+  });
+
+  it('the county line names the sectors below target instead of a county-wide projection', () => {
+    const below = m.coverage.sectors.filter((s) => s.onTrack === false).map((s) => s.label);
+    const expected = below.length ? `未达标领域：${below.join('、')}` : '五个领域均已达到目标';
+    expect(html).toContain(expected);
+    expect(text).toContain(expected);
+  });
 });

@@ -167,7 +167,7 @@ describe('long lists and the county line', () => {
       sector: '工业生产' as const,
       code: `CODE${String(i).padStart(4, '0')}`,
       name: `企业${i}`,
-      missing: ['防疫人员'],
+      missing: ['防疫人员' as const],
     }));
     const big: DigestModel = { ...m, epidemic: { ...m.epidemic, enterprisesMissing: extra } };
     const h = renderDigestHtml(big);

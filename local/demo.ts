@@ -62,6 +62,8 @@ export interface DemoWeekResult {
   dispatched: DispatchTotals;
   /** What happened during the week (signings, returns, reopenings, escalations…). */
   week?: DemoWeekReport;
+  /** Digest mails delivered (sent directly, not through the dispatcher). */
+  digestMails?: number;
 }
 
 export interface DemoSummary {
@@ -215,7 +217,7 @@ export async function runDemoWeek(
   // Friday 17:00: the supervision digest of the demo week, sent once and kept as a page.
   const digest = await runDemoDigest(stack);
   ctx.log?.(`本周督办督查周报（${digest.week}）：${digest.path}；在线查看 ${digest.url}`);
-  return { digest: digest.path, dispatched, week };
+  return { digest: digest.path, dispatched, week, digestMails: digest.delivered };
 }
 
 /** The figures of `start --once --json`. `emailsSent` counts mails this process sent. */
@@ -225,7 +227,8 @@ export async function demoSummary(stack: Stack, load: DemoLoad | null, week: Dem
     rows: load?.accepted ?? 0,
     issues: issues.length,
     routed: issues.filter((i) => i.record.assignments.length > 0).length,
-    emailsSent: stack.dispatched.sent,
+    // Every mail this process sent: the dispatcher's and the Friday digest's.
+    emailsSent: stack.dispatched.sent + (week?.digestMails ?? 0),
     digest: week?.digest ?? null,
   };
 }

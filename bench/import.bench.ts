@@ -3,7 +3,9 @@
 // In one process: start the embedded stack in memory, seed the demo profile, generate N valid
 // whitelist rows (industry sector), then
 //   A. run `node bin/sibao.mjs import FILE --as <industry editor>` as a child process (the real CLI:
-//      CSV read, batches of 500 over HTTP, token check, server-side validation, conditional puts);
+//      CSV read, batches of 500 over HTTP, token check, server-side validation, one consistent
+//      BatchGetItem per 100 keys, new rows created with BatchWriteItem and their writeIds read back;
+//      see functions/dynamodb-store.ts for why and for the race that leaves);
 //   B. take exactly the items A stored (Scan) and write them to a fresh table of the same dynalite
 //      with BatchWriteItem, 25 per request — same items, same sizes, no validation, no HTTP API.
 // Prints both rates and A/B (target ≥ 0.3). A is measured end to end (child start included) and

@@ -1,6 +1,33 @@
 // The Store port on one DynamoDB table (see table-schema.ts for the item layout and indexes).
 // Every write that matters is a single conditional item write; no TransactWriteItems (the local
 // server lacks it). Every Query paginates; batch reads and writes retry unprocessed keys with backoff.
+//
+// Plain sheet rows (every kind except issues) are the one bulk path: `POST /v1/sync` of 500
+// whitelist rows must not cost 500 round trips. The sync reads the batch's existing items with one
+// strongly consistent BatchGetItem per 100 keys (`getRows`), answers unchanged rows without writing,
+// writes updates as conditional PutItem on the item revision (a stale `version` is never
+// overwritten: a lost race is re-read and decided again), and creates NEW rows with BatchWriteItem
+// (`putNewRows`, 25 per call, unconditional: DynamoDB has no conditional batch write, and the local
+// server has neither TransactWriteItems nor PartiQL). Every created item carries the sync's random
+// `writeId`; the sync reads the created keys' writeIds back (`getRowWriteIds`, consistent) and answers
+// `created` only where its own writeId is stored. Where another sync's item is there, the row is
+// decided again against that item exactly as a later single-row sync would be (same content:
+// unchanged; another class: owned_by_other_class; a stale `version`: conflict; no version: an edit
+// written with a conditional put), so two creates of one key whose writes both land before either
+// read-back have exactly one `created`, and what is stored is what the answers say.
+// Decision on the race that remains: if another sync's BatchWriteItem AND its read-back are both
+// served between our consistent read and the moment our BatchWriteItem lands (our write still in
+// flight, or the few ms of local work between read and write), both syncs answer `created` and our
+// later write stays (last writer wins). We accept that for plain rows only: they carry no side
+// effects (no routing, no mail, no outbox), both contents passed validation, and the overwritten
+// sheet's next sync is decided against the stored item like any edit of version 1 (its content is
+// written back as version 2, after which the other sheet's version 1 is a reported conflict; an
+// overwrite by another class is reported as owned_by_other_class). Closing the window would take a
+// conditional write per row, i.e. the per-row cost this path exists to avoid. Not on this path:
+// issues (their create is a conditional PutItem carrying routing + outbox in the same item) and the
+// configuration kinds (成员, 责任单位, 路由规则 …: authorisation and routing are built from them,
+// batches are small, so their creates stay conditional PutItem). Every update of any kind is a
+// conditional PutItem on the item revision.
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -18,11 +45,11 @@ import { endOfShanghaiDay } from '../domain/time.js';
 import type { IssueRecord } from '../domain/types.js';
 import type { BatchRecord, DeliveryRecord, IssueQuery, ProfileRecord, RowRecord, StoredIssue, Store } from './ports.js';
 import { StoreError } from './ports.js';
-import { createTableInput, DIGEST_INDEX_ATTRS, issueDigestKeys } from './table-schema.js';
+import { createTableInput, DIGEST_INDEX_ATTRS, issueDigestKeys, TABLE_SCHEMA, ttlSeconds } from './table-schema.js';
 
 type Item = Record<string, unknown>;
 
-const KEY_ATTRS = ['pk', 'sk', 'type', 'kindPk', 'kindSk', 'unitPk', 'unitSk', 'duePk', 'dueSk', 'outboxPk', 'outboxSk', ...DIGEST_INDEX_ATTRS];
+const KEY_ATTRS = [TABLE_SCHEMA.timeToLiveAttribute, 'pk', 'sk', 'type', 'kindPk', 'kindSk', 'unitPk', 'unitSk', 'duePk', 'dueSk', 'outboxPk', 'outboxSk', ...DIGEST_INDEX_ATTRS];
 
 export interface DynamoStoreOptions {
   client: DynamoDBClient;
@@ -53,6 +80,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Backoff for unprocessed batch items: 50 ms doubling, capped at 2 s, with jitter. */
 const backoffMs = (attempt: number) => Math.min(2_000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2);
 const MAX_BATCH_ATTEMPTS = 10;
+/** BatchWriteItem calls of one `putNewRows` in flight at once (20 calls for a 500-row sync). */
+const BATCH_WRITES_IN_FLIGHT = 4;
 
 function strip<T>(item: Item | undefined): T | null {
   if (!item) return null;
@@ -60,6 +89,12 @@ function strip<T>(item: Item | undefined): T | null {
   for (const k of KEY_ATTRS) delete out[k];
   return out as T;
 }
+
+const DAY_MS = 86_400_000;
+/** A lease item may be deleted (TTL) a day after it lapses: an absent lease is a free one. */
+const LEASE_TTL_GRACE_MS = DAY_MS;
+/** A day counter may be deleted 90 days after its day (only the current day is ever counted). */
+const COUNTER_TTL_MS = 90 * DAY_MS;
 
 const rowPk = (kind: RowKind, key: string) => `ROW#${kind}#${key}`;
 const issuePk = (id: string) => `ISSUE#${id}`;
@@ -143,19 +178,26 @@ function issueItem(rec: StoredIssue): Item {
 }
 
 /**
- * Write many items with BatchWriteItem (25 per call), retrying UnprocessedItems with backoff.
- * For unconditional bulk writes only; anything needing a condition goes through single writes.
+ * Write many items with BatchWriteItem (25 per call, up to `inFlight` calls at once), retrying
+ * UnprocessedItems with backoff. For unconditional bulk writes only; anything needing a condition
+ * goes through single writes.
  */
-export async function batchWriteAll(doc: DynamoDBDocumentClient, tableName: string, items: readonly Item[]): Promise<void> {
-  for (let i = 0; i < items.length; i += 25) {
-    let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt >= MAX_BATCH_ATTEMPTS) throw new StoreError('batch_unprocessed', `批量写入在 ${attempt} 次重试后仍有 ${requests.length} 项未完成`);
-      if (attempt > 0) await sleep(backoffMs(attempt));
-      const res = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-      requests = (res.UnprocessedItems?.[tableName] ?? []) as typeof requests;
+export async function batchWriteAll(doc: DynamoDBDocumentClient, tableName: string, items: readonly Item[], inFlight = 1): Promise<void> {
+  const chunks: Item[][] = [];
+  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      let requests = chunks[next++].map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt >= MAX_BATCH_ATTEMPTS) throw new StoreError('batch_unprocessed', `批量写入在 ${attempt} 次重试后仍有 ${requests.length} 项未完成`);
+        if (attempt > 0) await sleep(backoffMs(attempt));
+        const res = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+        requests = (res.UnprocessedItems?.[tableName] ?? []) as typeof requests;
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(inFlight, chunks.length)) }, worker));
 }
 
 export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
@@ -179,14 +221,17 @@ export function createStore({ client, tableName }: DynamoStoreOptions): Store {
     return out;
   }
 
-  async function batchGet(keys: { pk: string; sk: string }[]): Promise<Item[]> {
+  async function batchGet(keys: { pk: string; sk: string }[], projection?: readonly string[]): Promise<Item[]> {
+    const project = projection
+      ? { ProjectionExpression: projection.map((_, i) => `#p${i}`).join(', '), ExpressionAttributeNames: Object.fromEntries(projection.map((a, i) => [`#p${i}`, a])) }
+      : {};
     const out: Item[] = [];
     for (let i = 0; i < keys.length; i += 100) {
       let pending: Record<string, unknown>[] = keys.slice(i, i + 100);
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt >= MAX_BATCH_ATTEMPTS) throw new StoreError('batch_unprocessed', `批量读取在 ${attempt} 次重试后仍有 ${pending.length} 项未完成`);
         if (attempt > 0) await sleep(backoffMs(attempt));
-        const res = await doc.send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys: pending } } }));
+        const res = await doc.send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys: pending, ConsistentRead: true, ...project } } }));
         out.push(...((res.Responses?.[TableName] ?? []) as Item[]));
         pending = (res.UnprocessedKeys?.[TableName]?.Keys ?? []) as Record<string, unknown>[];
       }
@@ -239,8 +284,22 @@ export function createStore({ client, tableName }: DynamoStoreOptions): Store {
       return map;
     },
 
+    async getRowWriteIds(kind, keys) {
+      const unique = [...new Set(keys)];
+      const items = await batchGet(
+        unique.map((k) => ({ pk: rowPk(kind, k), sk: 'ROW' })),
+        ['key', 'writeId'],
+      );
+      return new Map(items.map((it) => [String(it.key), it.writeId === undefined ? null : String(it.writeId)]));
+    },
+
     putRow(rec, expectedRevision) {
       return conditionalPut(rowItem(rec), expectedRevision);
+    },
+
+    async putNewRows(recs) {
+      // Unconditional (see the header): callers read the keys back and compare `writeId`.
+      await batchWriteAll(doc, TableName, recs.map(rowItem), BATCH_WRITES_IN_FLIGHT);
     },
 
     async listRows(kind: RowKind, workClass?: WorkClassId) {
@@ -299,9 +358,9 @@ export function createStore({ client, tableName }: DynamoStoreOptions): Store {
         new UpdateCommand({
           TableName,
           Key: { pk: `COUNTER#ISSUE#${day.replaceAll('-', '')}`, sk: 'COUNTER' },
-          UpdateExpression: 'ADD #n :one',
-          ExpressionAttributeNames: { '#n': 'n' },
-          ExpressionAttributeValues: { ':one': 1 },
+          UpdateExpression: 'ADD #n :one SET #ttl = :ttl',
+          ExpressionAttributeNames: { '#n': 'n', '#ttl': TABLE_SCHEMA.timeToLiveAttribute },
+          ExpressionAttributeValues: { ':one': 1, ':ttl': ttlSeconds(endOfShanghaiDay(day) + COUNTER_TTL_MS) },
           ReturnValues: 'UPDATED_NEW',
         }),
       );
@@ -389,7 +448,15 @@ export function createStore({ client, tableName }: DynamoStoreOptions): Store {
         await doc.send(
           new PutCommand({
             TableName,
-            Item: { pk: `LEASE#${name}`, sk: 'LEASE', type: 'lease', owner, leaseUntil: now + ms, takenAt: now },
+            Item: {
+              pk: `LEASE#${name}`,
+              sk: 'LEASE',
+              type: 'lease',
+              owner,
+              leaseUntil: now + ms,
+              takenAt: now,
+              [TABLE_SCHEMA.timeToLiveAttribute]: ttlSeconds(now + ms + LEASE_TTL_GRACE_MS),
+            },
             ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil <= :now OR #o = :me',
             ExpressionAttributeNames: { '#o': 'owner' },
             ExpressionAttributeValues: { ':now': now, ':me': owner },

@@ -53,6 +53,11 @@ export interface RowRecord {
   updatedAt: number;
   updatedBy: string;
   warnings: RowWarning[];
+  /**
+   * Random id of the sync call that last wrote the item. A batch create (Store.putNewRows) is
+   * unconditional: reading the key back and finding another writeId means another sync's write won.
+   */
+  writeId?: string;
 }
 
 /**
@@ -134,10 +139,21 @@ export interface Store {
   getProfile(): Promise<ProfileRecord | null>;
   putProfile(rec: ProfileRecord): Promise<void>;
 
-  /** Batch read of rows of one kind by key. */
+  /** Batch read (strongly consistent) of rows of one kind by key. */
   getRows(kind: RowKind, keys: readonly string[]): Promise<Map<string, RowRecord>>;
+  /**
+   * Batch read (strongly consistent) of only the `writeId` of rows: present keys map to their
+   * writeId (null when the item has none); absent keys are missing from the map.
+   */
+  getRowWriteIds(kind: RowKind, keys: readonly string[]): Promise<Map<string, string | null>>;
   /** Conditional write: `expectedRevision` null = must not exist. false when the condition failed. */
   putRow(rec: RowRecord, expectedRevision: number | null): Promise<boolean>;
+  /**
+   * Unconditional bulk write of rows believed new (BatchWriteItem, 25 per call, unprocessed items
+   * retried). It overwrites whatever is there: callers read the keys back (getRows) and compare
+   * `writeId` to learn which write stayed (see dynamodb-store.ts for the race this leaves).
+   */
+  putNewRows(recs: readonly RowRecord[]): Promise<void>;
   listRows(kind: RowKind, workClass?: WorkClassId): Promise<RowRecord[]>;
   listRowKeys(kind: RowKind): Promise<string[]>;
 

@@ -2,7 +2,7 @@
 // each valid row with a version and a content hash (an identical resend changes nothing; a stale
 // version is a conflict, never overwritten), route new issues and record their notifications in the
 // same item write, and rebuild the profile when configuration tabs change.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { CLASS_SECTOR, CONFIG_KINDS, KINDS, type RowKind, type WorkClassId } from '../domain/kinds.js';
 import { createCalendar } from '../domain/calendar.js';
 import { createIssueRecord, currentAssignment } from '../domain/lifecycle.js';
@@ -75,7 +75,7 @@ export function stableJson(value: unknown): string {
 
 /** Content hash: the normalised row plus any extra (non-contract) columns, which are kept too. */
 export function contentHash(kind: RowKind, value: unknown, values: Record<string, JsonCell>): string {
-  const known = new Set(KINDS[kind].headers);
+  const { known } = headerSets(kind);
   const extras: Record<string, JsonCell> = {};
   for (const [h, v] of Object.entries(values)) {
     if (!known.has(h) && v !== null && String(v).trim() !== '') extras[h] = typeof v === 'string' ? v.trim() : v;
@@ -85,7 +85,7 @@ export function contentHash(kind: RowKind, value: unknown, values: Record<string
 
 /** The cells worth keeping: system columns are written by the product and ignored on input. */
 function inputValues(kind: RowKind, values: Record<string, JsonCell>): Record<string, JsonCell> {
-  const system = new Set(KINDS[kind].system);
+  const { system } = headerSets(kind);
   const out: Record<string, JsonCell> = {};
   for (const [h, v] of Object.entries(values)) if (!system.has(h)) out[h] = v;
   return out;
@@ -145,6 +145,47 @@ function issueWriteBack(s: StoredIssue, profile: Profile | null): Record<string,
   };
 }
 
+/** Per-kind header sets, built once (contentHash and inputValues run for every row). */
+const HEADER_SETS = new Map<RowKind, { known: ReadonlySet<string>; system: ReadonlySet<string> }>();
+function headerSets(kind: RowKind) {
+  let sets = HEADER_SETS.get(kind);
+  if (!sets) {
+    sets = { known: new Set(KINDS[kind].headers), system: new Set(KINDS[kind].system) };
+    HEADER_SETS.set(kind, sets);
+  }
+  return sets;
+}
+
+/** A valid plain row with what its write needs, computed once. */
+interface PlannedRow {
+  /** Index of the row in the request. */
+  i: number;
+  input: SyncRowInput;
+  v: RowResult;
+  key: string;
+  values: Record<string, JsonCell>;
+  hash: string;
+}
+
+/**
+ * The whitelist codes issue rows refer to that are on the whitelist. One validation pass records
+ * the codes the validator asks about (answering "known", so no warnings), one consistent batch read
+ * looks up exactly those keys; the caller then validates with the answer. Replaces a read of every
+ * whitelist key per sync call.
+ */
+async function knownCodesOf(store: Store, raw: readonly RawRow[], vctx: ValidationContext): Promise<ReadonlySet<string>> {
+  const asked = new Set<string>();
+  const recorder = new (class extends Set<string> {
+    override has(code: string): boolean {
+      asked.add(code);
+      return true;
+    }
+  })();
+  validateRows('issue', raw, { ...vctx, knownCodes: recorder });
+  if (asked.size === 0) return asked;
+  return new Set((await store.getRows('whitelist', [...asked])).keys());
+}
+
 export async function syncRows(deps: SyncDeps, ctx: SyncContext, req: SyncRequest): Promise<SyncResponse> {
   const { store, clock } = deps;
   const { kind, workClass, spreadsheetId } = req;
@@ -154,9 +195,9 @@ export async function syncRows(deps: SyncDeps, ctx: SyncContext, req: SyncReques
   const vctx: ValidationContext = {};
   if (profile) vctx.profile = profile;
   if (kind === 'whitelist') vctx.sector = CLASS_SECTOR[workClass];
-  if (kind === 'issue') vctx.knownCodes = new Set(await store.listRowKeys('whitelist'));
 
   const raw: RawRow[] = req.rows.map((r) => ({ row: r.row, values: r.values }));
+  if (kind === 'issue') vctx.knownCodes = await knownCodesOf(store, raw, vctx);
   // Config kinds are validated without the profile they are about to change.
   const validated = validateRows(kind, raw, CONFIG_KINDS.includes(kind) ? {} : vctx) as RowResult[];
 
@@ -179,11 +220,7 @@ export async function syncRows(deps: SyncDeps, ctx: SyncContext, req: SyncReques
     return { results };
   }
 
-  const keyed = valid.map(({ v, i }) => ({ v, i, key: rowKey(kind, v.value, spreadsheetId, v.row) }));
-  const existing = await store.getRows(kind, keyed.map((k) => k.key));
-  await pool(keyed, CONCURRENCY, async ({ v, i, key }) => {
-    results[i] = await upsertRow(deps, ctx, req, req.rows[i], v, key, existing.get(key) ?? null, results[i], now);
-  });
+  await syncPlainRows(deps, ctx, req, valid, results, now);
 
   let rebuilt: ProfileRecord | undefined;
   if (CONFIG_KINDS.includes(kind) && results.some((r) => r.outcome === 'created' || r.outcome === 'updated')) {
@@ -192,60 +229,154 @@ export async function syncRows(deps: SyncDeps, ctx: SyncContext, req: SyncReques
   return { results, ...(rebuilt ? { profile: rebuilt } : {}) };
 }
 
+/**
+ * Plain rows (every kind but issues) in bulk: one consistent batch read of the existing items, then
+ * unchanged rows answered without a write, conflicts reported, updates as conditional puts on the
+ * item revision (CONCURRENCY in flight), new rows as one batch create read back to learn which
+ * writes stayed (see dynamodb-store.ts for the race decision; configuration kinds create with
+ * conditional puts instead). Fills `results` in place.
+ */
+async function syncPlainRows(
+  deps: SyncDeps,
+  ctx: SyncContext,
+  req: SyncRequest,
+  valid: readonly { v: RowResult; i: number }[],
+  results: SyncRowResult[],
+  now: number,
+): Promise<void> {
+  const { store } = deps;
+  const writeId = randomUUID();
+  const planned: PlannedRow[] = [];
+  const repeats: PlannedRow[] = [];
+  const keys = new Set<string>();
+  for (const { v, i } of valid) {
+    const input = req.rows[i];
+    const key = rowKey(req.kind, v.value, req.spreadsheetId, v.row);
+    const values = inputValues(req.kind, input.values);
+    const p: PlannedRow = { i, input, v, key, values, hash: contentHash(req.kind, v.value, values) };
+    // Two rows of one batch on one key (no uniqueness rule caught it): the later ones go one by one.
+    if (keys.has(key)) repeats.push(p);
+    else {
+      keys.add(key);
+      planned.push(p);
+    }
+  }
+
+  const existing = await store.getRows(req.kind, [...keys]);
+  const creates: PlannedRow[] = [];
+  const updates: { p: PlannedRow; current: RowRecord }[] = [];
+  for (const p of planned) {
+    const current = existing.get(p.key);
+    if (!current) creates.push(p);
+    else {
+      const decided = decideExisting(req, p, current, results[p.i]);
+      if (decided) results[p.i] = decided;
+      else updates.push({ p, current });
+    }
+  }
+
+  const createAll = async () => {
+    if (creates.length === 0) return;
+    if (CONFIG_KINDS.includes(req.kind)) {
+      // Configuration rows feed authorisation and routing: no last-writer-wins window for them.
+      await pool(creates, CONCURRENCY, async (p) => {
+        results[p.i] = await upsertRow(deps, ctx, req, p, null, results[p.i], now, writeId);
+      });
+      return;
+    }
+    await store.putNewRows(creates.map((p) => newRecord(req, ctx, p, now, writeId)));
+    const stored = await store.getRowWriteIds(req.kind, creates.map((p) => p.key));
+    const lost: PlannedRow[] = [];
+    for (const p of creates) {
+      if (stored.get(p.key) === writeId) results[p.i] = { ...results[p.i], id: p.key, version: 1, outcome: 'created' };
+      // Another sync's write stayed (or the item vanished): decide again as a single-row write,
+      // exactly as if this sync had come after it.
+      else lost.push(p);
+    }
+    if (lost.length === 0) return;
+    const current = await store.getRows(req.kind, lost.map((p) => p.key));
+    await pool(lost, CONCURRENCY, async (p) => {
+      results[p.i] = await upsertRow(deps, ctx, req, p, current.get(p.key) ?? null, results[p.i], now, writeId);
+    });
+  };
+  await Promise.all([
+    createAll(),
+    pool(updates, CONCURRENCY, async ({ p, current }) => {
+      results[p.i] = await upsertRow(deps, ctx, req, p, current, results[p.i], now, writeId);
+    }),
+  ]);
+  for (const p of repeats) {
+    const current = (await store.getRows(req.kind, [p.key])).get(p.key) ?? null;
+    results[p.i] = await upsertRow(deps, ctx, req, p, current, results[p.i], now, writeId);
+  }
+}
+
+function newRecord(req: SyncRequest, ctx: SyncContext, p: PlannedRow, now: number, writeId: string): RowRecord {
+  return {
+    kind: req.kind,
+    key: p.key,
+    workClass: req.workClass,
+    spreadsheetId: req.spreadsheetId,
+    row: p.input.row,
+    values: p.values,
+    value: p.v.value,
+    hash: p.hash,
+    version: 1,
+    revision: 1,
+    updatedAt: now,
+    updatedBy: ctx.email,
+    warnings: p.v.warnings,
+    writeId,
+  };
+}
+
+/**
+ * The answer for a row whose key already holds `current` when nothing is to be written (another
+ * class's row, same content, stale version); null when the row is an update to write.
+ */
+function decideExisting(req: SyncRequest, p: PlannedRow, current: RowRecord, base: SyncRowResult): SyncRowResult | null {
+  if (current.workClass !== req.workClass) return { ...base, ok: false, id: p.key, version: null, outcome: 'conflict', errors: [ownerError(current.workClass)] };
+  if (current.hash === p.hash) return { ...base, id: p.key, version: current.version, outcome: 'unchanged' };
+  if (p.input.version !== undefined && p.input.version !== current.version) {
+    return { ...base, ok: false, id: p.key, version: current.version, outcome: 'conflict', errors: [conflictError(current.version)] };
+  }
+  return null;
+}
+
 async function upsertRow(
   deps: SyncDeps,
   ctx: SyncContext,
   req: SyncRequest,
-  input: SyncRowInput,
-  v: RowResult,
-  key: string,
+  p: PlannedRow,
   current: RowRecord | null,
   base: SyncRowResult,
   now: number,
+  writeId: string,
 ): Promise<SyncRowResult> {
-  const values = inputValues(req.kind, input.values);
-  const hash = contentHash(req.kind, v.value, values);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (!current) {
-      const rec: RowRecord = {
-        kind: req.kind,
-        key,
-        workClass: req.workClass,
-        spreadsheetId: req.spreadsheetId,
-        row: input.row,
-        values,
-        value: v.value,
-        hash,
-        version: 1,
-        revision: 1,
-        updatedAt: now,
-        updatedBy: ctx.email,
-        warnings: v.warnings,
-      };
-      if (await deps.store.putRow(rec, null)) return { ...base, id: key, version: 1, outcome: 'created' };
+      if (await deps.store.putRow(newRecord(req, ctx, p, now, writeId), null)) return { ...base, id: p.key, version: 1, outcome: 'created' };
     } else {
-      if (current.workClass !== req.workClass) return { ...base, ok: false, id: key, version: null, outcome: 'conflict', errors: [ownerError(current.workClass)] };
-      if (current.hash === hash) return { ...base, id: key, version: current.version, outcome: 'unchanged' };
-      if (input.version !== undefined && input.version !== current.version) {
-        return { ...base, ok: false, id: key, version: current.version, outcome: 'conflict', errors: [conflictError(current.version)] };
-      }
+      const decided = decideExisting(req, p, current, base);
+      if (decided) return decided;
       const rec: RowRecord = {
         ...current,
         spreadsheetId: req.spreadsheetId,
-        row: input.row,
-        values,
-        value: v.value,
-        hash,
+        row: p.input.row,
+        values: p.values,
+        value: p.v.value,
+        hash: p.hash,
         version: current.version + 1,
         revision: current.revision + 1,
         updatedAt: now,
         updatedBy: ctx.email,
-        warnings: v.warnings,
+        warnings: p.v.warnings,
+        writeId,
       };
-      if (await deps.store.putRow(rec, current.revision)) return { ...base, id: key, version: rec.version, outcome: 'updated' };
+      if (await deps.store.putRow(rec, current.revision)) return { ...base, id: p.key, version: rec.version, outcome: 'updated' };
     }
     // Lost a race: read what is there now and decide again.
-    current = (await deps.store.getRows(req.kind, [key])).get(key) ?? null;
+    current = (await deps.store.getRows(req.kind, [p.key])).get(p.key) ?? null;
   }
   return { ...base, ok: false, outcome: 'conflict', errors: [conflictError(current?.version ?? null)] };
 }

@@ -37,6 +37,14 @@
 //   weekly coverage snapshot        SNAPSHOT           <YYYY-Www>      —
 //   snapshot values (per code)      SNAPVAL#<YYYY-Www> <nnn>           —
 //   mail address state (bounces)    ADDR#<email>       ADDR            kindPk = KIND#address, kindSk = <status>#<email>
+//
+// Time to live: `expiresAt` (epoch SECONDS, TABLE_SCHEMA.timeToLiveAttribute) is set only on items
+// that are transient and whose deletion changes nothing: leases (LEASE#…, a day after they lapse:
+// an absent lease is a free lease) and day counters (COUNTER#ISSUE#<day>, 90 days after their day:
+// only the current Shanghai day is ever counted). Nothing relies on the deletion happening (the
+// local server ignores TTL; AWS deletes within days). Used action tokens do NOT expire: single use
+// is recorded in the issue item itself (`usedTokens`, written with the action's state change), so
+// it lives as long as the issue; delivery records are the exactly-once proof of each mail and stay.
 
 import type { IssueStatus } from '../domain/kinds.js';
 import { isOpen } from '../domain/lifecycle.js';
@@ -54,6 +62,8 @@ export const TABLE_SCHEMA = {
   /** Every key attribute is a string. */
   attributeType: 'S',
   billingMode: 'PAY_PER_REQUEST',
+  /** Epoch seconds after which DynamoDB may delete the item (see the header for which items carry it). */
+  timeToLiveAttribute: 'expiresAt',
   /** All indexes project ALL attributes (items are small; the readers need the whole item). */
   globalSecondaryIndexes: [
     { indexName: 'byKind', partitionKey: 'kindPk', sortKey: 'kindSk' },
@@ -64,6 +74,9 @@ export const TABLE_SCHEMA = {
     { indexName: 'byResolveWeek', partitionKey: 'rwPk', sortKey: 'rwSk' },
   ] as const satisfies readonly IndexSchema[],
 } as const;
+
+/** `expiresAt` of a transient item: `ms` (epoch milliseconds) as whole epoch seconds, rounded up. */
+export const ttlSeconds = (ms: number): number => Math.ceil(ms / 1000);
 
 /** Index attributes of issue items for the digest: strip them when reading an item back. */
 export const DIGEST_INDEX_ATTRS = ['actPk', 'actSk', 'rwPk', 'rwSk'] as const;

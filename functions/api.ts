@@ -9,7 +9,7 @@ import { currentAssignment } from '../domain/lifecycle.js';
 import { MetricsPeriodError, rankUnits, unitMetrics } from '../domain/metrics.js';
 import { addDays, shanghaiDate, isIsoDate } from '../domain/time.js';
 import type { Profile, SectorTotalRow, WhitelistRow } from '../domain/types.js';
-import { COMMAND_ACTIONS, performAction, performCommandAction, showAction, type CommandActionType } from './actions.js';
+import { COMMAND_ACTIONS, issueSummary, performAction, performCommandAction, showAction, type CommandActionType } from './actions.js';
 import { resolveApiConfig } from './config.js';
 import { DIGEST_PATH, handleDigestRoute } from './digest-routes.js';
 import { createDigestStore, type DigestStore } from './digest-store.js';
@@ -204,20 +204,7 @@ export function makeApiHandler(deps: ApiDeps): (event: APIGatewayProxyEventV2) =
     }
     const list = await store.listIssues({ unit: q.unit?.trim() || undefined, status: status as IssueStatus | undefined });
     return json(200, {
-      issues: list.map(({ record: r }) => {
-        const a = r.assignments.length > 0 ? currentAssignment(r) : undefined;
-        return {
-          id: r.id,
-          status: r.status,
-          unit: a?.unit ?? null,
-          also: a?.also ?? [],
-          signBy: a?.signBy ?? null,
-          feedbackBy: a?.feedbackBy ?? null,
-          resolveBy: a?.resolveBy ?? null,
-          overdue: r.overdue,
-          escalationLevel: r.escalationLevel,
-        };
-      }),
+      issues: list.map(({ record }) => issueSummary(record)),
     });
   }
 

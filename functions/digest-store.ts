@@ -16,7 +16,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, typ
 import type { CoverageSnapshot } from '../domain/snapshots.js';
 import { addDays, isoWeek, isoWeekRange, shanghaiDate } from '../domain/time.js';
 import type { IssueRecord } from '../domain/types.js';
-import { batchWriteAll, createDocumentClient, sweepDueAt } from './dynamodb-store.js';
+import { batchWriteAll, createDocumentClient, queryAllPages, sweepDueAt } from './dynamodb-store.js';
 import type { RowRecord, StoredIssue } from './ports.js';
 import { ACTIVITY_OPEN, DIGEST_INDEX_ATTRS, issueDigestKeys } from './table-schema.js';
 
@@ -173,16 +173,7 @@ export function createDigestStore({ client, tableName }: DigestStoreOptions): Di
   const doc = createDocumentClient(client);
   const TableName = tableName;
 
-  async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
-    const out: Item[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const res = await doc.send(new QueryCommand({ ...input, TableName, ExclusiveStartKey }));
-      out.push(...((res.Items ?? []) as Item[]));
-      ExclusiveStartKey = res.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
-  }
+  const queryAll = (input: Omit<QueryCommandInput, 'TableName'>) => queryAllPages(doc, TableName, input);
 
   const addrKey = (email: string) => ({ pk: `ADDR#${email.toLowerCase()}`, sk: 'ADDR' });
   const blobSk = (runId: string, name: string, i: number) => `BLOB#${runId}#${name}#${String(i).padStart(3, '0')}`;

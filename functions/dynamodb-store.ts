@@ -206,20 +206,22 @@ export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentCl
   });
 }
 
+/** Every page of a Query (LastEvaluatedKey loop): every query of the table goes through here. */
+export async function queryAllPages(doc: DynamoDBDocumentClient, TableName: string, input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+  const out: Item[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const res = await doc.send(new QueryCommand({ ...input, TableName, ExclusiveStartKey }));
+    out.push(...((res.Items ?? []) as Item[]));
+    ExclusiveStartKey = res.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return out;
+}
+
 export function createStore({ client, tableName }: DynamoStoreOptions): Store {
   const doc = createDocumentClient(client);
   const TableName = tableName;
-
-  async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
-    const out: Item[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const res = await doc.send(new QueryCommand({ ...input, TableName, ExclusiveStartKey }));
-      out.push(...((res.Items ?? []) as Item[]));
-      ExclusiveStartKey = res.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
-  }
+  const queryAll = (input: Omit<QueryCommandInput, 'TableName'>) => queryAllPages(doc, TableName, input);
 
   async function batchGet(keys: { pk: string; sk: string }[], projection?: readonly string[]): Promise<Item[]> {
     const project = projection

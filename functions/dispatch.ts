@@ -28,6 +28,7 @@ import { createOutboxMetrics, type OutboxMetrics } from './metrics.js';
 import { systemClock, type Clock, type Mailer, type Store, type StoredIssue } from './ports.js';
 import { createRuntimeConfig, resolvePublicBaseUrl } from './runtime-config.js';
 import { containerSecretReader } from './secrets.js';
+import { createDigestStore } from './digest-store.js';
 import { createSesClient, createSesMailer, isValidEmail, MailError } from './ses-mailer.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
@@ -54,6 +55,11 @@ export interface DispatchDeps {
   config: DispatchConfigPart;
   /** Publishes the age of the oldest pending notification after every run (EMF in Lambda). */
   metrics?: OutboxMetrics;
+  /**
+   * Addresses not to mail: permanent bounces and complaints recorded by the bounce handler
+   * (`DigestStore.suppressedAmong`). Keeps the account under SES's bounce/complaint thresholds.
+   */
+  suppressed?: (emails: readonly string[]) => Promise<Set<string>>;
 }
 
 export interface DispatchSummary {
@@ -255,6 +261,13 @@ export function makeDispatchHandler(deps: DispatchDeps): () => Promise<DispatchS
       summary.failed++;
       return true;
     }
+    if (deps.suppressed && (await deps.suppressed([recipient])).has(recipient.toLowerCase())) {
+      // Bounced permanently or complained: never mailed again; the digest lists the address.
+      await store.markDeliveryFailed(n.key, recipient, { error: 'suppressed_address', permanent: true }, now);
+      logger.warn('recipient suppressed', { key: n.key, reason: 'suppressed_address' });
+      summary.failed++;
+      return true;
+    }
     const claim = await store.claimDelivery(n.key, recipient, now, leaseMs);
     if (!claim) {
       summary.skipped++;
@@ -334,6 +347,7 @@ async function wireDispatch(env: Record<string, string | undefined> = process.en
   const metrics = env.AWS_LAMBDA_FUNCTION_NAME
     ? createOutboxMetrics({ client, tableName: config.tableName, county: requireEnv('COUNTY', env), namespace: env.POWERTOOLS_METRICS_NAMESPACE?.trim() || undefined })
     : undefined;
+  const digests = createDigestStore({ client, tableName: config.tableName });
   const withBaseUrl = (publicBaseUrl: string) =>
     makeDispatchHandler({
       store: createStore({ client, tableName: config.tableName }),
@@ -341,6 +355,7 @@ async function wireDispatch(env: Record<string, string | undefined> = process.en
       clock: systemClock,
       config: { ...config, publicBaseUrl },
       metrics,
+      suppressed: (emails) => digests.suppressedAmong(emails),
     });
   if (config.publicBaseUrl) return withBaseUrl(config.publicBaseUrl);
   const runtime = createRuntimeConfig({ client, tableName: config.tableName });

@@ -145,8 +145,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const shared = { tableName, publicBaseUrl, actionSecrets: [actionSecret], actionTokenTtlDays: 14 };
     const apiConfig: ApiConfig = { ...shared, audience: issuer.aud, bootstrapAdmins: opts.bootstrapAdmins ?? [BOOTSTRAP_ADMIN], profileTtlMs: 1_000 };
     const dispatchConfig: DispatchConfig = { ...shared, mailFrom: MAIL_FROM };
-    api = makeApiHandler({ store, clock: opts.clock, identity, config: apiConfig, digests: createDigestStore({ client: dynamo, tableName }) }) as ApiHandler;
-    const dispatch = makeDispatchHandler({ store, mailer, clock: opts.clock, config: dispatchConfig });
+    const digests = createDigestStore({ client: dynamo, tableName });
+    api = makeApiHandler({ store, clock: opts.clock, identity, config: apiConfig, digests }) as ApiHandler;
+    const dispatch = makeDispatchHandler({ store, mailer, clock: opts.clock, config: dispatchConfig, suppressed: (emails) => digests.suppressedAmong(emails) });
 
     const dispatched: DispatchTotals = { runs: 0, sent: 0, failed: 0, skipped: 0 };
     let inFlight: Promise<{ sent: number; failed: number; skipped: number }> | null = null;

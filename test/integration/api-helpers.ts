@@ -1,5 +1,6 @@
 // Shared set-up of the API/dispatch integration tests: real dynalite + SES emulator, the dev issuer,
 // a settable clock, and a small inline profile synced through the API by a bootstrap admin.
+import { createDigestStore, type DigestStore } from '../../functions/digest-store.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +68,8 @@ export interface Harness {
   api: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
   mailer: Mailer;
   dispatcher(mailer?: Mailer): () => Promise<{ sent: number; failed: number; skipped: number }>;
+  /** The digest's store on the same table (address states from the bounce handler). */
+  digests: DigestStore;
   call(method: string, path: string, opts?: { token?: string | null; as?: string; body?: unknown; form?: string; query?: Record<string, string>; base64?: boolean }): Promise<{ status: number; json: any; text: string }>;
   sync(as: string, workClass: string, kind: string, rows: unknown[], spreadsheetId?: string): Promise<{ status: number; json: any; text: string }>;
 }
@@ -83,7 +86,9 @@ export async function makeHarness(services: TestServices, opts: { withProfile?: 
   const config = { publicBaseUrl: BASE, actionSecrets: [SECRET], bootstrapAdmins: [ADMIN], profileTtlMs: 0 };
   const api = makeApiHandler({ store, clock, identity, config });
   const mailer = createSesMailer({ client: services.ses, from: '四保指挥部 <noreply@county.example>' });
-  const dispatcher = (m: Mailer = mailer) => makeDispatchHandler({ store, mailer: m, clock, config });
+  const digests = createDigestStore({ client: services.dynamo, tableName });
+  const dispatcher = (m: Mailer = mailer) =>
+    makeDispatchHandler({ store, mailer: m, clock, config, suppressed: (emails) => digests.suppressedAmong(emails) });
 
   const call: Harness['call'] = async (method, path, o = {}) => {
     const token = o.token === undefined ? (o.as ? await issuer.issue(o.as) : null) : o.token;
@@ -115,7 +120,7 @@ export async function makeHarness(services: TestServices, opts: { withProfile?: 
   const sync: Harness['sync'] = (as, workClass, kind, rows, spreadsheetId = `sheet-${workClass}`) =>
     call('POST', '/v1/sync', { as, body: { spreadsheetId, workClass, kind, rows } });
 
-  const h: Harness = { store, clock, issuer, api, mailer, dispatcher, call, sync };
+  const h: Harness = { store, clock, issuer, api, mailer, dispatcher, digests, call, sync };
   if (opts.withProfile !== false) {
     for (const [kind, rows] of Object.entries(PROFILE_TABS)) {
       const res = await sync(ADMIN, 'coordination', kind, rows as unknown as unknown[], 'sheet-config');

@@ -1,6 +1,7 @@
 // The dispatcher on the real dynalite + SES emulator: exactly one mail per recipient across
 // restarts, crashes and send failures.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeBounceHandler } from '../../functions/bounce.js';
 import type { Mailer } from '../../functions/ports.js';
 import { startTestServices, type TestServices } from '../fixtures/local-services.js';
 import { IND, issueValues, makeHarness } from './api-helpers.js';
@@ -92,6 +93,31 @@ describe('dispatch', () => {
     expect(await h.dispatcher()()).toEqual({ sent: 1, failed: 1, skipped: 0 });
     expect(await recipients()).toEqual(['gxj1@county.example']);
     expect((await h.store.getDelivery(key, 'bad address@@county'))?.status).toBe('rejected');
+    expect(await h.store.listOutbox()).toEqual([]);
+  });
+
+  it('never mails an address that bounced permanently; a transient bounce does not suppress', async () => {
+    const h = await makeHarness(services);
+    // SES reported gxj2 as a permanent bounce (SNS → bounce handler), gxj1 only as a transient one.
+    const handle = makeBounceHandler({ digests: h.digests, clock: h.clock });
+    const sns = (bounceType: string, email: string, id: string) => ({
+      Records: [{ EventSource: 'aws:sns', Sns: { MessageId: id, Timestamp: '2022-06-06T01:00:00.000Z', Message: JSON.stringify({
+        notificationType: 'Bounce',
+        mail: { messageId: `m-${id}` },
+        bounce: { bounceType, bounceSubType: 'General', feedbackId: `fb-${id}`, timestamp: '2022-06-06T01:00:00.000Z', bouncedRecipients: [{ emailAddress: email }] },
+      }) } }],
+    });
+    await handle(sns('Permanent', 'GXJ2@county.example', '1') as never);
+    await handle(sns('Transient', 'gxj1@county.example', '2') as never);
+
+    await h.sync(IND, 'industry', 'issue', [{ row: 2, values: issueValues() }]);
+    const [item] = await h.store.listOutbox();
+    const key = Object.keys(item.pending)[0];
+    expect(await h.dispatcher()()).toEqual({ sent: 1, failed: 1, skipped: 0 });
+    expect(await recipients()).toEqual(['gxj1@county.example']);
+    expect(await h.store.getDelivery(key, 'gxj2@county.example')).toMatchObject({ status: 'rejected' });
+    // Nothing is retried for the suppressed address, and the issue leaves the outbox.
+    expect(await h.dispatcher()()).toEqual({ sent: 0, failed: 0, skipped: 0 });
     expect(await h.store.listOutbox()).toEqual([]);
   });
 });

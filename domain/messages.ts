@@ -47,6 +47,7 @@ export const MSG = {
   wrongSector: (col: string, found: string, expected: string) =>
     `「${col}」为「${found}」，但本表属于「${expected}」领域；请在${expected}的表中填写或改正所属领域`,
   formulaText: (col: string) => `「${col}」以 = + - @ 或制表符开头，已按文本保存（写回表格时前加 ' 防止被当作公式）`,
+  futureDate: (col: string, date: string, today: string) => `「${col}」为 ${date}，晚于今天（${today}）：请核对日期（仍会受理）`,
   notOnWhitelist: (col: string, code: string) => `「${col}」的「${code}」不在白名单中（仍会受理，请核实企业代码）`,
   statusMismatch: (col: string, status: string) => `状态为「${status}」，「${col}」已填写但不会生效`,
   slaOrder: (col: string) => `「${col}」的时限应满足：签收 ≤ 反馈 ≤ 办结`,

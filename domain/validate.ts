@@ -64,6 +64,8 @@ export interface ValidationContext {
   sector?: Sector;
   /** Codes on the whitelists: an issue's 反映企业代码 not among them is a warning `not_on_whitelist`. */
   knownCodes?: ReadonlySet<string>;
+  /** Today (Shanghai, ISO date): an issue's 反映日期 after it is a warning `future_date` (likely a typo). */
+  today?: string;
 }
 
 /** The normalised row type of each kind (RowResult.value when ok). */
@@ -396,6 +398,10 @@ const POST: Partial<Record<RowKind, Post>> = {
   },
   issue(out, r, _values, ctx) {
     warnUnknownCode(out, 'enterpriseCode', r, ctx, '反映企业代码');
+    const reported = out.reportedOn as string | undefined;
+    if (reported !== undefined && ctx?.today !== undefined && reported > ctx.today) {
+      r.warnings.push({ column: '反映日期', code: 'future_date', message: MSG.futureDate('反映日期', reported, ctx.today) });
+    }
     checkLocality(out, r, ctx, '所在乡镇');
     checkUnitRef(out, 'assignedUnit', r, ctx, '指定责任单位');
   },

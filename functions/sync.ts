@@ -197,7 +197,10 @@ export async function syncRows(deps: SyncDeps, ctx: SyncContext, req: SyncReques
   if (kind === 'whitelist') vctx.sector = CLASS_SECTOR[workClass];
 
   const raw: RawRow[] = req.rows.map((r) => ({ row: r.row, values: r.values }));
-  if (kind === 'issue') vctx.knownCodes = await knownCodesOf(store, raw, vctx);
+  if (kind === 'issue') {
+    vctx.knownCodes = await knownCodesOf(store, raw, vctx);
+    vctx.today = shanghaiDate(now);
+  }
   // Config kinds are validated without the profile they are about to change.
   const validated = validateRows(kind, raw, CONFIG_KINDS.includes(kind) ? {} : vctx) as RowResult[];
 

@@ -120,6 +120,15 @@ describe('issue: defaults, system columns and context', () => {
     expect(r.warnings.map((w) => `${w.column}:${w.code}`)).toEqual(['反映企业代码:not_on_whitelist']);
     expect(validateRow('issue', at({ ...base, 反映企业代码: CODE }), { knownCodes: new Set([CODE]) }).warnings).toEqual([]);
   });
+  it('warns (not errors) when 反映日期 is after today', () => {
+    // Serial 44722 is 2022-06-10.
+    const later = validateRow('issue', at(base), { today: '2022-06-09' });
+    expect(later.ok).toBe(true);
+    expect(later.warnings.map((w) => `${w.column}:${w.code}`)).toEqual(['反映日期:future_date']);
+    expect(later.warnings[0].message).toContain('2022-06-10');
+    expect(validateRow('issue', at(base), { today: '2022-06-10' }).warnings).toEqual([]);
+    expect(validateRow('issue', at(base)).warnings).toEqual([]);
+  });
   it('指定责任单位 resolves to a unit code, unknown units are errors', () => {
     expect(validateRow('issue', at({ ...base, 指定责任单位: '县科工局' }), { profile }).value).toMatchObject({ assignedUnit: 'KGJ' });
     expect(validateRow('issue', at({ ...base, 指定责任单位: 'kgj' }), { profile }).value).toMatchObject({ assignedUnit: 'KGJ' });

@@ -396,7 +396,7 @@ function issueRows(plan: SectorPlan | undefined, whitelist: readonly Row[], plan
       紧急程度: t.urgent ? '紧急' : '一般',
       超出协调范围: t.beyond ? '是' : '否',
       重大问题: t.major ? '是' : '否',
-      反映日期: utcDate(day(int(37, 41))), // 2022-06-06 … 2022-06-10
+      反映日期: utcDate(day(int(33, 37))), // 2022-06-02 … 2022-06-06: reported before the demo routes them (Mon 06-06)
       联系人: ent.联系人,
       联系电话: ent.联系电话,
       联系邮箱: ent.联系邮箱,
@@ -408,33 +408,219 @@ function issueRows(plan: SectorPlan | undefined, whitelist: readonly Row[], plan
 
 // ---- policies, consultants, epidemic support, inspections --------------------------------------------
 
-const POLICIES: Row[] = [
-  { 政策名称: '关于进一步加大增值税期末留抵退税政策实施力度的公告', 发文单位: '财政部 税务总局', 层级: '国家', 政策类别: '留抵退税', 适用领域: '全部', 最低员工人数: '', 责任单位: 'swuj' },
-  { 政策名称: '关于做好失业保险稳岗位提技能防失业工作的通知', 发文单位: '人力资源社会保障部 财政部 国家税务总局', 层级: '国家', 政策类别: '援企稳岗', 适用领域: '全部', 最低员工人数: '', 责任单位: 'rsj' },
-  { 政策名称: '河南省进一步稳定经济增长若干政策措施', 发文单位: '河南省人民政府', 层级: '省', 政策类别: '财政奖补', 适用领域: '全部', 最低员工人数: 10, 责任单位: 'fgw' },
-  { 政策名称: '关于阶段性缓缴社会保险费的通知', 发文单位: '河南省人力资源和社会保障厅', 层级: '省', 政策类别: '社会保险', 适用领域: '工业生产；商贸流通；交通运输；文化旅游', 最低员工人数: '', 责任单位: 'rsj' },
-  { 政策名称: '小微企业普惠贷款贴息办法', 发文单位: '开封市人民政府办公室', 层级: '市', 政策类别: '金融信贷', 适用领域: '工业生产；商贸流通', 最低员工人数: '', 责任单位: 'jrj' },
-  { 政策名称: '货车司机和物流企业纾困措施', 发文单位: '河南省交通运输厅', 层级: '省', 政策类别: '保供稳价', 适用领域: '交通运输', 最低员工人数: '', 责任单位: 'jtj' },
-  { 政策名称: '文旅企业纾困帮扶十条措施', 发文单位: '河南省文化和旅游厅', 层级: '省', 政策类别: '税费减免', 适用领域: '文化旅游', 最低员工人数: '', 责任单位: 'wglj' },
-  { 政策名称: '重点项目用水用电用气保障办法', 发文单位: '通许县人民政府办公室', 层级: '县', 政策类别: '水电气', 适用领域: '重点项目；工业生产', 最低员工人数: '', 责任单位: 'fgw' },
-  { 政策名称: '通许县支持企业吸纳就业补贴办法', 发文单位: '通许县人民政府', 层级: '县', 政策类别: '就业创业', 适用领域: '全部', 最低员工人数: 20, 责任单位: 'rsj' },
-];
-
-function policyRows(prefix: string, sector: Sector | undefined): Row[] {
-  const fits = POLICIES.filter((p) => !sector || p.适用领域 === '全部' || String(p.适用领域).includes(sector));
-  return fits.slice(0, 4).map((p, i) => ({
-    编号: `${prefix}-ZC-${String(i + 1).padStart(3, '0')}`,
-    ...p,
-    有效期至: utcDate('2022-12-31'),
-    链接: `https://www.${MAIL}/zhengce/${prefix.toLowerCase()}-${i + 1}`,
-  }));
+interface PolicyDef {
+  name: string;
+  issuer: string;
+  level: '国家' | '省' | '市' | '县';
+  /** '' where the document is not one of the benefit categories (still worth listing). */
+  category: string;
+  sectors: string;
+  minEmployees?: number;
+  /** 有效期至; '' for documents without an end date. */
+  until: string;
 }
 
-function consultantRows(unitName: string, code: string): Row[] {
-  return [
-    { 单位: unitName, 姓名: '惠企政策咨询员（A 岗）', 联系电话: phone(), 联系邮箱: `${code}-policy@${MAIL}`, 负责政策类别: '财政奖补；税费减免；留抵退税' },
-    { 单位: unitName, 姓名: '惠企政策咨询员（B 岗）', 联系电话: phone(), 联系邮箱: `${code}-policy2@${MAIL}`, 负责政策类别: '援企稳岗；金融信贷；社会保险' },
-  ];
+/** The 2022 relief policies the county's units list (titles and issuers as the documents read). */
+const POLICY_CATALOG = {
+  // national
+  liudi: { name: '关于进一步加大增值税期末留抵退税政策实施力度的公告', issuer: '财政部 税务总局', level: '国家', category: '留抵退税', sectors: '全部', until: '' },
+  liushui: { name: '关于进一步实施小微企业“六税两费”减免政策的公告', issuer: '财政部 税务总局', level: '国家', category: '税费减免', sectors: '全部', until: '2024-12-31' },
+  huanjiao: { name: '关于制造业中小微企业继续延缓缴纳部分税费有关事项的公告', issuer: '国家税务总局 财政部', level: '国家', category: '税费减免', sectors: '工业生产', until: '2022-12-31' },
+  yitaozi: { name: '扎实稳住经济的一揽子政策措施', issuer: '国务院', level: '国家', category: '财政奖补', sectors: '全部', until: '2022-12-31' },
+  fuwuye: { name: '关于促进服务业领域困难行业恢复发展的若干政策', issuer: '国家发展改革委 财政部 人力资源社会保障部 人民银行 税务总局', level: '国家', category: '税费减免', sectors: '商贸流通；交通运输；文化旅游', until: '2022-12-31' },
+  wengang: { name: '关于做好失业保险稳岗位提技能防失业工作的通知', issuer: '人力资源社会保障部 财政部 国家税务总局', level: '国家', category: '援企稳岗', sectors: '全部', until: '2022-12-31' },
+  huanjiaoShebao: { name: '关于扩大阶段性缓缴社会保险费政策实施范围等问题的通知', issuer: '人力资源社会保障部 国家发展改革委 财政部 税务总局', level: '国家', category: '社会保险', sectors: '工业生产；商贸流通；交通运输；文化旅游', until: '2022-12-31' },
+  jinrong: { name: '关于做好疫情防控和经济社会发展金融服务的通知', issuer: '中国人民银行 国家外汇管理局', level: '国家', category: '金融信贷', sectors: '全部', until: '' },
+  qianfei: { name: '关于对中小微企业和个体工商户实行用水用电用气“欠费不停供”的通知', issuer: '国家发展改革委', level: '国家', category: '水电气', sectors: '全部', until: '2022-12-31' },
+  caigou: { name: '关于进一步加大政府采购支持中小企业力度的通知', issuer: '财政部', level: '国家', category: '财政奖补', sectors: '全部', until: '' },
+  huoche: { name: '关于阶段性减免收费公路货车通行费有关事项的通知', issuer: '交通运输部 财政部', level: '国家', category: '税费减免', sectors: '交通运输', until: '2022-12-31' },
+  baozhengjin: { name: '关于加大旅游服务质量保证金暂退工作力度的通知', issuer: '文化和旅游部办公厅', level: '国家', category: '财政奖补', sectors: '文化旅游', until: '2023-03-31' },
+  // provincial
+  henanWenzeng: { name: '河南省进一步稳定经济增长若干政策措施', issuer: '河南省人民政府', level: '省', category: '财政奖补', sectors: '全部', until: '2022-12-31' },
+  henanYitaozi: { name: '河南省扎实稳住经济一揽子政策措施实施方案', issuer: '河南省人民政府', level: '省', category: '财政奖补', sectors: '全部', until: '2022-12-31' },
+  henanGongye: { name: '关于支持工业企业稳产达产增产的若干措施', issuer: '河南省工业和信息化厅', level: '省', category: '财政奖补', sectors: '工业生产', minEmployees: 20, until: '2022-12-31' },
+  henanXiaofei: { name: '河南省促进消费恢复提振若干措施', issuer: '河南省人民政府办公厅', level: '省', category: '保供稳价', sectors: '商贸流通；文化旅游', until: '2022-12-31' },
+  henanWuliu: { name: '货车司机和物流企业纾困帮扶措施', issuer: '河南省交通运输厅', level: '省', category: '保供稳价', sectors: '交通运输', until: '2022-12-31' },
+  henanWenlv: { name: '河南省文旅企业纾困帮扶十条措施', issuer: '河南省文化和旅游厅', level: '省', category: '税费减免', sectors: '文化旅游', until: '2022-12-31' },
+  henanJianzhu: { name: '关于支持建筑业企业纾困发展的若干措施', issuer: '河南省住房和城乡建设厅', level: '省', category: '金融信贷', sectors: '重点项目', until: '2022-12-31' },
+  henanShichang: { name: '支持市场主体纾困解难若干措施', issuer: '河南省市场监督管理局', level: '省', category: '税费减免', sectors: '全部', until: '2022-12-31' },
+  henanMianshen: { name: '惠企政策“免申即享”工作方案', issuer: '河南省人民政府办公厅', level: '省', category: '财政奖补', sectors: '全部', until: '' },
+  henanBuchufa: { name: '涉企轻微违法行为不予行政处罚清单', issuer: '河南省司法厅', level: '省', category: '', sectors: '全部', until: '' },
+  henanTongxing: { name: '重点物资运输车辆通行证办理服务措施', issuer: '河南省公安厅 河南省交通运输厅', level: '省', category: '保供稳价', sectors: '交通运输；工业生产', until: '2022-12-31' },
+  henanNongchanpin: { name: '支持农产品加工企业稳产保供若干措施', issuer: '河南省农业农村厅', level: '省', category: '保供稳价', sectors: '工业生产；商贸流通', until: '2022-12-31' },
+  henanShebao: { name: '关于阶段性缓缴社会保险费的通知', issuer: '河南省人力资源和社会保障厅', level: '省', category: '社会保险', sectors: '工业生产；商贸流通；交通运输；文化旅游', until: '2022-12-31' },
+  henanHuanping: { name: '关于做好环评审批服务保障企业复工复产的通知', issuer: '河南省生态环境厅', level: '省', category: '', sectors: '工业生产；重点项目', until: '2022-12-31' },
+  henanDianli: { name: '小微企业用电报装“三零”服务措施', issuer: '国网河南省电力公司', level: '省', category: '水电气', sectors: '全部', until: '' },
+  henanFangyi: { name: '企业闭环生产疫情防控工作指引', issuer: '河南省卫生健康委员会', level: '省', category: '', sectors: '全部', until: '2022-12-31' },
+  // city
+  kaifengTiexi: { name: '开封市小微企业普惠贷款贴息办法', issuer: '开封市人民政府办公室', level: '市', category: '金融信贷', sectors: '工业生产；商贸流通', until: '2022-12-31' },
+  kaifengWenzeng: { name: '开封市稳定经济增长若干措施', issuer: '开封市人民政府', level: '市', category: '财政奖补', sectors: '全部', until: '2022-12-31' },
+  kaifengLiugong: { name: '关于做好一次性留工培训补助发放工作的通知', issuer: '开封市人力资源和社会保障局', level: '市', category: '援企稳岗', sectors: '全部', until: '2022-12-31' },
+  kaifengJigai: { name: '开封市工业企业技术改造奖补办法', issuer: '开封市人民政府', level: '市', category: '财政奖补', sectors: '工业生产', minEmployees: 50, until: '2023-12-31' },
+  kaifengXiaofeiquan: { name: '开封市消费券发放实施方案', issuer: '开封市商务局', level: '市', category: '财政奖补', sectors: '商贸流通；文化旅游', until: '2022-09-30' },
+  kaifengZhongdian: { name: '开封市重点项目要素保障若干措施', issuer: '开封市人民政府', level: '市', category: '财政奖补', sectors: '重点项目', until: '2022-12-31' },
+  // county
+  txShuidianqi: { name: '通许县重点项目用水用电用气保障办法', issuer: '通许县人民政府办公室', level: '县', category: '水电气', sectors: '重点项目；工业生产', until: '2022-12-31' },
+  txJiuye: { name: '通许县支持企业吸纳就业补贴办法', issuer: '通许县人民政府', level: '县', category: '就业创业', sectors: '全部', minEmployees: 20, until: '2022-12-31' },
+  txWenjingji: { name: '通许县稳经济保增长若干措施', issuer: '通许县人民政府', level: '县', category: '财政奖补', sectors: '全部', until: '2022-12-31' },
+  txZhida: { name: '通许县惠企资金直达快享办法', issuer: '通许县人民政府', level: '县', category: '财政奖补', sectors: '全部', until: '' },
+  txZhaoshang: { name: '通许县招商引资优惠政策（试行）', issuer: '通许县人民政府', level: '县', category: '财政奖补', sectors: '工业生产；重点项目', until: '2023-12-31' },
+  txHesuan: { name: '通许县重点企业核酸检测费用补助办法', issuer: '通许县人民政府办公室', level: '县', category: '财政奖补', sectors: '全部', until: '2022-12-31' },
+  txGetihu: { name: '通许县支持个体工商户纾困发展若干措施', issuer: '通许县人民政府', level: '县', category: '税费减免', sectors: '商贸流通；文化旅游', until: '2022-12-31' },
+  txWaibai: { name: '通许县临时外摆经营管理措施', issuer: '通许县城市管理局', level: '县', category: '', sectors: '商贸流通', until: '2022-10-31' },
+  txGaoxinqu: { name: '通许县高新区入驻企业扶持办法', issuer: '通许县人民政府', level: '县', category: '财政奖补', sectors: '工业生产', until: '2023-12-31' },
+  txYonggong: { name: '通许县重点企业用工保障服务措施', issuer: '通许县人民政府办公室', level: '县', category: '用工保障', sectors: '工业生产；重点项目', until: '2022-12-31' },
+  txDucha: { name: '通许县惠企政策落实督查办法', issuer: '中共通许县委办公室 通许县人民政府办公室', level: '县', category: '', sectors: '全部', until: '' },
+  /** Expired before the demo week (2022-05-31): filed, but no longer counts. */
+  txChunji: { name: '通许县春季稳就业专项行动方案', issuer: '通许县人民政府办公室', level: '县', category: '就业创业', sectors: '全部', until: '2022-05-31' },
+} satisfies Record<string, PolicyDef>;
+type PolicyKey = keyof typeof POLICY_CATALOG;
+
+const POLICY_SITE: Record<PolicyDef['level'], string> = { 国家: 'www.gov.example', 省: 'www.henan.example', 市: 'www.kaifeng.example', 县: `www.${MAIL}` };
+
+/** One unit's filing: the policies it is 责任单位 for and how many consultants it has named. */
+interface Filing {
+  unit: string;
+  book: WorkClassId;
+  policies: readonly PolicyKey[];
+  consultants: 0 | 1 | 2;
+}
+
+/** Township policy lists: the county's measures plus one they push locally. */
+const TOWN_EXTRA: readonly PolicyKey[] = ['txJiuye', 'kaifengTiexi', 'qianfei'];
+
+/**
+ * Who files what, and where (each unit's filing sits in one workbook). Every unit of 类型 县直部门,
+ * 乡镇, 街道 or 园区 files a current policy and a consultant, except the deliberate gaps in POLICY_GAPS.
+ */
+const FILINGS: readonly Filing[] = [
+  { unit: 'kgj', book: 'industry', policies: ['henanGongye', 'kaifengJigai', 'txYonggong'], consultants: 2 },
+  { unit: 'sthjj', book: 'industry', policies: ['henanHuanping'], consultants: 1 },
+  { unit: 'swj', book: 'commerce', policies: ['henanXiaofei', 'kaifengXiaofeiquan', 'txGetihu'], consultants: 2 },
+  { unit: 'scjgj', book: 'commerce', policies: ['henanShichang'], consultants: 1 },
+  { unit: 'cgj', book: 'commerce', policies: ['txWaibai'], consultants: 1 },
+  { unit: 'jtj', book: 'transport', policies: ['henanWuliu', 'huoche'], consultants: 2 },
+  { unit: 'gaj', book: 'transport', policies: ['henanTongxing'], consultants: 1 },
+  { unit: 'yzj', book: 'transport', policies: [], consultants: 1 },
+  { unit: 'wglj', book: 'culture_tourism', policies: ['henanWenlv', 'baozhengjin'], consultants: 2 },
+  { unit: 'zdxm', book: 'key_projects', policies: ['kaifengZhongdian', 'txShuidianqi'], consultants: 2 },
+  { unit: 'zjj', book: 'key_projects', policies: ['henanJianzhu'], consultants: 1 },
+  { unit: 'fgw', book: 'coordination', policies: ['yitaozi', 'henanWenzeng', 'henanYitaozi', 'fuwuye'], consultants: 2 },
+  { unit: 'zsfw', book: 'coordination', policies: ['txZhaoshang'], consultants: 0 },
+  { unit: 'wjw', book: 'coordination', policies: ['henanFangyi', 'txHesuan'], consultants: 1 },
+  { unit: 'dcj', book: 'coordination', policies: ['txDucha'], consultants: 1 },
+  { unit: 'sjj', book: 'coordination', policies: ['henanMianshen'], consultants: 1 },
+  { unit: 'sfj', book: 'coordination', policies: ['henanBuchufa'], consultants: 1 },
+  { unit: 'jrj', book: 'coordination', policies: ['jinrong', 'kaifengTiexi'], consultants: 2 },
+  { unit: 'swuj', book: 'coordination', policies: ['liudi', 'liushui', 'huanjiao'], consultants: 2 },
+  { unit: 'czj', book: 'coordination', policies: ['txZhida', 'caigou', 'kaifengWenzeng'], consultants: 1 },
+  { unit: 'nyncj', book: 'coordination', policies: ['henanNongchanpin'], consultants: 1 },
+  { unit: 'rsj', book: 'coordination', policies: ['wengang', 'henanShebao', 'kaifengLiugong', 'txJiuye', 'txChunji'], consultants: 2 },
+  { unit: 'gdgs', book: 'coordination', policies: ['qianfei', 'henanDianli'], consultants: 1 },
+  { unit: 'command', book: 'coordination', policies: [], consultants: 1 },
+  { unit: 'xpjd', book: 'coordination', policies: ['txWenjingji', 'txGetihu'], consultants: 1 },
+  { unit: 'gxq', book: 'coordination', policies: ['txGaoxinqu', 'txZhaoshang'], consultants: 2 },
+  ...(['yhmz', 'sslz', 'zsz', 'czz', 'sgz', 'fzx', 'syx', 'dglx'] as const).map(
+    (unit, i): Filing => ({ unit, book: 'coordination', policies: ['txWenjingji', TOWN_EXTRA[i % TOWN_EXTRA.length]], consultants: 1 }),
+  ),
+  { unit: 'dgx', book: 'coordination', policies: [], consultants: 1 },
+  { unit: 'lzx', book: 'coordination', policies: ['txWenjingji', 'txJiuye'], consultants: 0 },
+  { unit: 'lcx', book: 'coordination', policies: ['txChunji'], consultants: 1 },
+];
+
+/** The gaps the digest's section 九 is meant to list (checked against FILINGS when building). */
+const POLICY_GAPS: Record<string, string> = {
+  zsfw: '未配备政策咨询员',
+  yzj: '未报备政策清单',
+  dgx: '未报备政策清单',
+  lzx: '未配备政策咨询员',
+  lcx: '政策清单均已过期',
+};
+
+/** Sector policies a sector class lists besides its units' own (责任单位 is a county department). */
+const SECTOR_EXTRAS: Partial<Record<WorkClassId, readonly (readonly [PolicyKey, string])[]>> = {
+  industry: [['liudi', 'swuj'], ['huanjiao', 'swuj'], ['wengang', 'rsj']],
+  commerce: [['liushui', 'swuj'], ['kaifengTiexi', 'jrj']],
+  transport: [['huanjiaoShebao', 'rsj'], ['qianfei', 'gdgs']],
+  culture_tourism: [['fuwuye', 'fgw'], ['wengang', 'rsj']],
+  key_projects: [['yitaozi', 'fgw'], ['jinrong', 'jrj']],
+};
+
+let consultantSeq = 0;
+/** Consultant phones: the same made-up block as the enterprises, numbered from 9001. */
+const consultantPhone = () => `1380000${String(9000 + ++consultantSeq)}`;
+
+function unitName(code: string): string {
+  const u = unitRows().find((r) => r.单位编码 === code);
+  if (!u) throw new Error(`make-examples: unknown unit ${code}`);
+  return String(u.单位名称);
+}
+
+/** The post a consultant is named by: 县财政局 -> 财政局, 县委深改办（督查局） -> 督查局. */
+function shortName(code: string): string {
+  const name = unitName(code);
+  const inner = /（(.+)）$/.exec(name);
+  return inner ? inner[1] : name.replace(/^县(?!委)/, '');
+}
+
+function policyRow(id: string, key: PolicyKey, unit: string): Row {
+  const p: PolicyDef = POLICY_CATALOG[key];
+  return {
+    编号: id,
+    政策名称: p.name,
+    发文单位: p.issuer,
+    层级: p.level,
+    政策类别: p.category,
+    适用领域: p.sectors,
+    最低员工人数: p.minEmployees ?? '',
+    有效期至: p.until ? utcDate(p.until) : '',
+    链接: `https://${POLICY_SITE[p.level]}/zhengce/2022/${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+    责任单位: unitName(unit),
+  };
+}
+
+/** The policy and consultant rows of one work class's workbook. */
+function filingRows(cls: WorkClassId, sector: Sector | undefined): { policy: Row[]; consultant: Row[] } {
+  const policy: Row[] = [];
+  const consultant: Row[] = [];
+  for (const f of FILINGS.filter((x) => x.book === cls)) {
+    const prefix = f.unit.toUpperCase();
+    f.policies.forEach((key, i) => policy.push(policyRow(`${prefix}-ZC-${String(i + 1).padStart(3, '0')}`, key, f.unit)));
+    const cats = [...new Set(f.policies.filter((k) => POLICY_CATALOG[k].until !== '2022-05-31').map((k) => POLICY_CATALOG[k].category).filter(Boolean))];
+    const share = (n: number) => (cats.length > 1 && f.consultants > 1 ? cats.filter((_, j) => j % f.consultants === n) : cats);
+    for (let n = 0; n < f.consultants; n++) {
+      const mine = share(n);
+      consultant.push({
+        单位: unitName(f.unit),
+        姓名: `政策咨询员（${shortName(f.unit)}${n ? '·B 岗' : ''}）`,
+        联系电话: consultantPhone(),
+        联系邮箱: `${f.unit}-zc${n ? n + 1 : ''}@${MAIL}`,
+        负责政策类别: (mine.length ? mine : ['财政奖补', '税费减免']).join('；'),
+      });
+    }
+  }
+  const prefix = cls.toUpperCase().replace('_', '');
+  (SECTOR_EXTRAS[cls] ?? []).forEach(([key, unit], i) => {
+    const p: PolicyDef = POLICY_CATALOG[key];
+    if (sector && p.sectors !== '全部' && !p.sectors.includes(sector)) throw new Error(`make-examples: ${key} does not apply to ${sector}`);
+    policy.push(policyRow(`${prefix}-ZC-${String(i + 1).padStart(3, '0')}`, key, unit));
+  });
+  return { policy, consultant };
+}
+
+/** Check FILINGS against the digest's rule and return the units it leaves incomplete, as text. */
+function policyGaps(asOf: string): string[] {
+  const required = unitRows().filter((u) => ['县直部门', '乡镇', '街道', '园区'].includes(String(u.类型)));
+  const gaps: string[] = [];
+  for (const u of required) {
+    const code = String(u.单位编码);
+    const f = FILINGS.find((x) => x.unit === code);
+    const current = (f?.policies ?? []).filter((k) => !POLICY_CATALOG[k].until || POLICY_CATALOG[k].until >= asOf).length;
+    const complete = current > 0 && (f?.consultants ?? 0) > 0;
+    if (complete === code in POLICY_GAPS) throw new Error(`make-examples: ${code} ${complete ? 'is complete but listed as a gap' : 'is an unplanned gap'}`);
+    if (!complete) gaps.push(`${u.单位名称}：${POLICY_GAPS[code]}`);
+  }
+  return gaps;
 }
 
 const HOSPITALS = ['通许县人民医院', '通许县中医院', '通许县妇幼保健院', '玉皇庙镇卫生院', '竖岗镇卫生院', '咸平街道社区卫生服务中心'];
@@ -525,6 +711,8 @@ export function buildDemo() {
   usedNames.clear();
   usedCodes.clear();
   phoneSeq = 0;
+  consultantSeq = 0;
+  const policyGapList = policyGaps(DEMO_DAY);
   const profile: Partial<Record<RowKind, Row[]>> = {
     work_class: WORK_CLASS_ROWS,
     unit: unitRows(),
@@ -552,15 +740,13 @@ export function buildDemo() {
         expected.push({ file, sheet: '白名单', row, ...expect[i] });
       }
     });
-    const unitName = unitRows().find((u) => u.单位编码 === WORK_CLASS_ROWS.find((w) => w.专班编码 === plan.cls)!.牵头单位)!.单位名称 as string;
     books.push({
       cls: plan.cls,
       sheets: {
         whitelist,
         sector_total: totals,
         issue: issueRows(plan, good, pi),
-        policy: policyRows(plan.cls.toUpperCase().replace('_', ''), plan.sector),
-        consultant: consultantRows(unitName, String(WORK_CLASS_ROWS.find((w) => w.专班编码 === plan.cls)!.牵头单位)),
+        ...filingRows(plan.cls, plan.sector),
       },
     });
   });
@@ -573,12 +759,11 @@ export function buildDemo() {
       ...profile,
       inspection: inspectionRows(allWhitelist),
       issue: [outsider, { ...books[2].sheets.issue![3], 问题类别: '其他', 问题描述: '多个乡镇反映跨县运输车辆通行规则不一致，请求指挥部统一协调。', 超出协调范围: '是', 所在乡镇: '高新区' }],
-      policy: policyRows('COORD', undefined).slice(0, 3),
-      consultant: consultantRows('指挥部办公室', 'command').slice(0, 1),
+      ...filingRows('coordination', undefined),
     },
   });
   books.push({ cls: 'epidemic_support', sheets: { epidemic_support: epidemic.rows } });
-  return { profile, books, expected, coverage, epidemicGaps: epidemic.gaps, allWhitelist };
+  return { profile, books, expected, coverage, epidemicGaps: epidemic.gaps, policyGaps: policyGapList, allWhitelist };
 }
 
 // ---- the small teaching files ---------------------------------------------------------------------
@@ -641,6 +826,9 @@ const README = `# 示例县：通许县（合成数据）
 - \`profile/\`：县配置（工作专班、责任单位、路由规则、领域目标、办理时限、成员、节假日调整）。
 - \`workbooks/<专班>.xlsx\`：各工作专班的工作簿（白名单、领域总量、问题诉求、政策清单、政策咨询员等），
   每个领域的白名单末尾有几行故意写错的数据（见 \`expected-invalid.json\`）。
+- 政策清单、政策咨询员：县直部门、乡镇、街道、园区按“谁负责、谁报备”填写（县直部门和乡镇多在综合协调专班的工作簿里，
+  各领域牵头部门在本专班工作簿里）；故意留了几个缺口（未配备咨询员、未报政策清单、政策均已过期），
+  周报第九部分会列出它们（见 \`expected-invalid.json\` 的 \`policyGaps\`）。
 - \`csv/<专班>/<表名>.csv\`：同样的数据，CSV 格式。
 - \`invalid/\`：常见错误示例；\`valid/白名单.csv\`：全部正确的白名单。
 
@@ -673,7 +861,7 @@ export async function makeExamples(outDir: string): Promise<void> {
   const expected = [...demo.expected, ...small.expected.map((e) => ({ ...e, sheet: '' }))];
   await writeFile(
     join(outDir, 'expected-invalid.json'),
-    `${JSON.stringify({ note: '演示数据中故意写错的行（由 scripts/make-examples.ts 生成）', demoDay: DEMO_DAY, coverage: demo.coverage, epidemicGaps: demo.epidemicGaps, invalid: expected }, null, 2)}\n`,
+    `${JSON.stringify({ note: '演示数据中故意写错的行（由 scripts/make-examples.ts 生成）', demoDay: DEMO_DAY, coverage: demo.coverage, epidemicGaps: demo.epidemicGaps, policyGaps: demo.policyGaps, invalid: expected }, null, 2)}\n`,
   );
   await writeFile(join(outDir, 'README.md'), README);
 }

@@ -33,7 +33,7 @@ export const MSG = {
     `「${col}」${found} 早于「${otherCol}」${other}，应不早于${otherCol}`,
   phone: (col: string, found: unknown) =>
     `「${col}」不是有效电话号码：「${shown(found)}」，应为 11 位手机号（1 开头，第二位 3–9）或带区号的固定电话（如 0371-12345678）`,
-  email: (col: string, found: unknown) => `「${col}」不是有效邮箱地址：「${shown(found)}」，应形如 name@example.cn`,
+  email: (col: string, found: unknown) => `「${col}」不是有效邮箱地址：「${shown(found)}」，应形如 name@county.example`,
   url: (col: string, found: unknown) => `「${col}」不是有效链接：「${shown(found)}」，应以 http:// 或 https:// 开头`,
   usccFormat: (col: string, found: string, detail: string) =>
     `「${col}」格式错误：「${shown(found)}」${detail}；应为 18 位统一社会信用代码（数字和大写字母，不含 I、O、S、V、Z）或项目代码 YYMM-AAAAAA-NN-NN-NNNNNN`,

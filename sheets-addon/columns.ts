@@ -43,7 +43,7 @@ const TYPE_HINT: Record<string, string> = {
   period: '统计期（年月）：2022-06',
   yesno: '是 / 否',
   phone: '手机号 1[3-9] 开头 11 位，或座机 0AAA-NNNNNNN(N)',
-  email: '邮箱，如 name@example.cn',
+  email: '邮箱，如 name@county.example',
   emails: '一个或多个邮箱，用；分隔',
   url: '链接，以 http:// 或 https:// 开头',
   list: '多项用；或、分隔',

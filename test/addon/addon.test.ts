@@ -140,7 +140,7 @@ describe('menu, settings and 初始化本表', () => {
     const bad = env.run<{ ok: boolean; message: string }>('saveSettings', api.url, 'nonsense');
     expect(bad.ok).toBe(false);
     expect(bad.message).toContain('工作专班「nonsense」无效');
-    const insecure = env.run<{ ok: boolean; message: string }>('saveSettings', 'http://api.example.cn', 'industry');
+    const insecure = env.run<{ ok: boolean; message: string }>('saveSettings', 'http://api.county.example', 'industry');
     expect(insecure.message).toContain('https://');
   });
 

@@ -40,6 +40,13 @@ export interface ConfirmPageInput {
   error?: string;
 }
 
+/** The same colours as the mail's buttons: 退回 and 不满意 stand out from the affirmative actions. */
+function buttonColour(label: string): string {
+  if (label.includes('退回')) return '#9a6700';
+  if (label.includes('不满意')) return '#b00020';
+  return '#1a7f37';
+}
+
 export function confirmPage(p: ConfirmPageInput): string {
   const rows: [string, string][] = [
     ['编号', p.issueId],
@@ -69,7 +76,7 @@ export function confirmPage(p: ConfirmPageInput): string {
       `<p style="background:#fafafa;border-left:3px solid #ccc;padding:8px 10px;margin:0 0 12px;">${escapeMultiline(p.description)}</p>` +
       error +
       `<form method="post">${fields}` +
-      `<button type="submit" style="margin-top:16px;width:100%;padding:14px;font-size:18px;background:#1a7f37;color:#fff;border:0;border-radius:6px;">确认${escapeHtml(p.actionLabel)}</button>` +
+      `<button type="submit" style="margin-top:16px;width:100%;padding:14px;font-size:18px;background:${buttonColour(p.actionLabel)};color:#fff;border:0;border-radius:6px;">确认${escapeHtml(p.actionLabel)}</button>` +
       `</form><p style="color:#777;font-size:14px;">仅打开本页不会办理任何事项；点击上方按钮后才会生效。</p>`,
   );
 }

@@ -5,6 +5,7 @@
 
 import { CLASS_SECTOR, CONFIG_KINDS, KINDS, type RowKind, type Urgency, WORK_CLASSES, type WorkClassId } from './kinds.js';
 import { PROFILE_MSG } from './messages.js';
+import { DEFAULT_SLA_RULES, slaRuleFor } from './routing.js';
 import type {
   CalendarOverride,
   Member,
@@ -23,14 +24,12 @@ import { localityUnit, unitByCodeOrName, validateRows } from './validate.js';
 export { localityUnit, unitByCodeOrName };
 
 /** Henan's "13710" practice: 一般 sign 1, feedback 3, solve 7 working days; 紧急 0 / 1 / 1. */
-export const DEFAULT_SLA: SlaRule[] = [
-  { urgency: '一般', signDays: 1, feedbackDays: 3, resolveDays: 7 },
-  { urgency: '紧急', signDays: 0, feedbackDays: 1, resolveDays: 1 },
-];
+/** The 13710 default (one definition, in routing.ts, where deadlines are computed). */
+export const DEFAULT_SLA: readonly SlaRule[] = DEFAULT_SLA_RULES;
 
 /** The SLA rule for an urgency: the profile's, else the 13710 default. */
 export function slaFor(profile: Pick<Profile, 'slaRules'>, urgency: Urgency): SlaRule {
-  return profile.slaRules.find((r) => r.urgency === urgency) ?? DEFAULT_SLA.find((r) => r.urgency === urgency)!;
+  return slaRuleFor(urgency, profile);
 }
 
 /** An empty profile (no configuration tabs). */

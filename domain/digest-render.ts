@@ -17,8 +17,8 @@ import { dayOfWeek, shanghaiDateTime } from './time.js';
 
 // ---- formatting ----------------------------------------------------------------------------------
 
-const FONT = "'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei',Arial,sans-serif";
-const C = {
+export const FONT = "'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei',Arial,sans-serif";
+export const C = {
   text: '#1f2937',
   muted: '#6b7280',
   line: '#e5e7eb',
@@ -67,17 +67,17 @@ export function formatPoints(x: number | null | undefined): string {
 }
 
 /** 2022-06-10 → 6月10日 */
-function md(date: string | null | undefined): string {
+export function md(date: string | null | undefined): string {
   if (!date) return '—';
   return `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
 }
 /** 2022-06-10 → 2022年6月10日 */
-function ymd(date: string): string {
+export function ymd(date: string): string {
   return `${date.slice(0, 4)}年${md(date)}`;
 }
 const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日'];
 /** Epoch ms → "2022年6月10日（周五）17:00" (Shanghai). */
-function hm(ms: number): string {
+export function hm(ms: number): string {
   const t = shanghaiDateTime(ms);
   const day = t.slice(0, 10);
   return `${ymd(day)}（周${WEEKDAYS[dayOfWeek(day) - 1]}）${t.slice(11, 16)}`;
@@ -90,7 +90,7 @@ export function digestSubject(m: DigestModel): string {
   return oneLine(`【督办督查周报】${m.countyName} ${weekLabel(m.week)}（${md(m.window.monday)}—${md(m.window.sunday)}）`, 200);
 }
 
-// ---- HTML building blocks --------------------------------------------------------------------------
+// ---- HTML building blocks (exported for the dashboard page, dashboard-render.ts) --------------------
 
 const SECTION_TITLES = [
   '一、核心指标',
@@ -108,7 +108,7 @@ const SECTION_TITLES = [
 /** The section headings, in order (the same in the HTML and the text part). */
 export const DIGEST_SECTION_TITLES: readonly string[] = SECTION_TITLES;
 
-function section(title: string, body: string): string {
+export function section(title: string, body: string): string {
   return (
     `<tr><td class="px" style="padding:22px 24px 6px 24px">` +
     `<h2 style="margin:0 0 12px 0;padding:0 0 0 10px;border-left:4px solid ${C.brand};font-size:17px;line-height:1.4;font-weight:bold;color:#111827">${e(title)}</h2>` +
@@ -117,17 +117,17 @@ function section(title: string, body: string): string {
   );
 }
 
-function p(text: string, style = ''): string {
+export function p(text: string, style = ''): string {
   return `<p style="margin:0 0 8px 0;font-size:14px;line-height:1.7;color:${C.text};${style}">${text}</p>`;
 }
-function none(text = '本周无。'): string {
+export function none(text = '本周无。'): string {
   return p(e(text), `color:${C.muted}`);
 }
-function sub(title: string): string {
+export function sub(title: string): string {
   return `<h3 style="margin:14px 0 8px 0;font-size:15px;line-height:1.4;color:#111827">${e(title)}</h3>`;
 }
 
-function tile(label: string, value: string, note = '', tone: string = C.muted): string {
+export function tile(label: string, value: string, note = '', tone: string = C.muted): string {
   return (
     `<div class="tile" style="display:inline-block;vertical-align:top;width:23.4%;min-width:72px;margin:0 1.2% 8px 0;padding:10px 12px;border:1px solid ${C.line};border-radius:6px;background:${C.soft};box-sizing:border-box">` +
     `<div style="font-size:12px;line-height:1.5;color:${C.muted}">${e(label)}</div>` +
@@ -137,16 +137,16 @@ function tile(label: string, value: string, note = '', tone: string = C.muted): 
   );
 }
 
-function badge(text: string, fg: string, bg: string): string {
+export function badge(text: string, fg: string, bg: string): string {
   return `<span style="display:inline-block;padding:0 6px;border-radius:3px;font-size:12px;line-height:1.7;color:${fg};background:${bg};white-space:nowrap">${e(text)}</span>`;
 }
 
 const TH = `padding:7px 8px;border-bottom:2px solid ${C.line};background:${C.soft};font-size:13px;line-height:1.5;font-weight:bold;color:#374151;text-align:left;white-space:nowrap`;
 const TD = `padding:7px 8px;border-bottom:1px solid ${C.line};font-size:13px;line-height:1.6;color:${C.text};vertical-align:top`;
-const NUM = 'text-align:right;white-space:nowrap';
+export const NUM = 'text-align:right;white-space:nowrap';
 
 /** A data table that scrolls inside its own container on narrow screens. */
-function table(headers: ReadonlyArray<string | [string, string]>, rows: string[][], minWidth = 560): string {
+export function table(headers: ReadonlyArray<string | [string, string]>, rows: string[][], minWidth = 560): string {
   const head = headers
     .map((h) => (Array.isArray(h) ? `<th style="${TH};${h[1]}">${e(h[0])}</th>` : `<th style="${TH}">${e(h)}</th>`))
     .join('');
@@ -158,10 +158,10 @@ function table(headers: ReadonlyArray<string | [string, string]>, rows: string[]
     `<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`
   );
 }
-const td = (html: string, style = ''): string => `<td style="${TD};${style}">${html}</td>`;
+export const td = (html: string, style = ''): string => `<td style="${TD};${style}">${html}</td>`;
 
 /** A horizontal bar drawn with table cells: `value` filled, a dark 2px marker at `target` (0–1). */
-function bar(value: number, target: number | null, color: string): string {
+export function bar(value: number, target: number | null, color: string): string {
   const v = Math.max(0, Math.min(1, value)) * 100;
   const cell = (w: number, bg: string) =>
     w > 0.05 ? `<td width="${w.toFixed(1)}%" style="width:${w.toFixed(1)}%;height:14px;background:${bg};font-size:1px;line-height:1px">&nbsp;</td>` : '';
@@ -183,7 +183,7 @@ function changeColor(x: number | null): string {
   return x > 0 ? C.green : C.red;
 }
 
-function rateCell(x: number | null): string {
+export function rateCell(x: number | null): string {
   const color = x === null ? C.muted : x >= 0.9 ? C.green : x < 0.6 ? C.red : C.text;
   return td(`<span style="color:${color}">${e(formatPercent(x))}</span>`, NUM);
 }

@@ -11,6 +11,7 @@ import { addDays, shanghaiDate, isIsoDate } from '../domain/time.js';
 import type { Profile, SectorTotalRow, WhitelistRow } from '../domain/types.js';
 import { COMMAND_ACTIONS, issueSummary, performAction, performCommandAction, showAction, type CommandActionType } from './actions.js';
 import { resolveApiConfig } from './config.js';
+import { DASHBOARD_PATH, handleDashboardRoute } from './dashboard-route.js';
 import { DIGEST_PATH, handleDigestRoute } from './digest-routes.js';
 import { createDigestStore, type DigestStore } from './digest-store.js';
 import { createStore } from './dynamodb-store.js';
@@ -40,8 +41,10 @@ export interface ApiDeps {
     bootstrapAdmins?: string[];
     /** Profile cache lifetime, ms (default 30 s). */
     profileTtlMs?: number;
+    /** County name on the dashboard page (env COUNTY_NAME on AWS). */
+    countyName?: string;
   };
-  /** The digest's store: serves `GET /v1/digests/{YYYY-Www}` when present. */
+  /** The digest's store: serves `GET /v1/digests/{YYYY-Www}` and `GET /v1/dashboard` when present. */
   digests?: DigestStore;
 }
 
@@ -262,21 +265,23 @@ export function makeApiHandler(deps: ApiDeps): (event: APIGatewayProxyEventV2) =
     }
   }
 
+  /** Coverage on `at` from the current whitelist and sector_total rows (also the dashboard's). */
+  async function coverageAt(at: string) {
+    const [whitelist, totals, profile] = await Promise.all([store.listRows('whitelist'), store.listRows('sector_total'), getProfile()]);
+    return computeCoverage({
+      whitelist: whitelist.map((r) => r.value as WhitelistRow),
+      totals: totals.map((r) => r.value as SectorTotalRow),
+      targets: profile?.sectorTargets ?? [],
+      at,
+    });
+  }
+
   async function coverage(event: APIGatewayProxyEventV2): Promise<Result> {
     const email = await authenticate(event);
     await authoriseRead(email);
     const at = event.queryStringParameters?.at?.trim() || shanghaiDate(clock.now());
     if (!isIsoDate(at)) throw new HttpError(400, 'invalid_date', `日期「${at}」无效，应为 YYYY-MM-DD`);
-    const [whitelist, totals, profile] = await Promise.all([store.listRows('whitelist'), store.listRows('sector_total'), getProfile()]);
-    return json(
-      200,
-      computeCoverage({
-        whitelist: whitelist.map((r) => r.value as WhitelistRow),
-        totals: totals.map((r) => r.value as SectorTotalRow),
-        targets: profile?.sectorTargets ?? [],
-        at,
-      }),
-    );
+    return json(200, await coverageAt(at));
   }
 
   const actionDeps = { store, clock, actionSecrets: deps.config.actionSecrets, getProfile };
@@ -296,6 +301,9 @@ export function makeApiHandler(deps: ApiDeps): (event: APIGatewayProxyEventV2) =
       else if (path === '/v1/metrics' && method === 'GET') result = await metrics(event);
       else if (DIGEST_PATH.test(path) && deps.digests)
         result = (await handleDigestRoute(event, { store, clock, identity, digests: deps.digests, config: deps.config }))!;
+      // The command office's dashboard page (functions/dashboard-route.ts does access and reads).
+      else if (path === DASHBOARD_PATH && deps.digests)
+        result = await handleDashboardRoute(event, { store, clock, identity, digests: deps.digests, config: deps.config, getProfile, coverageAt });
       else if (ISSUE_ACTIONS_PATH.test(path)) {
         if (method !== 'POST') throw new HttpError(405, 'method_not_allowed', '该地址只接受 POST');
         result = await issueAction(event, ISSUE_ACTIONS_PATH.exec(path)![1]);
@@ -340,7 +348,7 @@ async function wireApi(env: Record<string, string | undefined> = process.env): P
     store: createStore({ client, tableName: config.tableName }),
     clock: systemClock,
     identity: createIdentityVerifier({ issuers: [GOOGLE_ISSUER], audience: config.audience }),
-    config,
+    config: { ...config, countyName: env.COUNTY_NAME },
     digests: createDigestStore({ client, tableName: config.tableName }),
   });
   if (config.publicBaseUrl) return api;

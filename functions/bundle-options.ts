@@ -28,6 +28,8 @@ export function esbuildOptionsFor(name: string): BuildOptions {
     sourcemap: false,
     treeShaking: true,
     legalComments: 'none',
+    // Chinese text (messages, pages) as UTF-8, not \uXXXX escapes: ~18 KB less in the api bundle.
+    charset: 'utf8',
     // ESM builds of dependencies first (zod, jose, the SDK's dist-es).
     mainFields: ['module', 'main'],
     conditions: ['module', 'import'],

@@ -39,6 +39,7 @@ import { isoWeek, isoWeekRange, shanghaiDate } from '../domain/time.js';
 import type { ConsultantRow, EpidemicSupportRow, InspectionRow, PolicyRow, Profile, SectorTotalRow, WhitelistRow } from '../domain/types.js';
 import { requireEnv, resolveAppConfig } from './config.js';
 import { signDigestView } from './digest-view.js';
+import { dashboardViewUrl } from './dashboard-route.js';
 import { createDigestStore, type DigestRecord, type DigestStore, type ReadCounter, attachReadCounter } from './digest-store.js';
 import { createStore } from './dynamodb-store.js';
 import { errorInfo, logger } from './logger.js';
@@ -234,14 +235,16 @@ export function digestViewUrl(config: Pick<DigestConfig, 'publicBaseUrl' | 'acti
   return `${config.publicBaseUrl}/v1/digests/${week}?sig=${signDigestView(week, exp, config.actionSecrets)}`;
 }
 
-/** The mail body: the page with a "view in the browser" line on top. */
-export function mailParts(html: string, text: string, viewUrl: string): { html: string; text: string } {
+/** The mail body: the page with a "view in the browser" line (and the live dashboard's link) on top. */
+export function mailParts(html: string, text: string, viewUrl: string, dashboardUrl?: string): { html: string; text: string } {
   const banner =
     `<div style="max-width:960px;margin:0 auto;padding:8px 12px;font-size:13px;color:#6b7280;font-family:Arial,sans-serif">` +
-    `邮件显示不全时，请<a href="${escapeHtml(viewUrl)}" style="color:#1d4ed8">在浏览器中查看本周报</a>（链接仅供收件人使用，请勿转发）。</div>`;
+    `邮件显示不全时，请<a href="${escapeHtml(viewUrl)}" style="color:#1d4ed8">在浏览器中查看本周报</a>（链接仅供收件人使用，请勿转发）。` +
+    (dashboardUrl ? `<br>实时看板：<a href="${escapeHtml(dashboardUrl)}" style="color:#1d4ed8">${escapeHtml(dashboardUrl)}</a>` : '') +
+    `</div>`;
   const m = /<body[^>]*>/i.exec(html);
   const mailHtml = m ? `${html.slice(0, m.index + m[0].length)}${banner}${html.slice(m.index + m[0].length)}` : `${banner}${html}`;
-  return { html: mailHtml, text: `在浏览器中查看：${viewUrl}\n\n${text}` };
+  return { html: mailHtml, text: `在浏览器中查看：${viewUrl}\n${dashboardUrl ? `实时看板：${dashboardUrl}\n` : ''}\n${text}` };
 }
 
 export function makeDigestHandler(deps: DigestDeps): (opts?: DigestRunOptions) => Promise<DigestResult> {
@@ -328,7 +331,7 @@ export function makeDigestHandler(deps: DigestDeps): (opts?: DigestRunOptions) =
         throw new DigestError('no_recipients', '没有周报收件人：请在「责任单位」中为类型为“指挥部”的单位、在「工作专班」中为督办督查专班填写联系邮箱');
       }
       const viewUrl = digestViewUrl(config, week, now);
-      const mail = mailParts(built.html, built.text, viewUrl);
+      const mail = mailParts(built.html, built.text, viewUrl, dashboardViewUrl(config.publicBaseUrl, config.actionSecrets, now));
       const runId = randomUUID();
       const blobs = await digests.putBlobs(week, runId, {
         page: built.html,

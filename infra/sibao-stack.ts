@@ -236,7 +236,8 @@ export class SibaoStack extends Stack {
         bundling: bundlingFor(name),
         environment: {
           COUNTY: county,
-          ...(name === 'digest' ? { COUNTY_NAME: config.countyName } : {}),
+          // The county's name on the digest and on the dashboard page.
+          ...(name === 'digest' || name === 'api' ? { COUNTY_NAME: config.countyName } : {}),
           POWERTOOLS_SERVICE_NAME: 'sibao',
           POWERTOOLS_LOG_LEVEL: config.logLevel,
           // The dispatcher's EMF metric: namespace here, dimension County = COUNTY.

@@ -54,6 +54,8 @@ export interface StackOptions {
   bootstrapAdmins?: string[];
   /** Where dispatcher errors go (default stderr). */
   log?: (line: string) => void;
+  /** County name shown on the dashboard page (GET /v1/dashboard). */
+  countyName?: string;
 }
 
 export interface DispatchTotals {
@@ -146,7 +148,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const apiConfig: ApiConfig = { ...shared, audience: issuer.aud, bootstrapAdmins: opts.bootstrapAdmins ?? [BOOTSTRAP_ADMIN], profileTtlMs: 1_000 };
     const dispatchConfig: DispatchConfig = { ...shared, mailFrom: MAIL_FROM };
     const digests = createDigestStore({ client: dynamo, tableName });
-    api = makeApiHandler({ store, clock: opts.clock, identity, config: apiConfig, digests }) as ApiHandler;
+    api = makeApiHandler({ store, clock: opts.clock, identity, config: { ...apiConfig, countyName: opts.countyName }, digests }) as ApiHandler;
     const dispatch = makeDispatchHandler({ store, mailer, clock: opts.clock, config: dispatchConfig, suppressed: (emails) => digests.suppressedAmong(emails) });
 
     const dispatched: DispatchTotals = { runs: 0, sent: 0, failed: 0, skipped: 0 };

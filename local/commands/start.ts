@@ -11,10 +11,12 @@ import { dataDirOf } from '../data-dir.js';
 import { DEFAULT_PROFILE, demoSummary, loadDemo, runDemoWeek, seedProfile, type DemoLoad, type DemoWeekResult, type SeedResult } from '../demo.js';
 import type { DemoWeekReport } from '../demo-week.js';
 import { renderTable } from '../format.js';
+import { dashboardViewUrl } from '../../functions/dashboard-route.js';
+import { DEMO_COUNTY } from '../digest-demo.js';
 import { DataDirLockedError } from '../lock.js';
 import { loadProfile, profileProblemLines, type LoadedProfile } from '../profile-files.js';
 import { PortInUseError } from '../services.js';
-import { DEFAULT_API_PORT, DEFAULT_SES_PORT, startStack, type Stack } from '../stack.js';
+import { DEFAULT_API_PORT, DEFAULT_SES_PORT, loadOrCreateActionSecret, startStack, type Stack } from '../stack.js';
 import { SyncUnusableError } from '../sync-client.js';
 
 export const HELP = `用法：sibao start [--once] [--json] [--data 目录] [--memory] [--profile 配置] [--no-demo]
@@ -125,7 +127,7 @@ export async function run(argv: string[]): Promise<number> {
   const t0 = Date.now();
   let stack: Stack;
   try {
-    stack = await startStack({ dataDir, memory, port, sesPort, clock });
+    stack = await startStack({ dataDir, memory, port, sesPort, clock, ...(demo ? { countyName: DEMO_COUNTY } : {}) });
   } catch (err) {
     if (err instanceof PortInUseError || err instanceof DataDirLockedError) throw new UsageError(err.message, err.code);
     throw err;
@@ -134,6 +136,7 @@ export async function run(argv: string[]): Promise<number> {
     out(`sibao 本机服务已启动（${((Date.now() - t0) / 1000).toFixed(1)} 秒）`);
     out(`  API：          ${stack.apiUrl}`);
     out(`  邮件查看页：   ${stack.mailViewerUrl}`);
+    out(`  指挥部看板：   ${dashboardViewUrl(stack.apiUrl, [loadOrCreateActionSecret(stack.dataDir)], clock.now())}  （签名链接，30 天内有效）`);
     out(`  数据：         ${memory ? '内存（退出即丢弃）' : `${stack.dataDir}`}`);
     out(`  模拟时钟：     ${clock.iso()}（Asia/Shanghai，随真实时间前进）`);
     out(`  获取令牌：     npx sibao token --as <成员邮箱>${stringFlag(args, 'data') ? ` --data ${stack.dataDir}` : ''}`);

@@ -99,7 +99,8 @@ describe('functions', () => {
   it('env vars: each function gets exactly what it is granted (the contract with functions/)', () => {
     const keys = (name: FunctionName) => Object.keys(envOf(name)).sort();
     const common = ['COUNTY', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'TABLE_NAME'];
-    expect(keys('api')).toEqual([...common, 'ACTION_SECRET_ARN', 'BOOTSTRAP_ADMINS', 'OAUTH_AUDIENCE_ARN'].sort());
+    expect(keys('api')).toEqual([...common, 'ACTION_SECRET_ARN', 'BOOTSTRAP_ADMINS', 'COUNTY_NAME', 'OAUTH_AUDIENCE_ARN'].sort());
+    expect(envOf('api').COUNTY_NAME).toBe('通许县');
     expect(keys('dispatch')).toEqual(
       [...common, 'ACTION_SECRET_ARN', 'MAIL_FROM', 'POWERTOOLS_METRICS_NAMESPACE', 'PUBLIC_BASE_URL', 'SES_CONFIGURATION_SET'].sort(),
     );

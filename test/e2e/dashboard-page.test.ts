@@ -1,0 +1,99 @@
+// The command office's dashboard (GET /v1/dashboard) of a REAL local stack (startStack in memory)
+// holding the digest fixture's county at Friday 2022-06-10 17:00, opened in Chromium with the signed
+// view link at desktop (1280 px) and phone (375 px) widths: every section heading is shown, the page
+// does not overflow sideways on the phone, runs no script, loads nothing else and carries the CSP.
+// Screenshots go to test-results/dashboard-<name>-<width>.png (full page) and …-top.png (first screen).
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DASHBOARD_SECTION_TITLES } from '../../domain/dashboard-render.js';
+import { dashboardViewUrl } from '../../functions/dashboard-route.js';
+import { logger } from '../../functions/logger.js';
+import { createSimClock } from '../../local/clock.js';
+import { stackDigestStore } from '../../local/digest-demo.js';
+import { loadOrCreateActionSecret, startStack, type Stack } from '../../local/stack.js';
+import { COUNTY, EVIL_NAME } from '../fixtures/digest-fixture.js';
+import { seedDigestFixture } from '../fixtures/digest-seed.js';
+
+const outDir = join(import.meta.dirname, '../../test-results');
+let browser: Browser;
+let stack: Stack;
+let url: string;
+
+beforeAll(async () => {
+  logger.setLogLevel('SILENT');
+  stack = await startStack({
+    dataDir: mkdtempSync(join(tmpdir(), 'sibao-e2e-dashboard-')),
+    memory: true,
+    port: 0,
+    sesPort: 0,
+    clock: createSimClock('2022-06-10T17:00+08:00'),
+    dispatchIntervalMs: 0,
+    sweepIntervalMs: 0,
+    countyName: COUNTY,
+    log: () => undefined,
+  });
+  await seedDigestFixture(stack.store, stackDigestStore(stack));
+  url = dashboardViewUrl(stack.apiUrl, [loadOrCreateActionSecret(stack.dataDir)], stack.clock.now());
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  mkdirSync(outDir, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe.each([
+  { name: 'desktop', width: 1280, height: 900 },
+  { name: 'phone', width: 375, height: 740 },
+])('dashboard page at $width px', ({ name, width, height }) => {
+  it(`${name}: shows every section, loads nothing external, runs no script and does not overflow`, async () => {
+    const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    const dialogs: string[] = [];
+    page.on('dialog', async (d) => {
+      dialogs.push(d.message());
+      await d.dismiss();
+    });
+
+    const res = await page.goto(url, { waitUntil: 'load' });
+    expect(res?.status()).toBe(200);
+    const headers = res!.headers();
+    expect(headers['content-security-policy']).toMatch(/default-src 'none'/);
+    expect(headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+    expect(headers['cache-control']).toMatch(/no-store/);
+
+    const h2 = await page.locator('h2').allInnerTexts();
+    expect(h2.map((t) => t.trim())).toEqual([...DASHBOARD_SECTION_TITLES]);
+    for (const heading of DASHBOARD_SECTION_TITLES) await expect(page.getByText(heading, { exact: true }).isVisible()).resolves.toBe(true);
+    await expect(page.locator('h1').innerText()).resolves.toBe('“四保”白名单指挥部看板');
+    expect(await page.title()).toBe(`${COUNTY}“四保”白名单指挥部看板`);
+    // The fixture's open, overdue and escalated issue, and one awaiting 核实销号.
+    await expect(page.getByText('WT-20220520-001').first().isVisible()).resolves.toBe(true);
+    await expect(page.getByText('WT-20220606-002').first().isVisible()).resolves.toBe(true);
+    await expect(page.getByText('可销号').first().isVisible()).resolves.toBe(true);
+
+    expect(dialogs).toEqual([]);
+    expect(await page.locator('script').count()).toBe(0);
+    expect(await page.getByText(EVIL_NAME).count()).toBeGreaterThan(0);
+    expect(requests).toEqual([url]);
+
+    const scrollWidth = await page.evaluate(
+      () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
+    );
+    expect(scrollWidth).toBeLessThanOrEqual(width);
+
+    await page.screenshot({ path: join(outDir, `dashboard-${name}-${width}.png`), fullPage: true });
+    await page.screenshot({ path: join(outDir, `dashboard-${name}-${width}-top.png`) });
+    await context.close();
+  });
+});

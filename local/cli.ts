@@ -25,6 +25,7 @@ export const COMMANDS: Record<string, CommandInfo> = {
   import: { module: 'import', usage: 'import 文件… [--api 地址] [--as 邮箱] [--class 专班]', summary: '以成员身份通过 API 导入数据行' },
   token: { module: 'token', usage: 'token --as 邮箱', summary: '从本机开发签发者获取令牌（仅本机服务）' },
   digest: { module: 'digest', usage: 'digest [--week YYYY-Www] [--out 文件] [--json] [--send]', summary: '生成（加 --send 则发送）督办督查周报' },
+  export: { module: 'export', usage: 'export [--out 文件.xlsx] [--csv 目录] [--data 目录] [--at 日期] [--json]', summary: '导出白名单、覆盖率、问题台账、政策清单和咨询员（.xlsx/CSV），供对接省、市平台' },
   template: { module: 'template', usage: 'template (--kind 类型 | --class 专班) --out 文件.xlsx', summary: '生成带表头批注和下拉选项的空白模板' },
 };
 
@@ -53,6 +54,7 @@ const loaders: Record<string, () => Promise<CommandModule>> = {
   import: () => import('./commands/import.js' as string) as Promise<CommandModule>,
   token: () => import('./commands/token.js' as string) as Promise<CommandModule>,
   digest: () => import('./commands/digest.js' as string) as Promise<CommandModule>,
+  export: () => import('./commands/export.js'),
 };
 
 let pipeGuard = false;

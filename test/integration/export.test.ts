@@ -1,0 +1,280 @@
+// `sibao export` as a child process against a real local stack: `sibao start --once` loads the demo
+// county into an on-disk data dir, then the export opens that store under the data-dir lock; later a
+// running `sibao start` on the same dir is read through its stack.json while its API answers
+// GET /v1/issues. Expected counts come from the demo's own files (examples/csv, examples/profile,
+// examples/expected-invalid.json), read here with the plain CSV parser, not from the export.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SECTORS } from '../../domain/kinds.js';
+import { parseCsv } from '../../local/files.js';
+import { freePort, ROOT, runSibao, startSibao } from './cli-child.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'sibao-export-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const EXAMPLES = join(ROOT, 'examples');
+const TABS = ['白名单汇总', '覆盖率', '问题台账', '政策清单', '政策咨询员', '说明'];
+const ISSUE_HEADERS = [
+  '编号', '反映企业代码', '企业名称', '所属领域', '问题类别', '问题描述', '紧急程度', '反映日期', '责任单位', '状态',
+  '签收时限', '办结时限', '是否逾期', '升级级别', '退回次数', '重办次数', '回访结果',
+];
+const WHITELIST_HEADERS = [
+  '统一社会信用代码', '名称', '所属领域', '所在乡镇', '产值或投资额（万元）', '员工人数', '状态', '纳入日期', '移出日期',
+  '移出原因', '联系人', '联系电话', '联系邮箱', '关联企业', '备注', '所属专班', '最后更新时间', '版本',
+];
+
+/** Data records of a CSV file (header dropped, blank records skipped), as header -> cell. */
+function csvRecords(path: string): Record<string, string>[] {
+  const [header, ...rest] = parseCsv(readFileSync(path, 'utf8'));
+  return rest.filter((r) => r.some((c) => c.trim() !== '')).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
+}
+
+/** Data rows of every examples/csv/<class>/<tab>.csv. */
+function demoRows(tab: string): number {
+  let n = 0;
+  for (const cls of readdirSync(join(EXAMPLES, 'csv'))) {
+    const p = join(EXAMPLES, 'csv', cls, `${tab}.csv`);
+    if (existsSync(p)) n += csvRecords(p).length;
+  }
+  return n;
+}
+
+interface ExpectedInvalid {
+  demoDay: string;
+  coverage: Record<string, { covered: number; total: number }>;
+  invalid: { file: string; sheet: string; row: number }[];
+}
+const expected = JSON.parse(readFileSync(join(EXAMPLES, 'expected-invalid.json'), 'utf8')) as ExpectedInvalid;
+/** The planted invalid whitelist rows of the CSV demo (the server rejects them). */
+const invalidWhitelist = expected.invalid.filter((x) => x.file.startsWith('csv/') && x.sheet === '白名单').length;
+
+interface Summary {
+  file: string | null;
+  csv: string[];
+  rows: Record<string, number>;
+  at: string;
+  exportedAt: string;
+  county: string;
+}
+function summaryOf(stdout: string): Summary {
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as Summary;
+}
+
+async function readWorkbook(file: string): Promise<ExcelJS.Workbook> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(file);
+  return wb;
+}
+
+/** A tab as header list + records keyed by header (cell values as exceljs reads them). */
+function tabRecords(ws: ExcelJS.Worksheet): { headers: string[]; rows: Record<string, ExcelJS.CellValue>[]; cells: Record<string, ExcelJS.Cell>[] } {
+  const headers = (ws.getRow(1).values as unknown[]).slice(1).map(String);
+  const rows: Record<string, ExcelJS.CellValue>[] = [];
+  const cells: Record<string, ExcelJS.Cell>[] = [];
+  for (let r = 2; r <= ws.rowCount; r++) {
+    const row = ws.getRow(r);
+    rows.push(Object.fromEntries(headers.map((h, i) => [h, row.getCell(i + 1).value])));
+    cells.push(Object.fromEntries(headers.map((h, i) => [h, row.getCell(i + 1)])));
+  }
+  return { headers, rows, cells };
+}
+
+describe('sibao export', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = tempDir();
+    const res = await runSibao(['start', '--once', '--json', '--data', dir, '--port', '0', '--ses-port', '0']);
+    expect(res.code, res.stderr).toBe(0);
+  }, 180_000);
+
+  it('writes the six tabs with Chinese headers and exactly the rows the demo loaded (store opened under the lock)', async () => {
+    const out = join(dir, 'x.xlsx');
+    const csvDir = join(dir, 'csv-export');
+    const res = await runSibao(['export', '--data', dir, '--out', out, '--csv', csvDir, '--at', expected.demoDay, '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toMatch(/导出 .*100%/);
+    const summary = summaryOf(res.stdout);
+
+    const want = {
+      白名单汇总: demoRows('白名单') - invalidWhitelist,
+      覆盖率: SECTORS.length + 1,
+      问题台账: demoRows('问题诉求'),
+      政策清单: demoRows('政策清单'),
+      政策咨询员: demoRows('政策咨询员'),
+    };
+    expect(invalidWhitelist).toBe(6);
+    expect(summary).toMatchObject({ file: out, at: expected.demoDay, county: '通许县', rows: want });
+    expect(summary.exportedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
+
+    const wb = await readWorkbook(out);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(TABS);
+    for (const [tab, n] of Object.entries(want)) expect(wb.getWorksheet(tab)!.rowCount - 1, tab).toBe(n);
+
+    // 白名单汇总: the SPEC columns + 所属专班, 最后更新时间, 版本; numbers numeric, dates ISO text.
+    const wl = tabRecords(wb.getWorksheet('白名单汇总')!);
+    expect(wl.headers).toEqual(WHITELIST_HEADERS);
+    const demoWhitelist = readdirSync(join(EXAMPLES, 'csv')).flatMap((c) =>
+      existsSync(join(EXAMPLES, 'csv', c, '白名单.csv')) ? csvRecords(join(EXAMPLES, 'csv', c, '白名单.csv')) : [],
+    );
+    const first = wl.rows[0];
+    const src = demoWhitelist.find((r) => r['统一社会信用代码'] === first['统一社会信用代码'])!;
+    expect(first['名称']).toBe(src['名称']);
+    expect(first['产值或投资额（万元）']).toBe(Number(src['产值或投资额（万元）'].replace(/,/g, '')));
+    expect(typeof first['版本']).toBe('number');
+    for (const r of wl.rows) {
+      if (r['纳入日期'] !== null) expect(r['纳入日期']).toMatch(/^\d{4}-\d\d-\d\d$/);
+      expect(r['最后更新时间']).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    }
+    // Invalid rows never made it: every exported code is a demo code, and none twice.
+    const codes = wl.rows.map((r) => String(r['统一社会信用代码']));
+    expect(new Set(codes).size).toBe(codes.length);
+
+    // 覆盖率 at the demo day equals the demo's own expected figures.
+    const cov = tabRecords(wb.getWorksheet('覆盖率')!);
+    for (const s of SECTORS) {
+      const row = cov.rows.find((r) => r['所属领域'] === s)!;
+      expect(row['覆盖产值（万元）'] as number).toBeCloseTo(expected.coverage[s].covered, 2);
+      expect(row['领域总量（万元）']).toBe(expected.coverage[s].total);
+      expect(row['覆盖率'] as number).toBeCloseTo(expected.coverage[s].covered / expected.coverage[s].total, 3);
+      expect(row['统计日']).toBe(expected.demoDay);
+    }
+    expect(cov.rows.at(-1)!['所属领域']).toBe('合计');
+
+    // 问题台账: headers as specified; every demo issue, with system state filled.
+    const iss = tabRecords(wb.getWorksheet('问题台账')!);
+    expect(iss.headers.slice(0, ISSUE_HEADERS.length)).toEqual(ISSUE_HEADERS);
+    for (const r of iss.rows) {
+      expect(r['编号']).toMatch(/^WT-\d{8}-\d{3}$/);
+      expect(['是', '否']).toContain(r['是否逾期']);
+      expect(typeof r['升级级别']).toBe('number');
+      expect(r['反映日期']).toMatch(/^\d{4}-\d\d-\d\d$/);
+    }
+    expect(iss.rows.some((r) => r['是否逾期'] === '是')).toBe(true);
+
+    // 政策清单 / 政策咨询员: units by name, never a bare code of the profile.
+    const units = csvRecords(join(EXAMPLES, 'profile', '责任单位.csv'));
+    const unitNames = new Set(units.map((u) => u['单位名称']));
+    const pol = tabRecords(wb.getWorksheet('政策清单')!);
+    expect(pol.headers.slice(0, 10)).toEqual(['编号', '政策名称', '发文单位', '层级', '政策类别', '适用领域', '最低员工人数', '有效期至', '链接', '责任单位']);
+    for (const r of pol.rows) expect(unitNames.has(String(r['责任单位'])), String(r['责任单位'])).toBe(true);
+    const con = tabRecords(wb.getWorksheet('政策咨询员')!);
+    expect(con.headers.slice(0, 5)).toEqual(['单位', '姓名', '联系电话', '联系邮箱', '负责政策类别']);
+
+    // 说明: the source county, the instant and the row counts.
+    const readme = tabRecords(wb.getWorksheet('说明')!);
+    const item = (k: string) => readme.rows.find((r) => r['项目'] === k)?.['内容'];
+    expect(item('来源县')).toBe('通许县');
+    expect(item('导出时间')).toBe(summary.exportedAt.slice(0, 19).replace('T', ' '));
+    for (const [tab, n] of Object.entries(want)) expect(item(`行数：${tab}`)).toBe(n);
+    expect(readme.rows.some((r) => r['项目'] === '问题台账 / 升级级别')).toBe(true);
+
+    // CSV: one file per data tab, same rows.
+    expect(summary.csv.map((p) => p.slice(csvDir.length + 1)).sort()).toEqual(Object.keys(want).map((t) => `${t}.csv`).sort());
+    for (const [tab, n] of Object.entries(want)) {
+      const text = readFileSync(join(csvDir, `${tab}.csv`), 'utf8');
+      expect(text.charCodeAt(0)).toBe(0xfeff);
+      expect(csvRecords(join(csvDir, `${tab}.csv`)).length, tab).toBe(n);
+    }
+  }, 120_000);
+
+  it('while sibao start runs: issue status and unit name match GET /v1/issues; a formula-like value stays text', async () => {
+    const stack = startSibao(['start', '--data', dir, '--port', String(await freePort()), '--ses-port', String(await freePort())]);
+    try {
+      await stack.waitFor(/按 Ctrl-C 停止/, 120_000);
+      const info = JSON.parse(readFileSync(join(dir, 'stack.json'), 'utf8')) as { api: string };
+
+      // A policy whose name and issuer would be formulas in a spreadsheet, filed by the industry class.
+      const planted = '=HYPERLINK("http://attacker.example","点击领取补贴")';
+      const issuer = '@县财政局';
+      const csv = join(tempDir(), '政策清单.csv');
+      writeFileSync(csv, `编号,政策名称,发文单位,层级,政策类别,适用领域,最低员工人数,有效期至,链接,责任单位\r\nKGJ-ZC-099,"${planted.replace(/"/g, '""')}",${issuer},县,财政奖补,工业生产,,2022-12-31,,县科工局\r\n`);
+      const imp = await runSibao(['import', csv, '--as', 'industry-editor@tongxu.example', '--class', 'industry', '--data', dir]);
+      expect(imp.code, imp.stdout + imp.stderr).toBe(0);
+
+      const out = join(dir, 'running.xlsx');
+      const csvDir = join(dir, 'running-csv');
+      const res = await runSibao(['export', '--data', dir, '--out', out, '--csv', csvDir, '--json']);
+      expect(res.code, res.stderr).toBe(0);
+      const summary = summaryOf(res.stdout);
+      expect(summary.rows['政策清单']).toBe(demoRows('政策清单') + 1);
+
+      const tok = await runSibao(['token', '--as', 'command-approver@tongxu.example', '--data', dir]);
+      expect(tok.code, tok.stderr).toBe(0);
+      const token = tok.stdout.trim().split('\n').at(-1)!;
+      const api = await fetch(`${info.api}/v1/issues`, { headers: { authorization: `Bearer ${token}` } });
+      expect(api.status).toBe(200);
+      const { issues } = (await api.json()) as { issues: { id: string; status: string; unit: string | null; overdue: boolean; escalationLevel: number }[] };
+
+      const wb = await readWorkbook(out);
+      const ledger = tabRecords(wb.getWorksheet('问题台账')!).rows;
+      expect(ledger.length).toBe(issues.length);
+      const unitName = new Map(csvRecords(join(EXAMPLES, 'profile', '责任单位.csv')).map((u) => [u['单位编码'], u['单位名称']]));
+      for (const i of issues) {
+        const row = ledger.find((r) => r['编号'] === i.id);
+        expect(row, i.id).toBeDefined();
+        expect(row!['状态']).toBe(i.status);
+        expect(row!['责任单位']).toBe(i.unit ? unitName.get(i.unit) : null);
+        expect(row!['责任单位编码']).toBe(i.unit);
+        expect(row!['是否逾期']).toBe(i.overdue ? '是' : '否');
+        expect(row!['升级级别']).toBe(i.escalationLevel);
+      }
+
+      // The planted value: a plain string cell with the Text format, the exact characters, no formula.
+      const pol = tabRecords(wb.getWorksheet('政策清单')!);
+      const k = pol.rows.findIndex((r) => r['编号'] === 'KGJ-ZC-099');
+      expect(k).toBeGreaterThanOrEqual(0);
+      for (const [header, text] of [['政策名称', planted], ['发文单位', issuer]] as const) {
+        const cell = pol.cells[k][header];
+        expect(cell.type).toBe(ExcelJS.ValueType.String);
+        expect(cell.value).toBe(text);
+        expect(cell.formula).toBeUndefined();
+        expect(cell.numFmt).toBe('@');
+      }
+      expect(pol.rows[k]['最低员工人数']).toBeNull();
+      // In CSV (no cell types) it carries the leading apostrophe.
+      const csvRow = csvRecords(join(csvDir, '政策清单.csv')).find((r) => r['编号'] === 'KGJ-ZC-099')!;
+      expect(csvRow['政策名称']).toBe(`'${planted}`);
+      expect(csvRow['发文单位']).toBe(`'${issuer}`);
+    } finally {
+      stack.child.kill('SIGINT');
+      await stack.done;
+    }
+  }, 240_000);
+
+  it('exits 2 with a Chinese message when the data dir is empty or missing', async () => {
+    const empty = tempDir();
+    const a = await runSibao(['export', '--data', empty, '--out', join(empty, 'x.xlsx'), '--json']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/没有本机数据库/);
+    expect(a.stdout).toBe('');
+    expect(existsSync(join(empty, 'x.xlsx'))).toBe(false);
+
+    const missing = join(empty, 'nope');
+    const b = await runSibao(['export', '--data', missing, '--json']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/不存在/);
+
+    const c = await runSibao(['export', '--data', empty, '--at', '2022-13-40']);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/--at/);
+
+    // A store without any county configuration: nothing to export.
+    const bare = tempDir();
+    const start = await runSibao(['start', '--once', '--no-demo', '--data', bare, '--port', '0', '--ses-port', '0']);
+    expect(start.code, start.stderr).toBe(0);
+    const d = await runSibao(['export', '--data', bare, '--json']);
+    expect(d.code).toBe(2);
+    expect(d.stderr).toMatch(/尚未导入县配置/);
+  }, 90_000);
+});

@@ -12,7 +12,7 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium, scrollWidth } from './browser.js';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logger } from '../../functions/logger.js';
@@ -80,10 +80,7 @@ async function expectPhonePage(page: Page): Promise<void> {
     return out;
   });
   expect(handlers).toEqual([]);
-  const scrollWidth = await page.evaluate(
-    () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
-  );
-  expect(scrollWidth).toBeLessThanOrEqual(WIDTH);
+  expect(await scrollWidth(page)).toBeLessThanOrEqual(WIDTH);
   expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
 }
 
@@ -142,10 +139,7 @@ beforeAll(async () => {
   expect(Object.keys(mail.links)).toEqual(expect.arrayContaining(['签收', '退回', '反馈办理结果']));
   for (const link of Object.values(mail.links)) expect(link.startsWith(`${stack.apiUrl}/a/`)).toBe(true);
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--lang=zh-CN'],
-  });
+  browser = await launchChromium(['--lang=zh-CN']);
   // JavaScript off: the pages must work as plain HTML forms (page.evaluate still runs for the test).
   context = await browser.newContext({ viewport: { width: WIDTH, height: HEIGHT }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', javaScriptEnabled: false });
   mkdirSync(outDir, { recursive: true });

@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium, openWatchedPage, scrollWidth } from './browser.js';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_SECTION_TITLES } from '../../domain/dashboard-render.js';
@@ -38,10 +38,7 @@ beforeAll(async () => {
   });
   await seedDigestFixture(stack.store, stackDigestStore(stack));
   url = dashboardViewUrl(stack.apiUrl, [loadOrCreateActionSecret(stack.dataDir)], stack.clock.now());
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   mkdirSync(outDir, { recursive: true });
 }, 120_000);
 
@@ -55,15 +52,7 @@ describe.each([
   { name: 'phone', width: 375, height: 740 },
 ])('dashboard page at $width px', ({ name, width, height }) => {
   it(`${name}: shows every section, loads nothing external, runs no script and does not overflow`, async () => {
-    const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
-    const page = await context.newPage();
-    const requests: string[] = [];
-    page.on('request', (r) => requests.push(r.url()));
-    const dialogs: string[] = [];
-    page.on('dialog', async (d) => {
-      dialogs.push(d.message());
-      await d.dismiss();
-    });
+    const { context, page, requests, dialogs } = await openWatchedPage(browser, { width, height });
 
     const res = await page.goto(url, { waitUntil: 'load' });
     expect(res?.status()).toBe(200);
@@ -87,10 +76,7 @@ describe.each([
     expect(await page.getByText(EVIL_NAME).count()).toBeGreaterThan(0);
     expect(requests).toEqual([url]);
 
-    const scrollWidth = await page.evaluate(
-      () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
-    );
-    expect(scrollWidth).toBeLessThanOrEqual(width);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(width);
 
     await page.screenshot({ path: join(outDir, `dashboard-${name}-${width}.png`), fullPage: true });
     await page.screenshot({ path: join(outDir, `dashboard-${name}-${width}-top.png`) });

@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium, openWatchedPage, scrollWidth } from './browser.js';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDigest } from '../../domain/digest.js';
@@ -72,10 +72,7 @@ beforeAll(async () => {
   const published = await runDemoDigest(stack, { week: WEEK, countyName: COUNTY });
   expect(published.status).toBe('sent');
   urls.stack = published.url;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   mkdirSync(outDir, { recursive: true });
 }, 120_000);
 
@@ -93,15 +90,7 @@ describe.each([
 ])('digest page at $width px from the $source', ({ name, width, height, source }) => {
   it(`${name}: shows every section, loads nothing external, runs no script and does not overflow`, async () => {
     const url = urls[source];
-    const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
-    const page = await context.newPage();
-    const requests: string[] = [];
-    page.on('request', (r) => requests.push(r.url()));
-    const dialogs: string[] = [];
-    page.on('dialog', async (d) => {
-      dialogs.push(d.message());
-      await d.dismiss();
-    });
+    const { context, page, requests, dialogs } = await openWatchedPage(browser, { width, height });
 
     const res = await page.goto(url, { waitUntil: 'load' });
     expect(res?.status()).toBe(200);
@@ -120,10 +109,7 @@ describe.each([
     expect(requests).toEqual([url]);
 
     // The callback runs in the page (tsconfig has no DOM lib): read the width through globalThis.
-    const scrollWidth = await page.evaluate(
-      () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
-    );
-    expect(scrollWidth).toBeLessThanOrEqual(width);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(width);
 
     await page.screenshot({ path: join(outDir, `digest-${source === 'stack' ? 'stack-' : ''}${name}-${width}.png`), fullPage: true });
     await context.close();

@@ -4,26 +4,9 @@ import { describe, expect, it } from 'vitest';
 import type { RowKind } from '../../domain/kinds.js';
 import type { Cell, RowResult } from '../../domain/types.js';
 import { validateRow, validateRows } from '../../domain/validate.js';
+import { at, codes, suite } from './validate-cases.js';
 
-const at = (values: Record<string, Cell>, row = 2) => ({ row, values });
-const codes = (r: RowResult) => r.errors.map((e) => `${e.column}:${e.code}`).sort();
 
-type Case = [string, Record<string, Cell>, string[]];
-function suite(kind: RowKind, base: Record<string, Cell>, expected: Record<string, unknown>, cases: Case[]) {
-  describe(kind, () => {
-    it('accepts a valid row', () => {
-      const r = validateRow(kind, at(base));
-      expect(r.errors).toEqual([]);
-      expect(r.value).toEqual(expected);
-    });
-    it.each(cases)('%s', (_name, patch, want) => {
-      const r = validateRow(kind, at({ ...base, ...patch }));
-      expect(r.ok).toBe(false);
-      expect(codes(r)).toEqual([...want].sort());
-      for (const e of r.errors) expect(e.message).toContain(`「${e.column}」`);
-    });
-  });
-}
 
 suite(
   'work_class',

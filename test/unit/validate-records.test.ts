@@ -5,11 +5,10 @@ import type { RowKind } from '../../domain/kinds.js';
 import type { Cell, Profile, RowResult } from '../../domain/types.js';
 import { makeUscc } from '../../domain/uscc.js';
 import { validateRow, validateRows } from '../../domain/validate.js';
+import { at, codes, suite } from './validate-cases.js';
 
 const CODE = makeUscc('91410222MA4000001');
 const BAD_CHECK = CODE.slice(0, 17) + (CODE[17] === '0' ? '1' : '0');
-const at = (values: Record<string, Cell>, row = 2) => ({ row, values });
-const codes = (r: RowResult) => r.errors.map((e) => `${e.column}:${e.code}`).sort();
 
 const profile: Profile = {
   workClasses: [],
@@ -24,22 +23,6 @@ const profile: Profile = {
   calendarOverrides: [],
 };
 
-type Case = [string, Record<string, Cell>, string[]];
-function suite(kind: RowKind, base: Record<string, Cell>, expected: Record<string, unknown>, cases: Case[]) {
-  describe(kind, () => {
-    it('accepts a valid row', () => {
-      const r = validateRow(kind, at(base));
-      expect(r.errors).toEqual([]);
-      expect(r.value).toEqual(expected);
-    });
-    it.each(cases)('%s', (_name, patch, want) => {
-      const r = validateRow(kind, at({ ...base, ...patch }));
-      expect(r.ok).toBe(false);
-      expect(codes(r)).toEqual([...want].sort());
-      for (const e of r.errors) expect(e.message).toContain(`「${e.column}」`);
-    });
-  });
-}
 
 suite(
   'sector_total',

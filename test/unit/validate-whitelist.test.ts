@@ -4,6 +4,7 @@ import { formatRowError } from '../../domain/messages.js';
 import type { Cell, Profile, RowResult } from '../../domain/types.js';
 import { makeUscc } from '../../domain/uscc.js';
 import { validateRow, validateRows } from '../../domain/validate.js';
+import { at, codes } from './validate-cases.js';
 
 const CODE = makeUscc('91410222MA4000001');
 const CODE2 = makeUscc('91410222MA4000002');
@@ -28,8 +29,6 @@ const base: Record<string, Cell> = {
   备注: '',
 };
 
-const at = (values: Record<string, Cell>, row = 2) => ({ row, values });
-const codes = (r: RowResult) => r.errors.map((e) => `${e.column}:${e.code}`).sort();
 const check = (kind: RowKind, patch: Record<string, Cell>, b = base) => validateRow(kind, at({ ...b, ...patch }));
 
 const profile: Profile = {

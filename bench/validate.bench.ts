@@ -7,8 +7,8 @@ import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KINDS } from '../domain/kinds.js';
-import { makeUscc, USCC_CHARSET } from '../domain/uscc.js';
+import { KINDS } from '../domain/rows/kinds.js';
+import { makeUscc, USCC_CHARSET } from '../domain/rows/uscc.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ROWS = Number(process.env.SIBAO_BENCH_ROWS ?? 200_000);

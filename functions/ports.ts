@@ -1,8 +1,8 @@
 // The narrow ports the handlers depend on: a clock, the store, a mailer and an identity verifier.
 // Adapters (dynamodb-store.ts, ses-mailer.ts, identity.ts) implement them; tests pass real local
 // services. Records are plain data so the pure domain can transform them.
-import type { IssueStatus, RowKind, WorkClassId } from '../domain/kinds.js';
-import type { IssueRecord, Notification, Profile, ProfileProblem, RowWarning } from '../domain/types.js';
+import type { IssueStatus, RowKind, WorkClassId } from '../domain/rows/kinds.js';
+import type { IssueRecord, Notification, Profile, ProfileProblem, RowWarning } from '../domain/rows/types.js';
 
 export interface Clock {
   /** Epoch milliseconds. */

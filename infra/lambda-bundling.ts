@@ -1,4 +1,4 @@
-// The ONE place that turns the esbuild settings of `functions/bundle-options.ts` (the settings
+// The ONE place that turns the esbuild settings of `infra/bundle-options.ts` (the settings
 // `npm run build` uses for `dist/functions/<name>.mjs`) into NodejsFunction `bundling` props, so the
 // Lambda code CDK deploys is built exactly like the bundles the local stack runs.
 //
@@ -7,7 +7,7 @@
 // no mapping throws at synth time, so the two builds cannot drift apart silently.
 import type { BuildOptions } from 'esbuild';
 import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { esbuildOptionsFor } from '../functions/bundle-options.js';
+import { esbuildOptionsFor } from './bundle-options.js';
 
 /** Options that say where the input/output lives or only affect reporting, not the bundle's bytes. */
 const LOCATION_OR_REPORTING_KEYS = new Set([

@@ -20,7 +20,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { TABLE_SCHEMA } from '../functions/table-schema.js';
+import { TABLE_SCHEMA } from '../functions/adapters/table-schema.js';
 import type { CountyConfig } from './config.js';
 import { bundlingFor } from './lambda-bundling.js';
 
@@ -205,11 +205,11 @@ export class SibaoStack extends Stack {
 
     // ---- functions ----------------------------------------------------------------------------
     const lockFile = join(entryRoot, 'package-lock.json');
-    const entryOf = (name: FunctionName) => join(entryRoot, 'functions', `${name}.ts`);
+    const entryOf = (name: FunctionName) => join(entryRoot, 'functions', 'handlers', `${name}.ts`);
     const missing = INFRA_FUNCTIONS.filter((name) => !existsSync(entryOf(name)));
     if (missing.length) {
       throw new MissingEntryError(
-        `缺少 Lambda 入口 ${missing.map((n) => `functions/${n}.ts`).join('、')}（在 ${entryRoot} 下）：` +
+        `缺少 Lambda 入口 ${missing.map((n) => `functions/handlers/${n}.ts`).join('、')}（在 ${entryRoot} 下）：` +
           'CDK 部署的函数必须与本机栈运行的处理器相同',
       );
     }

@@ -2,7 +2,7 @@
 // years later, so every handler reads time from one `SimClock`: it starts at a chosen instant and
 // then runs forward in real time; the demo may also set it or jump it ahead (to Friday 17:00, say).
 // It satisfies the functions' `Clock { now(): number }` port.
-import { parseInstant, shanghaiDateTime } from '../domain/time.js';
+import { parseInstant, shanghaiDateTime } from '../domain/time/time.js';
 
 export interface SimClock {
   /** Simulated epoch milliseconds. */

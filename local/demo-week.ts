@@ -12,10 +12,10 @@
 // issues are never signed: overdue on Wednesday (copy to the command office), escalated to the 上级单位
 // on Friday. The common-problem batch (same 问题类别 from three or more enterprises) is reported by
 // the sweep. The clock ends on Friday 17:00, ready for the digest.
-import { isOpen } from '../domain/lifecycle.js';
-import type { Profile } from '../domain/types.js';
+import { isOpen } from '../domain/issues/lifecycle.js';
+import type { Profile } from '../domain/rows/types.js';
 import type { Store } from '../functions/ports.js';
-import { makeSweepHandler, type SweepSummary } from '../functions/sweep.js';
+import { makeSweepHandler, type SweepSummary } from '../functions/handlers/sweep.js';
 
 /** What the demo week needs from the running stack (local/stack.ts `Stack` satisfies it). */
 export interface DemoWeekStack {

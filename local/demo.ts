@@ -15,8 +15,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLASS_KINDS, KINDS, ROW_KINDS, WORK_CLASSES, type RowKind, type WorkClassId } from '../domain/kinds.js';
-import type { Profile } from '../domain/types.js';
+import { CLASS_KINDS, KINDS, ROW_KINDS, WORK_CLASSES, type RowKind, type WorkClassId } from '../domain/rows/kinds.js';
+import type { Profile } from '../domain/rows/types.js';
 import { readTables, type Table } from './files.js';
 import type { LoadedProfile } from './profile-files.js';
 import { createProgress } from './progress.js';

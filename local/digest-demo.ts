@@ -6,10 +6,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isoWeek, isoWeekRange, parseInstant, shanghaiDate } from '../domain/time.js';
-import { makeDigestHandler, type DigestResult } from '../functions/digest.js';
-import { createDigestStore, type DigestStore } from '../functions/digest-store.js';
-import { createSesMailer } from '../functions/ses-mailer.js';
+import { isoWeek, isoWeekRange, parseInstant, shanghaiDate } from '../domain/time/time.js';
+import { makeDigestHandler, type DigestResult } from '../functions/handlers/digest.js';
+import { createDigestStore, type DigestStore } from '../functions/adapters/digest-store.js';
+import { createSesMailer } from '../functions/adapters/ses-mailer.js';
 import { DEMO_START } from './clock.js';
 import { localSesClient } from './services.js';
 import { loadOrCreateActionSecret, MAIL_FROM, type Stack } from './stack.js';

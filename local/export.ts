@@ -17,13 +17,13 @@
 // Reads go through the Store port: every list is a paginated Query of one index partition (rows of
 // one kind, issues), never a scan. exceljs is loaded only when the workbook is written.
 
-import { KINDS, SECTORS, WORK_CLASSES, WORK_CLASS_IDS, type WorkClassId } from '../domain/kinds.js';
-import { computeCoverage, type CoverageReport } from '../domain/coverage.js';
-import { currentAssignment } from '../domain/lifecycle.js';
-import { unitByCodeOrName } from '../domain/profile.js';
-import { toSheetText } from '../domain/sheet-text.js';
-import { shanghaiDateTime } from '../domain/time.js';
-import type { ConsultantRow, PolicyRow, Profile, SectorTotalRow, WhitelistRow } from '../domain/types.js';
+import { KINDS, SECTORS, WORK_CLASSES, WORK_CLASS_IDS, type WorkClassId } from '../domain/rows/kinds.js';
+import { computeCoverage, type CoverageReport } from '../domain/reports/coverage.js';
+import { currentAssignment } from '../domain/issues/lifecycle.js';
+import { unitByCodeOrName } from '../domain/rows/profile.js';
+import { toSheetText } from '../domain/rows/sheet-text.js';
+import { shanghaiDateTime } from '../domain/time/time.js';
+import type { ConsultantRow, PolicyRow, Profile, SectorTotalRow, WhitelistRow } from '../domain/rows/types.js';
 import type { ProfileRecord, RowRecord, Store, StoredIssue } from '../functions/ports.js';
 
 /** How a column's cells are typed and shown. Dates and instants are ISO text (see the header). */

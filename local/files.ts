@@ -5,8 +5,8 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
-import { KINDS, ROW_KINDS, SECTORS, SECTOR_CLASS, kindFromHeaders, kindFromName, type RowKind, type Sector } from '../domain/kinds.js';
-import type { Cell, RawRow } from '../domain/types.js';
+import { KINDS, ROW_KINDS, SECTORS, SECTOR_CLASS, kindFromHeaders, kindFromName, type RowKind, type Sector } from '../domain/rows/kinds.js';
+import type { Cell, RawRow } from '../domain/rows/types.js';
 import { UsageError } from './args.js';
 
 export interface Table {

@@ -5,9 +5,9 @@
 
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { CONFIG_KINDS, KINDS, type RowKind } from '../domain/kinds.js';
-import { buildProfile } from '../domain/profile.js';
-import type { Profile, ProfileProblem, RawRow, RowResult } from '../domain/types.js';
+import { CONFIG_KINDS, KINDS, type RowKind } from '../domain/rows/kinds.js';
+import { buildProfile } from '../domain/rows/profile.js';
+import type { Profile, ProfileProblem, RawRow, RowResult } from '../domain/rows/types.js';
 import { UsageError } from './args.js';
 import { kindFromFileName, readCsvFile, readXlsxFile, type Table } from './files.js';
 

@@ -2,8 +2,8 @@
 // table's rows in batches of at most 500, exactly as the add-on does, and collects the answers.
 // An API that cannot be reached, refuses the token (401) or the class (403) is `SyncUnusableError`
 // (exit 2); per-row rejections are ordinary results.
-import type { RowKind, WorkClassId } from '../domain/kinds.js';
-import type { Cell, RawRow, RowError } from '../domain/types.js';
+import type { RowKind, WorkClassId } from '../domain/rows/kinds.js';
+import type { Cell, RawRow, RowError } from '../domain/rows/types.js';
 
 export const MAX_BATCH_ROWS = 500;
 

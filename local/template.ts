@@ -3,9 +3,9 @@
 // header row and grey system columns. The demo workbooks are built on the same templates.
 
 import type ExcelJSNs from 'exceljs';
-import { dropdownOf, enumValues, headerNote, type NumberRule, numberRuleOf, rangeText } from '../domain/header-notes.js';
-import { KINDS, type RowKind, type Sector } from '../domain/kinds.js';
-import { columnOf, type ColumnType } from '../domain/schemas.js';
+import { dropdownOf, enumValues, headerNote, type NumberRule, numberRuleOf, rangeText } from '../domain/rows/header-notes.js';
+import { KINDS, type RowKind, type Sector } from '../domain/rows/kinds.js';
+import { columnOf, type ColumnType } from '../domain/rows/schemas.js';
 
 /** Data rows covered by dropdowns and number checks. */
 export const TEMPLATE_LAST_ROW = 1000;

@@ -1,10 +1,10 @@
 // One minified ESM bundle per Lambda, `dist/functions/<name>.mjs`, with exactly the esbuild settings
-// the CDK app uses (`functions/bundle-options.ts` is the one place they live).
+// the CDK app uses (`infra/bundle-options.ts` is the one place they live).
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
-import { LAMBDA_FUNCTIONS, esbuildOptionsFor } from '../functions/bundle-options.js';
+import { LAMBDA_FUNCTIONS, esbuildOptionsFor } from '../infra/bundle-options.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -23,7 +23,7 @@ export async function buildFunctions(outDir = join(root, 'dist', 'functions')): 
     const { outdir: _outdir, outfile: _outfile, ...rest } = base;
     const result = await build({
       absWorkingDir: root,
-      entryPoints: [join(root, 'functions', `${name}.ts`)],
+      entryPoints: [join(root, 'functions', 'handlers', `${name}.ts`)],
       ...rest,
       outfile: file,
       write: true,

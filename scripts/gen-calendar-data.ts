@@ -1,14 +1,14 @@
-// Generates domain/calendar-data.ts from the chinese-days package (the maintained source of the
+// Generates domain/time/calendar-data.ts from the chinese-days package (the maintained source of the
 // State Council's holiday arrangements). The add-on bundle stays small and domain/ stays pure: only
 // the days that differ from Monday–Friday are kept, for the years the source covers completely.
 //
-//   npx tsx scripts/gen-calendar-data.ts          # rewrite domain/calendar-data.ts
+//   npx tsx scripts/gen-calendar-data.ts          # rewrite domain/time/calendar-data.ts
 //   npx tsx scripts/gen-calendar-data.ts --check  # exit 1 if the committed file is stale
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dayOfWeek, isIsoDate } from '../domain/time.js';
+import { dayOfWeek, isIsoDate } from '../domain/time/time.js';
 
 export interface ChineseDaysJson {
   /** date -> "English name,中文名,days" for every day off of an arrangement (weekends included). */
@@ -30,7 +30,7 @@ export interface CalendarDataSummary {
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SOURCE_JSON = resolve(ROOT, 'node_modules/chinese-days/dist/chinese-days.json');
 export const SOURCE_PACKAGE = resolve(ROOT, 'node_modules/chinese-days/package.json');
-export const OUTPUT = resolve(ROOT, 'domain/calendar-data.ts');
+export const OUTPUT = resolve(ROOT, 'domain/time/calendar-data.ts');
 
 /**
  * A year counts as covered when the source holds that year's arrangement: its Spring Festival and
@@ -78,7 +78,7 @@ export function summarise(json: ChineseDaysJson): CalendarDataSummary {
   return { years, off, on, dropped };
 }
 
-/** The text of domain/calendar-data.ts for a source JSON and its package version. */
+/** The text of domain/time/calendar-data.ts for a source JSON and its package version. */
 export function renderCalendarData(json: ChineseDaysJson, version: string): string {
   const { years, off, on } = summarise(json);
   const source = `chinese-days@${version}`;
@@ -114,16 +114,16 @@ function main(argv: string[]): number {
   if (argv.includes('--check')) {
     const current = readFileSync(OUTPUT, 'utf8');
     if (current !== text) {
-      console.error(`domain/calendar-data.ts is stale: run npx tsx scripts/gen-calendar-data.ts`);
+      console.error(`domain/time/calendar-data.ts is stale: run npx tsx scripts/gen-calendar-data.ts`);
       return 1;
     }
-    console.log(`domain/calendar-data.ts matches chinese-days@${version}`);
+    console.log(`domain/time/calendar-data.ts matches chinese-days@${version}`);
     return 0;
   }
   writeFileSync(OUTPUT, text);
   const count = (m: Record<number, string[]>) => Object.values(m).reduce((s, l) => s + l.length, 0);
   console.log(
-    `wrote domain/calendar-data.ts from chinese-days@${version}: years ${years[0]}–${years.at(-1)} ` +
+    `wrote domain/time/calendar-data.ts from chinese-days@${version}: years ${years[0]}–${years.at(-1)} ` +
       `(${years.length}), ${count(off)} weekday holidays, ${count(on)} weekend working days; ` +
       `dropped ${dropped.redundant} entries equal to the Mon–Fri default` +
       (dropped.uncoveredYear.length ? `, ${dropped.uncoveredYear.length} in incomplete years` : ''),

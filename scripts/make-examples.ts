@@ -11,10 +11,10 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLASS_KINDS, KINDS, SECTOR_CLASS, type RowKind, type Sector, type WorkClassId } from '../domain/kinds.js';
-import { toSheetText } from '../domain/sheet-text.js';
-import type { Cell } from '../domain/types.js';
-import { makeUscc, USCC_CHARSET } from '../domain/uscc.js';
+import { CLASS_KINDS, KINDS, SECTOR_CLASS, type RowKind, type Sector, type WorkClassId } from '../domain/rows/kinds.js';
+import { toSheetText } from '../domain/rows/sheet-text.js';
+import type { Cell } from '../domain/rows/types.js';
+import { makeUscc, USCC_CHARSET } from '../domain/rows/uscc.js';
 import { toCsv } from '../local/files.js';
 import { addTemplateSheet } from '../local/template.js';
 

@@ -2,8 +2,8 @@
 // or a mail client: `npx tsx scripts/render-digest-fixture.ts [OUT_DIR]` (default test-results/digest).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildDigest } from '../domain/digest.js';
-import { digestSubject, renderDigestHtml, renderDigestText } from '../domain/digest-render.js';
+import { buildDigest } from '../domain/reports/digest.js';
+import { digestSubject, renderDigestHtml, renderDigestText } from '../domain/reports/digest-render.js';
 import { digestInput } from '../test/fixtures/digest-fixture.js';
 
 const out = process.argv[2] ?? 'test-results/digest';

@@ -3,8 +3,8 @@
 // mark colour and note prefix it owns. Header notes and dropdowns come from domain/header-notes.ts,
 // the one source shared with the `sibao template` workbooks.
 
-import { dropdowns, headerNote as domainHeaderNote } from '../domain/header-notes.js';
-import { KINDS, type RowKind } from '../domain/kinds.js';
+import { dropdowns, headerNote as domainHeaderNote } from '../domain/rows/header-notes.js';
+import { KINDS, type RowKind } from '../domain/rows/kinds.js';
 
 /** Hidden column: the server's version of the row (sent back on the next sync, conflicts are reported). */
 export const VERSION_HEADER = '_版本';

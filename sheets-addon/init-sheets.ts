@@ -9,7 +9,7 @@
 // named editors would make that write-back fail for every other member of the class and need
 // the owner to maintain editor lists; a warning stops accidental typing while keeping the sync able to write.
 
-import { CLASS_KINDS, KINDS, type RowKind, type WorkClassId } from '../domain/kinds.js';
+import { CLASS_KINDS, KINDS, type RowKind, type WorkClassId } from '../domain/rows/kinds.js';
 import { dropdowns, headerNote, SYNC_COLUMNS } from './columns.js';
 
 export const PROTECTION_DESCRIPTION = '四保调度：系统列（由服务器写回）';

@@ -3,7 +3,7 @@
 // sidebar callbacks, the time-trigger handler). scripts/build-addon.ts bundles this file as an IIFE
 // and emits one top-level function stub per export. Everything else lives in ordinary modules.
 
-import { WORK_CLASSES } from '../domain/kinds.js';
+import { WORK_CLASSES } from '../domain/rows/kinds.js';
 import { kindOfTab } from './columns.js';
 import { initSheets } from './init-sheets.js';
 import {

@@ -2,7 +2,7 @@
 // Settings of one spreadsheet (API URL and work class) in its document properties, the summary of
 // the last sync, and the hourly background-sync trigger.
 
-import { WORK_CLASSES, type WorkClassId } from '../domain/kinds.js';
+import { WORK_CLASSES, type WorkClassId } from '../domain/rows/kinds.js';
 
 const KEY_API = 'sibao.apiUrl';
 const KEY_CLASS = 'sibao.workClass';

@@ -2,7 +2,7 @@
 // What the sidebar shows: settings, the last sync, per-tab row states and the current validation
 // marks (read back from the add-on's own notes, so it shows exactly what the sheet shows).
 
-import { CLASS_KINDS, KINDS, type WorkClassId } from '../domain/kinds.js';
+import { CLASS_KINDS, KINDS, type WorkClassId } from '../domain/rows/kinds.js';
 import { SYNC_HEADER, SYNC_STATE } from './columns.js';
 import { type LastSync, loadLastSync, loadSettings, workClassName } from './settings.js';
 import { currentMarks, isBlankRow, readTable } from './table.js';

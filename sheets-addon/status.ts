@@ -2,8 +2,8 @@
 // 刷新状态 (system columns of the issue tab from `GET /v1/issues`) and 覆盖率看板 (a tab with the
 // coverage table from `GET /v1/coverage` and a native column chart).
 
-import { KINDS } from '../domain/kinds.js';
-import { toSheetText } from '../domain/sheet-text.js';
+import { KINDS } from '../domain/rows/kinds.js';
+import { toSheetText } from '../domain/rows/sheet-text.js';
 import { apiCall, identityToken, NO_TOKEN_MESSAGE } from './http.js';
 import { loadSettings } from './settings.js';
 import { type CellWrites, readTable, writeBack } from './table.js';

@@ -5,9 +5,9 @@
 // block of product-owned columns, marks in one batched setBackgrounds/setNotes. A failed batch keeps
 // its rows' dirty marks. Runs under the document lock.
 
-import { CLASS_KINDS, KINDS, type RowKind, type WorkClassId } from '../domain/kinds.js';
-import { toSheetText } from '../domain/sheet-text.js';
-import type { RowError } from '../domain/types.js';
+import { CLASS_KINDS, KINDS, type RowKind, type WorkClassId } from '../domain/rows/kinds.js';
+import { toSheetText } from '../domain/rows/sheet-text.js';
+import type { RowError } from '../domain/rows/types.js';
 import { SYNC_HEADER, SYNC_STATE, VERSION_HEADER } from './columns.js';
 import { apiCall, identityToken, NO_TOKEN_MESSAGE, utf8Length } from './http.js';
 import { type LastSync, loadSettings, saveLastSync, type Settings, workClassName } from './settings.js';

@@ -5,8 +5,8 @@
 // and, only when a mark changes, setNotes (+ getBackgrounds/setBackgrounds when a cell gains or
 // loses its red fill) over the same range. Nothing here touches a cell one by one.
 
-import { KINDS, type RowKind } from '../domain/kinds.js';
-import { shanghaiDate, shanghaiDateTime } from '../domain/time.js';
+import { KINDS, type RowKind } from '../domain/rows/kinds.js';
+import { shanghaiDate, shanghaiDateTime } from '../domain/time/time.js';
 import { ERROR_FILL, NOTE_PREFIX, SYNC_HEADER, VERSION_HEADER } from './columns.js';
 
 export type SheetCell = string | number | boolean | Date;

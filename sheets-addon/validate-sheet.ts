@@ -2,9 +2,9 @@
 // Validation of sheet rows with the shared domain (domain/validate.ts): the same rules the API
 // applies, run in the add-on so staff see problems at once. Marks: red fill + a note per bad cell.
 
-import { CLASS_SECTOR, KINDS, type RowKind, type WorkClassId } from '../domain/kinds.js';
-import type { RawRow, RowResult } from '../domain/types.js';
-import { type ValidationContext, validateRows } from '../domain/validate.js';
+import { CLASS_SECTOR, KINDS, type RowKind, type WorkClassId } from '../domain/rows/kinds.js';
+import type { RawRow, RowResult } from '../domain/rows/types.js';
+import { type ValidationContext, validateRows } from '../domain/rows/validate.js';
 import { SYNC_HEADER, SYNC_STATE } from './columns.js';
 import {
   applyMarks,

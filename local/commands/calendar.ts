@@ -2,9 +2,9 @@
 // the Chinese working-day calendar (Asia/Shanghai). A year neither the national data nor the
 // profile's 节假日调整 covers is never guessed: exit 2 with the reason.
 
-import { CalendarError, CalendarUnverifiedError, createCalendar, requireVerified } from '../../domain/calendar.js';
-import { isIsoDate } from '../../domain/time.js';
-import { parseDate } from '../../domain/normalize.js';
+import { CalendarError, CalendarUnverifiedError, createCalendar, requireVerified } from '../../domain/time/calendar.js';
+import { isIsoDate } from '../../domain/time/time.js';
+import { parseDate } from '../../domain/rows/normalize.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 
 export const HELP = `用法：sibao calendar add-workdays 日期 N [--profile 配置]

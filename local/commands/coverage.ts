@@ -1,9 +1,9 @@
 // `sibao coverage FILE… [--at DATE] [--profile PATH] [--json]`: whitelist coverage per sector from
 // whitelist + sector_total (+ sector_target) rows. Invalid rows are left out and counted on stderr.
 
-import { computeCoverage, type CoverageReport } from '../../domain/coverage.js';
-import { shanghaiDate } from '../../domain/time.js';
-import type { SectorTarget, SectorTotalRow, WhitelistRow } from '../../domain/types.js';
+import { computeCoverage, type CoverageReport } from '../../domain/reports/coverage.js';
+import { shanghaiDate } from '../../domain/time/time.js';
+import type { SectorTarget, SectorTotalRow, WhitelistRow } from '../../domain/rows/types.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { readAllTables } from '../files.js';
 import { formatAmount, formatPercent, renderTable } from '../format.js';

@@ -11,13 +11,13 @@
 // The generation instant is now (the real clock): for a past week the window is the whole week.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isoWeek, isoWeekRange, shanghaiDate, TimeFormatError } from '../../domain/time.js';
-import { DigestError, makeDigestHandler } from '../../functions/digest.js';
-import { createDigestStore } from '../../functions/digest-store.js';
-import { createStore, ensureTable } from '../../functions/dynamodb-store.js';
-import { logger } from '../../functions/logger.js';
-import { createSesMailer } from '../../functions/ses-mailer.js';
-import { DigestInputError } from '../../domain/digest.js';
+import { isoWeek, isoWeekRange, shanghaiDate, TimeFormatError } from '../../domain/time/time.js';
+import { DigestError, makeDigestHandler } from '../../functions/handlers/digest.js';
+import { createDigestStore } from '../../functions/adapters/digest-store.js';
+import { createStore, ensureTable } from '../../functions/adapters/dynamodb-store.js';
+import { logger } from '../../functions/adapters/logger.js';
+import { createSesMailer } from '../../functions/adapters/ses-mailer.js';
+import { DigestInputError } from '../../domain/reports/digest.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { dataDirOf, readStackInfo } from '../data-dir.js';
 import { DEMO_COUNTY } from '../digest-demo.js';

@@ -9,9 +9,9 @@
 // the duration of the command and releases the lock. Nothing is written to the store.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { shanghaiDate, shanghaiDateTime, TimeFormatError } from '../../domain/time.js';
-import { createStore } from '../../functions/dynamodb-store.js';
-import { logger } from '../../functions/logger.js';
+import { shanghaiDate, shanghaiDateTime, TimeFormatError } from '../../domain/time/time.js';
+import { createStore } from '../../functions/adapters/dynamodb-store.js';
+import { logger } from '../../functions/adapters/logger.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { dataDirOf, readStackInfo } from '../data-dir.js';
 import { DEMO_COUNTY } from '../digest-demo.js';

@@ -3,8 +3,8 @@
 // Prints every rejected row (row, column, Chinese message, code) and a summary.
 // Exit 0 all accepted, 1 some rejected, 2 unusable (no API, no token, bad files, 401/403).
 import { basename, extname } from 'node:path';
-import { CLASS_KINDS, KINDS, SECTOR_CLASS, WORK_CLASSES, type RowKind, type Sector, type WorkClassId } from '../../domain/kinds.js';
-import { loadOrCreateDevIssuer } from '../../functions/dev-issuer.js';
+import { CLASS_KINDS, KINDS, SECTOR_CLASS, WORK_CLASSES, type RowKind, type Sector, type WorkClassId } from '../../domain/rows/kinds.js';
+import { loadOrCreateDevIssuer } from '../../functions/adapters/dev-issuer.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { dataDirOf, readStackInfo } from '../data-dir.js';
 import { readAllTables, sectorHint, tableLabel, type Table } from '../files.js';

@@ -1,10 +1,10 @@
 // `sibao route FILE… --profile PATH [--at DATETIME] [--json]`: routes issue rows with the profile's
 // routing rules and prints the responsible unit, the units copied and the deadlines.
 
-import { CalendarError, createCalendar } from '../../domain/calendar.js';
-import { RoutingError, routeIssue } from '../../domain/routing.js';
-import { parseInstant, shanghaiDateTime } from '../../domain/time.js';
-import type { IssueRow, RowError, RowWarning } from '../../domain/types.js';
+import { CalendarError, createCalendar } from '../../domain/time/calendar.js';
+import { RoutingError, routeIssue } from '../../domain/issues/routing.js';
+import { parseInstant, shanghaiDateTime } from '../../domain/time/time.js';
+import type { IssueRow, RowError, RowWarning } from '../../domain/rows/types.js';
 import { basename } from 'node:path';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { readAllTables, tableLabel } from '../files.js';

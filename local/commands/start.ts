@@ -4,14 +4,14 @@
 // seeds the county profile, loads the demo county through the API and runs the dispatcher on the
 // demo's clock. Without --once it runs until Ctrl-C and then stops cleanly; the on-disk store
 // persists, and starting again on the same data dir duplicates neither rows nor mails.
-import { TimeFormatError } from '../../domain/time.js';
+import { TimeFormatError } from '../../domain/time/time.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { DEMO_START, createSimClock, type SimClock } from '../clock.js';
 import { dataDirOf } from '../data-dir.js';
 import { DEFAULT_PROFILE, demoSummary, loadDemo, runDemoWeek, seedProfile, type DemoLoad, type DemoWeekResult, type SeedResult } from '../demo.js';
 import type { DemoWeekReport } from '../demo-week.js';
 import { renderTable } from '../format.js';
-import { dashboardViewUrl } from '../../functions/dashboard-route.js';
+import { dashboardViewUrl } from '../../functions/http/dashboard-route.js';
 import { DEMO_COUNTY } from '../digest-demo.js';
 import { DataDirLockedError } from '../lock.js';
 import { loadProfile, profileProblemLines, type LoadedProfile } from '../profile-files.js';

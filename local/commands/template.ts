@@ -2,7 +2,7 @@
 // headers, a note on each header, dropdowns for enumerated columns, a frozen header row and grey
 // system columns.
 
-import { CLASS_KINDS, CLASS_SECTOR, KINDS, WORK_CLASSES, WORK_CLASS_IDS, kindFromName, type RowKind, type WorkClassId } from '../../domain/kinds.js';
+import { CLASS_KINDS, CLASS_SECTOR, KINDS, WORK_CLASSES, WORK_CLASS_IDS, kindFromName, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { writeTemplate } from '../template.js';
 

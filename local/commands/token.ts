@@ -1,6 +1,6 @@
 // `sibao token --as EMAIL [--data DIR] [--ttl SECONDS]`: a bearer token from the local dev issuer,
 // for curl or a local add-on test. Local stack only: the issuer's key lives in the data directory.
-import { loadOrCreateDevIssuer } from '../../functions/dev-issuer.js';
+import { loadOrCreateDevIssuer } from '../../functions/adapters/dev-issuer.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { dataDirOf, hasDevIssuer } from '../data-dir.js';
 

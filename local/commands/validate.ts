@@ -1,10 +1,10 @@
 // `sibao validate FILE… [--kind KIND] [--profile PATH] [--json]`: validates rows of .csv/.xlsx
 // files without any service. Exit 0 all valid, 1 some invalid, 2 unusable input.
 
-import { KINDS, type RowKind } from '../../domain/kinds.js';
-import { MSG } from '../../domain/messages.js';
-import type { Profile, RowResult } from '../../domain/types.js';
-import { validateRows } from '../../domain/validate.js';
+import { KINDS, type RowKind } from '../../domain/rows/kinds.js';
+import { MSG } from '../../domain/rows/messages.js';
+import type { Profile, RowResult } from '../../domain/rows/types.js';
+import { validateRows } from '../../domain/rows/validate.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { readAllTables, sectorHint, tableLabel, type Table } from '../files.js';
 import { renderTable } from '../format.js';

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { KINDS, WHITELIST_STATUSES } from '../../domain/kinds.js';
+import { KINDS, WHITELIST_STATUSES } from '../../domain/rows/kinds.js';
 import { buildAddon } from '../../scripts/build-addon.js';
 import { ERROR_FILL, NOTE_PREFIX } from '../../sheets-addon/columns.js';
 import { type FakeApi, startFakeApi } from './fakes/fake-api.js';

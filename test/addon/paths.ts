@@ -9,7 +9,7 @@
 //   校验+marks   校验 after the invalid rows were fixed without an onEdit (marks cleared)
 //   刷新状态      刷新状态 with every 10th issue overdue (issue tab only)
 // Each step checks it did what it should, so a count is never the count of a path that failed.
-import { KINDS } from '../../domain/kinds.js';
+import { KINDS } from '../../domain/rows/kinds.js';
 import type { FakeApi } from './fakes/fake-api.js';
 import type { GasEnv } from './fakes/gas-env.js';
 import { issueRow, whitelistRow } from './rows.js';

@@ -1,5 +1,5 @@
 // Synthetic rows for the add-on tests and the benchmark (demo data: no real enterprises).
-import { makeUscc } from '../../domain/uscc.js';
+import { makeUscc } from '../../domain/rows/uscc.js';
 
 /** A valid unified social credit code number i (a synthetic one, checksummed). */
 export function uscc(i: number): string {

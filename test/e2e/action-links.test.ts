@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { launchChromium, scrollWidth } from './browser.js';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logger } from '../../functions/logger.js';
+import { logger } from '../../functions/adapters/logger.js';
 import { createSimClock, DEMO_START } from '../../local/clock.js';
 import { DEFAULT_PROFILE, EXAMPLES_DIR, memberOf, seedProfile } from '../../local/demo.js';
 import { readTables } from '../../local/files.js';

@@ -7,7 +7,7 @@ import { App } from 'aws-cdk-lib';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { build, type BuildOptions } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAMBDA_FUNCTIONS, esbuildOptionsFor } from '../../functions/bundle-options.js';
+import { LAMBDA_FUNCTIONS, esbuildOptionsFor } from '../../infra/bundle-options.js';
 import { addCountyStack } from '../../infra/county.js';
 import { BundlingMappingError, bundlingFor, bundlingFromEsbuild } from '../../infra/lambda-bundling.js';
 import { REPO_ROOT, type SibaoStack } from '../../infra/sibao-stack.js';
@@ -90,7 +90,7 @@ describe('the assets CDK bundles equal dist/functions/<name>.mjs', () => {
     const { outdir: _d, outfile: _f, ...rest } = esbuildOptionsFor(name) as BuildOptions;
     const local = await build({
       absWorkingDir: REPO_ROOT,
-      entryPoints: [join(REPO_ROOT, 'functions', `${name}.ts`)],
+      entryPoints: [join(REPO_ROOT, 'functions', 'handlers', `${name}.ts`)],
       ...rest,
       outfile: join(outdir, 'local', `${name}.mjs`),
       write: false,

@@ -3,8 +3,8 @@
 import { App } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LAMBDA_FUNCTIONS } from '../../functions/bundle-options.js';
-import { TABLE_SCHEMA } from '../../functions/table-schema.js';
+import { LAMBDA_FUNCTIONS } from '../../infra/bundle-options.js';
+import { TABLE_SCHEMA } from '../../functions/adapters/table-schema.js';
 import { addCountyStack } from '../../infra/county.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -140,7 +140,7 @@ describe('entries', () => {
       }
       expect(error).toBeInstanceOf(MissingEntryError);
       expect((error as MissingEntryError).code).toBe('lambda_entry_missing');
-      expect((error as Error).message).toContain(INFRA_FUNCTIONS.map((n) => `functions/${n}.ts`).join('、'));
+      expect((error as Error).message).toContain(INFRA_FUNCTIONS.map((n) => `functions/handlers/${n}.ts`).join('、'));
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 // The one-click action links: GET never changes state, POST signs once, tampered/expired refused.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { newNonce, signActionToken } from '../../functions/action-token.js';
+import { newNonce, signActionToken } from '../../functions/http/action-token.js';
 import { startTestServices, type TestServices } from '../fixtures/local-services.js';
 import { IND, issueValues, linksOf, makeHarness, SECRET, BASE, type Harness } from './api-helpers.js';
 
@@ -93,8 +93,8 @@ describe('action links', () => {
       { issueId: 'WT-20220606-001', action: 'sign', unit: 'U-GXJ', recipient: 'gxj1@county.example', assignment: 0, exp: Math.floor(h.clock.t / 1000) + 3600, nonce: newNonce() },
       [oldKey],
     );
-    const { makeApiHandler } = await import('../../functions/api.js');
-    const { createIdentityVerifier } = await import('../../functions/identity.js');
+    const { makeApiHandler } = await import('../../functions/handlers/api.js');
+    const { createIdentityVerifier } = await import('../../functions/adapters/identity.js');
     const api = makeApiHandler({
       store: h.store,
       clock: h.clock,

@@ -1,19 +1,19 @@
 // Shared set-up of the API/dispatch integration tests: real dynalite + SES emulator, the dev issuer,
 // a settable clock, and a small inline profile synced through the API by a bootstrap admin.
-import { createDigestStore, type DigestStore } from '../../functions/digest-store.js';
+import { createDigestStore, type DigestStore } from '../../functions/adapters/digest-store.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { makeUscc } from '../../domain/uscc.js';
-import { makeApiHandler } from '../../functions/api.js';
-import { loadOrCreateDevIssuer, type DevIssuer } from '../../functions/dev-issuer.js';
-import { makeDispatchHandler } from '../../functions/dispatch.js';
-import { createStore, ensureTable } from '../../functions/dynamodb-store.js';
-import { createIdentityVerifier } from '../../functions/identity.js';
-import { logger } from '../../functions/logger.js';
+import { makeUscc } from '../../domain/rows/uscc.js';
+import { makeApiHandler } from '../../functions/handlers/api.js';
+import { loadOrCreateDevIssuer, type DevIssuer } from '../../functions/adapters/dev-issuer.js';
+import { makeDispatchHandler } from '../../functions/handlers/dispatch.js';
+import { createStore, ensureTable } from '../../functions/adapters/dynamodb-store.js';
+import { createIdentityVerifier } from '../../functions/adapters/identity.js';
+import { logger } from '../../functions/adapters/logger.js';
 import type { Mailer, Store } from '../../functions/ports.js';
-import { createSesMailer } from '../../functions/ses-mailer.js';
+import { createSesMailer } from '../../functions/adapters/ses-mailer.js';
 import type { TestServices } from '../fixtures/local-services.js';
 
 logger.setLogLevel('SILENT');

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importJWK, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { loadOrCreateDevIssuer } from '../../functions/dev-issuer.js';
-import { createIdentityVerifier } from '../../functions/identity.js';
-import { logger } from '../../functions/logger.js';
+import { loadOrCreateDevIssuer } from '../../functions/adapters/dev-issuer.js';
+import { createIdentityVerifier } from '../../functions/adapters/identity.js';
+import { logger } from '../../functions/adapters/logger.js';
 
 logger.setLogLevel('SILENT');
 

@@ -1,6 +1,6 @@
 // POST /v1/sync and the read endpoints on the real dynalite + SES emulator, with the dev issuer.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeUscc } from '../../domain/uscc.js';
+import { makeUscc } from '../../domain/rows/uscc.js';
 import { startTestServices, type TestServices } from '../fixtures/local-services.js';
 import { ADMIN, IND, RO, issueValues, linksOf, makeHarness, PROFILE_TABS, type Harness } from './api-helpers.js';
 

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { KINDS } from '../../domain/kinds.js';
-import { makeUscc } from '../../domain/uscc.js';
+import { KINDS } from '../../domain/rows/kinds.js';
+import { makeUscc } from '../../domain/rows/uscc.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const EX = 'examples';

@@ -4,8 +4,8 @@
 // bad token, and the emulator never receives two mails with the same (notification key, recipient).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ISSUE_STATUSES } from '../../domain/kinds.js';
-import { newNonce, signActionToken } from '../../functions/action-token.js';
+import { ISSUE_STATUSES } from '../../domain/rows/kinds.js';
+import { newNonce, signActionToken } from '../../functions/http/action-token.js';
 import type { StoredIssue } from '../../functions/ports.js';
 import { startTestServices, type TestServices } from '../fixtures/local-services.js';
 import { BASE, SECRET, T0 } from './api-helpers.js';

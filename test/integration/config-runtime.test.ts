@@ -5,12 +5,12 @@
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler as apiHandler } from '../../functions/api.js';
-import { handler as dispatchHandler, makeDispatchHandler } from '../../functions/dispatch.js';
-import { createStore } from '../../functions/dynamodb-store.js';
-import { createOutboxMetrics, OLDEST_PENDING_METRIC } from '../../functions/metrics.js';
+import { handler as apiHandler } from '../../functions/handlers/api.js';
+import { handler as dispatchHandler, makeDispatchHandler } from '../../functions/handlers/dispatch.js';
+import { createStore } from '../../functions/adapters/dynamodb-store.js';
+import { createOutboxMetrics, OLDEST_PENDING_METRIC } from '../../functions/adapters/metrics.js';
 import type { Mailer } from '../../functions/ports.js';
-import { baseUrlFromEvent, createRuntimeConfig, PUBLIC_BASE_URL_KEY } from '../../functions/runtime-config.js';
+import { baseUrlFromEvent, createRuntimeConfig, PUBLIC_BASE_URL_KEY } from '../../functions/adapters/runtime-config.js';
 import { startTestServices, type TestServices } from '../fixtures/local-services.js';
 import { startSecretsManagerServer, TEST_CREDENTIALS, type SecretsManagerServer } from '../fixtures/secrets-manager-server.js';
 import { BASE, IND, issueValues, makeHarness, SECRET, T0, type Harness } from './api-helpers.js';

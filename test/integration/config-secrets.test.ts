@@ -2,8 +2,8 @@
 // checked with AWS's signer): env wins, an ARN is read once, neither -> a clear error.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, resolveApiConfig, resolveDispatchConfig, resolveSecretSetting } from '../../functions/config.js';
-import { cachedSecretReader, createSecretsManagerReader, regionOfArn, SecretReadError, type SecretReader } from '../../functions/secrets.js';
+import { ConfigError, resolveApiConfig, resolveDispatchConfig, resolveSecretSetting } from '../../functions/adapters/config.js';
+import { cachedSecretReader, createSecretsManagerReader, regionOfArn, SecretReadError, type SecretReader } from '../../functions/adapters/secrets.js';
 import { startSecretsManagerServer, TEST_CREDENTIALS, type SecretsManagerServer } from '../fixtures/secrets-manager-server.js';
 
 const ACTION_ARN = 'arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:sibao/tongxu/action-secret-AbCdEf';

@@ -6,12 +6,12 @@
 // Friday digest mail carries a signed 实时看板 link that opens the page.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeApiHandler } from '../../functions/api.js';
-import { DASHBOARD_PATH, dashboardViewUrl } from '../../functions/dashboard-route.js';
-import { makeDigestHandler } from '../../functions/digest.js';
-import { signDigestView } from '../../functions/digest-view.js';
-import { createIdentityVerifier } from '../../functions/identity.js';
-import { makeSweepHandler } from '../../functions/sweep.js';
+import { makeApiHandler } from '../../functions/handlers/api.js';
+import { DASHBOARD_PATH, dashboardViewUrl } from '../../functions/http/dashboard-route.js';
+import { makeDigestHandler } from '../../functions/handlers/digest.js';
+import { signDigestView } from '../../functions/http/digest-view.js';
+import { createIdentityVerifier } from '../../functions/adapters/identity.js';
+import { makeSweepHandler } from '../../functions/handlers/sweep.js';
 import { startTestServices, type TestServices } from '../fixtures/local-services.js';
 import { ADMIN, BASE, IND, issueValues, makeHarness, SECRET, type Harness } from './api-helpers.js';
 

@@ -1,7 +1,7 @@
 // The dispatcher on the real dynalite + SES emulator: exactly one mail per recipient across
 // restarts, crashes and send failures.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeBounceHandler } from '../../functions/bounce.js';
+import { makeBounceHandler } from '../../functions/handlers/bounce.js';
 import type { Mailer } from '../../functions/ports.js';
 import { startTestServices, type TestServices } from '../fixtures/local-services.js';
 import { IND, issueValues, makeHarness } from './api-helpers.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SECTORS } from '../../domain/kinds.js';
+import { SECTORS } from '../../domain/rows/kinds.js';
 import { parseCsv } from '../../local/files.js';
 import { freePort, ROOT, runSibao, startSibao } from './cli-child.js';
 

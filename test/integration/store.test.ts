@@ -2,7 +2,7 @@
 // conditional writes and the sparse outbox index.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { batchWriteAll, createDocumentClient, createStore, ensureTable } from '../../functions/dynamodb-store.js';
+import { batchWriteAll, createDocumentClient, createStore, ensureTable } from '../../functions/adapters/dynamodb-store.js';
 import type { RowRecord } from '../../functions/ports.js';
 import { startTestServices, type TestServices } from '../fixtures/local-services.js';
 

@@ -2,7 +2,7 @@
 // page by page; concurrent runs at the same instant produce each notification once; the lease;
 // common-problem batches reported once.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeUscc } from '../../domain/uscc.js';
+import { makeUscc } from '../../domain/rows/uscc.js';
 import { startTestServices, type TestServices } from '../fixtures/local-services.js';
 import { at, duplicates, makeLoopHarness } from './closed-loop-helpers.js';
 

@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { makeUscc } from '../../domain/uscc.js';
-import { createDocumentClient, createStore, ensureTable } from '../../functions/dynamodb-store.js';
-import { TABLE_SCHEMA } from '../../functions/table-schema.js';
+import { makeUscc } from '../../domain/rows/uscc.js';
+import { createDocumentClient, createStore, ensureTable } from '../../functions/adapters/dynamodb-store.js';
+import { TABLE_SCHEMA } from '../../functions/adapters/table-schema.js';
 import type { JsonCell, Store } from '../../functions/ports.js';
-import { syncRows, type SyncRequest, type SyncResponse } from '../../functions/sync.js';
+import { syncRows, type SyncRequest, type SyncResponse } from '../../functions/usecases/sync.js';
 import { startTestServices, type TestServices } from '../fixtures/local-services.js';
 
 let services: TestServices;

@@ -1,10 +1,10 @@
 import { fc } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { BATCH_WINDOW_DAYS, batchNotification, enterpriseKey, findCommonProblems } from '../../domain/batches.js';
-import type { IssueCategory } from '../../domain/kinds.js';
-import { isOpen } from '../../domain/lifecycle.js';
-import { addDays, daysBetween } from '../../domain/time.js';
-import type { IssueRecord } from '../../domain/types.js';
+import { BATCH_WINDOW_DAYS, batchNotification, enterpriseKey, findCommonProblems } from '../../domain/issues/batches.js';
+import type { IssueCategory } from '../../domain/rows/kinds.js';
+import { isOpen } from '../../domain/issues/lifecycle.js';
+import { addDays, daysBetween } from '../../domain/time/time.js';
+import type { IssueRecord } from '../../domain/rows/types.js';
 import { act, at, create, issue, profile, unit } from './lifecycle-fixtures.js';
 
 let seq = 0;

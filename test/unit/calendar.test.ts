@@ -9,8 +9,8 @@ import {
   CalendarUnverifiedError,
   createCalendar,
   requireVerified,
-} from '../../domain/calendar.js';
-import { addDays, compareDates, dayNumber, fromDayNumber } from '../../domain/time.js';
+} from '../../domain/time/calendar.js';
+import { addDays, compareDates, dayNumber, fromDayNumber } from '../../domain/time/time.js';
 import { OUTPUT, readSource, renderCalendarData, summarise } from '../../scripts/gen-calendar-data.js';
 
 const national = createCalendar();

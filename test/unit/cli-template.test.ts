@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { CLASS_KINDS, ISSUE_CATEGORIES, KINDS, REMOVAL_REASONS, SECTORS } from '../../domain/kinds.js';
+import { CLASS_KINDS, ISSUE_CATEGORIES, KINDS, REMOVAL_REASONS, SECTORS } from '../../domain/rows/kinds.js';
 import { readTables } from '../../local/files.js';
 import { headerList, TEMPLATE_LAST_ROW, writeTemplate } from '../../local/template.js';
 

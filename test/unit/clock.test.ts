@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_START, createSimClock } from '../../local/clock.js';
-import { parseInstant } from '../../domain/time.js';
+import { parseInstant } from '../../domain/time/time.js';
 
 /** A hand-driven stand-in for real time. */
 function realTime(startMs = 1_900_000_000_000) {

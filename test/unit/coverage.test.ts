@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test as propTest } from '@fast-check/vitest';
-import { computeCoverage, countsOn, DEFAULT_COVERAGE_TARGET, totalInForce } from '../../domain/coverage.js';
-import { SECTORS } from '../../domain/kinds.js';
-import type { Sector } from '../../domain/kinds.js';
-import type { SectorTotalRow, WhitelistRow } from '../../domain/types.js';
+import { computeCoverage, countsOn, DEFAULT_COVERAGE_TARGET, totalInForce } from '../../domain/reports/coverage.js';
+import { SECTORS } from '../../domain/rows/kinds.js';
+import type { Sector } from '../../domain/rows/kinds.js';
+import type { SectorTotalRow, WhitelistRow } from '../../domain/rows/types.js';
 
 let seq = 0;
 function wl(

@@ -2,11 +2,11 @@
 // fixture's county week, at Friday 2022-06-10 17:00 Asia/Shanghai. Every expected figure is computed
 // here from the records with plain date arithmetic, not with the domain's helpers.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { computeCoverage } from '../../domain/coverage.js';
-import { buildDashboard, type DashboardModel } from '../../domain/dashboard.js';
-import { DASHBOARD_SECTION_TITLES, renderDashboardHtml } from '../../domain/dashboard-render.js';
-import { buildDigest } from '../../domain/digest.js';
-import type { IssueRecord } from '../../domain/types.js';
+import { computeCoverage } from '../../domain/reports/coverage.js';
+import { buildDashboard, type DashboardModel } from '../../domain/reports/dashboard.js';
+import { DASHBOARD_SECTION_TITLES, renderDashboardHtml } from '../../domain/reports/dashboard-render.js';
+import { buildDigest } from '../../domain/reports/digest.js';
+import type { IssueRecord } from '../../domain/rows/types.js';
 import { buildLedger, COUNTY, digestInput, EVIL_NAME, GENERATED_AT, profile, targets, totals, whitelist } from '../fixtures/digest-fixture.js';
 
 const OPEN = ['待分派', '已交办', '已签收', '办理中'];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { computeCoverage } from '../../domain/coverage.js';
-import { backDatedEdits, checkDataQuality, coverageWarnings, duplicateCodes, valueJumps } from '../../domain/data-quality.js';
-import { parseInstant } from '../../domain/time.js';
-import type { WhitelistRow } from '../../domain/types.js';
+import { computeCoverage } from '../../domain/reports/coverage.js';
+import { backDatedEdits, checkDataQuality, coverageWarnings, duplicateCodes, valueJumps } from '../../domain/reports/data-quality.js';
+import { parseInstant } from '../../domain/time/time.js';
+import type { WhitelistRow } from '../../domain/rows/types.js';
 
 const row = (code: string, over: Partial<WhitelistRow> = {}): WhitelistRow => ({
   code,

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildDigest } from '../../domain/digest.js';
-import type { DigestModel } from '../../domain/digest.js';
+import { buildDigest } from '../../domain/reports/digest.js';
+import type { DigestModel } from '../../domain/reports/digest.js';
 import {
   DIGEST_SECTION_TITLES,
   digestSubject,
@@ -10,8 +10,8 @@ import {
   LIST_CAP,
   renderDigestHtml,
   renderDigestText,
-} from '../../domain/digest-render.js';
-import { REMOVAL_REASON_FUSE } from '../../domain/kinds.js';
+} from '../../domain/reports/digest-render.js';
+import { REMOVAL_REASON_FUSE } from '../../domain/rows/kinds.js';
 import { digestInput, EVIL_NAME, whitelist } from '../fixtures/digest-fixture.js';
 
 const HEADINGS = [

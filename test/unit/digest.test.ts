@@ -2,12 +2,12 @@
 // figures are recomputed here from the fixture's own records, plans and rows — never with the
 // model's helpers.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { computeCoverage } from '../../domain/coverage.js';
-import { buildDigest, DigestInputError, digestWindow } from '../../domain/digest.js';
-import type { DigestInput, DigestModel } from '../../domain/digest.js';
-import { REMOVAL_REASON_FUSE } from '../../domain/kinds.js';
-import { endOfShanghaiDay, parseInstant } from '../../domain/time.js';
-import type { IssueRecord } from '../../domain/types.js';
+import { computeCoverage } from '../../domain/reports/coverage.js';
+import { buildDigest, DigestInputError, digestWindow } from '../../domain/reports/digest.js';
+import type { DigestInput, DigestModel } from '../../domain/reports/digest.js';
+import { REMOVAL_REASON_FUSE } from '../../domain/rows/kinds.js';
+import { endOfShanghaiDay, parseInstant } from '../../domain/time/time.js';
+import type { IssueRecord } from '../../domain/rows/types.js';
 import {
   BACKDATED_CODE,
   consultants,

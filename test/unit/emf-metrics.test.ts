@@ -1,6 +1,6 @@
 // The EMF line of the dispatcher's metric, exactly as CloudWatch Logs extracts it (pure).
 import { describe, expect, it } from 'vitest';
-import { ageSeconds, emfLine, OLDEST_PENDING_METRIC } from '../../functions/metrics.js';
+import { ageSeconds, emfLine, OLDEST_PENDING_METRIC } from '../../functions/adapters/metrics.js';
 
 describe('emfLine', () => {
   it('is the documented Embedded Metric Format object, key for key', () => {

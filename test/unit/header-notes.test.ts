@@ -10,14 +10,14 @@ import {
   NOTE_MAJOR_DAYS,
   noteFacts,
   rangeText,
-} from '../../domain/header-notes.js';
-import { FOLLOW_UP_RESULTS, INSPECTION_STATUSES, ISSUE_STATUSES, KINDS, ROW_KINDS, type RowKind, SECTORS } from '../../domain/kinds.js';
-import { MAJOR_RESOLVE_CALENDAR_DAYS } from '../../domain/routing.js';
-import { type ColumnSpec, SCHEMAS } from '../../domain/schemas.js';
-import { ESCALATION_WORKDAYS } from '../../domain/sweep.js';
-import type { Cell } from '../../domain/types.js';
-import { makeUscc } from '../../domain/uscc.js';
-import { MAX_WAN, validateRow, validateRows } from '../../domain/validate.js';
+} from '../../domain/rows/header-notes.js';
+import { FOLLOW_UP_RESULTS, INSPECTION_STATUSES, ISSUE_STATUSES, KINDS, ROW_KINDS, type RowKind, SECTORS } from '../../domain/rows/kinds.js';
+import { MAJOR_RESOLVE_CALENDAR_DAYS } from '../../domain/issues/routing.js';
+import { type ColumnSpec, SCHEMAS } from '../../domain/rows/schemas.js';
+import { ESCALATION_WORKDAYS } from '../../domain/issues/sweep.js';
+import type { Cell } from '../../domain/rows/types.js';
+import { makeUscc } from '../../domain/rows/uscc.js';
+import { MAX_WAN, validateRow, validateRows } from '../../domain/rows/validate.js';
 
 const CODE = makeUscc('91410222000000001');
 

@@ -1,11 +1,11 @@
 // A small synthetic county for the closed-loop tests: a command office, a three-level 上级单位 chain
 // (工信局 → 县政府办 → 县领导), a triage lead, and a unit without an address. Roles, not people.
-import { createCalendar } from '../../domain/calendar.js';
-import { applyAction, createIssueRecord } from '../../domain/lifecycle.js';
-import type { IssueAction, IssueActor } from '../../domain/lifecycle.js';
-import { routeIssue } from '../../domain/routing.js';
-import { parseInstant } from '../../domain/time.js';
-import type { IssueRecord, IssueRow, Notification, Profile } from '../../domain/types.js';
+import { createCalendar } from '../../domain/time/calendar.js';
+import { applyAction, createIssueRecord } from '../../domain/issues/lifecycle.js';
+import type { IssueAction, IssueActor } from '../../domain/issues/lifecycle.js';
+import { routeIssue } from '../../domain/issues/routing.js';
+import { parseInstant } from '../../domain/time/time.js';
+import type { IssueRecord, IssueRow, Notification, Profile } from '../../domain/rows/types.js';
 
 export const profile: Profile = {
   workClasses: [

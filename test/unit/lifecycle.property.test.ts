@@ -2,12 +2,12 @@
 // instants: the record never leaves the state space of SPEC §4 and no notification key ever repeats.
 import { fc } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { ISSUE_STATUSES } from '../../domain/kinds.js';
-import { ACTION_TYPES, applyAction, escalationChain, isOpen, missedDeadlines } from '../../domain/lifecycle.js';
-import type { IssueAction, IssueActionType, IssueActor } from '../../domain/lifecycle.js';
-import { sweepIssue } from '../../domain/sweep.js';
-import { addDays, shanghaiDate } from '../../domain/time.js';
-import type { IssueRecord, Notification } from '../../domain/types.js';
+import { ISSUE_STATUSES } from '../../domain/rows/kinds.js';
+import { ACTION_TYPES, applyAction, escalationChain, isOpen, missedDeadlines } from '../../domain/issues/lifecycle.js';
+import type { IssueAction, IssueActionType, IssueActor } from '../../domain/issues/lifecycle.js';
+import { sweepIssue } from '../../domain/issues/sweep.js';
+import { addDays, shanghaiDate } from '../../domain/time/time.js';
+import type { IssueRecord, Notification } from '../../domain/rows/types.js';
 import { at, calendar, create, issue, profile } from './lifecycle-fixtures.js';
 
 const UNITS = ['GXJ', 'SWJ', 'TOWN', 'TOP', 'NOMAIL', 'FGW', 'CMD'];

@@ -13,7 +13,7 @@ import {
   renderVerifyListMail,
   type MailIssue,
   type RenderedMail,
-} from '../../domain/mail-templates.js';
+} from '../../domain/reports/mail-templates.js';
 
 const issue: MailIssue = {
   id: 'WT-20220606-001',

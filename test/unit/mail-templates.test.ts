@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, oneLine } from '../../domain/html.js';
-import { renderAssignmentMail, type AssignmentMailInput } from '../../domain/mail-templates.js';
+import { escapeHtml, oneLine } from '../../domain/reports/html.js';
+import { renderAssignmentMail, type AssignmentMailInput } from '../../domain/reports/mail-templates.js';
 
 const base: AssignmentMailInput = {
   type: 'assign',

@@ -17,8 +17,8 @@ import {
   splitList,
   toFullWidth,
   toHalfWidth,
-} from '../../domain/normalize.js';
-import { toSheetText } from '../../domain/sheet-text.js';
+} from '../../domain/rows/normalize.js';
+import { toSheetText } from '../../domain/rows/sheet-text.js';
 
 describe('toHalfWidth', () => {
   it.each([

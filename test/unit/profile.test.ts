@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildProfile, DEFAULT_SLA, slaFor, unitByCodeOrName } from '../../domain/profile.js';
-import type { Cell, RawRow } from '../../domain/types.js';
+import { buildProfile, DEFAULT_SLA, slaFor, unitByCodeOrName } from '../../domain/rows/profile.js';
+import type { Cell, RawRow } from '../../domain/rows/types.js';
 
 const rows = (list: Record<string, Cell>[]): RawRow[] => list.map((values, i) => ({ row: i + 2, values }));
 

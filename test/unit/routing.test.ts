@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCalendar } from '../../domain/calendar.js';
+import { createCalendar } from '../../domain/time/calendar.js';
 import {
   DEFAULT_SLA_RULES,
   RoutingError,
@@ -7,8 +7,8 @@ import {
   keywordsOf,
   orderedRules,
   routeIssue,
-} from '../../domain/routing.js';
-import type { IssueRow, Profile, RoutingRule, Unit } from '../../domain/types.js';
+} from '../../domain/issues/routing.js';
+import type { IssueRow, Profile, RoutingRule, Unit } from '../../domain/rows/types.js';
 
 const unit = (code: string, name: string, type: Unit['type']): Unit => ({
   code,

@@ -5,8 +5,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROW_KINDS, type RowKind } from '../../domain/kinds.js';
-import { createIssueRecord, currentAssignment } from '../../domain/lifecycle.js';
+import { ROW_KINDS, type RowKind } from '../../domain/rows/kinds.js';
+import { createIssueRecord, currentAssignment } from '../../domain/issues/lifecycle.js';
 import {
   ROW_SCHEMAS,
   StoredDataError,
@@ -26,10 +26,10 @@ import {
   unitSchema,
   whitelistRowSchema,
   workClassSchema,
-} from '../../domain/row-schemas.js';
-import type { IssueRecord, Profile, WhitelistRow } from '../../domain/types.js';
-import { makeUscc } from '../../domain/uscc.js';
-import { validateRows } from '../../domain/validate.js';
+} from '../../domain/rows/row-schemas.js';
+import type { IssueRecord, Profile, WhitelistRow } from '../../domain/rows/types.js';
+import { makeUscc } from '../../domain/rows/uscc.js';
+import { validateRows } from '../../domain/rows/validate.js';
 import { readTables, sectorHint, type Table } from '../../local/files.js';
 import { loadProfile } from '../../local/profile-files.js';
 import { buildLedger, profile as fixtureProfile } from '../fixtures/digest-fixture.js';
@@ -307,10 +307,10 @@ function reachable(entry: string, seen = new Set<string>()): Set<string> {
 }
 
 describe('bundle isolation', () => {
-  const target = join(root, 'domain/row-schemas.ts');
+  const target = join(root, 'domain/rows/row-schemas.ts');
 
   it('the validation hot path does not reach the zod row schemas', () => {
-    const files = reachable(join(root, 'domain/validate.ts'));
+    const files = reachable(join(root, 'domain/rows/validate.ts'));
     expect(files.size).toBeGreaterThan(3);
     expect(files.has(target)).toBe(false);
   });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { computeCoverage } from '../../domain/coverage.js';
-import { SECTORS } from '../../domain/kinds.js';
-import { coverageSnapshot, previousSnapshot, projectToDeadline, weekChange, whitelistValues } from '../../domain/snapshots.js';
-import type { CoverageSnapshot } from '../../domain/snapshots.js';
-import type { WhitelistRow } from '../../domain/types.js';
+import { computeCoverage } from '../../domain/reports/coverage.js';
+import { SECTORS } from '../../domain/rows/kinds.js';
+import { coverageSnapshot, previousSnapshot, projectToDeadline, weekChange, whitelistValues } from '../../domain/reports/snapshots.js';
+import type { CoverageSnapshot } from '../../domain/reports/snapshots.js';
+import type { WhitelistRow } from '../../domain/rows/types.js';
 import { targets, totals, whitelist } from '../fixtures/digest-fixture.js';
 
 /** A snapshot with one sector's coverage set (the others without a figure). */

@@ -14,7 +14,7 @@ import {
   shanghaiDateTime,
   startOfShanghaiDay,
   TimeFormatError,
-} from '../../domain/time.js';
+} from '../../domain/time/time.js';
 
 describe('parseInstant', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { checkCode, isProjectCode, isValidUscc, makeUscc, USCC_CHARSET, usccCheckChar } from '../../domain/uscc.js';
+import { checkCode, isProjectCode, isValidUscc, makeUscc, USCC_CHARSET, usccCheckChar } from '../../domain/rows/uscc.js';
 
 const charsetChar = fc.constantFrom(...USCC_CHARSET.split(''));
 const first17 = fc.array(charsetChar, { minLength: 17, maxLength: 17 }).map((a) => a.join(''));

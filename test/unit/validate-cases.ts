@@ -2,9 +2,9 @@
 // `column:code` list of a result, and a suite per kind — one valid row, then patches of it that
 // must fail with exactly the listed codes and a message naming the column.
 import { describe, expect, it } from 'vitest';
-import type { RowKind } from '../../domain/kinds.js';
-import type { Cell, RowResult } from '../../domain/types.js';
-import { validateRow } from '../../domain/validate.js';
+import type { RowKind } from '../../domain/rows/kinds.js';
+import type { Cell, RowResult } from '../../domain/rows/types.js';
+import { validateRow } from '../../domain/rows/validate.js';
 
 export const at = (values: Record<string, Cell>, row = 2) => ({ row, values });
 export const codes = (r: RowResult) => r.errors.map((e) => `${e.column}:${e.code}`).sort();

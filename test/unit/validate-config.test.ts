@@ -1,9 +1,9 @@
 // Table-driven tests of the configuration kinds: work_class, unit, routing_rule, sector_target,
 // sla_rule, member, calendar_override.
 import { describe, expect, it } from 'vitest';
-import type { RowKind } from '../../domain/kinds.js';
-import type { Cell, RowResult } from '../../domain/types.js';
-import { validateRow, validateRows } from '../../domain/validate.js';
+import type { RowKind } from '../../domain/rows/kinds.js';
+import type { Cell, RowResult } from '../../domain/rows/types.js';
+import { validateRow, validateRows } from '../../domain/rows/validate.js';
 import { at, codes, suite } from './validate-cases.js';
 
 

@@ -1,10 +1,10 @@
 // Table-driven tests of the non-whitelist record kinds: sector_total, issue, policy, consultant,
 // epidemic_support, inspection. Each kind: a valid row, then each rule broken on its own.
 import { describe, expect, it } from 'vitest';
-import type { RowKind } from '../../domain/kinds.js';
-import type { Cell, Profile, RowResult } from '../../domain/types.js';
-import { makeUscc } from '../../domain/uscc.js';
-import { validateRow, validateRows } from '../../domain/validate.js';
+import type { RowKind } from '../../domain/rows/kinds.js';
+import type { Cell, Profile, RowResult } from '../../domain/rows/types.js';
+import { makeUscc } from '../../domain/rows/uscc.js';
+import { validateRow, validateRows } from '../../domain/rows/validate.js';
 import { at, codes, suite } from './validate-cases.js';
 
 const CODE = makeUscc('91410222MA4000001');

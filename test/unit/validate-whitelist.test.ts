@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { RowKind } from '../../domain/kinds.js';
-import { formatRowError } from '../../domain/messages.js';
-import type { Cell, Profile, RowResult } from '../../domain/types.js';
-import { makeUscc } from '../../domain/uscc.js';
-import { validateRow, validateRows } from '../../domain/validate.js';
+import type { RowKind } from '../../domain/rows/kinds.js';
+import { formatRowError } from '../../domain/rows/messages.js';
+import type { Cell, Profile, RowResult } from '../../domain/rows/types.js';
+import { makeUscc } from '../../domain/rows/uscc.js';
+import { validateRow, validateRows } from '../../domain/rows/validate.js';
 import { at, codes } from './validate-cases.js';
 
 const CODE = makeUscc('91410222MA4000001');

@@ -1,0 +1,605 @@
+// The closed loop of a routed problem (SPEC §4 "Lifecycle of an issue"): 待分派 → 已交办 → 已签收 →
+// 办理中 → 已办结 → 已回访 → 已销号, with 退回 (back to triage), 重新办理 (unsatisfied follow-up),
+// 改派, 延期 and 销号. Every function is pure: it takes a record and returns the new record plus the
+// notifications the change calls for. Notification keys are deterministic (issue id, assignment index
+// and what happened), so computing the same change twice yields the same keys and the dispatcher's
+// de-duplication (key + recipient) sends each email once.
+//
+// Decisions:
+// - An issue routed to triage (RouteResult.how = 'triage') starts 待分派 with an assignment to the
+//   coordination lead unit (牵头单位 of `coordination`) flagged `triage`; the same happens after 退回.
+//   The triage unit may dispatch it (command-office 改派) or take it on itself (sign/progress/resolve).
+// - 进展 and 办结 imply 签收: a unit that answers straight from the email is not refused.
+// - 不满意 ends the current assignment (endReason `reopened`) and starts a new one on the same unit with
+//   fresh deadlines from the follow-up instant (reopenCount + 1).
+// - `overdue` and `escalationLevel` describe the CURRENT assignment: a new assignment (退回, 改派,
+//   重新办理) resets them; otherwise escalationLevel never decreases. Actions only clear `overdue`
+//   (when the missed deadline is met); the sweep sets it, with its notification.
+// - Time never runs backwards inside a record: an action's instant is max(ctx.now, record.updatedAt).
+
+import { FOLLOW_UP_RESULTS } from '../rows/kinds.js';
+import type { IssueStatus } from '../rows/kinds.js';
+import { deadlinesFor } from './routing.js';
+import { compareDates, endOfShanghaiDay, isIsoDate, shanghaiDate } from '../time/time.js';
+import type {
+  Assignment,
+  IssueEvent,
+  IssueRecord,
+  IssueRow,
+  Notification,
+  Profile,
+  RouteResult,
+  RowWarning,
+  Unit,
+  WorkCalendar,
+} from '../rows/types.js';
+
+export type FollowUpResult = (typeof FOLLOW_UP_RESULTS)[number];
+
+/** Statuses in which a unit still owes work: the sweep watches these. */
+export const OPEN_STATUSES: readonly IssueStatus[] = ['待分派', '已交办', '已签收', '办理中'];
+
+export function isOpen(status: IssueStatus): boolean {
+  return OPEN_STATUSES.includes(status);
+}
+
+/** Who acts: a responsible unit (via its signed link), the enterprise (follow-up link), or the command office. */
+export type IssueActor =
+  | { role: 'unit'; unit: string; by?: string }
+  | { role: 'enterprise'; by?: string }
+  | { role: 'command'; by?: string };
+
+/** `assignment` (from the action link's token) must name the current assignment, else `stale_assignment`. */
+export type IssueAction =
+  | { type: 'sign'; actor: IssueActor; assignment?: number }
+  | { type: 'return'; actor: IssueActor; assignment?: number; reason: string }
+  | { type: 'progress'; actor: IssueActor; assignment?: number; note: string }
+  | { type: 'resolve'; actor: IssueActor; assignment?: number; result: string }
+  | { type: 'follow_up'; actor: IssueActor; assignment?: number; result: string; note?: string }
+  | { type: 'reassign'; actor: IssueActor; unit: string; note?: string }
+  | { type: 'extend'; actor: IssueActor; resolveBy: string; reason: string }
+  | { type: 'verify_close'; actor: IssueActor; note?: string }
+  | { type: 'close'; actor: IssueActor; note?: string };
+
+export type IssueActionType = IssueAction['type'];
+
+export const ACTION_TYPES: readonly IssueActionType[] = [
+  'sign',
+  'return',
+  'progress',
+  'resolve',
+  'follow_up',
+  'reassign',
+  'extend',
+  'verify_close',
+  'close',
+];
+
+export interface LifecycleContext {
+  now: number;
+  profile: Profile;
+  calendar: WorkCalendar;
+}
+
+export type LifecycleErrorCode =
+  | 'invalid_transition'
+  | 'forbidden'
+  | 'stale_assignment'
+  | 'reason_required'
+  | 'note_required'
+  | 'result_required'
+  | 'invalid_follow_up'
+  | 'unknown_unit'
+  | 'same_unit'
+  | 'invalid_date'
+  | 'no_triage_unit';
+
+export type ActionResult =
+  | { ok: true; record: IssueRecord; notifications: Notification[] }
+  | { ok: false; code: LifecycleErrorCode; message: string };
+
+export interface Change {
+  record: IssueRecord;
+  notifications: Notification[];
+}
+
+/** Links the assignment email carries for a unit (SPEC §5: 签收, 退回, 反馈办理结果). */
+export const UNIT_LINK_ACTIONS = ['sign', 'return', 'resolve'] as const;
+/** Links of the follow-up email to the enterprise: `follow_up:<result>`. */
+export const FOLLOW_UP_LINK_ACTIONS = FOLLOW_UP_RESULTS.map((r) => `follow_up:${r}`);
+/** Links of the verification list to the command office. */
+export const VERIFY_LINK_ACTIONS = ['verify_close'] as const;
+
+/** Longest free text accepted in a reason, note or result. */
+export const MAX_TEXT = 2000;
+
+// ---- profile roles ------------------------------------------------------------------------------
+
+export function findUnit(profile: Pick<Profile, 'units'>, ref: string | undefined): Unit | undefined {
+  if (!ref) return undefined;
+  const key = ref.trim();
+  return profile.units.find((u) => u.code === key) ?? profile.units.find((u) => u.name.trim() === key);
+}
+
+/** 单位编码 of the triage unit: 牵头单位 of the coordination class. */
+export function triageUnit(profile: Pick<Profile, 'units' | 'workClasses'>): string | undefined {
+  const lead = profile.workClasses.find((c) => c.id === 'coordination')?.leadUnit;
+  if (!lead || !lead.trim()) return undefined;
+  return findUnit(profile, lead)?.code ?? lead.trim();
+}
+
+/** The command office: every unit of 类型 指挥部. */
+export function commandUnits(profile: Pick<Profile, 'units'>): string[] {
+  return profile.units.filter((u) => u.type === '指挥部').map((u) => u.code);
+}
+
+/** Lower-cased, de-duplicated addresses of the given units. */
+export function unitEmails(profile: Pick<Profile, 'units'>, units: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const code of units) {
+    for (const e of findUnit(profile, code)?.emails ?? []) {
+      const email = e.trim().toLowerCase();
+      if (email && !out.includes(email)) out.push(email);
+    }
+  }
+  return out;
+}
+
+/** 上级单位 chain above a unit, nearest first; stops at the top, at an unknown code or at a cycle. */
+export function escalationChain(profile: Pick<Profile, 'units'>, unit: string): string[] {
+  const chain: string[] = [];
+  const seen = new Set<string>([unit]);
+  let cur = findUnit(profile, unit);
+  while (cur?.parent && cur.parent.trim()) {
+    const parent = findUnit(profile, cur.parent);
+    if (!parent || seen.has(parent.code)) break;
+    chain.push(parent.code);
+    seen.add(parent.code);
+    cur = parent;
+  }
+  return chain;
+}
+
+function unitName(profile: Pick<Profile, 'units'>, code: string): string {
+  return findUnit(profile, code)?.name ?? code;
+}
+
+// ---- record helpers -----------------------------------------------------------------------------
+
+/** Index of the current assignment: the last one, which never has endedAt while the record lives. */
+export function currentIndex(record: IssueRecord): number {
+  return record.assignments.length - 1;
+}
+
+export function currentAssignment(record: IssueRecord): Assignment {
+  return record.assignments[currentIndex(record)];
+}
+
+/** Whether a deadline day (end of that Shanghai day) has passed at `now`. */
+export function deadlinePassed(date: string, now: number): boolean {
+  return now > endOfShanghaiDay(date);
+}
+
+/** The unmet sign/resolve deadlines of an assignment that have passed at `now` (what makes it 逾期). */
+export function missedDeadlines(a: Assignment, now: number): Array<{ kind: 'sign' | 'resolve'; date: string }> {
+  const out: Array<{ kind: 'sign' | 'resolve'; date: string }> = [];
+  if (a.signedAt === undefined && deadlinePassed(a.signBy, now)) out.push({ kind: 'sign', date: a.signBy });
+  if (a.resolvedAt === undefined && deadlinePassed(a.resolveBy, now)) out.push({ kind: 'resolve', date: a.resolveBy });
+  return out;
+}
+
+function copyRecord(r: IssueRecord): IssueRecord {
+  return {
+    ...r,
+    assignments: r.assignments.map((a) => ({ ...a, also: [...a.also] })),
+    events: [...r.events],
+    warnings: [...r.warnings],
+  };
+}
+
+export function mergeWarnings(into: RowWarning[], more: readonly RowWarning[]): RowWarning[] {
+  const out = [...into];
+  for (const w of more) {
+    if (!out.some((o) => o.code === w.code && o.column === w.column && o.message === w.message)) out.push(w);
+  }
+  return out;
+}
+
+function actorLabel(actor: IssueActor): string {
+  if (actor.by) return actor.by;
+  if (actor.role === 'unit') return `unit:${actor.unit}`;
+  return actor.role;
+}
+
+// ---- notifications ------------------------------------------------------------------------------
+
+/** Collects notifications; a notification without any address is dropped with a warning. */
+export class Outbox {
+  readonly notifications: Notification[] = [];
+  readonly warnings: RowWarning[] = [];
+  constructor(
+    private readonly profile: Pick<Profile, 'units'>,
+    private readonly now: number,
+  ) {}
+
+  /** To the given units' addresses (cc: units' addresses not already in `to`). */
+  toUnits(key: string, template: string, units: readonly string[], data: Record<string, unknown>, ccUnits: readonly string[] = []): void {
+    const to = unitEmails(this.profile, units);
+    if (to.length === 0) {
+      for (const u of units) {
+        this.warnings.push({
+          code: 'unit_without_email',
+          column: '责任单位',
+          message: `责任单位「${unitName(this.profile, u)}」没有登记联系邮箱，「${templateLabel(template)}」通知无法发送，请在责任单位表中补充`,
+        });
+      }
+      return;
+    }
+    const cc = unitEmails(this.profile, ccUnits).filter((e) => !to.includes(e));
+    this.push(key, template, to, data, cc);
+  }
+
+  toAddresses(key: string, template: string, to: readonly string[], data: Record<string, unknown>): void {
+    const list = [...new Set(to.map((e) => e.trim().toLowerCase()).filter((e) => e.length > 0))];
+    if (list.length > 0) this.push(key, template, list, data, []);
+  }
+
+  private push(key: string, template: string, to: string[], data: Record<string, unknown>, cc: string[]): void {
+    const n: Notification = { key, template, to, data, createdAt: this.now };
+    if (cc.length > 0) n.cc = cc;
+    this.notifications.push(n);
+  }
+}
+
+function templateLabel(template: string): string {
+  const labels: Record<string, string> = {
+    assign: '交办',
+    copy: '抄送',
+    reassigned: '改派告知',
+    extend: '延期',
+    remind: '时限提醒',
+    overdue: '逾期',
+    escalate: '升级督办',
+    verify_list: '待核实销号',
+    batch: '共性问题',
+  };
+  return labels[template] ?? template;
+}
+
+/** The data every issue notification carries (JSON-serialisable). */
+export function issueData(record: IssueRecord, index: number, profile: Pick<Profile, 'units'>): Record<string, unknown> {
+  const a = record.assignments[index];
+  const i = record.issue;
+  return {
+    issueId: record.id,
+    assignment: index,
+    unit: a.unit,
+    unitName: unitName(profile, a.unit),
+    also: [...a.also],
+    status: record.status,
+    category: i.category,
+    description: i.description,
+    enterpriseCode: i.enterpriseCode ?? null,
+    enterpriseName: i.enterpriseName ?? null,
+    sector: i.sector ?? null,
+    locality: i.locality ?? null,
+    urgency: i.urgency,
+    major: i.major,
+    beyondScope: i.beyondScope,
+    reportedOn: i.reportedOn,
+    signBy: a.signBy,
+    feedbackBy: a.feedbackBy,
+    resolveBy: a.resolveBy,
+    triage: a.triage === true,
+  };
+}
+
+type AssignReason = 'new' | 'returned' | 'reassigned' | 'reopened';
+
+/** The assignment email to the unit (with its action links) and the copy to the `also` units. */
+function announceAssignment(
+  out: Outbox,
+  record: IssueRecord,
+  index: number,
+  profile: Pick<Profile, 'units'>,
+  reason: AssignReason,
+  extra: Record<string, unknown> = {},
+): void {
+  const a = record.assignments[index];
+  const base = { ...issueData(record, index, profile), reason, ...extra };
+  out.toUnits(`${record.id}#assign#${index}#unit`, 'assign', [a.unit], { ...base, actions: [...UNIT_LINK_ACTIONS] });
+  const also = a.also.filter((u) => u !== a.unit);
+  if (also.length > 0) out.toUnits(`${record.id}#assign#${index}#copy`, 'copy', also, { ...base, actions: [] });
+}
+
+// ---- create -------------------------------------------------------------------------------------
+
+/**
+ * The record of a freshly routed issue: 已交办 to the routed unit, or 待分派 with a triage assignment
+ * to the coordination lead when routing fell through to triage. Notifications: `assign` to the unit
+ * (actions sign/return/resolve) and `copy` to the `also` units.
+ */
+export function createIssueRecord(id: string, issue: IssueRow, route: RouteResult, now: number, profile: Profile): Change {
+  const triage = route.how === 'triage';
+  const assignment: Assignment = {
+    unit: route.unit,
+    also: route.also.filter((u) => u !== route.unit),
+    assignedAt: now,
+    signBy: route.signBy,
+    feedbackBy: route.feedbackBy,
+    resolveBy: route.resolveBy,
+  };
+  if (triage) assignment.triage = true;
+  const record: IssueRecord = {
+    id,
+    status: triage ? '待分派' : '已交办',
+    issue,
+    assignments: [assignment],
+    events: [{ at: now, type: 'assign', actor: 'system', unit: route.unit, note: route.how, assignment: 0 }],
+    overdue: false,
+    escalationLevel: 0,
+    returnCount: 0,
+    reopenCount: 0,
+    warnings: [...route.warnings],
+    createdAt: now,
+    updatedAt: now,
+  };
+  const out = new Outbox(profile, now);
+  announceAssignment(out, record, 0, profile, 'new', { how: route.how });
+  record.warnings = mergeWarnings(record.warnings, out.warnings);
+  return { record, notifications: out.notifications };
+}
+
+// ---- actions ------------------------------------------------------------------------------------
+
+const UNSIGNED: readonly IssueStatus[] = ['待分派', '已交办'];
+const UNRESOLVED: readonly IssueStatus[] = ['待分派', '已交办', '已签收', '办理中'];
+
+/** Which statuses each action may start from (the transition table of SPEC §4). */
+export const ALLOWED_FROM: Readonly<Record<IssueActionType, readonly IssueStatus[]>> = {
+  sign: UNSIGNED,
+  return: ['已交办', '已签收', '办理中'],
+  progress: UNRESOLVED,
+  resolve: UNRESOLVED,
+  follow_up: ['已办结'],
+  reassign: UNRESOLVED,
+  extend: UNRESOLVED,
+  verify_close: ['已办结', '已回访'],
+  close: ['已回访'],
+};
+
+const ACTION_LABEL: Record<IssueActionType, string> = {
+  sign: '签收',
+  return: '退回',
+  progress: '反馈进展',
+  resolve: '反馈办理结果',
+  follow_up: '回访',
+  reassign: '改派',
+  extend: '延期',
+  verify_close: '核实销号',
+  close: '销号',
+};
+
+/** Which actor role may perform each action. Follow-up: the enterprise's link, or the command office after a phone visit. */
+const ROLES: Readonly<Record<IssueActionType, readonly IssueActor['role'][]>> = {
+  sign: ['unit'],
+  return: ['unit'],
+  progress: ['unit'],
+  resolve: ['unit'],
+  follow_up: ['enterprise', 'command'],
+  reassign: ['command'],
+  extend: ['command'],
+  verify_close: ['command'],
+  close: ['command'],
+};
+
+function fail(code: LifecycleErrorCode, message: string): ActionResult {
+  return { ok: false, code, message };
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+function checkText(value: unknown, code: LifecycleErrorCode, label: string): ActionResult | string {
+  const t = text(value);
+  if (!t) return fail(code, `请填写${label}`);
+  if (t.length > MAX_TEXT) return fail(code, `${label}不能超过 ${MAX_TEXT} 字（现有 ${t.length} 字）`);
+  return t;
+}
+
+/** Start a new assignment (after 退回, 改派 or 重新办理) with deadlines counted from `now`. */
+function startAssignment(
+  rec: IssueRecord,
+  unit: string,
+  also: string[],
+  now: number,
+  ctx: LifecycleContext,
+  triage: boolean,
+): Assignment {
+  const d = deadlinesFor(rec.issue.urgency, rec.issue.major, shanghaiDate(now), ctx.profile, ctx.calendar);
+  const a: Assignment = {
+    unit,
+    also: also.filter((u) => u !== unit),
+    assignedAt: now,
+    signBy: d.signBy,
+    feedbackBy: d.feedbackBy,
+    resolveBy: d.resolveBy,
+  };
+  if (triage) a.triage = true;
+  rec.assignments.push(a);
+  rec.warnings = mergeWarnings(rec.warnings, d.warnings);
+  rec.overdue = false;
+  rec.escalationLevel = 0;
+  return a;
+}
+
+/**
+ * Apply one action at ctx.now. Checks, in order: the link's assignment is current (`stale_assignment`),
+ * the actor may do it (`forbidden`), the status allows it (`invalid_transition`), then the input
+ * (`reason_required`, `result_required`, …). A refusal changes nothing.
+ */
+export function applyAction(record: IssueRecord, action: IssueAction, ctx: LifecycleContext): ActionResult {
+  const type = action.type;
+  if (!ACTION_TYPES.includes(type)) return fail('invalid_transition', `未知的操作「${String(type)}」`);
+  const now = Math.max(ctx.now, record.updatedAt);
+  const ai = currentIndex(record);
+  const cur = record.assignments[ai];
+  const label = ACTION_LABEL[type];
+
+  if ('assignment' in action && action.assignment !== undefined && action.assignment !== ai) {
+    return fail('stale_assignment', `该链接对应的交办已结束（问题已退回、改派或重新办理），不能再${label}；请以最新的交办通知为准`);
+  }
+  const actor = action.actor;
+  if (!actor || !ROLES[type].includes(actor.role)) {
+    return fail('forbidden', `无权${label}：该操作只能由${roleLabel(ROLES[type])}执行`);
+  }
+  if (actor.role === 'unit' && actor.unit !== cur.unit) {
+    return fail('forbidden', `无权${label}：问题 ${record.id} 当前由「${unitName(ctx.profile, cur.unit)}」办理`);
+  }
+  if (!ALLOWED_FROM[type].includes(record.status)) {
+    return fail('invalid_transition', `问题 ${record.id} 当前状态为「${record.status}」，不能${label}`);
+  }
+  if (type === 'return' && cur.triage) {
+    return fail('invalid_transition', `问题 ${record.id} 尚在分派环节（待分派），分派单位不能退回，请改派给责任单位`);
+  }
+
+  const rec = copyRecord(record);
+  rec.updatedAt = now;
+  const a = rec.assignments[ai];
+  const out = new Outbox(ctx.profile, now);
+  const event: IssueEvent = { at: now, type, actor: actorLabel(actor), unit: a.unit, assignment: ai };
+
+  switch (action.type) {
+    case 'sign': {
+      a.signedAt = now;
+      rec.status = '已签收';
+      break;
+    }
+    case 'return': {
+      const reason = checkText(action.reason, 'reason_required', '退回理由');
+      if (typeof reason !== 'string') return reason;
+      const triage = triageUnit(ctx.profile);
+      if (!triage) return fail('no_triage_unit', '无法退回：「工作专班」表中综合协调专班（coordination）没有登记牵头单位');
+      a.endedAt = now;
+      a.endReason = 'returned';
+      a.returnReason = reason;
+      event.note = reason;
+      rec.returnCount += 1;
+      const next = startAssignment(rec, triage, a.also, now, ctx, true);
+      rec.status = '待分派';
+      rec.events.push(event);
+      rec.events.push({ at: now, type: 'assign', actor: 'system', unit: next.unit, note: 'returned', assignment: ai + 1 });
+      announceAssignment(out, rec, ai + 1, ctx.profile, 'returned', { returnReason: reason, previousUnit: a.unit, previousUnitName: unitName(ctx.profile, a.unit) });
+      return done(rec, out);
+    }
+    case 'progress': {
+      const note = checkText(action.note, 'note_required', '进展情况');
+      if (typeof note !== 'string') return note;
+      if (a.signedAt === undefined) a.signedAt = now;
+      if (a.feedbackAt === undefined) a.feedbackAt = now;
+      event.note = note;
+      rec.status = '办理中';
+      break;
+    }
+    case 'resolve': {
+      const result = checkText(action.result, 'result_required', '办理结果');
+      if (typeof result !== 'string') return result;
+      if (a.signedAt === undefined) a.signedAt = now;
+      a.resolvedAt = now;
+      rec.result = result;
+      delete rec.followUp;
+      event.note = result;
+      rec.status = '已办结';
+      const data = { ...issueData(rec, ai, ctx.profile), result };
+      const email = rec.issue.email;
+      if (email && email.trim()) {
+        out.toAddresses(`${rec.id}#follow_up#${ai}`, 'follow_up', [email], { ...data, actions: [...FOLLOW_UP_LINK_ACTIONS] });
+      }
+      out.toUnits(`${rec.id}#verify_list#${ai}`, 'verify_list', commandUnits(ctx.profile), {
+        ...data,
+        followUpByPhone: !(email && email.trim()),
+        actions: [...VERIFY_LINK_ACTIONS],
+      });
+      break;
+    }
+    case 'follow_up': {
+      const result = text(action.result);
+      if (!(FOLLOW_UP_RESULTS as readonly string[]).includes(result)) {
+        return fail('invalid_follow_up', `回访结果「${result}」无效，应为 满意、基本满意 或 不满意`);
+      }
+      const fu = result as FollowUpResult;
+      a.followUp = fu;
+      a.followUpAt = now;
+      rec.followUp = fu;
+      event.note = action.note ? `${fu}：${text(action.note)}` : fu;
+      if (fu !== '不满意') {
+        rec.status = '已回访';
+        break;
+      }
+      a.endedAt = now;
+      a.endReason = 'reopened';
+      rec.reopenCount += 1;
+      rec.events.push(event);
+      const next = startAssignment(rec, a.unit, a.also, now, ctx, a.triage === true);
+      rec.status = next.triage ? '待分派' : '已交办';
+      rec.events.push({ at: now, type: 'reopen', actor: 'system', unit: next.unit, note: '不满意，重新办理', assignment: ai + 1 });
+      announceAssignment(out, rec, ai + 1, ctx.profile, 'reopened', { previousResult: rec.result ?? null });
+      return done(rec, out);
+    }
+    case 'reassign': {
+      const target = findUnit(ctx.profile, action.unit);
+      if (!target) return fail('unknown_unit', `改派目标「${text(action.unit)}」不在「责任单位」表中`);
+      if (target.code === a.unit) return fail('same_unit', `问题 ${rec.id} 已由「${target.name}」办理，无需改派`);
+      a.endedAt = now;
+      a.endReason = 'reassigned';
+      event.note = action.note ? `→ ${target.code}：${text(action.note)}` : `→ ${target.code}`;
+      rec.events.push(event);
+      const next = startAssignment(rec, target.code, a.also, now, ctx, false);
+      rec.status = '已交办';
+      rec.events.push({ at: now, type: 'assign', actor: 'system', unit: next.unit, note: 'reassigned', assignment: ai + 1 });
+      announceAssignment(out, rec, ai + 1, ctx.profile, 'reassigned', { previousUnit: a.unit, previousUnitName: unitName(ctx.profile, a.unit) });
+      out.toUnits(`${rec.id}#reassigned#${ai}`, 'reassigned', [a.unit], {
+        ...issueData(rec, ai, ctx.profile),
+        newUnit: target.code,
+        newUnitName: target.name,
+      });
+      return done(rec, out);
+    }
+    case 'extend': {
+      const reason = checkText(action.reason, 'reason_required', '延期理由');
+      if (typeof reason !== 'string') return reason;
+      const date = text(action.resolveBy);
+      if (!isIsoDate(date)) return fail('invalid_date', `延期后的办结时限「${date}」不是有效日期（YYYY-MM-DD）`);
+      if (compareDates(date, a.resolveBy) <= 0) {
+        return fail('invalid_date', `延期后的办结时限 ${date} 应晚于当前办结时限 ${a.resolveBy}`);
+      }
+      if (deadlinePassed(date, now)) return fail('invalid_date', `延期后的办结时限 ${date} 已经过去`);
+      if (a.extendedFrom === undefined) a.extendedFrom = a.resolveBy;
+      event.note = `${a.resolveBy} → ${date}：${reason}`;
+      a.resolveBy = date;
+      out.toUnits(`${rec.id}#extend#${ai}#${date}`, 'extend', [a.unit], { ...issueData(rec, ai, ctx.profile), reason });
+      break;
+    }
+    case 'verify_close':
+    case 'close': {
+      if (action.note) event.note = text(action.note);
+      rec.status = '已销号';
+      break;
+    }
+  }
+  rec.events.push(event);
+  return done(rec, out);
+}
+
+function done(rec: IssueRecord, out: Outbox): ActionResult {
+  const a = currentAssignment(rec);
+  rec.overdue = rec.overdue && isOpen(rec.status) && missedDeadlines(a, rec.updatedAt).length > 0;
+  rec.warnings = mergeWarnings(rec.warnings, out.warnings);
+  return { ok: true, record: rec, notifications: out.notifications };
+}
+
+function roleLabel(roles: readonly IssueActor['role'][]): string {
+  const names = { unit: '当前责任单位', enterprise: '反映企业', command: '指挥部办公室' } as const;
+  return roles.map((r) => names[r]).join('或');
+}

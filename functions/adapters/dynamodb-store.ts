@@ -1,0 +1,572 @@
+// The Store port on one DynamoDB table (see table-schema.ts for the item layout and indexes).
+// Every write that matters is a single conditional item write; no TransactWriteItems (the local
+// server lacks it). Every Query paginates; batch reads and writes retry unprocessed keys with backoff.
+//
+// Plain sheet rows (every kind except issues) are the one bulk path: `POST /v1/sync` of 500
+// whitelist rows must not cost 500 round trips. The sync reads the batch's existing items with one
+// strongly consistent BatchGetItem per 100 keys (`getRows`), answers unchanged rows without writing,
+// writes updates as conditional PutItem on the item revision (a stale `version` is never
+// overwritten: a lost race is re-read and decided again), and creates NEW rows with BatchWriteItem
+// (`putNewRows`, 25 per call, unconditional: DynamoDB has no conditional batch write, and the local
+// server has neither TransactWriteItems nor PartiQL). Every created item carries the sync's random
+// `writeId`; the sync reads the created keys' writeIds back (`getRowWriteIds`, consistent) and answers
+// `created` only where its own writeId is stored. Where another sync's item is there, the row is
+// decided again against that item exactly as a later single-row sync would be (same content:
+// unchanged; another class: owned_by_other_class; a stale `version`: conflict; no version: an edit
+// written with a conditional put), so two creates of one key whose writes both land before either
+// read-back have exactly one `created`, and what is stored is what the answers say.
+// Decision on the race that remains: if another sync's BatchWriteItem AND its read-back are both
+// served between our consistent read and the moment our BatchWriteItem lands (our write still in
+// flight, or the few ms of local work between read and write), both syncs answer `created` and our
+// later write stays (last writer wins). We accept that for plain rows only: they carry no side
+// effects (no routing, no mail, no outbox), both contents passed validation, and the overwritten
+// sheet's next sync is decided against the stored item like any edit of version 1 (its content is
+// written back as version 2, after which the other sheet's version 1 is a reported conflict; an
+// overwrite by another class is reported as owned_by_other_class). Closing the window would take a
+// conditional write per row, i.e. the per-row cost this path exists to avoid. Not on this path:
+// issues (their create is a conditional PutItem carrying routing + outbox in the same item) and the
+// configuration kinds (成员, 责任单位, 路由规则 …: authorisation and routing are built from them,
+// batches are small, so their creates stay conditional PutItem). Every update of any kind is a
+// conditional PutItem on the item revision.
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { CLASS_KINDS, WORK_CLASS_IDS, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
+import { isOpen } from '../../domain/issues/lifecycle.js';
+import { endOfShanghaiDay } from '../../domain/time/time.js';
+import type { IssueRecord } from '../../domain/rows/types.js';
+import type { BatchRecord, DeliveryRecord, IssueQuery, ProfileRecord, RowRecord, StoredIssue, Store } from '../ports.js';
+import { StoreError } from '../ports.js';
+import { createTableInput, DIGEST_INDEX_ATTRS, issueDigestKeys, TABLE_SCHEMA, ttlSeconds } from './table-schema.js';
+
+type Item = Record<string, unknown>;
+
+const KEY_ATTRS = [TABLE_SCHEMA.timeToLiveAttribute, 'pk', 'sk', 'type', 'kindPk', 'kindSk', 'unitPk', 'unitSk', 'duePk', 'dueSk', 'outboxPk', 'outboxSk', ...DIGEST_INDEX_ATTRS];
+
+export interface DynamoStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+}
+
+/** Create the table with its indexes unless it exists (local server and tests; CDK makes it in AWS). */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (err) {
+    if (!(err instanceof ResourceNotFoundException) && (err as Error).name !== 'ResourceNotFoundException') throw err;
+  }
+  try {
+    await client.send(new CreateTableCommand(createTableInput(tableName)));
+  } catch (err) {
+    // A concurrent creator won: fine.
+    if ((err as Error).name !== 'ResourceInUseException') throw err;
+  }
+}
+
+function isConditionFailure(err: unknown): boolean {
+  return (err as Error)?.name === 'ConditionalCheckFailedException';
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Backoff for unprocessed batch items: 50 ms doubling, capped at 2 s, with jitter. */
+const backoffMs = (attempt: number) => Math.min(2_000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2);
+const MAX_BATCH_ATTEMPTS = 10;
+/** BatchWriteItem calls of one `putNewRows` in flight at once (20 calls for a 500-row sync). */
+const BATCH_WRITES_IN_FLIGHT = 4;
+
+function strip<T>(item: Item | undefined): T | null {
+  if (!item) return null;
+  const out: Item = { ...item };
+  for (const k of KEY_ATTRS) delete out[k];
+  return out as T;
+}
+
+const DAY_MS = 86_400_000;
+/** A lease item may be deleted (TTL) a day after it lapses: an absent lease is a free one. */
+const LEASE_TTL_GRACE_MS = DAY_MS;
+/** A day counter may be deleted 90 days after its day (only the current day is ever counted). */
+const COUNTER_TTL_MS = 90 * DAY_MS;
+
+const rowPk = (kind: RowKind, key: string) => `ROW#${kind}#${key}`;
+const issuePk = (id: string) => `ISSUE#${id}`;
+
+function rowItem(rec: RowRecord): Item {
+  return { pk: rowPk(rec.kind, rec.key), sk: 'ROW', type: 'row', kindPk: `KIND#${rec.kind}`, kindSk: `${rec.workClass}#${rec.key}`, ...rec };
+}
+
+/** Statuses closed for the sweep: no deadline index entry. */
+const CLOSED: readonly string[] = ['已办结', '已回访', '已销号'];
+
+/**
+ * The next deadline of an issue (ISO date), or undefined once closed:
+ * unsigned -> 签收时限; signed without progress -> 反馈时限; else 办结时限.
+ */
+export function issueDueOn(record: IssueRecord): string | undefined {
+  if (CLOSED.includes(record.status)) return undefined;
+  const a = record.assignments[record.assignments.length - 1];
+  if (!a) return undefined;
+  if (a.signedAt === undefined) return a.signBy;
+  if (a.feedbackAt === undefined && a.feedbackBy < a.resolveBy) return a.feedbackBy;
+  return a.resolveBy;
+}
+
+/**
+ * What the sweep's schedule of a record depends on: every lifecycle change adds an event or an
+ * assignment, moves the status, the escalation level or the (extended) deadline. A stored `sweep.at`
+ * computed for another mark is stale.
+ */
+export function sweepMark(record: IssueRecord): string {
+  const a = record.assignments[record.assignments.length - 1];
+  return [record.status, record.assignments.length, record.events.length, record.escalationLevel, a?.resolveBy ?? ''].join('|');
+}
+
+/**
+ * The instant the sweep next needs an item (the byDeadline index key), or null (never: closed,
+ * unrouted, or nothing can fall due). Without a valid `sweep.at` (created by sync, or changed since
+ * the sweep last looked) the issue is due at once: its updatedAt.
+ */
+export function sweepDueAt(rec: StoredIssue): number | null {
+  const r = rec.record;
+  if (!isOpen(r.status) || r.assignments.length === 0) return null;
+  if (rec.sweep && rec.sweep.mark === sweepMark(r)) return rec.sweep.at;
+  return r.updatedAt;
+}
+
+/** Sort key of the byDeadline index: UTC ISO instant (sorts as time) + id. */
+const dueKey = (at: number, id: string) => `${new Date(at).toISOString()}#${id}`;
+/** Upper bound (exclusive) of the keys due at or before `until`: `#` < `$`. */
+const dueUntil = (until: number) => `${new Date(until).toISOString()}$`;
+
+function issueItem(rec: StoredIssue): Item {
+  const r = rec.record;
+  const item: Item = {
+    pk: issuePk(r.id),
+    sk: 'ISSUE',
+    type: 'issue',
+    kindPk: 'KIND#issue',
+    kindSk: `${rec.workClass}#${r.id}`,
+    ...rec,
+  };
+  const cur = r.assignments[r.assignments.length - 1];
+  if (cur?.unit) {
+    item.unitPk = `UNIT#${cur.unit}`;
+    item.unitSk = `${r.status}#${r.id}`;
+  }
+  const due = sweepDueAt(rec);
+  if (due !== null) {
+    item.duePk = 'DUE';
+    item.dueSk = dueKey(due, r.id);
+  }
+  const pending = Object.values(rec.pending ?? {});
+  if (pending.length > 0) {
+    const oldest = Math.min(...pending.map((n) => n.createdAt));
+    item.outboxPk = 'PENDING';
+    item.outboxSk = `${String(oldest).padStart(15, '0')}#${r.id}`;
+  }
+  // The digest's indexes (issues by activity week, by resolve week): set on every issue write.
+  Object.assign(item, issueDigestKeys(r));
+  return item;
+}
+
+/**
+ * Write many items with BatchWriteItem (25 per call, up to `inFlight` calls at once), retrying
+ * UnprocessedItems with backoff. For unconditional bulk writes only; anything needing a condition
+ * goes through single writes.
+ */
+export async function batchWriteAll(doc: DynamoDBDocumentClient, tableName: string, items: readonly Item[], inFlight = 1): Promise<void> {
+  const chunks: Item[][] = [];
+  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      let requests = chunks[next++].map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt >= MAX_BATCH_ATTEMPTS) throw new StoreError('batch_unprocessed', `批量写入在 ${attempt} 次重试后仍有 ${requests.length} 项未完成`);
+        if (attempt > 0) await sleep(backoffMs(attempt));
+        const res = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+        requests = (res.UnprocessedItems?.[tableName] ?? []) as typeof requests;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(inFlight, chunks.length)) }, worker));
+}
+
+export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+  });
+}
+
+/** Every page of a Query (LastEvaluatedKey loop): every query of the table goes through here. */
+export async function queryAllPages(doc: DynamoDBDocumentClient, TableName: string, input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+  const out: Item[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const res = await doc.send(new QueryCommand({ ...input, TableName, ExclusiveStartKey }));
+    out.push(...((res.Items ?? []) as Item[]));
+    ExclusiveStartKey = res.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return out;
+}
+
+export function createStore({ client, tableName }: DynamoStoreOptions): Store {
+  const doc = createDocumentClient(client);
+  const TableName = tableName;
+  const queryAll = (input: Omit<QueryCommandInput, 'TableName'>) => queryAllPages(doc, TableName, input);
+
+  async function batchGet(keys: { pk: string; sk: string }[], projection?: readonly string[]): Promise<Item[]> {
+    const project = projection
+      ? { ProjectionExpression: projection.map((_, i) => `#p${i}`).join(', '), ExpressionAttributeNames: Object.fromEntries(projection.map((a, i) => [`#p${i}`, a])) }
+      : {};
+    const out: Item[] = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending: Record<string, unknown>[] = keys.slice(i, i + 100);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= MAX_BATCH_ATTEMPTS) throw new StoreError('batch_unprocessed', `批量读取在 ${attempt} 次重试后仍有 ${pending.length} 项未完成`);
+        if (attempt > 0) await sleep(backoffMs(attempt));
+        const res = await doc.send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys: pending, ConsistentRead: true, ...project } } }));
+        out.push(...((res.Responses?.[TableName] ?? []) as Item[]));
+        pending = (res.UnprocessedKeys?.[TableName]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return out;
+  }
+
+  async function conditionalPut(Item: Item, expectedRevision: number | null): Promise<boolean> {
+    try {
+      await doc.send(
+        new PutCommand(
+          expectedRevision === null
+            ? { TableName, Item, ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                TableName,
+                Item,
+                ConditionExpression: '#rev = :rev',
+                ExpressionAttributeNames: { '#rev': 'revision' },
+                ExpressionAttributeValues: { ':rev': expectedRevision },
+              },
+        ),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  const deliveryKey = (notificationKey: string, recipient: string) => ({ pk: `DELIVERY#${notificationKey}`, sk: recipient });
+
+  return {
+    async getProfile() {
+      const res = await doc.send(new GetCommand({ TableName, Key: { pk: 'PROFILE', sk: 'CURRENT' }, ConsistentRead: true }));
+      return strip<ProfileRecord>(res.Item as Item | undefined);
+    },
+
+    async putProfile(rec) {
+      await doc.send(new PutCommand({ TableName, Item: { pk: 'PROFILE', sk: 'CURRENT', type: 'profile', ...rec } }));
+    },
+
+    async getRows(kind, keys) {
+      const unique = [...new Set(keys)];
+      const items = await batchGet(unique.map((k) => ({ pk: rowPk(kind, k), sk: 'ROW' })));
+      const map = new Map<string, RowRecord>();
+      for (const it of items) {
+        const rec = strip<RowRecord>(it)!;
+        map.set(rec.key, rec);
+      }
+      return map;
+    },
+
+    async getRowWriteIds(kind, keys) {
+      const unique = [...new Set(keys)];
+      const items = await batchGet(
+        unique.map((k) => ({ pk: rowPk(kind, k), sk: 'ROW' })),
+        ['key', 'writeId'],
+      );
+      return new Map(items.map((it) => [String(it.key), it.writeId === undefined ? null : String(it.writeId)]));
+    },
+
+    putRow(rec, expectedRevision) {
+      return conditionalPut(rowItem(rec), expectedRevision);
+    },
+
+    async putNewRows(recs) {
+      // Unconditional (see the header): callers read the keys back and compare `writeId`.
+      await batchWriteAll(doc, TableName, recs.map(rowItem), BATCH_WRITES_IN_FLIGHT);
+    },
+
+    async listRows(kind: RowKind, workClass?: WorkClassId) {
+      const items = await queryAll({
+        IndexName: 'byKind',
+        KeyConditionExpression: workClass ? 'kindPk = :p AND begins_with(kindSk, :c)' : 'kindPk = :p',
+        ExpressionAttributeValues: workClass ? { ':p': `KIND#${kind}`, ':c': `${workClass}#` } : { ':p': `KIND#${kind}` },
+      });
+      return items.map((i) => strip<RowRecord>(i)!);
+    },
+
+    async listRowKeys(kind) {
+      const items = await queryAll({
+        IndexName: 'byKind',
+        KeyConditionExpression: 'kindPk = :p',
+        ExpressionAttributeValues: { ':p': `KIND#${kind}` },
+        ProjectionExpression: '#k',
+        ExpressionAttributeNames: { '#k': 'key' },
+      });
+      return items.map((i) => String(i.key));
+    },
+
+    async getIssue(id) {
+      const res = await doc.send(new GetCommand({ TableName, Key: { pk: issuePk(id), sk: 'ISSUE' }, ConsistentRead: true }));
+      return strip<StoredIssue>(res.Item as Item | undefined);
+    },
+
+    putIssue(rec, expectedRevision) {
+      return conditionalPut(issueItem(rec), expectedRevision);
+    },
+
+    async getIssueSource(sourceKey) {
+      const res = await doc.send(new GetCommand({ TableName, Key: { pk: `SRC#${sourceKey}`, sk: 'SRC' }, ConsistentRead: true }));
+      return res.Item ? String(res.Item.id) : null;
+    },
+
+    async claimIssueSource(sourceKey, id) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName,
+            Item: { pk: `SRC#${sourceKey}`, sk: 'SRC', type: 'source', id },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return id;
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+        const res = await doc.send(new GetCommand({ TableName, Key: { pk: `SRC#${sourceKey}`, sk: 'SRC' }, ConsistentRead: true }));
+        return String(res.Item?.id);
+      }
+    },
+
+    async nextIssueNumber(day) {
+      const res = await doc.send(
+        new UpdateCommand({
+          TableName,
+          Key: { pk: `COUNTER#ISSUE#${day.replaceAll('-', '')}`, sk: 'COUNTER' },
+          UpdateExpression: 'ADD #n :one SET #ttl = :ttl',
+          ExpressionAttributeNames: { '#n': 'n', '#ttl': TABLE_SCHEMA.timeToLiveAttribute },
+          ExpressionAttributeValues: { ':one': 1, ':ttl': ttlSeconds(endOfShanghaiDay(day) + COUNTER_TTL_MS) },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(res.Attributes?.n);
+    },
+
+    async listIssues(q: IssueQuery) {
+      let items: Item[];
+      if (q.unit) {
+        items = await queryAll({
+          IndexName: 'byUnit',
+          KeyConditionExpression: q.status ? 'unitPk = :u AND begins_with(unitSk, :s)' : 'unitPk = :u',
+          ExpressionAttributeValues: q.status ? { ':u': `UNIT#${q.unit}`, ':s': `${q.status}#` } : { ':u': `UNIT#${q.unit}` },
+        });
+      } else {
+        items = await queryAll({
+          IndexName: 'byKind',
+          KeyConditionExpression: 'kindPk = :p',
+          ...(q.status
+            ? { FilterExpression: '#rec.#st = :s', ExpressionAttributeNames: { '#rec': 'record', '#st': 'status' }, ExpressionAttributeValues: { ':p': 'KIND#issue', ':s': q.status } }
+            : { ExpressionAttributeValues: { ':p': 'KIND#issue' } }),
+        });
+      }
+      return items.map((i) => strip<StoredIssue>(i)!);
+    },
+
+    async listIssuesDueBy(date) {
+      const items = await queryAll({
+        IndexName: 'byDeadline',
+        KeyConditionExpression: 'duePk = :d AND dueSk < :until',
+        ExpressionAttributeValues: { ':d': 'DUE', ':until': dueUntil(endOfShanghaiDay(date)) },
+      });
+      return items.map((i) => strip<StoredIssue>(i)!);
+    },
+
+    async listIssuesDuePage(until, cursor, limit = 100) {
+      const res = await doc.send(
+        new QueryCommand({
+          TableName,
+          IndexName: 'byDeadline',
+          KeyConditionExpression: 'duePk = :d AND dueSk < :until',
+          ExpressionAttributeValues: { ':d': 'DUE', ':until': dueUntil(until) },
+          Limit: limit,
+          ExclusiveStartKey: cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined,
+        }),
+      );
+      const issues = ((res.Items ?? []) as Item[]).map((i) => strip<StoredIssue>(i)!);
+      return res.LastEvaluatedKey ? { issues, cursor: Buffer.from(JSON.stringify(res.LastEvaluatedKey), 'utf8').toString('base64url') } : { issues };
+    },
+
+    async listRecentIssues(sinceDay) {
+      const from = `WT-${sinceDay.replaceAll('-', '')}`;
+      const classes = WORK_CLASS_IDS.filter((c) => CLASS_KINDS[c].includes('issue'));
+      const out: StoredIssue[] = [];
+      for (const wc of classes) {
+        const items = await queryAll({
+          IndexName: 'byKind',
+          KeyConditionExpression: 'kindPk = :p AND kindSk BETWEEN :a AND :b',
+          ExpressionAttributeValues: { ':p': 'KIND#issue', ':a': `${wc}#${from}`, ':b': `${wc}#WT-~` },
+        });
+        out.push(...items.map((i) => strip<StoredIssue>(i)!));
+      }
+      return out;
+    },
+
+    async getBatch(id) {
+      const res = await doc.send(new GetCommand({ TableName, Key: { pk: `BATCH#${id}`, sk: 'BATCH' }, ConsistentRead: true }));
+      return strip<BatchRecord>(res.Item as Item | undefined);
+    },
+
+    async putBatch(rec) {
+      try {
+        await doc.send(
+          new PutCommand({ TableName, Item: { pk: `BATCH#${rec.id}`, sk: 'BATCH', type: 'batch', ...rec }, ConditionExpression: 'attribute_not_exists(pk)' }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
+        throw err;
+      }
+    },
+
+    async acquireLease(name, owner, now, ms) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName,
+            Item: {
+              pk: `LEASE#${name}`,
+              sk: 'LEASE',
+              type: 'lease',
+              owner,
+              leaseUntil: now + ms,
+              takenAt: now,
+              [TABLE_SCHEMA.timeToLiveAttribute]: ttlSeconds(now + ms + LEASE_TTL_GRACE_MS),
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil <= :now OR #o = :me',
+            ExpressionAttributeNames: { '#o': 'owner' },
+            ExpressionAttributeValues: { ':now': now, ':me': owner },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
+        throw err;
+      }
+    },
+
+    async releaseLease(name, owner) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: { pk: `LEASE#${name}`, sk: 'LEASE' },
+            UpdateExpression: 'SET leaseUntil = :zero',
+            ConditionExpression: '#o = :me',
+            ExpressionAttributeNames: { '#o': 'owner' },
+            ExpressionAttributeValues: { ':zero': 0, ':me': owner },
+          }),
+        );
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+    },
+
+    async listOutbox() {
+      const items = await queryAll({
+        IndexName: 'outbox',
+        KeyConditionExpression: 'outboxPk = :p',
+        ExpressionAttributeValues: { ':p': 'PENDING' },
+      });
+      return items.map((i) => strip<StoredIssue>(i)!);
+    },
+
+    async getDelivery(notificationKey, recipient) {
+      const res = await doc.send(new GetCommand({ TableName, Key: deliveryKey(notificationKey, recipient), ConsistentRead: true }));
+      return strip<DeliveryRecord>(res.Item as Item | undefined);
+    },
+
+    async claimDelivery(notificationKey, recipient, now, leaseMs) {
+      try {
+        const res = await doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: deliveryKey(notificationKey, recipient),
+            UpdateExpression:
+              'SET #s = :sending, leaseUntil = :lease, attempts = if_not_exists(attempts, :zero) + :one, ' +
+              'updatedAt = :now, notificationKey = :k, recipient = :r, #t = :t',
+            ConditionExpression:
+              'attribute_not_exists(pk) OR (#s = :failed AND nextAttemptAt <= :now) OR (#s = :sending AND leaseUntil <= :now)',
+            ExpressionAttributeNames: { '#s': 'status', '#t': 'type' },
+            ExpressionAttributeValues: {
+              ':sending': 'sending',
+              ':failed': 'failed',
+              ':lease': now + leaseMs,
+              ':zero': 0,
+              ':one': 1,
+              ':now': now,
+              ':k': notificationKey,
+              ':r': recipient,
+              ':t': 'delivery',
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return strip<DeliveryRecord>(res.Attributes as Item);
+      } catch (err) {
+        if (isConditionFailure(err)) return null;
+        throw err;
+      }
+    },
+
+    async markDeliverySent(notificationKey, recipient, messageId, now) {
+      await doc.send(
+        new UpdateCommand({
+          TableName,
+          Key: deliveryKey(notificationKey, recipient),
+          UpdateExpression: 'SET #s = :sent, messageId = :m, sentAt = :now, updatedAt = :now REMOVE leaseUntil, nextAttemptAt',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':sent': 'sent', ':m': messageId, ':now': now },
+        }),
+      );
+    },
+
+    async markDeliveryFailed(notificationKey, recipient, f, now) {
+      await doc.send(
+        new UpdateCommand({
+          TableName,
+          Key: deliveryKey(notificationKey, recipient),
+          UpdateExpression: f.permanent
+            ? 'SET #s = :st, lastError = :e, updatedAt = :now, notificationKey = :k, recipient = :r, attempts = if_not_exists(attempts, :zero) REMOVE leaseUntil, nextAttemptAt'
+            : 'SET #s = :st, lastError = :e, updatedAt = :now, notificationKey = :k, recipient = :r, attempts = if_not_exists(attempts, :zero), nextAttemptAt = :next REMOVE leaseUntil',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':st': f.permanent ? 'rejected' : 'failed',
+            ':e': f.error.slice(0, 500),
+            ':now': now,
+            ':k': notificationKey,
+            ':r': recipient,
+            ':zero': 0,
+            ...(f.permanent ? {} : { ':next': f.nextAttemptAt ?? now }),
+          },
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,446 @@
+// The Friday supervision digest job (督办督查周报, SPEC §4): Friday 17:00 Asia/Shanghai, one per ISO week.
+//
+// generateDigest() reads what the week needs (digest-store.ts: open issues, issues changed this
+// week, closed issues due this week; the current whitelist and small tabs; the last 8 snapshots),
+// builds the model (domain/digest.ts) and renders the page and the text part.
+//
+// makeDigestHandler(deps)(opts) with `send: false` (the default: a dry run) returns the digest and
+// writes nothing. With `send: true` it publishes, exactly once per week:
+//   1. if DIGEST#<week> exists and is `sent`: nothing to do (`already_sent`);
+//   2. else build, write this run's blobs (page, mail HTML, text, model; gzip), then CREATE the
+//      record with attribute_not_exists — BEFORE any mail. One run wins; a loser deletes its blobs.
+//      The winner stores the week's coverage snapshot.
+//   3. deliver the record's stored mail one message per recipient, each through a delivery record
+//      `digest#<week>` + recipient (Store.claimDelivery: conditional claim, send, mark sent). A
+//      racing or later run (after a crash or a failed recipient) resumes step 3 with the SAME stored
+//      mail; the claims let every recipient be mailed once. When every recipient is final the
+//      record is marked `sent`.
+// Recipients: the command office (units of 类型 指挥部: 联系邮箱) and the supervision class (the
+// `supervision` 工作专班's 联系邮箱 and its 牵头单位's). Addresses with a permanent bounce or a
+// complaint (bounce.ts) are skipped and listed in the digest's data-quality section.
+//
+// Why not the outbox: the outbox lives in issue items (a notification rides on the issue write that
+// causes it); the digest belongs to no issue and its 100 KB+ body would need a dispatcher renderer
+// reading our blobs. Sending here with the same per-recipient delivery records gives the same
+// exactly-once per recipient with no coupling to the dispatcher.
+//
+// Scheduled invocation (`handler`): the event may carry `{ "week"?: "YYYY-Www", "send"?: boolean }`;
+// without `send` the environment decides: DIGEST_SEND=true sends, anything else is a dry run that
+// only logs the headline. The CDK schedule passes `{ "send": true }` in production.
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { computeCoverage, countsOn } from '../../domain/reports/coverage.js';
+import { addressWarnings, checkDataQuality, type ProblemAddress, type RowEdit } from '../../domain/reports/data-quality.js';
+import { buildDigest, digestWindow, type DigestModel, type WhitelistEntry } from '../../domain/reports/digest.js';
+import { digestSubject, renderDigestHtml, renderDigestText } from '../../domain/reports/digest-render.js';
+import { escapeHtml } from '../../domain/reports/html.js';
+import { previousSnapshot, whitelistValues } from '../../domain/reports/snapshots.js';
+import { isoWeek, isoWeekRange, shanghaiDate } from '../../domain/time/time.js';
+import type { ConsultantRow, EpidemicSupportRow, InspectionRow, PolicyRow, Profile, SectorTotalRow, WhitelistRow } from '../../domain/rows/types.js';
+import { requireEnv, resolveAppConfig } from '../adapters/config.js';
+import { signDigestView } from '../http/digest-view.js';
+import { dashboardViewUrl } from '../http/dashboard-route.js';
+import { createDigestStore, type DigestRecord, type DigestStore, type ReadCounter, attachReadCounter } from '../adapters/digest-store.js';
+import { createStore } from '../adapters/dynamodb-store.js';
+import { errorInfo, logger } from '../adapters/logger.js';
+import { systemClock, type Clock, type Mailer, type Store } from '../ports.js';
+import { createRuntimeConfig, resolvePublicBaseUrl } from '../adapters/runtime-config.js';
+import { containerSecretReader } from '../adapters/secrets.js';
+import { createSesClient, createSesMailer, isValidEmail, MailError } from '../adapters/ses-mailer.js';
+
+export class DigestError extends Error {
+  constructor(
+    readonly code: 'no_profile' | 'week' | 'no_recipients',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DigestError';
+  }
+}
+
+export interface DigestConfig {
+  /** e.g. 通许县 (env COUNTY_NAME). */
+  countyName: string;
+  /** Base URL of the API (the page link in the mail), without a trailing slash. */
+  publicBaseUrl: string;
+  /** HMAC keys of the view link: sign with the first. */
+  actionSecrets: string[];
+  /** Validity of the view link in the mail, days (default 90). */
+  viewLinkTtlDays?: number;
+  /** Claim lease of one recipient's send (default 5 min). */
+  leaseMs?: number;
+}
+
+export interface DigestDeps {
+  store: Store;
+  digests: DigestStore;
+  mailer: Mailer;
+  clock: Clock;
+  config: DigestConfig;
+  /** Counts items read (attachReadCounter on the client); reported as itemsRead. */
+  reads?: ReadCounter;
+}
+
+export interface DigestRunOptions {
+  /** ISO week `YYYY-Www` (default: the week of now, Asia/Shanghai). */
+  week?: string;
+  /** Publish and mail (default false: dry run, nothing written). */
+  send?: boolean;
+}
+
+export type DigestRunStatus = 'dry_run' | 'sent' | 'incomplete' | 'already_sent';
+
+export interface DigestResult {
+  week: string;
+  status: DigestRunStatus;
+  /** True when this invocation published the digest (won the week's record). */
+  published: boolean;
+  subject: string;
+  recipients: string[];
+  /** Recipients skipped for a permanent bounce or complaint. */
+  suppressed: string[];
+  /** Mails this invocation sent / failed; recipients another run served or holds. */
+  delivered: number;
+  failed: number;
+  skipped: number;
+  /** Items read from the table by this invocation (null without a counter). */
+  itemsRead: number | null;
+  /** Issues the model was built from. */
+  issuesRead: number;
+  /** The page (as GET /v1/digests/{week} serves it), the text part and the model of this run. */
+  html: string;
+  text: string;
+  model: DigestModel;
+  /** Signed link to the page (in the mail). */
+  viewUrl: string;
+}
+
+export const DIGEST_NOTIFICATION = (week: string) => `digest#${week}`;
+const DEFAULT_VIEW_TTL_DAYS = 90;
+const SNAPSHOTS_READ = 8;
+
+const splitEmails = (v: string | undefined): string[] =>
+  (v ?? '')
+    .split(/[\s,;，；、]+/)
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+
+/** The command office (units of 类型 指挥部) and the supervision class (its 联系邮箱 and its 牵头单位's). */
+export function digestRecipients(profile: Pick<Profile, 'units' | 'workClasses'>): string[] {
+  const out = new Set<string>();
+  for (const u of profile.units) if (u.type === '指挥部') for (const e of u.emails) out.add(e.trim().toLowerCase());
+  const sup = profile.workClasses.find((w) => w.id === 'supervision');
+  if (sup) {
+    for (const e of splitEmails(sup.email)) out.add(e);
+    const lead = profile.units.find((u) => u.code === sup.leadUnit);
+    for (const e of lead?.emails ?? []) out.add(e.trim().toLowerCase());
+  }
+  return [...out].filter((e) => isValidEmail(e)).sort();
+}
+
+function problemAddresses(list: Awaited<ReturnType<DigestStore['listProblemAddresses']>>, profile: Profile): ProblemAddress[] {
+  return list.map((a) => {
+    const units = profile.units.filter((u) => u.emails.some((e) => e.trim().toLowerCase() === a.email)).map((u) => u.name);
+    for (const w of profile.workClasses) if (splitEmails(w.email).includes(a.email)) units.push(`${w.name}专班`);
+    return {
+      email: a.email,
+      status: a.status,
+      count: a.status === 'complained' ? a.complaints : a.status === 'bounced' ? a.permanentBounces : a.transientBounces,
+      lastOn: shanghaiDate(a.lastAt),
+      units,
+    };
+  });
+}
+
+/** Edits of this week that (re)admitted or removed a row, for the back-dating check. */
+function weekEdits(rows: readonly { value: WhitelistRow; updatedAt: number; version: number }[], from: number, to: number, previous: Record<string, number>): RowEdit[] {
+  const out: RowEdit[] = [];
+  for (const r of rows) {
+    if (r.updatedAt < from || r.updatedAt > to) continue;
+    const w = r.value;
+    const code = w.code.trim().toUpperCase();
+    const wasOn = previous ? code in previous : false;
+    if (w.status === '已移出' && w.removedOn && wasOn) out.push({ code: w.code, editedAt: r.updatedAt, effectiveDate: w.removedOn, column: '移出日期' });
+    else if (w.status === '已纳入' && w.admittedOn && !wasOn) out.push({ code: w.code, editedAt: r.updatedAt, effectiveDate: w.admittedOn, column: '纳入日期' });
+  }
+  return out;
+}
+
+/** Read what the week needs and build the model, the page and the text part. Writes nothing. */
+export async function generateDigest(
+  deps: Pick<DigestDeps, 'store' | 'digests' | 'config'>,
+  week: string,
+  now: number,
+): Promise<{ model: DigestModel; html: string; text: string; issuesRead: number; profile: Profile }> {
+  const { store, digests } = deps;
+  const window = digestWindow(week, now);
+  const [profileRec, whitelistRecs, totals, epidemic, policies, consultants, inspections, issues, snapshots, addresses] = await Promise.all([
+    store.getProfile(),
+    store.listRows('whitelist'),
+    store.listRows('sector_total'),
+    store.listRows('epidemic_support'),
+    store.listRows('policy'),
+    store.listRows('consultant'),
+    store.listRows('inspection'),
+    digests.issuesForWeek(week, now),
+    digests.snapshotsBefore(week, SNAPSHOTS_READ),
+    digests.listProblemAddresses(),
+  ]);
+  if (!profileRec) throw new DigestError('no_profile', '尚未导入县配置（工作专班、责任单位等），无法生成周报；请先同步配置表');
+  const profile = profileRec.profile;
+  // Sheet order (the store returns key order): a duplicated code counts once, the first row's.
+  const bySheet = (a: { spreadsheetId: string; row: number }, b: { spreadsheetId: string; row: number }) =>
+    a.spreadsheetId < b.spreadsheetId ? -1 : a.spreadsheetId > b.spreadsheetId ? 1 : a.row - b.row;
+  whitelistRecs.sort(bySheet);
+  const whitelist = whitelistRecs.map((r) => r.value as WhitelistRow);
+  const coverage = computeCoverage({ whitelist, totals: totals.map((r) => r.value as SectorTotalRow), targets: profile.sectorTargets, at: window.asOf });
+  const previous = previousSnapshot(snapshots, week);
+  const previousValues = previous ? await digests.snapshotValues(previous.week) : undefined;
+  const admittedWhitelist: WhitelistEntry[] = whitelist
+    .filter((r) => countsOn(r, window.asOf))
+    .map((r) => ({ code: r.code, name: r.name, sector: r.sector, locality: r.locality }));
+  // Without last week's values there is no baseline: a first load is not an edit of past weeks.
+  const edits = !previousValues ? [] : weekEdits(
+    whitelistRecs.map((r) => ({ value: r.value as WhitelistRow, updatedAt: r.updatedAt, version: r.version })),
+    window.from,
+    window.to,
+    previousValues,
+  );
+  const model = buildDigest({
+    week,
+    generatedAt: now,
+    countyName: deps.config.countyName,
+    profile,
+    coverage,
+    snapshots,
+    issues,
+    whitelistChanges: whitelist,
+    admittedWhitelist,
+    epidemicSupport: epidemic.map((r) => r.value as EpidemicSupportRow),
+    policies: policies.map((r) => r.value as PolicyRow),
+    consultants: consultants.map((r) => r.value as ConsultantRow),
+    inspections: inspections.map((r) => r.value as InspectionRow),
+    dataQuality: [
+      ...checkDataQuality({ whitelist, coverage, previousValues, edits }),
+      ...addressWarnings(problemAddresses(addresses, profile)),
+    ],
+    values: whitelistValues(whitelist),
+  });
+  return { model, html: renderDigestHtml(model), text: renderDigestText(model), issuesRead: issues.length, profile };
+}
+
+/** The page's URL with a view signature valid `ttlDays` from `now`. */
+export function digestViewUrl(config: Pick<DigestConfig, 'publicBaseUrl' | 'actionSecrets' | 'viewLinkTtlDays'>, week: string, now: number): string {
+  const exp = Math.floor(now / 1000) + (config.viewLinkTtlDays ?? DEFAULT_VIEW_TTL_DAYS) * 86_400;
+  return `${config.publicBaseUrl}/v1/digests/${week}?sig=${signDigestView(week, exp, config.actionSecrets)}`;
+}
+
+/** The mail body: the page with a "view in the browser" line (and the live dashboard's link) on top. */
+export function mailParts(html: string, text: string, viewUrl: string, dashboardUrl?: string): { html: string; text: string } {
+  const banner =
+    `<div style="max-width:960px;margin:0 auto;padding:8px 12px;font-size:13px;color:#6b7280;font-family:Arial,sans-serif">` +
+    `邮件显示不全时，请<a href="${escapeHtml(viewUrl)}" style="color:#1d4ed8">在浏览器中查看本周报</a>（链接仅供收件人使用，请勿转发）。` +
+    (dashboardUrl ? `<br>实时看板：<a href="${escapeHtml(dashboardUrl)}" style="color:#1d4ed8">${escapeHtml(dashboardUrl)}</a>` : '') +
+    `</div>`;
+  const m = /<body[^>]*>/i.exec(html);
+  const mailHtml = m ? `${html.slice(0, m.index + m[0].length)}${banner}${html.slice(m.index + m[0].length)}` : `${banner}${html}`;
+  return { html: mailHtml, text: `在浏览器中查看：${viewUrl}\n${dashboardUrl ? `实时看板：${dashboardUrl}\n` : ''}\n${text}` };
+}
+
+export function makeDigestHandler(deps: DigestDeps): (opts?: DigestRunOptions) => Promise<DigestResult> {
+  const { store, digests, mailer, clock, config } = deps;
+  const leaseMs = config.leaseMs ?? 5 * 60_000;
+
+  async function deliver(rec: DigestRecord): Promise<{ delivered: number; failed: number; skipped: number; complete: boolean }> {
+    const [html, text] = await Promise.all([digests.getBlob(rec, 'mail_html'), digests.getBlob(rec, 'mail_text')]);
+    if (html === null || text === null) throw new Error(`周报 ${rec.week} 的存储内容不完整（run ${rec.runId}）`);
+    const key = DIGEST_NOTIFICATION(rec.week);
+    const suppressedNow = await digests.suppressedAmong(rec.recipients);
+    let delivered = 0;
+    let failed = 0;
+    let skipped = 0;
+    for (const to of rec.recipients) {
+      if (rec.suppressed.includes(to) || suppressedNow.has(to)) continue;
+      const claim = await store.claimDelivery(key, to, clock.now(), leaseMs);
+      if (!claim) {
+        skipped++;
+        continue;
+      }
+      try {
+        const { messageId } = await mailer.send({ to: [to], subject: rec.subject, html, text });
+        await store.markDeliverySent(key, to, messageId, clock.now());
+        delivered++;
+      } catch (err) {
+        const permanent = err instanceof MailError;
+        const info = errorInfo(err);
+        await store.markDeliveryFailed(key, to, { error: `${info.name}: ${info.message}`, permanent, nextAttemptAt: clock.now() + 5 * 60_000 }, clock.now());
+        logger.warn('digest send failed', { week: rec.week, permanent, error: info.name });
+        failed++;
+      }
+    }
+    // Complete when every recipient is final (sent, or rejected for good) or suppressed.
+    let complete = true;
+    for (const to of rec.recipients) {
+      if (rec.suppressed.includes(to) || suppressedNow.has(to)) continue;
+      const d = await store.getDelivery(key, to);
+      if (!d || (d.status !== 'sent' && d.status !== 'rejected')) complete = false;
+    }
+    return { delivered, failed, skipped, complete };
+  }
+
+  return async (opts = {}) => {
+    const now = clock.now();
+    const week = opts.week ?? isoWeek(shanghaiDate(now));
+    try {
+      isoWeekRange(week);
+    } catch (err) {
+      throw new DigestError('week', (err as Error).message);
+    }
+    const before = deps.reads?.items ?? 0;
+    const itemsRead = () => (deps.reads ? deps.reads.items - before : null);
+
+    if (!opts.send) {
+      const g = await generateDigest(deps, week, now);
+      const recipients = digestRecipients(g.profile);
+      return {
+        week,
+        status: 'dry_run',
+        published: false,
+        subject: digestSubject(g.model),
+        recipients,
+        suppressed: [...(await digests.suppressedAmong(recipients))],
+        delivered: 0,
+        failed: 0,
+        skipped: 0,
+        itemsRead: itemsRead(),
+        issuesRead: g.issuesRead,
+        html: g.html,
+        text: g.text,
+        model: g.model,
+        viewUrl: digestViewUrl(config, week, now),
+      };
+    }
+
+    let rec = await digests.getDigest(week);
+    let published = false;
+    let built: Awaited<ReturnType<typeof generateDigest>> | null = null;
+    if (!rec) {
+      built = await generateDigest(deps, week, now);
+      const recipients = digestRecipients(built.profile);
+      if (recipients.length === 0) {
+        throw new DigestError('no_recipients', '没有周报收件人：请在「责任单位」中为类型为“指挥部”的单位、在「工作专班」中为督办督查专班填写联系邮箱');
+      }
+      const viewUrl = digestViewUrl(config, week, now);
+      const mail = mailParts(built.html, built.text, viewUrl, dashboardViewUrl(config.publicBaseUrl, config.actionSecrets, now));
+      const runId = randomUUID();
+      const blobs = await digests.putBlobs(week, runId, {
+        page: built.html,
+        mail_html: mail.html,
+        mail_text: mail.text,
+        model: JSON.stringify(built.model),
+        view_url: viewUrl,
+      });
+      const candidate: DigestRecord = {
+        week,
+        runId,
+        status: 'sending',
+        generatedAt: now,
+        subject: digestSubject(built.model),
+        recipients,
+        suppressed: [...(await digests.suppressedAmong(recipients))].sort(),
+        blobs,
+        createdAt: now,
+      };
+      if (await digests.createDigest(candidate)) {
+        rec = candidate;
+        published = true;
+        await digests.putSnapshot(built.model.snapshot);
+        logger.info('digest published', { week, runId, recipients: recipients.length, suppressed: candidate.suppressed.length });
+      } else {
+        await digests.deleteBlobs(week, runId, blobs);
+        rec = await digests.getDigest(week);
+        if (!rec) throw new Error(`周报 ${week} 的记录写入冲突后读取不到`);
+      }
+    }
+
+    const stored = async () => {
+      const [page, text, model, viewUrl] = await Promise.all(['page', 'mail_text', 'model', 'view_url'].map((n) => digests.getBlob(rec!, n)));
+      return { html: page ?? '', text: text ?? '', model: JSON.parse(model ?? 'null') as DigestModel, viewUrl: viewUrl ?? '' };
+    };
+
+    if (rec.status === 'sent') {
+      const s = await stored();
+      return {
+        week,
+        status: 'already_sent',
+        published: false,
+        subject: rec.subject,
+        recipients: rec.recipients,
+        suppressed: rec.suppressed,
+        delivered: 0,
+        failed: 0,
+        skipped: rec.recipients.length - rec.suppressed.length,
+        itemsRead: itemsRead(),
+        issuesRead: 0,
+        ...s,
+      };
+    }
+
+    const d = await deliver(rec);
+    if (d.complete) await digests.markDigestSent(week, rec.runId, { sentAt: clock.now(), delivered: d.delivered, failed: d.failed });
+    const s = published && built ? { html: built.html, text: (await digests.getBlob(rec, 'mail_text')) ?? built.text, model: built.model, viewUrl: (await digests.getBlob(rec, 'view_url')) ?? '' } : await stored();
+    return {
+      week,
+      status: d.complete ? 'sent' : 'incomplete',
+      published,
+      subject: rec.subject,
+      recipients: rec.recipients,
+      suppressed: rec.suppressed,
+      ...d,
+      itemsRead: itemsRead(),
+      issuesRead: built?.issuesRead ?? 0,
+      ...s,
+    };
+  };
+}
+
+export interface DigestEvent {
+  week?: string;
+  send?: boolean;
+}
+
+/**
+ * Default wiring from the environment (AWS), created on the first call: ACTION_SECRET from env or
+ * Secrets Manager (`ACTION_SECRET_ARN`, read once per container), COUNTY_NAME, MAIL_FROM; the public
+ * base URL from PUBLIC_BASE_URL or, without it, the one the API recorded from its Function URL.
+ */
+async function wireDigest(env: Record<string, string | undefined> = process.env): Promise<(opts?: DigestRunOptions) => Promise<DigestResult>> {
+  const config = await resolveAppConfig({ env, readSecret: containerSecretReader() });
+  const client = new DynamoDBClient({ requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 } });
+  const publicBaseUrl = await resolvePublicBaseUrl(config.publicBaseUrl, createRuntimeConfig({ client, tableName: config.tableName }));
+  const reads = attachReadCounter(client);
+  return makeDigestHandler({
+    store: createStore({ client, tableName: config.tableName }),
+    digests: createDigestStore({ client, tableName: config.tableName }),
+    mailer: createSesMailer({ client: createSesClient(), from: requireEnv('MAIL_FROM', env), configurationSet: env.SES_CONFIGURATION_SET?.trim() || undefined }),
+    clock: systemClock,
+    config: { countyName: requireEnv('COUNTY_NAME', env), publicBaseUrl, actionSecrets: config.actionSecrets },
+    reads,
+  });
+}
+let wiring: Promise<(opts?: DigestRunOptions) => Promise<DigestResult>> | undefined;
+
+/** The scheduled job (EventBridge Scheduler, Friday 17:00 Asia/Shanghai; the schedule sends `{"send": true}`). */
+export const handler = async (event: DigestEvent = {}): Promise<Omit<DigestResult, 'html' | 'text' | 'model'>> => {
+  wiring ??= wireDigest().catch((err: unknown) => {
+    wiring = undefined;
+    logger.error('digest configuration failed', { error: errorInfo(err) });
+    throw err;
+  });
+  const wired = await wiring;
+  const send = typeof event?.send === 'boolean' ? event.send : process.env.DIGEST_SEND?.trim().toLowerCase() === 'true';
+  const res = await wired({ ...(event?.week ? { week: event.week } : {}), send });
+  const { html: _h, text: _t, model, ...summary } = res;
+  logger.info('digest', { ...summary, headline: model?.headline });
+  return summary;
+};

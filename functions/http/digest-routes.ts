@@ -1,0 +1,109 @@
+// GET /v1/digests/{YYYY-Www}: the stored digest page (exactly the HTML the week's run published).
+//
+// Access: the page names units, enterprises and their problems, so it is not public. Either
+//   - the signed view link from the digest mail (`?sig=<exp>.<mac>`, digest-view.ts): mail clients
+//     and browsers cannot send a bearer header, and the recipients are who the page is for; or
+//   - `Authorization: Bearer <ID token>` of a member of any work class (as GET /v1/issues), a
+//     recipient of that week's digest, or a bootstrap admin while no member exists.
+// The week's format is checked first (400), then access (401 / 403), then existence (404): nobody
+// learns which weeks exist without access. Every answer is an HTML page in Chinese with a strict
+// Content-Security-Policy (no script, nothing external: the page needs only inline styles).
+//
+// api.ts wires it with one line:
+//   else if (path.startsWith('/v1/digests/')) result = await handleDigestRoute(event, { store, clock, identity, digests: deps.digests!, config: deps.config });
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { weekLabel } from '../../domain/reports/digest.js';
+import { escapeHtml } from '../../domain/reports/html.js';
+import { isoWeekRange } from '../../domain/time/time.js';
+import type { DigestStore } from '../adapters/digest-store.js';
+import { verifyDigestView } from './digest-view.js';
+import type { Clock, IdentityVerifier, Store } from '../ports.js';
+
+export interface DigestRouteDeps {
+  store: Store;
+  digests: DigestStore;
+  identity: IdentityVerifier;
+  clock: Clock;
+  config: { actionSecrets: string[]; bootstrapAdmins?: string[] };
+}
+
+type Result = APIGatewayProxyStructuredResultV2;
+
+export const DIGEST_PATH = /^\/v1\/digests\/([^/]+)$/;
+
+export const DIGEST_PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'private, no-store',
+  'x-robots-tag': 'noindex',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+};
+
+function page(statusCode: number, title: string, message: string): Result {
+  const body =
+    `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+    `<title>${escapeHtml(title)}</title></head><body style="font-family:'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',Arial,sans-serif;color:#1f2937;max-width:640px;margin:48px auto;padding:0 16px">` +
+    `<h1 style="font-size:20px">${escapeHtml(title)}</h1><p style="line-height:1.7">${escapeHtml(message)}</p></body></html>`;
+  return { statusCode, headers: DIGEST_PAGE_HEADERS, body };
+}
+
+function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  const h = event.headers ?? {};
+  return h[name] ?? Object.entries(h).find(([k]) => k.toLowerCase() === name)?.[1];
+}
+
+/** The digest page route; null when the path is not `/v1/digests/…` (the caller answers 404). */
+export async function handleDigestRoute(event: APIGatewayProxyEventV2, deps: DigestRouteDeps): Promise<Result | null> {
+  const m = DIGEST_PATH.exec(event.rawPath ?? '');
+  if (!m) return null;
+  const method = event.requestContext?.http?.method?.toUpperCase() ?? 'GET';
+  if (method !== 'GET' && method !== 'HEAD') return page(405, '不支持的请求', '该地址只接受 GET。');
+  const week = decodeURIComponent(m[1]).trim().toUpperCase();
+  try {
+    isoWeekRange(week);
+  } catch (err) {
+    return page(400, '周次格式不正确', `${(err as Error).message}。地址应为 /v1/digests/YYYY-Www，例如 /v1/digests/2022-W23。`);
+  }
+  const label = weekLabel(week);
+
+  const sig = event.queryStringParameters?.sig;
+  const auth = header(event, 'authorization');
+  const bearer = auth ? /^Bearer\s+(\S+)\s*$/i.exec(auth)?.[1] : undefined;
+  let allowed = false;
+  let deniedAs: string | null = null;
+  if (sig) {
+    const v = verifyDigestView(week, sig, deps.config.actionSecrets, deps.clock.now());
+    if (v.ok) allowed = true;
+    else if (!bearer) {
+      return v.reason === 'expired'
+        ? page(401, '链接已过期', `该周报链接（${label}）已过有效期。请使用表格插件登录后查看，或联系综合协调专班。`)
+        : page(401, '链接无效', `该周报链接（${label}）无效或不完整，请从周报邮件中重新打开。`);
+    }
+  }
+  if (!allowed && bearer) {
+    const who = await deps.identity.verify(bearer);
+    if (!who) return page(401, '未登录或登录已失效', '身份令牌无效或已过期，请在表格插件中重新授权后再试。');
+    const profile = (await deps.store.getProfile())?.profile;
+    const members = profile?.members ?? [];
+    const admins = (deps.config.bootstrapAdmins ?? []).map((e) => e.trim().toLowerCase());
+    if (members.some((x) => x.email === who.email) || (members.length === 0 && admins.includes(who.email))) allowed = true;
+    else {
+      const rec = await deps.digests.getDigest(week);
+      if (rec?.recipients.includes(who.email)) allowed = true;
+      else deniedAs = who.email;
+    }
+  }
+  if (!allowed) {
+    if (deniedAs) return page(403, '无权查看', `${deniedAs} 不是任何工作专班的成员，也不是该周报的收件人，无权查看${label}周报。`);
+    return page(401, '需要登录', `查看${label}周报需要周报邮件中的链接，或以工作专班成员身份登录（Authorization: Bearer …）。`);
+  }
+
+  const rec = await deps.digests.getDigest(week);
+  const html = rec ? await deps.digests.getBlob(rec, 'page') : null;
+  if (!rec || html === null) {
+    return page(404, '周报尚未生成', `${label}（${isoWeekRange(week).monday} 至 ${isoWeekRange(week).sunday}）的督办督查周报尚未生成。周报于每周五 17:00 生成并发送。`);
+  }
+  return { statusCode: 200, headers: DIGEST_PAGE_HEADERS, body: method === 'HEAD' ? '' : html };
+}

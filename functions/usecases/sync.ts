@@ -1,0 +1,532 @@
+// The sync use case behind POST /v1/sync: re-validate the rows (the server is authoritative), store
+// each valid row with a version and a content hash (an identical resend changes nothing; a stale
+// version is a conflict, never overwritten), route new issues and record their notifications in the
+// same item write, and rebuild the profile when configuration tabs change.
+import { createHash, randomUUID } from 'node:crypto';
+import { CLASS_SECTOR, CONFIG_KINDS, KINDS, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
+import { createCalendar } from '../../domain/time/calendar.js';
+import { createIssueRecord, currentAssignment } from '../../domain/issues/lifecycle.js';
+import { buildProfile } from '../../domain/rows/profile.js';
+import { routeIssue, RoutingError } from '../../domain/issues/routing.js';
+import { SCHEMAS } from '../../domain/rows/schemas.js';
+import { shanghaiDate } from '../../domain/time/time.js';
+import type { IssueRow, Profile, RawRow, RowError, RowResult, RowWarning } from '../../domain/rows/types.js';
+import { validateRows, type ValidationContext } from '../../domain/rows/validate.js';
+import type { Clock, JsonCell, ProfileRecord, RowRecord, Store, StoredIssue } from '../ports.js';
+
+export interface SyncRowInput {
+  row: number;
+  values: Record<string, JsonCell>;
+  version?: number;
+}
+
+export interface SyncRequest {
+  spreadsheetId: string;
+  workClass: WorkClassId;
+  kind: RowKind;
+  rows: SyncRowInput[];
+}
+
+export type SyncOutcome = 'created' | 'updated' | 'unchanged' | 'conflict' | 'invalid';
+
+export interface SyncRowResult {
+  row: number;
+  ok: boolean;
+  /** The stored row's key (编号 for issues), null when nothing was stored. */
+  id: string | null;
+  version: number | null;
+  outcome: SyncOutcome;
+  errors: RowError[];
+  warnings: RowWarning[];
+  /** System columns to write back into the sheet, by Chinese header. */
+  writeBack: Record<string, string>;
+}
+
+export interface SyncDeps {
+  store: Store;
+  clock: Clock;
+}
+
+export interface SyncContext {
+  email: string;
+  profile: Profile | null;
+}
+
+/** Outcome of a whole sync call. */
+export interface SyncResponse {
+  results: SyncRowResult[];
+  /** Set when configuration rows changed and the profile was rebuilt. */
+  profile?: ProfileRecord;
+}
+
+const ISSUE_ID_RE = /^WT-\d{8}-\d{3,}$/;
+const MAX_ATTEMPTS = 4;
+const CONCURRENCY = 8;
+
+/** Deterministic JSON (object keys sorted) for hashing. */
+export function stableJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+}
+
+/** Content hash: the normalised row plus any extra (non-contract) columns, which are kept too. */
+export function contentHash(kind: RowKind, value: unknown, values: Record<string, JsonCell>): string {
+  const { known } = headerSets(kind);
+  const extras: Record<string, JsonCell> = {};
+  for (const [h, v] of Object.entries(values)) {
+    if (!known.has(h) && v !== null && String(v).trim() !== '') extras[h] = typeof v === 'string' ? v.trim() : v;
+  }
+  return createHash('sha256').update(stableJson({ value, extras })).digest('base64url');
+}
+
+/** The cells worth keeping: system columns are written by the product and ignored on input. */
+function inputValues(kind: RowKind, values: Record<string, JsonCell>): Record<string, JsonCell> {
+  const { system } = headerSets(kind);
+  const out: Record<string, JsonCell> = {};
+  for (const [h, v] of Object.entries(values)) if (!system.has(h)) out[h] = v;
+  return out;
+}
+
+/** Business keys where the schema has one (the first uniqueness rule); else the sheet position. */
+const KEY_FIELDS: Partial<Record<RowKind, readonly string[]>> = { work_class: ['id'] };
+
+export function rowKey(kind: RowKind, value: unknown, spreadsheetId: string, row: number): string {
+  const fields = KEY_FIELDS[kind] ?? SCHEMAS[kind].unique[0];
+  if (fields && kind !== 'inspection') {
+    const v = value as Record<string, unknown>;
+    const parts = fields.map((f) => v?.[f]);
+    if (parts.every((p) => p !== undefined && p !== null && String(p).trim() !== '')) return parts.map((p) => String(p).trim()).join('#');
+  }
+  return `${spreadsheetId}#${row}`;
+}
+
+async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+}
+
+const conflictError = (found: number | null): RowError => ({
+  column: '',
+  code: 'version_conflict',
+  message: `该行已被他人更新（服务器版本 ${found ?? '?'}），本次修改未保存；请先同步获取最新内容后再修改`,
+});
+
+const ownerError = (owner: string): RowError => ({
+  column: '',
+  code: 'owned_by_other_class',
+  message: `该行（同一编号或代码）已由「${owner}」专班登记，不能在本表覆盖；请核对后联系综合协调专班`,
+});
+
+function issueWriteBack(s: StoredIssue, profile: Profile | null): Record<string, string> {
+  const r = s.record;
+  const a = currentAssignment(r);
+  const unitName = (code: string) => profile?.units.find((u) => u.code === code)?.name ?? code;
+  const escalation =
+    r.escalationLevel > 0 ? `已升级 ${r.escalationLevel} 级` : r.overdue ? '逾期' : '';
+  return {
+    编号: r.id,
+    责任单位: a ? unitName(a.unit) : '',
+    状态: r.status,
+    签收时限: a?.signBy ?? '',
+    办结时限: a?.resolveBy ?? '',
+    办理结果: r.result ?? '',
+    回访结果: r.followUp ?? '',
+    升级情况: escalation,
+  };
+}
+
+/** Per-kind header sets, built once (contentHash and inputValues run for every row). */
+const HEADER_SETS = new Map<RowKind, { known: ReadonlySet<string>; system: ReadonlySet<string> }>();
+function headerSets(kind: RowKind) {
+  let sets = HEADER_SETS.get(kind);
+  if (!sets) {
+    sets = { known: new Set(KINDS[kind].headers), system: new Set(KINDS[kind].system) };
+    HEADER_SETS.set(kind, sets);
+  }
+  return sets;
+}
+
+/** A valid plain row with what its write needs, computed once. */
+interface PlannedRow {
+  /** Index of the row in the request. */
+  i: number;
+  input: SyncRowInput;
+  v: RowResult;
+  key: string;
+  values: Record<string, JsonCell>;
+  hash: string;
+}
+
+/**
+ * The whitelist codes issue rows refer to that are on the whitelist. One validation pass records
+ * the codes the validator asks about (answering "known", so no warnings), one consistent batch read
+ * looks up exactly those keys; the caller then validates with the answer. Replaces a read of every
+ * whitelist key per sync call.
+ */
+async function knownCodesOf(store: Store, raw: readonly RawRow[], vctx: ValidationContext): Promise<ReadonlySet<string>> {
+  const asked = new Set<string>();
+  const recorder = new (class extends Set<string> {
+    override has(code: string): boolean {
+      asked.add(code);
+      return true;
+    }
+  })();
+  validateRows('issue', raw, { ...vctx, knownCodes: recorder });
+  if (asked.size === 0) return asked;
+  return new Set((await store.getRows('whitelist', [...asked])).keys());
+}
+
+export async function syncRows(deps: SyncDeps, ctx: SyncContext, req: SyncRequest): Promise<SyncResponse> {
+  const { store, clock } = deps;
+  const { kind, workClass, spreadsheetId } = req;
+  const now = clock.now();
+  const profile = ctx.profile;
+
+  const vctx: ValidationContext = {};
+  if (profile) vctx.profile = profile;
+  if (kind === 'whitelist') vctx.sector = CLASS_SECTOR[workClass];
+
+  const raw: RawRow[] = req.rows.map((r) => ({ row: r.row, values: r.values }));
+  if (kind === 'issue') {
+    vctx.knownCodes = await knownCodesOf(store, raw, vctx);
+    vctx.today = shanghaiDate(now);
+  }
+  // Config kinds are validated without the profile they are about to change.
+  const validated = validateRows(kind, raw, CONFIG_KINDS.includes(kind) ? {} : vctx) as RowResult[];
+
+  const results: SyncRowResult[] = validated.map((v) => ({
+    row: v.row,
+    ok: v.ok,
+    id: null,
+    version: null,
+    outcome: v.ok ? 'unchanged' : 'invalid',
+    errors: v.errors,
+    warnings: v.warnings,
+    writeBack: {},
+  }));
+  const valid = validated.map((v, i) => ({ v, i })).filter(({ v }) => v.ok);
+
+  if (kind === 'issue') {
+    await pool(valid, CONCURRENCY, async ({ v, i }) => {
+      results[i] = await upsertIssue(deps, ctx, req, req.rows[i], v as RowResult<IssueRow>, results[i], now);
+    });
+    return { results };
+  }
+
+  await syncPlainRows(deps, ctx, req, valid, results, now);
+
+  let rebuilt: ProfileRecord | undefined;
+  if (CONFIG_KINDS.includes(kind) && results.some((r) => r.outcome === 'created' || r.outcome === 'updated')) {
+    rebuilt = await rebuildProfile(store, ctx.email, now);
+  }
+  return { results, ...(rebuilt ? { profile: rebuilt } : {}) };
+}
+
+/**
+ * Plain rows (every kind but issues) in bulk: one consistent batch read of the existing items, then
+ * unchanged rows answered without a write, conflicts reported, updates as conditional puts on the
+ * item revision (CONCURRENCY in flight), new rows as one batch create read back to learn which
+ * writes stayed (see dynamodb-store.ts for the race decision; configuration kinds create with
+ * conditional puts instead). Fills `results` in place.
+ */
+async function syncPlainRows(
+  deps: SyncDeps,
+  ctx: SyncContext,
+  req: SyncRequest,
+  valid: readonly { v: RowResult; i: number }[],
+  results: SyncRowResult[],
+  now: number,
+): Promise<void> {
+  const { store } = deps;
+  const writeId = randomUUID();
+  const planned: PlannedRow[] = [];
+  const repeats: PlannedRow[] = [];
+  const keys = new Set<string>();
+  for (const { v, i } of valid) {
+    const input = req.rows[i];
+    const key = rowKey(req.kind, v.value, req.spreadsheetId, v.row);
+    const values = inputValues(req.kind, input.values);
+    const p: PlannedRow = { i, input, v, key, values, hash: contentHash(req.kind, v.value, values) };
+    // Two rows of one batch on one key (no uniqueness rule caught it): the later ones go one by one.
+    if (keys.has(key)) repeats.push(p);
+    else {
+      keys.add(key);
+      planned.push(p);
+    }
+  }
+
+  const existing = await store.getRows(req.kind, [...keys]);
+  const creates: PlannedRow[] = [];
+  const updates: { p: PlannedRow; current: RowRecord }[] = [];
+  for (const p of planned) {
+    const current = existing.get(p.key);
+    if (!current) creates.push(p);
+    else {
+      const decided = decideExisting(req, p, current, results[p.i]);
+      if (decided) results[p.i] = decided;
+      else updates.push({ p, current });
+    }
+  }
+
+  const createAll = async () => {
+    if (creates.length === 0) return;
+    if (CONFIG_KINDS.includes(req.kind)) {
+      // Configuration rows feed authorisation and routing: no last-writer-wins window for them.
+      await pool(creates, CONCURRENCY, async (p) => {
+        results[p.i] = await upsertRow(deps, ctx, req, p, null, results[p.i], now, writeId);
+      });
+      return;
+    }
+    await store.putNewRows(creates.map((p) => newRecord(req, ctx, p, now, writeId)));
+    const stored = await store.getRowWriteIds(req.kind, creates.map((p) => p.key));
+    const lost: PlannedRow[] = [];
+    for (const p of creates) {
+      if (stored.get(p.key) === writeId) results[p.i] = { ...results[p.i], id: p.key, version: 1, outcome: 'created' };
+      // Another sync's write stayed (or the item vanished): decide again as a single-row write,
+      // exactly as if this sync had come after it.
+      else lost.push(p);
+    }
+    if (lost.length === 0) return;
+    const current = await store.getRows(req.kind, lost.map((p) => p.key));
+    await pool(lost, CONCURRENCY, async (p) => {
+      results[p.i] = await upsertRow(deps, ctx, req, p, current.get(p.key) ?? null, results[p.i], now, writeId);
+    });
+  };
+  await Promise.all([
+    createAll(),
+    pool(updates, CONCURRENCY, async ({ p, current }) => {
+      results[p.i] = await upsertRow(deps, ctx, req, p, current, results[p.i], now, writeId);
+    }),
+  ]);
+  for (const p of repeats) {
+    const current = (await store.getRows(req.kind, [p.key])).get(p.key) ?? null;
+    results[p.i] = await upsertRow(deps, ctx, req, p, current, results[p.i], now, writeId);
+  }
+}
+
+function newRecord(req: SyncRequest, ctx: SyncContext, p: PlannedRow, now: number, writeId: string): RowRecord {
+  return {
+    kind: req.kind,
+    key: p.key,
+    workClass: req.workClass,
+    spreadsheetId: req.spreadsheetId,
+    row: p.input.row,
+    values: p.values,
+    value: p.v.value,
+    hash: p.hash,
+    version: 1,
+    revision: 1,
+    updatedAt: now,
+    updatedBy: ctx.email,
+    warnings: p.v.warnings,
+    writeId,
+  };
+}
+
+/**
+ * The answer for a row whose key already holds `current` when nothing is to be written (another
+ * class's row, same content, stale version); null when the row is an update to write.
+ */
+function decideExisting(req: SyncRequest, p: PlannedRow, current: RowRecord, base: SyncRowResult): SyncRowResult | null {
+  if (current.workClass !== req.workClass) return { ...base, ok: false, id: p.key, version: null, outcome: 'conflict', errors: [ownerError(current.workClass)] };
+  if (current.hash === p.hash) return { ...base, id: p.key, version: current.version, outcome: 'unchanged' };
+  if (p.input.version !== undefined && p.input.version !== current.version) {
+    return { ...base, ok: false, id: p.key, version: current.version, outcome: 'conflict', errors: [conflictError(current.version)] };
+  }
+  return null;
+}
+
+async function upsertRow(
+  deps: SyncDeps,
+  ctx: SyncContext,
+  req: SyncRequest,
+  p: PlannedRow,
+  current: RowRecord | null,
+  base: SyncRowResult,
+  now: number,
+  writeId: string,
+): Promise<SyncRowResult> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (!current) {
+      if (await deps.store.putRow(newRecord(req, ctx, p, now, writeId), null)) return { ...base, id: p.key, version: 1, outcome: 'created' };
+    } else {
+      const decided = decideExisting(req, p, current, base);
+      if (decided) return decided;
+      const rec: RowRecord = {
+        ...current,
+        spreadsheetId: req.spreadsheetId,
+        row: p.input.row,
+        values: p.values,
+        value: p.v.value,
+        hash: p.hash,
+        version: current.version + 1,
+        revision: current.revision + 1,
+        updatedAt: now,
+        updatedBy: ctx.email,
+        warnings: p.v.warnings,
+        writeId,
+      };
+      if (await deps.store.putRow(rec, current.revision)) return { ...base, id: p.key, version: rec.version, outcome: 'updated' };
+    }
+    // Lost a race: read what is there now and decide again.
+    current = (await deps.store.getRows(req.kind, [p.key])).get(p.key) ?? null;
+  }
+  return { ...base, ok: false, outcome: 'conflict', errors: [conflictError(current?.version ?? null)] };
+}
+
+function newIssueId(day: string, n: number): string {
+  return `WT-${day.replaceAll('-', '')}-${String(n).padStart(3, '0')}`;
+}
+
+/** Route a stored-but-unrouted issue (or a new one). Returns the routed record + notifications, or a warning. */
+function route(id: string, issue: IssueRow, profile: Profile | null, now: number) {
+  if (!profile) {
+    return {
+      warning: { code: 'no_profile', column: '责任单位', message: '尚未导入配置（责任单位、工作专班等），问题已保存为待分派，配置导入后再次同步即自动分派' } as RowWarning,
+    };
+  }
+  try {
+    const r = routeIssue(issue, profile, now, createCalendar(profile.calendarOverrides));
+    return { change: createIssueRecord(id, issue, r, now, profile) };
+  } catch (err) {
+    if (err instanceof RoutingError) {
+      return { warning: { code: err.code, column: err.column ?? '责任单位', message: `${err.message}；问题已保存为待分派` } as RowWarning };
+    }
+    throw err;
+  }
+}
+
+/** A stored issue that could not be routed yet: 待分派 without assignment. */
+function unroutedRecord(id: string, issue: IssueRow, now: number, warnings: RowWarning[]): StoredIssue['record'] {
+  return {
+    id,
+    status: '待分派',
+    issue,
+    assignments: [],
+    events: [{ at: now, type: 'stored', actor: 'system' }],
+    overdue: false,
+    escalationLevel: 0,
+    returnCount: 0,
+    reopenCount: 0,
+    warnings,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+function textCell(v: JsonCell | undefined): string {
+  return v === null || v === undefined ? '' : String(v).trim();
+}
+
+async function upsertIssue(
+  deps: SyncDeps,
+  ctx: SyncContext,
+  req: SyncRequest,
+  input: SyncRowInput,
+  v: RowResult<IssueRow>,
+  base: SyncRowResult,
+  now: number,
+): Promise<SyncRowResult> {
+  const { store } = deps;
+  const issue = { ...v.value! };
+  delete issue.id;
+  const values = inputValues('issue', input.values);
+  const hash = contentHash('issue', issue, values);
+  const sourceKey = `${req.spreadsheetId}#issue#${input.row}`;
+  const given = textCell(input.values['编号']).toUpperCase();
+  let id: string | null = ISSUE_ID_RE.test(given) ? given : await store.getIssueSource(sourceKey);
+
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const current = id ? await store.getIssue(id) : null;
+    if (!current) {
+      if (!id) {
+        const day = shanghaiDate(now);
+        id = await store.claimIssueSource(sourceKey, newIssueId(day, await store.nextIssueNumber(day)));
+        continue; // someone may already have stored it under the claimed id
+      }
+      const routed = route(id, issue, ctx.profile, now);
+      const warnings = [...v.warnings, ...(routed.warning ? [routed.warning] : [])];
+      const record = routed.change ? { ...routed.change.record, warnings: [...routed.change.record.warnings, ...v.warnings] } : unroutedRecord(id, issue, now, warnings);
+      const stored: StoredIssue = {
+        record,
+        workClass: req.workClass,
+        spreadsheetId: req.spreadsheetId,
+        row: input.row,
+        sourceKey,
+        values,
+        hash,
+        version: 1,
+        revision: 1,
+        updatedBy: ctx.email,
+        pending: Object.fromEntries((routed.change?.notifications ?? []).map((n) => [n.key, n])),
+        usedTokens: {},
+      };
+      if (await store.putIssue(stored, null)) {
+        return { ...base, id, version: 1, outcome: 'created', warnings: record.warnings, writeBack: issueWriteBack(stored, ctx.profile) };
+      }
+      continue;
+    }
+
+    if (current.workClass !== req.workClass) {
+      return { ...base, ok: false, id, outcome: 'conflict', errors: [ownerError(current.workClass)] };
+    }
+    const unrouted = current.record.assignments.length === 0;
+    const changed = current.hash !== hash;
+    if (changed && input.version !== undefined && input.version !== current.version) {
+      return { ...base, ok: false, id, version: current.version, outcome: 'conflict', errors: [conflictError(current.version)], writeBack: issueWriteBack(current, ctx.profile) };
+    }
+    if (!changed && !(unrouted && ctx.profile)) {
+      return { ...base, id, version: current.version, outcome: 'unchanged', warnings: current.record.warnings, writeBack: issueWriteBack(current, ctx.profile) };
+    }
+    let next: StoredIssue = {
+      ...current,
+      row: input.row,
+      values,
+      hash,
+      version: changed ? current.version + 1 : current.version,
+      revision: current.revision + 1,
+      updatedBy: ctx.email,
+      record: { ...current.record, issue, updatedAt: Math.max(now, current.record.updatedAt) },
+    };
+    if (unrouted) {
+      const routed = route(id!, issue, ctx.profile, now);
+      if (routed.change) {
+        next = {
+          ...next,
+          record: { ...routed.change.record, createdAt: current.record.createdAt, events: [...current.record.events, ...routed.change.record.events] },
+          pending: { ...current.pending, ...Object.fromEntries(routed.change.notifications.map((n) => [n.key, n])) },
+        };
+      } else if (!changed) {
+        return { ...base, id, version: current.version, outcome: 'unchanged', warnings: [...v.warnings, routed.warning!], writeBack: issueWriteBack(current, ctx.profile) };
+      }
+    }
+    if (await store.putIssue(next, current.revision)) {
+      return { ...base, id, version: next.version, outcome: 'updated', warnings: next.record.warnings, writeBack: issueWriteBack(next, ctx.profile) };
+    }
+  }
+  return { ...base, ok: false, id, outcome: 'conflict', errors: [conflictError(null)] };
+}
+
+/** Rebuild the profile from every stored configuration row and store it. */
+export async function rebuildProfile(store: Store, email: string, now: number): Promise<ProfileRecord> {
+  const tables: Partial<Record<RowKind, RawRow[]>> = {};
+  for (const kind of CONFIG_KINDS) {
+    const rows = await store.listRows(kind);
+    rows.sort((a, b) => a.row - b.row);
+    tables[kind] = rows.map((r) => ({ row: r.row, values: r.values }));
+  }
+  const built = buildProfile(tables);
+  const rec: ProfileRecord = { profile: built.profile, problems: built.problems, updatedAt: now, updatedBy: email };
+  await store.putProfile(rec);
+  return rec;
+}

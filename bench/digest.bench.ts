@@ -25,7 +25,8 @@ import { applyAction, createIssueRecord, currentAssignment, type IssueAction } f
 import { routeIssue } from '../domain/issues/routing.js';
 import { coverageSnapshot, whitelistValues } from '../domain/reports/snapshots.js';
 import { addDays, isoWeek, isoWeekRange, parseInstant, shanghaiDate, startOfShanghaiDay } from '../domain/time/time.js';
-import type { IssueRecord, IssueRow, Profile, SectorTotalRow, WhitelistRow } from '../domain/rows/types.js';
+import type { IssueRow, Profile, SectorTotalRow, WhitelistRow } from '../domain/rows/types.js';
+import type { IssueRecord } from '../domain/issues/types.js';
 import { makeUscc, USCC_CHARSET } from '../domain/rows/uscc.js';
 import { makeDigestHandler } from '../functions/handlers/digest.js';
 import { attachReadCounter, createDigestStore, issueItemForBulk, putItems, rowItemForBulk } from '../functions/adapters/digest-store.js';

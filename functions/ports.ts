@@ -2,7 +2,8 @@
 // Adapters (dynamodb-store.ts, ses-mailer.ts, identity.ts) implement them; tests pass real local
 // services. Records are plain data so the pure domain can transform them.
 import type { IssueStatus, RowKind, WorkClassId } from '../domain/rows/kinds.js';
-import type { IssueRecord, Notification, Profile, ProfileProblem, RowWarning } from '../domain/rows/types.js';
+import type { Profile, ProfileProblem, RowWarning } from '../domain/rows/types.js';
+import type { IssueRecord, Notification } from '../domain/issues/types.js';
 
 export interface Clock {
   /** Epoch milliseconds. */

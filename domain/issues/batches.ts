@@ -18,7 +18,8 @@
 import { commandUnits, currentAssignment, isOpen, unitEmails } from './lifecycle.js';
 import type { IssueCategory } from '../rows/kinds.js';
 import { addDays, isIsoDate, shanghaiDate } from '../time/time.js';
-import type { IssueRecord, IssueRow, Notification, Profile } from '../rows/types.js';
+import type { IssueRow, Profile } from '../rows/types.js';
+import type { IssueRecord, Notification } from './types.js';
 
 export const BATCH_WINDOW_DAYS = 14;
 export const BATCH_MIN_ENTERPRISES = 3;

@@ -21,18 +21,9 @@ import { FOLLOW_UP_RESULTS } from '../rows/kinds.js';
 import type { IssueStatus } from '../rows/kinds.js';
 import { deadlinesFor } from './routing.js';
 import { compareDates, endOfShanghaiDay, isIsoDate, shanghaiDate } from '../time/time.js';
-import type {
-  Assignment,
-  IssueEvent,
-  IssueRecord,
-  IssueRow,
-  Notification,
-  Profile,
-  RouteResult,
-  RowWarning,
-  Unit,
-  WorkCalendar,
-} from '../rows/types.js';
+import type { IssueRow, Profile, RowWarning, Unit } from '../rows/types.js';
+import type { WorkCalendar } from '../time/types.js';
+import type { Assignment, IssueEvent, IssueRecord, Notification, RouteResult } from './types.js';
 
 export type FollowUpResult = (typeof FOLLOW_UP_RESULTS)[number];
 

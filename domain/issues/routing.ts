@@ -10,7 +10,9 @@ import { addDays, shanghaiDate } from '../time/time.js';
 import { DEFAULT_SLA_RULES, slaRuleFor } from '../rows/profile.js';
 
 export { DEFAULT_SLA_RULES, slaRuleFor };
-import type { IssueRow, Profile, RouteResult, RoutingRule, RowWarning, SlaRule, Unit, WorkCalendar } from '../rows/types.js';
+import type { IssueRow, Profile, RoutingRule, RowWarning, SlaRule, Unit } from '../rows/types.js';
+import type { WorkCalendar } from '../time/types.js';
+import type { RouteResult } from './types.js';
 
 /** A 重大问题 must be resolved within this many calendar days of routing. */
 export const MAJOR_RESOLVE_CALENDAR_DAYS = 30;

@@ -29,7 +29,9 @@ import {
   missedDeadlines,
 } from './lifecycle.js';
 import { addDays, endOfShanghaiDay, shanghaiDate, startOfShanghaiDay } from '../time/time.js';
-import type { Assignment, IssueEvent, IssueRecord, Notification, Profile, WorkCalendar } from '../rows/types.js';
+import type { Profile } from '../rows/types.js';
+import type { WorkCalendar } from '../time/types.js';
+import type { Assignment, IssueEvent, IssueRecord, Notification } from './types.js';
 
 export interface SweepContext {
   profile: Profile;

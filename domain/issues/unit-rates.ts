@@ -19,7 +19,8 @@
 
 import { findUnit } from './lifecycle.js';
 import { endOfShanghaiDay, isIsoDate, shanghaiDate } from '../time/time.js';
-import type { IssueRecord, Profile } from '../rows/types.js';
+import type { Profile } from '../rows/types.js';
+import type { IssueRecord } from './types.js';
 
 export interface MetricsPeriod {
   /** First and last Shanghai day of the period (ISO dates, included). */

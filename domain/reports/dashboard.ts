@@ -25,7 +25,8 @@ import { currentAssignment, findUnit, isOpen, missedDeadlines, OPEN_STATUSES } f
 import { unitMetrics } from '../issues/unit-rates.js';
 import type { UnitMetrics } from '../issues/unit-rates.js';
 import { daysBetween, isoWeek, isoWeekRange, shanghaiDate, startOfShanghaiDay } from '../time/time.js';
-import type { IssueRecord, Profile } from '../rows/types.js';
+import type { Profile } from '../rows/types.js';
+import type { IssueRecord } from '../issues/types.js';
 
 /** Statuses waiting for the command office: follow-up / 核实销号 (已办结) and 销号 (已回访). */
 export const AWAITING_STATUSES: readonly IssueStatus[] = ['已办结', '已回访'];

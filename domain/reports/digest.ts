@@ -44,15 +44,8 @@ import type { Ranking, UnitMetrics } from '../issues/unit-rates.js';
 import { coverageSnapshot, previousSnapshot, projectToDeadline, weekChange } from './snapshots.js';
 import type { CoverageSnapshot, Projection, SectorOrOverall } from './snapshots.js';
 import { daysBetween, endOfShanghaiDay, isoWeekRange, shanghaiDate, shanghaiDateTime, startOfShanghaiDay } from '../time/time.js';
-import type {
-  ConsultantRow,
-  EpidemicSupportRow,
-  InspectionRow,
-  IssueRecord,
-  PolicyRow,
-  Profile,
-  WhitelistRow,
-} from '../rows/types.js';
+import type { ConsultantRow, EpidemicSupportRow, InspectionRow, PolicyRow, Profile, WhitelistRow } from '../rows/types.js';
+import type { IssueRecord } from '../issues/types.js';
 
 export class DigestInputError extends Error {
   readonly code = 'date';

@@ -34,16 +34,12 @@ import {
 } from './kinds.js';
 import { parseDate, parseEmail, parsePhone, parseUrl } from './normalize.js';
 import type {
-  Assignment,
   CalendarOverride,
   ConsultantRow,
   EpidemicSupportRow,
   InspectionRow,
-  IssueEvent,
-  IssueRecord,
   IssueRow,
   Member,
-  Notification,
   PolicyRow,
   RoutingRule,
   RowWarning,
@@ -55,6 +51,7 @@ import type {
   WorkClass,
 } from './types.js';
 import { checkCode } from './uscc.js';
+import type { Assignment, IssueEvent, IssueRecord, Notification } from '../issues/types.js';
 import { MAX_WAN, type RowTypes } from './validate.js';
 
 // ---- value formats ------------------------------------------------------------------------------

@@ -5,7 +5,8 @@
 
 import { CALENDAR_DAYS, CALENDAR_SOURCE, CALENDAR_YEARS } from './calendar-data.js';
 import { dayNumber, fromDayNumber, isoDowOfDayNumber } from './time.js';
-import type { CalendarOverride, WorkCalendar, WorkdayAnswer } from '../rows/types.js';
+import type { CalendarOverride } from '../rows/types.js';
+import type { WorkCalendar, WorkdayAnswer } from './types.js';
 
 export { CALENDAR_SOURCE, CALENDAR_YEARS };
 

@@ -15,7 +15,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CoverageSnapshot } from '../../domain/reports/snapshots.js';
 import { addDays, isoWeek, isoWeekRange, shanghaiDate } from '../../domain/time/time.js';
-import type { IssueRecord } from '../../domain/rows/types.js';
+import type { IssueRecord } from '../../domain/issues/types.js';
 import { batchWriteAll, createDocumentClient, queryAllPages, sweepDueAt } from './dynamodb-store.js';
 import type { RowRecord, StoredIssue } from '../ports.js';
 import { ACTIVITY_OPEN, DIGEST_INDEX_ATTRS, issueDigestKeys } from './table-schema.js';

@@ -42,7 +42,7 @@ import {
 import { CLASS_KINDS, WORK_CLASS_IDS, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
 import { isOpen } from '../../domain/issues/lifecycle.js';
 import { endOfShanghaiDay } from '../../domain/time/time.js';
-import type { IssueRecord } from '../../domain/rows/types.js';
+import type { IssueRecord } from '../../domain/issues/types.js';
 import type { BatchRecord, DeliveryRecord, IssueQuery, ProfileRecord, RowRecord, StoredIssue, Store } from '../ports.js';
 import { StoreError } from '../ports.js';
 import { createTableInput, DIGEST_INDEX_ATTRS, issueDigestKeys, TABLE_SCHEMA, ttlSeconds } from './table-schema.js';

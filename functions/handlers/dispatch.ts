@@ -19,7 +19,7 @@ import {
   type MailIssue,
   type RenderedMail,
 } from '../../domain/reports/mail-templates.js';
-import type { Notification } from '../../domain/rows/types.js';
+import type { Notification } from '../../domain/issues/types.js';
 import { newNonce, signActionToken } from '../http/action-token.js';
 import { requireEnv, resolveDispatchConfig } from '../adapters/config.js';
 import { createStore } from '../adapters/dynamodb-store.js';

@@ -23,7 +23,8 @@ import { AWAITING_STATUSES, buildDashboard } from '../../domain/reports/dashboar
 import { renderDashboardHtml } from '../../domain/reports/dashboard-render.js';
 import { escapeHtml } from '../../domain/reports/html.js';
 import { isoWeek, shanghaiDate } from '../../domain/time/time.js';
-import type { IssueRecord, Profile } from '../../domain/rows/types.js';
+import type { Profile } from '../../domain/rows/types.js';
+import type { IssueRecord } from '../../domain/issues/types.js';
 import { DIGEST_PAGE_HEADERS } from './digest-routes.js';
 import type { DigestStore } from '../adapters/digest-store.js';
 import { signDigestView, verifyDigestView } from './digest-view.js';

@@ -17,7 +17,8 @@ import {
   type LifecycleContext,
 } from '../../domain/issues/lifecycle.js';
 import { dueForSweep } from '../../domain/issues/sweep.js';
-import type { IssueRecord, Notification, Profile } from '../../domain/rows/types.js';
+import type { Profile } from '../../domain/rows/types.js';
+import type { IssueRecord, Notification } from '../../domain/issues/types.js';
 import { verifyActionToken, type ActionTokenPayload } from '../http/action-token.js';
 import { confirmPage, messagePage, type PageField } from '../http/action-pages.js';
 import { sweepMark } from '../adapters/dynamodb-store.js';

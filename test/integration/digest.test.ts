@@ -9,7 +9,7 @@ import { buildDigest, digestWindow } from '../../domain/reports/digest.js';
 import { isOpen } from '../../domain/issues/lifecycle.js';
 import type { RowKind } from '../../domain/rows/kinds.js';
 import { addDays, isoWeekRange } from '../../domain/time/time.js';
-import type { IssueRecord } from '../../domain/rows/types.js';
+import type { IssueRecord } from '../../domain/issues/types.js';
 import { makeBounceHandler } from '../../functions/handlers/bounce.js';
 import { makeDigestHandler, digestRecipients, type DigestDeps } from '../../functions/handlers/digest.js';
 import { handleDigestRoute } from '../../functions/http/digest-routes.js';

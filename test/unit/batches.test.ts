@@ -4,7 +4,7 @@ import { BATCH_WINDOW_DAYS, batchNotification, enterpriseKey, findCommonProblems
 import type { IssueCategory } from '../../domain/rows/kinds.js';
 import { isOpen } from '../../domain/issues/lifecycle.js';
 import { addDays, daysBetween } from '../../domain/time/time.js';
-import type { IssueRecord } from '../../domain/rows/types.js';
+import type { IssueRecord } from '../../domain/issues/types.js';
 import { act, at, create, issue, profile, unit } from './lifecycle-fixtures.js';
 
 let seq = 0;

@@ -6,7 +6,7 @@ import { computeCoverage } from '../../domain/reports/coverage.js';
 import { buildDashboard, type DashboardModel } from '../../domain/reports/dashboard.js';
 import { DASHBOARD_SECTION_TITLES, renderDashboardHtml } from '../../domain/reports/dashboard-render.js';
 import { buildDigest } from '../../domain/reports/digest.js';
-import type { IssueRecord } from '../../domain/rows/types.js';
+import type { IssueRecord } from '../../domain/issues/types.js';
 import { buildLedger, COUNTY, digestInput, EVIL_NAME, GENERATED_AT, profile, targets, totals, whitelist } from '../fixtures/digest-fixture.js';
 
 const OPEN = ['待分派', '已交办', '已签收', '办理中'];

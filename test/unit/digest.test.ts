@@ -7,7 +7,7 @@ import { buildDigest, DigestInputError, digestWindow } from '../../domain/report
 import type { DigestInput, DigestModel } from '../../domain/reports/digest.js';
 import { REMOVAL_REASON_FUSE } from '../../domain/rows/kinds.js';
 import { endOfShanghaiDay, parseInstant } from '../../domain/time/time.js';
-import type { IssueRecord } from '../../domain/rows/types.js';
+import type { IssueRecord } from '../../domain/issues/types.js';
 import {
   BACKDATED_CODE,
   consultants,

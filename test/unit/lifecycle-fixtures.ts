@@ -5,7 +5,8 @@ import { applyAction, createIssueRecord } from '../../domain/issues/lifecycle.js
 import type { IssueAction, IssueActor } from '../../domain/issues/lifecycle.js';
 import { routeIssue } from '../../domain/issues/routing.js';
 import { parseInstant } from '../../domain/time/time.js';
-import type { IssueRecord, IssueRow, Notification, Profile } from '../../domain/rows/types.js';
+import type { IssueRow, Profile } from '../../domain/rows/types.js';
+import type { IssueRecord, Notification } from '../../domain/issues/types.js';
 
 export const profile: Profile = {
   workClasses: [

@@ -7,7 +7,7 @@ import { ACTION_TYPES, applyAction, escalationChain, isOpen, missedDeadlines } f
 import type { IssueAction, IssueActionType, IssueActor } from '../../domain/issues/lifecycle.js';
 import { sweepIssue } from '../../domain/issues/sweep.js';
 import { addDays, shanghaiDate } from '../../domain/time/time.js';
-import type { IssueRecord, Notification } from '../../domain/rows/types.js';
+import type { IssueRecord, Notification } from '../../domain/issues/types.js';
 import { at, calendar, create, issue, profile } from './lifecycle-fixtures.js';
 
 const UNITS = ['GXJ', 'SWJ', 'TOWN', 'TOP', 'NOMAIL', 'FGW', 'CMD'];

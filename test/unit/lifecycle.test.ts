@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyAction, escalationChain, triageUnit } from '../../domain/issues/lifecycle.js';
 import type { IssueAction, IssueActionType } from '../../domain/issues/lifecycle.js';
 import type { IssueStatus } from '../../domain/rows/kinds.js';
-import type { IssueRecord } from '../../domain/rows/types.js';
+import type { IssueRecord } from '../../domain/issues/types.js';
 import { act, at, calendar, command, create, enterprise, issue, profile, unit } from './lifecycle-fixtures.js';
 
 const ctx = (now: number) => ({ now, profile, calendar });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MetricsPeriodError, rankUnits, unitMetrics } from '../../domain/issues/unit-rates.js';
 import type { UnitMetrics } from '../../domain/issues/unit-rates.js';
-import type { IssueRecord } from '../../domain/rows/types.js';
+import type { IssueRecord } from '../../domain/issues/types.js';
 import { act, at, command, create, enterprise, issue, profile, unit } from './lifecycle-fixtures.js';
 
 /**

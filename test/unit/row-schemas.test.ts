@@ -27,7 +27,8 @@ import {
   whitelistRowSchema,
   workClassSchema,
 } from '../../domain/rows/row-schemas.js';
-import type { IssueRecord, Profile, WhitelistRow } from '../../domain/rows/types.js';
+import type { Profile, WhitelistRow } from '../../domain/rows/types.js';
+import type { IssueRecord } from '../../domain/issues/types.js';
 import { makeUscc } from '../../domain/rows/uscc.js';
 import { validateRows } from '../../domain/rows/validate.js';
 import { readTables, sectorHint, type Table } from '../../local/files.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dueForSweep, escalationAt, remindAt, sweepIssue } from '../../domain/issues/sweep.js';
-import type { IssueRecord, Notification } from '../../domain/rows/types.js';
+import type { IssueRecord, Notification } from '../../domain/issues/types.js';
 import { act, at, calendar, command, create, issue, profile, unit } from './lifecycle-fixtures.js';
 
 const ctx = { profile, calendar };

@@ -1,0 +1,92 @@
+// Shapes of routed problems: the route, assignments, events, notifications and the stored issue
+// record (lifecycle in lifecycle.ts). Pure types only.
+
+import type { IssueStatus } from '../rows/kinds.js';
+import type { IssueRow, RowWarning } from '../rows/types.js';
+
+export interface RouteResult {
+  /** The responsible unit (单位编码). */
+  unit: string;
+  /** Units copied: command units (超出协调范围), county leadership (重大问题). */
+  also: string[];
+  how: 'manual' | 'rule' | 'sector_lead' | 'triage';
+  /** The matched rule's priority when how = rule. */
+  rulePriority?: number;
+  signBy: string;
+  feedbackBy: string;
+  resolveBy: string;
+  /** e.g. `calendar_unverified`. */
+  warnings: RowWarning[];
+}
+
+
+export interface Assignment {
+  unit: string;
+  also: string[];
+  /** Epoch ms when this unit's clock started. */
+  assignedAt: number;
+  signBy: string;
+  feedbackBy: string;
+  resolveBy: string;
+  signedAt?: number;
+  resolvedAt?: number;
+  /** How this assignment ended, if it did: returned (退回), reassigned (改派), reopened (不满意 → 重新办理), or still current. */
+  endedAt?: number;
+  endReason?: 'returned' | 'reassigned' | 'reopened';
+  returnReason?: string;
+  /** The coordination office's dispatch step (待分派), not a responsible unit's own assignment. */
+  triage?: boolean;
+  /** First progress report (反馈进展), epoch ms. */
+  feedbackAt?: number;
+  /** The enterprise's follow-up on this assignment's result, and when it was recorded. */
+  followUp?: '满意' | '基本满意' | '不满意';
+  followUpAt?: number;
+  /** resolveBy before the first extension (延期), when extended. */
+  extendedFrom?: string;
+}
+
+export interface IssueEvent {
+  at: number;
+  /** e.g. assign, sign, return, progress, resolve, follow_up, reopen, reassign, verify_close, extend, remind, overdue, escalate. */
+  type: string;
+  actor?: string;
+  unit?: string;
+  note?: string;
+  /** Index of the assignment the event belongs to. */
+  assignment?: number;
+  /** Key of the notification the event sent (sweep events): what was already sent. */
+  key?: string;
+}
+
+/** A notification a state change calls for; sent by the dispatcher exactly once per recipient. */
+export interface Notification {
+  /** De-duplication key, stable for the state change that caused it (e.g. `WT-20220606-001#assign#1#unit`). */
+  key: string;
+  /** e.g. assign, copy, remind, overdue, escalate, follow_up, verify_list, batch, digest. */
+  template: string;
+  to: string[];
+  cc?: string[];
+  /** Template data (issue id, deadlines, links…), JSON-serialisable. */
+  data: Record<string, unknown>;
+  createdAt: number;
+}
+
+export interface IssueRecord {
+  id: string;
+  status: IssueStatus;
+  issue: IssueRow;
+  /** Assignments in order; the last one without endedAt is current. */
+  assignments: Assignment[];
+  events: IssueEvent[];
+  /** 逾期 */
+  overdue: boolean;
+  /** 0 = none; 1 = escalated to the unit's 上级单位; 2 = one further up. */
+  escalationLevel: number;
+  returnCount: number;
+  reopenCount: number;
+  followUp?: '满意' | '基本满意' | '不满意';
+  result?: string;
+  warnings: RowWarning[];
+  createdAt: number;
+  updatedAt: number;
+}

@@ -14,11 +14,9 @@
 import * as z from 'zod';
 import {
   CALENDAR_DAY_TYPES,
-  FOLLOW_UP_RESULTS,
   INSPECTION_CATEGORIES,
   INSPECTION_STATUSES,
   ISSUE_CATEGORIES,
-  ISSUE_STATUSES,
   MEMBER_ROLES,
   POLICY_CATEGORIES,
   POLICY_LEVELS,
@@ -51,7 +49,6 @@ import type {
   WorkClass,
 } from './types.js';
 import { checkCode } from './uscc.js';
-import type { Assignment, IssueEvent, IssueRecord, Notification } from '../issues/types.js';
 import { MAX_WAN, type RowTypes } from './validate.js';
 
 // ---- value formats ------------------------------------------------------------------------------
@@ -70,7 +67,7 @@ export const isoDateSchema = z
 export const periodSchema = z.string().regex(PERIOD_RE, { error: '统计期须为 YYYY-MM 格式' });
 
 /** Epoch milliseconds. */
-const epochMs = z.number().int().nonnegative();
+export const epochMs = z.number().int().nonnegative();
 
 const text = (max: number) => z.string().min(1, { error: '不能为空' }).max(max, { error: `不能超过 ${max} 个字符` });
 /** A code-like identifier (单位编码、编号): non-empty, no whitespace. */
@@ -138,7 +135,7 @@ export const sectorTotalRowSchema = z.strictObject({
   note: text(2000).optional(),
 });
 
-const issueRowShape = {
+export const issueRowShape = {
   id: text(50).optional(),
   enterpriseCode: wlCode.optional(),
   enterpriseName: text(100).optional(),
@@ -289,74 +286,10 @@ export const ROW_SCHEMAS: { [K in RowKind]: z.ZodType<RowTypes[K]> } = {
   calendar_override: calendarOverrideSchema,
 };
 
-// ---- the stored issue record ------------------------------------------------------------------------
-// Stored shapes strip unknown keys instead of rejecting them, so a record written by a newer version
-// still reads; the row schemas above are strict (validation output must have exactly the fields).
-
-const followUp = z.enum(FOLLOW_UP_RESULTS);
-
 export const rowWarningSchema = z.object({
   column: z.string().optional(),
   code: z.string().min(1),
   message: z.string(),
-});
-
-export const assignmentSchema = z.object({
-  unit: z.string().min(1),
-  also: z.array(z.string().min(1)),
-  assignedAt: epochMs,
-  signBy: isoDateSchema,
-  feedbackBy: isoDateSchema,
-  resolveBy: isoDateSchema,
-  signedAt: epochMs.optional(),
-  resolvedAt: epochMs.optional(),
-  endedAt: epochMs.optional(),
-  endReason: z.enum(['returned', 'reassigned', 'reopened']).optional(),
-  returnReason: z.string().optional(),
-  triage: z.boolean().optional(),
-  feedbackAt: epochMs.optional(),
-  followUp: followUp.optional(),
-  followUpAt: epochMs.optional(),
-  extendedFrom: isoDateSchema.optional(),
-});
-
-export const issueEventSchema = z.object({
-  at: epochMs,
-  type: z.string().min(1),
-  actor: z.string().optional(),
-  unit: z.string().optional(),
-  note: z.string().optional(),
-  assignment: z.number().int().nonnegative().optional(),
-  key: z.string().optional(),
-});
-
-export const notificationSchema = z.object({
-  key: z.string().min(1),
-  template: z.string().min(1),
-  to: z.array(z.string().min(1)),
-  cc: z.array(z.string().min(1)).optional(),
-  data: z.record(z.string(), z.unknown()),
-  createdAt: epochMs,
-});
-
-/** The issue row inside a stored record: the issue row's fields, unknown keys stripped. */
-export const storedIssueRowSchema = z.object(issueRowShape);
-
-export const issueRecordSchema = z.object({
-  id: z.string().min(1),
-  status: z.enum(ISSUE_STATUSES),
-  issue: storedIssueRowSchema,
-  assignments: z.array(assignmentSchema),
-  events: z.array(issueEventSchema),
-  overdue: z.boolean(),
-  escalationLevel: z.number().int().nonnegative(),
-  returnCount: z.number().int().nonnegative(),
-  reopenCount: z.number().int().nonnegative(),
-  followUp: followUp.optional(),
-  result: z.string().optional(),
-  warnings: z.array(rowWarningSchema),
-  createdAt: epochMs,
-  updatedAt: epochMs,
 });
 
 // ---- reading stored data ----------------------------------------------------------------------------
@@ -380,28 +313,11 @@ export class StoredDataError extends Error {
   }
 }
 
-const MAX_LISTED = 5;
+export const MAX_LISTED = 5;
 
 /** The problems of a failed parse, by dotted path. */
 export function zodProblems(error: z.ZodError): StoredDataProblem[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-}
-
-/**
- * Check a stored issue record read back from the store and return it typed; unknown keys are dropped.
- * Throws StoredDataError (code `stored_data_invalid`) naming the id (when readable) and the paths.
- */
-export function parseStoredIssue(data: unknown): IssueRecord {
-  const res = issueRecordSchema.safeParse(data);
-  if (res.success) return res.data;
-  const problems = zodProblems(res.error);
-  const id = typeof data === 'object' && data !== null && typeof (data as { id?: unknown }).id === 'string' ? (data as { id: string }).id : undefined;
-  const listed = problems
-    .slice(0, MAX_LISTED)
-    .map((p) => `${p.path || '（记录本身）'}：${p.message}`)
-    .join('；');
-  const more = problems.length > MAX_LISTED ? `；另有 ${problems.length - MAX_LISTED} 处` : '';
-  throw new StoredDataError(`存储的问题记录${id ? ` ${id} ` : ''}格式不正确，共 ${problems.length} 处：${listed}${more}`, problems);
 }
 
 // ---- compile-time agreement with types.ts -----------------------------------------------------------
@@ -418,7 +334,6 @@ export type SchemaTypeChecks = [
   Assert<Same<z.infer<typeof whitelistRowSchema>, WhitelistRow>>,
   Assert<Same<z.infer<typeof sectorTotalRowSchema>, SectorTotalRow>>,
   Assert<Same<z.infer<typeof issueRowSchema>, IssueRow>>,
-  Assert<Same<z.infer<typeof storedIssueRowSchema>, IssueRow>>,
   Assert<Same<z.infer<typeof policyRowSchema>, PolicyRow>>,
   Assert<Same<z.infer<typeof consultantRowSchema>, ConsultantRow>>,
   Assert<Same<z.infer<typeof epidemicSupportRowSchema>, EpidemicSupportRow>>,
@@ -431,8 +346,4 @@ export type SchemaTypeChecks = [
   Assert<Same<z.infer<typeof memberSchema>, Member>>,
   Assert<Same<z.infer<typeof calendarOverrideSchema>, CalendarOverride>>,
   Assert<Same<z.infer<typeof rowWarningSchema>, RowWarning>>,
-  Assert<Same<z.infer<typeof assignmentSchema>, Assignment>>,
-  Assert<Same<z.infer<typeof issueEventSchema>, IssueEvent>>,
-  Assert<Same<z.infer<typeof notificationSchema>, Notification>>,
-  Assert<Same<z.infer<typeof issueRecordSchema>, IssueRecord>>,
 ];

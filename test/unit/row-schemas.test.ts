@@ -13,11 +13,8 @@ import {
   calendarOverrideSchema,
   consultantRowSchema,
   epidemicSupportRowSchema,
-  issueRecordSchema,
   issueRowSchema,
   memberSchema,
-  notificationSchema,
-  parseStoredIssue,
   policyRowSchema,
   routingRuleSchema,
   sectorTargetSchema,
@@ -27,6 +24,7 @@ import {
   whitelistRowSchema,
   workClassSchema,
 } from '../../domain/rows/row-schemas.js';
+import { issueRecordSchema, notificationSchema, parseStoredIssue } from '../../domain/issues/record-schema.js';
 import type { Profile, WhitelistRow } from '../../domain/rows/types.js';
 import type { IssueRecord } from '../../domain/issues/types.js';
 import { makeUscc } from '../../domain/rows/uscc.js';

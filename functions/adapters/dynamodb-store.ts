@@ -81,7 +81,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const backoffMs = (attempt: number) => Math.min(2_000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2);
 const MAX_BATCH_ATTEMPTS = 10;
 /** BatchWriteItem calls of one `putNewRows` in flight at once (20 calls for a 500-row sync). */
-const BATCH_WRITES_IN_FLIGHT = 4;
+export const BATCH_WRITES_IN_FLIGHT = 4;
 
 function strip<T>(item: Item | undefined): T | null {
   if (!item) return null;

@@ -29,7 +29,7 @@ import { addDays, isoWeek, isoWeekRange, parseInstant, shanghaiDate, startOfShan
 import type { IssueRow, Profile, SectorTotalRow, WhitelistRow } from '../domain/rows/types.js';
 import type { IssueRecord } from '../domain/issues/types.js';
 import { makeUscc, USCC_CHARSET } from '../domain/rows/uscc.js';
-import { makeDigestHandler } from '../functions/handlers/digest.js';
+import { runDigest } from '../functions/usecases/digest.js';
 import { attachReadCounter, createDigestStore, issueItemForBulk, putItems, rowItemForBulk } from '../functions/adapters/digest-store.js';
 import { createStore, ensureTable } from '../functions/adapters/dynamodb-store.js';
 import { logger } from '../functions/adapters/logger.js';
@@ -234,7 +234,8 @@ async function main(): Promise<void> {
   const open1 = year1.filter((r) => ['待分派', '已交办', '已签收', '办理中'].includes(r.status)).length;
   console.log(`县域数据：白名单 ${ROWS} 行，问题 ${year1.length} 件（一年，在办 ${open1} 件），周快照 52 个；生成 ${fmt(built1)}，写入 ${fmt(loaded1)}`);
 
-  const run = makeDigestHandler({
+  const run = runDigest({
+    log: logger,
     store,
     digests,
     mailer: { send: () => Promise.reject(new Error('the bench does not send')) },

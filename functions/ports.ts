@@ -1,9 +1,12 @@
-// The narrow ports the handlers depend on: a clock, the store, a mailer and an identity verifier.
-// Adapters (dynamodb-store.ts, ses-mailer.ts, identity.ts) implement them; tests pass real local
+// Every port the use cases depend on, declared here and nowhere else: a clock, a log, the store, the
+// digest's store, a mailer, an identity verifier, the runtime settings, the outbox metric. Adapters
+// (functions/adapters/) implement them; handlers/ and local/ choose which; tests pass real local
 // services. Records are plain data so the pure domain can transform them.
 import type { IssueStatus, RowKind, WorkClassId } from '../domain/rows/kinds.js';
 import type { Profile, ProfileProblem, RowWarning } from '../domain/rows/types.js';
 import type { IssueRecord, Notification } from '../domain/issues/types.js';
+import type { SweepSchedule } from '../domain/issues/sweep.js';
+import type { CoverageSnapshot } from '../domain/reports/snapshots.js';
 
 export interface Clock {
   /** Epoch milliseconds. */
@@ -11,6 +14,25 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/**
+ * Structured log lines (Powertools Logger in Lambda: adapters/logger.ts). Log ids, codes and counts;
+ * never a bearer token, an action token, a secret or a mail body.
+ */
+export interface Log {
+  info(message: string, ...attributes: Record<string, unknown>[]): void;
+  warn(message: string, ...attributes: Record<string, unknown>[]): void;
+  error(message: string, ...attributes: Record<string, unknown>[]): void;
+}
+
+/** A short, safe description of an unknown error for a log line: its name and code, never the full object. */
+export function errorInfo(err: unknown): { name: string; code?: string; message: string } {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return { name: err.name, ...(typeof code === 'string' ? { code } : {}), message: err.message.slice(0, 300) };
+  }
+  return { name: 'NonError', message: String(err).slice(0, 300) };
+}
 
 export interface OutgoingMail {
   /** At most 50 addresses (SES limit); the mailer rejects more. */
@@ -21,7 +43,27 @@ export interface OutgoingMail {
 }
 
 export interface Mailer {
+  /** Throws MailError for a message that can never be sent as it is; anything else may succeed later. */
   send(msg: OutgoingMail): Promise<{ messageId: string }>;
+}
+
+/** A message the mailer refuses for good (bad address, too many recipients, bad sender). */
+export class MailError extends Error {
+  constructor(
+    readonly code: 'invalid_address' | 'too_many_recipients' | 'invalid_from',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MailError';
+  }
+}
+
+const EMAIL_RE =
+  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}$/i;
+
+/** An address the mailer accepts: a plain address (no display name), ≤ 254 characters. */
+export function isValidEmail(address: string): boolean {
+  return address.length <= 254 && EMAIL_RE.test(address);
 }
 
 export interface IdentityVerifier {
@@ -85,10 +127,10 @@ export interface StoredIssue {
   /** Nonces of action tokens already used (single use), with the instant of use. */
   usedTokens: Record<string, number>;
   /**
-   * When the sweep next needs this issue (domain/sweep.ts dueForSweep), valid while `mark` equals
-   * sweepMark(record). Absent or stale: the issue is due for the sweep at once (the sweep sets it).
+   * When the sweep next needs this issue (domain/issues/sweep.ts: dueForSweep, sweepMark, sweepDueAt).
+   * Absent or stale: the issue is due for the sweep at once (the sweep sets it).
    */
-  sweep?: { at: number | null; mark: string };
+  sweep?: SweepSchedule;
 }
 
 /** A common-problem batch (共性问题) once reported: its notification went out with one member issue's outbox. */
@@ -169,7 +211,7 @@ export interface Store {
   nextIssueNumber(day: string): Promise<number>;
   /** Issues of a current responsible unit (optionally in one status), or all issues (optionally by status). */
   listIssues(q: IssueQuery): Promise<StoredIssue[]>;
-  /** Open issues the sweep needs (see sweepDueAt) by the end of `date` (ISO, Shanghai). */
+  /** Open issues the sweep needs (domain/issues/sweep.ts sweepDueAt) by the end of `date` (ISO, Shanghai). */
   listIssuesDueBy(date: string): Promise<StoredIssue[]>;
   /** One page of open issues the sweep needs at or before `until` (epoch ms), earliest first. */
   listIssuesDuePage(until: number, cursor?: string, limit?: number): Promise<DuePage>;
@@ -206,4 +248,100 @@ export class StoreError extends Error {
     super(message, options);
     this.name = 'StoreError';
   }
+}
+
+// ---- the Friday digest's store (adapters/digest-store.ts) ---------------------------------------
+
+export type DigestStatus = 'sending' | 'sent';
+
+export interface DigestRecord {
+  week: string;
+  /** Id of the run that won the record: its blobs are the stored page, text and model. */
+  runId: string;
+  status: DigestStatus;
+  generatedAt: number;
+  subject: string;
+  recipients: string[];
+  /** Recipients not mailed because their address bounced permanently or complained. */
+  suppressed: string[];
+  /** Blob name -> number of chunks. */
+  blobs: Record<string, number>;
+  createdAt: number;
+  sentAt?: number;
+  /** Deliveries at the time the record was marked sent. */
+  delivered?: number;
+  failed?: number;
+}
+
+export type AddressStatus = 'bounced' | 'complained' | 'soft';
+
+export interface AddressRecord {
+  email: string;
+  /** bounced (permanent) and complained are not mailed again; soft (transient) is only reported. */
+  status: AddressStatus;
+  permanentBounces: number;
+  transientBounces: number;
+  complaints: number;
+  firstAt: number;
+  lastAt: number;
+  lastType: string;
+  lastDiagnostic?: string;
+  /** Feedback ids already counted (SNS may deliver a message twice); the last 20. */
+  seen: string[];
+  revision: number;
+}
+
+export interface DigestStore {
+  /**
+   * The issues the digest of `week` needs (DigestInput.issues): open now, closed and changed since the
+   * week's Monday (partitions ACT#week … ACT#<week of now>), closed with the last 办结时限 in the week.
+   */
+  issuesForWeek(week: string, now: number): Promise<IssueRecord[]>;
+  /** Stored snapshots of weeks before `week`, newest first, at most `limit` (values not included). */
+  snapshotsBefore(week: string, limit?: number): Promise<CoverageSnapshot[]>;
+  /** The per-code values stored with a week's snapshot. */
+  snapshotValues(week: string): Promise<Record<string, number> | undefined>;
+  putSnapshot(s: CoverageSnapshot): Promise<void>;
+
+  getDigest(week: string): Promise<DigestRecord | null>;
+  /** Write the run's blobs (gzip, chunked). Returns the chunk count of each. */
+  putBlobs(week: string, runId: string, blobs: Record<string, string>): Promise<Record<string, number>>;
+  getBlob(rec: Pick<DigestRecord, 'week' | 'runId' | 'blobs'>, name: string): Promise<string | null>;
+  deleteBlobs(week: string, runId: string, blobs: Record<string, number>): Promise<void>;
+  /** Create the week's record unless one exists: false when another run already holds the week. */
+  createDigest(rec: DigestRecord): Promise<boolean>;
+  markDigestSent(week: string, runId: string, f: { sentAt: number; delivered: number; failed: number }): Promise<void>;
+
+  getAddress(email: string): Promise<AddressRecord | null>;
+  /** Conditional write on `revision` (null = must not exist); false when the condition failed. */
+  putAddress(rec: AddressRecord, expectedRevision: number | null): Promise<boolean>;
+  /** Addresses with a permanent bounce or a complaint (and, with `withSoft`, transient bounces). */
+  listProblemAddresses(withSoft?: boolean): Promise<AddressRecord[]>;
+  /** Addresses that must not be mailed (permanent bounce or complaint), among `emails`. */
+  suppressedAmong(emails: readonly string[]): Promise<Set<string>>;
+}
+
+/** Items read from the table (adapters/digest-store.ts attachReadCounter): the digest's itemsRead. */
+export interface ReadCounter {
+  /** Items returned by Query / GetItem / BatchGetItem since the counter was made or reset. */
+  readonly items: number;
+  /** Items examined (Query ScannedCount; equal to items without a filter). */
+  readonly scanned: number;
+  readonly calls: number;
+  reset(): void;
+}
+
+// ---- what the running system learns about itself (adapters/runtime-config.ts) -------------------
+
+export interface RuntimeConfig {
+  /** The base URL the API recorded, or null before its first request. */
+  getPublicBaseUrl(): Promise<string | null>;
+  putPublicBaseUrl(url: string, at: number): Promise<void>;
+}
+
+// ---- the dispatcher's health metric (adapters/metrics.ts) ----------------------------------------
+
+export interface OutboxMetrics {
+  /** Measures the oldest pending notification at `now`, publishes the metric, returns the age in seconds. */
+  publishOldestPendingAge(now: number): Promise<number>;
 }

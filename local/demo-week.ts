@@ -15,7 +15,8 @@
 import { isOpen } from '../domain/issues/lifecycle.js';
 import type { Profile } from '../domain/rows/types.js';
 import type { Store } from '../functions/ports.js';
-import { makeSweepHandler, type SweepSummary } from '../functions/handlers/sweep.js';
+import { makeSweepHandler } from '../functions/handlers/sweep.js';
+import type { SweepSummary } from '../functions/usecases/sweep.js';
 
 /** What the demo week needs from the running stack (local/stack.ts `Stack` satisfies it). */
 export interface DemoWeekStack {

@@ -7,8 +7,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isoWeek, isoWeekRange, parseInstant, shanghaiDate } from '../domain/time/time.js';
-import { makeDigestHandler, type DigestResult } from '../functions/handlers/digest.js';
-import { createDigestStore, type DigestStore } from '../functions/adapters/digest-store.js';
+import { runDigest, type DigestResult } from '../functions/usecases/digest.js';
+import { createDigestStore } from '../functions/adapters/digest-store.js';
+import { logger } from '../functions/adapters/logger.js';
+import type { DigestStore } from '../functions/ports.js';
 import { createSesMailer } from '../functions/adapters/ses-mailer.js';
 import { DEMO_START } from './clock.js';
 import { localSesClient } from './services.js';
@@ -40,7 +42,8 @@ export async function runDemoDigest(stack: Stack, opts: { week?: string; countyN
   if (stack.clock.now() < friday) stack.clock.set(friday);
   const ses = localSesClient(stack.sesEndpoint);
   try {
-    const run = makeDigestHandler({
+    const run = runDigest({
+      log: logger,
       store: stack.store,
       digests: stackDigestStore(stack),
       mailer: createSesMailer({ client: ses, from: MAIL_FROM }),

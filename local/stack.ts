@@ -12,7 +12,8 @@ import type { ApiConfig, DispatchConfig } from '../functions/adapters/config.js'
 import { loadOrCreateDevIssuer } from '../functions/adapters/dev-issuer.js';
 import { createDigestStore } from '../functions/adapters/digest-store.js';
 import { makeDispatchHandler } from '../functions/handlers/dispatch.js';
-import { makeSweepHandler, type SweepSummary } from '../functions/handlers/sweep.js';
+import { makeSweepHandler } from '../functions/handlers/sweep.js';
+import type { SweepSummary } from '../functions/usecases/sweep.js';
 import { createStore, ensureTable } from '../functions/adapters/dynamodb-store.js';
 import { createIdentityVerifier } from '../functions/adapters/identity.js';
 import { logger } from '../functions/adapters/logger.js';

@@ -210,3 +210,37 @@ export function dueForSweep(record: IssueRecord, ctx: SweepContext, after: numbe
   }
   return Number.isFinite(next) ? next : null;
 }
+
+// ---- the sweep's schedule of a stored issue (the byDeadline index) ------------------------------
+
+/** When the sweep next needs an issue (`at`, null = never), valid while `mark` equals sweepMark(record). */
+export interface SweepSchedule {
+  at: number | null;
+  mark: string;
+}
+
+/**
+ * What the sweep's schedule of a record depends on: every lifecycle change adds an event or an
+ * assignment, moves the status, the escalation level or the (extended) deadline. A stored schedule
+ * computed for another mark is stale.
+ */
+export function sweepMark(record: IssueRecord): string {
+  const a = record.assignments[record.assignments.length - 1];
+  return [record.status, record.assignments.length, record.events.length, record.escalationLevel, a?.resolveBy ?? ''].join('|');
+}
+
+/** The schedule to store with `record`: next due at `at` (dueForSweep or SweepResult.nextAt). */
+export function sweepSchedule(record: IssueRecord, at: number | null): SweepSchedule {
+  return { at, mark: sweepMark(record) };
+}
+
+/**
+ * The instant the sweep next needs a stored issue (the byDeadline index key), or null (never: closed,
+ * unrouted, or nothing can fall due). Without a valid schedule (created by sync, or changed since the
+ * sweep last looked) the issue is due at once: its updatedAt.
+ */
+export function sweepDueAt(record: IssueRecord, schedule: SweepSchedule | undefined): number | null {
+  if (!isOpen(record.status) || record.assignments.length === 0) return null;
+  if (schedule && schedule.mark === sweepMark(record)) return schedule.at;
+  return record.updatedAt;
+}

@@ -14,10 +14,11 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CoverageSnapshot } from '../../domain/reports/snapshots.js';
+import { sweepDueAt } from '../../domain/issues/sweep.js';
 import { addDays, isoWeek, isoWeekRange, shanghaiDate } from '../../domain/time/time.js';
 import type { IssueRecord } from '../../domain/issues/types.js';
-import { batchWriteAll, createDocumentClient, queryAllPages, sweepDueAt } from './dynamodb-store.js';
-import type { RowRecord, StoredIssue } from '../ports.js';
+import { batchWriteAll, createDocumentClient, queryAllPages } from './dynamodb-store.js';
+import type { AddressRecord, DigestRecord, DigestStore, ReadCounter, RowRecord, StoredIssue } from '../ports.js';
 import { ACTIVITY_OPEN, DIGEST_INDEX_ATTRS, issueDigestKeys } from './table-schema.js';
 
 type Item = Record<string, unknown>;
@@ -26,54 +27,6 @@ type Item = Record<string, unknown>;
 const CHUNK_BYTES = 350_000;
 /** Codes per snapshot-values item (~40 bytes each). */
 const VALUES_PER_ITEM = 5_000;
-
-export type DigestStatus = 'sending' | 'sent';
-
-export interface DigestRecord {
-  week: string;
-  /** Id of the run that won the record: its blobs are the stored page, text and model. */
-  runId: string;
-  status: DigestStatus;
-  generatedAt: number;
-  subject: string;
-  recipients: string[];
-  /** Recipients not mailed because their address bounced permanently or complained. */
-  suppressed: string[];
-  /** Blob name -> number of chunks. */
-  blobs: Record<string, number>;
-  createdAt: number;
-  sentAt?: number;
-  /** Deliveries at the time the record was marked sent. */
-  delivered?: number;
-  failed?: number;
-}
-
-export type AddressStatus = 'bounced' | 'complained' | 'soft';
-
-export interface AddressRecord {
-  email: string;
-  /** bounced (permanent) and complained are not mailed again; soft (transient) is only reported. */
-  status: AddressStatus;
-  permanentBounces: number;
-  transientBounces: number;
-  complaints: number;
-  firstAt: number;
-  lastAt: number;
-  lastType: string;
-  lastDiagnostic?: string;
-  /** Feedback ids already counted (SNS may deliver a message twice); the last 20. */
-  seen: string[];
-  revision: number;
-}
-
-export interface ReadCounter {
-  /** Items returned by Query / GetItem / BatchGetItem since the counter was made or reset. */
-  readonly items: number;
-  /** Items examined (Query ScannedCount; equal to items without a filter). */
-  readonly scanned: number;
-  readonly calls: number;
-  reset(): void;
-}
 
 /** Count read items on every command sent through `client` (and document clients made from it). */
 export function attachReadCounter(client: DynamoDBClient): ReadCounter {
@@ -130,36 +83,6 @@ export function weeksFrom(week: string, untilDay: string): string[] {
     day = addDays(day, 7);
   }
   return out;
-}
-
-export interface DigestStore {
-  /**
-   * The issues the digest of `week` needs (DigestInput.issues): open now, closed and changed since the
-   * week's Monday (partitions ACT#week … ACT#<week of now>), closed with the last 办结时限 in the week.
-   */
-  issuesForWeek(week: string, now: number): Promise<IssueRecord[]>;
-  /** Stored snapshots of weeks before `week`, newest first, at most `limit` (values not included). */
-  snapshotsBefore(week: string, limit?: number): Promise<CoverageSnapshot[]>;
-  /** The per-code values stored with a week's snapshot. */
-  snapshotValues(week: string): Promise<Record<string, number> | undefined>;
-  putSnapshot(s: CoverageSnapshot): Promise<void>;
-
-  getDigest(week: string): Promise<DigestRecord | null>;
-  /** Write the run's blobs (gzip, chunked). Returns the chunk count of each. */
-  putBlobs(week: string, runId: string, blobs: Record<string, string>): Promise<Record<string, number>>;
-  getBlob(rec: Pick<DigestRecord, 'week' | 'runId' | 'blobs'>, name: string): Promise<string | null>;
-  deleteBlobs(week: string, runId: string, blobs: Record<string, number>): Promise<void>;
-  /** Create the week's record unless one exists: false when another run already holds the week. */
-  createDigest(rec: DigestRecord): Promise<boolean>;
-  markDigestSent(week: string, runId: string, f: { sentAt: number; delivered: number; failed: number }): Promise<void>;
-
-  getAddress(email: string): Promise<AddressRecord | null>;
-  /** Conditional write on `revision` (null = must not exist); false when the condition failed. */
-  putAddress(rec: AddressRecord, expectedRevision: number | null): Promise<boolean>;
-  /** Addresses with a permanent bounce or a complaint (and, with `withSoft`, transient bounces). */
-  listProblemAddresses(withSoft?: boolean): Promise<AddressRecord[]>;
-  /** Addresses that must not be mailed (permanent bounce or complaint), among `emails`. */
-  suppressedAmong(emails: readonly string[]): Promise<Set<string>>;
 }
 
 export interface DigestStoreOptions {
@@ -363,7 +286,7 @@ export function issueItemForBulk(rec: StoredIssue): Item {
     item.unitPk = `UNIT#${cur.unit}`;
     item.unitSk = `${r.status}#${r.id}`;
   }
-  const due = sweepDueAt(rec);
+  const due = sweepDueAt(r, rec.sweep);
   if (due !== null) {
     item.duePk = 'DUE';
     item.dueSk = `${new Date(due).toISOString()}#${r.id}`;

@@ -40,9 +40,8 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { CLASS_KINDS, WORK_CLASS_IDS, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
-import { isOpen } from '../../domain/issues/lifecycle.js';
+import { sweepDueAt } from '../../domain/issues/sweep.js';
 import { endOfShanghaiDay } from '../../domain/time/time.js';
-import type { IssueRecord } from '../../domain/issues/types.js';
 import type { BatchRecord, DeliveryRecord, IssueQuery, ProfileRecord, RowRecord, StoredIssue, Store } from '../ports.js';
 import { StoreError } from '../ports.js';
 import { createTableInput, DIGEST_INDEX_ATTRS, issueDigestKeys, TABLE_SCHEMA, ttlSeconds } from './table-schema.js';
@@ -103,44 +102,6 @@ function rowItem(rec: RowRecord): Item {
   return { pk: rowPk(rec.kind, rec.key), sk: 'ROW', type: 'row', kindPk: `KIND#${rec.kind}`, kindSk: `${rec.workClass}#${rec.key}`, ...rec };
 }
 
-/** Statuses closed for the sweep: no deadline index entry. */
-const CLOSED: readonly string[] = ['已办结', '已回访', '已销号'];
-
-/**
- * The next deadline of an issue (ISO date), or undefined once closed:
- * unsigned -> 签收时限; signed without progress -> 反馈时限; else 办结时限.
- */
-export function issueDueOn(record: IssueRecord): string | undefined {
-  if (CLOSED.includes(record.status)) return undefined;
-  const a = record.assignments[record.assignments.length - 1];
-  if (!a) return undefined;
-  if (a.signedAt === undefined) return a.signBy;
-  if (a.feedbackAt === undefined && a.feedbackBy < a.resolveBy) return a.feedbackBy;
-  return a.resolveBy;
-}
-
-/**
- * What the sweep's schedule of a record depends on: every lifecycle change adds an event or an
- * assignment, moves the status, the escalation level or the (extended) deadline. A stored `sweep.at`
- * computed for another mark is stale.
- */
-export function sweepMark(record: IssueRecord): string {
-  const a = record.assignments[record.assignments.length - 1];
-  return [record.status, record.assignments.length, record.events.length, record.escalationLevel, a?.resolveBy ?? ''].join('|');
-}
-
-/**
- * The instant the sweep next needs an item (the byDeadline index key), or null (never: closed,
- * unrouted, or nothing can fall due). Without a valid `sweep.at` (created by sync, or changed since
- * the sweep last looked) the issue is due at once: its updatedAt.
- */
-export function sweepDueAt(rec: StoredIssue): number | null {
-  const r = rec.record;
-  if (!isOpen(r.status) || r.assignments.length === 0) return null;
-  if (rec.sweep && rec.sweep.mark === sweepMark(r)) return rec.sweep.at;
-  return r.updatedAt;
-}
-
 /** Sort key of the byDeadline index: UTC ISO instant (sorts as time) + id. */
 const dueKey = (at: number, id: string) => `${new Date(at).toISOString()}#${id}`;
 /** Upper bound (exclusive) of the keys due at or before `until`: `#` < `$`. */
@@ -161,7 +122,7 @@ function issueItem(rec: StoredIssue): Item {
     item.unitPk = `UNIT#${cur.unit}`;
     item.unitSk = `${r.status}#${r.id}`;
   }
-  const due = sweepDueAt(rec);
+  const due = sweepDueAt(r, rec.sweep);
   if (due !== null) {
     item.duePk = 'DUE';
     item.dueSk = dueKey(due, r.id);

@@ -9,17 +9,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { errorInfo, type RuntimeConfig } from '../ports.js';
 import { ConfigError } from './config.js';
 import { createDocumentClient } from './dynamodb-store.js';
-import { errorInfo, logger } from './logger.js';
+import { logger } from './logger.js';
 
 export const PUBLIC_BASE_URL_KEY = { pk: 'CONFIG#PUBLIC_BASE_URL', sk: 'CONFIG' } as const;
-
-export interface RuntimeConfig {
-  /** The base URL the API recorded, or null before its first request. */
-  getPublicBaseUrl(): Promise<string | null>;
-  putPublicBaseUrl(url: string, at: number): Promise<void>;
-}
 
 export interface RuntimeConfigOptions {
   client: DynamoDBClient;

@@ -2,33 +2,15 @@
 // accepts malformed ones, SES would not. Clients get timeouts (the emulator never answers actions
 // it does not know).
 import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
-import type { Mailer, OutgoingMail } from '../ports.js';
+import { isValidEmail, MailError, type Mailer, type OutgoingMail } from '../ports.js';
 
 export const MAX_RECIPIENTS = 50;
-
-const EMAIL_RE =
-  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}$/i;
-
-/** A plain address (no display name), ≤ 254 characters. */
-export function isValidEmail(address: string): boolean {
-  return address.length <= 254 && EMAIL_RE.test(address);
-}
 
 /** `Name <addr>` or `addr`: the address part must be valid and the name free of control characters. */
 export function isValidFrom(from: string): boolean {
   const m = /^(?:([^<>\r\n]*?)\s*<([^<>\s]+)>|([^<>\s]+))$/.exec(from.trim());
   if (!m) return false;
   return isValidEmail(m[2] ?? m[3]);
-}
-
-export class MailError extends Error {
-  constructor(
-    readonly code: 'invalid_address' | 'too_many_recipients' | 'invalid_from',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'MailError';
-  }
 }
 
 export interface SesMailerOptions {

@@ -1,14 +1,10 @@
 // Phone-friendly Chinese pages for the one-click action links: confirmation (GET, never changes
 // state), result and error pages. Every dynamic value is escaped.
 import { escapeHtml, escapeMultiline } from '../../domain/reports/html.js';
+import type { ConfirmView, PageField, PageView } from '../usecases/page-views.js';
 
-export interface PageField {
-  name: string;
-  label: string;
-  required: boolean;
-  /** Value to show again after an error. */
-  value?: string;
-}
+export type { PageField };
+export type ConfirmPageInput = ConfirmView;
 
 function page(title: string, body: string): string {
   return (
@@ -21,23 +17,6 @@ function page(title: string, body: string): string {
     `<h1 style="font-size:21px;margin:0 0 14px;">${escapeHtml(title)}</h1>${body}` +
     `<p style="margin-top:28px;color:#888;font-size:13px;">四保白名单指挥部办公室</p></main></body></html>`
   );
-}
-
-export interface ConfirmPageInput {
-  actionLabel: string;
-  issueId: string;
-  category: string;
-  description: string;
-  enterprise: string;
-  unitName: string;
-  status: string;
-  signBy?: string;
-  resolveBy?: string;
-  /** The unit's reported result (follow-up and verification pages). */
-  result?: string;
-  fields: PageField[];
-  /** Shown above the form after a refused submission. */
-  error?: string;
 }
 
 /** The same colours as the mail's buttons: 退回 and 不满意 stand out from the affirmative actions. */
@@ -83,4 +62,9 @@ export function confirmPage(p: ConfirmPageInput): string {
 
 export function messagePage(title: string, message: string): string {
   return page(title, `<p>${escapeMultiline(message)}</p>`);
+}
+
+/** The page a link action answered (usecases/page-views.ts). */
+export function renderPageView(view: PageView): string {
+  return view.kind === 'confirm' ? confirmPage(view.confirm) : messagePage(view.title, view.message);
 }

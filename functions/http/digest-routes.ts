@@ -1,23 +1,22 @@
 // GET /v1/digests/{YYYY-Www}: the stored digest page (exactly the HTML the week's run published).
 //
 // Access: the page names units, enterprises and their problems, so it is not public. Either
-//   - the signed view link from the digest mail (`?sig=<exp>.<mac>`, digest-view.ts): mail clients
+//   - the signed view link from the digest mail (`?sig=<exp>.<mac>`, usecases/digest-view.ts): mail clients
 //     and browsers cannot send a bearer header, and the recipients are who the page is for; or
 //   - `Authorization: Bearer <ID token>` of a member of any work class (as GET /v1/issues), a
 //     recipient of that week's digest, or a bootstrap admin while no member exists.
 // The week's format is checked first (400), then access (401 / 403), then existence (404): nobody
 // learns which weeks exist without access. Every answer is an HTML page in Chinese with a strict
 // Content-Security-Policy (no script, nothing external: the page needs only inline styles).
-//
-// api.ts wires it with one line:
-//   else if (path.startsWith('/v1/digests/')) result = await handleDigestRoute(event, { store, clock, identity, digests: deps.digests!, config: deps.config });
+// Who may see it is decided by usecases/access.ts (viewDigest); this file renders the answers.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { weekLabel } from '../../domain/reports/digest.js';
 import { escapeHtml } from '../../domain/reports/html.js';
 import { isoWeekRange } from '../../domain/time/time.js';
-import type { DigestStore } from '../adapters/digest-store.js';
-import { verifyDigestView } from './digest-view.js';
-import type { Clock, IdentityVerifier, Store } from '../ports.js';
+import type { Clock, DigestStore, IdentityVerifier, Store } from '../ports.js';
+import { createAccess, createProfileCache } from '../usecases/access.js';
+import { bearerOf } from './router.js';
+import { storedDigestPage } from '../usecases/queries.js';
 
 export interface DigestRouteDeps {
   store: Store;
@@ -49,11 +48,6 @@ function page(statusCode: number, title: string, message: string): Result {
   return { statusCode, headers: DIGEST_PAGE_HEADERS, body };
 }
 
-function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
-  const h = event.headers ?? {};
-  return h[name] ?? Object.entries(h).find(([k]) => k.toLowerCase() === name)?.[1];
-}
-
 /** The digest page route; null when the path is not `/v1/digests/…` (the caller answers 404). */
 export async function handleDigestRoute(event: APIGatewayProxyEventV2, deps: DigestRouteDeps): Promise<Result | null> {
   const m = DIGEST_PATH.exec(event.rawPath ?? '');
@@ -68,41 +62,28 @@ export async function handleDigestRoute(event: APIGatewayProxyEventV2, deps: Dig
   }
   const label = weekLabel(week);
 
-  const sig = event.queryStringParameters?.sig;
-  const auth = header(event, 'authorization');
-  const bearer = auth ? /^Bearer\s+(\S+)\s*$/i.exec(auth)?.[1] : undefined;
-  let allowed = false;
-  let deniedAs: string | null = null;
-  if (sig) {
-    const v = verifyDigestView(week, sig, deps.config.actionSecrets, deps.clock.now());
-    if (v.ok) allowed = true;
-    else if (!bearer) {
-      return v.reason === 'expired'
-        ? page(401, '链接已过期', `该周报链接（${label}）已过有效期。请使用表格插件登录后查看，或联系综合协调专班。`)
-        : page(401, '链接无效', `该周报链接（${label}）无效或不完整，请从周报邮件中重新打开。`);
+  // The profile as stored now (no cache): membership decides who sees named enterprises.
+  const access = createAccess({ identity: deps.identity, profiles: createProfileCache(deps.store, 0), bootstrapAdmins: deps.config.bootstrapAdmins, actionSecrets: deps.config.actionSecrets });
+  const v = await access.viewDigest({ sig: event.queryStringParameters?.sig, bearer: bearerOf(event), now: deps.clock.now() }, week, async (email) =>
+    !!(await deps.digests.getDigest(week))?.recipients.includes(email),
+  );
+  if (!v.ok) {
+    switch (v.reason) {
+      case 'link_expired':
+        return page(401, '链接已过期', `该周报链接（${label}）已过有效期。请使用表格插件登录后查看，或联系综合协调专班。`);
+      case 'link_invalid':
+        return page(401, '链接无效', `该周报链接（${label}）无效或不完整，请从周报邮件中重新打开。`);
+      case 'identity_invalid':
+        return page(401, '未登录或登录已失效', '身份令牌无效或已过期，请在表格插件中重新授权后再试。');
+      case 'not_allowed':
+        return page(403, '无权查看', `${v.email} 不是任何工作专班的成员，也不是该周报的收件人，无权查看${label}周报。`);
+      case 'login_required':
+        return page(401, '需要登录', `查看${label}周报需要周报邮件中的链接，或以工作专班成员身份登录（Authorization: Bearer …）。`);
     }
-  }
-  if (!allowed && bearer) {
-    const who = await deps.identity.verify(bearer);
-    if (!who) return page(401, '未登录或登录已失效', '身份令牌无效或已过期，请在表格插件中重新授权后再试。');
-    const profile = (await deps.store.getProfile())?.profile;
-    const members = profile?.members ?? [];
-    const admins = (deps.config.bootstrapAdmins ?? []).map((e) => e.trim().toLowerCase());
-    if (members.some((x) => x.email === who.email) || (members.length === 0 && admins.includes(who.email))) allowed = true;
-    else {
-      const rec = await deps.digests.getDigest(week);
-      if (rec?.recipients.includes(who.email)) allowed = true;
-      else deniedAs = who.email;
-    }
-  }
-  if (!allowed) {
-    if (deniedAs) return page(403, '无权查看', `${deniedAs} 不是任何工作专班的成员，也不是该周报的收件人，无权查看${label}周报。`);
-    return page(401, '需要登录', `查看${label}周报需要周报邮件中的链接，或以工作专班成员身份登录（Authorization: Bearer …）。`);
   }
 
-  const rec = await deps.digests.getDigest(week);
-  const html = rec ? await deps.digests.getBlob(rec, 'page') : null;
-  if (!rec || html === null) {
+  const html = await storedDigestPage(deps.digests, week);
+  if (html === null) {
     return page(404, '周报尚未生成', `${label}（${isoWeekRange(week).monday} 至 ${isoWeekRange(week).sunday}）的督办督查周报尚未生成。周报于每周五 17:00 生成并发送。`);
   }
   return { statusCode: 200, headers: DIGEST_PAGE_HEADERS, body: method === 'HEAD' ? '' : html };

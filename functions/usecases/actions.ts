@@ -16,14 +16,12 @@ import {
   type IssueActionType,
   type LifecycleContext,
 } from '../../domain/issues/lifecycle.js';
-import { dueForSweep } from '../../domain/issues/sweep.js';
+import { dueForSweep, sweepSchedule } from '../../domain/issues/sweep.js';
 import type { Profile } from '../../domain/rows/types.js';
 import type { IssueRecord, Notification } from '../../domain/issues/types.js';
-import { verifyActionToken, type ActionTokenPayload } from '../http/action-token.js';
-import { confirmPage, messagePage, type PageField } from '../http/action-pages.js';
-import { sweepMark } from '../adapters/dynamodb-store.js';
-import { logger } from '../adapters/logger.js';
-import type { Clock, Store, StoredIssue } from '../ports.js';
+import { verifyActionToken, type ActionTokenPayload } from './action-token.js';
+import { confirmView, messageView, type PageField, type PageResponse, type PageView } from './page-views.js';
+import type { Clock, Log, Store, StoredIssue } from '../ports.js';
 
 export interface LinkActionDef {
   /** The lifecycle action it becomes. */
@@ -108,14 +106,12 @@ export const LINK_ACTIONS: Record<string, LinkActionDef> = {
 export interface ActionDeps {
   store: Store;
   clock: Clock;
+  log: Log;
   actionSecrets: readonly string[];
   getProfile(): Promise<Profile | null>;
 }
 
-export interface PageResponse {
-  statusCode: number;
-  html: string;
-}
+export type { PageResponse };
 
 const MAX_ATTEMPTS = 4;
 
@@ -142,13 +138,13 @@ export function applyChange(
     revision: cur.revision + 1,
     updatedBy,
     pending: { ...cur.pending, ...Object.fromEntries(notifications.map((n) => [n.key, n])) },
-    sweep: { at: dueForSweep(record, ctx, Math.max(ctx.now, record.updatedAt)), mark: sweepMark(record) },
+    sweep: sweepSchedule(record, dueForSweep(record, ctx, Math.max(ctx.now, record.updatedAt))),
   };
 }
 
 type Checked = { ok: true; token: ActionTokenPayload; def: LinkActionDef; issue: StoredIssue } | { ok: false; page: PageResponse };
 
-const gone = (title: string, message: string): PageResponse => ({ statusCode: 410, html: messagePage(title, message) });
+const gone = (title: string, message: string): PageResponse => ({ statusCode: 410, view: messageView(title, message) });
 
 async function check(deps: ActionDeps, rawToken: string): Promise<Checked> {
   const v = verifyActionToken(rawToken, deps.actionSecrets, deps.clock.now());
@@ -156,12 +152,12 @@ async function check(deps: ActionDeps, rawToken: string): Promise<Checked> {
     return { ok: false, page: gone('链接已过期', '该办理链接已超过有效期，不能再使用，本次未做任何更改。请联系指挥部办公室，或使用最新通知邮件中的链接。') };
   }
   if (!v.ok) {
-    return { ok: false, page: { statusCode: 403, html: messagePage('链接无效', '该链接无法验证（可能复制不完整或被修改），本次未做任何更改。请从通知邮件中重新打开完整链接。') } };
+    return { ok: false, page: { statusCode: 403, view: messageView('链接无效', '该链接无法验证（可能复制不完整或被修改），本次未做任何更改。请从通知邮件中重新打开完整链接。') } };
   }
   const def = LINK_ACTIONS[v.payload.action];
-  if (!def) return { ok: false, page: { statusCode: 403, html: messagePage('链接无效', '该链接对应的操作不存在，本次未做任何更改。') } };
+  if (!def) return { ok: false, page: { statusCode: 403, view: messageView('链接无效', '该链接对应的操作不存在，本次未做任何更改。') } };
   const issue = await deps.store.getIssue(v.payload.issueId);
-  if (!issue) return { ok: false, page: { statusCode: 404, html: messagePage('问题不存在', `未找到编号为 ${v.payload.issueId} 的问题，请联系指挥部办公室。`) } };
+  if (!issue) return { ok: false, page: { statusCode: 404, view: messageView('问题不存在', `未找到编号为 ${v.payload.issueId} 的问题，请联系指挥部办公室。`) } };
   if (issue.usedTokens[v.payload.nonce] !== undefined) {
     return { ok: false, page: gone('链接已使用', `该链接已使用过（问题 ${issue.record.id} 已${def.label}），每个链接只能使用一次，无需重复操作。`) };
   }
@@ -175,11 +171,11 @@ async function check(deps: ActionDeps, rawToken: string): Promise<Checked> {
   return { ok: true, token: v.payload, def, issue };
 }
 
-function confirmFor(c: Extract<Checked, { ok: true }>, profile: Profile | null, error?: string, form?: URLSearchParams): string {
+function confirmFor(c: Extract<Checked, { ok: true }>, profile: Profile | null, error?: string, form?: URLSearchParams): PageView {
   const r = c.issue.record;
   const a = currentAssignment(r);
   const unitName = (code: string) => profile?.units.find((u) => u.code === code)?.name ?? code;
-  return confirmPage({
+  return confirmView({
     actionLabel: c.def.label,
     issueId: r.id,
     category: r.issue.category,
@@ -197,7 +193,7 @@ function confirmFor(c: Extract<Checked, { ok: true }>, profile: Profile | null, 
 
 const notOffered = (def: LinkActionDef): PageResponse => ({
   statusCode: 501,
-  html: messagePage(`暂不支持在线${def.label}`, `在线“${def.label}”功能尚未开通。请直接联系指挥部办公室办理，本次未做任何更改。`),
+  view: messageView(`暂不支持在线${def.label}`, `在线“${def.label}”功能尚未开通。请直接联系指挥部办公室办理，本次未做任何更改。`),
 });
 
 /** GET /a/{token}: show what the link would do. Never changes state. */
@@ -205,12 +201,12 @@ export async function showAction(deps: ActionDeps, rawToken: string): Promise<Pa
   const c = await check(deps, rawToken);
   if (!c.ok) return c.page;
   if (!c.def.enabled) return notOffered(c.def);
-  return { statusCode: 200, html: confirmFor(c, await deps.getProfile()) };
+  return { statusCode: 200, view: confirmFor(c, await deps.getProfile()) };
 }
 
 function refusal(label: string, result: Extract<ActionResult, { ok: false }>): PageResponse | null {
   if (result.code === 'invalid_transition' || result.code === 'stale_assignment') return gone(`无法${label}`, result.message);
-  if (result.code === 'forbidden') return { statusCode: 403, html: messagePage(`无权${label}`, result.message) };
+  if (result.code === 'forbidden') return { statusCode: 403, view: messageView(`无权${label}`, result.message) };
   return null;
 }
 
@@ -221,24 +217,24 @@ export async function performAction(deps: ActionDeps, rawToken: string, form: UR
     if (!c.ok) return c.page;
     if (!c.def.enabled) return notOffered(c.def);
     const profile = await deps.getProfile();
-    if (!profile) return { statusCode: 503, html: messagePage('暂时无法办理', '系统配置尚未就绪，请稍后再试或联系指挥部办公室。') };
+    if (!profile) return { statusCode: 503, view: messageView('暂时无法办理', '系统配置尚未就绪，请稍后再试或联系指挥部办公室。') };
     const now = deps.clock.now();
     const ctx = lifecycleContext(profile, now);
     const result = applyAction(c.issue.record, c.def.toAction(c.token, form), ctx);
     if (!result.ok) {
-      logger.info('action refused', { issueId: c.issue.record.id, action: c.token.action, code: result.code });
-      return refusal(c.def.label, result) ?? { statusCode: 400, html: confirmFor(c, profile, result.message, form) };
+      deps.log.info('action refused', { issueId: c.issue.record.id, action: c.token.action, code: result.code });
+      return refusal(c.def.label, result) ?? { statusCode: 400, view: confirmFor(c, profile, result.message, form) };
     }
     const next = applyChange(c.issue, result.record, result.notifications, ctx, `link:${c.token.recipient}`, {
       usedTokens: { ...c.issue.usedTokens, [c.token.nonce]: now },
     });
     if (await deps.store.putIssue(next, c.issue.revision)) {
-      logger.info('action performed', { issueId: next.record.id, action: c.token.action, unit: c.token.unit });
-      return { statusCode: 200, html: messagePage(`已${c.def.label}`, c.def.done(next.record.id)) };
+      deps.log.info('action performed', { issueId: next.record.id, action: c.token.action, unit: c.token.unit });
+      return { statusCode: 200, view: messageView(`已${c.def.label}`, c.def.done(next.record.id)) };
     }
     // Someone else wrote the issue meanwhile: check again from the new state.
   }
-  return { statusCode: 409, html: messagePage('请稍后再试', '该问题正在被同时处理，请稍后重新打开链接。') };
+  return { statusCode: 409, view: messageView('请稍后再试', '该问题正在被同时处理，请稍后重新打开链接。') };
 }
 
 // ---- the command office's actions (authenticated API) -------------------------------------------
@@ -323,7 +319,7 @@ const STATUS_OF: Record<string, number> = {
 
 /** Apply a command-office action to an issue (the caller has authorised `email`). */
 export async function performCommandAction(
-  deps: Pick<ActionDeps, 'store' | 'clock' | 'getProfile'>,
+  deps: Pick<ActionDeps, 'store' | 'clock' | 'log' | 'getProfile'>,
   issueId: string,
   input: CommandActionInput,
   email: string,
@@ -340,7 +336,7 @@ export async function performCommandAction(
     if (!result.ok) return err(STATUS_OF[result.code] ?? 400, result.code, result.message);
     const next = applyChange(cur, result.record, result.notifications, ctx, email);
     if (await deps.store.putIssue(next, cur.revision)) {
-      logger.info('command action', { issueId, action: input.action });
+      deps.log.info('command action', { issueId, action: input.action });
       return { statusCode: 200, body: { ok: true, issue: issueSummary(next.record) } };
     }
   }

@@ -1,10 +1,10 @@
 // The Friday supervision digest job (督办督查周报, SPEC §4): Friday 17:00 Asia/Shanghai, one per ISO week.
 //
-// generateDigest() reads what the week needs (digest-store.ts: open issues, issues changed this
-// week, closed issues due this week; the current whitelist and small tabs; the last 8 snapshots),
-// builds the model (domain/digest.ts) and renders the page and the text part.
+// generateDigest() reads what the week needs (DigestStore: open issues, issues changed this week,
+// closed issues due this week; the current whitelist and small tabs; the last 8 snapshots), builds
+// the model (domain/reports/digest.ts) and renders the page and the text part.
 //
-// makeDigestHandler(deps)(opts) with `send: false` (the default: a dry run) returns the digest and
+// runDigest(deps)(opts) with `send: false` (the default: a dry run) returns the digest and
 // writes nothing. With `send: true` it publishes, exactly once per week:
 //   1. if DIGEST#<week> exists and is `sent`: nothing to do (`already_sent`);
 //   2. else build, write this run's blobs (page, mail HTML, text, model; gzip), then CREATE the
@@ -17,18 +17,14 @@
 //      record is marked `sent`.
 // Recipients: the command office (units of 类型 指挥部: 联系邮箱) and the supervision class (the
 // `supervision` 工作专班's 联系邮箱 and its 牵头单位's). Addresses with a permanent bounce or a
-// complaint (bounce.ts) are skipped and listed in the digest's data-quality section.
+// complaint (usecases/bounce.ts) are skipped and listed in the digest's data-quality section.
 //
 // Why not the outbox: the outbox lives in issue items (a notification rides on the issue write that
 // causes it); the digest belongs to no issue and its 100 KB+ body would need a dispatcher renderer
 // reading our blobs. Sending here with the same per-recipient delivery records gives the same
 // exactly-once per recipient with no coupling to the dispatcher.
-//
-// Scheduled invocation (`handler`): the event may carry `{ "week"?: "YYYY-Www", "send"?: boolean }`;
-// without `send` the environment decides: DIGEST_SEND=true sends, anything else is a dry run that
-// only logs the headline. The CDK schedule passes `{ "send": true }` in production.
+// The scheduled Lambda is handlers/digest.ts.
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { computeCoverage, countsOn } from '../../domain/reports/coverage.js';
 import { addressWarnings, checkDataQuality, type ProblemAddress, type RowEdit } from '../../domain/reports/data-quality.js';
 import { buildDigest, digestWindow, type DigestModel, type WhitelistEntry } from '../../domain/reports/digest.js';
@@ -37,16 +33,9 @@ import { escapeHtml } from '../../domain/reports/html.js';
 import { previousSnapshot, whitelistValues } from '../../domain/reports/snapshots.js';
 import { isoWeek, isoWeekRange, shanghaiDate } from '../../domain/time/time.js';
 import type { ConsultantRow, EpidemicSupportRow, InspectionRow, PolicyRow, Profile, SectorTotalRow, WhitelistRow } from '../../domain/rows/types.js';
-import { requireEnv, resolveAppConfig } from '../adapters/config.js';
-import { signDigestView } from '../http/digest-view.js';
-import { dashboardViewUrl } from '../http/dashboard-route.js';
-import { createDigestStore, type DigestRecord, type DigestStore, type ReadCounter, attachReadCounter } from '../adapters/digest-store.js';
-import { createStore } from '../adapters/dynamodb-store.js';
-import { errorInfo, logger } from '../adapters/logger.js';
-import { systemClock, type Clock, type Mailer, type Store } from '../ports.js';
-import { createRuntimeConfig, resolvePublicBaseUrl } from '../adapters/runtime-config.js';
-import { containerSecretReader } from '../adapters/secrets.js';
-import { createSesClient, createSesMailer, isValidEmail, MailError } from '../adapters/ses-mailer.js';
+import { errorInfo, isValidEmail, MailError, type Clock, type DigestRecord, type DigestStore, type Log, type Mailer, type ReadCounter, type Store } from '../ports.js';
+import { dashboardViewUrl } from './dashboard.js';
+import { signDigestView } from './digest-view.js';
 
 export class DigestError extends Error {
   constructor(
@@ -76,6 +65,7 @@ export interface DigestDeps {
   digests: DigestStore;
   mailer: Mailer;
   clock: Clock;
+  log: Log;
   config: DigestConfig;
   /** Counts items read (attachReadCounter on the client); reported as itemsRead. */
   reads?: ReadCounter;
@@ -247,8 +237,9 @@ export function mailParts(html: string, text: string, viewUrl: string, dashboard
   return { html: mailHtml, text: `在浏览器中查看：${viewUrl}\n${dashboardUrl ? `实时看板：${dashboardUrl}\n` : ''}\n${text}` };
 }
 
-export function makeDigestHandler(deps: DigestDeps): (opts?: DigestRunOptions) => Promise<DigestResult> {
-  const { store, digests, mailer, clock, config } = deps;
+/** The week's digest: built (dry run) or published and mailed: `runDigest(deps)({ week, send })`. */
+export function runDigest(deps: DigestDeps): (opts?: DigestRunOptions) => Promise<DigestResult> {
+  const { store, digests, mailer, clock, config, log } = deps;
   const leaseMs = config.leaseMs ?? 5 * 60_000;
 
   async function deliver(rec: DigestRecord): Promise<{ delivered: number; failed: number; skipped: number; complete: boolean }> {
@@ -274,7 +265,7 @@ export function makeDigestHandler(deps: DigestDeps): (opts?: DigestRunOptions) =
         const permanent = err instanceof MailError;
         const info = errorInfo(err);
         await store.markDeliveryFailed(key, to, { error: `${info.name}: ${info.message}`, permanent, nextAttemptAt: clock.now() + 5 * 60_000 }, clock.now());
-        logger.warn('digest send failed', { week: rec.week, permanent, error: info.name });
+        log.warn('digest send failed', { week: rec.week, permanent, error: info.name });
         failed++;
       }
     }
@@ -355,7 +346,7 @@ export function makeDigestHandler(deps: DigestDeps): (opts?: DigestRunOptions) =
         rec = candidate;
         published = true;
         await digests.putSnapshot(built.model.snapshot);
-        logger.info('digest published', { week, runId, recipients: recipients.length, suppressed: candidate.suppressed.length });
+        log.info('digest published', { week, runId, recipients: recipients.length, suppressed: candidate.suppressed.length });
       } else {
         await digests.deleteBlobs(week, runId, blobs);
         rec = await digests.getDigest(week);
@@ -403,44 +394,3 @@ export function makeDigestHandler(deps: DigestDeps): (opts?: DigestRunOptions) =
     };
   };
 }
-
-export interface DigestEvent {
-  week?: string;
-  send?: boolean;
-}
-
-/**
- * Default wiring from the environment (AWS), created on the first call: ACTION_SECRET from env or
- * Secrets Manager (`ACTION_SECRET_ARN`, read once per container), COUNTY_NAME, MAIL_FROM; the public
- * base URL from PUBLIC_BASE_URL or, without it, the one the API recorded from its Function URL.
- */
-async function wireDigest(env: Record<string, string | undefined> = process.env): Promise<(opts?: DigestRunOptions) => Promise<DigestResult>> {
-  const config = await resolveAppConfig({ env, readSecret: containerSecretReader() });
-  const client = new DynamoDBClient({ requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 } });
-  const publicBaseUrl = await resolvePublicBaseUrl(config.publicBaseUrl, createRuntimeConfig({ client, tableName: config.tableName }));
-  const reads = attachReadCounter(client);
-  return makeDigestHandler({
-    store: createStore({ client, tableName: config.tableName }),
-    digests: createDigestStore({ client, tableName: config.tableName }),
-    mailer: createSesMailer({ client: createSesClient(), from: requireEnv('MAIL_FROM', env), configurationSet: env.SES_CONFIGURATION_SET?.trim() || undefined }),
-    clock: systemClock,
-    config: { countyName: requireEnv('COUNTY_NAME', env), publicBaseUrl, actionSecrets: config.actionSecrets },
-    reads,
-  });
-}
-let wiring: Promise<(opts?: DigestRunOptions) => Promise<DigestResult>> | undefined;
-
-/** The scheduled job (EventBridge Scheduler, Friday 17:00 Asia/Shanghai; the schedule sends `{"send": true}`). */
-export const handler = async (event: DigestEvent = {}): Promise<Omit<DigestResult, 'html' | 'text' | 'model'>> => {
-  wiring ??= wireDigest().catch((err: unknown) => {
-    wiring = undefined;
-    logger.error('digest configuration failed', { error: errorInfo(err) });
-    throw err;
-  });
-  const wired = await wiring;
-  const send = typeof event?.send === 'boolean' ? event.send : process.env.DIGEST_SEND?.trim().toLowerCase() === 'true';
-  const res = await wired({ ...(event?.week ? { week: event.week } : {}), send });
-  const { html: _h, text: _t, model, ...summary } = res;
-  logger.info('digest', { ...summary, headline: model?.headline });
-  return summary;
-};

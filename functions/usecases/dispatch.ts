@@ -20,17 +20,9 @@ import {
   type RenderedMail,
 } from '../../domain/reports/mail-templates.js';
 import type { Notification } from '../../domain/issues/types.js';
-import { newNonce, signActionToken } from '../http/action-token.js';
-import { requireEnv, resolveDispatchConfig } from '../adapters/config.js';
-import { createStore } from '../adapters/dynamodb-store.js';
-import { errorInfo, logger } from '../adapters/logger.js';
-import { createOutboxMetrics, type OutboxMetrics } from '../adapters/metrics.js';
-import { systemClock, type Clock, type Mailer, type Store, type StoredIssue } from '../ports.js';
-import { createRuntimeConfig, resolvePublicBaseUrl } from '../adapters/runtime-config.js';
-import { containerSecretReader } from '../adapters/secrets.js';
-import { createDigestStore } from '../adapters/digest-store.js';
-import { createSesClient, createSesMailer, isValidEmail, MailError } from '../adapters/ses-mailer.js';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { newNonce, signActionToken } from './action-token.js';
+import { conditionalUpdate } from './conditional-update.js';
+import { errorInfo, isValidEmail, MailError, type Clock, type Log, type Mailer, type OutboxMetrics, type Store, type StoredIssue } from '../ports.js';
 
 /** Delay before the next attempt after the n-th failed attempt (1-based). */
 /** Default validity of an action link, days. */
@@ -52,6 +44,7 @@ export interface DispatchDeps {
   store: Store;
   mailer: Mailer;
   clock: Clock;
+  log: Log;
   config: DispatchConfigPart;
   /** Publishes the age of the oldest pending notification after every run (EMF in Lambda). */
   metrics?: OutboxMetrics;
@@ -232,20 +225,24 @@ export function recipientsOf(n: Notification): string[] {
   return [...new Set([...n.to, ...(n.cc ?? [])].map((a) => a.trim().toLowerCase()).filter(Boolean))];
 }
 
-export function makeDispatchHandler(deps: DispatchDeps): () => Promise<DispatchSummary> {
-  const { store, mailer, clock, config } = deps;
+/** One dispatcher run over the outbox: `runDispatch(deps)()`. */
+export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> {
+  const { store, mailer, clock, config, log } = deps;
   const leaseMs = config.leaseMs ?? 5 * 60_000;
   const ttlSec = Math.round((config.actionTokenTtlDays ?? DEFAULT_ACTION_TOKEN_TTL_DAYS) * 86_400);
 
   async function complete(issueId: string, key: string): Promise<void> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const cur = await store.getIssue(issueId);
-      if (!cur || !cur.pending[key]) return;
-      const pending = { ...cur.pending };
-      delete pending[key];
-      if (await store.putIssue({ ...cur, pending, revision: cur.revision + 1 }, cur.revision)) return;
-    }
-    logger.warn('outbox completion contended; will retry next run', { issueId, key });
+    const out = await conditionalUpdate<StoredIssue, void>({
+      read: () => store.getIssue(issueId),
+      write: (next, rev) => store.putIssue(next, rev),
+      attempts: 5,
+      decide(cur) {
+        if (!cur || !cur.pending[key]) return { done: undefined };
+        const { [key]: _sent, ...pending } = cur.pending;
+        return { write: { ...cur, pending }, result: undefined };
+      },
+    });
+    if (!out.ok) log.warn('outbox completion contended; will retry next run', { issueId, key });
   }
 
   async function deliver(issue: StoredIssue, n: Notification, recipient: string, render: Renderer, summary: DispatchSummary): Promise<boolean> {
@@ -257,14 +254,14 @@ export function makeDispatchHandler(deps: DispatchDeps): () => Promise<DispatchS
     const now = clock.now();
     if (!isValidEmail(recipient)) {
       await store.markDeliveryFailed(n.key, recipient, { error: 'invalid_address', permanent: true }, now);
-      logger.warn('recipient rejected', { key: n.key, reason: 'invalid_address' });
+      log.warn('recipient rejected', { key: n.key, reason: 'invalid_address' });
       summary.failed++;
       return true;
     }
     if (deps.suppressed && (await deps.suppressed([recipient])).has(recipient.toLowerCase())) {
       // Bounced permanently or complained: never mailed again; the digest lists the address.
       await store.markDeliveryFailed(n.key, recipient, { error: 'suppressed_address', permanent: true }, now);
-      logger.warn('recipient suppressed', { key: n.key, reason: 'suppressed_address' });
+      log.warn('recipient suppressed', { key: n.key, reason: 'suppressed_address' });
       summary.failed++;
       return true;
     }
@@ -295,7 +292,7 @@ export function makeDispatchHandler(deps: DispatchDeps): () => Promise<DispatchS
         { error: `${info.name}${info.code ? `/${info.code}` : ''}: ${info.message}`, permanent, nextAttemptAt: clock.now() + retryDelay(claim.attempts) },
         clock.now(),
       );
-      logger.warn('send failed', { key: n.key, attempts: claim.attempts, permanent, error: info.name });
+      log.warn('send failed', { key: n.key, attempts: claim.attempts, permanent, error: info.name });
       summary.failed++;
       return permanent;
     }
@@ -308,7 +305,7 @@ export function makeDispatchHandler(deps: DispatchDeps): () => Promise<DispatchS
       for (const n of Object.values(issue.pending)) {
         const render = RENDERERS[n.template];
         if (!render) {
-          logger.warn('no template for notification; left pending', { key: n.key, template: n.template });
+          log.warn('no template for notification; left pending', { key: n.key, template: n.template });
           summary.skipped += recipientsOf(n).length;
           continue;
         }
@@ -319,7 +316,7 @@ export function makeDispatchHandler(deps: DispatchDeps): () => Promise<DispatchS
         if (allDone) await complete(issue.record.id, n.key);
       }
     }
-    logger.info('dispatch', { ...summary, items: items.length });
+    log.info('dispatch', { ...summary, items: items.length });
     return summary;
   };
   const metrics = deps.metrics;
@@ -329,56 +326,7 @@ export function makeDispatchHandler(deps: DispatchDeps): () => Promise<DispatchS
     try {
       return await run();
     } finally {
-      await metrics.publishOldestPendingAge(clock.now()).catch((err) => logger.warn('metric not published', { error: errorInfo(err) }));
+      await metrics.publishOldestPendingAge(clock.now()).catch((err) => log.warn('metric not published', { error: errorInfo(err) }));
     }
   };
 }
-
-let wiring: Promise<() => Promise<DispatchSummary>> | undefined;
-
-/**
- * Default wiring from the environment (AWS), created on the first call: secrets from Secrets Manager
- * (once per container), PUBLIC_BASE_URL or else the URL the API recorded (read on each run until
- * found, then kept), the EMF metric when running in Lambda (AWS_LAMBDA_FUNCTION_NAME).
- */
-async function wireDispatch(env: Record<string, string | undefined> = process.env): Promise<() => Promise<DispatchSummary>> {
-  const config = await resolveDispatchConfig({ env, readSecret: containerSecretReader() });
-  const client = new DynamoDBClient({ requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 } });
-  const metrics = env.AWS_LAMBDA_FUNCTION_NAME
-    ? createOutboxMetrics({ client, tableName: config.tableName, county: requireEnv('COUNTY', env), namespace: env.POWERTOOLS_METRICS_NAMESPACE?.trim() || undefined })
-    : undefined;
-  const digests = createDigestStore({ client, tableName: config.tableName });
-  const withBaseUrl = (publicBaseUrl: string) =>
-    makeDispatchHandler({
-      store: createStore({ client, tableName: config.tableName }),
-      mailer: createSesMailer({ client: createSesClient(), from: config.mailFrom, configurationSet: config.configurationSet }),
-      clock: systemClock,
-      config: { ...config, publicBaseUrl },
-      metrics,
-      suppressed: (emails) => digests.suppressedAmong(emails),
-    });
-  if (config.publicBaseUrl) return withBaseUrl(config.publicBaseUrl);
-  const runtime = createRuntimeConfig({ client, tableName: config.tableName });
-  let known: (() => Promise<DispatchSummary>) | undefined;
-  return async () => {
-    if (!known) {
-      try {
-        known = withBaseUrl(await resolvePublicBaseUrl(undefined, runtime));
-      } catch (err) {
-        // Nothing can be sent without links; the metric still reports what waits.
-        await metrics?.publishOldestPendingAge(systemClock.now()).catch(() => undefined);
-        throw err;
-      }
-    }
-    return known();
-  };
-}
-
-export const handler = async (): Promise<DispatchSummary> => {
-  wiring ??= wireDispatch().catch((err: unknown) => {
-    wiring = undefined;
-    logger.error('dispatch configuration failed', { error: errorInfo(err) });
-    throw err;
-  });
-  return (await wiring)();
-};

@@ -13,6 +13,7 @@ import { shanghaiDate } from '../../domain/time/time.js';
 import type { IssueRow, Profile, RawRow, RowError, RowResult, RowWarning } from '../../domain/rows/types.js';
 import { validateRows, type ValidationContext } from '../../domain/rows/validate.js';
 import type { Clock, JsonCell, ProfileRecord, RowRecord, Store, StoredIssue } from '../ports.js';
+import type { Access, ProfileCache } from './access.js';
 
 export interface SyncRowInput {
   row: number;
@@ -529,4 +530,19 @@ export async function rebuildProfile(store: Store, email: string, now: number): 
   const rec: ProfileRecord = { profile: built.profile, problems: built.problems, updatedAt: now, updatedBy: email };
   await store.putProfile(rec);
   return rec;
+}
+
+/**
+ * A sync through the API by `email` (already authenticated): authorised for the class and the tab,
+ * validated against the cached profile, which a sync of the configuration tabs refreshes.
+ */
+export async function syncAsMember(
+  deps: SyncDeps & { access: Pick<Access, 'authoriseWrite'>; profiles: ProfileCache },
+  email: string,
+  req: SyncRequest,
+): Promise<SyncResponse> {
+  await deps.access.authoriseWrite(email, req.workClass, req.kind);
+  const res = await syncRows(deps, { email, profile: await deps.profiles.profile() }, req);
+  if (res.profile) deps.profiles.set(res.profile);
+  return res;
 }

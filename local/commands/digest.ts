@@ -12,7 +12,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isoWeek, isoWeekRange, shanghaiDate, TimeFormatError } from '../../domain/time/time.js';
-import { DigestError, makeDigestHandler } from '../../functions/handlers/digest.js';
+import { DigestError, runDigest as digestRun } from '../../functions/usecases/digest.js';
 import { createDigestStore } from '../../functions/adapters/digest-store.js';
 import { createStore, ensureTable } from '../../functions/adapters/dynamodb-store.js';
 import { logger } from '../../functions/adapters/logger.js';
@@ -86,7 +86,8 @@ export async function run(argv: string[]): Promise<number> {
     await ensureTable(dynamo, tableName);
     const ses = localSesClient(sesEndpoint);
     cleanups.push(() => ses.destroy());
-    const runDigest = makeDigestHandler({
+    const runDigest = digestRun({
+      log: logger,
       store: createStore({ client: dynamo, tableName }),
       digests: createDigestStore({ client: dynamo, tableName }),
       mailer: createSesMailer({ client: ses, from: MAIL_FROM }),

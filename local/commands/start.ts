@@ -11,7 +11,7 @@ import { dataDirOf } from '../data-dir.js';
 import { DEFAULT_PROFILE, demoSummary, loadDemo, runDemoWeek, seedProfile, type DemoLoad, type DemoWeekResult, type SeedResult } from '../demo.js';
 import type { DemoWeekReport } from '../demo-week.js';
 import { renderTable } from '../format.js';
-import { dashboardViewUrl } from '../../functions/http/dashboard-route.js';
+import { dashboardViewUrl } from '../../functions/usecases/dashboard.js';
 import { DEMO_COUNTY } from '../digest-demo.js';
 import { DataDirLockedError } from '../lock.js';
 import { loadProfile, profileProblemLines, type LoadedProfile } from '../profile-files.js';

@@ -10,7 +10,7 @@ import { launchChromium, openWatchedPage, scrollWidth } from './browser.js';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_SECTION_TITLES } from '../../domain/reports/dashboard-render.js';
-import { dashboardViewUrl } from '../../functions/http/dashboard-route.js';
+import { dashboardViewUrl } from '../../functions/usecases/dashboard.js';
 import { logger } from '../../functions/adapters/logger.js';
 import { createSimClock } from '../../local/clock.js';
 import { stackDigestStore } from '../../local/digest-demo.js';

@@ -1,7 +1,7 @@
 // Action links beyond signing: concurrent double submission, stale and already-done links on GET,
 // forged action names, and the command-office route's method and identity checks.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { newNonce, signActionToken } from '../../functions/http/action-token.js';
+import { newNonce, signActionToken } from '../../functions/usecases/action-token.js';
 import { startTestServices, type TestServices } from '../fixtures/local-services.js';
 import { BASE, SECRET } from './api-helpers.js';
 import { at, makeLoopHarness } from './closed-loop-helpers.js';

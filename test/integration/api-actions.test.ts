@@ -1,6 +1,6 @@
 // The one-click action links: GET never changes state, POST signs once, tampered/expired refused.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { newNonce, signActionToken } from '../../functions/http/action-token.js';
+import { newNonce, signActionToken } from '../../functions/usecases/action-token.js';
 import { startTestServices, type TestServices } from '../fixtures/local-services.js';
 import { IND, issueValues, linksOf, makeHarness, SECRET, BASE, type Harness } from './api-helpers.js';
 

@@ -1,6 +1,6 @@
 // Shared set-up of the API/dispatch integration tests: real dynalite + SES emulator, the dev issuer,
 // a settable clock, and a small inline profile synced through the API by a bootstrap admin.
-import { createDigestStore, type DigestStore } from '../../functions/adapters/digest-store.js';
+import { createDigestStore } from '../../functions/adapters/digest-store.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { makeDispatchHandler } from '../../functions/handlers/dispatch.js';
 import { createStore, ensureTable } from '../../functions/adapters/dynamodb-store.js';
 import { createIdentityVerifier } from '../../functions/adapters/identity.js';
 import { logger } from '../../functions/adapters/logger.js';
-import type { Mailer, Store } from '../../functions/ports.js';
+import type { DigestStore, Mailer, Store } from '../../functions/ports.js';
 import { createSesMailer } from '../../functions/adapters/ses-mailer.js';
 import type { TestServices } from '../fixtures/local-services.js';
 

@@ -1,7 +1,8 @@
 // Shared set-up of the closed-loop tests: the API harness (real dynalite + SES emulator, settable
 // clock) with a profile that has an escalation chain (unit -> 指挥部 -> 县领导) and a command-office
 // approver, plus the sweep handler and helpers to read mails from the SES emulator.
-import { makeSweepHandler, type SweepConfig } from '../../functions/handlers/sweep.js';
+import { makeSweepHandler } from '../../functions/handlers/sweep.js';
+import type { SweepConfig } from '../../functions/usecases/sweep.js';
 import type { StoredMail, TestServices } from '../fixtures/local-services.js';
 import { ADMIN, BASE, IND, issueValues, makeHarness, type Harness } from './api-helpers.js';
 

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ISSUE_STATUSES } from '../../domain/rows/kinds.js';
-import { newNonce, signActionToken } from '../../functions/http/action-token.js';
+import { newNonce, signActionToken } from '../../functions/usecases/action-token.js';
 import type { StoredIssue } from '../../functions/ports.js';
 import { startTestServices, type TestServices } from '../fixtures/local-services.js';
 import { BASE, SECRET, T0 } from './api-helpers.js';

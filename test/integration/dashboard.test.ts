@@ -7,9 +7,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApiHandler } from '../../functions/handlers/api.js';
-import { DASHBOARD_PATH, dashboardViewUrl } from '../../functions/http/dashboard-route.js';
+import { DASHBOARD_PATH, dashboardViewUrl } from '../../functions/usecases/dashboard.js';
 import { makeDigestHandler } from '../../functions/handlers/digest.js';
-import { signDigestView } from '../../functions/http/digest-view.js';
+import { signDigestView } from '../../functions/usecases/digest-view.js';
 import { createIdentityVerifier } from '../../functions/adapters/identity.js';
 import { makeSweepHandler } from '../../functions/handlers/sweep.js';
 import { startTestServices, type TestServices } from '../fixtures/local-services.js';

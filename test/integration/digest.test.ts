@@ -11,16 +11,16 @@ import type { RowKind } from '../../domain/rows/kinds.js';
 import { addDays, isoWeekRange } from '../../domain/time/time.js';
 import type { IssueRecord } from '../../domain/issues/types.js';
 import { makeBounceHandler } from '../../functions/handlers/bounce.js';
-import { makeDigestHandler, digestRecipients, type DigestDeps } from '../../functions/handlers/digest.js';
+import { runDigest, digestRecipients, type DigestDeps } from '../../functions/usecases/digest.js';
 import { handleDigestRoute } from '../../functions/http/digest-routes.js';
-import { attachReadCounter, createDigestStore, issueItemForBulk, rowItemForBulk, type DigestStore } from '../../functions/adapters/digest-store.js';
+import { attachReadCounter, createDigestStore, issueItemForBulk, rowItemForBulk } from '../../functions/adapters/digest-store.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { signDigestView } from '../../functions/http/digest-view.js';
+import { signDigestView } from '../../functions/usecases/digest-view.js';
 import { createDocumentClient, createStore, ensureTable } from '../../functions/adapters/dynamodb-store.js';
 import { createIdentityVerifier } from '../../functions/adapters/identity.js';
 import { loadOrCreateDevIssuer, type DevIssuer } from '../../functions/adapters/dev-issuer.js';
 import { logger } from '../../functions/adapters/logger.js';
-import type { RowRecord, Store, StoredIssue } from '../../functions/ports.js';
+import type { DigestStore, RowRecord, Store, StoredIssue } from '../../functions/ports.js';
 import { createSesMailer } from '../../functions/adapters/ses-mailer.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -69,6 +69,7 @@ beforeAll(async () => {
     clock,
     config: { countyName: F.COUNTY, publicBaseUrl: BASE, actionSecrets: [SECRET] },
     reads,
+    log: logger,
   };
 
   ({ ledger, history } = await seedDigestFixture(store, digests));
@@ -92,7 +93,7 @@ describe('digest read path', () => {
   });
 
   it('builds the same figures as the fixture computes on its own', async () => {
-    const run = makeDigestHandler(deps);
+    const run = runDigest(deps);
     const res = await run({ week: F.WEEK });
     expect(res.status).toBe('dry_run');
     const m = res.model;
@@ -155,8 +156,8 @@ describe('bulk item builders (benchmark loads)', () => {
 describe('publishing once per week', () => {
   it('two concurrent invocations for one week send one mail per recipient; a third sends nothing', async () => {
     await services.clearMails();
-    const a = makeDigestHandler(deps);
-    const b = makeDigestHandler(deps);
+    const a = runDigest(deps);
+    const b = runDigest(deps);
     const [r1, r2] = await Promise.all([a({ week: F.WEEK, send: true }), b({ week: F.WEEK, send: true })]);
     expect([r1.published, r2.published].filter(Boolean)).toHaveLength(1);
     expect(r1.delivered + r2.delivered).toBe(2);
@@ -250,7 +251,7 @@ describe('SES bounces', () => {
 
     await services.clearMails();
     clock.t = Date.parse('2022-06-17T17:00:00+08:00');
-    const res = await makeDigestHandler(deps)({ send: true });
+    const res = await runDigest(deps)({ send: true });
     expect(res.week).toBe('2022-W24');
     expect(res.suppressed).toEqual(['dcj@tongxu.example']);
     expect(res.delivered).toBe(1);

@@ -1,0 +1,61 @@
+// Lambda `digest` (EventBridge Scheduler, Friday 17:00 Asia/Shanghai): the week's supervision digest,
+// usecases/digest.ts. The event may carry `{ "week"?: "YYYY-Www", "send"?: boolean }`; without `send`
+// the environment decides: DIGEST_SEND=true sends, anything else is a dry run that only logs the
+// headline. The CDK schedule passes `{ "send": true }` in production.
+import { requireEnv, resolveAppConfig } from '../adapters/config.js';
+import { attachReadCounter, createDigestStore } from '../adapters/digest-store.js';
+import { createStore } from '../adapters/dynamodb-store.js';
+import { lambdaDynamoClient, oncePerContainer } from '../adapters/lambda.js';
+import { withLogger, type LogOptional } from '../adapters/logger.js';
+import { createRuntimeConfig, resolvePublicBaseUrl } from '../adapters/runtime-config.js';
+import { containerSecretReader } from '../adapters/secrets.js';
+import { createSesClient, createSesMailer } from '../adapters/ses-mailer.js';
+import { systemClock } from '../ports.js';
+import { runDigest, type DigestDeps, type DigestResult } from '../usecases/digest.js';
+
+export interface DigestEvent {
+  week?: string;
+  send?: boolean;
+}
+
+/** What the Lambda returns: the run without the page, the text and the model. */
+export type DigestSummary = Omit<DigestResult, 'html' | 'text' | 'model'>;
+
+export function makeDigestHandler(deps: LogOptional<DigestDeps>, env: Record<string, string | undefined> = process.env): (event?: DigestEvent) => Promise<DigestSummary> {
+  const wired = withLogger(deps);
+  const run = runDigest(wired);
+  return async (event = {}) => {
+    const send = typeof event?.send === 'boolean' ? event.send : env.DIGEST_SEND?.trim().toLowerCase() === 'true';
+    const res = await run({ ...(event?.week ? { week: event.week } : {}), send });
+    const { html: _h, text: _t, model, ...summary } = res;
+    wired.log.info('digest', { ...summary, headline: model?.headline });
+    return summary;
+  };
+}
+
+/**
+ * Default wiring from the environment (AWS): ACTION_SECRET from env or Secrets Manager
+ * (`ACTION_SECRET_ARN`, read once per container), COUNTY_NAME, MAIL_FROM; the public base URL from
+ * PUBLIC_BASE_URL or, without it, the one the API recorded from its Function URL.
+ */
+async function wireDigest(env: Record<string, string | undefined> = process.env): Promise<(event?: DigestEvent) => Promise<DigestSummary>> {
+  const config = await resolveAppConfig({ env, readSecret: containerSecretReader() });
+  const client = lambdaDynamoClient();
+  const publicBaseUrl = await resolvePublicBaseUrl(config.publicBaseUrl, createRuntimeConfig({ client, tableName: config.tableName }));
+  const reads = attachReadCounter(client);
+  return makeDigestHandler(
+    {
+      store: createStore({ client, tableName: config.tableName }),
+      digests: createDigestStore({ client, tableName: config.tableName }),
+      mailer: createSesMailer({ client: createSesClient(), from: requireEnv('MAIL_FROM', env), configurationSet: env.SES_CONFIGURATION_SET?.trim() || undefined }),
+      clock: systemClock,
+      config: { countyName: requireEnv('COUNTY_NAME', env), publicBaseUrl, actionSecrets: config.actionSecrets },
+      reads,
+    },
+    env,
+  );
+}
+
+const wiring = oncePerContainer('digest', () => wireDigest());
+
+export const handler = async (event: DigestEvent = {}): Promise<DigestSummary> => (await wiring())(event);

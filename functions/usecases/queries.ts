@@ -1,0 +1,51 @@
+// What the API reads for its members: the issue list (by unit and status, from the byUnit index),
+// whitelist coverage on a day (GET /v1/coverage and the dashboard), the three unit rates of a
+// period with the ranking (GET /v1/metrics), and a week's stored digest page.
+import { computeCoverage, type CoverageReport } from '../../domain/reports/coverage.js';
+import type { IssueStatus } from '../../domain/rows/kinds.js';
+import type { Profile, SectorTotalRow, WhitelistRow } from '../../domain/rows/types.js';
+import { rankUnits, unitMetrics } from '../../domain/issues/unit-rates.js';
+import { addDays, isIsoDate, shanghaiDate } from '../../domain/time/time.js';
+import type { DigestStore, Store } from '../ports.js';
+import { issueSummary, type IssueSummary } from './actions.js';
+
+export interface QueryDeps {
+  store: Store;
+  getProfile(): Promise<Profile | null>;
+}
+
+/** Issues of a current responsible unit (optionally in one status), or all issues (optionally by status). */
+export async function listIssueSummaries(store: Store, q: { unit?: string; status?: IssueStatus }): Promise<IssueSummary[]> {
+  return (await store.listIssues(q)).map(({ record }) => issueSummary(record));
+}
+
+/** Coverage on `at` from the current whitelist and sector_total rows. */
+export async function coverageAt(deps: QueryDeps, at: string): Promise<CoverageReport> {
+  const [whitelist, totals, profile] = await Promise.all([deps.store.listRows('whitelist'), deps.store.listRows('sector_total'), deps.getProfile()]);
+  return computeCoverage({
+    whitelist: whitelist.map((r) => r.value as WhitelistRow),
+    totals: totals.map((r) => r.value as SectorTotalRow),
+    targets: profile?.sectorTargets ?? [],
+    at,
+  });
+}
+
+/**
+ * The unit rates of `from`–`to` (default: the 7 days up to today, Shanghai) and the ranking. Throws
+ * MetricsPeriodError (domain/issues/unit-rates.ts) for a malformed or reversed period.
+ */
+export async function unitRates(deps: QueryDeps, period: { from?: string; to?: string }, now: number) {
+  const to = period.to || shanghaiDate(now);
+  const from = period.from || (isIsoDate(to) ? addDays(to, -6) : to);
+  const profile = await deps.getProfile();
+  const records = (await deps.store.listIssues({})).map((i) => i.record);
+  const units = unitMetrics(records, { from, to, now }, profile ?? { units: [] });
+  const ranking = rankUnits(units);
+  return { from, to, units, ranking: { ranked: ranking.ranked, red: ranking.red, black: ranking.black } };
+}
+
+/** The page of a week's published digest, or null before it is generated. */
+export async function storedDigestPage(digests: Pick<DigestStore, 'getDigest' | 'getBlob'>, week: string): Promise<string | null> {
+  const rec = await digests.getDigest(week);
+  return rec ? digests.getBlob(rec, 'page') : null;
+}

@@ -1,12 +1,17 @@
-// The dispatcher's health metric in CloudWatch Embedded Metric Format: one JSON line on stdout per
-// run, which CloudWatch Logs turns into the metric Sibao/OldestPendingNotificationAgeSeconds
-// (dimension County) — no PutMetricData permission, no extra package. The alarm in infra/ fires when
-// the age stays above 15 minutes or when the datapoints stop (missing data is breaching).
+// The dispatcher's health metric (the OutboxMetrics port), written by Powertools Metrics in CloudWatch
+// Embedded Metric Format: one JSON line on stdout per run, which CloudWatch Logs turns into the
+// metric Sibao/OldestPendingNotificationAgeSeconds (dimension County) — no PutMetricData permission.
+// The alarm in infra/ fires when the age stays above 15 minutes or when the datapoints stop (missing
+// data is breaching). Powertools adds a `service` dimension by default; it is cleared so the metric
+// keeps the one dimension the alarm watches. The line's Timestamp is the instant of publishing.
 //
 // The oldest pending notification is one Query on the outbox index (sorted by the creation instant
 // of each item's oldest pending notification, `outboxSk = <ms, 15 digits>#<编号>`), Limit 1.
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { MetricUnit } from '@aws-lambda-powertools/metrics/types';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { OutboxMetrics } from '../ports.js';
 import { createDocumentClient } from './dynamodb-store.js';
 
 export const OLDEST_PENDING_METRIC = {
@@ -16,34 +21,24 @@ export const OLDEST_PENDING_METRIC = {
   unit: 'Seconds',
 } as const;
 
-export interface EmfDatapoint {
-  namespace: string;
+export interface Datapoint {
   /** Dimension name -> value; all of them form one dimension set. */
   dimensions: Record<string, string>;
   name: string;
-  unit: string;
+  unit: MetricUnit;
   value: number;
-  /** Epoch ms. */
-  timestamp: number;
 }
 
-/** One EMF log line (no trailing newline). */
-export function emfLine(p: EmfDatapoint): string {
-  return JSON.stringify({
-    _aws: {
-      Timestamp: p.timestamp,
-      CloudWatchMetrics: [{ Namespace: p.namespace, Dimensions: [Object.keys(p.dimensions)], Metrics: [{ Name: p.name, Unit: p.unit }] }],
-    },
-    ...p.dimensions,
-    [p.name]: p.value,
-  });
+/** Publishes one datapoint at a time as its own EMF line on stdout (Powertools Metrics). */
+export function createMetricPublisher(namespace: string): (p: Datapoint) => void {
+  const metrics = new Metrics({ namespace });
+  metrics.clearDefaultDimensions();
+  return (p) => {
+    metrics.addDimensions(p.dimensions);
+    metrics.addMetric(p.name, p.unit, p.value);
+    metrics.publishStoredMetrics();
+  };
 }
-
-/** Where EMF lines go: stdout in Lambda; tests and the local stack pass their own. */
-export type MetricWriter = (line: string) => void;
-export const stdoutWriter: MetricWriter = (line) => {
-  process.stdout.write(`${line}\n`);
-};
 
 /** Creation instant (epoch ms) of the oldest pending notification, or null when the outbox is empty. */
 export async function oldestPendingCreatedAt(doc: DynamoDBDocumentClient, tableName: string): Promise<number | null> {
@@ -69,11 +64,6 @@ export function ageSeconds(createdAt: number | null, now: number): number {
   return createdAt === null ? 0 : Math.max(0, Math.floor((now - createdAt) / 1000));
 }
 
-export interface OutboxMetrics {
-  /** Measures the oldest pending notification at `now`, writes the EMF line, returns the age in seconds. */
-  publishOldestPendingAge(now: number): Promise<number>;
-}
-
 export interface OutboxMetricsOptions {
   client: DynamoDBClient;
   tableName: string;
@@ -81,26 +71,15 @@ export interface OutboxMetricsOptions {
   county: string;
   /** Default `Sibao` (env POWERTOOLS_METRICS_NAMESPACE on AWS). */
   namespace?: string;
-  write?: MetricWriter;
 }
 
 export function createOutboxMetrics(opts: OutboxMetricsOptions): OutboxMetrics {
-  const write = opts.write ?? stdoutWriter;
-  const namespace = opts.namespace ?? OLDEST_PENDING_METRIC.namespace;
+  const publish = createMetricPublisher(opts.namespace ?? OLDEST_PENDING_METRIC.namespace);
   const doc = createDocumentClient(opts.client);
   return {
     async publishOldestPendingAge(now) {
       const value = ageSeconds(await oldestPendingCreatedAt(doc, opts.tableName), now);
-      write(
-        emfLine({
-          namespace,
-          dimensions: { [OLDEST_PENDING_METRIC.dimension]: opts.county },
-          name: OLDEST_PENDING_METRIC.name,
-          unit: OLDEST_PENDING_METRIC.unit,
-          value,
-          timestamp: now,
-        }),
-      );
+      publish({ dimensions: { [OLDEST_PENDING_METRIC.dimension]: opts.county }, name: OLDEST_PENDING_METRIC.name, unit: OLDEST_PENDING_METRIC.unit, value });
       return value;
     },
   };

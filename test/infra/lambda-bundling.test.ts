@@ -1,13 +1,14 @@
 // The NodejsFunction bundling props are the esbuild settings of functions/bundle-options.ts (the ones
 // `npm run build` uses): field by field, and byte for byte on the bundles CDK really builds.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { build, type BuildOptions } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAMBDA_FUNCTIONS, esbuildOptionsFor } from '../../infra/bundle-options.js';
+import { LAMBDA_FUNCTIONS, SDK_UNUSED_LAZY_MODULES, esbuildOptionsFor } from '../../infra/bundle-options.js';
 import { addCountyStack } from '../../infra/county.js';
 import { BundlingMappingError, bundlingFor, bundlingFromEsbuild } from '../../infra/lambda-bundling.js';
 import { REPO_ROOT, type SibaoStack } from '../../infra/sibao-stack.js';
@@ -100,5 +101,30 @@ describe('the assets CDK bundles equal dist/functions/<name>.mjs', () => {
     const fromCdk = readFileSync(assetOf(name), 'utf8');
     expect(fromCdk.length).toBeGreaterThan(1000);
     expect(fromCdk).toBe(local.outputFiles[0].text);
+  });
+});
+
+describe('each bundle', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sibao-bundle-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each(LAMBDA_FUNCTIONS)('%s stays within 400 KB and loads on its own; what is left external is only imported lazily', async (name) => {
+    const { outdir: _d, outfile: _f, ...rest } = esbuildOptionsFor(name) as BuildOptions;
+    const out = await build({ absWorkingDir: REPO_ROOT, entryPoints: [join(REPO_ROOT, 'functions', 'handlers', `${name}.ts`)], ...rest, write: false, logLevel: 'silent' });
+    const code = out.outputFiles[0].text;
+    expect(Buffer.byteLength(code, 'utf8')).toBeLessThanOrEqual(400 * 1024);
+    for (const m of SDK_UNUSED_LAZY_MODULES) {
+      // Never a static import (it would be resolved at load, where no node_modules exist).
+      expect(code).not.toMatch(new RegExp(`(?:from|import)\\s*"${m}"`));
+    }
+    // Loaded by a bare Node outside the repository (no node_modules to fall back on), it exports its handler.
+    const file = join(dir, `${name}.mjs`);
+    writeFileSync(file, code);
+    const exported = execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(file)}); console.log(typeof m.handler)`], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      encoding: 'utf8',
+    });
+    expect(exported.trim()).toBe('function');
   });
 });

@@ -186,14 +186,22 @@ describe('default wiring on the deployed environment (no PUBLIC_BASE_URL, secret
 describe('OldestPendingNotificationAgeSeconds on the outbox (injected metrics dep)', () => {
   it('reports the age of the oldest pending notification after each run, 0 once all are sent', async () => {
     const { t, table: table2 } = await harnessWithTable();
-    const lines: string[] = [];
-    const metrics = createOutboxMetrics({ client: services.dynamo, tableName: table2, county: 'tongxu', write: (l) => lines.push(l) });
+    const metrics = createOutboxMetrics({ client: services.dynamo, tableName: table2, county: 'tongxu' });
     const down: Mailer = {
       async send() {
         throw Object.assign(new Error('Maximum sending rate exceeded'), { name: 'Throttling' });
       },
     };
-    const dispatcher = (mailer: Mailer) => makeDispatchHandler({ store: t.store, mailer, clock: t.clock, config: { publicBaseUrl: BASE, actionSecrets: [SECRET] }, metrics });
+    // Each run's EMF lines as Powertools Metrics writes them on stdout, with the real time around it.
+    const published: { metric: Record<string, unknown>; from: number; to: number }[] = [];
+    const dispatcher = (mailer: Mailer) => async () => {
+      const from = Date.now();
+      const run = await captureStdout(() => makeDispatchHandler({ store: t.store, mailer, clock: t.clock, config: { publicBaseUrl: BASE, actionSecrets: [SECRET] }, metrics })());
+      const to = Date.now();
+      for (const metric of emfLines(run.lines)) published.push({ metric, from, to });
+      if (run.error) throw run.error;
+      return run.result!;
+    };
 
     // Nothing pending yet.
     await dispatcher(down)();
@@ -207,23 +215,26 @@ describe('OldestPendingNotificationAgeSeconds on the outbox (injected metrics de
     t.clock.t = T0 + 754_321 + 61_000;
     expect(await dispatcher(t.mailer)()).toMatchObject({ sent: 4, failed: 0 });
 
-    const values = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(values.map((v) => v[OLDEST_PENDING_METRIC.name])).toEqual([0, 754, 0]);
-    expect(values.map((v) => (v._aws as { Timestamp: number }).Timestamp)).toEqual([T0, T0 + 754_321, T0 + 815_321]);
-    expect(values.every((v) => v.County === 'tongxu')).toBe(true);
+    // The age is measured on the dispatcher's clock; the line's Timestamp is the instant Powertools
+    // publishes it (real time).
+    expect(published.map((p) => p.metric[OLDEST_PENDING_METRIC.name])).toEqual([0, 754, 0]);
+    for (const p of published) {
+      const at = (p.metric._aws as { Timestamp: number }).Timestamp;
+      expect(at).toBeGreaterThanOrEqual(p.from);
+      expect(at).toBeLessThanOrEqual(p.to);
+    }
+    expect(published.every((p) => p.metric.County === 'tongxu')).toBe(true);
   });
 
   it('is published even when the run fails', async () => {
     const { t, table: table3 } = await harnessWithTable();
     await t.sync(IND, 'industry', 'issue', [{ row: 2, values: issueValues() }]);
-    const lines: string[] = [];
-    const metrics = createOutboxMetrics({ client: services.dynamo, tableName: table3, county: 'tongxu', write: (l) => lines.push(l) });
+    const metrics = createOutboxMetrics({ client: services.dynamo, tableName: table3, county: 'tongxu' });
     // The dispatcher's own store points at a table that does not exist: its run fails.
     const broken = createStore({ client: services.dynamo, tableName: `${table3}-missing` });
     t.clock.t = T0 + 42_000;
-    await expect(makeDispatchHandler({ store: broken, mailer: t.mailer, clock: t.clock, config: { publicBaseUrl: BASE, actionSecrets: [SECRET] }, metrics })()).rejects.toMatchObject({
-      name: 'ResourceNotFoundException',
-    });
-    expect(lines.map((l) => JSON.parse(l)[OLDEST_PENDING_METRIC.name])).toEqual([42]);
+    const run = await captureStdout(() => makeDispatchHandler({ store: broken, mailer: t.mailer, clock: t.clock, config: { publicBaseUrl: BASE, actionSecrets: [SECRET] }, metrics })());
+    expect(run.error).toMatchObject({ name: 'ResourceNotFoundException' });
+    expect(emfLines(run.lines).map((m) => m[OLDEST_PENDING_METRIC.name])).toEqual([42]);
   });
 });

@@ -1,5 +1,6 @@
 // Configuration resolution against a local Secrets Manager (127.0.0.1, JSON protocol, signatures
-// checked with AWS's signer): env wins, an ARN is read once, neither -> a clear error.
+// checked with AWS's signer): env wins, an ARN is read once, neither -> a clear error. The reader is
+// Powertools Parameters' SecretsProvider (adapters/secrets.ts): its requests are the SDK client's.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, resolveApiConfig, resolveDispatchConfig, resolveSecretSetting } from '../../functions/adapters/config.js';
@@ -51,7 +52,7 @@ describe('the local Secrets Manager is faithful to the protocol', () => {
   });
 });
 
-describe('createSecretsManagerReader (functions/secrets.ts)', () => {
+describe('createSecretsManagerReader (adapters/secrets.ts, Powertools SecretsProvider)', () => {
   it('reads the SecretString with a signature the service accepts (also with a session token)', async () => {
     const before = sm.rejected;
     expect(await reader()(AUDIENCE_ARN)).toBe(`${AUDIENCE}\n`);

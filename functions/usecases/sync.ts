@@ -14,6 +14,7 @@ import type { IssueRow, Profile, RawRow, RowError, RowResult, RowWarning } from 
 import { validateRows, type ValidationContext } from '../../domain/rows/validate.js';
 import type { Clock, JsonCell, ProfileRecord, RowRecord, Store, StoredIssue } from '../ports.js';
 import type { Access, ProfileCache } from './access.js';
+import { conditionalUpdate } from './conditional-update.js';
 
 export interface SyncRowInput {
   row: number;
@@ -357,32 +358,32 @@ async function upsertRow(
   now: number,
   writeId: string,
 ): Promise<SyncRowResult> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (!current) {
-      if (await deps.store.putRow(newRecord(req, ctx, p, now, writeId), null)) return { ...base, id: p.key, version: 1, outcome: 'created' };
-    } else {
-      const decided = decideExisting(req, p, current, base);
-      if (decided) return decided;
-      const rec: RowRecord = {
-        ...current,
+  const out = await conditionalUpdate<RowRecord, SyncRowResult>({
+    read: async () => (await deps.store.getRows(req.kind, [p.key])).get(p.key) ?? null,
+    write: (rec, expectedRevision) => deps.store.putRow(rec, expectedRevision),
+    current,
+    attempts: MAX_ATTEMPTS,
+    decide(cur) {
+      if (!cur) return { write: newRecord(req, ctx, p, now, writeId), result: { ...base, id: p.key, version: 1, outcome: 'created' } };
+      const decided = decideExisting(req, p, cur, base);
+      if (decided) return { done: decided };
+      const rec = {
+        ...cur,
         spreadsheetId: req.spreadsheetId,
         row: p.input.row,
         values: p.values,
         value: p.v.value,
         hash: p.hash,
-        version: current.version + 1,
-        revision: current.revision + 1,
+        version: cur.version + 1,
         updatedAt: now,
         updatedBy: ctx.email,
         warnings: p.v.warnings,
         writeId,
       };
-      if (await deps.store.putRow(rec, current.revision)) return { ...base, id: p.key, version: rec.version, outcome: 'updated' };
-    }
-    // Lost a race: read what is there now and decide again.
-    current = (await deps.store.getRows(req.kind, [p.key])).get(p.key) ?? null;
-  }
-  return { ...base, ok: false, outcome: 'conflict', errors: [conflictError(current?.version ?? null)] };
+      return { write: rec, result: { ...base, id: p.key, version: rec.version, outcome: 'updated' } };
+    },
+  });
+  return out.ok ? out.result : { ...base, ok: false, outcome: 'conflict', errors: [conflictError(out.current?.version ?? null)] };
 }
 
 function newIssueId(day: string, n: number): string {
@@ -447,75 +448,73 @@ async function upsertIssue(
   const given = textCell(input.values['编号']).toUpperCase();
   let id: string | null = ISSUE_ID_RE.test(given) ? given : await store.getIssueSource(sourceKey);
 
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const current = id ? await store.getIssue(id) : null;
-    if (!current) {
-      if (!id) {
-        const day = shanghaiDate(now);
-        id = await store.claimIssueSource(sourceKey, newIssueId(day, await store.nextIssueNumber(day)));
-        continue; // someone may already have stored it under the claimed id
+  const out = await conditionalUpdate<StoredIssue, SyncRowResult>({
+    read: async () => (id ? store.getIssue(id) : null),
+    write: (next, expectedRevision) => store.putIssue(next, expectedRevision),
+    attempts: MAX_ATTEMPTS,
+    async decide(current) {
+      if (!current) {
+        if (!id) {
+          const day = shanghaiDate(now);
+          id = await store.claimIssueSource(sourceKey, newIssueId(day, await store.nextIssueNumber(day)));
+          return { again: true }; // someone may already have stored it under the claimed id
+        }
+        const routed = route(id, issue, ctx.profile, now);
+        const warnings = [...v.warnings, ...(routed.warning ? [routed.warning] : [])];
+        const record = routed.change ? { ...routed.change.record, warnings: [...routed.change.record.warnings, ...v.warnings] } : unroutedRecord(id, issue, now, warnings);
+        const stored: StoredIssue = {
+          record,
+          workClass: req.workClass,
+          spreadsheetId: req.spreadsheetId,
+          row: input.row,
+          sourceKey,
+          values,
+          hash,
+          version: 1,
+          revision: 1,
+          updatedBy: ctx.email,
+          pending: Object.fromEntries((routed.change?.notifications ?? []).map((n) => [n.key, n])),
+          usedTokens: {},
+        };
+        return { write: stored, result: { ...base, id, version: 1, outcome: 'created', warnings: record.warnings, writeBack: issueWriteBack(stored, ctx.profile) } };
       }
-      const routed = route(id, issue, ctx.profile, now);
-      const warnings = [...v.warnings, ...(routed.warning ? [routed.warning] : [])];
-      const record = routed.change ? { ...routed.change.record, warnings: [...routed.change.record.warnings, ...v.warnings] } : unroutedRecord(id, issue, now, warnings);
-      const stored: StoredIssue = {
-        record,
-        workClass: req.workClass,
-        spreadsheetId: req.spreadsheetId,
+
+      if (current.workClass !== req.workClass) {
+        return { done: { ...base, ok: false, id, outcome: 'conflict', errors: [ownerError(current.workClass)] } };
+      }
+      const unrouted = current.record.assignments.length === 0;
+      const changed = current.hash !== hash;
+      if (changed && input.version !== undefined && input.version !== current.version) {
+        return { done: { ...base, ok: false, id, version: current.version, outcome: 'conflict', errors: [conflictError(current.version)], writeBack: issueWriteBack(current, ctx.profile) } };
+      }
+      if (!changed && !(unrouted && ctx.profile)) {
+        return { done: { ...base, id, version: current.version, outcome: 'unchanged', warnings: current.record.warnings, writeBack: issueWriteBack(current, ctx.profile) } };
+      }
+      let next: StoredIssue = {
+        ...current,
         row: input.row,
-        sourceKey,
         values,
         hash,
-        version: 1,
-        revision: 1,
+        version: changed ? current.version + 1 : current.version,
         updatedBy: ctx.email,
-        pending: Object.fromEntries((routed.change?.notifications ?? []).map((n) => [n.key, n])),
-        usedTokens: {},
+        record: { ...current.record, issue, updatedAt: Math.max(now, current.record.updatedAt) },
       };
-      if (await store.putIssue(stored, null)) {
-        return { ...base, id, version: 1, outcome: 'created', warnings: record.warnings, writeBack: issueWriteBack(stored, ctx.profile) };
+      if (unrouted) {
+        const routed = route(id!, issue, ctx.profile, now);
+        if (routed.change) {
+          next = {
+            ...next,
+            record: { ...routed.change.record, createdAt: current.record.createdAt, events: [...current.record.events, ...routed.change.record.events] },
+            pending: { ...current.pending, ...Object.fromEntries(routed.change.notifications.map((n) => [n.key, n])) },
+          };
+        } else if (!changed) {
+          return { done: { ...base, id, version: current.version, outcome: 'unchanged', warnings: [...v.warnings, routed.warning!], writeBack: issueWriteBack(current, ctx.profile) } };
+        }
       }
-      continue;
-    }
-
-    if (current.workClass !== req.workClass) {
-      return { ...base, ok: false, id, outcome: 'conflict', errors: [ownerError(current.workClass)] };
-    }
-    const unrouted = current.record.assignments.length === 0;
-    const changed = current.hash !== hash;
-    if (changed && input.version !== undefined && input.version !== current.version) {
-      return { ...base, ok: false, id, version: current.version, outcome: 'conflict', errors: [conflictError(current.version)], writeBack: issueWriteBack(current, ctx.profile) };
-    }
-    if (!changed && !(unrouted && ctx.profile)) {
-      return { ...base, id, version: current.version, outcome: 'unchanged', warnings: current.record.warnings, writeBack: issueWriteBack(current, ctx.profile) };
-    }
-    let next: StoredIssue = {
-      ...current,
-      row: input.row,
-      values,
-      hash,
-      version: changed ? current.version + 1 : current.version,
-      revision: current.revision + 1,
-      updatedBy: ctx.email,
-      record: { ...current.record, issue, updatedAt: Math.max(now, current.record.updatedAt) },
-    };
-    if (unrouted) {
-      const routed = route(id!, issue, ctx.profile, now);
-      if (routed.change) {
-        next = {
-          ...next,
-          record: { ...routed.change.record, createdAt: current.record.createdAt, events: [...current.record.events, ...routed.change.record.events] },
-          pending: { ...current.pending, ...Object.fromEntries(routed.change.notifications.map((n) => [n.key, n])) },
-        };
-      } else if (!changed) {
-        return { ...base, id, version: current.version, outcome: 'unchanged', warnings: [...v.warnings, routed.warning!], writeBack: issueWriteBack(current, ctx.profile) };
-      }
-    }
-    if (await store.putIssue(next, current.revision)) {
-      return { ...base, id, version: next.version, outcome: 'updated', warnings: next.record.warnings, writeBack: issueWriteBack(next, ctx.profile) };
-    }
-  }
-  return { ...base, ok: false, id, outcome: 'conflict', errors: [conflictError(null)] };
+      return { write: next, result: { ...base, id, version: next.version, outcome: 'updated', warnings: next.record.warnings, writeBack: issueWriteBack(next, ctx.profile) } };
+    },
+  });
+  return out.ok ? out.result : { ...base, ok: false, id, outcome: 'conflict', errors: [conflictError(null)] };
 }
 
 /** Rebuild the profile from every stored configuration row and store it. */

@@ -101,9 +101,9 @@ export function loadDispatchConfig(env: Env = process.env): DispatchConfig {
 // ---- Resolution with Secrets Manager (the Lambda default wiring) ---------------------------------
 // Rule for a secret setting X: env `X` if set (local runs, overrides), else the text of the Secrets
 // Manager secret whose ARN is in `X_ARN` (what the CDK stack sets), read by the injected reader
-// (functions/secrets.ts: once per container); neither -> a ConfigError naming both variables.
+// (adapters/secrets.ts: once per container); neither -> a ConfigError naming both variables.
 
-/** Reads one secret's text by ARN (functions/secrets.ts `containerSecretReader()` in Lambda). */
+/** Reads one secret's text by ARN (adapters/secrets.ts `containerSecretReader()` in Lambda). */
 export type ReadSecret = (arn: string) => Promise<string>;
 
 export interface ConfigSources {
@@ -158,7 +158,7 @@ export async function resolveApiConfig(src: ConfigSources = {}): Promise<Resolve
 }
 
 export interface ResolvedDispatchConfig extends Omit<DispatchConfig, 'publicBaseUrl'> {
-  /** Unset: the base URL the API recorded (functions/runtime-config.ts). */
+  /** Unset: the base URL the API recorded (adapters/runtime-config.ts). */
   publicBaseUrl?: string;
 }
 

@@ -21,7 +21,7 @@
 //   lease (sweep)                    LEASE#<name> LEASE  —
 //   items with pending notifications (outbox)     outbox     outboxPk = PENDING, outboxSk = <createdAt>#<编号>
 //
-// The Friday digest (functions/digest-store.ts). Issue items also carry (issueDigestKeys below, set
+// The Friday digest (adapters/digest-store.ts). Issue items also carry (issueDigestKeys below, set
 // by the store's issue item builder on EVERY issue write, so actions, the sweep and sync all keep
 // them current):
 //   open issues + closed issues by the ISO week   byActivity actPk = ACT#OPEN while open, else

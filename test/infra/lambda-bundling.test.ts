@@ -1,4 +1,4 @@
-// The NodejsFunction bundling props are the esbuild settings of functions/bundle-options.ts (the ones
+// The NodejsFunction bundling props are the esbuild settings of infra/bundle-options.ts (the ones
 // `npm run build` uses): field by field, and byte for byte on the bundles CDK really builds.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -2,7 +2,7 @@
 // coordination or supervision member, or the signed view link), and what it shows — an issue synced
 // through the API appears in the ledger, turns overdue once the clock passes its sign deadline and
 // the sweep runs, and leaves the ledger for the to-do list when resolved.
-// Link statuses: tampered or malformed 403, expired 410 (see functions/dashboard-route.ts). The
+// Link statuses: tampered or malformed 403, expired 410 (see functions/http/dashboard-route.ts). The
 // Friday digest mail carries a signed 实时看板 link that opens the page.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

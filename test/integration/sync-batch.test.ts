@@ -1,4 +1,4 @@
-// The bulk path of POST /v1/sync for plain rows (functions/sync.ts syncPlainRows) on a real dynalite:
+// The bulk path of POST /v1/sync for plain rows (functions/usecases/sync.ts syncPlainRows) on a real dynalite:
 // one consistent BatchGetItem classifies the batch, unchanged rows cost no write, updates are
 // conditional puts on the revision, new rows go out with BatchWriteItem and are read back by writeId.
 // Requests are counted on the wire (a middleware on the DynamoDB client reads X-Amz-Target) and,

@@ -4,7 +4,11 @@
 //   - inside domain/ the rooms are ordered rows < time < issues < reports: a room imports only itself
 //     and the rooms before it;
 //   - sheets-addon/ imports only domain/ and its own files;
-//   - functions/ never imports local/.
+//   - functions/ never imports local/;
+//   - the rooms of functions/: use cases import only domain/, functions/ports.ts and use cases (no
+//     adapters, http, handlers or AWS packages); only handlers/ choose adapters; adapters implement
+//     ports and import no use case, http or handler; nothing imports a handler; ports.ts imports only
+//     domain/.
 // Imports are read with TypeScript's own scanner (ts.preProcessFile: static, `export … from`,
 // `import type`, dynamic import(), require(); not comments or strings) and resolved to repository
 // paths. A rule is one row of RULES: add a row to add a boundary.
@@ -31,6 +35,8 @@ interface Rule {
 
 const under = (t: Target, ...dirs: string[]) => 'file' in t && dirs.some((d) => t.file.startsWith(d));
 const DOMAIN_PACKAGES = ['zod', 'zod/mini'];
+/** AWS clients and Powertools: adapters' business, never a use case's. */
+const AWS_PACKAGES = /^(@aws-sdk|@aws-lambda-powertools|@smithy)\//;
 /** The rooms of domain/, in order: a room imports only itself and the rooms before it. */
 const DOMAIN_ROOMS = ['rows', 'time', 'issues', 'reports'];
 /** A domain file's room rank; a file outside the rooms ranks after them all. */
@@ -65,9 +71,36 @@ const RULES: Rule[] = [
     why: 'local/ is the embedded default; the Lambdas must not bundle it',
     allows: (t) => !under(t, 'local/'),
   },
-  // Rooms of functions/ (to enable when functions/usecases/ no longer imports them):
-  // { name: 'usecases/ import neither adapters/ nor http/', from: 'functions/usecases/',
-  //   why: 'use cases depend on functions/ports.ts and domain/', allows: (t) => !under(t, 'functions/adapters/', 'functions/http/') },
+  {
+    name: 'functions/usecases/ import only domain/, ports.ts and use cases',
+    from: 'functions/usecases/',
+    why: 'use cases are written against functions/ports.ts and domain/: no adapters, http, handlers or AWS packages',
+    allows: (t) => ('file' in t ? under(t, 'domain/', 'functions/usecases/', 'functions/ports.') : !AWS_PACKAGES.test(t.pkg)),
+  },
+  {
+    name: 'only functions/handlers/ choose adapters',
+    from: 'functions/',
+    why: 'use cases and http depend on ports; handlers/ (and local/) pick the adapters that implement them',
+    allows: (t, importer) => !under(t, 'functions/adapters/') || importer.startsWith('functions/handlers/') || importer.startsWith('functions/adapters/'),
+  },
+  {
+    name: 'functions/adapters/ import no use case, http or handler',
+    from: 'functions/adapters/',
+    why: 'an adapter implements ports: it knows the ports and the outside world, not who uses it',
+    allows: (t) => !under(t, 'functions/usecases/', 'functions/http/', 'functions/handlers/'),
+  },
+  {
+    name: 'nothing in functions/ imports a handler',
+    from: 'functions/',
+    why: 'a handler is an entry point (one Lambda): only local/ and tests build on it',
+    allows: (t, importer) => !under(t, 'functions/handlers/') || importer.startsWith('functions/handlers/'),
+  },
+  {
+    name: 'functions/ports.ts imports only domain/',
+    from: 'functions/',
+    why: 'the ports are plain interfaces over domain types',
+    allows: (t, importer) => importer !== 'functions/ports.ts' || under(t, 'domain/'),
+  },
 ];
 
 /** Every import of a source text, as written. */
@@ -189,6 +222,27 @@ describe('the checker catches planted violations', () => {
   it('functions/ importing local/', () => {
     expect(rulesBroken({ 'functions/handlers/api.ts': "import { startStack } from '../../local/stack.js';" })).toEqual(['functions/ never imports local/']);
     expect(check({ 'functions/handlers/api.ts': "import { a } from '../ports.js';\nimport { b } from '../../domain/rows/kinds.js';" })).toEqual([]);
+  });
+
+  it('the rooms of functions/: use cases on ports, adapters chosen by handlers only', () => {
+    const usecases = 'functions/usecases/ import only domain/, ports.ts and use cases';
+    const choose = 'only functions/handlers/ choose adapters';
+    expect(rulesBroken({ 'functions/usecases/sync.ts': "import { logger } from '../adapters/logger.js';" })).toEqual([usecases, choose]);
+    expect(rulesBroken({ 'functions/usecases/actions.ts': "import { confirmPage } from '../http/action-pages.js';" })).toEqual([usecases]);
+    expect(rulesBroken({ 'functions/usecases/sweep.ts': "import { QueryCommand } from '@aws-sdk/lib-dynamodb';" })).toEqual([usecases]);
+    expect(rulesBroken({ 'functions/http/routes.ts': "import { createStore } from '../adapters/dynamodb-store.js';" })).toEqual([choose]);
+    expect(rulesBroken({ 'functions/adapters/metrics.ts': "import { runDispatch } from '../usecases/dispatch.js';" })).toEqual(['functions/adapters/ import no use case, http or handler']);
+    expect(rulesBroken({ 'functions/http/router.ts': "import { handler } from '../handlers/api.js';" })).toEqual(['nothing in functions/ imports a handler']);
+    expect(rulesBroken({ 'functions/ports.ts': "import type { Logger } from '@aws-lambda-powertools/logger';" })).toEqual(['functions/ports.ts imports only domain/']);
+    expect(
+      check({
+        'functions/handlers/api.ts': "import { createStore } from '../adapters/dynamodb-store.js';\nimport { apiRoutes } from '../http/routes.js';\nimport { createAccess } from '../usecases/access.js';",
+        'functions/usecases/sync.ts': "import { randomUUID } from 'node:crypto';\nimport type { Store } from '../ports.js';\nimport { x } from '../../domain/rows/kinds.js';\nimport { c } from './conditional-update.js';",
+        'functions/http/routes.ts': "import * as z from 'zod/mini';\nimport { syncAsMember } from '../usecases/sync.js';\nimport type { Log } from '../ports.js';",
+        'functions/adapters/digest-store.ts': "import { QueryCommand } from '@aws-sdk/lib-dynamodb';\nimport type { DigestStore } from '../ports.js';",
+        'functions/ports.ts': "import type { IssueRecord } from '../domain/issues/types.js';",
+      }),
+    ).toEqual([]);
   });
 
   it('prints the file, the import and the reason', () => {

@@ -66,6 +66,12 @@ export function isValidEmail(address: string): boolean {
   return address.length <= 254 && EMAIL_RE.test(address);
 }
 
+/**
+ * Of the given addresses, those never to be mailed again: permanent bounces and complaints as the
+ * bounce handler records them (DigestStore.suppressedAmong), lower-cased.
+ */
+export type SuppressionCheck = (emails: readonly string[]) => Promise<Set<string>>;
+
 export interface IdentityVerifier {
   /** The verified, lower-cased email of a bearer token, or null when the token is not acceptable. */
   verify(bearer: string): Promise<{ email: string } | null>;

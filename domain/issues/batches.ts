@@ -19,7 +19,7 @@ import { commandUnits, currentAssignment, isOpen, unitEmails } from './lifecycle
 import type { IssueCategory } from '../rows/kinds.js';
 import { addDays, isIsoDate, shanghaiDate } from '../time/time.js';
 import type { IssueRow, Profile } from '../rows/types.js';
-import type { IssueRecord, Notification } from './types.js';
+import type { IssueRecord, NotificationOf } from './types.js';
 
 export const BATCH_WINDOW_DAYS = 14;
 export const BATCH_MIN_ENTERPRISES = 3;
@@ -105,7 +105,7 @@ export function findCommonProblems(records: readonly IssueRecord[], now: number)
  * The report of a batch to the command office (every 指挥部 unit). Key `batch#<id>`: the same for a
  * batch that grows, so it is sent once. null when the command office has no address.
  */
-export function batchNotification(batch: CommonProblemBatch, profile: Pick<Profile, 'units'>): Notification | null {
+export function batchNotification(batch: CommonProblemBatch, profile: Pick<Profile, 'units'>): NotificationOf<'batch'> | null {
   const to = unitEmails(profile, commandUnits(profile));
   if (to.length === 0) return null;
   return {

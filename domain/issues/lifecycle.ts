@@ -16,6 +16,8 @@
 //   重新办理) resets them; otherwise escalationLevel never decreases. Actions only clear `overdue`
 //   (when the missed deadline is met); the sweep sets it, with its notification.
 // - Time never runs backwards inside a record: an action's instant is max(ctx.now, record.updatedAt).
+// - Who may take an action, from which states, and which of its text fields are required is the
+//   action catalog's (catalog.ts); so are the links each mail carries. Here: what each action does.
 
 import { FOLLOW_UP_RESULTS } from '../rows/kinds.js';
 import type { IssueStatus } from '../rows/kinds.js';
@@ -23,7 +25,11 @@ import { deadlinesFor } from './routing.js';
 import { compareDates, endOfShanghaiDay, isIsoDate, shanghaiDate } from '../time/time.js';
 import type { IssueRow, Profile, RowWarning, Unit } from '../rows/types.js';
 import type { WorkCalendar } from '../time/types.js';
-import type { Assignment, IssueEvent, IssueRecord, Notification, RouteResult } from './types.js';
+import type { Assignment, IssueEvent, IssueRecord, RouteResult } from './types.js';
+import { MAILS, ROLE_ORDER, actionDef, isActionType, type ActorRole, type FieldErrorCode, type IssueAction, type IssueActionType, type IssueActor, type IssueMailData, type MailData, type Notification, type NotificationOf, type Template } from './catalog.js';
+
+export { ACTION_TYPES } from './catalog.js';
+export type { IssueAction, IssueActionType, IssueActor } from './catalog.js';
 
 export type FollowUpResult = (typeof FOLLOW_UP_RESULTS)[number];
 
@@ -34,38 +40,6 @@ export function isOpen(status: IssueStatus): boolean {
   return OPEN_STATUSES.includes(status);
 }
 
-/** Who acts: a responsible unit (via its signed link), the enterprise (follow-up link), or the command office. */
-export type IssueActor =
-  | { role: 'unit'; unit: string; by?: string }
-  | { role: 'enterprise'; by?: string }
-  | { role: 'command'; by?: string };
-
-/** `assignment` (from the action link's token) must name the current assignment, else `stale_assignment`. */
-export type IssueAction =
-  | { type: 'sign'; actor: IssueActor; assignment?: number }
-  | { type: 'return'; actor: IssueActor; assignment?: number; reason: string }
-  | { type: 'progress'; actor: IssueActor; assignment?: number; note: string }
-  | { type: 'resolve'; actor: IssueActor; assignment?: number; result: string }
-  | { type: 'follow_up'; actor: IssueActor; assignment?: number; result: string; note?: string }
-  | { type: 'reassign'; actor: IssueActor; unit: string; note?: string }
-  | { type: 'extend'; actor: IssueActor; resolveBy: string; reason: string }
-  | { type: 'verify_close'; actor: IssueActor; note?: string }
-  | { type: 'close'; actor: IssueActor; note?: string };
-
-export type IssueActionType = IssueAction['type'];
-
-export const ACTION_TYPES: readonly IssueActionType[] = [
-  'sign',
-  'return',
-  'progress',
-  'resolve',
-  'follow_up',
-  'reassign',
-  'extend',
-  'verify_close',
-  'close',
-];
-
 export interface LifecycleContext {
   now: number;
   profile: Profile;
@@ -73,12 +47,10 @@ export interface LifecycleContext {
 }
 
 export type LifecycleErrorCode =
+  | FieldErrorCode
   | 'invalid_transition'
   | 'forbidden'
   | 'stale_assignment'
-  | 'reason_required'
-  | 'note_required'
-  | 'result_required'
   | 'invalid_follow_up'
   | 'unknown_unit'
   | 'same_unit'
@@ -93,16 +65,6 @@ export interface Change {
   record: IssueRecord;
   notifications: Notification[];
 }
-
-/** Links the assignment email carries for a unit (SPEC §5: 签收, 退回, 反馈办理结果). */
-export const UNIT_LINK_ACTIONS = ['sign', 'return', 'resolve'] as const;
-/** Links of the follow-up email to the enterprise: `follow_up:<result>`. */
-export const FOLLOW_UP_LINK_ACTIONS = FOLLOW_UP_RESULTS.map((r) => `follow_up:${r}`);
-/** Links of the verification list to the command office. */
-export const VERIFY_LINK_ACTIONS = ['verify_close'] as const;
-
-/** Longest free text accepted in a reason, note or result. */
-export const MAX_TEXT = 2000;
 
 // ---- profile roles ------------------------------------------------------------------------------
 
@@ -214,14 +176,14 @@ export class Outbox {
   ) {}
 
   /** To the given units' addresses (cc: units' addresses not already in `to`). */
-  toUnits(key: string, template: string, units: readonly string[], data: Record<string, unknown>, ccUnits: readonly string[] = []): void {
+  toUnits<T extends Template>(key: string, template: T, units: readonly string[], data: MailData<T>, ccUnits: readonly string[] = []): void {
     const to = unitEmails(this.profile, units);
     if (to.length === 0) {
       for (const u of units) {
         this.warnings.push({
           code: 'unit_without_email',
           column: '责任单位',
-          message: `责任单位「${unitName(this.profile, u)}」没有登记联系邮箱，「${templateLabel(template)}」通知无法发送，请在责任单位表中补充`,
+          message: `责任单位「${unitName(this.profile, u)}」没有登记联系邮箱，「${MAILS[template].label}」通知无法发送，请在责任单位表中补充`,
         });
       }
       return;
@@ -230,35 +192,20 @@ export class Outbox {
     this.push(key, template, to, data, cc);
   }
 
-  toAddresses(key: string, template: string, to: readonly string[], data: Record<string, unknown>): void {
+  toAddresses<T extends Template>(key: string, template: T, to: readonly string[], data: MailData<T>): void {
     const list = [...new Set(to.map((e) => e.trim().toLowerCase()).filter((e) => e.length > 0))];
     if (list.length > 0) this.push(key, template, list, data, []);
   }
 
-  private push(key: string, template: string, to: string[], data: Record<string, unknown>, cc: string[]): void {
-    const n: Notification = { key, template, to, data, createdAt: this.now };
-    if (cc.length > 0) n.cc = cc;
-    this.notifications.push(n);
+  private push<T extends Template>(key: string, template: T, to: string[], data: MailData<T>, cc: string[]): void {
+    const n: NotificationOf<T> = { key, template, to, data, createdAt: this.now, ...(cc.length > 0 ? { cc } : {}) };
+    // A NotificationOf<T> is one of the union's members; TypeScript cannot see it for a generic T.
+    this.notifications.push(n as Notification);
   }
 }
 
-function templateLabel(template: string): string {
-  const labels: Record<string, string> = {
-    assign: '交办',
-    copy: '抄送',
-    reassigned: '改派告知',
-    extend: '延期',
-    remind: '时限提醒',
-    overdue: '逾期',
-    escalate: '升级督办',
-    verify_list: '待核实销号',
-    batch: '共性问题',
-  };
-  return labels[template] ?? template;
-}
-
 /** The data every issue notification carries (JSON-serialisable). */
-export function issueData(record: IssueRecord, index: number, profile: Pick<Profile, 'units'>): Record<string, unknown> {
+export function issueData(record: IssueRecord, index: number, profile: Pick<Profile, 'units'>): IssueMailData {
   const a = record.assignments[index];
   const i = record.issue;
   return {
@@ -285,22 +232,15 @@ export function issueData(record: IssueRecord, index: number, profile: Pick<Prof
   };
 }
 
-type AssignReason = 'new' | 'returned' | 'reassigned' | 'reopened';
+type AssignExtra = Omit<MailData<'assign'>, keyof IssueMailData>;
 
-/** The assignment email to the unit (with its action links) and the copy to the `also` units. */
-function announceAssignment(
-  out: Outbox,
-  record: IssueRecord,
-  index: number,
-  profile: Pick<Profile, 'units'>,
-  reason: AssignReason,
-  extra: Record<string, unknown> = {},
-): void {
+/** The assignment email to the unit (its links: MAILS.assign) and the copy to the `also` units. */
+function announceAssignment(out: Outbox, record: IssueRecord, index: number, profile: Pick<Profile, 'units'>, extra: AssignExtra): void {
   const a = record.assignments[index];
-  const base = { ...issueData(record, index, profile), reason, ...extra };
-  out.toUnits(`${record.id}#assign#${index}#unit`, 'assign', [a.unit], { ...base, actions: [...UNIT_LINK_ACTIONS] });
+  const data = { ...issueData(record, index, profile), ...extra };
+  out.toUnits(`${record.id}#assign#${index}#unit`, 'assign', [a.unit], data);
   const also = a.also.filter((u) => u !== a.unit);
-  if (also.length > 0) out.toUnits(`${record.id}#assign#${index}#copy`, 'copy', also, { ...base, actions: [] });
+  if (also.length > 0) out.toUnits(`${record.id}#assign#${index}#copy`, 'copy', also, data);
 }
 
 // ---- create -------------------------------------------------------------------------------------
@@ -308,7 +248,7 @@ function announceAssignment(
 /**
  * The record of a freshly routed issue: 已交办 to the routed unit, or 待分派 with a triage assignment
  * to the coordination lead when routing fell through to triage. Notifications: `assign` to the unit
- * (actions sign/return/resolve) and `copy` to the `also` units.
+ * (with the links of MAILS.assign) and `copy` to the `also` units.
  */
 export function createIssueRecord(id: string, issue: IssueRow, route: RouteResult, now: number, profile: Profile): Change {
   const triage = route.how === 'triage';
@@ -336,53 +276,12 @@ export function createIssueRecord(id: string, issue: IssueRow, route: RouteResul
     updatedAt: now,
   };
   const out = new Outbox(profile, now);
-  announceAssignment(out, record, 0, profile, 'new', { how: route.how });
+  announceAssignment(out, record, 0, profile, { reason: 'new', how: route.how });
   record.warnings = mergeWarnings(record.warnings, out.warnings);
   return { record, notifications: out.notifications };
 }
 
 // ---- actions ------------------------------------------------------------------------------------
-
-const UNSIGNED: readonly IssueStatus[] = ['待分派', '已交办'];
-const UNRESOLVED: readonly IssueStatus[] = ['待分派', '已交办', '已签收', '办理中'];
-
-/** Which statuses each action may start from (the transition table of SPEC §4). */
-export const ALLOWED_FROM: Readonly<Record<IssueActionType, readonly IssueStatus[]>> = {
-  sign: UNSIGNED,
-  return: ['已交办', '已签收', '办理中'],
-  progress: UNRESOLVED,
-  resolve: UNRESOLVED,
-  follow_up: ['已办结'],
-  reassign: UNRESOLVED,
-  extend: UNRESOLVED,
-  verify_close: ['已办结', '已回访'],
-  close: ['已回访'],
-};
-
-const ACTION_LABEL: Record<IssueActionType, string> = {
-  sign: '签收',
-  return: '退回',
-  progress: '反馈进展',
-  resolve: '反馈办理结果',
-  follow_up: '回访',
-  reassign: '改派',
-  extend: '延期',
-  verify_close: '核实销号',
-  close: '销号',
-};
-
-/** Which actor role may perform each action. Follow-up: the enterprise's link, or the command office after a phone visit. */
-const ROLES: Readonly<Record<IssueActionType, readonly IssueActor['role'][]>> = {
-  sign: ['unit'],
-  return: ['unit'],
-  progress: ['unit'],
-  resolve: ['unit'],
-  follow_up: ['enterprise', 'command'],
-  reassign: ['command'],
-  extend: ['command'],
-  verify_close: ['command'],
-  close: ['command'],
-};
 
 function fail(code: LifecycleErrorCode, message: string): ActionResult {
   return { ok: false, code, message };
@@ -392,11 +291,16 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value.trim() : '';
 }
 
-function checkText(value: unknown, code: LifecycleErrorCode, label: string): ActionResult | string {
-  const t = text(value);
-  if (!t) return fail(code, `请填写${label}`);
-  if (t.length > MAX_TEXT) return fail(code, `${label}不能超过 ${MAX_TEXT} 字（现有 ${t.length} 字）`);
-  return t;
+/** The action's free-text fields that the catalog marks as checked here: present and not too long. */
+function checkFields(action: IssueAction): ActionResult | null {
+  const def = actionDef(action.type);
+  for (const f of def.fields) {
+    if (!f.code) continue;
+    const t = text((action as Record<string, unknown>)[f.name]);
+    if (!t && f.required) return fail(f.code, `请填写${f.label}`);
+    if (t.length > f.max) return fail(f.code, `${f.label}不能超过 ${f.max} 字（现有 ${t.length} 字）`);
+  }
+  return null;
 }
 
 /** Start a new assignment (after 退回, 改派 or 重新办理) with deadlines counted from `now`. */
@@ -432,28 +336,31 @@ function startAssignment(
  */
 export function applyAction(record: IssueRecord, action: IssueAction, ctx: LifecycleContext): ActionResult {
   const type = action.type;
-  if (!ACTION_TYPES.includes(type)) return fail('invalid_transition', `未知的操作「${String(type)}」`);
+  if (!isActionType(type)) return fail('invalid_transition', `未知的操作「${String(type)}」`);
+  const def = actionDef(type);
   const now = Math.max(ctx.now, record.updatedAt);
   const ai = currentIndex(record);
   const cur = record.assignments[ai];
-  const label = ACTION_LABEL[type];
+  const label = def.label;
 
-  if ('assignment' in action && action.assignment !== undefined && action.assignment !== ai) {
+  if (action.assignment !== undefined && action.assignment !== ai) {
     return fail('stale_assignment', `该链接对应的交办已结束（问题已退回、改派或重新办理），不能再${label}；请以最新的交办通知为准`);
   }
   const actor = action.actor;
-  if (!actor || !ROLES[type].includes(actor.role)) {
-    return fail('forbidden', `无权${label}：该操作只能由${roleLabel(ROLES[type])}执行`);
+  if (!actor || !def.by.includes(actor.role)) {
+    return fail('forbidden', `无权${label}：该操作只能由${roleLabel(def.by)}执行`);
   }
   if (actor.role === 'unit' && actor.unit !== cur.unit) {
     return fail('forbidden', `无权${label}：问题 ${record.id} 当前由「${unitName(ctx.profile, cur.unit)}」办理`);
   }
-  if (!ALLOWED_FROM[type].includes(record.status)) {
+  if (!def.from.includes(record.status)) {
     return fail('invalid_transition', `问题 ${record.id} 当前状态为「${record.status}」，不能${label}`);
   }
   if (type === 'return' && cur.triage) {
     return fail('invalid_transition', `问题 ${record.id} 尚在分派环节（待分派），分派单位不能退回，请改派给责任单位`);
   }
+  const refused = checkFields(action);
+  if (refused) return refused;
 
   const rec = copyRecord(record);
   rec.updatedAt = now;
@@ -468,8 +375,7 @@ export function applyAction(record: IssueRecord, action: IssueAction, ctx: Lifec
       break;
     }
     case 'return': {
-      const reason = checkText(action.reason, 'reason_required', '退回理由');
-      if (typeof reason !== 'string') return reason;
+      const reason = text(action.reason);
       const triage = triageUnit(ctx.profile);
       if (!triage) return fail('no_triage_unit', '无法退回：「工作专班」表中综合协调专班（coordination）没有登记牵头单位');
       a.endedAt = now;
@@ -481,12 +387,11 @@ export function applyAction(record: IssueRecord, action: IssueAction, ctx: Lifec
       rec.status = '待分派';
       rec.events.push(event);
       rec.events.push({ at: now, type: 'assign', actor: 'system', unit: next.unit, note: 'returned', assignment: ai + 1 });
-      announceAssignment(out, rec, ai + 1, ctx.profile, 'returned', { returnReason: reason, previousUnit: a.unit, previousUnitName: unitName(ctx.profile, a.unit) });
+      announceAssignment(out, rec, ai + 1, ctx.profile, { reason: 'returned', returnReason: reason, previousUnit: a.unit, previousUnitName: unitName(ctx.profile, a.unit) });
       return done(rec, out);
     }
     case 'progress': {
-      const note = checkText(action.note, 'note_required', '进展情况');
-      if (typeof note !== 'string') return note;
+      const note = text(action.note);
       if (a.signedAt === undefined) a.signedAt = now;
       if (a.feedbackAt === undefined) a.feedbackAt = now;
       event.note = note;
@@ -494,8 +399,7 @@ export function applyAction(record: IssueRecord, action: IssueAction, ctx: Lifec
       break;
     }
     case 'resolve': {
-      const result = checkText(action.result, 'result_required', '办理结果');
-      if (typeof result !== 'string') return result;
+      const result = text(action.result);
       if (a.signedAt === undefined) a.signedAt = now;
       a.resolvedAt = now;
       rec.result = result;
@@ -505,13 +409,9 @@ export function applyAction(record: IssueRecord, action: IssueAction, ctx: Lifec
       const data = { ...issueData(rec, ai, ctx.profile), result };
       const email = rec.issue.email;
       if (email && email.trim()) {
-        out.toAddresses(`${rec.id}#follow_up#${ai}`, 'follow_up', [email], { ...data, actions: [...FOLLOW_UP_LINK_ACTIONS] });
+        out.toAddresses(`${rec.id}#follow_up#${ai}`, 'follow_up', [email], data);
       }
-      out.toUnits(`${rec.id}#verify_list#${ai}`, 'verify_list', commandUnits(ctx.profile), {
-        ...data,
-        followUpByPhone: !(email && email.trim()),
-        actions: [...VERIFY_LINK_ACTIONS],
-      });
+      out.toUnits(`${rec.id}#verify_list#${ai}`, 'verify_list', commandUnits(ctx.profile), { ...data, followUpByPhone: !(email && email.trim()) });
       break;
     }
     case 'follow_up': {
@@ -535,7 +435,7 @@ export function applyAction(record: IssueRecord, action: IssueAction, ctx: Lifec
       const next = startAssignment(rec, a.unit, a.also, now, ctx, a.triage === true);
       rec.status = next.triage ? '待分派' : '已交办';
       rec.events.push({ at: now, type: 'reopen', actor: 'system', unit: next.unit, note: '不满意，重新办理', assignment: ai + 1 });
-      announceAssignment(out, rec, ai + 1, ctx.profile, 'reopened', { previousResult: rec.result ?? null });
+      announceAssignment(out, rec, ai + 1, ctx.profile, { reason: 'reopened', previousResult: rec.result ?? null });
       return done(rec, out);
     }
     case 'reassign': {
@@ -549,7 +449,7 @@ export function applyAction(record: IssueRecord, action: IssueAction, ctx: Lifec
       const next = startAssignment(rec, target.code, a.also, now, ctx, false);
       rec.status = '已交办';
       rec.events.push({ at: now, type: 'assign', actor: 'system', unit: next.unit, note: 'reassigned', assignment: ai + 1 });
-      announceAssignment(out, rec, ai + 1, ctx.profile, 'reassigned', { previousUnit: a.unit, previousUnitName: unitName(ctx.profile, a.unit) });
+      announceAssignment(out, rec, ai + 1, ctx.profile, { reason: 'reassigned', previousUnit: a.unit, previousUnitName: unitName(ctx.profile, a.unit) });
       out.toUnits(`${rec.id}#reassigned#${ai}`, 'reassigned', [a.unit], {
         ...issueData(rec, ai, ctx.profile),
         newUnit: target.code,
@@ -558,8 +458,7 @@ export function applyAction(record: IssueRecord, action: IssueAction, ctx: Lifec
       return done(rec, out);
     }
     case 'extend': {
-      const reason = checkText(action.reason, 'reason_required', '延期理由');
-      if (typeof reason !== 'string') return reason;
+      const reason = text(action.reason);
       const date = text(action.resolveBy);
       if (!isIsoDate(date)) return fail('invalid_date', `延期后的办结时限「${date}」不是有效日期（YYYY-MM-DD）`);
       if (compareDates(date, a.resolveBy) <= 0) {
@@ -567,9 +466,10 @@ export function applyAction(record: IssueRecord, action: IssueAction, ctx: Lifec
       }
       if (deadlinePassed(date, now)) return fail('invalid_date', `延期后的办结时限 ${date} 已经过去`);
       if (a.extendedFrom === undefined) a.extendedFrom = a.resolveBy;
-      event.note = `${a.resolveBy} → ${date}：${reason}`;
+      const previousResolveBy = a.resolveBy;
+      event.note = `${previousResolveBy} → ${date}：${reason}`;
       a.resolveBy = date;
-      out.toUnits(`${rec.id}#extend#${ai}#${date}`, 'extend', [a.unit], { ...issueData(rec, ai, ctx.profile), reason });
+      out.toUnits(`${rec.id}#extend#${ai}#${date}`, 'extend', [a.unit], { ...issueData(rec, ai, ctx.profile), reason, previousResolveBy });
       break;
     }
     case 'verify_close':
@@ -590,7 +490,9 @@ function done(rec: IssueRecord, out: Outbox): ActionResult {
   return { ok: true, record: rec, notifications: out.notifications };
 }
 
-function roleLabel(roles: readonly IssueActor['role'][]): string {
+function roleLabel(roles: readonly ActorRole[]): string {
   const names = { unit: '当前责任单位', enterprise: '反映企业', command: '指挥部办公室' } as const;
-  return roles.map((r) => names[r]).join('或');
+  return ROLE_ORDER.filter((r) => roles.includes(r))
+    .map((r) => names[r])
+    .join('或');
 }

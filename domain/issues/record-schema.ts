@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { FOLLOW_UP_RESULTS, ISSUE_STATUSES } from '../rows/kinds.js';
 import { epochMs, isoDateSchema, issueRowShape, MAX_LISTED, rowWarningSchema, StoredDataError, zodProblems } from '../rows/row-schemas.js';
 import type { IssueRow } from '../rows/types.js';
-import type { Assignment, IssueEvent, IssueRecord, Notification } from './types.js';
+import type { Assignment, IssueEvent, IssueRecord } from './types.js';
 
 const followUp = z.enum(FOLLOW_UP_RESULTS);
 
@@ -40,14 +40,8 @@ export const issueEventSchema = z.object({
   key: z.string().optional(),
 });
 
-export const notificationSchema = z.object({
-  key: z.string().min(1),
-  template: z.string().min(1),
-  to: z.array(z.string().min(1)),
-  cc: z.array(z.string().min(1)).optional(),
-  data: z.record(z.string(), z.unknown()),
-  createdAt: epochMs,
-});
+/** Notifications are typed by template; their schema lives with the union in catalog.ts. */
+export { notificationSchema } from './catalog.js';
 
 /** The issue row inside a stored record: the issue row's fields, unknown keys stripped. */
 export const storedIssueRowSchema = z.object(issueRowShape);
@@ -97,6 +91,5 @@ export type RecordTypeChecks = [
   Assert<Same<z.infer<typeof storedIssueRowSchema>, IssueRow>>,
   Assert<Same<z.infer<typeof assignmentSchema>, Assignment>>,
   Assert<Same<z.infer<typeof issueEventSchema>, IssueEvent>>,
-  Assert<Same<z.infer<typeof notificationSchema>, Notification>>,
   Assert<Same<z.infer<typeof issueRecordSchema>, IssueRecord>>,
 ];

@@ -1,5 +1,5 @@
-// Shapes of routed problems: the route, assignments, events, notifications and the stored issue
-// record (lifecycle in lifecycle.ts). Pure types only.
+// Shapes of routed problems: the route, assignments, events and the stored issue record (lifecycle
+// in lifecycle.ts; actions and notifications in catalog.ts). Pure types only.
 
 import type { IssueStatus } from '../rows/kinds.js';
 import type { IssueRow, RowWarning } from '../rows/types.js';
@@ -58,18 +58,8 @@ export interface IssueEvent {
   key?: string;
 }
 
-/** A notification a state change calls for; sent by the dispatcher exactly once per recipient. */
-export interface Notification {
-  /** De-duplication key, stable for the state change that caused it (e.g. `WT-20220606-001#assign#1#unit`). */
-  key: string;
-  /** e.g. assign, copy, remind, overdue, escalate, follow_up, verify_list, batch, digest. */
-  template: string;
-  to: string[];
-  cc?: string[];
-  /** Template data (issue id, deadlines, links…), JSON-serialisable. */
-  data: Record<string, unknown>;
-  createdAt: number;
-}
+/** Notifications are typed by template in the catalog (one definition, with their zod schemas). */
+export type { Notification, NotificationOf, Template, MailData } from './catalog.js';
 
 export interface IssueRecord {
   id: string;

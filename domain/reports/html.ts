@@ -52,3 +52,8 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeH
 export function raw(markup: string): SafeHtml {
   return new SafeHtml(markup);
 }
+
+/** Multi-line text, escaped, its line breaks kept as `<br>` (escapeMultiline as SafeHtml). */
+export function multiline(value: string): SafeHtml {
+  return html`${value.split(/\r\n|\r|\n/).map((line, i) => (i === 0 ? line : html`<br>${line}`))}`;
+}

@@ -1,29 +1,24 @@
 // Phone-friendly Chinese pages for the one-click action links: confirmation (GET, never changes
-// state), result and error pages. Every dynamic value is escaped.
-import { escapeHtml, escapeMultiline } from '../../domain/reports/html.js';
-import type { ConfirmView, PageField, PageView } from '../usecases/page-views.js';
+// state), result and error pages. Built with the escape-by-default `html` template; the form's
+// fields are the catalog link's (domain/issues/catalog.ts).
+import { html, multiline, type SafeHtml } from '../../domain/reports/html.js';
+import type { ActionField } from '../../domain/issues/catalog.js';
+import type { ConfirmView, PageView } from '../usecases/page-views.js';
 
-export type { PageField };
-export type ConfirmPageInput = ConfirmView;
-
-function page(title: string, body: string): string {
-  return (
-    `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">` +
-    `<meta name="viewport" content="width=device-width,initial-scale=1">` +
-    `<meta name="robots" content="noindex,nofollow"><meta name="referrer" content="no-referrer">` +
-    `<title>${escapeHtml(title)}</title></head>` +
-    `<body style="margin:0;background:#f5f5f5;font-family:-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;color:#111;">` +
-    `<main style="max-width:560px;margin:0 auto;padding:20px 16px;background:#fff;min-height:100vh;box-sizing:border-box;font-size:16px;line-height:1.6;">` +
-    `<h1 style="font-size:21px;margin:0 0 14px;">${escapeHtml(title)}</h1>${body}` +
-    `<p style="margin-top:28px;color:#888;font-size:13px;">四保白名单指挥部办公室</p></main></body></html>`
-  );
+function page(title: string, body: SafeHtml): string {
+  return html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex,nofollow"><meta name="referrer" content="no-referrer"><title>${title}</title></head><body style="margin:0;background:#f5f5f5;font-family:-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;color:#111;"><main style="max-width:560px;margin:0 auto;padding:20px 16px;background:#fff;min-height:100vh;box-sizing:border-box;font-size:16px;line-height:1.6;"><h1 style="font-size:21px;margin:0 0 14px;">${title}</h1>${body}<p style="margin-top:28px;color:#888;font-size:13px;">四保白名单指挥部办公室</p></main></body></html>`
+    .value;
 }
 
-/** The same colours as the mail's buttons: 退回 and 不满意 stand out from the affirmative actions. */
-function buttonColour(label: string): string {
-  if (label.includes('退回')) return '#9a6700';
-  if (label.includes('不满意')) return '#b00020';
-  return '#1a7f37';
+
+export type ConfirmPageInput = ConfirmView;
+
+/** The confirm button is green, except for a cautionary action (退回, 不满意): the colour of its mail button. */
+const buttonColour = (l: ConfirmPageInput['link']) => (l.caution ? l.colour : '#1a7f37');
+
+function field(f: ActionField, value: string): SafeHtml {
+  const label = f.hint ? `${f.label}（${f.hint}）` : f.label;
+  return html`<label style="display:block;margin:12px 0 4px;font-weight:bold;" for="f-${f.name}">${label}${f.required && '（必填）'}</label><textarea id="f-${f.name}" name="${f.name}" rows="4" maxlength="${f.max}" ${f.required && 'required'} style="width:100%;box-sizing:border-box;font-size:16px;padding:8px;">${value}</textarea>`;
 }
 
 export function confirmPage(p: ConfirmPageInput): string {
@@ -37,31 +32,19 @@ export function confirmPage(p: ConfirmPageInput): string {
     ...(p.resolveBy ? ([['办结时限', `${p.resolveBy} 24:00 前`]] as [string, string][]) : []),
     ...(p.result ? ([['办理结果', p.result]] as [string, string][]) : []),
   ];
-  const table = rows
-    .map(([k, v]) => `<tr><td style="padding:4px 8px 4px 0;color:#555;white-space:nowrap;vertical-align:top;">${escapeHtml(k)}</td><td style="padding:4px 0;">${escapeHtml(v)}</td></tr>`)
-    .join('');
-  const fields = p.fields
-    .map(
-      (f) =>
-        `<label style="display:block;margin:12px 0 4px;font-weight:bold;" for="f-${escapeHtml(f.name)}">${escapeHtml(f.label)}${f.required ? '（必填）' : ''}</label>` +
-        `<textarea id="f-${escapeHtml(f.name)}" name="${escapeHtml(f.name)}" rows="4" maxlength="2000" ${f.required ? 'required' : ''} ` +
-        `style="width:100%;box-sizing:border-box;font-size:16px;padding:8px;">${escapeHtml(f.value ?? '')}</textarea>`,
-    )
-    .join('');
-  const error = p.error ? `<p role="alert" style="color:#b00;font-weight:bold;">${escapeHtml(p.error)}</p>` : '';
+  const label = p.link.label;
   return page(
-    `确认${p.actionLabel}：${p.issueId}`,
-    `<table style="border-collapse:collapse;margin-bottom:12px;">${table}</table>` +
-      `<p style="background:#fafafa;border-left:3px solid #ccc;padding:8px 10px;margin:0 0 12px;">${escapeMultiline(p.description)}</p>` +
-      error +
-      `<form method="post">${fields}` +
-      `<button type="submit" style="margin-top:16px;width:100%;padding:14px;font-size:18px;background:${buttonColour(p.actionLabel)};color:#fff;border:0;border-radius:6px;">确认${escapeHtml(p.actionLabel)}</button>` +
-      `</form><p style="color:#777;font-size:14px;">仅打开本页不会办理任何事项；点击上方按钮后才会生效。</p>`,
+    `确认${label}：${p.issueId}`,
+    html`<table style="border-collapse:collapse;margin-bottom:12px;">${rows.map(
+      ([k, v]) => html`<tr><td style="padding:4px 8px 4px 0;color:#555;white-space:nowrap;vertical-align:top;">${k}</td><td style="padding:4px 0;">${v}</td></tr>`,
+    )}</table><p style="background:#fafafa;border-left:3px solid #ccc;padding:8px 10px;margin:0 0 12px;">${multiline(p.description)}</p>${
+      p.error && html`<p role="alert" style="color:#b00;font-weight:bold;">${p.error}</p>`
+    }<form method="post">${p.link.fields.map((f) => field(f, p.values?.[f.name] ?? ''))}<button type="submit" style="margin-top:16px;width:100%;padding:14px;font-size:18px;background:${buttonColour(p.link)};color:#fff;border:0;border-radius:6px;">确认${label}</button></form><p style="color:#777;font-size:14px;">仅打开本页不会办理任何事项；点击上方按钮后才会生效。</p>`,
   );
 }
 
 export function messagePage(title: string, message: string): string {
-  return page(title, `<p>${escapeMultiline(message)}</p>`);
+  return page(title, html`<p>${multiline(message)}</p>`);
 }
 
 /** The page a link action answered (usecases/page-views.ts). */

@@ -5,7 +5,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export interface ActionTokenPayload {
   issueId: string;
-  /** An action name of usecases/actions.ts (LINK_ACTIONS). */
+  /** A link id of the action catalog (domain/issues/catalog.ts LINKS). */
   action: string;
   /** 单位编码 the link was sent to. */
   unit: string;

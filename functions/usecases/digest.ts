@@ -10,32 +10,32 @@
 //   2. else build, write this run's blobs (page, mail HTML, text, model; gzip), then CREATE the
 //      record with attribute_not_exists — BEFORE any mail. One run wins; a loser deletes its blobs.
 //      The winner stores the week's coverage snapshot.
-//   3. deliver the record's stored mail one message per recipient, each through a delivery record
-//      `digest#<week>` + recipient (Store.claimDelivery: conditional claim, send, mark sent). A
-//      racing or later run (after a crash or a failed recipient) resumes step 3 with the SAME stored
-//      mail; the claims let every recipient be mailed once. When every recipient is final the
-//      record is marked `sent`.
+//   3. deliver the record's stored mail one message per recipient through the one delivery path
+//      (deliver.ts: delivery record `digest#<week>` + recipient, conditional claim, send, mark sent;
+//      the same retry and suppression policy as every mail). A racing or later run (after a crash
+//      or a failed recipient) resumes step 3 with the SAME stored mail; the claims let every
+//      recipient be mailed once. When every recipient is final the record is marked `sent`.
 // Recipients: the command office (units of 类型 指挥部: 联系邮箱) and the supervision class (the
 // `supervision` 工作专班's 联系邮箱 and its 牵头单位's). Addresses with a permanent bounce or a
 // complaint (usecases/bounce.ts) are skipped and listed in the digest's data-quality section.
 //
 // Why not the outbox: the outbox lives in issue items (a notification rides on the issue write that
 // causes it); the digest belongs to no issue and its 100 KB+ body would need a dispatcher renderer
-// reading our blobs. Sending here with the same per-recipient delivery records gives the same
-// exactly-once per recipient with no coupling to the dispatcher.
+// reading our blobs. It shares the delivery function (deliver.ts) instead of the outbox.
 // The scheduled Lambda is handlers/digest.ts.
 import { randomUUID } from 'node:crypto';
 import { computeCoverage, countsOn } from '../../domain/reports/coverage.js';
 import { addressWarnings, checkDataQuality, type ProblemAddress, type RowEdit } from '../../domain/reports/data-quality.js';
 import { buildDigest, digestWindow, type DigestModel, type WhitelistEntry } from '../../domain/reports/digest.js';
 import { digestSubject, renderDigestHtml, renderDigestText } from '../../domain/reports/digest-render.js';
-import { escapeHtml } from '../../domain/reports/html.js';
+import { html } from '../../domain/reports/html.js';
 import { previousSnapshot, whitelistValues } from '../../domain/reports/snapshots.js';
 import { isoWeek, isoWeekRange, shanghaiDate } from '../../domain/time/time.js';
 import type { ConsultantRow, EpidemicSupportRow, InspectionRow, PolicyRow, Profile, SectorTotalRow, WhitelistRow } from '../../domain/rows/types.js';
-import { errorInfo, isValidEmail, MailError, type Clock, type DigestRecord, type DigestStore, type Log, type Mailer, type ReadCounter, type Store } from '../ports.js';
+import { isValidEmail, type Clock, type DigestRecord, type DigestStore, type Log, type Mailer, type ReadCounter, type Store } from '../ports.js';
 import { dashboardViewUrl } from './dashboard.js';
 import { signDigestView } from './digest-view.js';
+import { deliver } from './deliver.js';
 
 export class DigestError extends Error {
   constructor(
@@ -226,57 +226,32 @@ export function digestViewUrl(config: Pick<DigestConfig, 'publicBaseUrl' | 'acti
 }
 
 /** The mail body: the page with a "view in the browser" line (and the live dashboard's link) on top. */
-export function mailParts(html: string, text: string, viewUrl: string, dashboardUrl?: string): { html: string; text: string } {
-  const banner =
-    `<div style="max-width:960px;margin:0 auto;padding:8px 12px;font-size:13px;color:#6b7280;font-family:Arial,sans-serif">` +
-    `邮件显示不全时，请<a href="${escapeHtml(viewUrl)}" style="color:#1d4ed8">在浏览器中查看本周报</a>（链接仅供收件人使用，请勿转发）。` +
-    (dashboardUrl ? `<br>实时看板：<a href="${escapeHtml(dashboardUrl)}" style="color:#1d4ed8">${escapeHtml(dashboardUrl)}</a>` : '') +
-    `</div>`;
-  const m = /<body[^>]*>/i.exec(html);
-  const mailHtml = m ? `${html.slice(0, m.index + m[0].length)}${banner}${html.slice(m.index + m[0].length)}` : `${banner}${html}`;
+export function mailParts(page: string, text: string, viewUrl: string, dashboardUrl?: string): { html: string; text: string } {
+  const banner = html`<div style="max-width:960px;margin:0 auto;padding:8px 12px;font-size:13px;color:#6b7280;font-family:Arial,sans-serif">邮件显示不全时，请<a href="${viewUrl}" style="color:#1d4ed8">在浏览器中查看本周报</a>（链接仅供收件人使用，请勿转发）。${
+    dashboardUrl && html`<br>实时看板：<a href="${dashboardUrl}" style="color:#1d4ed8">${dashboardUrl}</a>`
+  }</div>`;
+  // The digest page (domain/reports/digest-render.ts) has no banner slot: the banner goes after <body>.
+  const m = /<body[^>]*>/i.exec(page);
+  const mailHtml = m ? `${page.slice(0, m.index + m[0].length)}${banner}${page.slice(m.index + m[0].length)}` : `${banner}${page}`;
   return { html: mailHtml, text: `在浏览器中查看：${viewUrl}\n${dashboardUrl ? `实时看板：${dashboardUrl}\n` : ''}\n${text}` };
 }
 
 /** The week's digest: built (dry run) or published and mailed: `runDigest(deps)({ week, send })`. */
 export function runDigest(deps: DigestDeps): (opts?: DigestRunOptions) => Promise<DigestResult> {
   const { store, digests, mailer, clock, config, log } = deps;
-  const leaseMs = config.leaseMs ?? 5 * 60_000;
 
-  async function deliver(rec: DigestRecord): Promise<{ delivered: number; failed: number; skipped: number; complete: boolean }> {
+  /** Mail the stored digest through the one delivery path (deliver.ts): same retry and suppression policy as every mail. */
+  async function send(rec: DigestRecord): Promise<{ delivered: number; failed: number; skipped: number; complete: boolean }> {
     const [html, text] = await Promise.all([digests.getBlob(rec, 'mail_html'), digests.getBlob(rec, 'mail_text')]);
     if (html === null || text === null) throw new Error(`周报 ${rec.week} 的存储内容不完整（run ${rec.runId}）`);
-    const key = DIGEST_NOTIFICATION(rec.week);
-    const suppressedNow = await digests.suppressedAmong(rec.recipients);
-    let delivered = 0;
-    let failed = 0;
-    let skipped = 0;
-    for (const to of rec.recipients) {
-      if (rec.suppressed.includes(to) || suppressedNow.has(to)) continue;
-      const claim = await store.claimDelivery(key, to, clock.now(), leaseMs);
-      if (!claim) {
-        skipped++;
-        continue;
-      }
-      try {
-        const { messageId } = await mailer.send({ to: [to], subject: rec.subject, html, text });
-        await store.markDeliverySent(key, to, messageId, clock.now());
-        delivered++;
-      } catch (err) {
-        const permanent = err instanceof MailError;
-        const info = errorInfo(err);
-        await store.markDeliveryFailed(key, to, { error: `${info.name}: ${info.message}`, permanent, nextAttemptAt: clock.now() + 5 * 60_000 }, clock.now());
-        log.warn('digest send failed', { week: rec.week, permanent, error: info.name });
-        failed++;
-      }
-    }
-    // Complete when every recipient is final (sent, or rejected for good) or suppressed.
-    let complete = true;
-    for (const to of rec.recipients) {
-      if (rec.suppressed.includes(to) || suppressedNow.has(to)) continue;
-      const d = await store.getDelivery(key, to);
-      if (!d || (d.status !== 'sent' && d.status !== 'rejected')) complete = false;
-    }
-    return { delivered, failed, skipped, complete };
+    const r = await deliver(
+      { store, mailer, clock, log, leaseMs: config.leaseMs, suppressed: (emails) => digests.suppressedAmong(emails) },
+      DIGEST_NOTIFICATION(rec.week),
+      // Suppressed when published: left out of this week's mailing (the digest lists them).
+      rec.recipients.filter((to) => !rec.suppressed.includes(to)),
+      () => ({ subject: rec.subject, html, text }),
+    );
+    return { delivered: r.sent, failed: r.failed + r.rejected, skipped: r.skipped, complete: r.complete };
   }
 
   return async (opts = {}) => {
@@ -377,7 +352,7 @@ export function runDigest(deps: DigestDeps): (opts?: DigestRunOptions) => Promis
       };
     }
 
-    const d = await deliver(rec);
+    const d = await send(rec);
     if (d.complete) await digests.markDigestSent(week, rec.runId, { sentAt: clock.now(), delivered: d.delivered, failed: d.failed });
     const s = published && built ? { html: built.html, text: (await digests.getBlob(rec, 'mail_text')) ?? built.text, model: built.model, viewUrl: (await digests.getBlob(rec, 'view_url')) ?? '' } : await stored();
     return {

@@ -1,17 +1,11 @@
 // What the link actions answer (usecases/actions.ts): a page described as data, with its status.
 // http/action-pages.ts renders it; the use case never builds HTML.
-
-export interface PageField {
-  name: string;
-  label: string;
-  required: boolean;
-  /** Value to show again after an error. */
-  value?: string;
-}
+import type { LinkDef } from '../../domain/issues/catalog.js';
 
 /** The confirmation page of a link action (GET shows it; a refused POST shows it again with `error`). */
 export interface ConfirmView {
-  actionLabel: string;
+  /** The catalog link (domain/issues/catalog.ts LINKS): label, form fields, colour. */
+  link: Pick<LinkDef, 'label' | 'fields' | 'colour' | 'caution'>;
   issueId: string;
   category: string;
   description: string;
@@ -22,7 +16,8 @@ export interface ConfirmView {
   resolveBy?: string;
   /** The unit's reported result (follow-up and verification pages). */
   result?: string;
-  fields: PageField[];
+  /** Values to show again after a refused submission, by field name. */
+  values?: Record<string, string>;
   /** Shown above the form after a refused submission. */
   error?: string;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyAction, escalationChain, triageUnit } from '../../domain/issues/lifecycle.js';
 import type { IssueAction, IssueActionType } from '../../domain/issues/lifecycle.js';
+import { MAILS } from '../../domain/issues/catalog.js';
 import type { IssueStatus } from '../../domain/rows/kinds.js';
 import type { IssueRecord } from '../../domain/issues/types.js';
 import { act, at, calendar, command, create, enterprise, issue, profile, unit } from './lifecycle-fixtures.js';
@@ -111,10 +112,11 @@ describe('create', () => {
       unit: 'GXJ',
       signBy: '2022-06-02',
       resolveBy: '2022-06-13',
-      actions: ['sign', 'return', 'resolve'],
       reason: 'new',
     });
-    expect(notifications[1].data.actions).toEqual([]);
+    // The links a mail carries are its catalog entry's: SPEC §5's 签收, 退回, 反馈办理结果, and 反馈进展.
+    expect(MAILS[notifications[0].template].links).toEqual(['sign', 'return', 'progress', 'resolve']);
+    expect(MAILS[notifications[1].template].links).toEqual([]);
   });
 
   it('an issue that falls through to triage is 待分派 on the coordination lead', () => {
@@ -204,7 +206,7 @@ describe('resolve and follow-up', () => {
     expect(record.status).toBe('已办结');
     expect(record.assignments[0]).toMatchObject({ signedAt: now, resolvedAt: now });
     expect(record.result).toBe('已恢复供货');
-    expect(notifications.map((n) => [n.key, n.template, n.to, n.data.actions])).toEqual([
+    expect(notifications.map((n) => [n.key, n.template, n.to, MAILS[n.template].links])).toEqual([
       ['WT-20220601-001#follow_up#0', 'follow_up', ['contact@enterprise.example'], ['follow_up:满意', 'follow_up:基本满意', 'follow_up:不满意']],
       ['WT-20220601-001#verify_list#0', 'verify_list', ['command@sibao.example'], ['verify_close']],
     ]);
@@ -214,7 +216,7 @@ describe('resolve and follow-up', () => {
     const r = create('WT-20220601-003', issue({ email: undefined }), T0).record;
     const { notifications } = act(r, { type: 'resolve', actor: unit('GXJ'), result: '已解决' }, T1);
     expect(notifications.map((n) => n.template)).toEqual(['verify_list']);
-    expect(notifications[0].data.followUpByPhone).toBe(true);
+    expect(notifications[0]).toMatchObject({ template: 'verify_list', data: { followUpByPhone: true } });
   });
 
   it('不满意 reopens on the same unit with a new clock (重新办理)', () => {

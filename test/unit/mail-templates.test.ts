@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, oneLine } from '../../domain/reports/html.js';
-import { renderAssignmentMail, type AssignmentMailInput } from '../../domain/reports/mail-templates.js';
+import { issueData, render } from './mail-fixtures.js';
 
-const base: AssignmentMailInput = {
-  type: 'assign',
-  issue: {
-    id: 'WT-20220606-001',
+const data = {
+  ...issueData({
     category: '原料采购',
     description: '第一行<b>粗体</b>\n第二行 "引号" & \'单引号\'',
     enterpriseName: '示例<img src=x onerror=alert(1)>公司',
@@ -13,14 +11,15 @@ const base: AssignmentMailInput = {
     urgency: '紧急',
     major: false,
     beyondScope: true,
-  },
-  unitName: '县工业和信息化局',
-  responsibleUnitName: '县工业和信息化局',
-  signBy: '2022-06-06',
-  feedbackBy: '2022-06-07',
-  resolveBy: '2022-06-07',
-  links: { sign: 'https://x.example/a/s?a=1&b="2"', return: 'https://x.example/a/r', feedback: 'https://x.example/a/f' },
+    unitName: '县工业和信息化局',
+    signBy: '2022-06-06',
+    feedbackBy: '2022-06-07',
+    resolveBy: '2022-06-07',
+  }),
+  reason: 'new' as const,
 };
+const links = { sign: 'https://x.example/a/s?a=1&b="2"', return: 'https://x.example/a/r', resolve: 'https://x.example/a/f' };
+const assignMail = () => render('assign', data, links);
 
 describe('escapeHtml', () => {
   it.each([
@@ -40,7 +39,7 @@ describe('escapeHtml', () => {
 
 describe('renderAssignmentMail', () => {
   it('escapes every user value in the HTML part', () => {
-    const m = renderAssignmentMail(base);
+    const m = assignMail();
     expect(m.html).not.toContain('<img');
     expect(m.html).not.toContain('<b>');
     expect(m.html).toContain('示例&lt;img src=x onerror=alert(1)&gt;公司');
@@ -49,7 +48,7 @@ describe('renderAssignmentMail', () => {
   });
 
   it('names the issue, enterprise, deadlines and the three labelled links in both parts', () => {
-    const m = renderAssignmentMail(base);
+    const m = assignMail();
     expect(m.subject).toBe('【四保】问题交办【紧急·超出协调范围】 WT-20220606-001：原料采购 — 示例<img src=x onerror=alert(1)>公司（91410222MA44ABCDE1）');
     for (const s of ['WT-20220606-001', '原料采购', '签收时限', '2022-06-06', '办结时限', '2022-06-07']) {
       expect(m.html).toContain(s);
@@ -63,7 +62,7 @@ describe('renderAssignmentMail', () => {
   });
 
   it('renders a copy without links, naming the responsible unit', () => {
-    const m = renderAssignmentMail({ ...base, type: 'copy', unitName: '各相关单位', responsibleUnitName: '县工业和信息化局', links: undefined });
+    const m = render('copy', data, links);
     expect(m.subject).toContain('问题抄送');
     expect(m.html).not.toContain('/a/');
     expect(m.text).toContain('已交由县工业和信息化局办理');

@@ -1,0 +1,388 @@
+// The one catalog of what can be done to an issue and of the mails that ask for it. Everything else
+// reads it: the lifecycle (who may act, from which states, which text is required), the mail
+// buttons (which links a mail carries, their labels and colours), the confirmation pages behind the
+// links (fields, success message), the API's command endpoint (which actions, input limits) and the
+// dispatcher (the typed, parsed notifications). Pure data plus zod schemas; no behaviour.
+//
+// Adding a mail action: an entry in ACTIONS (its input type follows from its fields), a LINKS entry
+// when a mail carries it, the link id in the MAILS entry that carries it, a MAILS entry when it
+// sends a new mail — all here — then its transition (lifecycle.ts) and its template (mail-templates.ts).
+import * as z from 'zod/mini';
+import { FOLLOW_UP_RESULTS, ISSUE_STATUSES, type IssueStatus } from '../rows/kinds.js';
+
+// ---- actions ------------------------------------------------------------------------------------
+
+/** Who acts: a responsible unit (via its signed link), the enterprise (follow-up link), or the command office. */
+export type IssueActor =
+  | { role: 'unit'; unit: string; by?: string }
+  | { role: 'enterprise'; by?: string }
+  | { role: 'command'; by?: string };
+
+export type ActorRole = IssueActor['role'];
+
+/** Roles in the order messages name them. */
+export const ROLE_ORDER: readonly ActorRole[] = ['unit', 'enterprise', 'command'];
+
+/** Codes of a required free-text field left empty or too long (checked by the lifecycle). */
+export type FieldErrorCode = 'reason_required' | 'note_required' | 'result_required';
+
+/** One input of an action: a form field of its confirmation page, a property of the API body. */
+export interface ActionField {
+  /** Form field and API property; also the property of the lifecycle action. */
+  name: string;
+  /** Short Chinese name, used in messages (请填写退回理由). */
+  label: string;
+  /** Added to the label on the page: 退回理由（说明为何不属于本单位职责）. */
+  hint?: string;
+  required: boolean;
+  /** Longest accepted value, characters. */
+  max: number;
+  /**
+   * Free text the lifecycle checks itself (empty or longer than `max` → this code). Fields without
+   * a code (a unit, a date, a choice) are checked by their transition with their own codes.
+   */
+  code?: FieldErrorCode;
+}
+
+export interface ActionDef {
+  /** Chinese label: buttons, pages, messages. */
+  label: string;
+  /** Who may take it. */
+  by: readonly ActorRole[];
+  /** Statuses it may start from (the transition table of SPEC §4). */
+  from: readonly IssueStatus[];
+  fields: readonly ActionField[];
+  /** Offered to the command office through `POST /v1/issues/{id}/actions`. */
+  api?: boolean;
+}
+
+/** Longest free text accepted in a reason, note or result. */
+export const MAX_TEXT = 2000;
+
+const UNSIGNED = ['待分派', '已交办'] as const;
+const UNRESOLVED = ['待分派', '已交办', '已签收', '办理中'] as const;
+const NOTE = { name: 'note', label: '备注', required: false, max: MAX_TEXT } as const;
+
+/** Every action, by the lifecycle's action type. */
+export const ACTIONS = {
+  sign: { label: '签收', by: ['unit'], from: UNSIGNED, fields: [] },
+  return: {
+    label: '退回',
+    by: ['unit'],
+    from: ['已交办', '已签收', '办理中'],
+    fields: [{ name: 'reason', label: '退回理由', hint: '说明为何不属于本单位职责', required: true, max: MAX_TEXT, code: 'reason_required' }],
+  },
+  progress: {
+    label: '反馈进展',
+    by: ['unit'],
+    from: UNRESOLVED,
+    fields: [{ name: 'note', label: '进展情况', required: true, max: MAX_TEXT, code: 'note_required' }],
+  },
+  resolve: {
+    label: '反馈办理结果',
+    by: ['unit'],
+    from: UNRESOLVED,
+    fields: [{ name: 'result', label: '办理结果', required: true, max: MAX_TEXT, code: 'result_required' }],
+  },
+  /** The enterprise's answer (its link) or the command office's record of a phone visit (API). */
+  follow_up: {
+    label: '回访',
+    by: ['enterprise', 'command'],
+    from: ['已办结'],
+    fields: [{ name: 'result', label: '回访结果', required: true, max: 20 }, NOTE],
+    api: true,
+  },
+  reassign: {
+    label: '改派',
+    by: ['command'],
+    from: UNRESOLVED,
+    fields: [{ name: 'unit', label: '改派目标', required: true, max: 200 }, NOTE],
+    api: true,
+  },
+  extend: {
+    label: '延期',
+    by: ['command'],
+    from: UNRESOLVED,
+    fields: [
+      { name: 'resolveBy', label: '延期后的办结时限', required: true, max: 40 },
+      { name: 'reason', label: '延期理由', required: true, max: MAX_TEXT, code: 'reason_required' },
+    ],
+    api: true,
+  },
+  verify_close: { label: '核实销号', by: ['command'], from: ['已办结', '已回访'], fields: [NOTE], api: true },
+  close: { label: '销号', by: ['command'], from: ['已回访'], fields: [NOTE], api: true },
+} as const satisfies Record<string, ActionDef>;
+
+export type IssueActionType = keyof typeof ACTIONS;
+
+/** The action types in catalog order. */
+export const ACTION_TYPES = Object.keys(ACTIONS) as IssueActionType[];
+
+type FieldOf<T extends IssueActionType> = (typeof ACTIONS)[T]['fields'][number];
+type InputOf<T extends IssueActionType> = { [F in FieldOf<T> as F extends { required: true } ? F['name'] : never]: string } & {
+  [F in FieldOf<T> as F extends { required: true } ? never : F['name']]?: string;
+};
+
+/**
+ * A lifecycle action: its type, who acts, the assignment its link belongs to (a later assignment
+ * makes the link stale) and its fields' values (required ones as strings, optional ones possibly
+ * absent). The input type follows from the catalog's fields.
+ */
+export type IssueAction = {
+  [T in IssueActionType]: { type: T; actor: IssueActor; assignment?: number } & InputOf<T>;
+}[IssueActionType];
+
+/** An action's catalog entry, as the general ActionDef. */
+export function actionDef(type: IssueActionType): ActionDef {
+  return ACTIONS[type];
+}
+
+export function isActionType(value: unknown): value is IssueActionType {
+  return typeof value === 'string' && Object.hasOwn(ACTIONS, value);
+}
+
+/** The API's actions, in catalog order. */
+export const API_ACTIONS = ACTION_TYPES.filter((t) => actionDef(t).api === true);
+
+// ---- mail links ---------------------------------------------------------------------------------
+
+export interface LinkDef {
+  /** The action it takes. */
+  action: IssueActionType;
+  /** Button and page label (default: the action's). */
+  label: string;
+  /** Who the link is for (the actor of the action it takes). */
+  as: ActorRole;
+  /** Fields of its confirmation page (default: the action's). */
+  fields: readonly ActionField[];
+  /** Values fixed by the link (the follow-up result of 满意, …). */
+  preset?: Readonly<Record<string, string>>;
+  /** Button colour in the mail. */
+  colour: string;
+  /** A cautionary action (退回, 不满意): its confirm button takes its colour instead of green. */
+  caution?: boolean;
+  /** Show the unit's reported result on the page instead of the deadlines (follow-up, verification). */
+  showResult?: boolean;
+  /** Success page text. */
+  done(issueId: string): string;
+}
+
+const GREEN = '#1a7f37';
+const BLUE = '#0b5cad';
+
+function link(action: IssueActionType, d: Omit<LinkDef, 'action' | 'label' | 'as' | 'fields'> & Partial<Pick<LinkDef, 'label' | 'as' | 'fields'>>): LinkDef {
+  const a = actionDef(action);
+  return { action, label: a.label, as: a.by[0], fields: a.fields, ...d };
+}
+
+function followUpLink(result: (typeof FOLLOW_UP_RESULTS)[number], colour: string): LinkDef {
+  const unhappy = result === '不满意';
+  return link('follow_up', {
+    label: result,
+    as: 'enterprise',
+    preset: { result },
+    fields: [unhappy ? { name: 'note', label: '不满意的原因', hint: '便于重新办理', required: false, max: MAX_TEXT } : { name: 'note', label: '意见或建议', required: false, max: MAX_TEXT }],
+    colour,
+    caution: unhappy,
+    showResult: true,
+    done: (id) => (unhappy ? `感谢反馈。问题 ${id} 将重新交办责任单位办理，办理完毕后会再次回访。` : `感谢您的评价（${result}）。问题 ${id} 的回访已记录。`),
+  });
+}
+
+/** The actions a mail can carry as a signed link (`/a/{token}`), by link id (the token's `action`). */
+export const LINKS = {
+  sign: link('sign', { colour: GREEN, done: (id) => `问题 ${id} 已签收。请在办结时限内办理，并通过邮件中的“反馈办理结果”链接反馈。` }),
+  return: link('return', { colour: '#9a6700', caution: true, done: (id) => `问题 ${id} 已退回指挥部办公室重新分派。` }),
+  progress: link('progress', { colour: '#6f42c1', done: (id) => `问题 ${id} 的办理进展已记录。办结后请通过“反馈办理结果”链接反馈。` }),
+  resolve: link('resolve', { colour: BLUE, done: (id) => `问题 ${id} 的办理结果已提交，指挥部将安排回访。` }),
+  'follow_up:满意': followUpLink('满意', GREEN),
+  'follow_up:基本满意': followUpLink('基本满意', BLUE),
+  'follow_up:不满意': followUpLink('不满意', '#b00020'),
+  verify_close: link('verify_close', {
+    fields: [{ name: 'note', label: '核实情况', hint: '选填', required: false, max: MAX_TEXT }],
+    colour: GREEN,
+    showResult: true,
+    done: (id) => `问题 ${id} 已核实销号。`,
+  }),
+} satisfies Record<string, LinkDef>;
+
+export type LinkId = keyof typeof LINKS;
+
+export function linkDef(id: string): LinkDef | undefined {
+  return Object.hasOwn(LINKS, id) ? LINKS[id as LinkId] : undefined;
+}
+
+/**
+ * The lifecycle action a link or an API call asks for: the action's fields taken from `input`
+ * (a required field missing becomes '' so the lifecycle names it; an empty optional one is absent),
+ * then the link's preset values.
+ */
+export function actionInput(
+  type: IssueActionType,
+  fields: readonly ActionField[],
+  actor: IssueActor,
+  input: (name: string) => string | undefined,
+  extra: { assignment?: number; preset?: Readonly<Record<string, string>> } = {},
+): IssueAction {
+  const out: Record<string, unknown> = { type, actor };
+  if (extra.assignment !== undefined) out.assignment = extra.assignment;
+  for (const f of fields) {
+    const v = input(f.name);
+    if (f.required) out[f.name] = v ?? '';
+    else if (v) out[f.name] = v;
+  }
+  Object.assign(out, extra.preset);
+  // The keys are the catalog's fields of `type`, which is what IssueAction is made of.
+  return out as IssueAction;
+}
+
+// ---- mails --------------------------------------------------------------------------------------
+
+/**
+ * The data of each template, as zod schemas. Built on first use (parseNotification): bundles that
+ * only create notifications (API, sweep) carry their types, not zod's code.
+ */
+function mailSchemas() {
+  const text = z.string();
+  const optText = z.optional(z.string());
+  const nullText = z.nullable(z.string());
+  /** What every issue mail says about the issue and the assignment it concerns (lifecycle issueData). */
+  const issue = z.object({
+    issueId: text,
+    /** Index of the assignment the mail concerns (the links' assignment). */
+    assignment: z.number(),
+    unit: text,
+    unitName: text,
+    also: z.array(text),
+    status: z.enum(ISSUE_STATUSES),
+    category: text,
+    description: text,
+    enterpriseCode: nullText,
+    enterpriseName: nullText,
+    sector: nullText,
+    locality: nullText,
+    urgency: text,
+    major: z.boolean(),
+    beyondScope: z.boolean(),
+    reportedOn: text,
+    signBy: text,
+    feedbackBy: text,
+    resolveBy: text,
+    triage: z.boolean(),
+  });
+  const assignment = z.extend(issue, {
+    /** Why the unit receives it: a fresh issue, or one returned, reassigned or reopened (重新办理). */
+    reason: z.enum(['new', 'returned', 'reassigned', 'reopened']),
+    /** How routing chose the unit (new issues). */
+    how: optText,
+    returnReason: optText,
+    previousUnit: optText,
+    previousUnitName: optText,
+    previousResult: z.optional(nullText),
+  });
+  const deadline = z.extend(issue, { deadline: z.enum(['sign', 'feedback', 'resolve']), deadlineLabel: text, date: text });
+  const result = z.extend(issue, { result: text });
+  return {
+    issue,
+    assign: assignment,
+    copy: assignment,
+    reassigned: z.extend(issue, { newUnit: text, newUnitName: text }),
+    extend: z.extend(issue, { reason: text, previousResolveBy: optText }),
+    remind: deadline,
+    overdue: deadline,
+    escalate: z.extend(issue, { level: z.number(), target: text, targetName: text, since: text, workdaysOverdue: z.number() }),
+    follow_up: result,
+    verify_list: z.extend(result, { followUpByPhone: z.boolean() }),
+    batch: z.object({
+      batchId: text,
+      category: text,
+      from: text,
+      to: text,
+      issueIds: z.array(text),
+      enterpriseCount: z.number(),
+      /** 单位编码 of the member issues' current units, and their names (set by the sweep). */
+      units: z.array(text),
+      unitNames: z.optional(z.array(text)),
+    }),
+  };
+}
+
+type MailSchemas = ReturnType<typeof mailSchemas>;
+
+export type IssueMailData = z.output<MailSchemas['issue']>;
+
+export interface MailDef {
+  /** Chinese name (in warnings: 「交办」通知无法发送). */
+  label: string;
+  /** The links the mail carries, in button order. */
+  links: readonly LinkId[];
+  /**
+   * Links re-checked against the issue when the mail is sent (reminders): none once the mail's
+   * assignment has ended, and only the actions its current status allows.
+   */
+  live?: boolean;
+}
+
+const UNIT_WORK = ['sign', 'progress', 'resolve'] as const;
+
+/** Every mail a state change can call for, by template (its data: mailSchemas). */
+export const MAILS = {
+  assign: { label: '交办', links: ['sign', 'return', 'progress', 'resolve'] },
+  copy: { label: '抄送', links: [] },
+  reassigned: { label: '改派告知', links: [] },
+  extend: { label: '延期', links: [] },
+  remind: { label: '时限提醒', links: UNIT_WORK, live: true },
+  overdue: { label: '逾期', links: UNIT_WORK, live: true },
+  escalate: { label: '升级督办', links: [] },
+  follow_up: { label: '回访', links: ['follow_up:满意', 'follow_up:基本满意', 'follow_up:不满意'] },
+  verify_list: { label: '待核实销号', links: ['verify_close'] },
+  batch: { label: '共性问题', links: [] },
+} as const satisfies { [T in Exclude<keyof MailSchemas, 'issue'>]: MailDef };
+
+export type Template = keyof typeof MAILS;
+export const TEMPLATES = Object.keys(MAILS) as Template[];
+
+export type MailData<T extends Template> = z.output<MailSchemas[T]>;
+
+/** A notification a state change calls for; sent by the dispatcher exactly once per recipient. */
+export interface NotificationOf<T extends Template> {
+  /** De-duplication key, stable for the state change that caused it (e.g. `WT-20220606-001#assign#1#unit`). */
+  key: string;
+  template: T;
+  to: string[];
+  cc?: string[];
+  /** Template data, JSON-serialisable. */
+  data: MailData<T>;
+  createdAt: number;
+}
+
+export type Notification = { [T in Template]: NotificationOf<T> }[Template];
+
+function buildNotificationSchema(): z.ZodMiniType<Notification> {
+  const data = mailSchemas();
+  const address = z.string().check(z.minLength(1));
+  const variants = TEMPLATES.map((t) =>
+    z.object({
+      key: z.string().check(z.minLength(1)),
+      template: z.literal(t),
+      to: z.array(address),
+      cc: z.optional(z.array(address)),
+      data: data[t],
+      createdAt: z.number().check(z.int(), z.nonnegative()),
+    }),
+  );
+  // Each variant is NotificationOf<t> for its t: together, Notification.
+  return z.discriminatedUnion('template', variants as [(typeof variants)[number], ...(typeof variants)[number][]]) as unknown as z.ZodMiniType<Notification>;
+}
+
+/** The stored notification, checked where it is read back (the dispatcher); unknown keys are dropped. */
+export const notificationSchema = /* @__PURE__ */ buildNotificationSchema();
+
+/** Parse a stored notification: typed, or why it cannot be sent (unknown template, bad data). */
+export function parseNotification(value: unknown): { ok: true; notification: Notification } | { ok: false; reason: 'unknown_template' | 'invalid_data'; problems: string[] } {
+  const t = (value as { template?: unknown } | null)?.template;
+  if (typeof t !== 'string' || !Object.hasOwn(MAILS, t)) return { ok: false, reason: 'unknown_template', problems: [`template ${String(t)}`] };
+  const res = notificationSchema.safeParse(value);
+  if (res.success) return { ok: true, notification: res.data };
+  return { ok: false, reason: 'invalid_data', problems: res.error.issues.map((i) => `${i.path.join('.')}: ${i.code}`) };
+}

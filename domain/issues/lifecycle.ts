@@ -478,6 +478,11 @@ export function applyAction(record: IssueRecord, action: IssueAction, ctx: Lifec
       rec.status = '已销号';
       break;
     }
+    default: {
+      // A catalog action without its transition here does not compile.
+      const unhandled: never = action;
+      return fail('invalid_transition', `未知的操作「${String((unhandled as IssueAction).type)}」`);
+    }
   }
   rec.events.push(event);
   return done(rec, out);

@@ -84,7 +84,7 @@ describe('confirmation pages from the catalog', () => {
 
   it.each(Object.keys(LINKS) as LinkId[])('%s: its fields, their limits, its label on the button', (id) => {
     const l = LINKS[id];
-    const page = confirmPage({ ...base, link: l, values: () => '"><script>x</script>' });
+    const page = confirmPage({ ...base, link: l, values: Object.fromEntries(l.fields.map((f) => [f.name, '"><script>x</script>'])) });
     expect(page).toContain(`确认${l.label}</button>`);
     for (const f of l.fields) {
       expect(page).toContain(`name="${f.name}" rows="4" maxlength="${f.max}"`);

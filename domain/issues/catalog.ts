@@ -2,11 +2,13 @@
 // reads it: the lifecycle (who may act, from which states, which text is required), the mail
 // buttons (which links a mail carries, their labels and colours), the confirmation pages behind the
 // links (fields, success message), the API's command endpoint (which actions, input limits) and the
-// dispatcher (the typed, parsed notifications). Pure data plus zod schemas; no behaviour.
+// dispatcher (the typed, parsed notifications). Data, zod schemas and the small readers of both.
 //
 // Adding a mail action: an entry in ACTIONS (its input type follows from its fields), a LINKS entry
-// when a mail carries it, the link id in the MAILS entry that carries it, a MAILS entry when it
-// sends a new mail — all here — then its transition (lifecycle.ts) and its template (mail-templates.ts).
+// when a mail carries it, the link id in the MAILS entry that carries it, a MAILS entry and its data
+// in mailSchemas() when it sends a new mail — all here — then its transition (lifecycle.ts) and its
+// template (mail-templates.ts). The compiler refuses a new action without its transition, a new
+// mail without its data schema or without its renderer.
 import * as z from 'zod/mini';
 import { FOLLOW_UP_RESULTS, ISSUE_STATUSES, type IssueStatus } from '../rows/kinds.js';
 

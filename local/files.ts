@@ -39,19 +39,20 @@ export class CsvFormatError extends Error {
   }
 }
 
-const COMMA = 44;
 const LF = 10;
 const CR = 13;
 const QUOTE = 34;
 
 /**
  * RFC 4180 CSV: a leading BOM is skipped; fields may be quoted (`""` is a quote inside); quoted
- * fields may hold commas and newlines; records end with CRLF or LF (a lone CR too). Every record is
- * returned, blank ones as `['']`, so record i is sheet row i + 1.
+ * fields may hold the delimiter and newlines; records end with CRLF or LF (a lone CR too). Every
+ * record is returned, blank ones as `['']`, so record i is sheet row i + 1. The delimiter is a comma,
+ * or a tab for tab-separated text (Excel's "Unicode 文本" and "文本文件(制表符分隔)" quote the same way).
  * Lines without quotes or lone CRs (nearly all of them) take a fast path through String#split.
  */
-export function parseCsv(text: string): string[][] {
+export function parseCsv(text: string, delimiter: ',' | '\t' = ','): string[][] {
   const n = text.length;
+  const delim = delimiter.charCodeAt(0);
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const records: string[][] = [];
   let nextQuote = text.indexOf('"', i);
@@ -67,21 +68,21 @@ export function parseCsv(text: string): string[][] {
         // Only a CR right before the LF (CRLF) is allowed on the fast path.
         if (nextCr === end - 1 && nl !== -1) lineEnd = end - 1;
         else {
-          i = parseRecord(text, i, records);
+          i = parseRecord(text, i, records, delim);
           continue;
         }
       }
-      records.push(text.slice(i, lineEnd).split(','));
+      records.push(text.slice(i, lineEnd).split(delimiter));
       i = nl === -1 ? n : nl + 1;
       continue;
     }
-    i = parseRecord(text, i, records);
+    i = parseRecord(text, i, records, delim);
   }
   return records;
 }
 
 /** Parse one record starting at `i` character by character; returns where the next one starts. */
-function parseRecord(text: string, i: number, records: string[][]): number {
+function parseRecord(text: string, i: number, records: string[][], delim: number): number {
   const n = text.length;
   const record: string[] = [];
   for (;;) {
@@ -108,7 +109,7 @@ function parseRecord(text: string, i: number, records: string[][]): number {
       let j = i;
       while (j < n) {
         const c = text.charCodeAt(j);
-        if (c === COMMA || c === LF || c === CR) break;
+        if (c === delim || c === LF || c === CR) break;
         j++;
       }
       if (j > i) field += text.slice(i, j);
@@ -117,7 +118,7 @@ function parseRecord(text: string, i: number, records: string[][]): number {
       let j = i;
       while (j < n) {
         const c = text.charCodeAt(j);
-        if (c === COMMA || c === LF || c === CR) break;
+        if (c === delim || c === LF || c === CR) break;
         j++;
       }
       field = text.slice(i, j);
@@ -125,7 +126,7 @@ function parseRecord(text: string, i: number, records: string[][]): number {
     }
     record.push(field);
     const c = i < n ? text.charCodeAt(i) : -1;
-    if (c === COMMA) {
+    if (c === delim) {
       i++;
       continue;
     }
@@ -194,9 +195,30 @@ function toRawRows(headerCells: readonly Cell[], records: readonly (readonly Cel
   return { headers: cols.map((c) => c.name), rows };
 }
 
-/** Parse CSV text into a header and RawRows (no kind resolution). */
-export function csvToRows(text: string): { headers: string[]; rows: RawRow[] } {
-  const records = parseCsv(text);
+/**
+ * The delimiter of delimited text: a tab when the first non-blank line (the header) holds more tabs
+ * than commas outside quotes, else a comma.
+ */
+export function sniffDelimiter(text: string): ',' | '\t' {
+  let tabs = 0;
+  let commas = 0;
+  let quoted = false;
+  let seen = false;
+  for (let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) quoted = !quoted;
+    else if (!quoted && (c === LF || c === CR)) {
+      if (seen) break;
+    } else if (!quoted && c === 9) tabs++;
+    else if (!quoted && c === 44) commas++;
+    if (c > 32) seen = true;
+  }
+  return tabs > commas ? '\t' : ',';
+}
+
+/** Parse CSV (or tab-separated) text into a header and RawRows (no kind resolution). */
+export function csvToRows(text: string, delimiter: ',' | '\t' = sniffDelimiter(text)): { headers: string[]; rows: RawRow[] } {
+  const records = parseCsv(text, delimiter);
   let h = 0;
   // Leading blank lines before the header are tolerated; rows keep their real line numbers.
   while (h < records.length && records[h].every((c) => c.trim() === '')) h++;
@@ -254,7 +276,64 @@ export function sectorHint(file: string): Sector | undefined {
 
 // ---- reading files ---------------------------------------------------------------------------------
 
+// ---- text encodings --------------------------------------------------------------------------------
+// What county offices save: UTF-8 (Excel's "CSV UTF-8", with a BOM; or without one), GBK/GB18030
+// (Excel's and WPS's plain "CSV" on a Chinese system; SPEC §7.8: CSV input falls back to GB18030
+// when it is not UTF-8), and UTF-16 (Excel's "Unicode 文本": UTF-16LE with a BOM, tab-separated).
+
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * UTF-16 without a BOM, told by its zero bytes: ASCII characters (digits, codes, delimiters) in
+ * UTF-16LE have a zero at odd offsets (BE: even ones), which text in UTF-8 or GB18030 never has. A
+ * few CJK characters (一 U+4E00) put a zero on the other side, so that side need only be much rarer.
+ */
+function utf16WithoutBom(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  const n = Math.min(bytes.length - (bytes.length % 2), 4096);
+  if (n < 4) return undefined;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenZeros++;
+    if (bytes[i + 1] === 0) oddZeros++;
+  }
+  const pairs = n / 2;
+  if (oddZeros > pairs * 0.05 && evenZeros * 4 < oddZeros) return 'utf-16le';
+  if (evenZeros > pairs * 0.05 && oddZeros * 4 < evenZeros) return 'utf-16be';
+  return undefined;
+}
+
+/**
+ * Decode a text file: a BOM decides (UTF-8, UTF-16LE, UTF-16BE); else UTF-16 told by its zero
+ * bytes; else UTF-8 when the bytes are valid UTF-8; else GB18030 (a superset of GBK and GB2312).
+ * The BOM, if any, is kept as U+FEFF (the CSV parser skips it). Undefined when nothing fits.
+ */
+export function decodeText(bytes: Uint8Array): { text: string; encoding: TextEncoding } | undefined {
+  const tryDecode = (encoding: TextEncoding): string | undefined => {
+    try {
+      return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes);
+    } catch {
+      return undefined;
+    }
+  };
+  let encoding: TextEncoding | undefined;
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) encoding = 'utf-8';
+  else if (bytes[0] === 0xff && bytes[1] === 0xfe) encoding = 'utf-16le';
+  else if (bytes[0] === 0xfe && bytes[1] === 0xff) encoding = 'utf-16be';
+  else encoding = utf16WithoutBom(bytes);
+  if (encoding) {
+    const text = tryDecode(encoding);
+    return text === undefined ? undefined : { text, encoding };
+  }
+  try {
+    return { text: utf8.decode(bytes), encoding: 'utf-8' };
+  } catch {
+    const text = tryDecode('gb18030');
+    return text === undefined ? undefined : { text, encoding: 'gb18030' };
+  }
+}
 
 async function readBytes(file: string): Promise<Buffer> {
   try {
@@ -273,12 +352,14 @@ async function readBytes(file: string): Promise<Buffer> {
 /** Read a CSV file as one table. */
 export async function readCsvFile(file: string, opts: ReadOptions = {}): Promise<Table> {
   const bytes = await readBytes(file);
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    throw new UsageError(`${file} 不是 UTF-8 编码（可能是 GBK）：请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”后再试`, 'encoding');
+  const decoded = decodeText(bytes);
+  if (!decoded) {
+    throw new UsageError(
+      `${file} 的编码无法识别（不是 UTF-8、UTF-16 或 GBK/GB18030 文本，或文件已损坏）：请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”后再试`,
+      'encoding',
+    );
   }
+  const { text } = decoded;
   let parsed: { headers: string[]; rows: RawRow[] };
   try {
     parsed = csvToRows(text);
@@ -398,10 +479,10 @@ export async function readXlsxFile(file: string, opts: ReadOptions & { kinds?: r
 /** Read a .csv or .xlsx file into its tables. */
 export async function readTables(file: string, opts: ReadOptions = {}): Promise<Table[]> {
   const ext = extname(file).toLowerCase();
-  if (ext === '.csv' || ext === '.txt') return [await readCsvFile(file, opts)];
+  if (ext === '.csv' || ext === '.txt' || ext === '.tsv') return [await readCsvFile(file, opts)];
   if (ext === '.xlsx' || ext === '.xlsm') return readXlsxFile(file, opts);
   if (ext === '.xls') throw new UsageError(`${file}：不支持旧版 .xls 格式，请另存为 .xlsx 或 CSV UTF-8`, 'unsupported_type');
-  throw new UsageError(`${file}：只支持 .csv 和 .xlsx 文件`, 'unsupported_type');
+  throw new UsageError(`${file}：只支持 .csv（.txt、.tsv）和 .xlsx 文件`, 'unsupported_type');
 }
 
 /** Read several files, in order. */

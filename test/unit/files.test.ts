@@ -1,11 +1,13 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../local/args.js';
-import { csvToRows, excelCellValue, kindFromFileName, parseCsv, readTables, sectorHint, toCsv } from '../../local/files.js';
+import { KINDS } from '../../domain/rows/kinds.js';
+import { validateTables } from '../../local/commands/validate.js';
+import { csvToRows, decodeText, excelCellValue, kindFromFileName, parseCsv, readTables, sectorHint, sniffDelimiter, toCsv } from '../../local/files.js';
 
 describe('parseCsv', () => {
   it('skips a leading BOM', () => {
@@ -159,7 +161,8 @@ describe('readTables', () => {
     await writeFile(join(dir, 'data.csv'), 'a,b\n1,2\n');
     await writeFile(join(dir, 'empty.csv'), '\n\n');
     await writeFile(join(dir, 'broken.xlsx'), 'not a zip');
-    await writeFile(join(dir, 'gbk.csv'), Buffer.from([0xc3, 0xfb, 0xb3, 0xc6, 0x0a])); // 名称 in GBK
+    // Neither UTF-8 nor GB18030 (0xFF starts no GB18030 sequence), nor UTF-16 (no zero bytes, no BOM).
+    await writeFile(join(dir, 'garbled.csv'), Buffer.from([0xc3, 0xfb, 0xff, 0xb3, 0xc6, 0x0a]));
     const reject = async (file: string, code: string, pattern: RegExp) => {
       const err = await readTables(join(dir, file)).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(UsageError);
@@ -170,8 +173,60 @@ describe('readTables', () => {
     await reject('data.csv', 'unknown_kind', /无法判断.*--kind/);
     await reject('empty.csv', 'no_header', /没有表头/);
     await reject('broken.xlsx', 'bad_xlsx', /不是有效的 \.xlsx/);
-    await reject('gbk.csv', 'encoding', /UTF-8/);
+    await reject('garbled.csv', 'encoding', /编码无法识别.*UTF-8/);
     const err = await readTables(join(dir, 'data.csv'), { kind: 'nonsense' }).catch((e: unknown) => e);
     expect((err as UsageError).code).toBe('unknown_kind');
+  });
+});
+
+describe('text encodings (real byte files in test/fixtures/encodings, written by Python codecs)', () => {
+  const FIX = join(import.meta.dirname, '..', 'fixtures', 'encodings');
+  const cases = [
+    ['白名单-utf8-bom.csv', 'utf-8', [0xef, 0xbb, 0xbf]],
+    ['白名单-utf8.csv', 'utf-8', [0xe7, 0xbb, 0x9f]],
+    ['白名单-gbk.csv', 'gb18030', [0xcd, 0xb3]],
+    ['白名单-gb18030.csv', 'gb18030', [0xcd, 0xb3]],
+    ['白名单-unicode.txt', 'utf-16le', [0xff, 0xfe]],
+    ['白名单-utf16be-nobom.txt', 'utf-16be', [0x7e, 0xdf]],
+  ] as const;
+
+  it.each(cases)('%s is decoded as %s', async (file, encoding, lead) => {
+    const bytes = await readFile(join(FIX, file));
+    expect([...bytes.subarray(0, lead.length)]).toEqual(lead); // the file really is in that encoding
+    expect(decodeText(bytes)?.encoding).toBe(encoding);
+  });
+
+  it.each(cases)('%s reads as the same three whitelist rows', async (file) => {
+    const [t] = await readTables(join(FIX, file));
+    expect(t.kind).toBe('whitelist');
+    expect(t.headers).toEqual([...KINDS.whitelist.headers]);
+    expect(t.rows.map((r) => r.row)).toEqual([2, 3, 4]);
+    expect(t.rows.map((r) => r.values['名称'])).toEqual(['通许县远瑞建材有限公司', '通许县信远建材有限公司', '通许县恒祥服装有限公司']);
+    expect(t.rows[0].values['统一社会信用代码']).toBe('91410222JKMQMETJ6W');
+  });
+
+  it('keeps what only GB18030 and UTF-16 can hold, and quoted delimiters inside fields', async () => {
+    const note = async (file: string, row = 0) => (await readTables(join(FIX, file)))[0].rows[row].values['备注'];
+    expect(await note('白名单-gbk.csv')).toBe('供电线路改造，已协调');
+    expect(await note('白名单-gb18030.csv')).toBe('𠮷祥物流园配套');
+    expect(await note('白名单-utf8.csv')).toBe('𠮷祥物流园配套');
+    // Excel's "Unicode 文本": a tab and quotes inside a quoted field; a comma is not a delimiter there.
+    expect(await note('白名单-unicode.txt')).toBe('含\t制表符和"引号"的备注 𠮷');
+    expect(await note('白名单-unicode.txt', 1)).toBe('逗号,不分列');
+  });
+
+  it('validates a UTF-16 tab-separated file like its UTF-8 CSV twin', async () => {
+    const results = async (file: string) =>
+      validateTables(await readTables(join(FIX, file)))[0].results.map((r) => ({ row: r.row, ok: r.ok, errors: r.errors.map((e) => e.code) }));
+    expect(await results('白名单-unicode.txt')).toEqual(await results('白名单-utf16be-nobom.txt'));
+    expect((await results('白名单-utf8.csv')).every((r) => r.ok)).toBe(true);
+    expect((await results('白名单-unicode.txt')).every((r) => r.ok)).toBe(true);
+  });
+
+  it('sniffs the delimiter from the header line', () => {
+    expect(sniffDelimiter('a,b,c\r\n1,2,3')).toBe(',');
+    expect(sniffDelimiter('\ufeffa\tb\tc\r\n1,2\t3')).toBe('\t');
+    expect(sniffDelimiter('"x\ty",b\n')).toBe(',');
+    expect(sniffDelimiter('\n\na\tb\n')).toBe('\t');
   });
 });

@@ -3,6 +3,7 @@
 // then runs forward in real time; the demo may also set it or jump it ahead (to Friday 17:00, say).
 // It satisfies the functions' `Clock { now(): number }` port.
 import { parseInstant, shanghaiDateTime } from '../domain/time/time.js';
+import { DEMO_START } from './defaults.js';
 
 export interface SimClock {
   /** Simulated epoch milliseconds. */
@@ -15,8 +16,7 @@ export interface SimClock {
   iso(): string;
 }
 
-/** Where the demo week begins: Monday 2022-06-06 09:00 Asia/Shanghai. */
-export const DEMO_START = '2022-06-06T09:00+08:00';
+export { DEMO_START };
 
 function toMs(instant: number | Date | string): number {
   if (typeof instant === 'string') return parseInstant(instant);

@@ -13,11 +13,11 @@ import { logger } from '../functions/adapters/logger.js';
 import type { DigestStore } from '../functions/ports.js';
 import { createSesMailer } from '../functions/adapters/ses-mailer.js';
 import { DEMO_START } from './clock.js';
+import { DEMO_COUNTY } from './defaults.js';
 import { localSesClient } from './services.js';
 import { loadOrCreateActionSecret, MAIL_FROM, type Stack } from './stack.js';
 
-/** The demo county's name (examples/). */
-export const DEMO_COUNTY = '通许县';
+export { DEMO_COUNTY };
 
 export interface DemoDigest {
   week: string;

@@ -25,8 +25,7 @@ import { startHttpServer, type ApiHandler } from './http-server.js';
 import { acquireDataDirLock, type DataDirLock } from './lock.js';
 import { localDynamoClient, localSesClient, startServices, type LocalServices } from './services.js';
 
-export const DEFAULT_API_PORT = 8787;
-export const DEFAULT_SES_PORT = 8005;
+export { DEFAULT_API_PORT, DEFAULT_SES_PORT } from './defaults.js';
 export const TABLE_NAME = 'sibao';
 export const MAIL_FROM = 'noreply@tongxu.example';
 /** County IT's identity while the store has no members (the API's bootstrap admin). */

@@ -4,29 +4,13 @@
 import { computeCoverage, type CoverageReport } from '../../domain/reports/coverage.js';
 import { shanghaiDate } from '../../domain/time/time.js';
 import type { SectorTarget, SectorTotalRow, WhitelistRow } from '../../domain/rows/types.js';
-import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
+import { boolFlag, dateFlag, parseArgs, stringFlag, UsageError } from '../args.js';
+import { argSpecOf, commandHelp } from './spec.js';
 import { readAllTables } from '../files.js';
 import { formatAmount, formatPercent, renderTable } from '../format.js';
 import { validateTables } from './validate.js';
 
-export const HELP = `用法：sibao coverage 文件… [--at 日期] [--profile 配置] [--json]
-
-按领域计算白名单覆盖率：覆盖率 = 统计日已纳入的产值或投资额 ÷ 当时适用的领域总量。
-  文件        白名单、领域总量（及领域目标）的 .csv / .xlsx 文件
-  --at        统计日 YYYY-MM-DD（默认今天，北京时间）
-  --profile   县配置：取其中的领域目标（文件中给出的领域目标优先）
-  --json      输出 JSON：{"at","sectors":[{"sector","covered","total","coverage","target","gap","count","error"}],"overall":{…}}
-金额单位为万元；无效行不计入，用 sibao validate 查看原因。`;
-
-/** A date flag (`--at`) as a Shanghai day; a usage error in Chinese when malformed. */
-export function dateFlag(text: string | undefined, flag: string): string {
-  if (text === undefined) return shanghaiDate(Date.now());
-  try {
-    return shanghaiDate(text);
-  } catch (err) {
-    throw new UsageError(`--${flag}：${(err as Error).message}`, 'date');
-  }
-}
+export const HELP = commandHelp('coverage');
 
 export function renderCoverage(report: CoverageReport): string {
   const rows = report.sectors.map((s) => [
@@ -53,18 +37,18 @@ export function renderCoverage(report: CoverageReport): string {
   return `白名单覆盖率（统计日 ${report.at}，金额单位：万元）\n${renderTable(
     ['领域', '已纳入', '领域总量', '覆盖率', '目标', '缺口', '企业数', '情况'],
     rows,
-    { right: [1, 2, 3, 4, 5, 6], maxCell: 80 },
+    { right: [1, 2, 3, 4, 5, 6], wrap: [7] },
   )}`;
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { flags: { at: 'string', profile: 'string', json: 'boolean' } });
+  const args = parseArgs(argv, argSpecOf('coverage'));
   if (boolFlag(args, 'help')) {
     console.log(HELP);
     return 0;
   }
   if (args.positionals.length === 0) throw new UsageError('请给出白名单和领域总量文件，例如：sibao coverage 白名单.csv 领域总量.csv');
-  const at = dateFlag(stringFlag(args, 'at'), 'at');
+  const at = dateFlag(stringFlag(args, 'at'), 'at', () => shanghaiDate(Date.now()));
   const profilePath = stringFlag(args, 'profile');
   const profile = profilePath ? (await (await import('../profile-files.js')).loadProfile(profilePath)).profile : undefined;
   const tables = await readAllTables(args.positionals);

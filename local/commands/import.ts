@@ -6,6 +6,7 @@ import { basename, extname } from 'node:path';
 import { CLASS_KINDS, KINDS, SECTOR_CLASS, WORK_CLASSES, type RowKind, type Sector, type WorkClassId } from '../../domain/rows/kinds.js';
 import { loadOrCreateDevIssuer } from '../../functions/adapters/dev-issuer.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
+import { argSpecOf, commandHelp } from './spec.js';
 import { dataDirOf, readStackInfo } from '../data-dir.js';
 import { readAllTables, sectorHint, tableLabel, type Table } from '../files.js';
 import { renderTable } from '../format.js';
@@ -13,17 +14,7 @@ import { createProgress } from '../progress.js';
 import { SyncUnusableError, checkApi, pushRows, type SyncRowResult } from '../sync-client.js';
 import { requireEmail, requireIssuerDir } from './token.js';
 
-export const HELP = `用法：sibao import 文件… [--as 邮箱] [--class 专班] [--api 地址] [--kind 类型] [--data 目录] [--json]
-
-通过与表格插件相同的接口（POST /v1/sync）把 .csv / .xlsx 中的数据行提交到服务端，服务端重新校验并入库。
-  --as      以哪个成员的身份提交（配置“成员”表中的邮箱）；本机令牌由 --data 目录中的签发密钥签发
-  --class   专班编码或名称（如 industry 或 工业生产）；不给时按文件名/所属领域推断
-  --api     API 地址；默认取正在运行的 sibao start 的地址，否则 http://127.0.0.1:8787
-  --kind    强制数据类型（如 whitelist 或 白名单）
-  --token   直接使用给定的令牌（也可用环境变量 SIBAO_TOKEN），此时不需要 --as
-  --data    数据目录（默认 .sibao）
-  --json    输出 JSON：{"files":[{"file","kind","workClass","accepted","rejected","rows":[…]}],"accepted":N,"rejected":M}
-每批最多 500 行。退出码：0 全部接受，1 有被拒绝的行，2 无法提交（API 未运行、无令牌、文件无法读取、无权限）。`;
+export const HELP = commandHelp('import');
 
 export const DEFAULT_API = 'http://127.0.0.1:8787';
 
@@ -81,9 +72,7 @@ function rejectionLines(results: readonly SyncRowResult[]): string[][] {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, {
-    flags: { api: 'string', as: 'string', class: 'string', kind: 'string', data: 'string', token: 'string', json: 'boolean' },
-  });
+  const args = parseArgs(argv, argSpecOf('import'));
   if (boolFlag(args, 'help')) {
     console.log(HELP);
     return 0;
@@ -163,9 +152,9 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     const parts: string[] = [];
     for (const r of reports) {
-      const head = `${r.file}${r.sheet ? `［${r.sheet}］` : ''}（${KINDS[r.kind].tab}，专班 ${r.workClass}）：${r.accepted + r.rejected} 行，接受 ${r.accepted} 行，拒绝 ${r.rejected} 行`;
+      const head = `${r.file}${r.sheet ? `［${r.sheet}］` : ''}（${KINDS[r.kind].tab}，专班 ${WORK_CLASSES.find((c) => c.id === r.workClass)?.name ?? r.workClass}）：${r.accepted + r.rejected} 行，接受 ${r.accepted} 行，拒绝 ${r.rejected} 行`;
       const lines = rejectionLines(r.rows);
-      parts.push(lines.length ? `${head}\n${renderTable(['行', '列', '说明', '代码'], lines, { right: [0], maxCell: 120 })}` : `${head}\n  全部接受 ✓`);
+      parts.push(lines.length ? `${head}\n${renderTable(['行', '列', '说明', '代码'], lines, { right: [0], wrap: [2] })}` : `${head}\n  全部接受 ✓`);
     }
     parts.push(`共 ${accepted + rejected} 行：接受 ${accepted} 行，拒绝 ${rejected} 行；用时 ${seconds.toFixed(1)} 秒（${api}，身份 ${who}）`);
     console.log(parts.join('\n\n'));

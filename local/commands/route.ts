@@ -3,23 +3,17 @@
 
 import { CalendarError, createCalendar } from '../../domain/time/calendar.js';
 import { RoutingError, routeIssue } from '../../domain/issues/routing.js';
-import { parseInstant, shanghaiDateTime } from '../../domain/time/time.js';
+import { shanghaiDateTime } from '../../domain/time/time.js';
 import type { IssueRow, RowError, RowWarning } from '../../domain/rows/types.js';
 import { basename } from 'node:path';
-import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
+import { boolFlag, instantFlag, parseArgs, stringFlag, UsageError } from '../args.js';
+import { argSpecOf, commandHelp } from './spec.js';
 import { readAllTables, tableLabel } from '../files.js';
 import { renderTable } from '../format.js';
 import { loadProfile, profileProblemLines } from '../profile-files.js';
 import { validateTables } from './validate.js';
 
-export const HELP = `用法：sibao route 文件… --profile 配置 [--at 时间] [--json]
-
-按县配置的路由规则分派问题诉求，列出责任单位、抄送单位和签收、反馈、办结时限。
-  文件        问题诉求的 .csv / .xlsx 文件（可同时给出白名单文件）
-  --profile   县配置目录或工作簿（必填）
-  --at        分派时间 YYYY-MM-DD 或 YYYY-MM-DDTHH:mm（默认现在，北京时间）
-  --json      输出 JSON：{"issues":[{"row","unit","also","signBy","feedbackBy","resolveBy"}]}
-时限为该日（北京时间）当天结束前；按工作日计算（含法定节假日、调休和“节假日调整”）。`;
+export const HELP = commandHelp('route');
 
 export interface RoutedJson {
   file: string;
@@ -34,7 +28,7 @@ export interface RoutedJson {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { flags: { profile: 'string', at: 'string', json: 'boolean' } });
+  const args = parseArgs(argv, argSpecOf('route'));
   if (boolFlag(args, 'help')) {
     console.log(HELP);
     return 0;
@@ -42,13 +36,7 @@ export async function run(argv: string[]): Promise<number> {
   if (args.positionals.length === 0) throw new UsageError('请给出问题诉求文件，例如：sibao route 问题诉求.csv --profile examples/profile');
   const profilePath = stringFlag(args, 'profile');
   if (!profilePath) throw new UsageError('route 需要县配置：请加 --profile 配置目录（如 examples/profile）');
-  const atText = stringFlag(args, 'at');
-  let at: number;
-  try {
-    at = atText === undefined ? Date.now() : parseInstant(atText);
-  } catch (err) {
-    throw new UsageError(`--at：${(err as Error).message}`, 'date');
-  }
+  const at = instantFlag(stringFlag(args, 'at'), 'at', Date.now);
   const loaded = await loadProfile(profilePath);
   const problems = profileProblemLines(loaded);
   if (problems.length > 0) console.error(`配置 ${loaded.path} 有 ${problems.length} 处问题：\n${problems.map((l) => `  ${l}`).join('\n')}`);
@@ -112,14 +100,14 @@ export async function run(argv: string[]): Promise<number> {
   ]);
   console.log(`问题分派（分派时间 ${shanghaiDateTime(at)}，北京时间）`);
   const headers = ['行', '责任单位', '抄送', '依据', '签收时限', '反馈时限', '办结时限', '提示'];
-  console.log(renderTable(manyFiles ? ['文件', ...headers] : headers, lines, { right: [manyFiles ? 1 : 0], maxCell: 70 }));
+  console.log(renderTable(manyFiles ? ['文件', ...headers] : headers, lines, { right: [manyFiles ? 1 : 0], wrap: manyFiles ? [3, 8] : [2, 7] }));
   if (invalid.length > 0) {
     console.log(`\n未分派 ${invalid.length} 行（数据有误）：`);
     console.log(
       renderTable(
         ['文件', '行', '列', '说明', '代码'],
         invalid.flatMap((x) => x.errors.map((e) => [x.file, String(x.row), e.column, e.message, String(e.code)])),
-        { right: [1], maxCell: 100 },
+        { right: [1], wrap: [3] },
       ),
     );
   }

@@ -4,8 +4,10 @@
 // seeds the county profile, loads the demo county through the API and runs the dispatcher on the
 // demo's clock. Without --once it runs until Ctrl-C and then stops cleanly; the on-disk store
 // persists, and starting again on the same data dir duplicates neither rows nor mails.
+import { WORK_CLASSES } from '../../domain/rows/kinds.js';
 import { TimeFormatError } from '../../domain/time/time.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
+import { argSpecOf, commandHelp } from './spec.js';
 import { DEMO_START, createSimClock, type SimClock } from '../clock.js';
 import { dataDirOf } from '../data-dir.js';
 import { DEFAULT_PROFILE, demoSummary, loadDemo, runDemoWeek, seedProfile, type DemoLoad, type DemoWeekResult, type SeedResult } from '../demo.js';
@@ -19,22 +21,7 @@ import { PortInUseError } from '../services.js';
 import { DEFAULT_API_PORT, DEFAULT_SES_PORT, loadOrCreateActionSecret, startStack, type Stack } from '../stack.js';
 import { SyncUnusableError } from '../sync-client.js';
 
-export const HELP = `用法：sibao start [--once] [--json] [--data 目录] [--memory] [--profile 配置] [--no-demo]
-                   [--clock 时间] [--port N] [--ses-port N]
-
-在本机启动完整服务：API（http://127.0.0.1:8787）、邮件模拟与查看页（http://127.0.0.1:8005）、
-本地数据库和定时发信；写入县配置，并以各专班成员身份通过 API 载入示例县的数据。
-  --once       演示完成后退出（载入、分派、发信完成）
-  --json       与 --once 一起用：最后一行输出 {"rows","issues","routed","emailsSent","digest"}
-  --data       数据目录（默认 .sibao；同一目录同时只能由一个 sibao start 使用）
-  --memory     数据库放在内存中（退出即丢弃）
-  --profile    县配置目录或工作簿（默认 examples/profile）
-  --no-demo    不载入示例数据，只写入 --profile 的配置
-  --clock      服务时钟的起点（如 2022-06-10T16:55），之后按真实时间前进；默认 ${DEMO_START}
-  --port       API 端口（默认 ${DEFAULT_API_PORT}）
-  --ses-port   邮件模拟与查看页端口（默认 ${DEFAULT_SES_PORT}）
-不带 --once 时一直运行，按 Ctrl-C 停止；磁盘上的数据会保留，再次启动不会重复入库或重复发信。
-退出码：0 正常，2 无法启动（端口被占用、数据目录被占用、配置或参数有误）。`;
+export const HELP = commandHelp('start');
 
 function portFlag(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -60,17 +47,31 @@ function printWeek(w: DemoWeekReport, out: (line: string) => void): void {
   );
 }
 
+/** A work class's Chinese name (综合协调, 工业生产 …) for the console. */
+function className(id: string): string {
+  return WORK_CLASSES.find((c) => c.id === id)?.name ?? id;
+}
+
 function printLoad(load: DemoLoad, out: (line: string) => void): void {
-  const rows = load.classes.map((c) => [c.workClass, c.member ?? '（无成员，跳过）', String(c.accepted), String(c.rejected)]);
+  const rows = load.classes.map((c) => [className(c.workClass), c.member ?? '（无成员，跳过）', String(c.accepted), String(c.rejected)]);
   out(renderTable(['专班', '提交成员', '接受行', '拒绝行'], rows, { right: [2, 3] }));
   const rejections = load.classes.flatMap((c) => c.rejections);
   if (rejections.length) {
     out(`\n被拒绝的行（服务端校验，共 ${rejections.length} 处）：`);
-    const shown = rejections.slice(0, 20).map((r) => [`${r.file}［${r.kind}］`, String(r.row), r.column, r.message, r.code]);
-    out(renderTable(['文件', '行', '列', '说明', '代码'], shown, { right: [1], maxCell: 80 }));
+    const shown = rejections.slice(0, 20);
+    // One small table per file and tab, so the message column has room to wrap within 100 columns.
+    const groups = new Map<string, typeof shown>();
+    for (const r of shown) {
+      const key = `${r.file}［${r.kind}］`;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    for (const [file, rs] of groups) {
+      out(file);
+      out(renderTable(['行', '列', '说明', '代码'], rs.map((r) => [String(r.row), r.column, r.message, r.code]), { right: [0], wrap: [2], indent: '  ' }));
+    }
     if (rejections.length > shown.length) out(`……另有 ${rejections.length - shown.length} 处`);
   }
-  for (const c of load.classes) if (c.skipped.length) out(`专班 ${c.workClass} 无权维护、已跳过：${c.skipped.join('、')}`);
+  for (const c of load.classes) if (c.skipped.length) out(`专班 ${className(c.workClass)} 无权维护、已跳过：${c.skipped.join('、')}`);
 }
 
 /** Resolve on SIGINT/SIGTERM (the listeners are removed afterwards). */
@@ -87,19 +88,7 @@ function untilSignal(): Promise<NodeJS.Signals> {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, {
-    flags: {
-      once: 'boolean',
-      json: 'boolean',
-      data: 'string',
-      memory: 'boolean',
-      profile: 'string',
-      'no-demo': 'boolean',
-      clock: 'string',
-      port: 'string',
-      'ses-port': 'string',
-    },
-  });
+  const args = parseArgs(argv, argSpecOf('start'));
   if (boolFlag(args, 'help')) {
     console.log(HELP);
     return 0;

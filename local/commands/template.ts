@@ -4,15 +4,10 @@
 
 import { CLASS_KINDS, CLASS_SECTOR, KINDS, WORK_CLASSES, WORK_CLASS_IDS, kindFromName, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
+import { argSpecOf, commandHelp } from './spec.js';
 import { writeTemplate } from '../template.js';
 
-export const HELP = `用法：sibao template (--kind 类型 | --class 专班) --out 文件.xlsx
-
-生成空白模板工作簿：列名与系统一致，每个列名带批注说明填写规则，枚举列带下拉选项（第 2–1000 行），
-首行冻结，系统填写的列为灰色。
-  --kind    一类数据，如 whitelist 或 白名单
-  --class   一个工作专班的全部工作表：${WORK_CLASSES.map((c) => `${c.id}（${c.name}）`).join('、')}
-  --out     输出的 .xlsx 文件`;
+export const HELP = commandHelp('template');
 
 function classFromName(name: string): WorkClassId | undefined {
   const n = name.trim();
@@ -20,7 +15,7 @@ function classFromName(name: string): WorkClassId | undefined {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { flags: { kind: 'string', class: 'string', out: 'string' } });
+  const args = parseArgs(argv, argSpecOf('template'));
   if (boolFlag(args, 'help')) {
     console.log(HELP);
     return 0;

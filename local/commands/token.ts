@@ -2,16 +2,10 @@
 // for curl or a local add-on test. Local stack only: the issuer's key lives in the data directory.
 import { loadOrCreateDevIssuer } from '../../functions/adapters/dev-issuer.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
+import { argSpecOf, commandHelp } from './spec.js';
 import { dataDirOf, hasDevIssuer } from '../data-dir.js';
 
-export const HELP = `用法：sibao token --as 邮箱 [--data 目录] [--ttl 秒]
-
-打印本机开发签发方（dev issuer）签发的身份令牌，用于调用本机 API（Authorization: Bearer …）。
-  --as     以哪个成员的邮箱签发（须是配置“成员”表中的邮箱，API 才会放行）
-  --data   数据目录（默认 .sibao，与 sibao start 相同）
-  --ttl    有效期，秒（默认 3600）
-仅用于本机：需要先在同一数据目录运行过 sibao start（npm start）。
-退出码：0 成功，2 用法错误或数据目录中没有签发密钥。`;
+export const HELP = commandHelp('token');
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -32,7 +26,7 @@ export function requireIssuerDir(dataDir: string): void {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { flags: { as: 'string', data: 'string', ttl: 'string' } });
+  const args = parseArgs(argv, argSpecOf('token'));
   if (boolFlag(args, 'help')) {
     console.log(HELP);
     return 0;

@@ -6,19 +6,11 @@ import { MSG } from '../../domain/rows/messages.js';
 import type { Profile, RowResult } from '../../domain/rows/types.js';
 import { validateRows } from '../../domain/rows/validate.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
+import { argSpecOf, commandHelp } from './spec.js';
 import { readAllTables, sectorHint, tableLabel, type Table } from '../files.js';
 import { renderTable } from '../format.js';
 
-export const HELP = `用法：sibao validate 文件… [--kind 类型] [--profile 配置] [--json]
-
-离线校验 .csv / .xlsx 文件中的数据行，不需要任何服务。
-  文件        CSV（UTF-8，一类数据一个文件，文件名为表名，如 白名单.csv）或 .xlsx（工作表名为表名）
-  --kind      指定数据类型（如 whitelist 或 白名单），不指定则按文件名、再按表头判断
-  --profile   县配置目录或工作簿：校验“所在乡镇”等是否为已登记单位
-  --json      输出 JSON：{"files":[{"file","kind","rows":[{"row","ok","warnings"|"errors"}]}],"valid":N,"invalid":M}
-
-同时给出白名单和问题诉求文件时，问题诉求中不在白名单的企业代码会给出提示。
-退出码：0 全部有效，1 有无效行，2 输入无法使用（文件不存在、无法判断类型、没有表头、文件损坏）。`;
+export const HELP = commandHelp('validate');
 
 export interface TableResult {
   table: Table;
@@ -115,14 +107,14 @@ export function toText(results: readonly TableResult[]): string {
       for (const w of r.warnings) lines.push([String(r.row), w.column ?? '', `提示：${w.message}`, w.code]);
     }
     const head = `${tableLabel(table)}（${KINDS[table.kind].tab}）：${rows.length} 行，有效 ${rows.length - bad} 行，无效 ${bad} 行`;
-    parts.push(lines.length === 0 ? `${head}  全部通过 ✓` : `${head}\n${renderTable(['行', '列', '说明', '代码'], lines, { right: [0], maxCell: 400 })}`);
+    parts.push(lines.length === 0 ? `${head}  全部通过 ✓` : `${head}\n${renderTable(['行', '列', '说明', '代码'], lines, { right: [0], wrap: [2] })}`);
   }
   parts.push(`共 ${valid + invalid} 行：有效 ${valid} 行，无效 ${invalid} 行`);
   return parts.join('\n');
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { flags: { kind: 'string', profile: 'string', json: 'boolean' } });
+  const args = parseArgs(argv, argSpecOf('validate'));
   if (boolFlag(args, 'help')) {
     console.log(HELP);
     return 0;

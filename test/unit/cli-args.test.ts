@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs, UsageError } from '../../local/args.js';
+import { parseDate } from '../../domain/rows/normalize.js';
+import { shanghaiDateTime } from '../../domain/time/time.js';
+import { dateFlag, dateOfText, instantFlag, instantOfText, parseArgs, UsageError } from '../../local/args.js';
 import { displayWidth, formatAmount, formatPercent, pad, renderTable, truncate } from '../../local/format.js';
 
 const spec = { flags: { kind: 'string', json: 'boolean', as: 'strings' } } as const;
@@ -66,5 +68,58 @@ describe('format', () => {
     expect(formatAmount(null)).toBe('—');
     expect(formatPercent(0.7345)).toBe('73.5%');
     expect(formatPercent(null)).toBe('—');
+  });
+});
+
+describe('date flags (--at) take the forms cells take', () => {
+  const iso = (ms: number | undefined) => (ms === undefined ? undefined : shanghaiDateTime(ms));
+
+  it.each([
+    ['2022-06-10'],
+    ['2022/6/10'],
+    ['2022/06/10'],
+    ['2022.6.10'],
+    ['2022年6月10日'],
+    ['20220610'],
+    ['２０２２／６／１０'],
+    ['44722'], // spreadsheet serial
+  ])('%s is 2022-06-10, as parseDate reads it in a cell', (text) => {
+    expect(dateOfText(text)).toBe('2022-06-10');
+    expect(dateFlag(text, 'at', () => 'never')).toBe('2022-06-10');
+    if (!/^\d{5}$/.test(text)) expect(dateOfText(text)).toBe(parseDate(text));
+  });
+
+  it('refuses an impossible date with a Chinese usage error naming the flag, and falls back when absent', () => {
+    for (const bad of ['2022/13/01', '2022-02-30', '明天', '']) {
+      expect(() => dateFlag(bad, 'at', () => 'x')).toThrow(UsageError);
+      expect(() => dateFlag(bad, 'at', () => 'x')).toThrow(/--at：日期「.*」无效，应为 2022-06-10、2022\/6\/10、2022年6月10日/);
+    }
+    expect(dateFlag(undefined, 'at', () => '2022-06-06')).toBe('2022-06-06');
+  });
+
+  it.each([
+    ['2022-06-10', '2022-06-10T00:00:00+08:00'],
+    ['2022/6/10', '2022-06-10T00:00:00+08:00'],
+    ['2022年6月10日', '2022-06-10T00:00:00+08:00'],
+    ['2022-06-10T09:30', '2022-06-10T09:30:00+08:00'],
+    ['2022-06-10 09:30:15', '2022-06-10T09:30:15+08:00'],
+    ['2022-06-10T09:30+00:00', '2022-06-10T17:30:00+08:00'],
+    ['2022/6/10 9:30', '2022-06-10T09:30:00+08:00'],
+    ['2022/6/10T9:30', '2022-06-10T09:30:00+08:00'],
+    ['2022年6月10日 9:30', '2022-06-10T09:30:00+08:00'],
+    ['2022年6月10日9时30分', '2022-06-10T09:30:00+08:00'],
+    ['2022年6月10日 16点', '2022-06-10T16:00:00+08:00'],
+    ['２０２２／６／１０　９：３０', '2022-06-10T09:30:00+08:00'],
+    ['44722.5', '2022-06-10T12:00:00+08:00'],
+  ])('route --at %s is %s', (text, want) => {
+    expect(iso(instantOfText(text))).toBe(want);
+    expect(iso(instantFlag(text, 'at', () => 0))).toBe(want);
+  });
+
+  it('refuses an impossible instant', () => {
+    for (const bad of ['2022/6/10 25:00', '2022/6/10 9:75', '2022/13/1 9:00', '下周一']) {
+      expect(instantOfText(bad), bad).toBeUndefined();
+      expect(() => instantFlag(bad, 'at', () => 0)).toThrow(/--at：时间「.*」无效/);
+    }
   });
 });

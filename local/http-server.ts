@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { LOCAL_HOST, closeServer, listen } from './services.js';
+import { LOCAL_CLOCK_PATH, localClockBody } from './stack-clock.js';
 
 export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
 
@@ -154,6 +155,11 @@ export async function startHttpServer(handler: ApiHandler, opts: HttpServerOptio
       } else {
         sendJson(res, 400, { error: 'bad_request', message: '请求读取失败' });
       }
+      return;
+    }
+    // Local only: the stack's (simulated) clock for CLI commands (local/stack-clock.ts).
+    if (opts.now && req.method === 'GET' && req.url === LOCAL_CLOCK_PATH) {
+      sendJson(res, 200, localClockBody(now()));
       return;
     }
     const event = toEvent(req, body, now());

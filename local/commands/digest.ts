@@ -8,7 +8,9 @@
 // Otherwise it takes the data-dir lock itself, opens the on-disk store for the duration of the
 // command (with a temporary SES emulator for --send), and releases the lock. The view link in the
 // mail points at the stack's API (http://127.0.0.1:8787 when none runs).
-// The generation instant is now (the real clock): for a past week the window is the whole week.
+// The generation instant is now on the running stack's clock (GET /_local/clock, local/stack-clock.ts)
+// when `sibao start` runs on the data dir, else on the machine's clock: for a past week the window is
+// the whole week.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isoWeek, isoWeekRange, shanghaiDate, TimeFormatError } from '../../domain/time/time.js';
@@ -19,32 +21,28 @@ import { logger } from '../../functions/adapters/logger.js';
 import { createSesMailer } from '../../functions/adapters/ses-mailer.js';
 import { DigestInputError } from '../../domain/reports/digest.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
+import { argSpecOf, commandHelp } from './spec.js';
 import { dataDirOf, readStackInfo } from '../data-dir.js';
 import { DEMO_COUNTY } from '../digest-demo.js';
 import { acquireDataDirLock } from '../lock.js';
+import { commandClock } from '../stack-clock.js';
 import { localDynamoClient, localSesClient, startServices } from '../services.js';
 import { DEFAULT_API_PORT, loadOrCreateActionSecret, MAIL_FROM, TABLE_NAME } from '../stack.js';
 
-export const HELP = `用法：sibao digest [--week YYYY-Www] [--out 文件] [--json] [--send] [--data 目录] [--county 县名]
-
-根据本机数据生成督办督查周报（默认只生成、不发送、不写入数据库）。
-  --week    周次，如 2022-W23（默认本周，按北京时间）
-  --out     把周报网页（HTML）写入该文件
-  --json    输出周报数据模型（JSON）而不是纯文本
-  --send    发布并发送给指挥部办公室和督办督查专班；每周只发送一次，重复执行不会重复发信
-  --data    数据目录（默认 .sibao）；sibao start 正在该目录运行时直接使用它的数据库和邮件模拟服务
-  --county  县名（默认 ${DEMO_COUNTY}）
-退出码：0 成功，2 用法错误、周次无效、尚无配置或数据目录被占用。`;
+export const HELP = commandHelp('digest');
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { flags: { week: 'string', out: 'string', json: 'boolean', send: 'boolean', data: 'string', county: 'string' } });
+  const args = parseArgs(argv, argSpecOf('digest'));
   if (boolFlag(args, 'help')) {
     console.log(HELP);
     return 0;
   }
   if (args.positionals.length) throw new UsageError(`sibao digest 不接受参数：${args.positionals.join(' ')}`);
-  const now = Date.now();
-  const week = (stringFlag(args, 'week') ?? isoWeek(shanghaiDate(now))).trim().toUpperCase();
+  const dataDir = dataDirOf(stringFlag(args, 'data'));
+  const info = readStackInfo(dataDir);
+  // The running stack's clock when there is one (the demo lives in June 2022), else the machine's.
+  const clock = await commandClock(info?.api);
+  const week = (stringFlag(args, 'week') ?? isoWeek(shanghaiDate(clock.now()))).trim().toUpperCase();
   try {
     isoWeekRange(week);
   } catch (err) {
@@ -54,10 +52,8 @@ export async function run(argv: string[]): Promise<number> {
   const send = boolFlag(args, 'send');
   const json = boolFlag(args, 'json');
   const out = stringFlag(args, 'out');
-  const dataDir = dataDirOf(stringFlag(args, 'data'));
   if (!process.env.POWERTOOLS_LOG_LEVEL && !process.env.LOG_LEVEL) logger.setLogLevel('WARN');
 
-  const info = readStackInfo(dataDir);
   const cleanups: Array<() => unknown> = [];
   try {
     let dynamoEndpoint: string;
@@ -91,7 +87,7 @@ export async function run(argv: string[]): Promise<number> {
       store: createStore({ client: dynamo, tableName }),
       digests: createDigestStore({ client: dynamo, tableName }),
       mailer: createSesMailer({ client: ses, from: MAIL_FROM }),
-      clock: { now: () => now },
+      clock,
       config: { countyName: stringFlag(args, 'county') ?? DEMO_COUNTY, publicBaseUrl: apiUrl, actionSecrets: [loadOrCreateActionSecret(dataDir)] },
     });
     let res;

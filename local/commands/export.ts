@@ -6,13 +6,16 @@
 // Where the data comes from is exactly what `sibao digest` does (dynalite allows one process per data
 // directory): when `sibao start` runs on the data dir, its `stack.json` names its dynalite and this
 // command queries it over 127.0.0.1; otherwise it takes the data-dir lock, opens the on-disk store for
-// the duration of the command and releases the lock. Nothing is written to the store.
+// the duration of the command and releases the lock. Nothing is written to the store. "Today" (the
+// default --at) and the export instant follow the running stack's clock (local/stack-clock.ts) when
+// there is one, else the machine's.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { shanghaiDate, shanghaiDateTime, TimeFormatError } from '../../domain/time/time.js';
+import { shanghaiDate, shanghaiDateTime } from '../../domain/time/time.js';
 import { createStore } from '../../functions/adapters/dynamodb-store.js';
 import { logger } from '../../functions/adapters/logger.js';
-import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
+import { boolFlag, dateFlag, parseArgs, stringFlag, UsageError } from '../args.js';
+import { argSpecOf, commandHelp } from './spec.js';
 import { dataDirOf, readStackInfo } from '../data-dir.js';
 import { DEMO_COUNTY } from '../digest-demo.js';
 import {
@@ -29,27 +32,10 @@ import { toCsv } from '../files.js';
 import { acquireDataDirLock, DataDirLockedError } from '../lock.js';
 import { createProgress } from '../progress.js';
 import { localDynamoClient, startServices } from '../services.js';
+import { commandClock } from '../stack-clock.js';
 import { TABLE_NAME } from '../stack.js';
 
-export const HELP = `用法：sibao export [--out 文件.xlsx] [--csv 目录] [--data 目录] [--at 日期] [--county 县名] [--json]
-
-导出本机数据，供对接省、市“四保”白名单企业（项目）运行调度平台（上传或移交）。
-工作簿含以下工作表（第 1 行为中文列名）：
-  白名单汇总  五个领域的全部白名单企业（项目），含所属专班、最后更新时间、版本
-  覆盖率      各领域及合计的覆盖率（统计日见 --at）
-  问题台账    全部问题诉求：责任单位、状态、时限、逾期、升级、退回、重办、回访
-  政策清单    各单位报备的政策（责任单位为单位名称）
-  政策咨询员  各单位的政策咨询员
-  说明        来源县、导出时间（北京时间）、各表行数和每一列的含义
-日期写为文本 YYYY-MM-DD，时间写为文本 YYYY-MM-DD HH:mm:ss（北京时间）；数值保持为数值；
-以 = + - @ 开头的文本按文本保存，不会被当作公式（CSV 中前加 '）。
-  --out     工作簿文件（默认 四保白名单导出-<统计日>.xlsx；只给 --csv 时不写工作簿）
-  --csv     同时（或只）把五个数据表写成该目录下的 CSV 文件（UTF-8 带 BOM），如 白名单汇总.csv
-  --data    数据目录（默认 .sibao）；sibao start 正在该目录运行时直接读取它的数据库
-  --at      覆盖率统计日 YYYY-MM-DD（默认今天，北京时间）
-  --county  来源县名（默认 ${DEMO_COUNTY}）
-  --json    输出摘要 {"file","csv","rows":{各表行数},"at","exportedAt","county"}
-退出码：0 成功；2 用法错误、没有数据目录或数据库、尚无县配置、数据目录被占用。`;
+export const HELP = commandHelp('export');
 
 /** What `--json` prints. */
 export interface ExportSummary {
@@ -64,35 +50,26 @@ export interface ExportSummary {
   county: string;
 }
 
-function parseAt(text: string | undefined, now: number): string {
-  if (text === undefined) return shanghaiDate(now);
-  try {
-    return shanghaiDate(text.trim());
-  } catch (err) {
-    if (err instanceof TimeFormatError) throw new UsageError(`--at：${err.message}（应为 YYYY-MM-DD）`, 'date');
-    throw err;
-  }
-}
-
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { flags: { out: 'string', csv: 'string', data: 'string', at: 'string', county: 'string', json: 'boolean' } });
+  const args = parseArgs(argv, argSpecOf('export'));
   if (boolFlag(args, 'help')) {
     console.log(HELP);
     return 0;
   }
   if (args.positionals.length) throw new UsageError(`sibao export 不接受参数：${args.positionals.join(' ')}`);
-  const now = Date.now();
-  const at = parseAt(stringFlag(args, 'at'), now);
+  const dataDir = dataDirOf(stringFlag(args, 'data'));
+  const info = readStackInfo(dataDir);
+  // The running stack's clock when there is one (the demo lives in June 2022), else the machine's.
+  const now = (await commandClock(info?.api)).now();
+  const at = dateFlag(stringFlag(args, 'at'), 'at', () => shanghaiDate(now));
   const json = boolFlag(args, 'json');
   const csvDir = stringFlag(args, 'csv');
   const outFlag = stringFlag(args, 'out');
   const out = outFlag ?? (csvDir ? undefined : `四保白名单导出-${at}.xlsx`);
   if (out !== undefined && !/\.xlsx$/i.test(out)) throw new UsageError(`--out 应为 .xlsx 文件，收到“${out}”`, 'out');
   const county = (stringFlag(args, 'county') ?? DEMO_COUNTY).trim() || DEMO_COUNTY;
-  const dataDir = dataDirOf(stringFlag(args, 'data'));
   if (!process.env.POWERTOOLS_LOG_LEVEL && !process.env.LOG_LEVEL) logger.setLogLevel('WARN');
 
-  const info = readStackInfo(dataDir);
   const cleanups: Array<() => unknown> = [];
   try {
     let dynamoEndpoint: string;

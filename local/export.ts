@@ -23,6 +23,7 @@ import { currentAssignment } from '../domain/issues/lifecycle.js';
 import { unitByCodeOrName } from '../domain/rows/profile.js';
 import { toSheetText } from '../domain/rows/sheet-text.js';
 import { shanghaiDateTime } from '../domain/time/time.js';
+import { sheetColumnWidth } from './format.js';
 import type { ConsultantRow, PolicyRow, Profile, SectorTotalRow, WhitelistRow } from '../domain/rows/types.js';
 import type { ProfileRecord, RowRecord, Store, StoredIssue } from '../functions/ports.js';
 
@@ -430,10 +431,17 @@ const NUM_FMT: Record<ColumnType, string> = {
 
 const HEADER_FILL = 'FFDDEBF7';
 
-function widthOf(header: string, type: ColumnType): number {
-  const base = [...header].length * 2 + 4;
-  const min = type === 'datetime' ? 20 : type === 'date' ? 12 : type === 'text' ? 14 : 12;
-  return Math.min(50, Math.max(min, base));
+/** The widest a column gets (in characters); longer text wraps within its cell. */
+export const MAX_COLUMN_WIDTH = 60;
+
+/** What Excel shows in a cell (its number format applied), to size the column to it. */
+export function shownText(v: ExportCell, type: ColumnType): string {
+  const x = xlsxValue(v, type);
+  if (x === null) return '';
+  if (typeof x === 'string') return x;
+  if (type === 'money') return x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  if (type === 'percent') return `${(x * 100).toFixed(2)}%`;
+  return String(x);
 }
 
 /** A text cell's value for the workbook: the exact text (typed as a string cell). */
@@ -460,12 +468,17 @@ export async function writeExportWorkbook(tabs: readonly ExportTab[], readme: Ex
   for (const t of [...tabs, readme]) {
     const ws = wb.addWorksheet(t.name, { views: [{ state: 'frozen', ySplit: 1 }] });
     const isReadme = t === readme;
-    ws.columns = t.columns.map((c, i) => ({
-      header: c.header,
-      key: `c${i}`,
-      width: isReadme ? [28, 60, 60][i] : widthOf(c.header, c.type),
-      style: { numFmt: NUM_FMT[c.type] },
-    }));
+    // Widths fit the content (CJK counts double), within [8, MAX_COLUMN_WIDTH]; a column whose text
+    // is longer wraps it, so no name or note is clipped.
+    ws.columns = t.columns.map((c, i) => {
+      const fit = sheetColumnWidth(c.header, t.rows.map((r) => shownText(r[i], c.type)), { max: MAX_COLUMN_WIDTH, headerExtra: isReadme ? 2 : 4 });
+      return {
+        header: c.header,
+        key: `c${i}`,
+        width: fit.width,
+        style: { numFmt: NUM_FMT[c.type], ...(fit.wraps ? { alignment: { wrapText: true, vertical: 'top' as const } } : {}) },
+      };
+    });
     const header = ws.getRow(1);
     header.font = { bold: true };
     t.columns.forEach((c, i) => {

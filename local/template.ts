@@ -6,6 +6,7 @@ import type ExcelJSNs from 'exceljs';
 import { dropdownOf, enumValues, headerNote, type NumberRule, numberRuleOf, rangeText } from '../domain/rows/header-notes.js';
 import { KINDS, type RowKind, type Sector } from '../domain/rows/kinds.js';
 import { columnOf, type ColumnType } from '../domain/rows/schemas.js';
+import { sheetColumnWidth } from './format.js';
 
 /** Data rows covered by dropdowns and number checks. */
 export const TEMPLATE_LAST_ROW = 1000;
@@ -37,6 +38,40 @@ function columnLetter(n: number): string {
   return s;
 }
 
+/**
+ * What a column of each type typically holds, to size an empty template's columns for the data to
+ * come (a company's full name, an 18-character USCC, an address list). Types not listed size to
+ * their header and dropdown values.
+ */
+const TYPICAL_TEXT: Partial<Record<ColumnType, string>> = {
+  text: '县人力资源社会保障局',
+  free: '园区道路施工影响原料运输',
+  code: '2205-41022-04-01-000123',
+  codes: '91410222JKMQMETJ6W；91410222GA45C5XLKX',
+  ident: 'kgj-zc-001',
+  number: '1,234,567.89',
+  integer: '12345',
+  percent: '70.0%',
+  date: '2022-06-10',
+  period: '2022-06',
+  phone: '0371-12345678',
+  email: 'industry-editor@tongxu.example',
+  emails: 'fgw@tongxu.example；kgj@tongxu.example',
+  url: 'https://www.tongxu.example/zc/2022/001.html',
+  list: '县发展改革委；县科工局；县商务局',
+};
+
+/** A name column (名称, 企业名称, 政策名称) holds a company's or a document's full name. */
+const TYPICAL_NAME = '通许县远瑞建材有限责任公司';
+
+/** The width of a template column: its header, its dropdown's values and what it typically holds. */
+export function templateColumnWidth(kind: RowKind, header: string, opts: TemplateOptions = {}): number {
+  const type = columnOf(kind, header)?.type;
+  const typical = header.endsWith('名称') ? TYPICAL_NAME : type ? TYPICAL_TEXT[type] : undefined;
+  const samples = [...(dropdownOf(kind, header, opts)?.values ?? []), ...(typical ? [typical] : [])];
+  return sheetColumnWidth(header, samples, { min: 10, max: 48 }).width;
+}
+
 export interface TemplateOptions {
   /** A sector class's own sector: the whitelist's 所属领域 dropdown (and note) offer only it. */
   sector?: Sector;
@@ -47,11 +82,7 @@ export function addTemplateSheet(wb: ExcelJSNs.Workbook, kind: RowKind, opts: Te
   const def = KINDS[kind];
   const ws = wb.addWorksheet(def.tab, { views: [{ state: 'frozen', ySplit: 1 }] });
   const system = new Set(def.system);
-  ws.columns = def.headers.map((h) => ({
-    header: h,
-    key: h,
-    width: Math.min(40, Math.max(12, [...h].length * 2 + 4)),
-  }));
+  ws.columns = def.headers.map((h) => ({ header: h, key: h, width: templateColumnWidth(kind, h, opts) }));
   const headerRow = ws.getRow(1);
   headerRow.font = { bold: true };
   def.headers.forEach((h, i) => {

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECTORS } from '../../domain/rows/kinds.js';
+import { MAX_COLUMN_WIDTH } from '../../local/export.js';
 import { parseCsv } from '../../local/files.js';
+import { cellDisplayWidth, displayWidth } from '../../local/format.js';
 import { freePort, ROOT, runSibao, startSibao } from './cli-child.js';
 
 const dirs: string[] = [];
@@ -89,6 +91,52 @@ function tabRecords(ws: ExcelJS.Worksheet): { headers: string[]; rows: Record<st
   return { headers, rows, cells };
 }
 
+/** What Excel shows in a cell: text as is, numbers through the cell's number format. */
+function shown(cell: ExcelJS.Cell): string {
+  const v = cell.value;
+  if (v === null || v === undefined) return '';
+  if (typeof v !== 'number') return String(v);
+  if (cell.numFmt === '#,##0.00') return v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  if (cell.numFmt === '0.00%') return `${(v * 100).toFixed(2)}%`;
+  return String(v);
+}
+
+/**
+ * Every column of every tab is at least as wide as its longest cell (CJK characters two columns) plus
+ * a little padding, or, past MAX_COLUMN_WIDTH, wraps its text: nothing is clipped. The 名称 columns
+ * hold the demo's longest company names whole.
+ */
+function expectWidthsFitContent(wb: ExcelJS.Workbook): void {
+  for (const ws of wb.worksheets) {
+    const headers = (ws.getRow(1).values as unknown[]).slice(1).map(String);
+    headers.forEach((h, i) => {
+      const col = ws.getColumn(i + 1);
+      let longest = 0;
+      let longestCell: ExcelJS.Cell | undefined;
+      for (let r = 2; r <= ws.rowCount; r++) {
+        const cell = ws.getRow(r).getCell(i + 1);
+        const w = cellDisplayWidth(shown(cell));
+        if (w > longest) [longest, longestCell] = [w, cell];
+      }
+      const where = `${ws.name} / ${h}`;
+      expect(col.width, where).toBeGreaterThanOrEqual(displayWidth(h) + 2);
+      if (longest + 2 <= MAX_COLUMN_WIDTH) expect(col.width, `${where}: longest cell ${longest}`).toBeGreaterThanOrEqual(longest + 2);
+      else {
+        expect(col.width, where).toBe(MAX_COLUMN_WIDTH);
+        expect(longestCell!.alignment?.wrapText, `${where} wraps`).toBe(true);
+      }
+      expect(col.width, where).toBeLessThanOrEqual(MAX_COLUMN_WIDTH);
+    });
+  }
+  // The issue's complaint: company names clipped. The widest 名称 is fully inside its column.
+  const wl = wb.getWorksheet('白名单汇总')!;
+  const nameCol = (wl.getRow(1).values as unknown[]).indexOf('名称');
+  const names = wl.getColumn(nameCol).values.slice(2).map(String);
+  const widest = Math.max(...names.map((n) => [...n].length));
+  expect(widest).toBeGreaterThanOrEqual(10);
+  expect(wl.getColumn(nameCol).width).toBeGreaterThanOrEqual(widest * 2);
+}
+
 describe('sibao export', () => {
   let dir: string;
 
@@ -120,6 +168,7 @@ describe('sibao export', () => {
     const wb = await readWorkbook(out);
     expect(wb.worksheets.map((w) => w.name)).toEqual(TABS);
     for (const [tab, n] of Object.entries(want)) expect(wb.getWorksheet(tab)!.rowCount - 1, tab).toBe(n);
+    expectWidthsFitContent(wb);
 
     // 白名单汇总: the SPEC columns + 所属专班, 最后更新时间, 版本; numbers numeric, dates ISO text.
     const wl = tabRecords(wb.getWorksheet('白名单汇总')!);

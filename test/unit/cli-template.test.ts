@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { CLASS_KINDS, ISSUE_CATEGORIES, KINDS, REMOVAL_REASONS, SECTORS } from '../../domain/rows/kinds.js';
+import { CLASS_KINDS, ISSUE_CATEGORIES, KINDS, REMOVAL_REASONS, ROW_KINDS, SECTORS } from '../../domain/rows/kinds.js';
 import { readTables } from '../../local/files.js';
+import { displayWidth } from '../../local/format.js';
 import { headerList, TEMPLATE_LAST_ROW, writeTemplate } from '../../local/template.js';
 
 async function reread(file: string) {
@@ -91,5 +92,28 @@ describe('template workbooks', () => {
     await writeTemplate(CLASS_KINDS.industry, file, { sector: '工业生产' });
     const ws = (await reread(file)).getWorksheet('白名单')!;
     expect(ws.getCell('C2').dataValidation.formulae[0]).toBe('"工业生产"');
+  });
+
+  it('columns are wide enough for their header, every dropdown value and what they typically hold (名称: a full company name)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sibao-tpl-'));
+    const file = join(dir, 'all.xlsx');
+    await writeTemplate(ROW_KINDS, file);
+    const wb = await reread(file);
+    // The demo's company names: the longest must fit a 名称 column whole.
+    const demoNames = (await readTables(join(import.meta.dirname, '..', '..', 'examples', 'valid', '白名单.csv')))[0].rows.map((r) => String(r.values['名称']));
+    const longestName = Math.max(...demoNames.map(displayWidth));
+    for (const kind of ROW_KINDS) {
+      const ws = wb.getWorksheet(KINDS[kind].tab)!;
+      KINDS[kind].headers.forEach((h, i) => {
+        const width = ws.getColumn(i + 1).width!;
+        const where = `${KINDS[kind].tab} / ${h}`;
+        expect(width, where).toBeGreaterThanOrEqual(displayWidth(h) + 2);
+        for (const v of headerList(kind, h) ?? []) expect(width, `${where}: ${v}`).toBeGreaterThanOrEqual(Math.min(displayWidth(v) + 2, 48));
+        if (h.endsWith('名称')) expect(width, where).toBeGreaterThanOrEqual(longestName + 2);
+        expect(width, where).toBeLessThanOrEqual(48);
+      });
+    }
+    // The whitelist code: 18 characters of USCC or a 23-character project code.
+    expect(wb.getWorksheet('白名单')!.getColumn(1).width).toBeGreaterThanOrEqual(25);
   });
 });

@@ -1,10 +1,10 @@
 // The last step of the demo week: the Friday digest. At the demo's Friday 17:00 (or later, if the
 // clock is already past it) the digest job runs against the stack's store and SES emulator with
 // `send: true` (so once per week: a second `sibao start` on the same data dir sends nothing new),
-// and its page is written to `<data>/digests/<week>.html` (a temp dir with --memory). The page is
+// and its page is written to `<data>/digests/<week>.html` (with --memory too: the data dir holds the
+// dev issuer's key either way, and nothing is left in the system's temp dir). The page is
 // also served by the stack at GET /v1/digests/<week> (signed link below, or a member's bearer).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isoWeek, isoWeekRange, parseInstant, shanghaiDate } from '../domain/time/time.js';
 import { runDigest, type DigestResult } from '../functions/usecases/digest.js';
@@ -51,7 +51,7 @@ export async function runDemoDigest(stack: Stack, opts: { week?: string; countyN
       config: { countyName: opts.countyName ?? DEMO_COUNTY, publicBaseUrl: stack.apiUrl, actionSecrets: [loadOrCreateActionSecret(stack.dataDir)] },
     });
     const res = await run({ week, send: true });
-    const dir = stack.memory ? mkdtempSync(join(tmpdir(), 'sibao-digests-')) : join(stack.dataDir, 'digests');
+    const dir = join(stack.dataDir, 'digests');
     mkdirSync(dir, { recursive: true });
     const path = join(dir, `${week}.html`);
     writeFileSync(path, res.html);

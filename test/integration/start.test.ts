@@ -1,10 +1,11 @@
 // `sibao start` as a child process on free ports: the one-shot demo, the data-dir lock, a taken
 // port, and a restart on the same data dir that must not send any mail twice.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { displayWidth } from '../../local/format.js';
 import { freePort, runSibao, startSibao } from './cli-child.js';
 
 const dirs: string[] = [];
@@ -36,7 +37,10 @@ async function ports(): Promise<string[]> {
 
 describe('sibao start', () => {
   it('start --once --json --memory runs the demo within 60 s and ends with the summary line', async () => {
-    const res = await runSibao(['start', '--once', '--json', '--memory', '--data', tempDir(), ...(await ports())]);
+    // A temp dir of its own, to see that --memory leaves nothing behind there.
+    const tmp = tempDir();
+    const data = tempDir();
+    const res = await runSibao(['start', '--once', '--json', '--memory', '--data', data, ...(await ports())], { TMPDIR: tmp });
     expect(res.stderr).not.toMatch(/出错|Error/);
     expect(res.code).toBe(0);
     expect(res.ms).toBeLessThan(60_000);
@@ -50,6 +54,10 @@ describe('sibao start', () => {
     expect(summary.digest).toMatch(/2022-W23\.html$/);
     const page = readFileSync(summary.digest as string, 'utf8');
     expect(page).toContain('督办督查周报');
+    // The page is kept in the data dir (as without --memory); the system's temp dir is left as it
+    // was, apart from the TypeScript loader's own transform cache (tsx-<uid>).
+    expect(summary.digest).toBe(join(data, 'digests', '2022-W23.html'));
+    expect(readdirSync(tmp).filter((f) => !/^tsx-\d+$/.test(f))).toEqual([]);
     expect(page).toContain('白名单覆盖率');
     expect(res.stderr).toMatch(/示例周结束：签收 \d+ 件，退回 [1-9]/);
     expect(res.stderr).toMatch(/不满意 [1-9]/);
@@ -57,8 +65,12 @@ describe('sibao start', () => {
     // The human report (URLs, per-class table, rejections) went to stderr.
     expect(res.stderr).toMatch(/API：\s+http:\/\/127\.0\.0\.1:\d+/);
     expect(res.stderr).toMatch(/邮件查看页：\s+http:\/\/127\.0\.0\.1:\d+\//);
-    expect(res.stderr).toMatch(/industry\s+industry-editor@tongxu\.example\s+\d+\s+[1-9]/);
+    // Work classes by their Chinese names; rejected rows in tables that fit 100 columns.
+    expect(res.stderr).toMatch(/工业生产\s+industry-editor@tongxu\.example\s+\d+\s+[1-9]/);
     expect(res.stderr).toMatch(/uscc_checksum/);
+    for (const line of res.stderr.split('\n').filter((l) => /uscc_checksum|number_range|conditional_required/.test(l))) {
+      expect(displayWidth(line), line).toBeLessThanOrEqual(100);
+    }
   }, 90_000);
 
   it('a second start on the same data dir is refused with a clear lock message (exit 2); Ctrl-C stops the first cleanly', async () => {

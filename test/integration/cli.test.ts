@@ -7,6 +7,7 @@ import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KINDS } from '../../domain/rows/kinds.js';
 import { makeUscc } from '../../domain/rows/uscc.js';
+import { displayWidth } from '../../local/format.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const EX = 'examples';
@@ -26,6 +27,38 @@ function sibao(...args: string[]): Promise<Run> {
   });
 }
 
+/**
+ * The records of the first table in a CLI report, read back by column (from the rule line under the
+ * header): a row's continuation lines (its wrapped message) are joined to its cells.
+ */
+function tableRecords(text: string): Record<string, string>[] {
+  const lines = text.split('\n');
+  const ruleAt = lines.findIndex((l) => /^\s*─+(\s+─+)*$/.test(l));
+  const rule = lines[ruleAt];
+  const cols: { from: number; to: number }[] = [];
+  for (const m of rule.matchAll(/─+/g)) cols.push({ from: m.index!, to: m.index! + m[0].length });
+  // Slice a line by display columns (CJK characters are two columns wide).
+  const cells = (line: string) => {
+    const out = cols.map(() => '');
+    let w = 0;
+    for (const ch of line) {
+      const k = cols.findIndex((c, i) => w >= c.from && (i === cols.length - 1 || w < cols[i + 1].from));
+      if (k >= 0) out[k] += ch;
+      w += displayWidth(ch);
+    }
+    return out.map((c) => c.trim());
+  };
+  const headers = cells(lines[ruleAt - 1]);
+  const records: string[][] = [];
+  for (const line of lines.slice(ruleAt + 1)) {
+    if (!/^\s*\S/.test(line) || !line.startsWith(' ') && !/^\d/.test(line)) break;
+    const c = cells(line);
+    if (c[0] !== '') records.push(c);
+    else records.at(-1)!.forEach((_, i) => (records.at(-1)![i] += c[i]));
+  }
+  return records.map((r) => Object.fromEntries(headers.map((h, i) => [h, r[i]])));
+}
+
 let tmp: string;
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'sibao-cli-'));
@@ -36,12 +69,17 @@ describe('sibao validate', () => {
     const r = await sibao('validate', `${EX}/invalid/白名单.csv`);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('examples/invalid/白名单.csv（白名单）：7 行，有效 1 行，无效 6 行');
-    expect(r.stdout).toMatch(/ 3 +统一社会信用代码 +错误：「统一社会信用代码」校验位错误.* uscc_checksum/);
-    expect(r.stdout).toMatch(/ 4 +产值或投资额（万元） +错误：.*可能误按“元”填写.* number_range/);
-    expect(r.stdout).toMatch(/ 5 +移出原因 +错误：「移出原因」为必填项.* conditional_required/);
-    expect(r.stdout).toMatch(/ 6 +联系电话 +错误：.*1234567.* phone/);
-    expect(r.stdout).toMatch(/ 7 +纳入日期 +错误：.*2022\/13\/01.* date/);
-    expect(r.stdout).toMatch(/ 8 +统一社会信用代码 +错误：.*与第2行重复.* duplicate/);
+    // Each row of the table, its wrapped message read back whole (without spaces: a break at a
+    // space drops it): row, column, message, code.
+    const rows = tableRecords(r.stdout).map((x) => `${x['行']} ${x['列']} ${x['说明'].replace(/ /g, '')} ${x['代码']}`);
+    const line = (re: RegExp) => expect(rows.some((x) => re.test(x)), `${re}\n${rows.join('\n')}`).toBe(true);
+    line(/^3 统一社会信用代码 错误：「统一社会信用代码」校验位错误.*（91410222GA45C5XLK0，请核对前17位或第18位） uscc_checksum$/);
+    line(/^4 产值或投资额（万元） 错误：.*可能误按“元”填写；请换算为万元（元÷10000） number_range$/);
+    line(/^5 移出原因 错误：「移出原因」为必填项.* conditional_required$/);
+    line(/^6 联系电话 错误：.*1234567.*（如0371-12345678） phone$/);
+    line(/^7 纳入日期 错误：.*2022\/13\/01.*这样的真实日期 date$/);
+    line(/^8 统一社会信用代码 错误：.*与第2行重复.* duplicate$/);
+    for (const l of r.stdout.split('\n')) expect(displayWidth(l), l).toBeLessThanOrEqual(100);
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('共 7 行：有效 1 行，无效 6 行');
   });
 
@@ -162,6 +200,35 @@ describe('sibao coverage / route / calendar', () => {
     // Row 5 超出协调范围 copies the command office; row 6 重大问题 copies county leadership, 30 days.
     expect(byRow.get(5)).toMatchObject({ unit: 'jrj', also: ['command'] });
     expect(byRow.get(6)).toMatchObject({ unit: 'kgj', also: ['county'], resolveBy: '2022-07-11' });
+  });
+
+  it('--at takes the date forms cells take, and route --at a time after them (same results as ISO)', async () => {
+    const file = `${EX}/workbooks/commerce.xlsx`;
+    const iso = JSON.parse((await sibao('coverage', file, '--at', '2022-06-10', '--json')).stdout);
+    for (const form of ['2022/06/10', '2022/6/10', '2022年6月10日', '44722']) {
+      const r = await sibao('coverage', file, '--at', form, '--json');
+      expect(r.code, `${form}: ${r.stderr}`).toBe(0);
+      expect(JSON.parse(r.stdout), form).toEqual(iso);
+    }
+    const bad = await sibao('coverage', file, '--at', '2022/13/01');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--at：日期「2022\/13\/01」无效/);
+
+    const routeAt = async (at: string) => sibao('route', `${EX}/workbooks/industry.xlsx`, '--profile', `${EX}/profile`, '--at', at, '--json');
+    const want = JSON.parse((await routeAt('2022-06-10T09:00')).stdout);
+    for (const form of ['2022/6/10 9:00', '2022年6月10日 9时', '2022/06/10T09:00']) {
+      const r = await routeAt(form);
+      expect(r.code, `${form}: ${r.stderr}`).toBe(0);
+      expect(JSON.parse(r.stdout), form).toEqual(want);
+    }
+  });
+
+  it('reads Excel\'s "Unicode 文本" (UTF-16, tab-separated) and a GBK CSV like UTF-8 CSV', async () => {
+    for (const f of ['白名单-unicode.txt', '白名单-gbk.csv', '白名单-utf8.csv']) {
+      const r = await sibao('validate', `test/fixtures/encodings/${f}`, '--json');
+      expect(r.code, `${f}: ${r.stderr}`).toBe(0);
+      expect(JSON.parse(r.stdout), f).toMatchObject({ valid: 3, invalid: 0 });
+    }
   });
 
   it('route needs --profile', async () => {

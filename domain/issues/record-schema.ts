@@ -4,7 +4,7 @@
 
 import * as z from 'zod';
 import { FOLLOW_UP_RESULTS, ISSUE_STATUSES } from '../rows/kinds.js';
-import { epochMs, isoDateSchema, issueRowShape, MAX_LISTED, rowWarningSchema, StoredDataError, zodProblems } from '../rows/row-schemas.js';
+import { epochMs, isoDateSchema, MAX_LISTED, rowWarningSchema, STORED_ROW_SCHEMAS, StoredDataError, zodProblems } from '../rows/row-schemas.js';
 import type { IssueRow } from '../rows/types.js';
 import type { Assignment, IssueEvent, IssueRecord } from './types.js';
 
@@ -44,7 +44,7 @@ export const issueEventSchema = z.object({
 export { notificationSchema } from './catalog.js';
 
 /** The issue row inside a stored record: the issue row's fields, unknown keys stripped. */
-export const storedIssueRowSchema = z.object(issueRowShape);
+export const storedIssueRowSchema = STORED_ROW_SCHEMAS.issue;
 
 export const issueRecordSchema = z.object({
   id: z.string().min(1),

@@ -2,17 +2,14 @@
 // dropdown values of every enumerated column — ONE source for the `sibao template` workbooks
 // (local/template.ts) and the add-on's 初始化本表 (sheets-addon/columns.ts).
 //
-// Everything a validation rule decides is read from the column table of domain/schemas.ts (required,
-// type, enum values, length, defaults, uniqueness) or from the constants of domain/validate.ts, so a
-// note cannot promise what validation rejects. The few rules that live in validate.ts code rather
-// than in the table (conditional requirements, the 万元 ceiling, 签收 ≤ 反馈 ≤ 办结) are restated here
-// as data, and test/unit/header-notes.test.ts runs each of them through validateRow. What only people
-// need to know (what a column is for, who fills the system columns) is the hand-written `ABOUT` text.
+// Everything a validation rule decides is read from the row table (table.ts, compiled in schemas.ts):
+// required, type, enum values, length, bounds, defaults, uniqueness, the conditions under which a
+// column is required, the values a system column takes. So a note cannot promise what validation
+// rejects; test/unit/header-notes.test.ts runs what the notes say through validateRow. What only
+// people need to know (what a column is for, who fills the system columns) is the hand-written
+// `ABOUT` text.
 
 import {
-  FOLLOW_UP_RESULTS,
-  INSPECTION_STATUSES,
-  ISSUE_STATUSES,
   KINDS,
   LOCALITY_UNIT_TYPES,
   type RowKind,
@@ -20,8 +17,8 @@ import {
   WORK_CLASS_IDS,
   WORK_CLASSES,
 } from './kinds.js';
-import { type ColumnSpec, columnOf, SCHEMAS } from './schemas.js';
-import { MAX_WAN } from './validate.js';
+import { type ColumnSpec, columnOf, headerOf, SCHEMAS } from './schemas.js';
+import { MAX_WAN, ROW_TABLE } from './table.js';
 
 /** Options of a sheet that belongs to one sector class. */
 export interface NoteOptions {
@@ -66,28 +63,6 @@ export interface NoteFacts {
   /** Values quoted in the note as examples: each one passes validation in this column. */
   examples: readonly string[];
 }
-
-// ---- rules that validate.ts applies in code -----------------------------------------------------
-
-/** Conditional requirements (validate.ts POST rules, code `conditional_required`). */
-const CONDITIONS: Partial<Record<RowKind, Record<string, Condition>>> = {
-  whitelist: {
-    纳入日期: { header: '状态', values: ['已纳入', '已移出'] },
-    移出日期: { header: '状态', values: ['已移出'] },
-    移出原因: { header: '状态', values: ['已移出'] },
-  },
-  epidemic_support: { 结对医疗机构: { header: '对象类型', values: ['白名单企业'] } },
-};
-
-/** Upper bounds checked in code (validate.ts), with the reason staff are told. */
-const MAXIMA: Partial<Record<RowKind, Record<string, { max: number; why: string }>>> = {
-  whitelist: {
-    '产值或投资额（万元）': {
-      max: MAX_WAN,
-      why: `超过 ${group(MAX_WAN)} 万元（${MAX_WAN / 10_000} 亿元）多为误按“元”填写，不予通过，请换算为万元`,
-    },
-  },
-};
 
 /** Issue: a 重大问题 is resolved within this many calendar days (routing.ts MAJOR_RESOLVE_CALENDAR_DAYS; the test checks). */
 export const NOTE_MAJOR_DAYS = 30;
@@ -161,6 +136,8 @@ interface About {
   what?: string;
   /** A rule or consequence, at the end. */
   more?: string;
+  /** Why the column's ceiling (ColumnRules.max) is there, after the range. */
+  ceiling?: string;
   /** Examples quoted in `what`/`more` that validation accepts in this column (checked by the test). */
   examples?: readonly string[];
 }
@@ -170,8 +147,10 @@ const ABOUT: Partial<Record<RowKind, Record<string, About>>> = {
   whitelist: {
     所属领域: { more: '须为本表所属领域' },
     所在乡镇: { what: LOCALITY },
-    '产值或投资额（万元）': { what: '企业的产值或项目的投资额' },
-    移出日期: { more: '不得早于纳入日期' },
+    '产值或投资额（万元）': {
+      what: '企业的产值或项目的投资额',
+      ceiling: `超过 ${group(MAX_WAN)} 万元（${MAX_WAN / 10_000} 亿元）多为误按“元”填写，不予通过，请换算为万元`,
+    },
     移出原因: { more: '熔断即防控不力致疫情输入扩散，可简写为“熔断”，在周报中列在最前', examples: ['熔断'] },
     联系人: { what: '企业联系人（职务或姓名）' },
     关联企业: { what: '上下游企业' },
@@ -277,11 +256,16 @@ const ABOUT: Partial<Record<RowKind, Record<string, About>>> = {
   },
 };
 
-/** Values a system column takes (it has no column spec: the product writes it). */
-const SYSTEM_VALUES: Partial<Record<RowKind, Record<string, readonly string[]>>> = {
-  issue: { 状态: ISSUE_STATUSES, 回访结果: FOLLOW_UP_RESULTS },
-  inspection: { 状态: INSPECTION_STATUSES },
-};
+/** Values a system column takes (declared in the table; the product writes them). */
+function systemValues(kind: RowKind, header: string): readonly string[] | undefined {
+  const decl: { readonly header: string; readonly values?: readonly string[] }[] = [...ROW_TABLE[kind].columns];
+  return decl.find((c) => c.header === header)?.values;
+}
+
+/** The condition under which a column is required (ColumnRules.when), with the other column's header. */
+function conditionOf(kind: RowKind, spec: ColumnSpec): Condition | undefined {
+  return spec.when ? { header: headerOf(kind, spec.when.field), values: spec.when.in } : undefined;
+}
 
 // ---- facts --------------------------------------------------------------------------------------
 
@@ -294,13 +278,13 @@ function acceptedValues(spec: ColumnSpec): readonly string[] | undefined {
   return undefined;
 }
 
-function numberRule(kind: RowKind, spec: ColumnSpec): NumberRule | undefined {
+function numberRule(spec: ColumnSpec): NumberRule | undefined {
   if (spec.type !== 'number' && spec.type !== 'integer') return undefined;
   return {
     integer: spec.type === 'integer',
     min: spec.negative ? undefined : 0,
     minExclusive: spec.positive === true,
-    max: MAXIMA[kind]?.[spec.header]?.max,
+    max: spec.max?.value,
   };
 }
 
@@ -310,7 +294,7 @@ export function noteFacts(kind: RowKind, header: string): NoteFacts | undefined 
   if (!def.headers.includes(header)) return undefined;
   const about = ABOUT[kind]?.[header];
   if (def.system.includes(header)) {
-    return { header, system: true, required: false, values: SYSTEM_VALUES[kind]?.[header], examples: [] };
+    return { header, system: true, required: false, values: systemValues(kind, header), examples: [] };
   }
   const spec = columnOf(kind, header);
   if (!spec) return undefined;
@@ -318,9 +302,9 @@ export function noteFacts(kind: RowKind, header: string): NoteFacts | undefined 
     header,
     system: false,
     required: spec.required === true,
-    condition: CONDITIONS[kind]?.[header],
+    condition: conditionOf(kind, spec),
     values: acceptedValues(spec),
-    number: numberRule(kind, spec),
+    number: numberRule(spec),
     examples: [...(typeHint(spec).examples ?? []), ...(about?.examples ?? [])],
   };
 }
@@ -346,7 +330,7 @@ function uniqueText(kind: RowKind, spec: ColumnSpec): string {
 
 function defaultText(spec: ColumnSpec): string {
   if (typeof spec.default === 'boolean') return `空 = ${spec.default ? '是' : '否'}`;
-  if (typeof spec.default === 'string' || typeof spec.default === 'number') return `空 = ${spec.default}`;
+  if ((typeof spec.default === 'string' && spec.default !== '') || typeof spec.default === 'number') return `空 = ${spec.default}`;
   return '';
 }
 
@@ -378,8 +362,8 @@ export function headerNote(kind: RowKind, header: string, opts: NoteOptions = {}
   const need = facts.required ? '必填' : c ? `「${c.header}」为${c.values.join('或')}时必填` : '选填';
   const unit = /（万元）$/.test(header) ? '单位：万元' : '';
   const values = facts.values;
-  // Only the whitelist is checked against the sheet's sector (validate.ts `wrong_sector`).
-  const ownSector = kind === 'whitelist' && header === '所属领域' ? opts.sector : undefined;
+  // Only a column marked ownSector is checked against the sheet's sector (`wrong_sector`).
+  const ownSector = spec.ownSector ? opts.sector : undefined;
   let valueText: string | undefined;
   if (ownSector) valueText = `本表只能填：${ownSector}`;
   else if (spec.values === WORK_CLASS_IDS) {
@@ -390,8 +374,7 @@ export function headerNote(kind: RowKind, header: string, opts: NoteOptions = {}
   if (num) {
     const r = rangeText(num);
     rangeRule = num.integer ? `整数${r ? `，${r}` : '，可为负数'}` : r;
-    const why = MAXIMA[kind]?.[header]?.why;
-    if (why) rangeRule += `；${why}`;
+    if (num.max !== undefined && about.ceiling) rangeRule += `；${about.ceiling}`;
   }
   const hint = spec.type === 'integer' ? '' : typeHint(spec).text;
   return sentences([
@@ -403,6 +386,7 @@ export function headerNote(kind: RowKind, header: string, opts: NoteOptions = {}
     spec.maxLen !== undefined ? `不超过 ${spec.maxLen} 字` : undefined,
     uniqueText(kind, spec),
     defaultText(spec),
+    spec.notBefore !== undefined ? `不得早于${headerOf(kind, spec.notBefore)}` : undefined,
     ownSector ? undefined : about.more,
   ]);
 }
@@ -425,8 +409,8 @@ export function dropdownOf(kind: RowKind, header: string, opts: NoteOptions = {}
   if (!spec) return undefined;
   let values = acceptedValues(spec);
   if (!values) return undefined;
-  // Only the whitelist is checked against the sheet's sector (validate.ts `wrong_sector`).
-  if (kind === 'whitelist' && header === '所属领域' && opts.sector) values = [opts.sector];
+  // Only a column marked ownSector is checked against the sheet's sector (`wrong_sector`).
+  if (spec.ownSector && opts.sector) values = [opts.sector];
   return { header, values, strict: spec.type !== 'enumList' };
 }
 

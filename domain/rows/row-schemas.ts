@@ -1,61 +1,30 @@
-// zod descriptions of the NORMALISED row of every kind (the `value` of an ok RowResult, SPEC §3) and
-// of the stored issue record (SPEC §4). They are the single source of truth for those shapes at the
-// edges: data read back from the store, data crossing the API. Compile-time checks below make each
-// schema's inferred type and the interface in types.ts mutually assignable with the same keys, so the
-// two cannot drift apart.
+// zod schemas of the NORMALISED row of every kind, for the edges: rows read back from the store and
+// rows crossing the API. Generated from the one declaration per kind (table.ts, compiled in
+// schemas.ts) by one function from column spec to zod, with the rules between fields of rules.ts
+// run on top — nothing here restates a column or a rule, and the messages are those of messages.ts.
 //
-// NOT for the validation hot path: domain/validate.ts interprets the column table of schemas.ts and
-// must not import this module (performance, and the add-on bundle size — full zod is ~90 KB).
+// A value here is already normalised: each field accepts exactly the fixed points of the matching
+// normaliser (a date is `YYYY-MM-DD`, a phone `13800000000` or `0371-2345678`, an e-mail lower case,
+// a code an upper-case USCC or project code), and a rule that would still change a field (a work
+// class given by name instead of id) reports it. Rules that need a context (the profile, the sheet's
+// sector, the known codes, today) do not run here: they judge input, not stored rows.
 //
-// Values here are already normalised: a date is `YYYY-MM-DD`, a phone is `13800000000` or
-// `0371-2345678`, an e-mail is lower case, a code is an upper-case USCC or a project code. Each format
-// check accepts exactly the fixed points of the matching normaliser in normalize.ts/uscc.ts.
+// NOT for the validation hot path: validate.ts interprets the compiled table directly and must not
+// import this module (performance, and the add-on bundle — zod is ~90 KB; test/unit/row-schemas
+// checks that neither reaches it).
 
 import * as z from 'zod';
-import {
-  CALENDAR_DAY_TYPES,
-  INSPECTION_CATEGORIES,
-  INSPECTION_STATUSES,
-  ISSUE_CATEGORIES,
-  MEMBER_ROLES,
-  POLICY_CATEGORIES,
-  POLICY_LEVELS,
-  REMOVAL_REASONS,
-  type RowKind,
-  SECTORS,
-  SUPPORT_TARGET_TYPES,
-  UNIT_TYPES,
-  URGENCIES,
-  WHITELIST_STATUSES,
-  WORK_CLASS_IDS,
-  type WorkClassId,
-} from './kinds.js';
-import { parseDate, parseEmail, parsePhone, parseUrl } from './normalize.js';
-import type {
-  CalendarOverride,
-  ConsultantRow,
-  EpidemicSupportRow,
-  InspectionRow,
-  IssueRow,
-  Member,
-  PolicyRow,
-  RoutingRule,
-  RowWarning,
-  SectorTarget,
-  SectorTotalRow,
-  SlaRule,
-  Unit,
-  WhitelistRow,
-  WorkClass,
-} from './types.js';
-import { checkCode } from './uscc.js';
-import { MAX_WAN, type RowTypes } from './validate.js';
+import { MSG } from './messages.js';
+import { codeText, parseDate, parseEmail, parsePeriod, parsePhone, parseUrl } from './normalize.js';
+import { applyRules, type Fields, readCode, type RuleSink } from './rules.js';
+import { type ColumnSpec, type ColumnType, SCHEMAS } from './schemas.js';
+import type { RowKind, RowOf } from './table.js';
+import type { ErrorCode } from './types.js';
 
-// ---- value formats ------------------------------------------------------------------------------
+// ---- value formats not tied to a column (stored records) ------------------------------------------
 
 const ISO_DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const PERIOD_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
-const IDENT_RE = /^\S+$/;
 
 /** An ISO calendar day `YYYY-MM-DD` that exists (no 2022-02-30). */
 export const isoDateSchema = z
@@ -69,228 +38,210 @@ export const periodSchema = z.string().regex(PERIOD_RE, { error: '统计期须�
 /** Epoch milliseconds. */
 export const epochMs = z.number().int().nonnegative();
 
-const text = (max: number) => z.string().min(1, { error: '不能为空' }).max(max, { error: `不能超过 ${max} 个字符` });
-/** A code-like identifier (单位编码、编号): non-empty, no whitespace. */
-const ident = z.string().regex(IDENT_RE, { error: '须为不含空格的编码' });
-/** A whitelist code: an upper-case USCC with a valid check character, or a project code. */
-const wlCode = z.string().refine(
-  (s) => {
-    const c = checkCode(s);
-    return c.ok && c.code === s;
-  },
-  { error: '须为有效的统一社会信用代码（18 位）或投资项目代码' },
-);
-const phone = z.string().refine((s) => parsePhone(s) === s, { error: '须为规范的手机号（11 位）或固定电话（区号-号码）' });
-const email = z.string().refine((s) => parseEmail(s) === s, { error: '须为规范（小写）的电子邮箱地址' });
-const url = z.string().refine((s) => parseUrl(s) === s, { error: '须为 http(s) 链接' });
-
-/**
- * A string drawn from `values`, typed `string`: for fields the interfaces keep as plain strings
- * (移出原因, 层级, 政策类别…) the check is at run time and the inferred type stays `string`.
- */
-const oneOf = (values: readonly string[]) =>
-  z.string().refine((s) => values.includes(s), { error: `须为以下之一：${values.join('、')}` });
-
-const sector = z.enum(SECTORS);
-const workClassId = z.enum(WORK_CLASS_IDS as [WorkClassId, ...WorkClassId[]]);
-
-// ---- normalised rows ----------------------------------------------------------------------------
-
-export const whitelistRowSchema = z
-  .strictObject({
-    code: wlCode,
-    name: text(100),
-    sector,
-    locality: text(50),
-    value: z.number().nonnegative().max(MAX_WAN),
-    employees: z.number().int().nonnegative().optional(),
-    status: z.enum(WHITELIST_STATUSES),
-    admittedOn: isoDateSchema.optional(),
-    removedOn: isoDateSchema.optional(),
-    removalReason: oneOf(REMOVAL_REASONS).optional(),
-    contact: text(50).optional(),
-    phone: phone.optional(),
-    email: email.optional(),
-    partners: z.array(wlCode),
-    note: text(2000).optional(),
-  })
-  .superRefine((r, ctx) => {
-    if ((r.status === '已纳入' || r.status === '已移出') && r.admittedOn === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['admittedOn'], message: `状态为「${r.status}」时需填写纳入日期` });
-    }
-    if (r.status === '已移出') {
-      if (r.removedOn === undefined) ctx.addIssue({ code: 'custom', path: ['removedOn'], message: '状态为「已移出」时需填写移出日期' });
-      if (r.removalReason === undefined) ctx.addIssue({ code: 'custom', path: ['removalReason'], message: '状态为「已移出」时需填写移出原因' });
-    }
-    if (r.admittedOn !== undefined && r.removedOn !== undefined && r.removedOn < r.admittedOn) {
-      ctx.addIssue({ code: 'custom', path: ['removedOn'], message: '移出日期不能早于纳入日期' });
-    }
-  });
-
-export const sectorTotalRowSchema = z.strictObject({
-  sector,
-  period: periodSchema,
-  total: z.number().positive(),
-  source: text(200).optional(),
-  note: text(2000).optional(),
-});
-
-export const issueRowShape = {
-  id: text(50).optional(),
-  enterpriseCode: wlCode.optional(),
-  enterpriseName: text(100).optional(),
-  sector: sector.optional(),
-  locality: text(50).optional(),
-  category: z.enum(ISSUE_CATEGORIES),
-  description: text(2000),
-  urgency: z.enum(URGENCIES),
-  beyondScope: z.boolean(),
-  major: z.boolean(),
-  reportedOn: isoDateSchema,
-  contact: text(50).optional(),
-  phone: phone.optional(),
-  email: email.optional(),
-  assignedUnit: text(100).optional(),
-};
-export const issueRowSchema = z.strictObject(issueRowShape);
-
-export const policyRowSchema = z.strictObject({
-  id: ident.optional(),
-  name: text(200),
-  issuer: text(100).optional(),
-  level: oneOf(POLICY_LEVELS).optional(),
-  category: oneOf(POLICY_CATEGORIES).optional(),
-  sectors: z.array(oneOf(SECTORS)),
-  minEmployees: z.number().int().nonnegative().optional(),
-  validUntil: isoDateSchema.optional(),
-  link: url.optional(),
-  unit: text(100).optional(),
-});
-
-export const consultantRowSchema = z
-  .strictObject({
-    unit: text(100),
-    name: text(50),
-    phone: phone.optional(),
-    email: email.optional(),
-    categories: z.array(oneOf(POLICY_CATEGORIES)),
-  })
-  .refine((r) => r.phone !== undefined || r.email !== undefined, { path: ['phone'], error: '联系电话和联系邮箱至少填写一项' });
-
-export const epidemicSupportRowSchema = z
-  .strictObject({
-    targetType: z.enum(SUPPORT_TARGET_TYPES),
-    target: text(100),
-    staff: text(100),
-    phone: phone.optional(),
-    medicalInstitution: text(100).optional(),
-  })
-  .superRefine((r, ctx) => {
-    if (r.targetType === '工作专班' && !(WORK_CLASS_IDS as string[]).includes(r.target)) {
-      ctx.addIssue({ code: 'custom', path: ['target'], message: `对象类型为「工作专班」时对象须为专班编码：${WORK_CLASS_IDS.join('、')}` });
-    }
-    if (r.targetType === '白名单企业') {
-      const c = checkCode(r.target);
-      if (!c.ok || c.code !== r.target) {
-        ctx.addIssue({ code: 'custom', path: ['target'], message: '对象类型为「白名单企业」时对象须为有效的统一社会信用代码或项目代码' });
-      }
-      if (r.medicalInstitution === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['medicalInstitution'], message: '对象类型为「白名单企业」时需填写结对医疗机构' });
-      }
-    }
-  });
-
-export const inspectionRowSchema = z.strictObject({
-  id: ident.optional(),
-  initiator: text(100),
-  enterpriseCode: wlCode,
-  matter: text(500),
-  category: oneOf(INSPECTION_CATEGORIES),
-  plannedOn: isoDateSchema,
-  status: oneOf(INSPECTION_STATUSES).optional(),
-  opinion: text(500).optional(),
-});
-
-export const workClassSchema = z.strictObject({
-  id: workClassId,
-  name: text(50),
-  /** '' when none: buildProfile stores a missing or unknown 牵头单位 as '' (and reports it). */
-  leadUnit: z.union([ident, z.literal('')]),
-  office: text(100).optional(),
-  email: email.optional(),
-});
-
-export const unitSchema = z.strictObject({
-  code: ident,
-  name: text(100),
-  type: z.enum(UNIT_TYPES),
-  contact: text(50).optional(),
-  emails: z.array(email),
-  parent: ident.optional(),
-});
-
-export const routingRuleSchema = z.strictObject({
-  priority: z.number().int(),
-  category: z.enum(ISSUE_CATEGORIES).optional(),
-  sector: sector.optional(),
-  locality: text(50).optional(),
-  keywords: z.array(z.string().min(1)),
-  unit: ident,
-  row: z.number().int().positive().optional(),
-});
-
-export const sectorTargetSchema = z.strictObject({
-  sector,
-  target: z.number().gt(0, { error: '目标覆盖率须大于 0' }).lte(1, { error: '目标覆盖率不能超过 100%' }),
-  deadline: isoDateSchema,
-});
-
-export const slaRuleSchema = z
-  .strictObject({
-    urgency: z.enum(URGENCIES),
-    signDays: z.number().int().nonnegative(),
-    feedbackDays: z.number().int().nonnegative(),
-    resolveDays: z.number().int().nonnegative(),
-  })
-  .refine((r) => r.signDays <= r.feedbackDays && r.feedbackDays <= r.resolveDays, {
-    path: ['feedbackDays'],
-    error: '时限须满足 签收 ≤ 反馈 ≤ 办结',
-  });
-
-export const memberSchema = z.strictObject({
-  email,
-  workClass: workClassId,
-  role: z.enum(MEMBER_ROLES),
-});
-
-export const calendarOverrideSchema = z.strictObject({
-  date: isoDateSchema,
-  type: z.enum(CALENDAR_DAY_TYPES),
-});
-
-/** The normalised-row schema of every kind. */
-export const ROW_SCHEMAS: { [K in RowKind]: z.ZodType<RowTypes[K]> } = {
-  whitelist: whitelistRowSchema,
-  sector_total: sectorTotalRowSchema,
-  issue: issueRowSchema,
-  policy: policyRowSchema,
-  consultant: consultantRowSchema,
-  epidemic_support: epidemicSupportRowSchema,
-  inspection: inspectionRowSchema,
-  work_class: workClassSchema,
-  unit: unitSchema,
-  routing_rule: routingRuleSchema,
-  sector_target: sectorTargetSchema,
-  sla_rule: slaRuleSchema,
-  member: memberSchema,
-  calendar_override: calendarOverrideSchema,
-};
-
 export const rowWarningSchema = z.object({
   column: z.string().optional(),
   code: z.string().min(1),
   message: z.string(),
 });
+
+// ---- one column → zod ---------------------------------------------------------------------------
+
+/** A check on a value of the right JS type: the message when it is not acceptable. */
+type Check<T> = (v: T) => string | undefined;
+
+function checked<S extends z.ZodType>(schema: S, check: Check<z.output<S>>): S {
+  return schema.check((ctx) => {
+    const message = check(ctx.value);
+    if (message !== undefined) ctx.issues.push({ code: 'custom', message, input: ctx.value });
+  }) as S;
+}
+
+/** A string field; its type error says 必填 when the field is missing. */
+const str = (h: string, check: Check<string>) =>
+  checked(z.string({ error: (iss) => (iss.input === undefined ? MSG.required(h) : MSG.notNormalised(h, iss.input, undefined)) }), check);
+
+/** The fixed point of a normaliser: `read(v)` must give `v` back. */
+const fixed =
+  (h: string, read: (s: string) => string | undefined, bad: (h: string, found: unknown) => string): Check<string> =>
+  (s) => {
+    const n = read(s);
+    return n === undefined ? bad(h, s) : n === s ? undefined : MSG.notNormalised(h, s, n);
+  };
+
+/** A sink that keeps the first message (a code check reports at most one). */
+class FirstMessage implements RuleSink {
+  message: string | undefined;
+  failed(): boolean {
+    return false;
+  }
+  error(_h: string, _key: string, _code: ErrorCode, message: string): void {
+    this.message ??= message;
+  }
+  warn(): void {}
+}
+
+function codeCheck(h: string, key: string): Check<string> {
+  return (s) => {
+    const sink = new FirstMessage();
+    const c = readCode(sink, h, key, s);
+    return c === undefined ? sink.message : c === s ? undefined : MSG.notNormalised(h, s, c);
+  };
+}
+
+const IDENT_RE = /^\S+$/;
+
+/** The check of one string item of a column (a list column checks each item with it). */
+function itemCheck(spec: ColumnSpec, type: ColumnType): Check<string> {
+  const h = spec.header;
+  switch (type) {
+    case 'text':
+    case 'free': {
+      const max = spec.maxLen;
+      return (s) =>
+        s === '' ? MSG.required(h) : s.trim() !== s ? MSG.notNormalised(h, s, s.trim()) : max !== undefined && s.length > max ? MSG.tooLong(h, s.length, max) : undefined;
+    }
+    case 'code':
+    case 'codes':
+      return codeCheck(h, spec.key);
+    case 'ident': {
+      const empty = spec.default === '';
+      return (s) => (s === '' && empty ? undefined : IDENT_RE.test(s) && codeText(s) === s ? undefined : MSG.notNormalised(h, s, undefined));
+    }
+    case 'enum':
+    case 'enumList': {
+      const values = spec.values ?? [];
+      return (s) => (values.includes(s) ? undefined : MSG.enumValue(h, s, values));
+    }
+    case 'date':
+      return fixed(h, parseDate, MSG.date);
+    case 'period':
+      return fixed(h, parsePeriod, MSG.period);
+    case 'phone':
+      return fixed(h, parsePhone, MSG.phone);
+    case 'email':
+    case 'emails':
+      return fixed(h, parseEmail, MSG.email);
+    case 'url':
+      return fixed(h, parseUrl, MSG.url);
+    case 'list':
+      return (s) => (s !== '' && s.trim() === s ? undefined : MSG.notNormalised(h, s, s.trim()));
+    default:
+      throw new Error(`no string check for ${type}`);
+  }
+}
+
+function numberCheck(spec: ColumnSpec): Check<number> {
+  const h = spec.header;
+  return (n) => {
+    if (!Number.isFinite(n)) return MSG.number(h, n);
+    if (spec.type === 'integer' && !Number.isInteger(n)) return MSG.integer(h, n);
+    if (spec.type === 'percent') return n > 0 && n <= 1 ? undefined : MSG.percentRange(h, n);
+    if (spec.positive && n <= 0) return MSG.positive(h, n);
+    if (n < 0 && !spec.negative) return MSG.notNegative(h, n);
+    if (spec.max !== undefined && n > spec.max.value) return spec.max.message(h, n);
+    return undefined;
+  };
+}
+
+/** The zod schema of one column's field (required or optional as the table says). */
+export function fieldSchema(spec: ColumnSpec, present: boolean): z.ZodType {
+  const h = spec.header;
+  let s: z.ZodType;
+  switch (spec.type) {
+    case 'number':
+    case 'integer':
+    case 'percent':
+      s = checked(z.number({ error: (iss) => (iss.input === undefined ? MSG.required(h) : MSG.number(h, iss.input)) }), numberCheck(spec));
+      break;
+    case 'yesno':
+      s = z.boolean({ error: (iss) => (iss.input === undefined ? MSG.required(h) : MSG.enumValue(h, iss.input, ['是', '否'])) });
+      break;
+    case 'emails':
+    case 'list':
+    case 'enumList':
+    case 'codes':
+      s = z.array(str(h, itemCheck(spec, spec.type)), { error: (iss) => (iss.input === undefined ? MSG.required(h) : MSG.notNormalised(h, iss.input, undefined)) });
+      break;
+    default:
+      s = str(h, itemCheck(spec, spec.type));
+  }
+  return present ? s : s.optional();
+}
+
+/** Whether a column's field is always in the row (the type-level `Present` of table.ts); a system field (编号 …) never is. */
+const isPresent = (c: ColumnSpec): boolean => !c.system && (c.required || c.filled || c.default !== undefined);
+
+// ---- one kind → zod ---------------------------------------------------------------------------------
+
+/** Collects what the rules report, by field. */
+class EdgeSink implements RuleSink {
+  readonly issues: { key: string; message: string }[] = [];
+  failed(): boolean {
+    return false;
+  }
+  error(_h: string, key: string, _code: ErrorCode, message: string): void {
+    this.issues.push({ key, message });
+  }
+  warn(): void {}
+}
+
+type UnknownKeys = 'strict' | 'strip';
+
+function buildRowSchema<K extends RowKind>(kind: K, unknownKeys: UnknownKeys): z.ZodType<RowOf<K>> {
+  const schema = SCHEMAS[kind];
+  const shape: Record<string, z.ZodType> = {};
+  const headers = new Map<string, string>();
+  for (const c of schema.fields) {
+    shape[c.key] = fieldSchema(c, isPresent(c));
+    headers.set(c.key, c.header);
+  }
+  if (schema.sheetRow !== undefined) shape[schema.sheetRow] = z.number().int().positive().optional();
+  const unknown = { error: (iss: { code?: string; keys?: unknown }) => (iss.code === 'unrecognized_keys' ? MSG.unknownField(String(iss.keys)) : undefined) };
+  const object = unknownKeys === 'strict' ? z.strictObject(shape, unknown) : z.object(shape);
+  return object.check((ctx) => {
+    if (ctx.issues.length > 0) return;
+    // The rules of rules.ts on a copy: what they report is an issue, and so is a field they change.
+    const row = ctx.value as Fields;
+    const copy: Fields = { ...row };
+    const sink = new EdgeSink();
+    applyRules(kind, copy, sink, undefined);
+    for (const i of sink.issues) ctx.issues.push({ code: 'custom', message: i.message, input: row[i.key], path: [i.key] });
+    for (const key of Object.keys(copy)) {
+      if (copy[key] !== row[key] && !sink.issues.some((i) => i.key === key)) {
+        ctx.issues.push({ code: 'custom', message: MSG.notNormalised(headers.get(key) ?? key, row[key], copy[key]), input: row[key], path: [key] });
+      }
+    }
+  }) as unknown as z.ZodType<RowOf<K>>;
+}
+
+type RowSchemas = { [K in RowKind]: z.ZodType<RowOf<K>> };
+
+function schemas(unknownKeys: UnknownKeys): RowSchemas {
+  const out: Partial<Record<RowKind, z.ZodType>> = {};
+  for (const kind of Object.keys(SCHEMAS) as RowKind[]) out[kind] = buildRowSchema(kind, unknownKeys);
+  return out as RowSchemas;
+}
+
+/** The normalised-row schema of every kind; unknown keys are an error (API input, tests). */
+export const ROW_SCHEMAS: RowSchemas = schemas('strict');
+
+/** The same rows read back from the store: unknown keys (a field written by a newer version) are dropped. */
+export const STORED_ROW_SCHEMAS: RowSchemas = schemas('strip');
+
+export const whitelistRowSchema = ROW_SCHEMAS.whitelist;
+export const sectorTotalRowSchema = ROW_SCHEMAS.sector_total;
+export const issueRowSchema = ROW_SCHEMAS.issue;
+export const policyRowSchema = ROW_SCHEMAS.policy;
+export const consultantRowSchema = ROW_SCHEMAS.consultant;
+export const epidemicSupportRowSchema = ROW_SCHEMAS.epidemic_support;
+export const inspectionRowSchema = ROW_SCHEMAS.inspection;
+export const workClassSchema = ROW_SCHEMAS.work_class;
+export const unitSchema = ROW_SCHEMAS.unit;
+export const routingRuleSchema = ROW_SCHEMAS.routing_rule;
+export const sectorTargetSchema = ROW_SCHEMAS.sector_target;
+export const slaRuleSchema = ROW_SCHEMAS.sla_rule;
+export const memberSchema = ROW_SCHEMAS.member;
+export const calendarOverrideSchema = ROW_SCHEMAS.calendar_override;
 
 // ---- reading stored data ----------------------------------------------------------------------------
 
@@ -320,30 +271,12 @@ export function zodProblems(error: z.ZodError): StoredDataProblem[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 }
 
-// ---- compile-time agreement with types.ts -----------------------------------------------------------
-// Eq: mutually assignable (catches missing/extra required fields, optional vs required, wrong types);
-// plus the same key set (catches an optional field present on one side only). A drift fails `tsc`.
-
-type Eq<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Same<A, B> = Eq<A, B> extends true ? Eq<keyof A, keyof B> : false;
-/** Fails to compile unless T is `true`. */
-type Assert<T extends true> = T;
-
-/** Type-level only (no run-time code): every schema agrees with its interface. */
-export type SchemaTypeChecks = [
-  Assert<Same<z.infer<typeof whitelistRowSchema>, WhitelistRow>>,
-  Assert<Same<z.infer<typeof sectorTotalRowSchema>, SectorTotalRow>>,
-  Assert<Same<z.infer<typeof issueRowSchema>, IssueRow>>,
-  Assert<Same<z.infer<typeof policyRowSchema>, PolicyRow>>,
-  Assert<Same<z.infer<typeof consultantRowSchema>, ConsultantRow>>,
-  Assert<Same<z.infer<typeof epidemicSupportRowSchema>, EpidemicSupportRow>>,
-  Assert<Same<z.infer<typeof inspectionRowSchema>, InspectionRow>>,
-  Assert<Same<z.infer<typeof workClassSchema>, WorkClass>>,
-  Assert<Same<z.infer<typeof unitSchema>, Unit>>,
-  Assert<Same<z.infer<typeof routingRuleSchema>, RoutingRule>>,
-  Assert<Same<z.infer<typeof sectorTargetSchema>, SectorTarget>>,
-  Assert<Same<z.infer<typeof slaRuleSchema>, SlaRule>>,
-  Assert<Same<z.infer<typeof memberSchema>, Member>>,
-  Assert<Same<z.infer<typeof calendarOverrideSchema>, CalendarOverride>>,
-  Assert<Same<z.infer<typeof rowWarningSchema>, RowWarning>>,
-];
+/** `what` 格式不正确，共 N 处：path：message；…  (at most MAX_LISTED listed). */
+export function storedDataError(what: string, problems: StoredDataProblem[]): StoredDataError {
+  const listed = problems
+    .slice(0, MAX_LISTED)
+    .map((p) => `${p.path || '（记录本身）'}：${p.message}`)
+    .join('；');
+  const more = problems.length > MAX_LISTED ? `；另有 ${problems.length - MAX_LISTED} 处` : '';
+  return new StoredDataError(`${what}格式不正确，共 ${problems.length} 处：${listed}${more}`, problems);
+}

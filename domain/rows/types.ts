@@ -1,16 +1,8 @@
 // Shared shapes of the domain: raw rows in, validated rows and results out, and the county profile.
-// Pure types only. Every date is an ISO date string `YYYY-MM-DD` (Asia/Shanghai calendar day);
+// Pure types only; the normalised row types are derived from the row table (table.ts). Every date is an ISO date string `YYYY-MM-DD` (Asia/Shanghai calendar day);
 // every instant is an ISO date-time string with offset, or epoch milliseconds where stated.
 
-import type {
-  IssueCategory,
-  IssueStatus,
-  RowKind,
-  Sector,
-  UnitType,
-  Urgency,
-  WorkClassId,
-} from './kinds.js';
+import type { RowKind, RowOf, RowTypes } from './table.js';
 
 /** A cell as it comes from CSV (string), xlsx (string/number/boolean/Date) or Sheets getValues(). */
 export type Cell = string | number | boolean | Date | null | undefined;
@@ -64,156 +56,28 @@ export interface RowResult<T = unknown> {
   value?: T;
 }
 
-// ---- normalised rows -------------------------------------------------------------------------
+// ---- normalised rows: derived from the one declaration per kind (table.ts) ------------------------
 
-export type WhitelistStatus = '申报中' | '已纳入' | '已移出';
+export type { RowKind, RowOf, RowTypes };
 
-export interface WhitelistRow {
-  /** USCC (upper-case) or national investment project code. */
-  code: string;
-  name: string;
-  sector: Sector;
-  locality: string;
-  /** 产值或投资额 in 万元. */
-  value: number;
-  employees?: number;
-  status: WhitelistStatus;
-  admittedOn?: string;
-  removedOn?: string;
-  removalReason?: string;
-  contact?: string;
-  phone?: string;
-  email?: string;
-  partners: string[];
-  note?: string;
-}
-
-export interface SectorTotalRow {
-  sector: Sector;
-  /** `YYYY-MM` */
-  period: string;
-  /** 万元 */
-  total: number;
-  source?: string;
-  note?: string;
-}
-
-export interface IssueRow {
-  /** 编号, assigned by the server (`WT-YYYYMMDD-NNN`); ignored on input. */
-  id?: string;
-  enterpriseCode?: string;
-  enterpriseName?: string;
-  sector?: Sector;
-  locality?: string;
-  category: IssueCategory;
-  description: string;
-  urgency: Urgency;
-  beyondScope: boolean;
-  major: boolean;
-  reportedOn: string;
-  contact?: string;
-  phone?: string;
-  email?: string;
-  /** 指定责任单位: a 单位编码 (or a 单位名称 resolved to its code when a profile is known). */
-  assignedUnit?: string;
-}
-
-export interface PolicyRow {
-  id?: string;
-  name: string;
-  issuer?: string;
-  level?: string;
-  category?: string;
-  sectors: string[];
-  minEmployees?: number;
-  validUntil?: string;
-  link?: string;
-  unit?: string;
-}
-
-export interface ConsultantRow {
-  unit: string;
-  name: string;
-  phone?: string;
-  email?: string;
-  categories: string[];
-}
-
-export interface EpidemicSupportRow {
-  targetType: '工作专班' | '白名单企业';
-  target: string;
-  staff: string;
-  phone?: string;
-  medicalInstitution?: string;
-}
-
-export interface InspectionRow {
-  id?: string;
-  initiator: string;
-  enterpriseCode: string;
-  matter: string;
-  category: string;
-  plannedOn: string;
-  status?: string;
-  opinion?: string;
-}
+export type WhitelistRow = RowOf<'whitelist'>;
+export type WhitelistStatus = WhitelistRow['status'];
+export type SectorTotalRow = RowOf<'sector_total'>;
+export type IssueRow = RowOf<'issue'>;
+export type PolicyRow = RowOf<'policy'>;
+export type ConsultantRow = RowOf<'consultant'>;
+export type EpidemicSupportRow = RowOf<'epidemic_support'>;
+export type InspectionRow = RowOf<'inspection'>;
 
 // ---- the profile (configuration tabs) ----------------------------------------------------------
 
-export interface WorkClass {
-  id: WorkClassId;
-  name: string;
-  /** 牵头单位: a 单位编码. */
-  leadUnit: string;
-  office?: string;
-  email?: string;
-}
-
-export interface Unit {
-  code: string;
-  name: string;
-  type: UnitType;
-  contact?: string;
-  emails: string[];
-  /** 上级单位: escalation target, a 单位编码. */
-  parent?: string;
-}
-
-export interface RoutingRule {
-  priority: number;
-  category?: IssueCategory;
-  sector?: Sector;
-  locality?: string;
-  keywords: string[];
-  unit: string;
-  /** Sheet row of the rule, for messages. */
-  row?: number;
-}
-
-export interface SectorTarget {
-  sector: Sector;
-  /** A fraction, e.g. 0.7. */
-  target: number;
-  deadline: string;
-}
-
-export interface SlaRule {
-  urgency: Urgency;
-  signDays: number;
-  feedbackDays: number;
-  resolveDays: number;
-}
-
-export interface Member {
-  email: string;
-  workClass: WorkClassId;
-  role: '编辑' | '审批' | '只读';
-}
-
-export interface CalendarOverride {
-  date: string;
-  type: '休息日' | '工作日';
-}
+export type WorkClass = RowOf<'work_class'>;
+export type Unit = RowOf<'unit'>;
+export type RoutingRule = RowOf<'routing_rule'>;
+export type SectorTarget = RowOf<'sector_target'>;
+export type SlaRule = RowOf<'sla_rule'>;
+export type Member = RowOf<'member'>;
+export type CalendarOverride = RowOf<'calendar_override'>;
 
 export interface Profile {
   workClasses: WorkClass[];

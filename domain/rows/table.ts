@@ -1,0 +1,427 @@
+// THE description of every row kind (SPEC §3): one declaration per kind — its tab, whether it is a
+// configuration tab, and each column in template order with its exact Chinese header, the field of
+// the normalised row it fills, its type and its rules; system columns (编号, 状态 …) are in the list,
+// marked `system`. Everything else derives from this table:
+// - kinds.ts: KINDS (tabs, headers, system headers), ROW_KINDS, CONFIG_KINDS, RowKind;
+// - schemas.ts: the compiled column schemas the validator (validate.ts) interprets;
+// - rules.ts: the rules between columns (conditions, date order, references into the profile);
+// - row-schemas.ts: the zod schemas of normalised rows used at the edges (store reads, API input);
+// - header-notes.ts: the note and dropdown on every header;
+// - the row types below (`RowOf<'whitelist'>`): derived at the type level, so a column added here
+//   changes the type every consumer compiles against.
+//
+// The table is declared with `const` type parameters so that field keys, enum value tuples and the
+// required/default flags stay literal types.
+
+import { MSG } from './messages.js';
+import {
+  CALENDAR_DAY_TYPES,
+  FOLLOW_UP_RESULTS,
+  INSPECTION_CATEGORIES,
+  INSPECTION_STATUSES,
+  ISSUE_CATEGORIES,
+  ISSUE_STATUSES,
+  MEMBER_ROLES,
+  POLICY_CATEGORIES,
+  POLICY_LEVELS,
+  REMOVAL_REASON_FUSE,
+  REMOVAL_REASONS,
+  SECTORS,
+  SUPPORT_TARGET_TYPES,
+  UNIT_TYPES,
+  URGENCIES,
+  WHITELIST_STATUSES,
+  WORK_CLASS_IDS,
+  WORK_CLASSES,
+} from './values.js';
+
+export type ColumnType =
+  /** Trimmed text (names of things, short labels). */
+  | 'text'
+  /** Free text: kept as typed, flagged `formula_text` when it starts like a formula. */
+  | 'free'
+  /** A whitelist code: USCC (GB 32100-2015) or project code. */
+  | 'code'
+  /** A code-like identifier (单位编码): half-width. */
+  | 'ident'
+  | 'enum'
+  | 'number'
+  | 'integer'
+  | 'percent'
+  | 'date'
+  | 'period'
+  | 'yesno'
+  | 'phone'
+  | 'email'
+  /** One or more e-mail addresses separated by `；` `;` `、` `,`. */
+  | 'emails'
+  | 'url'
+  /** A list of text items. */
+  | 'list'
+  /** A list of enum values, or the `all` word for every value. */
+  | 'enumList'
+  /** A list of whitelist codes. */
+  | 'codes';
+
+/** Required only while another field of the row holds one of some values. */
+export interface WhenRule {
+  /** The field the condition reads. */
+  readonly field: string;
+  readonly in: readonly string[];
+  /** When the condition does not hold, a filled cell has no effect: warn `status_mismatch`. */
+  readonly otherwiseIgnored?: boolean;
+}
+
+/** An upper bound checked on a number column, with the message that explains it. */
+export interface NumberCeiling {
+  readonly value: number;
+  readonly message: (col: string, found: number) => string;
+}
+
+/** The rules a column may carry (all optional). */
+export interface ColumnRules {
+  readonly required?: boolean;
+  /** enum / enumList: the allowed canonical values. */
+  readonly values?: readonly string[];
+  /** enum / enumList: other spellings accepted for a canonical value. */
+  readonly aliases?: Readonly<Record<string, string>>;
+  /** enumList: the word that means every value (全部). */
+  readonly all?: string;
+  /** number/integer: allow negative values. */
+  readonly negative?: boolean;
+  /** number: must be > 0 (not only ≥ 0). */
+  readonly positive?: boolean;
+  /** number: inclusive upper bound. */
+  readonly max?: NumberCeiling;
+  /** text/free: maximum length in characters. */
+  readonly maxLen?: number;
+  /** Value used when the cell is empty (the field is then always present). */
+  readonly default?: string | number | boolean | readonly [];
+  /** list: `,` and `，` also separate items. */
+  readonly commas?: boolean;
+  /** Always present in the normalised row: a rule (rules.ts) fills it when the cell is empty. */
+  readonly filled?: boolean;
+  /** Required while another field holds one of some values (`conditional_required`). */
+  readonly when?: WhenRule;
+  /** date: must not be before the date in this other field (`date_order`). */
+  readonly notBefore?: string;
+  /** date: after today is a warning `future_date` (likely a typo). */
+  readonly notAfterToday?: boolean;
+  /**
+   * A reference resolved against the profile when one is given: `unit` (a 单位编码 or 单位名称,
+   * stored as the code), `locality` (a unit of 类型 乡镇/街道/园区, stored as its name), `listed` (a
+   * whitelist code: not on the whitelists is a warning `not_on_whitelist`).
+   */
+  readonly ref?: 'unit' | 'locality' | 'listed';
+  /** The sheet's own sector: another sector is an error `wrong_sector`. */
+  readonly ownSector?: boolean;
+}
+
+/** One column as declared. */
+export interface ColumnDecl extends ColumnRules {
+  readonly header: string;
+  /** Field of the normalised row; absent on a system column the row does not carry. */
+  readonly key?: string;
+  readonly type: ColumnType;
+  /** Written by the product, protected in Sheets and ignored on input. */
+  readonly system?: boolean;
+}
+
+/** One row kind as declared. */
+export interface KindDecl {
+  /** The tab name (and CSV file name) in Chinese. */
+  readonly tab: string;
+  /** Configuration tabs belong to a profile. */
+  readonly config?: boolean;
+  /** Every column, in template order (system columns included, marked). */
+  readonly columns: readonly ColumnDecl[];
+  /** Field-key sets that must be unique within a batch (the first key's header names the error). */
+  readonly unique?: readonly (readonly string[])[];
+  /** A field (not a column) that holds the sheet row number of the row. */
+  readonly sheetRow?: string;
+}
+
+/** An input column. */
+function col<const H extends string, const K extends string, const T extends ColumnType, const R extends ColumnRules = {}>(
+  header: H,
+  key: K,
+  type: T,
+  rules?: R,
+): { readonly header: H; readonly key: K; readonly type: T } & R {
+  return { header, key, type, ...(rules as R) };
+}
+
+/** A system column: written by the product. With a `key` the row carries it (optional). */
+function sys<const H extends string, const R extends { readonly key?: string; readonly type?: ColumnType; readonly values?: readonly string[] } = {}>(
+  header: H,
+  rules?: R,
+): { readonly header: H; readonly system: true; readonly type: R extends { readonly type: infer T } ? T : 'text' } & R {
+  return { header, system: true, type: 'text', ...(rules as R) } as never;
+}
+
+function kind<const D extends KindDecl>(d: D): D {
+  return d;
+}
+
+/** 产值或投资额 above this (万元) was most likely entered in 元. */
+export const MAX_WAN = 10_000_000;
+
+const WORK_CLASS_ALIASES: Record<string, string> = Object.fromEntries(
+  WORK_CLASSES.flatMap((c) => [
+    [c.name, c.id],
+    [`${c.name}专班`, c.id],
+    [`${c.name}工作专班`, c.id],
+  ]),
+);
+
+const PHONE = col('联系电话', 'phone', 'phone');
+const EMAIL = col('联系邮箱', 'email', 'email');
+const CONTACT = col('联系人', 'contact', 'free', { maxLen: 50 });
+
+export const ROW_TABLE = {
+  whitelist: kind({
+    tab: '白名单',
+    columns: [
+      col('统一社会信用代码', 'code', 'code', { required: true }),
+      col('名称', 'name', 'free', { required: true, maxLen: 100 }),
+      col('所属领域', 'sector', 'enum', { required: true, values: SECTORS, ownSector: true }),
+      col('所在乡镇', 'locality', 'text', { required: true, maxLen: 50, ref: 'locality' }),
+      col('产值或投资额（万元）', 'value', 'number', { required: true, max: { value: MAX_WAN, message: MSG.tooLargeWan } }),
+      col('员工人数', 'employees', 'integer'),
+      col('状态', 'status', 'enum', { required: true, values: WHITELIST_STATUSES }),
+      col('纳入日期', 'admittedOn', 'date', { when: { field: 'status', in: ['已纳入', '已移出'] } }),
+      col('移出日期', 'removedOn', 'date', { when: { field: 'status', in: ['已移出'], otherwiseIgnored: true }, notBefore: 'admittedOn' }),
+      col('移出原因', 'removalReason', 'enum', {
+        values: REMOVAL_REASONS,
+        aliases: { 熔断: REMOVAL_REASON_FUSE, '熔断(防控不力致疫情输入扩散)': REMOVAL_REASON_FUSE },
+        when: { field: 'status', in: ['已移出'], otherwiseIgnored: true },
+      }),
+      CONTACT,
+      PHONE,
+      EMAIL,
+      col('关联企业', 'partners', 'codes', { default: [] }),
+      col('备注', 'note', 'free', { maxLen: 2000 }),
+    ],
+    unique: [['code']],
+  }),
+  sector_total: kind({
+    tab: '领域总量',
+    columns: [
+      col('所属领域', 'sector', 'enum', { required: true, values: SECTORS }),
+      col('统计期', 'period', 'period', { required: true }),
+      col('总量（万元）', 'total', 'number', { required: true, positive: true }),
+      col('数据来源', 'source', 'free', { maxLen: 200 }),
+      col('备注', 'note', 'free', { maxLen: 2000 }),
+    ],
+    unique: [['sector', 'period']],
+  }),
+  issue: kind({
+    tab: '问题诉求',
+    columns: [
+      sys('编号', { key: 'id', type: 'ident' }),
+      col('反映企业代码', 'enterpriseCode', 'code', { ref: 'listed' }),
+      col('企业名称', 'enterpriseName', 'free', { maxLen: 100 }),
+      col('所属领域', 'sector', 'enum', { values: SECTORS }),
+      col('所在乡镇', 'locality', 'text', { maxLen: 50, ref: 'locality' }),
+      col('问题类别', 'category', 'enum', { required: true, values: ISSUE_CATEGORIES }),
+      col('问题描述', 'description', 'free', { required: true, maxLen: 2000 }),
+      col('紧急程度', 'urgency', 'enum', { values: URGENCIES, default: '一般' }),
+      col('超出协调范围', 'beyondScope', 'yesno', { default: false }),
+      col('重大问题', 'major', 'yesno', { default: false }),
+      col('反映日期', 'reportedOn', 'date', { required: true, notAfterToday: true }),
+      CONTACT,
+      PHONE,
+      EMAIL,
+      col('指定责任单位', 'assignedUnit', 'text', { maxLen: 100, ref: 'unit' }),
+      sys('责任单位'),
+      sys('状态', { values: ISSUE_STATUSES }),
+      sys('签收时限'),
+      sys('办结时限'),
+      sys('办理结果'),
+      sys('回访结果', { values: FOLLOW_UP_RESULTS }),
+      sys('升级情况'),
+    ],
+  }),
+  policy: kind({
+    tab: '政策清单',
+    columns: [
+      col('编号', 'id', 'ident'),
+      col('政策名称', 'name', 'free', { required: true, maxLen: 200 }),
+      col('发文单位', 'issuer', 'free', { maxLen: 100 }),
+      col('层级', 'level', 'enum', { values: POLICY_LEVELS, aliases: { 国家级: '国家', 省级: '省', 市级: '市', 县级: '县' } }),
+      col('政策类别', 'category', 'enum', { values: POLICY_CATEGORIES }),
+      col('适用领域', 'sectors', 'enumList', { values: SECTORS, all: '全部', default: [] }),
+      col('最低员工人数', 'minEmployees', 'integer'),
+      col('有效期至', 'validUntil', 'date'),
+      col('链接', 'link', 'url'),
+      col('责任单位', 'unit', 'text', { maxLen: 100, ref: 'unit' }),
+    ],
+    unique: [['id']],
+  }),
+  consultant: kind({
+    tab: '政策咨询员',
+    columns: [
+      col('单位', 'unit', 'text', { required: true, maxLen: 100, ref: 'unit' }),
+      col('姓名', 'name', 'free', { required: true, maxLen: 50 }),
+      PHONE,
+      EMAIL,
+      col('负责政策类别', 'categories', 'enumList', { values: POLICY_CATEGORIES, all: '全部', default: [] }),
+    ],
+    unique: [['unit', 'name']],
+  }),
+  epidemic_support: kind({
+    tab: '防疫配备',
+    columns: [
+      col('对象类型', 'targetType', 'enum', { required: true, values: SUPPORT_TARGET_TYPES, aliases: { 专班: '工作专班', 企业: '白名单企业' } }),
+      col('对象', 'target', 'text', { required: true, maxLen: 100 }),
+      col('防疫人员', 'staff', 'free', { required: true, maxLen: 100 }),
+      PHONE,
+      col('结对医疗机构', 'medicalInstitution', 'free', { maxLen: 100, when: { field: 'targetType', in: ['白名单企业'] } }),
+    ],
+    unique: [['targetType', 'target', 'staff']],
+  }),
+  inspection: kind({
+    tab: '检查报备',
+    columns: [
+      sys('编号', { key: 'id', type: 'ident' }),
+      col('发起单位', 'initiator', 'text', { required: true, maxLen: 100 }),
+      col('被检查企业代码', 'enterpriseCode', 'code', { required: true, ref: 'listed' }),
+      col('检查事项', 'matter', 'free', { required: true, maxLen: 500 }),
+      col('检查类别', 'category', 'enum', { required: true, values: INSPECTION_CATEGORIES }),
+      col('计划日期', 'plannedOn', 'date', { required: true }),
+      sys('状态', { key: 'status', type: 'enum', values: INSPECTION_STATUSES }),
+      col('审批意见', 'opinion', 'free', { maxLen: 500 }),
+    ],
+  }),
+  work_class: kind({
+    tab: '工作专班',
+    config: true,
+    columns: [
+      col('专班编码', 'id', 'enum', { required: true, values: WORK_CLASS_IDS, aliases: WORK_CLASS_ALIASES }),
+      col('名称', 'name', 'text', { maxLen: 50, filled: true }),
+      // '' when none: the profile keeps a class without a lead unit (and reports it).
+      col('牵头单位', 'leadUnit', 'ident', { default: '' }),
+      col('办公地点', 'office', 'free', { maxLen: 100 }),
+      EMAIL,
+    ],
+    unique: [['id']],
+  }),
+  unit: kind({
+    tab: '责任单位',
+    config: true,
+    columns: [
+      col('单位编码', 'code', 'ident', { required: true }),
+      col('单位名称', 'name', 'text', { required: true, maxLen: 100 }),
+      col('类型', 'type', 'enum', { required: true, values: UNIT_TYPES }),
+      CONTACT,
+      col('联系邮箱', 'emails', 'emails', { default: [] }),
+      col('上级单位', 'parent', 'ident'),
+    ],
+    unique: [['code'], ['name']],
+  }),
+  routing_rule: kind({
+    tab: '路由规则',
+    config: true,
+    columns: [
+      col('优先级', 'priority', 'integer', { required: true, negative: true }),
+      col('问题类别', 'category', 'enum', { values: ISSUE_CATEGORIES }),
+      col('所属领域', 'sector', 'enum', { values: SECTORS }),
+      col('所在乡镇', 'locality', 'text', { maxLen: 50 }),
+      col('关键词', 'keywords', 'list', { commas: true, default: [] }),
+      col('责任单位', 'unit', 'ident', { required: true }),
+    ],
+    // Messages name the rule's row; equal priorities keep sheet order.
+    sheetRow: 'row',
+  }),
+  sector_target: kind({
+    tab: '领域目标',
+    config: true,
+    columns: [
+      col('所属领域', 'sector', 'enum', { required: true, values: SECTORS }),
+      col('目标覆盖率', 'target', 'percent', { required: true }),
+      col('截止日期', 'deadline', 'date', { required: true }),
+    ],
+    unique: [['sector', 'deadline']],
+  }),
+  sla_rule: kind({
+    tab: '办理时限',
+    config: true,
+    columns: [
+      col('紧急程度', 'urgency', 'enum', { required: true, values: URGENCIES }),
+      col('签收时限（工作日）', 'signDays', 'integer', { required: true }),
+      col('反馈时限（工作日）', 'feedbackDays', 'integer', { required: true }),
+      col('办结时限（工作日）', 'resolveDays', 'integer', { required: true }),
+    ],
+    unique: [['urgency']],
+  }),
+  member: kind({
+    tab: '成员',
+    config: true,
+    columns: [
+      col('邮箱', 'email', 'email', { required: true }),
+      col('专班编码', 'workClass', 'enum', { required: true, values: WORK_CLASS_IDS, aliases: WORK_CLASS_ALIASES }),
+      col('角色', 'role', 'enum', { required: true, values: MEMBER_ROLES }),
+    ],
+    unique: [['email', 'workClass']],
+  }),
+  calendar_override: kind({
+    tab: '节假日调整',
+    config: true,
+    columns: [
+      col('日期', 'date', 'date', { required: true }),
+      col('类型', 'type', 'enum', {
+        required: true,
+        values: CALENDAR_DAY_TYPES,
+        aliases: { 休息: '休息日', 放假: '休息日', 上班: '工作日', 调休上班: '工作日', 班: '工作日', 休: '休息日' },
+      }),
+    ],
+    unique: [['date']],
+  }),
+} as const satisfies Record<string, KindDecl>;
+
+// ---- row types, derived -------------------------------------------------------------------------
+
+type Table = typeof ROW_TABLE;
+
+/** A row kind id (`whitelist`, `unit` …). */
+export type RowKind = keyof Table;
+
+type ColumnOf<K extends RowKind> = Table[K]['columns'][number];
+/** The columns of a kind that fill a field of its row. */
+type FieldColumn<K extends RowKind> = Extract<ColumnOf<K>, { readonly key: string }>;
+
+/** The value type a column gives its field. */
+type ValueOf<C> = C extends { readonly type: 'enum'; readonly values: readonly (infer V)[] }
+  ? V
+  : C extends { readonly type: 'enumList'; readonly values: readonly (infer V)[] }
+    ? V[]
+    : C extends { readonly type: 'number' | 'integer' | 'percent' }
+      ? number
+      : C extends { readonly type: 'yesno' }
+        ? boolean
+        : C extends { readonly type: 'emails' | 'list' | 'codes' }
+          ? string[]
+          : string;
+
+/** Whether a column's field is always present: required, defaulted or filled (never a system column). */
+type Present<C> = C extends { readonly system: true }
+  ? false
+  : C extends { readonly required: true } | { readonly filled: true } | { readonly default: unknown }
+    ? true
+    : false;
+
+type SheetRowField<K extends RowKind> = Table[K] extends { readonly sheetRow: infer F extends string } ? { [P in F]?: number } : unknown;
+
+type Flat<T> = { [P in keyof T]: T[P] } & {};
+
+type BuildRow<K extends RowKind> = Flat<
+  { [C in FieldColumn<K> as Present<C> extends true ? C['key'] : never]: ValueOf<C> } & {
+    [C in FieldColumn<K> as Present<C> extends true ? never : C['key']]?: ValueOf<C>;
+  } & SheetRowField<K>
+>;
+
+/** The normalised row type of every kind (RowResult.value when ok; RowRecord.value when stored). */
+export type RowTypes = { [K in RowKind]: BuildRow<K> };
+
+/** The normalised row of a kind; of a union of kinds, the union of their rows. */
+export type RowOf<K extends RowKind> = RowTypes[K];

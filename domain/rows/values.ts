@@ -1,0 +1,78 @@
+// The enumerations of the sheet contract (SPEC §3, §4): work classes, sectors, and the value lists
+// enum columns draw from. Plain data with no imports: the row table (table.ts) and everything else
+// read them from here (kinds.ts re-exports them).
+
+export const WORK_CLASSES = [
+  { id: 'coordination', name: '综合协调' },
+  { id: 'industry', name: '工业生产' },
+  { id: 'commerce', name: '商贸流通' },
+  { id: 'transport', name: '交通运输' },
+  { id: 'culture_tourism', name: '文化旅游' },
+  { id: 'key_projects', name: '重点项目' },
+  { id: 'epidemic_support', name: '防疫保障' },
+  { id: 'supervision', name: '督办督查' },
+] as const;
+export type WorkClassId = (typeof WORK_CLASSES)[number]['id'];
+export const WORK_CLASS_IDS = WORK_CLASSES.map((c) => c.id) as WorkClassId[];
+
+/** The five sectors that own a whitelist, with the work class that leads each. */
+export const SECTORS = ['工业生产', '商贸流通', '交通运输', '文化旅游', '重点项目'] as const;
+export type Sector = (typeof SECTORS)[number];
+export const SECTOR_CLASS: Record<Sector, WorkClassId> = {
+  工业生产: 'industry',
+  商贸流通: 'commerce',
+  交通运输: 'transport',
+  文化旅游: 'culture_tourism',
+  重点项目: 'key_projects',
+};
+export const CLASS_SECTOR: Partial<Record<WorkClassId, Sector>> = Object.fromEntries(
+  Object.entries(SECTOR_CLASS).map(([s, c]) => [c, s]),
+) as Partial<Record<WorkClassId, Sector>>;
+
+export const WHITELIST_STATUSES = ['申报中', '已纳入', '已移出'] as const;
+export const REMOVAL_REASONS = ['熔断（防控不力致疫情输入扩散）', '企业申请退出', '不再符合条件', '其他'] as const;
+/** The circuit-breaker removal (熔断): listed first in the digest. */
+export const REMOVAL_REASON_FUSE = REMOVAL_REASONS[0];
+export const ISSUE_CATEGORIES = [
+  '原料采购',
+  '用工需求',
+  '物流运输',
+  '市场拓展',
+  '政策兑现',
+  '资金融资',
+  '水电气保障',
+  '防疫保障',
+  '检查执法',
+  '其他',
+] as const;
+export type IssueCategory = (typeof ISSUE_CATEGORIES)[number];
+export const URGENCIES = ['一般', '紧急'] as const;
+export type Urgency = (typeof URGENCIES)[number];
+export const YES_NO = ['是', '否'] as const;
+export const POLICY_LEVELS = ['国家', '省', '市', '县'] as const;
+export const POLICY_CATEGORIES = [
+  '留抵退税',
+  '税费减免',
+  '财政奖补',
+  '金融信贷',
+  '保供稳价',
+  '社会保险',
+  '援企稳岗',
+  '就业创业',
+  '用工保障',
+  '水电气',
+] as const;
+export const SUPPORT_TARGET_TYPES = ['工作专班', '白名单企业'] as const;
+export const INSPECTION_CATEGORIES = ['疫情防控', '安全生产', '出入境检验检疫', '其他'] as const;
+export const INSPECTION_STATUSES = ['免审批', '待审批', '已批准', '已驳回'] as const;
+export const UNIT_TYPES = ['县直部门', '乡镇', '街道', '园区', '指挥部', '县领导'] as const;
+export type UnitType = (typeof UNIT_TYPES)[number];
+/** Unit types a whitelist row's 所在乡镇 may name. */
+export const LOCALITY_UNIT_TYPES: readonly UnitType[] = ['乡镇', '街道', '园区'];
+export const MEMBER_ROLES = ['编辑', '审批', '只读'] as const;
+export const CALENDAR_DAY_TYPES = ['休息日', '工作日'] as const;
+
+/** Issue lifecycle (SPEC §4). */
+export const ISSUE_STATUSES = ['待分派', '已交办', '已签收', '办理中', '已办结', '已回访', '已销号'] as const;
+export type IssueStatus = (typeof ISSUE_STATUSES)[number];
+export const FOLLOW_UP_RESULTS = ['满意', '基本满意', '不满意'] as const;

@@ -21,12 +21,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createCalendar } from '../domain/time/calendar.js';
 import { computeCoverage } from '../domain/reports/coverage.js';
-import { ISSUE_CATEGORIES, SECTORS, type Sector } from '../domain/rows/kinds.js';
+import { ISSUE_CATEGORIES, type RowKind, SECTORS, type Sector } from '../domain/rows/kinds.js';
 import { applyAction, createIssueRecord, currentAssignment, type IssueAction } from '../domain/issues/lifecycle.js';
 import { routeIssue } from '../domain/issues/routing.js';
 import { coverageSnapshot, whitelistValues } from '../domain/reports/snapshots.js';
 import { addDays, isoWeek, isoWeekRange, parseInstant, shanghaiDate, startOfShanghaiDay } from '../domain/time/time.js';
-import type { IssueRow, Profile, SectorTotalRow, WhitelistRow } from '../domain/rows/types.js';
+import type { IssueRow, Profile, RowOf, SectorTotalRow, WhitelistRow } from '../domain/rows/types.js';
 import type { IssueRecord } from '../domain/issues/types.js';
 import { makeUscc, USCC_CHARSET } from '../domain/rows/uscc.js';
 import { runDigest } from '../functions/usecases/digest.js';
@@ -99,7 +99,7 @@ const calendar = createCalendar([]);
 
 function whitelistRows(): WhitelistRow[] {
   const start = addDays(shanghaiDate(GENERATED_AT), -YEAR_DAYS);
-  return Array.from({ length: ROWS }, (_, i) => {
+  return Array.from({ length: ROWS }, (_, i): WhitelistRow => {
     const admittedOn = addDays(start, Math.floor(rand() * (YEAR_DAYS + 4)));
     const removed = rand() < 0.04;
     return {
@@ -110,13 +110,13 @@ function whitelistRows(): WhitelistRow[] {
       value: Math.round(200 + rand() * 5_000),
       status: removed ? '已移出' : '已纳入',
       admittedOn,
-      ...(removed ? { removedOn: addDays(admittedOn, 7 + Math.floor(rand() * 30)), removalReason: '停产' } : {}),
+      ...(removed ? { removedOn: addDays(admittedOn, 7 + Math.floor(rand() * 30)), removalReason: '企业申请退出' as const } : {}),
       partners: [],
-    } as WhitelistRow;
+    };
   });
 }
 
-function rowRecord(kind: RowRecord['kind'], key: string, value: unknown, row: number, at: number): RowRecord {
+function rowRecord<K extends RowKind>(kind: K, key: string, value: RowOf<K>, row: number, at: number): RowRecord<K> {
   return { kind, key, workClass: 'industry', spreadsheetId: 'bench', row, values: {}, value, hash: `h${row}`, version: 1, revision: 1, updatedAt: at, updatedBy: 'bench', warnings: [] };
 }
 
@@ -214,7 +214,7 @@ async function main(): Promise<void> {
   let t = Date.now();
   await store.putProfile({ profile, problems: [], updatedAt: GENERATED_AT - 400 * DAY, updatedBy: 'bench' });
   const whitelist = whitelistRows();
-  const totals: SectorTotalRow[] = SECTORS.map((sector) => ({ sector, period: '2023-01', total: (ROWS / SECTORS.length) * 2_600 * 1.2 }) as SectorTotalRow);
+  const totals: SectorTotalRow[] = SECTORS.map((sector): SectorTotalRow => ({ sector, period: '2023-01', total: (ROWS / SECTORS.length) * 2_600 * 1.2 }));
   const rowItems = [
     ...whitelist.map((w, i) => rowItemForBulk(rowRecord('whitelist', w.code, w, i + 2, parseInstant(w.admittedOn!)))),
     ...totals.map((s, i) => rowItemForBulk(rowRecord('sector_total', `${s.sector}#${s.period}`, s, i + 2, GENERATED_AT - 200 * DAY))),

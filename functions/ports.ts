@@ -3,7 +3,7 @@
 // (functions/adapters/) implement them; handlers/ and local/ choose which; tests pass real local
 // services. Records are plain data so the pure domain can transform them.
 import type { IssueStatus, RowKind, WorkClassId } from '../domain/rows/kinds.js';
-import type { Profile, ProfileProblem, RowWarning } from '../domain/rows/types.js';
+import type { Profile, ProfileProblem, RowOf, RowWarning } from '../domain/rows/types.js';
 import type { IssueRecord, Notification } from '../domain/issues/types.js';
 import type { SweepSchedule } from '../domain/issues/sweep.js';
 import type { CoverageSnapshot } from '../domain/reports/snapshots.js';
@@ -80,9 +80,13 @@ export interface IdentityVerifier {
 /** A cell value as it arrives in JSON. */
 export type JsonCell = string | number | boolean | null;
 
-/** One stored sheet row of any kind except issues (see IssueRecord). */
-export interface RowRecord {
-  kind: RowKind;
+/**
+ * One stored sheet row of a kind (any kind except issues, see IssueRecord). The store parses `value`
+ * with the kind's edge schema where it reads it (domain/rows/row-schemas.ts): a corrupt item is a
+ * StoredDataError, never a mistyped value. `RowRecord` (no argument) is a record of some kind.
+ */
+export interface RowRecord<K extends RowKind = RowKind> {
+  kind: K;
   /** Business key (统一社会信用代码, 单位编码, 邮箱#专班编码 …) or `${spreadsheetId}#${row}`. */
   key: string;
   workClass: WorkClassId;
@@ -91,8 +95,8 @@ export interface RowRecord {
   row: number;
   /** The cells as sent (system columns dropped). */
   values: Record<string, JsonCell>;
-  /** The normalised row (domain type of the kind). */
-  value: unknown;
+  /** The normalised row of the kind. */
+  value: RowOf<K>;
   /** sha256 of the normalised content: an identical resend changes nothing. */
   hash: string;
   /** Content version seen by the sheet: 1 on create, +1 per content change. */
@@ -189,7 +193,7 @@ export interface Store {
   putProfile(rec: ProfileRecord): Promise<void>;
 
   /** Batch read (strongly consistent) of rows of one kind by key. */
-  getRows(kind: RowKind, keys: readonly string[]): Promise<Map<string, RowRecord>>;
+  getRows<K extends RowKind>(kind: K, keys: readonly string[]): Promise<Map<string, RowRecord<K>>>;
   /**
    * Batch read (strongly consistent) of only the `writeId` of rows: present keys map to their
    * writeId (null when the item has none); absent keys are missing from the map.
@@ -203,7 +207,7 @@ export interface Store {
    * `writeId` to learn which write stayed (see dynamodb-store.ts for the race this leaves).
    */
   putNewRows(recs: readonly RowRecord[]): Promise<void>;
-  listRows(kind: RowKind, workClass?: WorkClassId): Promise<RowRecord[]>;
+  listRows<K extends RowKind>(kind: K, workClass?: WorkClassId): Promise<RowRecord<K>[]>;
   listRowKeys(kind: RowKind): Promise<string[]>;
 
   getIssue(id: string): Promise<StoredIssue | null>;

@@ -54,11 +54,11 @@ export const README_TAB = '说明';
 
 export interface ExportData {
   profile: Profile;
-  whitelist: RowRecord[];
-  totals: RowRecord[];
+  whitelist: RowRecord<'whitelist'>[];
+  totals: RowRecord<'sector_total'>[];
   issues: StoredIssue[];
-  policies: RowRecord[];
-  consultants: RowRecord[];
+  policies: RowRecord<'policy'>[];
+  consultants: RowRecord<'consultant'>[];
 }
 
 /** The store reads the export needs (a subset of the Store port). */
@@ -165,12 +165,12 @@ const WHITELIST_COLUMNS: ExportColumn[] = [
 
 function whitelistTab(d: ExportData): ExportTab {
   const recs = [...d.whitelist].sort((a, b) => {
-    const sa = SECTORS.indexOf((a.value as WhitelistRow).sector);
-    const sb = SECTORS.indexOf((b.value as WhitelistRow).sector);
+    const sa = SECTORS.indexOf(a.value.sector);
+    const sb = SECTORS.indexOf(b.value.sector);
     return sa !== sb ? sa - sb : bySheet(a, b);
   });
   const rows = recs.map((r): ExportCell[] => {
-    const w = r.value as WhitelistRow;
+    const w = r.value;
     return [
       w.code,
       w.name,
@@ -321,7 +321,7 @@ const POLICY_COLUMNS: ExportColumn[] = [
 
 function policyTab(d: ExportData): ExportTab {
   const rows = [...d.policies].sort(bySheet).map((r): ExportCell[] => {
-    const p = r.value as PolicyRow;
+    const p = r.value;
     return [
       orNull(p.id),
       p.name,
@@ -353,7 +353,7 @@ const CONSULTANT_COLUMNS: ExportColumn[] = [
 
 function consultantTab(d: ExportData): ExportTab {
   const rows = [...d.consultants].sort(bySheet).map((r): ExportCell[] => {
-    const c = r.value as ConsultantRow;
+    const c = r.value;
     return [
       unitName(d.profile, c.unit),
       c.name,
@@ -371,8 +371,8 @@ function consultantTab(d: ExportData): ExportTab {
 export function buildExportTabs(d: ExportData, at: string): ExportTab[] {
   const coverage = computeCoverage({
     // Sheet order: a duplicated code counts once, the first row's (as the digest does).
-    whitelist: [...d.whitelist].sort(bySheet).map((r) => r.value as WhitelistRow),
-    totals: d.totals.map((r) => r.value as SectorTotalRow),
+    whitelist: [...d.whitelist].sort(bySheet).map((r) => r.value),
+    totals: d.totals.map((r) => r.value),
     targets: d.profile.sectorTargets,
     at,
   });

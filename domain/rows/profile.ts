@@ -3,21 +3,9 @@
 // that point nowhere, work classes without a lead unit, escalation chains that loop, roles no unit
 // fills. Problems are values with a stable code and a Chinese message.
 
-import { CLASS_SECTOR, CONFIG_KINDS, KINDS, type RowKind, type Urgency, WORK_CLASSES, type WorkClassId } from './kinds.js';
+import { CLASS_SECTOR, KINDS, type RowKind, type Urgency, WORK_CLASSES, type WorkClassId } from './kinds.js';
 import { PROFILE_MSG } from './messages.js';
-import type {
-  CalendarOverride,
-  Member,
-  Profile,
-  ProfileProblem,
-  RawRow,
-  RoutingRule,
-  RowResult,
-  SectorTarget,
-  SlaRule,
-  Unit,
-  WorkClass,
-} from './types.js';
+import type { Profile, ProfileProblem, RawRow, RowResult, RowTypes, SlaRule, Unit } from './types.js';
 import { localityUnit, unitByCodeOrName, validateRows } from './validate.js';
 
 export { localityUnit, unitByCodeOrName };
@@ -59,7 +47,7 @@ export interface BuiltProfile {
   problems: ProfileProblem[];
 }
 
-function okValues<T>(results: RowResult<T>[] | undefined): { value: T; row: number }[] {
+function okValues<T>(results: readonly RowResult<T>[] | undefined): { value: T; row: number }[] {
   const out: { value: T; row: number }[] = [];
   for (const r of results ?? []) if (r.ok && r.value !== undefined) out.push({ value: r.value, row: r.row });
   return out;
@@ -71,24 +59,28 @@ function okValues<T>(results: RowResult<T>[] | undefined): { value: T; row: numb
  */
 export function buildProfile(tables: Partial<Record<RowKind, RawRow[]>>): BuiltProfile {
   const results: Partial<Record<RowKind, RowResult[]>> = {};
-  for (const kind of CONFIG_KINDS) {
+  /** Validate one configuration table (call once per kind): its results, typed by its kind. */
+  const resultsOf = <K extends RowKind>(kind: K): RowResult<RowTypes[K]>[] | undefined => {
     const rows = tables[kind];
-    if (rows !== undefined) results[kind] = validateRows(kind, rows);
-  }
+    if (rows === undefined) return undefined;
+    const r = validateRows(kind, rows);
+    results[kind] = r;
+    return r;
+  };
   const problems: ProfileProblem[] = [];
   const problem = (p: ProfileProblem): void => {
     problems.push({ severity: 'error', ...p });
   };
 
-  const units = okValues(results.unit as RowResult<Unit>[] | undefined);
+  const units = okValues(resultsOf('unit'));
   const profile: Profile = {
     workClasses: [],
     units: units.map((u) => u.value),
     routingRules: [],
-    sectorTargets: okValues(results.sector_target as RowResult<SectorTarget>[] | undefined).map((x) => x.value),
-    slaRules: okValues(results.sla_rule as RowResult<SlaRule>[] | undefined).map((x) => x.value),
+    sectorTargets: okValues(resultsOf('sector_target')).map((x) => x.value),
+    slaRules: okValues(resultsOf('sla_rule')).map((x) => x.value),
     members: [],
-    calendarOverrides: okValues(results.calendar_override as RowResult<CalendarOverride>[] | undefined).map((x) => x.value),
+    calendarOverrides: okValues(resultsOf('calendar_override')).map((x) => x.value),
   };
   // Units resolve by code or name; the index is built from the units, which are final from here on.
   const lookupProfile: Profile = { ...emptyProfile(), units: profile.units };
@@ -132,7 +124,7 @@ export function buildProfile(tables: Partial<Record<RowKind, RawRow[]>>): BuiltP
 
   // 工作专班 牵头单位.
   const classTab = KINDS.work_class.tab;
-  for (const { value: wc, row } of okValues(results.work_class as RowResult<WorkClass>[] | undefined)) {
+  for (const { value: wc, row } of okValues(resultsOf('work_class'))) {
     if (wc.leadUnit !== undefined && wc.leadUnit !== '') {
       const code = resolveUnit(wc.leadUnit);
       if (code === undefined) {
@@ -151,7 +143,7 @@ export function buildProfile(tables: Partial<Record<RowKind, RawRow[]>>): BuiltP
 
   // 路由规则: 责任单位 known (code or name), 所在乡镇 a locality unit; sorted by 优先级 then row.
   const ruleTab = KINDS.routing_rule.tab;
-  for (const { value: rule, row } of okValues(results.routing_rule as RowResult<RoutingRule>[] | undefined)) {
+  for (const { value: rule, row } of okValues(resultsOf('routing_rule'))) {
     const code = resolveUnit(rule.unit);
     if (code === undefined) {
       problem({ kind: 'routing_rule', row, column: '责任单位', code: 'unknown_reference', message: PROFILE_MSG.unknownUnit(ruleTab, '责任单位', rule.unit) });
@@ -173,7 +165,8 @@ export function buildProfile(tables: Partial<Record<RowKind, RawRow[]>>): BuiltP
   // 成员: 专班编码 must be a class of the profile.
   const memberTab = KINDS.member.tab;
   const classIds = new Set(profile.workClasses.map((c) => c.id));
-  for (const { value: m, row } of okValues(results.member as RowResult<Member>[] | undefined)) {
+  const memberResults = resultsOf('member');
+  for (const { value: m, row } of okValues(memberResults)) {
     if (!classIds.has(m.workClass)) {
       problem({ kind: 'member', row, column: '专班编码', code: 'unknown_reference', message: PROFILE_MSG.unknownClass(memberTab, '专班编码', m.workClass) });
       continue;
@@ -181,7 +174,7 @@ export function buildProfile(tables: Partial<Record<RowKind, RawRow[]>>): BuiltP
     profile.members.push(m);
   }
   // Members listed twice (same 邮箱 and 专班编码) are rejected row by row; surface them here too.
-  for (const r of results.member ?? []) {
+  for (const r of memberResults ?? []) {
     const dup = r.errors.find((e) => e.code === 'duplicate');
     if (dup) problem({ kind: 'member', row: r.row, column: dup.column, code: 'duplicate', message: dup.message });
   }

@@ -44,6 +44,7 @@ import { sweepDueAt } from '../../domain/issues/sweep.js';
 import { endOfShanghaiDay } from '../../domain/time/time.js';
 import type { BatchRecord, DeliveryRecord, IssueQuery, ProfileRecord, RowRecord, StoredIssue, Store } from '../ports.js';
 import { StoreError } from '../ports.js';
+import { parseProfileItem, parseRowItem } from './stored-rows.js';
 import { createTableInput, DIGEST_INDEX_ATTRS, issueDigestKeys, TABLE_SCHEMA, ttlSeconds } from './table-schema.js';
 
 type Item = Record<string, unknown>;
@@ -229,19 +230,19 @@ export function createStore({ client, tableName }: DynamoStoreOptions): Store {
   return {
     async getProfile() {
       const res = await doc.send(new GetCommand({ TableName, Key: { pk: 'PROFILE', sk: 'CURRENT' }, ConsistentRead: true }));
-      return strip<ProfileRecord>(res.Item as Item | undefined);
+      return res.Item ? parseProfileItem(res.Item) : null;
     },
 
     async putProfile(rec) {
       await doc.send(new PutCommand({ TableName, Item: { pk: 'PROFILE', sk: 'CURRENT', type: 'profile', ...rec } }));
     },
 
-    async getRows(kind, keys) {
+    async getRows<K extends RowKind>(kind: K, keys: readonly string[]) {
       const unique = [...new Set(keys)];
       const items = await batchGet(unique.map((k) => ({ pk: rowPk(kind, k), sk: 'ROW' })));
-      const map = new Map<string, RowRecord>();
+      const map = new Map<string, RowRecord<K>>();
       for (const it of items) {
-        const rec = strip<RowRecord>(it)!;
+        const rec = parseRowItem(kind, it);
         map.set(rec.key, rec);
       }
       return map;
@@ -265,13 +266,13 @@ export function createStore({ client, tableName }: DynamoStoreOptions): Store {
       await batchWriteAll(doc, TableName, recs.map(rowItem), BATCH_WRITES_IN_FLIGHT);
     },
 
-    async listRows(kind: RowKind, workClass?: WorkClassId) {
+    async listRows<K extends RowKind>(kind: K, workClass?: WorkClassId) {
       const items = await queryAll({
         IndexName: 'byKind',
         KeyConditionExpression: workClass ? 'kindPk = :p AND begins_with(kindSk, :c)' : 'kindPk = :p',
         ExpressionAttributeValues: workClass ? { ':p': `KIND#${kind}`, ':c': `${workClass}#` } : { ':p': `KIND#${kind}` },
       });
-      return items.map((i) => strip<RowRecord>(i)!);
+      return items.map((i) => parseRowItem(kind, i));
     },
 
     async listRowKeys(kind) {

@@ -182,8 +182,8 @@ export async function generateDigest(
   const bySheet = (a: { spreadsheetId: string; row: number }, b: { spreadsheetId: string; row: number }) =>
     a.spreadsheetId < b.spreadsheetId ? -1 : a.spreadsheetId > b.spreadsheetId ? 1 : a.row - b.row;
   whitelistRecs.sort(bySheet);
-  const whitelist = whitelistRecs.map((r) => r.value as WhitelistRow);
-  const coverage = computeCoverage({ whitelist, totals: totals.map((r) => r.value as SectorTotalRow), targets: profile.sectorTargets, at: window.asOf });
+  const whitelist = whitelistRecs.map((r) => r.value);
+  const coverage = computeCoverage({ whitelist, totals: totals.map((r) => r.value), targets: profile.sectorTargets, at: window.asOf });
   const previous = previousSnapshot(snapshots, week);
   const previousValues = previous ? await digests.snapshotValues(previous.week) : undefined;
   const admittedWhitelist: WhitelistEntry[] = whitelist
@@ -191,7 +191,7 @@ export async function generateDigest(
     .map((r) => ({ code: r.code, name: r.name, sector: r.sector, locality: r.locality }));
   // Without last week's values there is no baseline: a first load is not an edit of past weeks.
   const edits = !previousValues ? [] : weekEdits(
-    whitelistRecs.map((r) => ({ value: r.value as WhitelistRow, updatedAt: r.updatedAt, version: r.version })),
+    whitelistRecs.map((r) => ({ value: r.value, updatedAt: r.updatedAt, version: r.version })),
     window.from,
     window.to,
     previousValues,
@@ -206,10 +206,10 @@ export async function generateDigest(
     issues,
     whitelistChanges: whitelist,
     admittedWhitelist,
-    epidemicSupport: epidemic.map((r) => r.value as EpidemicSupportRow),
-    policies: policies.map((r) => r.value as PolicyRow),
-    consultants: consultants.map((r) => r.value as ConsultantRow),
-    inspections: inspections.map((r) => r.value as InspectionRow),
+    epidemicSupport: epidemic.map((r) => r.value),
+    policies: policies.map((r) => r.value),
+    consultants: consultants.map((r) => r.value),
+    inspections: inspections.map((r) => r.value),
     dataQuality: [
       ...checkDataQuality({ whitelist, coverage, previousValues, edits }),
       ...addressWarnings(problemAddresses(addresses, profile)),

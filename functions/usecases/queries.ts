@@ -23,8 +23,8 @@ export async function listIssueSummaries(store: Store, q: { unit?: string; statu
 export async function coverageAt(deps: QueryDeps, at: string): Promise<CoverageReport> {
   const [whitelist, totals, profile] = await Promise.all([deps.store.listRows('whitelist'), deps.store.listRows('sector_total'), deps.getProfile()]);
   return computeCoverage({
-    whitelist: whitelist.map((r) => r.value as WhitelistRow),
-    totals: totals.map((r) => r.value as SectorTotalRow),
+    whitelist: whitelist.map((r) => r.value),
+    totals: totals.map((r) => r.value),
     targets: profile?.sectorTargets ?? [],
     at,
   });

@@ -10,7 +10,7 @@ import { buildProfile } from '../../domain/rows/profile.js';
 import { routeIssue, RoutingError } from '../../domain/issues/routing.js';
 import { SCHEMAS } from '../../domain/rows/schemas.js';
 import { shanghaiDate } from '../../domain/time/time.js';
-import type { IssueRow, Profile, RawRow, RowError, RowResult, RowWarning } from '../../domain/rows/types.js';
+import type { IssueRow, Profile, RawRow, RowError, RowOf, RowResult, RowWarning } from '../../domain/rows/types.js';
 import { validateRows, type ValidationContext } from '../../domain/rows/validate.js';
 import type { Clock, JsonCell, ProfileRecord, RowRecord, Store, StoredIssue } from '../ports.js';
 import type { Access, ProfileCache } from './access.js';
@@ -164,6 +164,8 @@ interface PlannedRow {
   i: number;
   input: SyncRowInput;
   v: RowResult;
+  /** The normalised row. */
+  value: RowOf<RowKind>;
   key: string;
   values: Record<string, JsonCell>;
   hash: string;
@@ -188,6 +190,20 @@ async function knownCodesOf(store: Store, raw: readonly RawRow[], vctx: Validati
   return new Set((await store.getRows('whitelist', [...asked])).keys());
 }
 
+/** The answer for a validated row before anything is stored. */
+function answerOf(v: RowResult): SyncRowResult {
+  return { row: v.row, ok: v.ok, id: null, version: null, outcome: v.ok ? 'unchanged' : 'invalid', errors: v.errors, warnings: v.warnings, writeBack: {} };
+}
+
+/** The rows that passed validation, with their normalised value and their index in the request. */
+function okRows<T>(validated: readonly RowResult<T>[]): { v: RowResult<T>; value: T; i: number }[] {
+  const out: { v: RowResult<T>; value: T; i: number }[] = [];
+  validated.forEach((v, i) => {
+    if (v.ok && v.value !== undefined) out.push({ v, value: v.value, i });
+  });
+  return out;
+}
+
 export async function syncRows(deps: SyncDeps, ctx: SyncContext, req: SyncRequest): Promise<SyncResponse> {
   const { store, clock } = deps;
   const { kind, workClass, spreadsheetId } = req;
@@ -202,28 +218,17 @@ export async function syncRows(deps: SyncDeps, ctx: SyncContext, req: SyncReques
   if (kind === 'issue') {
     vctx.knownCodes = await knownCodesOf(store, raw, vctx);
     vctx.today = shanghaiDate(now);
-  }
-  // Config kinds are validated without the profile they are about to change.
-  const validated = validateRows(kind, raw, CONFIG_KINDS.includes(kind) ? {} : vctx) as RowResult[];
-
-  const results: SyncRowResult[] = validated.map((v) => ({
-    row: v.row,
-    ok: v.ok,
-    id: null,
-    version: null,
-    outcome: v.ok ? 'unchanged' : 'invalid',
-    errors: v.errors,
-    warnings: v.warnings,
-    writeBack: {},
-  }));
-  const valid = validated.map((v, i) => ({ v, i })).filter(({ v }) => v.ok);
-
-  if (kind === 'issue') {
-    await pool(valid, CONCURRENCY, async ({ v, i }) => {
-      results[i] = await upsertIssue(deps, ctx, req, req.rows[i], v as RowResult<IssueRow>, results[i], now);
+    const validated = validateRows('issue', raw, vctx);
+    const results = validated.map(answerOf);
+    await pool(okRows(validated), CONCURRENCY, async ({ v, value, i }) => {
+      results[i] = await upsertIssue(deps, ctx, req, req.rows[i], v, value, results[i], now);
     });
     return { results };
   }
+  // Config kinds are validated without the profile they are about to change.
+  const validated = validateRows(kind, raw, CONFIG_KINDS.includes(kind) ? {} : vctx);
+  const results = validated.map(answerOf);
+  const valid = okRows(validated);
 
   await syncPlainRows(deps, ctx, req, valid, results, now);
 
@@ -245,7 +250,7 @@ async function syncPlainRows(
   deps: SyncDeps,
   ctx: SyncContext,
   req: SyncRequest,
-  valid: readonly { v: RowResult; i: number }[],
+  valid: readonly { v: RowResult; value: RowOf<RowKind>; i: number }[],
   results: SyncRowResult[],
   now: number,
 ): Promise<void> {
@@ -254,11 +259,11 @@ async function syncPlainRows(
   const planned: PlannedRow[] = [];
   const repeats: PlannedRow[] = [];
   const keys = new Set<string>();
-  for (const { v, i } of valid) {
+  for (const { v, value, i } of valid) {
     const input = req.rows[i];
-    const key = rowKey(req.kind, v.value, req.spreadsheetId, v.row);
+    const key = rowKey(req.kind, value, req.spreadsheetId, v.row);
     const values = inputValues(req.kind, input.values);
-    const p: PlannedRow = { i, input, v, key, values, hash: contentHash(req.kind, v.value, values) };
+    const p: PlannedRow = { i, input, v, value, key, values, hash: contentHash(req.kind, value, values) };
     // Two rows of one batch on one key (no uniqueness rule caught it): the later ones go one by one.
     if (keys.has(key)) repeats.push(p);
     else {
@@ -324,7 +329,7 @@ function newRecord(req: SyncRequest, ctx: SyncContext, p: PlannedRow, now: numbe
     spreadsheetId: req.spreadsheetId,
     row: p.input.row,
     values: p.values,
-    value: p.v.value,
+    value: p.value,
     hash: p.hash,
     version: 1,
     revision: 1,
@@ -372,7 +377,7 @@ async function upsertRow(
         spreadsheetId: req.spreadsheetId,
         row: p.input.row,
         values: p.values,
-        value: p.v.value,
+        value: p.value,
         hash: p.hash,
         version: cur.version + 1,
         updatedAt: now,
@@ -436,11 +441,12 @@ async function upsertIssue(
   req: SyncRequest,
   input: SyncRowInput,
   v: RowResult<IssueRow>,
+  value: IssueRow,
   base: SyncRowResult,
   now: number,
 ): Promise<SyncRowResult> {
   const { store } = deps;
-  const issue = { ...v.value! };
+  const issue = { ...value };
   delete issue.id;
   const values = inputValues('issue', input.values);
   const hash = contentHash('issue', issue, values);

@@ -3,7 +3,7 @@
 
 import { computeCoverage, type CoverageReport } from '../../domain/reports/coverage.js';
 import { shanghaiDate } from '../../domain/time/time.js';
-import type { SectorTarget, SectorTotalRow, WhitelistRow } from '../../domain/rows/types.js';
+import type { RowResult, SectorTarget, SectorTotalRow, WhitelistRow } from '../../domain/rows/types.js';
 import { boolFlag, dateFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { argSpecOf, commandHelp } from './spec.js';
 import { readAllTables } from '../files.js';
@@ -57,16 +57,12 @@ export async function run(argv: string[]): Promise<number> {
   const totals: SectorTotalRow[] = [];
   const targets: SectorTarget[] = [];
   let skipped = 0;
-  for (const { table, results: rows } of results) {
-    for (const r of rows) {
-      if (!r.ok) {
-        skipped++;
-        continue;
-      }
-      if (table.kind === 'whitelist') whitelist.push(r.value as WhitelistRow);
-      else if (table.kind === 'sector_total') totals.push(r.value as SectorTotalRow);
-      else if (table.kind === 'sector_target') targets.push(r.value as SectorTarget);
-    }
+  const okValues = <T>(rows: readonly RowResult<T>[]): T[] => rows.flatMap((r) => (r.ok && r.value !== undefined ? [r.value] : []));
+  for (const tr of results) {
+    for (const r of tr.results) if (!r.ok) skipped++;
+    if (tr.kind === 'whitelist') whitelist.push(...okValues(tr.results));
+    else if (tr.kind === 'sector_total') totals.push(...okValues(tr.results));
+    else if (tr.kind === 'sector_target') targets.push(...okValues(tr.results));
   }
   if (!results.some((r) => r.table.kind === 'whitelist')) throw new UsageError('没有白名单数据：请给出白名单文件（或含“白名单”工作表的工作簿）');
   const report = computeCoverage({ whitelist, totals, targets: targets.length > 0 ? targets : profile?.sectorTargets, at });

@@ -4,7 +4,7 @@
 import { CalendarError, createCalendar } from '../../domain/time/calendar.js';
 import { RoutingError, routeIssue } from '../../domain/issues/routing.js';
 import { shanghaiDateTime } from '../../domain/time/time.js';
-import type { IssueRow, RowError, RowWarning } from '../../domain/rows/types.js';
+import type { RowError, RowWarning } from '../../domain/rows/types.js';
 import { basename } from 'node:path';
 import { boolFlag, instantFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { argSpecOf, commandHelp } from './spec.js';
@@ -52,15 +52,16 @@ export async function run(argv: string[]): Promise<number> {
   const results = validateTables(tables, { profile: loaded.profile });
   const issues: RoutedJson[] = [];
   const invalid: { file: string; row: number; errors: RowError[] }[] = [];
-  for (const { table, results: rows } of results) {
-    if (table.kind !== 'issue') continue;
+  for (const tr of results) {
+    if (tr.kind !== 'issue') continue;
+    const { table, results: rows } = tr;
     for (const r of rows) {
-      if (!r.ok) {
+      if (!r.ok || r.value === undefined) {
         invalid.push({ file: tableLabel(table), row: r.row, errors: r.errors });
         continue;
       }
       try {
-        const routed = routeIssue(r.value as IssueRow, loaded.profile, at, calendar);
+        const routed = routeIssue(r.value, loaded.profile, at, calendar);
         const warnings = [...r.warnings, ...routed.warnings];
         issues.push({
           file: tableLabel(table),

@@ -3,7 +3,7 @@
 
 import { KINDS, type RowKind } from '../../domain/rows/kinds.js';
 import { MSG } from '../../domain/rows/messages.js';
-import type { Profile, RowResult } from '../../domain/rows/types.js';
+import type { Profile, RowOf, RowResult } from '../../domain/rows/types.js';
 import { validateRows } from '../../domain/rows/validate.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { argSpecOf, commandHelp } from './spec.js';
@@ -12,10 +12,8 @@ import { renderTable } from '../format.js';
 
 export const HELP = commandHelp('validate');
 
-export interface TableResult {
-  table: Table;
-  results: RowResult[];
-}
+/** The results of one table, typed by its kind (narrow on `kind` to read the rows' values). */
+export type TableResult = { [K in RowKind]: { kind: K; table: Table; results: RowResult<RowOf<K>>[] } }[RowKind];
 
 export interface ValidateOptions {
   profile?: Profile;
@@ -37,7 +35,7 @@ export function validateTables(tables: readonly Table[], opts: ValidateOptions =
   for (const t of whitelists) {
     const results = validateRows('whitelist', t.rows, { profile: opts.profile, sector: sectorHint(t.file) });
     results.forEach((r, i) => {
-      const code = (r.value as { code?: string } | undefined)?.code ?? codeKey(t.rows[i]?.values['统一社会信用代码']);
+      const code = r.value?.code ?? codeKey(t.rows[i]?.values['统一社会信用代码']);
       if (!code) return;
       const key = code.toUpperCase();
       known.add(key);
@@ -59,7 +57,8 @@ export function validateTables(tables: readonly Table[], opts: ValidateOptions =
     const ctx = t.kind === 'issue' && whitelists.length > 0 ? { profile: opts.profile, knownCodes: known } : { profile: opts.profile, sector: sectorHint(t.file) };
     out.set(t, validateRows(t.kind, t.rows, ctx));
   }
-  return tables.map((table) => ({ table, results: out.get(table)! }));
+  // validateRows(t.kind, …) gave each table the rows of its own kind: the pairing the type states.
+  return tables.map((table) => ({ kind: table.kind, table, results: out.get(table)! }) as TableResult);
 }
 
 export interface ValidateJson {

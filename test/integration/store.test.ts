@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { batchWriteAll, createDocumentClient, createStore, ensureTable } from '../../functions/adapters/dynamodb-store.js';
 import type { RowRecord } from '../../functions/ports.js';
+import { StoredDataError } from '../../domain/rows/row-schemas.js';
+import type { WhitelistRow } from '../../domain/rows/types.js';
+import { makeUscc } from '../../domain/rows/uscc.js';
 import { startTestServices, type TestServices } from '../fixtures/local-services.js';
 
 let services: TestServices;
@@ -14,14 +17,17 @@ afterAll(async () => {
   await services?.stop();
 });
 
-const row = (key: string, big = ''): RowRecord => ({
+const CODE = makeUscc('91410222MA4000001');
+const WHITELIST_ROW: WhitelistRow = { code: CODE, name: '通许县示例机械有限公司', sector: '工业生产', locality: '咸平街道', value: 1200, status: '申报中', partners: [] };
+
+const row = (key: string, big = ''): RowRecord<'whitelist'> => ({
   kind: 'whitelist',
   key,
   workClass: 'industry',
   spreadsheetId: 's',
   row: 2,
   values: { 名称: big },
-  value: { code: key },
+  value: WHITELIST_ROW,
   hash: 'h',
   version: 1,
   revision: 1,
@@ -81,6 +87,43 @@ describe('dynamodb store', () => {
     expect(await store.claimIssueSource('s#issue#2', 'WT-20220606-001')).toBe('WT-20220606-001');
     expect(await store.claimIssueSource('s#issue#2', 'WT-20220606-002')).toBe('WT-20220606-001');
     expect(await store.getIssueSource('s#issue#2')).toBe('WT-20220606-001');
+  });
+
+  it('parses stored rows where they are read: typed values, key attributes dropped, corrupt items refused by name and path', async () => {
+    await ensureTable(services.dynamo, 'store-parse');
+    const store = createStore({ client: services.dynamo, tableName: 'store-parse' });
+    const doc = createDocumentClient(services.dynamo);
+    expect(await store.putRow(row('GOOD'), null)).toBe(true);
+    const good = (await store.getRows('whitelist', ['GOOD'])).get('GOOD')!;
+    expect(good).toEqual(row('GOOD'));
+    expect(good.value.status).toBe('申报中');
+    expect(Object.keys(good)).not.toContain('pk');
+
+    // A field written by a newer version is dropped, not refused.
+    const newer = { ...row('NEWER'), value: { ...WHITELIST_ROW, certifiedOn: '2022-06-01' }, extra: 1 };
+    await batchWriteAll(doc, 'store-parse', [{ pk: 'ROW#whitelist#NEWER', sk: 'ROW', kindPk: 'KIND#whitelist', kindSk: 'industry#NEWER', ...newer }]);
+    expect((await store.getRows('whitelist', ['NEWER'])).get('NEWER')).toEqual(row('NEWER'));
+
+    // A corrupt item: a date not normalised, a value typed as text, a status no version wrote.
+    const bad = { ...row('BAD'), value: { ...WHITELIST_ROW, status: '审核中', value: '1200', admittedOn: '2022/6/1' } };
+    await batchWriteAll(doc, 'store-parse', [{ pk: 'ROW#whitelist#BAD', sk: 'ROW', kindPk: 'KIND#whitelist', kindSk: 'industry#BAD', ...bad }]);
+    let err: unknown;
+    try {
+      await store.listRows('whitelist');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(StoredDataError);
+    const e = err as StoredDataError;
+    expect(e.code).toBe('stored_data_invalid');
+    expect(e.problems.map((p) => p.path).sort()).toEqual(['value.admittedOn', 'value.status', 'value.value']);
+    expect(e.message).toContain('白名单');
+    expect(e.message).toContain('BAD');
+    expect(e.message).toContain('「状态」');
+    await expect(store.getRows('whitelist', ['BAD'])).rejects.toThrow(StoredDataError);
+    // An item of another kind under a whitelist key is not read as a whitelist row.
+    await batchWriteAll(doc, 'store-parse', [{ pk: 'ROW#whitelist#ALIEN', sk: 'ROW', ...row('ALIEN'), kind: 'unit' }]);
+    await expect(store.getRows('whitelist', ['ALIEN'])).rejects.toThrow(/kind/);
   });
 
   it('claims a delivery once until it fails and is due again', async () => {

@@ -6,10 +6,15 @@
 import * as z from 'zod';
 import { KINDS, ROW_KINDS, type RowKind, WORK_CLASS_IDS, type WorkClassId } from '../../domain/rows/kinds.js';
 import { rowWarningSchema, STORED_ROW_SCHEMAS, storedDataError, zodProblems } from '../../domain/rows/row-schemas.js';
-import type { ProfileRecord, RowRecord } from '../ports.js';
+import type { JsonCell, ProfileRecord, RowRecord } from '../ports.js';
 
 const workClassId = z.enum(WORK_CLASS_IDS as [WorkClassId, ...WorkClassId[]]);
-const jsonCell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const isCell = (v: unknown): v is JsonCell => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+/** The cells as sent, by header: one check over the object (a record schema per cell costs more than the row itself). */
+const cells = z.custom<Record<string, JsonCell>>(
+  (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(isCell),
+  { error: '单元格（values）须为表头到文本、数字、是否或空的对应' },
+);
 const count = z.number().int().nonnegative();
 
 /** The bookkeeping around a stored row (RowRecord without kind and value). */
@@ -18,7 +23,7 @@ const ENVELOPE = {
   workClass: workClassId,
   spreadsheetId: z.string(),
   row: count,
-  values: z.record(z.string(), jsonCell),
+  values: cells,
   hash: z.string().min(1),
   version: count,
   revision: count,

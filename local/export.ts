@@ -24,7 +24,7 @@ import { unitByCodeOrName } from '../domain/rows/profile.js';
 import { toSheetText } from '../domain/rows/sheet-text.js';
 import { shanghaiDateTime } from '../domain/time/time.js';
 import { sheetColumnWidth } from './format.js';
-import type { ConsultantRow, PolicyRow, Profile, SectorTotalRow, WhitelistRow } from '../domain/rows/types.js';
+import type { Profile } from '../domain/rows/types.js';
 import type { ProfileRecord, RowRecord, Store, StoredIssue } from '../functions/ports.js';
 
 /** How a column's cells are typed and shown. Dates and instants are ISO text (see the header). */

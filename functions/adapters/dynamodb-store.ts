@@ -42,7 +42,7 @@ import {
 import { CLASS_KINDS, WORK_CLASS_IDS, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
 import { sweepDueAt } from '../../domain/issues/sweep.js';
 import { endOfShanghaiDay } from '../../domain/time/time.js';
-import type { BatchRecord, DeliveryRecord, IssueQuery, ProfileRecord, RowRecord, StoredIssue, Store } from '../ports.js';
+import type { BatchRecord, DeliveryRecord, IssueQuery, RowRecord, StoredIssue, Store } from '../ports.js';
 import { StoreError } from '../ports.js';
 import { parseProfileItem, parseRowItem } from './stored-rows.js';
 import { createTableInput, DIGEST_INDEX_ATTRS, issueDigestKeys, TABLE_SCHEMA, ttlSeconds } from './table-schema.js';

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROW_KINDS, type RowKind } from '../../domain/rows/kinds.js';
+import { ROW_KINDS, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
 import { createIssueRecord, currentAssignment } from '../../domain/issues/lifecycle.js';
 import {
   ROW_SCHEMAS,
@@ -25,7 +25,7 @@ import {
   workClassSchema,
 } from '../../domain/rows/row-schemas.js';
 import { issueRecordSchema, notificationSchema, parseStoredIssue } from '../../domain/issues/record-schema.js';
-import type { Profile, WhitelistRow } from '../../domain/rows/types.js';
+import type { Cell, IssueRow, Profile, RoutingRule, SlaRule, WhitelistRow, WorkClass } from '../../domain/rows/types.js';
 import type { IssueRecord } from '../../domain/issues/types.js';
 import { makeUscc } from '../../domain/rows/uscc.js';
 import { validateRows } from '../../domain/rows/validate.js';
@@ -213,6 +213,85 @@ describe('the other kinds reject wrong shapes at the right path', () => {
   });
 });
 
+// ---- row types derived from the table (checked by tsc: `npm test` type-checks first) ------------------
+
+type Eq<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+/** true when K is an optional key of T. */
+type IsOptional<T, K extends keyof T> = {} extends Pick<T, K> ? true : false;
+
+export type DerivedRowTypeChecks = [
+  // enum columns give their value union; required columns required, others optional
+  Assert<Eq<WhitelistRow['status'], '申报中' | '已纳入' | '已移出'>>,
+  Assert<Eq<IsOptional<WhitelistRow, 'code'>, false>>,
+  Assert<Eq<IsOptional<WhitelistRow, 'employees'>, true>>,
+  Assert<Eq<WhitelistRow['partners'], string[]>>,
+  // a default makes a field always present
+  Assert<Eq<IsOptional<IssueRow, 'urgency'>, false>>,
+  Assert<Eq<IssueRow['urgency'], '一般' | '紧急'>>,
+  Assert<Eq<IssueRow['beyondScope'], boolean>>,
+  // a system column with a field is optional (编号)
+  Assert<Eq<IsOptional<IssueRow, 'id'>, true>>,
+  // fields added by rules are declared too: the filled 名称, the sheet row of a routing rule
+  Assert<Eq<IsOptional<WorkClass, 'name'>, false>>,
+  Assert<Eq<IsOptional<RoutingRule, 'row'>, true>>,
+  Assert<Eq<RoutingRule['row'], number | undefined>>,
+  Assert<Eq<WorkClass['id'], WorkClassId>>,
+  Assert<Eq<keyof SlaRule, 'urgency' | 'signDays' | 'feedbackDays' | 'resolveDays'>>,
+];
+
+// ---- one voice: the rules between fields are written once (rules.ts) -----------------------------------
+
+describe('validation and the edge schemas report the rules between fields with the same messages', () => {
+  /** Messages of a failed edge parse, by header-named column (the path's field → its header). */
+  function edgeMessages(kind: RowKind, data: unknown): string[] {
+    const r = ROW_SCHEMAS[kind].safeParse(data);
+    return r.success ? [] : r.error.issues.map((i) => i.message).sort();
+  }
+  const wl = {
+    统一社会信用代码: CODE,
+    名称: '通许县示例机械有限公司',
+    所属领域: '工业生产',
+    所在乡镇: '咸平街道',
+    '产值或投资额（万元）': 1200,
+    状态: '已纳入',
+    纳入日期: '2022-06-01',
+  };
+  it.each<[string, RowKind, Record<string, Cell>, Record<string, unknown>]>([
+    ['removed without date and reason', 'whitelist', { ...wl, 状态: '已移出' }, { ...goodWhitelist, status: '已移出' }],
+    ['admitted without date', 'whitelist', { ...wl, 纳入日期: '' }, { ...goodWhitelist, admittedOn: undefined }],
+    [
+      'removed before admitted',
+      'whitelist',
+      { ...wl, 状态: '已移出', 移出日期: '2022-05-01', 移出原因: '其他' },
+      { ...goodWhitelist, status: '已移出', removedOn: '2022-05-01', removalReason: '其他' },
+    ],
+    ['value in 元', 'whitelist', { ...wl, '产值或投资额（万元）': 50_000_000 }, { ...goodWhitelist, value: 50_000_000 }],
+    ['consultant without contact', 'consultant', { 单位: 'swj', 姓名: '政策咨询员甲' }, { unit: 'swj', name: '政策咨询员甲', categories: [] }],
+    [
+      'enterprise support without medical institution',
+      'epidemic_support',
+      { 对象类型: '白名单企业', 对象: CODE, 防疫人员: '防疫员' },
+      { targetType: '白名单企业', target: CODE, staff: '防疫员' },
+    ],
+    ['support of an unknown class', 'epidemic_support', { 对象类型: '工作专班', 对象: '农业', 防疫人员: '防疫员' }, { targetType: '工作专班', target: '农业', staff: '防疫员' }],
+    [
+      'sla out of order',
+      'sla_rule',
+      { 紧急程度: '紧急', '签收时限（工作日）': 1, '反馈时限（工作日）': 5, '办结时限（工作日）': 3 },
+      { urgency: '紧急', signDays: 1, feedbackDays: 5, resolveDays: 3 },
+    ],
+  ])('%s', (_name, kind, cells, row) => {
+    const data: Record<string, unknown> = { ...row };
+    for (const [k, v] of Object.entries(data)) if (v === undefined) delete data[k];
+    const validated = validateRows(kind, [{ row: 2, values: cells }])[0];
+    expect(validated.ok).toBe(false);
+    const messages = validated.errors.map((e) => e.message).sort();
+    expect(messages.length).toBeGreaterThan(0);
+    expect(edgeMessages(kind, data)).toEqual(messages);
+  });
+});
+
 // ---- stored issue records ------------------------------------------------------------------------------
 
 describe('issueRecordSchema and parseStoredIssue', () => {
@@ -319,5 +398,16 @@ describe('bundle isolation', () => {
     const entries = readdirSync(dir).filter((f) => f.endsWith('.ts'));
     expect(entries.length).toBeGreaterThan(0);
     for (const f of entries) expect(reachable(join(dir, f)).has(target), f).toBe(false);
+  });
+
+  /** Reachable files that import zod itself. */
+  const importsZod = (files: Set<string>) => [...files].filter((f) => /from\s*['"]zod(?:\/[^'"]*)?['"]/.test(readFileSync(f, 'utf8'))).map((f) => relative(root, f));
+
+  it('neither the validation hot path nor any add-on source reaches zod at all', () => {
+    // The check itself sees zod where it is imported.
+    expect(importsZod(reachable(target))).toContain('domain/rows/row-schemas.ts');
+    expect(importsZod(reachable(join(root, 'domain/rows/validate.ts')))).toEqual([]);
+    const dir = join(root, 'sheets-addon');
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts'))) expect(importsZod(reachable(join(dir, f))), f).toEqual([]);
   });
 });

@@ -31,7 +31,7 @@ import { digestSubject, renderDigestHtml, renderDigestText } from '../../domain/
 import { html } from '../../domain/reports/html.js';
 import { previousSnapshot, whitelistValues } from '../../domain/reports/snapshots.js';
 import { isoWeek, isoWeekRange, shanghaiDate } from '../../domain/time/time.js';
-import type { ConsultantRow, EpidemicSupportRow, InspectionRow, PolicyRow, Profile, SectorTotalRow, WhitelistRow } from '../../domain/rows/types.js';
+import type { Profile, WhitelistRow } from '../../domain/rows/types.js';
 import { isValidEmail, type Clock, type DigestRecord, type DigestStore, type Log, type Mailer, type ReadCounter, type Store } from '../ports.js';
 import { dashboardViewUrl } from './dashboard.js';
 import { signDigestView } from './digest-view.js';

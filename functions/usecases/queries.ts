@@ -3,7 +3,7 @@
 // period with the ranking (GET /v1/metrics), and a week's stored digest page.
 import { computeCoverage, type CoverageReport } from '../../domain/reports/coverage.js';
 import type { IssueStatus } from '../../domain/rows/kinds.js';
-import type { Profile, SectorTotalRow, WhitelistRow } from '../../domain/rows/types.js';
+import type { Profile } from '../../domain/rows/types.js';
 import { rankUnits, unitMetrics } from '../../domain/issues/unit-rates.js';
 import { addDays, isIsoDate, shanghaiDate } from '../../domain/time/time.js';
 import type { DigestStore, Store } from '../ports.js';

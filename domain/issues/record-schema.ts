@@ -4,11 +4,21 @@
 
 import * as z from 'zod';
 import { FOLLOW_UP_RESULTS, ISSUE_STATUSES } from '../rows/kinds.js';
-import { epochMs, isoDateSchema, MAX_LISTED, rowWarningSchema, STORED_ROW_SCHEMAS, StoredDataError, zodProblems } from '../rows/row-schemas.js';
+import { parseDate } from '../rows/normalize.js';
+import { MAX_LISTED, rowWarningSchema, STORED_ROW_SCHEMAS, StoredDataError, zodProblems } from '../rows/row-schemas.js';
 import type { IssueRow } from '../rows/types.js';
 import type { Assignment, IssueEvent, IssueRecord } from './types.js';
 
 const followUp = z.enum(FOLLOW_UP_RESULTS);
+
+/** An ISO calendar day `YYYY-MM-DD` that exists (no 2022-02-30). */
+export const isoDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: '日期须为 YYYY-MM-DD 格式', abort: true })
+  .refine((s) => parseDate(s) === s, { error: '不是有效的日期' });
+
+/** Epoch milliseconds. */
+export const epochMs = z.number().int().nonnegative();
 
 
 export const assignmentSchema = z.object({

@@ -36,6 +36,9 @@ export { MAX_WAN };
 
 type Out = Fields;
 
+const SPACE = /\s/;
+const SPACE_G = /\s+/g;
+
 /** The sink of one batch: reports into the result of the row being read. */
 class ResultSink implements RuleSink {
   r: RowResult = { row: 0, ok: true, errors: [], warnings: [] };
@@ -99,8 +102,9 @@ function readColumn(spec: ColumnSpec, cell: Cell, out: Out, r: RowResult, s: Res
       return;
     }
     case 'ident': {
+      // Half-width with no whitespace at all (a code is looked up ignoring spacing anyway).
       const t = codeText(cell)!;
-      out[spec.key] = t;
+      out[spec.key] = SPACE.test(t) ? t.replace(SPACE_G, '') : t;
       return;
     }
     case 'enum': {
@@ -299,4 +303,19 @@ export function validateRows<K extends RowKind>(
     results[i] = r;
   }
   return results as RowResult<RowTypes[K]>[];
+}
+
+const CELL_SINK = new ResultSink();
+
+/**
+ * Read one cell as its column does (no rules between fields): the value it gives, or the first
+ * error's message. The edge checks (row-check.ts) use it: a stored value is normalised exactly when
+ * reading it back gives it unchanged.
+ */
+export function readCell(spec: ColumnSpec, cell: Cell): { value: unknown; message: string | undefined } {
+  const r: RowResult = { row: 0, ok: true, errors: [], warnings: [] };
+  const out: Out = {};
+  CELL_SINK.r = r;
+  readColumn(spec, cell, out, r, CELL_SINK);
+  return { value: out[spec.key], message: r.errors[0]?.message };
 }

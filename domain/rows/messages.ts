@@ -11,11 +11,12 @@ export function shown(value: unknown): string {
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }
 
+const conditional = (col: string, why: string) => `「${col}」为必填项：${why}`;
+
 export const MSG = {
   required: (col: string) => `「${col}」为必填项，不能为空`,
-  conditionalRequired: (col: string, why: string) => `「${col}」为必填项：${why}`,
   /** `conditional_required` of a column required while another column holds a value. */
-  requiredWhen: (col: string, otherCol: string, value: string) => `「${col}」为必填项：${otherCol}为「${value}」时需填写${col}`,
+  requiredWhen: (col: string, otherCol: string, value: string) => conditional(col, `${otherCol}为「${value}」时需填写${col}`),
   enumValue: (col: string, found: unknown, allowed: readonly string[]) =>
     `「${col}」的值「${shown(found)}」无效，应为以下之一：${list(allowed)}`,
   listItem: (col: string, found: string, allowed: readonly string[]) =>
@@ -53,7 +54,7 @@ export const MSG = {
   notOnWhitelist: (col: string, code: string) => `「${col}」的「${code}」不在白名单中（仍会受理，请核实企业代码）`,
   statusMismatch: (col: string, otherCol: string, value: string) => `${otherCol}为「${value}」，「${col}」已填写但不会生效`,
   slaOrder: (col: string) => `「${col}」的时限应满足：签收 ≤ 反馈 ≤ 办结`,
-  noContact: (col: string) => `「${col}」为必填项：联系电话和联系邮箱至少填写一项`,
+  noContact: (col: string) => conditional(col, '联系电话和联系邮箱至少填写一项'),
   /** A stored or sent value that validation would accept but that is not in its normalised form. */
   notNormalised: (col: string, found: unknown, expected: unknown) =>
     `「${col}」的「${shown(found)}」不是规范形式${expected === undefined ? '' : `，应为「${shown(expected)}」`}`,

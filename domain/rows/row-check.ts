@@ -23,43 +23,34 @@ export interface Problem {
   message: string;
 }
 
-const ARRAY_TYPES: ReadonlySet<string> = new Set(['emails', 'list', 'enumList', 'codes']);
-const NUMBER_TYPES: ReadonlySet<string> = new Set(['number', 'integer', 'percent']);
+/** The JS type a field of each column type holds (others: a string). */
+const JS_TYPE: Partial<Record<ColumnSpec['type'], string>> = { number: 'number', integer: 'number', percent: 'number', yesno: 'boolean', emails: 'object', list: 'object', enumList: 'object', codes: 'object' };
 
 /** Whether a column's field is always in the row (the type-level `Present` of table.ts); a system field (编号 …) never is. */
 export const isPresent = (c: ColumnSpec): boolean => !c.system && (c.required || c.filled || c.default !== undefined);
 
-/** A scalar read back through its column: undefined when validation gives it unchanged, else why not. */
-function scalarProblem(spec: ColumnSpec, v: unknown): string | undefined {
-  const h = spec.header;
-  if (NUMBER_TYPES.has(spec.type) ? typeof v !== 'number' : spec.type === 'yesno' ? typeof v !== 'boolean' : typeof v !== 'string') {
-    return spec.type === 'yesno' ? MSG.enumValue(h, v, ['是', '否']) : NUMBER_TYPES.has(spec.type) ? MSG.number(h, v) : MSG.notNormalised(h, v, undefined);
-  }
+/** Why `v`, read back as a cell of the column, is not itself; undefined when it is. */
+function readBack(spec: ColumnSpec, v: unknown, expected: unknown): string | undefined {
   // A defaulted empty value ('' for 牵头单位) is what validation stores for an empty cell.
   if (v === spec.default) return undefined;
   const read = readCell(spec, v as string | number | boolean);
-  if (read.message !== undefined) return read.message;
-  return read.value === v ? undefined : MSG.notNormalised(h, v, read.value);
+  const back = read.value;
+  return read.message ?? (back === expected || (Array.isArray(back) && back.length === 1 && back[0] === expected) ? undefined : MSG.notNormalised(spec.header, v, back));
 }
 
 /** The problems of one field's value against its column (paths relative to the field). */
 export function fieldProblems(spec: ColumnSpec, v: unknown, present = isPresent(spec)): Problem[] {
   if (v === undefined) return present ? [{ path: [], message: MSG.required(spec.header) }] : [];
-  if (!ARRAY_TYPES.has(spec.type)) {
-    const m = scalarProblem(spec, v);
+  const type = JS_TYPE[spec.type] ?? 'string';
+  if (typeof v !== type || (type === 'object' && !Array.isArray(v))) return [{ path: [], message: MSG.notNormalised(spec.header, v, undefined) }];
+  if (type !== 'object') {
+    const m = readBack(spec, v, v);
     return m === undefined ? [] : [{ path: [], message: m }];
   }
-  if (!Array.isArray(v)) return [{ path: [], message: MSG.notNormalised(spec.header, v, undefined) }];
+  // A list: each item, read as a one-item cell, must come back as itself, once.
   const out: Problem[] = [];
-  v.forEach((item, i) => {
-    // Each item read as a one-item cell must come back as itself, once.
-    let m: string | undefined;
-    if (typeof item !== 'string' || v.indexOf(item) !== i) m = MSG.notNormalised(spec.header, item, undefined);
-    else {
-      const read = readCell(spec, item);
-      const back = read.value as unknown[] | undefined;
-      m = read.message ?? (back?.length === 1 && back[0] === item ? undefined : MSG.notNormalised(spec.header, item, back?.join('；')));
-    }
+  (v as unknown[]).forEach((item, i, all) => {
+    const m = typeof item !== 'string' || all.indexOf(item) !== i ? MSG.notNormalised(spec.header, item, undefined) : readBack(spec, item, item);
     if (m !== undefined) out.push({ path: [i], message: m });
   });
   return out;
@@ -91,29 +82,25 @@ export function ruleProblems(kind: RowKind, row: Fields): Problem[] {
 }
 
 /**
- * Check a normalised row of `kind`. `strict`: a field the kind does not have is a problem (input);
- * `strip`: it is dropped (a field written by a newer version). `value` holds the known fields.
+ * Check a normalised row of `kind` read back from the store: `value` holds its known fields (a field
+ * written by a newer version is dropped). (The zod schemas of row-schemas.ts also refuse unknown keys
+ * where asked.)
  */
-export function checkRow(kind: RowKind, data: unknown, unknownKeys: 'strict' | 'strip'): { value: Fields; problems: Problem[] } {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { value: {}, problems: [{ path: [], message: MSG.notNormalised('行', data, undefined) }] };
-  const row = data as Fields;
+export function checkRow(kind: RowKind, data: unknown): { value: Fields; problems: Problem[] } {
+  const row: Fields = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Fields) : {};
   const schema = SCHEMAS[kind];
   const value: Fields = {};
-  const problems: Problem[] = [];
+  const problems: Problem[] = row === data ? [] : [{ path: [], message: MSG.notNormalised('行', data, undefined) }];
   for (const f of schema.fields) {
     const v = row[f.key];
     for (const p of fieldProblems(f, v)) problems.push({ path: [f.key, ...p.path], message: p.message });
     if (v !== undefined) value[f.key] = v;
   }
-  const sheetRow = schema.sheetRow;
-  if (sheetRow !== undefined && row[sheetRow] !== undefined) {
-    const n = row[sheetRow];
-    if (!(typeof n === 'number' && Number.isInteger(n) && n > 0)) problems.push({ path: [sheetRow], message: MSG.notNormalised('行号', n, undefined) });
-    value[sheetRow] = n;
-  }
-  if (unknownKeys === 'strict') {
-    const unknown = Object.keys(row).filter((k) => !(k in value) && row[k] !== undefined && !schema.fields.some((f) => f.key === k) && k !== sheetRow);
-    if (unknown.length > 0) problems.push({ path: [], message: MSG.unknownField(unknown.join('、')) });
+  const k = schema.sheetRow;
+  const n = k === undefined ? undefined : row[k];
+  if (k !== undefined && n !== undefined) {
+    if (!(Number.isInteger(n) && (n as number) > 0)) problems.push({ path: [k], message: MSG.notNormalised('行号', n, undefined) });
+    value[k] = n;
   }
   if (problems.length === 0) problems.push(...ruleProblems(kind, value));
   return { value, problems };

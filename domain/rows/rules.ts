@@ -10,7 +10,7 @@
 
 import { LOCALITY_UNIT_TYPES, type Sector, WORK_CLASSES } from './values.js';
 import { MSG } from './messages.js';
-import { type ColumnSpec, enumKey, headerOf, SCHEMAS } from './schemas.js';
+import { type ColumnSpec, columnOf, enumKey, headerOf, matchEnum, SCHEMAS } from './schemas.js';
 import type { RowKind, RowOf } from './table.js';
 import type { ErrorCode, Profile, Unit } from './types.js';
 import { checkCode, usccBadChars } from './uscc.js';
@@ -197,14 +197,6 @@ function orderRule(kind: RowKind, spec: ColumnSpec): RowRule | undefined {
 
 type KindRule<K extends RowKind> = (row: Partial<RowOf<K>>, s: RuleSink, ctx: ValidationContext | undefined) => void;
 
-const WORK_CLASS_BY_KEY = new Map<string, string>(
-  WORK_CLASSES.flatMap((c) => [
-    [enumKey(c.id), c.id],
-    [enumKey(c.name), c.id],
-    [enumKey(`${c.name}专班`), c.id],
-    [enumKey(`${c.name}工作专班`), c.id],
-  ]),
-);
 const WORK_CLASS_NAMES = WORK_CLASSES.map((c) => c.name);
 const WORK_CLASS_NAME = new Map<string, string>(WORK_CLASSES.map((c) => [c.id, c.name]));
 
@@ -228,7 +220,8 @@ function kindRules(): { [K in RowKind]?: KindRule<K>[] } {
         const target = row.target;
         if (target === undefined) return;
         if (row.targetType === '工作专班') {
-          const id = WORK_CLASS_BY_KEY.get(enumKey(target));
+          // A class by id or name, as the 专班编码 column reads it.
+          const id = matchEnum(columnOf('work_class', '专班编码')!, target);
           if (id === undefined) {
             delete row.target;
             s.error(col, 'target', 'enum', MSG.enumValue(col, target, WORK_CLASS_NAMES));

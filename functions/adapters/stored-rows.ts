@@ -3,115 +3,81 @@
 // same checks the zod edge schemas of row-schemas.ts wrap), the bookkeeping around it through the
 // small envelope check below. Key attributes (pk, sk, kindPk …) and fields this version does not know
 // are dropped; a corrupt or foreign item is a StoredDataError naming the item and the paths, never a
-// value typed as something it is not. (No zod: it would add ~24 KB to bundles that otherwise have none.)
-import { KINDS, ROW_KINDS, type RowKind, WORK_CLASS_IDS } from '../../domain/rows/kinds.js';
+// value typed as something it is not. (No zod here: it would add ~24 KB to bundles that have none.)
+import { KINDS, type RowKind, WORK_CLASS_IDS } from '../../domain/rows/kinds.js';
 import { checkRow, dotted, type Problem, storedDataError } from '../../domain/rows/row-check.js';
-import type { Profile, RowOf } from '../../domain/rows/types.js';
 import type { ProfileRecord, RowRecord } from '../ports.js';
 
-type Check = (v: unknown) => boolean;
 type Item = Record<string, unknown>;
 
-const isString: Check = (v) => typeof v === 'string';
-const isKey: Check = (v) => typeof v === 'string' && v !== '';
-const isCount: Check = (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 const isObject = (v: unknown): v is Item => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isCell: Check = (v) => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
-const isWarning: Check = (v) => isObject(v) && isKey(v.code) && isString(v.message) && (v.column === undefined || isString(v.column));
-const arrayOf =
-  (each: Check): Check =>
-  (v) =>
-    Array.isArray(v) && v.every(each);
+const CHECKS: Record<string, (v: unknown) => boolean> = {
+  s: (v) => typeof v === 'string',
+  n: (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0,
+  w: (v) => (WORK_CLASS_IDS as unknown[]).includes(v),
+  // the cells as sent: text, number, yes/no or empty
+  c: (v) => isObject(v) && Object.values(v).every((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x)),
+  a: Array.isArray,
+  // warnings: { column?, code, message }
+  W: (v) => Array.isArray(v) && v.every((x) => isObject(x) && typeof x.code === 'string' && typeof x.message === 'string'),
+};
 
-/** A field of a stored item: its check and what a good value is, for the message. */
-type Field = [key: string, check: Check, what: string, optional?: boolean];
-
-function checkFields(item: Item, fields: readonly Field[], out: Item, problems: Problem[]): void {
-  for (const [key, check, what, optional] of fields) {
+/** Copy the fields `spec` names (`key:check`, `?` optional) from `item` to `out`; a bad one is a problem. */
+function fields(item: Item, spec: string, out: Item, problems: Problem[]): void {
+  for (const f of spec.split(' ')) {
+    const [key, c] = f.split(':');
     const v = item[key];
-    if (v === undefined && optional) continue;
-    if (check(v)) out[key] = v;
-    else problems.push({ path: [key], message: `须为${what}` });
+    if (v === undefined && c.endsWith('?')) continue;
+    if (CHECKS[c[0]](v)) out[key] = v;
+    else problems.push({ path: [key], message: `存储的值「${String(v)}」类型不对` });
   }
 }
 
-/** The bookkeeping around a stored row (RowRecord without kind and value). */
-const ENVELOPE: readonly Field[] = [
-  ['key', isKey, '非空文本'],
-  ['workClass', (v) => (WORK_CLASS_IDS as unknown[]).includes(v), `专班编码（${WORK_CLASS_IDS.join('、')}）`],
-  ['spreadsheetId', isString, '文本'],
-  ['row', isCount, '行号'],
-  ['values', (v) => isObject(v) && Object.values(v).every(isCell), '表头到单元格（文本、数字、是否或空）的对应'],
-  ['hash', isKey, '非空文本'],
-  ['version', isCount, '非负整数'],
-  ['revision', isCount, '非负整数'],
-  ['updatedAt', isCount, '时间（毫秒）'],
-  ['updatedBy', isString, '文本'],
-  ['warnings', arrayOf(isWarning), '警告列表'],
-  ['writeId', isString, '文本', true],
-];
-
 /** A stored row item of `kind`, parsed; throws StoredDataError when it is not one. */
 export function parseRowItem<K extends RowKind>(kind: K, item: unknown): RowRecord<K> {
-  const problems: Problem[] = [];
-  const out: Item = { kind };
   const it = isObject(item) ? item : {};
-  if (it.kind !== kind) problems.push({ path: ['kind'], message: `须为「${kind}」` });
-  checkFields(it, ENVELOPE, out, problems);
-  const row = checkRow(kind, it.value, 'strip');
+  const problems: Problem[] = it.kind === kind ? [] : [{ path: ['kind'], message: `应为「${kind}」` }];
+  const out: Item = { kind };
+  fields(it, 'key:s workClass:w spreadsheetId:s row:n values:c hash:s version:n revision:n updatedAt:n updatedBy:s warnings:W writeId:s?', out, problems);
+  const row = checkRow(kind, it.value);
   for (const p of row.problems) problems.push({ path: ['value', ...p.path], message: p.message });
   out.value = row.value;
-  if (problems.length > 0) {
-    const key = typeof it.key === 'string' ? ` ${it.key} ` : '';
-    throw storedDataError(`存储的「${KINDS[kind].tab}」行${key}`, dotted(problems));
-  }
+  if (problems.length > 0) throw storedDataError(`存储的「${KINDS[kind].tab}」行 ${String(it.key)} `, dotted(problems));
   // Every field of RowRecord<K> was checked above, the value by the row check of its kind.
   return out as unknown as RowRecord<K>;
 }
 
 /** The profile's lists, by the configuration kind of their rows. */
-const PROFILE_LISTS: { [K in keyof Profile]: RowKind } = {
-  workClasses: 'work_class',
-  units: 'unit',
-  routingRules: 'routing_rule',
-  sectorTargets: 'sector_target',
-  slaRules: 'sla_rule',
-  members: 'member',
-  calendarOverrides: 'calendar_override',
-};
-
-const isProblem: Check = (v) =>
-  isObject(v) &&
-  (ROW_KINDS as unknown[]).includes(v.kind) &&
-  isKey(v.code) &&
-  isString(v.message) &&
-  (v.row === undefined || Number.isInteger(v.row)) &&
-  (v.column === undefined || isString(v.column)) &&
-  (v.severity === undefined || v.severity === 'error' || v.severity === 'warning');
+const PROFILE_LISTS: [list: string, kind: RowKind][] = [
+  ['workClasses', 'work_class'],
+  ['units', 'unit'],
+  ['routingRules', 'routing_rule'],
+  ['sectorTargets', 'sector_target'],
+  ['slaRules', 'sla_rule'],
+  ['members', 'member'],
+  ['calendarOverrides', 'calendar_override'],
+];
 
 /** The stored profile item, parsed; throws StoredDataError when it is not one. */
 export function parseProfileItem(item: unknown): ProfileRecord {
-  const problems: Problem[] = [];
   const it = isObject(item) ? item : {};
+  const problems: Problem[] = [];
   const out: Item = {};
-  checkFields(it, [['problems', arrayOf(isProblem), '配置问题列表'], ['updatedAt', isCount, '时间（毫秒）'], ['updatedBy', isString, '文本']], out, problems);
+  fields(it, 'problems:a updatedAt:n updatedBy:s', out, problems);
   const stored = isObject(it.profile) ? it.profile : {};
-  const profile: Record<string, RowOf<RowKind>[]> = {};
-  for (const [list, kind] of Object.entries(PROFILE_LISTS)) {
-    const rows = stored[list];
-    if (!Array.isArray(rows)) {
-      problems.push({ path: ['profile', list], message: `须为「${KINDS[kind].tab}」行的列表` });
-      continue;
-    }
-    profile[list] = rows.map((r, i) => {
-      const c = checkRow(kind, r, 'strip');
-      for (const p of c.problems) problems.push({ path: ['profile', list, i, ...p.path], message: p.message });
-      return c.value as RowOf<RowKind>;
-    });
+  const profile: Item = {};
+  for (const [list, kind] of PROFILE_LISTS) {
+    const rows: unknown = stored[list];
+    if (!Array.isArray(rows)) problems.push({ path: ['profile', list], message: `应为「${KINDS[kind].tab}」行的列表` });
+    else
+      profile[list] = rows.map((r, i) => {
+        const c = checkRow(kind, r);
+        for (const p of c.problems) problems.push({ path: ['profile', list, i, ...p.path], message: p.message });
+        return c.value;
+      });
   }
   out.profile = profile;
   if (problems.length > 0) throw storedDataError('存储的配置（profile）', dotted(problems));
   // Every list was checked above with the row check of its configuration kind.
   return out as unknown as ProfileRecord;
 }
-

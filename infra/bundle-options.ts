@@ -16,6 +16,9 @@ export const BUNDLE_BANNER =
 /** Absolute path of the env-only credential provider that replaces the SDK's default chain in bundles. */
 export const LAMBDA_CREDENTIALS_MODULE = fileURLToPath(new URL('../functions/adapters/lambda-credentials.ts', import.meta.url));
 
+/** Absolute path of the Map-based EndpointCache that replaces the SDK's mnemonist-based one in bundles. */
+export const ENDPOINT_CACHE_MODULE = fileURLToPath(new URL('../functions/adapters/endpoint-cache.ts', import.meta.url));
+
 /** Modules the SDK imports lazily (dynamic import) for features these functions never use. */
 export const SDK_UNUSED_LAZY_MODULES = ['@smithy/core/event-streams'] as const;
 
@@ -38,7 +41,9 @@ export function esbuildOptionsFor(name: string): BuildOptions {
     conditions: ['module', 'import'],
     banner: { js: BUNDLE_BANNER },
     // Lambda supplies credentials in the environment: skip the SDK's full provider chain.
-    alias: { '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS_MODULE },
+    // The DynamoDB client's endpoint-discovery cache, never read (no command attaches discovery): a
+    // Map instead of mnemonist's LRU.
+    alias: { '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS_MODULE, '@aws-sdk/endpoint-cache': ENDPOINT_CACHE_MODULE },
     // The SDK loads its event-stream codec with a dynamic import() only for operations that stream
     // events; DynamoDB, SES and Secrets Manager have none, so the import is never evaluated and the
     // codec (~11 KB minified) stays out of the bundles.

@@ -313,9 +313,12 @@ const CELL_SINK = new ResultSink();
  * reading it back gives it unchanged.
  */
 export function readCell(spec: ColumnSpec, cell: Cell): { value: unknown; message: string | undefined } {
-  const r: RowResult = { row: 0, ok: true, errors: [], warnings: [] };
+  // One scratch result and row for every call (the store checks every field of every row it reads).
+  const r = CELL_SINK.r;
+  r.ok = true;
+  r.errors.length = 0;
+  r.warnings.length = 0;
   const out: Out = {};
-  CELL_SINK.r = r;
   readColumn(spec, cell, out, r, CELL_SINK);
   return { value: out[spec.key], message: r.errors[0]?.message };
 }

@@ -22,10 +22,14 @@ const CHECKS: Record<string, (v: unknown) => boolean> = {
   W: (v) => Array.isArray(v) && v.every((x) => isObject(x) && typeof x.code === 'string' && typeof x.message === 'string'),
 };
 
-/** Copy the fields `spec` names (`key:check`, `?` optional) from `item` to `out`; a bad one is a problem. */
-function fields(item: Item, spec: string, out: Item, problems: Problem[]): void {
-  for (const f of spec.split(' ')) {
-    const [key, c] = f.split(':');
+/** The fields `spec` names (`key:check`, `?` optional), compiled once. */
+const fields = (spec: string) => spec.split(' ').map((f) => f.split(':'));
+const ENVELOPE = fields('key:s workClass:w spreadsheetId:s row:n values:c hash:s version:n revision:n updatedAt:n updatedBy:s warnings:W writeId:s?');
+const PROFILE = fields('problems:a updatedAt:n updatedBy:s');
+
+/** Copy the fields from `item` to `out`; a bad one is a problem. */
+function copyFields(item: Item, spec: string[][], out: Item, problems: Problem[]): void {
+  for (const [key, c] of spec) {
     const v = item[key];
     if (v === undefined && c.endsWith('?')) continue;
     if (CHECKS[c[0]](v)) out[key] = v;
@@ -38,7 +42,7 @@ export function parseRowItem<K extends RowKind>(kind: K, item: unknown): RowReco
   const it = isObject(item) ? item : {};
   const problems: Problem[] = it.kind === kind ? [] : [{ path: ['kind'], message: `应为「${kind}」` }];
   const out: Item = { kind };
-  fields(it, 'key:s workClass:w spreadsheetId:s row:n values:c hash:s version:n revision:n updatedAt:n updatedBy:s warnings:W writeId:s?', out, problems);
+  copyFields(it, ENVELOPE, out, problems);
   const row = checkRow(kind, it.value);
   for (const p of row.problems) problems.push({ path: ['value', ...p.path], message: p.message });
   out.value = row.value;
@@ -63,7 +67,7 @@ export function parseProfileItem(item: unknown): ProfileRecord {
   const it = isObject(item) ? item : {};
   const problems: Problem[] = [];
   const out: Item = {};
-  fields(it, 'problems:a updatedAt:n updatedBy:s', out, problems);
+  copyFields(it, PROFILE, out, problems);
   const stored = isObject(it.profile) ? it.profile : {};
   const profile: Item = {};
   for (const [list, kind] of PROFILE_LISTS) {

@@ -82,7 +82,8 @@ export type JsonCell = string | number | boolean | null;
 
 /**
  * One stored sheet row of a kind (any kind except issues, see IssueRecord). The store parses `value`
- * with the kind's edge schema where it reads it (domain/rows/row-schemas.ts): a corrupt item is a
+ * with the kind's row check where it reads it (domain/rows/row-check.ts, generated from the row
+ * table; the zod edge schemas of row-schemas.ts wrap the same checks): a corrupt item is a
  * StoredDataError, never a mistyped value. `RowRecord` (no argument) is a record of some kind.
  */
 export interface RowRecord<K extends RowKind = RowKind> {

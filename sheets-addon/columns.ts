@@ -1,5 +1,5 @@
 /// <reference types="google-apps-script" />
-// The sheet layout the add-on adds to the kinds of domain/kinds.ts: the hidden sync columns, the
+// The sheet layout the add-on adds to the kinds of domain/rows/kinds.ts: the hidden sync columns, the
 // mark colour and note prefix it owns. Header notes and dropdowns come from domain/header-notes.ts,
 // the one source shared with the `sibao template` workbooks.
 

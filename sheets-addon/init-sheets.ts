@@ -1,5 +1,5 @@
 /// <reference types="google-apps-script" />
-// 初始化本表: the class's tabs with the exact headers of domain/kinds.ts — input columns first, then
+// 初始化本表: the class's tabs with the exact headers of domain/rows/kinds.ts (from the row table) — input columns first, then
 // the system and sync columns as one contiguous block (existing columns and their order are kept,
 // missing ones appended in that order), a note on every header, dropdowns on enum columns, a
 // frozen header row, warning-only protection of the system columns and hidden sync columns.

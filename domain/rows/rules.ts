@@ -1,9 +1,9 @@
 // The rules between the fields of a row (SPEC §3, §5), written once, as functions over the
 // normalised row: conditional requirements, date order, the references into the profile and the
 // sheet's own sector (all declared per column in table.ts), and the few per-kind rules below.
-// Two callers run them: the validator (validate.ts, after reading the cells) and the edge schemas
-// (row-schemas.ts, on a row read back from the store or sent to the API, without a context). Both
-// pass a RuleSink; messages come from messages.ts.
+// Two callers run them: the validator (validate.ts, after reading the cells) and the edge checks
+// (row-check.ts, on a row read back from the store or sent to the API, without a context; the zod
+// schemas of row-schemas.ts use it). Both pass a RuleSink; messages come from messages.ts.
 //
 // A rule may normalise a field (a unit name becomes its 单位编码, a work class name its id); on a
 // normalised row it changes nothing, which is what the edge schemas check.

@@ -5,7 +5,8 @@
 // - kinds.ts: KINDS (tabs, headers, system headers), ROW_KINDS, CONFIG_KINDS, RowKind;
 // - schemas.ts: the compiled column schemas the validator (validate.ts) interprets;
 // - rules.ts: the rules between columns (conditions, date order, references into the profile);
-// - row-schemas.ts: the zod schemas of normalised rows used at the edges (store reads, API input);
+// - row-check.ts: the check of a normalised row at the edges (the store parses every row it reads
+//   with it); row-schemas.ts: the same checks as zod schemas (API input, stored records);
 // - header-notes.ts: the note and dropdown on every header;
 // - the row types below (`RowOf<'whitelist'>`): derived at the type level, so a column added here
 //   changes the type every consumer compiles against.

@@ -121,12 +121,9 @@ describe('demo workbooks', () => {
     const results = validateTables(await readAllTables(files), { profile: loaded.profile });
     const whitelist: WhitelistRow[] = [];
     const totals: SectorTotalRow[] = [];
-    for (const { table, results: rows } of results) {
-      for (const r of rows) {
-        if (!r.ok) continue;
-        if (table.kind === 'whitelist') whitelist.push(r.value as WhitelistRow);
-        if (table.kind === 'sector_total') totals.push(r.value as SectorTotalRow);
-      }
+    for (const tr of results) {
+      if (tr.kind === 'whitelist') for (const r of tr.results) if (r.ok && r.value !== undefined) whitelist.push(r.value);
+      if (tr.kind === 'sector_total') for (const r of tr.results) if (r.ok && r.value !== undefined) totals.push(r.value);
     }
     const report = computeCoverage({ whitelist, totals, targets: loaded.profile.sectorTargets, at: expected.demoDay });
     const cov = Object.fromEntries(report.sectors.map((s) => [s.sector, s.coverage!]));

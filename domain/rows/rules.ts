@@ -107,37 +107,26 @@ export function readCode(s: RuleSink, header: string, key: string, text: string)
 
 // ---- rules declared per column (table.ts) ---------------------------------------------------------
 
-const LOCALITY_WHAT = '乡镇、街道或园区（责任单位表中类型为乡镇/街道/园区的单位名称）';
-const UNIT_WHAT = '责任单位（单位编码或单位名称）';
+/** A reference into the profile: how to find the unit, what the row keeps of it, what it must be. */
+const REFS = {
+  locality: { find: localityUnit, keep: 'name', what: '乡镇、街道或园区（责任单位表中类型为乡镇/街道/园区的单位名称）' },
+  unit: { find: unitByCodeOrName, keep: 'code', what: '责任单位（单位编码或单位名称）' },
+} as const;
 
 function refRule(spec: ColumnSpec): RowRule | undefined {
-  const { header: h, key } = spec;
-  switch (spec.ref) {
-    case 'locality':
-      return (row, s, ctx) => {
-        const loc = row[key] as string | undefined;
-        if (ctx?.profile === undefined || loc === undefined) return;
-        const u = localityUnit(ctx.profile, loc);
-        if (u === undefined) {
-          delete row[key];
-          s.error(h, key, 'unknown_reference', MSG.unknownReference(h, loc, LOCALITY_WHAT));
-        } else row[key] = u.name;
-      };
-    case 'unit':
-      return (row, s, ctx) => {
-        const text = row[key] as string | undefined;
-        if (ctx?.profile === undefined || text === undefined) return;
-        const u = unitByCodeOrName(ctx.profile, text);
-        if (u === undefined) {
-          delete row[key];
-          s.error(h, key, 'unknown_reference', MSG.unknownReference(h, text, UNIT_WHAT));
-        } else row[key] = u.code;
-      };
-    case 'listed':
-      return (row, s, ctx) => listedCode(row, s, ctx, h, key);
-    default:
-      return undefined;
-  }
+  const { header: h, key, ref } = spec;
+  if (ref === 'listed') return (row, s, ctx) => listedCode(row, s, ctx, h, key);
+  if (ref === undefined) return undefined;
+  const { find, keep, what } = REFS[ref];
+  return (row, s, ctx) => {
+    const text = row[key] as string | undefined;
+    if (ctx?.profile === undefined || text === undefined) return;
+    const u = find(ctx.profile, text);
+    if (u === undefined) {
+      delete row[key];
+      s.error(h, key, 'unknown_reference', MSG.unknownReference(h, text, what));
+    } else row[key] = u[keep];
+  };
 }
 
 function listedCode(row: Fields, s: RuleSink, ctx: ValidationContext | undefined, h: string, key: string): void {

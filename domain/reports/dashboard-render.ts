@@ -3,7 +3,9 @@
 // reloads it with <meta http-equiv="refresh">. Responsive like the digest: tiles wrap, wide tables
 // scroll inside their own box, the page never scrolls sideways at 375 px. Every user value is escaped.
 
-import type { DashboardItem, DashboardModel, DashboardSector } from './dashboard.js';
+import type { DashboardModel } from './dashboard.js';
+import type { DigestSectorRow as DashboardSector } from './sections/coverage.js';
+import type { IssueItem as DashboardItem } from './sections/issue-item.js';
 import { weekLabel } from './digest.js';
 import { badge, bar, C, FONT, formatNumber, formatPercent, hm, md, none, NUM, p, rateCell, section, sub, table, td, tile } from './digest-render.js';
 import { escapeHtml as e } from './html.js';
@@ -50,7 +52,7 @@ function sectorBlock(s: DashboardSector | DashboardModel['coverage']['overall'],
     'message' in s && s.message
       ? `<span style="color:${C.red}">${e(s.message)}</span>`
       : `已覆盖 ${e(formatNumber(s.covered))} / 总量 ${e(s.total === null ? '—' : formatNumber(s.total))} 万元｜目标 ${e(formatPercent(s.target))}｜缺口 ${e(s.gap === null ? '—' : formatNumber(s.gap))} 万元` +
-        ('deadline' in s && s.deadline ? `｜截止 ${e(md(s.deadline))}` : '');
+        (!overall && s.deadline ? `｜截止 ${e(md(s.deadline))}` : '');
   return (
     `<div style="margin:0 0 12px 0;padding:10px 12px;border:1px solid ${C.line};border-radius:6px${overall ? `;background:${C.soft}` : ''}">` +
     `<table role="presentation" cellpadding="0" cellspacing="0" width="100%" style="border-collapse:collapse"><tr>` +

@@ -9,7 +9,10 @@
 // container (overflow-x:auto), so the page itself never scrolls sideways.
 // Every user value (names, codes, descriptions, unit names, messages) goes through escapeHtml.
 
-import type { BacklogBucket, DigestItem, DigestModel, DigestSectorRow } from './digest.js';
+import type { DigestModel } from './digest.js';
+import type { BacklogBucket } from './sections/backlog.js';
+import type { DigestSectorRow } from './sections/coverage.js';
+import type { IssueItem as DigestItem } from './sections/issue-item.js';
 import { weekLabel } from './digest.js';
 import { escapeHtml, oneLine } from './html.js';
 import type { UnitMetrics } from '../issues/unit-rates.js';

@@ -7,7 +7,8 @@
 // ACT#OPEN + ACT#<this week> + byResolveWeek RW#<this week>); and the 已办结 / 已回访 issues of each
 // unit of the profile through the byUnit index (unitPk = UNIT#<code>, unitSk begins with the status)
 // — issues of a unit no longer in the profile are not listed there.
-import { AWAITING_STATUSES, buildDashboard, type DashboardModel } from '../../domain/reports/dashboard.js';
+import { buildDashboard, type DashboardModel } from '../../domain/reports/dashboard.js';
+import { AWAITING_STATUSES } from '../../domain/reports/sections/todo.js';
 import { isoWeek, shanghaiDate } from '../../domain/time/time.js';
 import type { Profile } from '../../domain/rows/types.js';
 import type { IssueRecord } from '../../domain/issues/types.js';

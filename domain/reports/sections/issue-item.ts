@@ -1,0 +1,126 @@
+// One issue as every report lists it, at the end of a window (digest: the week's end; dashboard:
+// now). Pure. The rules live here once:
+// - overdue: open, and the record's 逾期 flag (set by the sweep) or a missed sign/resolve deadline;
+//   days overdue = calendar days from the earliest missed deadline day to the window's day.
+// - the deadline that counts: 签收时限 until signed, then 办结时限.
+// - days open: calendar days from 反映日期 to the window's day.
+// - escalated: open with escalationLevel > 0 (the level itself is kept on every item).
+
+import type { IssueCategory, IssueStatus, Sector } from '../../rows/kinds.js';
+import type { Profile } from '../../rows/types.js';
+import { currentAssignment, isOpen, missedDeadlines } from '../../issues/lifecycle.js';
+import type { IssueRecord } from '../../issues/types.js';
+import { daysBetween, shanghaiDate } from '../../time/time.js';
+import { norm, unitNameOf, type DigestWindow } from '../week.js';
+
+export interface IssueItem {
+  id: string;
+  enterpriseName: string;
+  enterpriseCode?: string;
+  category: IssueCategory;
+  sector?: Sector;
+  /** 问题描述, cut at 80 characters. */
+  description: string;
+  urgency: string;
+  major: boolean;
+  status: IssueStatus;
+  unit: string;
+  unitName: string;
+  reportedOn: string;
+  signBy: string;
+  resolveBy: string;
+  /** The deadline that counts now: 签收 until signed, then 办结. */
+  deadline: { kind: 'sign' | 'resolve'; date: string };
+  /** Calendar days from 反映日期 to the window's day. */
+  daysOpen: number;
+  /** The earliest missed deadline (kind and day), when open and past it at the window's end. */
+  missed?: { kind: 'sign' | 'resolve'; date: string };
+  overdue: boolean;
+  /** Calendar days from the missed deadline day to the window's day (0 when not overdue). */
+  daysOverdue: number;
+  escalationLevel: number;
+  /** Unit the latest escalation went to, and when. */
+  escalatedTo?: string;
+  escalatedToName?: string;
+  escalatedAt?: number;
+  /** 已办结 / 已回访: the Shanghai day the current assignment was resolved. */
+  resolvedOn?: string;
+  /** Calendar days since resolvedOn (the wait for verification). */
+  daysWaiting?: number;
+  followUp?: string;
+  /** 待分派 after a 退回: which unit returned it and why. */
+  returnedBy?: string;
+  returnReason?: string;
+}
+
+/** Where a report stands: the window's end instant and its Shanghai day. */
+export type ReportAt = Pick<DigestWindow, 'to' | 'asOf'>;
+
+/** Only records with an assignment can be listed (every routed record has one). */
+export const listable = (r: IssueRecord): boolean => r.assignments.length > 0;
+
+export function isOverdue(r: IssueRecord, at: number): boolean {
+  return isOpen(r.status) && (r.overdue || missedDeadlines(currentAssignment(r), at).length > 0);
+}
+
+export function issueItem(r: IssueRecord, at: ReportAt, profile: Pick<Profile, 'units'>): IssueItem {
+  const a = currentAssignment(r);
+  const open = isOpen(r.status);
+  const missed = open ? missedDeadlines(a, at.to).sort((x, y) => (x.date < y.date ? -1 : 1))[0] : undefined;
+  const esc = [...r.events].reverse().find((e) => e.type === 'escalate');
+  const description = r.issue.description.length > 80 ? `${r.issue.description.slice(0, 80)}…` : r.issue.description;
+  const item: IssueItem = {
+    id: r.id,
+    enterpriseName: norm(r.issue.enterpriseName) || norm(r.issue.enterpriseCode) || '（未填写企业）',
+    ...(r.issue.enterpriseCode ? { enterpriseCode: r.issue.enterpriseCode } : {}),
+    category: r.issue.category,
+    ...(r.issue.sector ? { sector: r.issue.sector } : {}),
+    description,
+    urgency: r.issue.urgency,
+    major: r.issue.major,
+    status: r.status,
+    unit: a.unit,
+    unitName: unitNameOf(profile, a.unit),
+    reportedOn: r.issue.reportedOn,
+    signBy: a.signBy,
+    resolveBy: a.resolveBy,
+    deadline: a.signedAt === undefined && open ? { kind: 'sign', date: a.signBy } : { kind: 'resolve', date: a.resolveBy },
+    daysOpen: Math.max(0, daysBetween(r.issue.reportedOn, at.asOf)),
+    ...(missed ? { missed } : {}),
+    overdue: open && (r.overdue || missed !== undefined),
+    daysOverdue: missed ? Math.max(0, daysBetween(missed.date, at.asOf)) : 0,
+    escalationLevel: r.escalationLevel,
+    ...(esc?.unit ? { escalatedTo: esc.unit, escalatedToName: unitNameOf(profile, esc.unit), escalatedAt: esc.at } : {}),
+  };
+  if (a.resolvedAt !== undefined && !open) {
+    item.resolvedOn = shanghaiDate(a.resolvedAt);
+    item.daysWaiting = Math.max(0, daysBetween(item.resolvedOn, at.asOf));
+  }
+  if (r.followUp) item.followUp = r.followUp;
+  if (r.status === '待分派') {
+    const back = [...r.assignments].reverse().find((x) => x.endReason === 'returned');
+    if (back) {
+      item.returnedBy = unitNameOf(profile, back.unit);
+      if (back.returnReason) item.returnReason = back.returnReason;
+    }
+  }
+  return item;
+}
+
+const byId = (a: IssueItem, b: IssueItem): number => (a.id < b.id ? -1 : 1);
+
+/** Longest overdue first. */
+export function byDaysOverdue(a: IssueItem, b: IssueItem): number {
+  return b.daysOverdue - a.daysOverdue || byId(a, b);
+}
+
+/** Escalated first (higher level first), then overdue (longest first), then the earliest deadline. */
+export function byUrgency(a: IssueItem, b: IssueItem): number {
+  return (
+    b.escalationLevel - a.escalationLevel ||
+    Number(b.overdue) - Number(a.overdue) ||
+    b.daysOverdue - a.daysOverdue ||
+    (a.deadline.date < b.deadline.date ? -1 : a.deadline.date > b.deadline.date ? 1 : 0) ||
+    byId(a, b)
+  );
+}

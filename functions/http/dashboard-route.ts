@@ -15,8 +15,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { DashboardModel } from '../../domain/reports/dashboard.js';
 import { renderDashboardHtml } from '../../domain/reports/dashboard-render.js';
-import { escapeHtml } from '../../domain/reports/html.js';
-import { DIGEST_PAGE_HEADERS } from './digest-routes.js';
+import { DIGEST_PAGE_HEADERS, noticePage } from './digest-routes.js';
 import { bearerOf } from './router.js';
 import type { Clock } from '../ports.js';
 import type { Access } from '../usecases/access.js';
@@ -31,35 +30,27 @@ export interface DashboardRouteDeps {
 
 type Result = APIGatewayProxyStructuredResultV2;
 
-function page(statusCode: number, title: string, message: string): Result {
-  const body =
-    `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
-    `<title>${escapeHtml(title)}</title></head><body style="font-family:'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',Arial,sans-serif;color:#1f2937;max-width:640px;margin:48px auto;padding:0 16px">` +
-    `<h1 style="font-size:20px">${escapeHtml(title)}</h1><p style="line-height:1.7">${escapeHtml(message)}</p></body></html>`;
-  return { statusCode, headers: DIGEST_PAGE_HEADERS, body };
-}
-
 /** Who may see the page: null when allowed, else the answer to give. */
 async function access(event: APIGatewayProxyEventV2, deps: DashboardRouteDeps): Promise<Result | null> {
   const v = await deps.access.viewDashboard({ sig: event.queryStringParameters?.sig, bearer: bearerOf(event), now: deps.clock.now() }, DASHBOARD_SUBJECT);
   if (v.ok) return null;
   switch (v.reason) {
     case 'link_expired':
-      return page(410, '看板链接已过期', `该看板链接已过有效期（${DASHBOARD_LINK_DAYS} 天）。请使用本周督办督查周报邮件中的新链接，或联系综合协调专班重新获取。`);
+      return noticePage(410, '看板链接已过期', `该看板链接已过有效期（${DASHBOARD_LINK_DAYS} 天）。请使用本周督办督查周报邮件中的新链接，或联系综合协调专班重新获取。`);
     case 'link_invalid':
-      return page(403, '看板链接无效', '该看板链接无效或不完整，请从周报邮件或综合协调专班提供的地址重新打开。');
+      return noticePage(403, '看板链接无效', '该看板链接无效或不完整，请从周报邮件或综合协调专班提供的地址重新打开。');
     case 'login_required':
-      return page(401, '需要登录', '查看指挥部看板需要签名链接，或以综合协调专班、督办督查专班成员身份登录（Authorization: Bearer …）。');
+      return noticePage(401, '需要登录', '查看指挥部看板需要签名链接，或以综合协调专班、督办督查专班成员身份登录（Authorization: Bearer …）。');
     case 'identity_invalid':
-      return page(401, '未登录或登录已失效', '身份令牌无效或已过期，请在表格插件中重新授权后再试。');
+      return noticePage(401, '未登录或登录已失效', '身份令牌无效或已过期，请在表格插件中重新授权后再试。');
     case 'not_allowed':
-      return page(403, '无权查看', `${v.email} 不是综合协调专班（指挥部办公室）或督办督查专班的成员，无权查看指挥部看板。`);
+      return noticePage(403, '无权查看', `${v.email} 不是综合协调专班（指挥部办公室）或督办督查专班的成员，无权查看指挥部看板。`);
   }
 }
 
 export async function handleDashboardRoute(event: APIGatewayProxyEventV2, deps: DashboardRouteDeps): Promise<Result> {
   const method = event.requestContext?.http?.method?.toUpperCase() ?? 'GET';
-  if (method !== 'GET' && method !== 'HEAD') return page(405, '不支持的请求', '该地址只接受 GET。');
+  if (method !== 'GET' && method !== 'HEAD') return noticePage(405, '不支持的请求', '该地址只接受 GET。');
   const denied = await access(event, deps);
   if (denied) return denied;
   const model = await deps.model(deps.clock.now());

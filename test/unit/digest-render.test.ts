@@ -1,16 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDigest } from '../../domain/reports/digest.js';
 import type { DigestModel } from '../../domain/reports/digest.js';
-import {
-  DIGEST_SECTION_TITLES,
-  digestSubject,
-  formatNumber,
-  formatPercent,
-  formatPoints,
-  LIST_CAP,
-  renderDigestHtml,
-  renderDigestText,
-} from '../../domain/reports/digest-render.js';
+import { DIGEST_SECTION_TITLES, digestSubject, LIST_CAP, renderDigestHtml, renderDigestText } from '../../domain/reports/digest-render.js';
+import { formatNumber, formatPercent, formatPoints } from '../../domain/reports/report-html.js';
 import { REMOVAL_REASON_FUSE } from '../../domain/rows/kinds.js';
 import { digestInput, EVIL_NAME, whitelist } from '../fixtures/digest-fixture.js';
 

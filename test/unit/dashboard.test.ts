@@ -157,6 +157,38 @@ describe('buildDashboard: this week’s unit rates', () => {
   });
 });
 
+describe('buildDashboard and buildDigest: one set of rules', () => {
+  // The dashboard at the digest's instant, over the same records, must show the digest's figures.
+  it('agrees with the digest at the same instant: coverage, backlog, overdue items, new issues', () => {
+    const digest = buildDigest(digestInput(ledger));
+    const figures = ({ covered, total, coverage, target, count, gap, deadline, onTrack, error }: DashboardModel['coverage']['overall']) => ({
+      covered,
+      total,
+      coverage,
+      target,
+      count,
+      gap,
+      deadline,
+      onTrack,
+      error,
+    });
+    expect(m.coverage.sectors.map(figures)).toEqual(digest.coverage.sectors.map(figures));
+    expect(figures(m.coverage.overall)).toEqual(figures(digest.coverage.overall));
+    expect(m.headline).toMatchObject({
+      open: digest.headline.open,
+      overdue: digest.headline.overdueOpen,
+      escalated: digest.headline.escalatedOpen,
+      newThisWeek: digest.headline.newIssues,
+      sectorsOnTrack: digest.headline.sectorsOnTrack,
+      sectorsWithFigure: digest.headline.sectorsWithFigure,
+    });
+    expect(m.ledger.map((g) => g.count)).toEqual(digest.issues.openByStatus.map((x) => x.count));
+    const overdue = m.ledger.flatMap((g) => g.items).filter((i) => i.overdue);
+    expect(overdue.map((i) => [i.id, i.daysOverdue, i.missed]).sort()).toEqual(digest.overdue.map((i) => [i.id, i.daysOverdue, i.missed]).sort());
+    expect(digest.overdue.length).toBeGreaterThan(0);
+  });
+});
+
 describe('renderDashboardHtml', () => {
   it('has every section heading, in order', () => {
     const h2 = [...html.matchAll(/<h2[^>]*>([^<]*)<\/h2>/g)].map((x) => x[1]);

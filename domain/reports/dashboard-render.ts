@@ -6,28 +6,7 @@
 
 import type { DashboardModel } from './dashboard.js';
 import { html, type SafeHtml } from './html.js';
-import {
-  badge,
-  C,
-  coverageBar,
-  coverageFigures,
-  enterpriseCell,
-  formatPercent,
-  hm,
-  md,
-  none,
-  NOWRAP,
-  NUM,
-  p,
-  RATES_NOTE,
-  reportPage,
-  small,
-  sub,
-  table,
-  td,
-  tile,
-  unitRatesTable,
-} from './report-html.js';
+import { badge, C, coverageBar, coverageFigures, enterpriseCell, ISSUE_HEADERS, issueCells, levelCell, formatPercent, hm, md, none, NOWRAP, NUM, p, RATES_NOTE, reportPage, small, sub, table, td, tile, unitRatesTable } from './report-html.js';
 import type { DigestSectorRow } from './sections/coverage.js';
 import type { IssueItem } from './sections/issue-item.js';
 import { weekLabel } from './week.js';
@@ -114,15 +93,12 @@ function ledger(m: DashboardModel): SafeHtml {
     const head = sub(`${g.status}（${g.count} 件${g.overdue ? `，逾期 ${g.overdue}` : ''}${g.escalated ? `，升级 ${g.escalated}` : ''}）`);
     if (g.count === 0) return html`${head}${none('无。')}`;
     return html`${head}${table(
-      ['编号', '反映企业', '问题类别', '责任单位', '时限', ['已历 / 逾期', NUM], '升级'],
+      [...ISSUE_HEADERS, '时限', ['已历 / 逾期', NUM], '升级'],
       g.items.map((i) => [
-        td(i.id, NOWRAP),
-        td(enterprise(i), 'min-width:120px'),
-        td(i.category, NOWRAP),
-        td(i.unitName, 'min-width:90px'),
+        ...issueCells(i, { overdueBadge: true }),
         td(`${i.deadline.kind === 'sign' ? '签收' : '办结'} ${md(i.deadline.date)}`, `${NOWRAP}${i.overdue ? `;color:${C.red}` : ''}`),
         td(html`${i.daysOpen} 天${i.overdue && small(`逾期 ${i.daysOverdue} 天`, C.red)}`, NUM),
-        td(i.escalationLevel ? badge(`第 ${i.escalationLevel} 级`, C.red, C.redBg) : '—', NOWRAP),
+        levelCell(i),
       ]),
       660,
     )}${more(g.items.length, g.count)}`;

@@ -8,34 +8,7 @@
 
 import type { DigestModel } from './digest.js';
 import { oneLine, html, type SafeHtml } from './html.js';
-import {
-  badge,
-  C,
-  changeColor,
-  codeLine,
-  coverageBar,
-  coverageFigures,
-  enterpriseCell,
-  bar,
-  formatNumber,
-  formatPercent,
-  formatPoints,
-  hm,
-  md,
-  none,
-  NOWRAP,
-  NUM,
-  p,
-  RATES_NOTE,
-  reportPage,
-  small,
-  sub,
-  table,
-  td,
-  tile,
-  unitRatesTable,
-  ymd,
-} from './report-html.js';
+import { badge, C, changeColor, codeLine, coverageBar, coverageFigures, enterpriseCell, ISSUE_HEADERS, issueCells, levelCell, bar, formatNumber, formatPercent, formatPoints, hm, md, none, NOWRAP, NUM, p, RATES_NOTE, reportPage, small, sub, table, td, tile, unitRatesTable, ymd } from './report-html.js';
 import type { BacklogBucket } from './sections/backlog.js';
 import type { DigestSectorRow } from './sections/coverage.js';
 import type { WhitelistChanges } from './sections/whitelist-changes.js';
@@ -181,15 +154,12 @@ function unitsHtml(m: DigestModel): SafeHtml {
 function overdueHtml(m: DigestModel): SafeHtml {
   const overdue = m.overdue.length
     ? table(
-        ['编号', '反映企业', '问题类别', '责任单位', '逾期时限', ['逾期天数', NUM], '升级'],
+        [...ISSUE_HEADERS, '逾期时限', ['逾期天数', NUM], '升级'],
         m.overdue.map((i) => [
-          td(i.id, NOWRAP),
-          td(enterpriseCell(i), 'min-width:120px'),
-          td(i.category, NOWRAP),
-          td(i.unitName, 'min-width:90px'),
+          ...issueCells(i),
           td(i.missed ? `${i.missed.kind === 'sign' ? '签收' : '办结'} ${md(i.missed.date)}` : '—', NOWRAP),
           td(html`<b style="color:${C.red}">${i.daysOverdue}</b>`, NUM),
-          td(i.escalationLevel ? badge(`第 ${i.escalationLevel} 级`, C.red, C.redBg) : '—', NOWRAP),
+          levelCell(i),
         ]),
         640,
       )

@@ -174,6 +174,14 @@ export function enterpriseCell(i: IssueItem, options: { overdueBadge?: boolean }
   return html`${i.enterpriseName}${i.major && html` ${badge('重大', C.red, C.redBg)}`}${i.urgency === '紧急' && html` ${badge('紧急', C.amber, C.amberBg)}`}${options.overdueBadge && i.overdue && html` ${badge('逾期', '#ffffff', C.red)}`}`;
 }
 
+/** The leading columns of an issue list (编号, 反映企业, 问题类别, 责任单位) and their cells. */
+export const ISSUE_HEADERS = ['编号', '反映企业', '问题类别', '责任单位'] as const;
+export function issueCells(i: IssueItem, options: { overdueBadge?: boolean } = {}): SafeHtml[] {
+  return [td(i.id, NOWRAP), td(enterpriseCell(i, options), 'min-width:120px'), td(i.category, NOWRAP), td(i.unitName, 'min-width:90px')];
+}
+/** The escalation level as a badge, or a dash. */
+export const levelCell = (i: IssueItem): SafeHtml => td(i.escalationLevel ? badge(`第 ${i.escalationLevel} 级`, C.red, C.redBg) : '—', NOWRAP);
+
 /** The per-unit table: 问题数, 交办, the three rates, 退回, 重办. */
 export function unitRatesTable(rows: readonly UnitMetrics[]): SafeHtml {
   return table(

@@ -4,8 +4,11 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 
 /** Escape text for an HTML element body or a quoted attribute value. */
 export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+  const s = String(value ?? '');
+  return NEEDS_ESCAPE.test(s) ? s.replace(ESCAPABLE, (c) => HTML_ESCAPES[c]) : s;
 }
+const NEEDS_ESCAPE = /[&<>"']/;
+const ESCAPABLE = /[&<>"']/g;
 
 /** Escape multi-line text, keeping its line breaks as `<br>`. */
 export function escapeMultiline(value: unknown): string {
@@ -30,9 +33,15 @@ export class SafeHtml {
 }
 
 function part(v: unknown): string {
+  if (typeof v === 'string') return escapeHtml(v);
+  if (typeof v === 'number') return String(v);
   if (v instanceof SafeHtml) return v.value;
   if (v === null || v === undefined || v === false) return '';
-  if (Array.isArray(v)) return v.map(part).join('');
+  if (Array.isArray(v)) {
+    let out = '';
+    for (const x of v) out += part(x);
+    return out;
+  }
   return escapeHtml(v);
 }
 

@@ -1,8 +1,9 @@
-// Section: what happened to problems during the window (digest 三; the dashboard's 本周新增). Pure.
-// new = issues created in the window; resolved = issues with a `resolve` event; closed = issues with a
-// `verify_close`/`close` event; overdue = issues with an `overdue` event (newly overdue); escalated =
-// issues with an `escalate` event; returned / reopened = `return` / `reopen` events (counted each);
-// follow-ups = 回访 results recorded in the window.
+// Section: what happened to problems during the window (digest 三; the dashboard's 本周新增). Pure;
+// one pass over the records and their events.
+// new = issues created in the window; resolved = issues with a `resolve` event; closed = issues with
+// a `verify_close`/`close` event; overdue = issues with an `overdue` event (newly overdue);
+// escalated = issues with an `escalate` event; returned / reopened = `return` / `reopen` events
+// (each counted); follow-ups = 回访 results recorded in the window.
 
 import type { IssueCategory } from '../../rows/kinds.js';
 import type { IssueRecord } from '../../issues/types.js';
@@ -23,10 +24,28 @@ export interface WeekActivity {
 
 export function weekActivity(records: readonly IssueRecord[], window: Pick<DigestWindow, 'from' | 'to'>): WeekActivity {
   const within = (t: number | undefined) => inWindow(window, t);
-  const withEvent = (types: readonly string[]) => records.filter((r) => r.events.some((e) => types.includes(e.type) && within(e.at))).length;
-  const eventCount = (type: string) => records.reduce((n, r) => n + r.events.filter((e) => e.type === type && within(e.at)).length, 0);
+  const out = { newIssues: 0, resolved: 0, closed: 0, overdue: 0, escalated: 0, returned: 0, reopened: 0 };
   const followUps = { total: 0, satisfied: 0, basicallySatisfied: 0, unsatisfied: 0 };
+  const created: IssueCategory[] = [];
   for (const r of records) {
+    if (within(r.createdAt)) created.push(r.issue.category);
+    let resolved = false;
+    let closed = false;
+    let overdue = false;
+    let escalated = false;
+    for (const e of r.events) {
+      if (!within(e.at)) continue;
+      if (e.type === 'resolve') resolved = true;
+      else if (e.type === 'verify_close' || e.type === 'close') closed = true;
+      else if (e.type === 'overdue') overdue = true;
+      else if (e.type === 'escalate') escalated = true;
+      else if (e.type === 'return') out.returned += 1;
+      else if (e.type === 'reopen') out.reopened += 1;
+    }
+    out.resolved += Number(resolved);
+    out.closed += Number(closed);
+    out.overdue += Number(overdue);
+    out.escalated += Number(escalated);
     for (const a of r.assignments) {
       if (!a.followUp || !within(a.followUpAt)) continue;
       followUps.total += 1;
@@ -35,17 +54,11 @@ export function weekActivity(records: readonly IssueRecord[], window: Pick<Diges
       else followUps.unsatisfied += 1;
     }
   }
-  const created = records.filter((r) => within(r.createdAt));
   return {
+    ...out,
     newIssues: created.length,
-    resolved: withEvent(['resolve']),
-    closed: withEvent(['verify_close', 'close']),
-    overdue: withEvent(['overdue']),
-    escalated: withEvent(['escalate']),
-    returned: eventCount('return'),
-    reopened: eventCount('reopen'),
     followUps,
-    newByCategory: [...countBy(created.map((r) => r.issue.category)).entries()]
+    newByCategory: [...countBy(created).entries()]
       .map(([category, count]) => ({ category, count }))
       .sort((a, b) => b.count - a.count || (a.category < b.category ? -1 : 1)),
   };

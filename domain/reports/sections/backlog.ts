@@ -45,19 +45,24 @@ export interface Backlog {
 
 export function openBacklog(records: readonly IssueRecord[], at: ReportAt, profile: Pick<Profile, 'units'>): Backlog {
   const items = records.filter((r) => isOpen(r.status) && listable(r)).map((r) => issueItem(r, at, profile));
-  const overdue = (list: readonly IssueItem[]) => list.filter((i) => i.overdue).length;
-  const escalated = (list: readonly IssueItem[]) => list.filter((i) => i.escalationLevel > 0).length;
-  return {
-    items,
-    open: items.length,
-    overdue: overdue(items),
-    escalated: escalated(items),
-    byStatus: OPEN_STATUSES.map((status) => {
-      const of = items.filter((i) => i.status === status);
-      return { status, count: of.length, overdue: overdue(of), escalated: escalated(of) };
-    }),
-    byAge: BACKLOG_BUCKETS.map((b) => ({ ...b, count: items.filter((i) => i.daysOpen >= b.min && (b.max === null || i.daysOpen <= b.max)).length })),
-  };
+  const byStatus: StatusCount[] = OPEN_STATUSES.map((status) => ({ status, count: 0, overdue: 0, escalated: 0 }));
+  const byAge: BacklogBucket[] = BACKLOG_BUCKETS.map((b) => ({ ...b, count: 0 }));
+  const total = { overdue: 0, escalated: 0 };
+  for (const i of items) {
+    const s = byStatus[OPEN_STATUSES.indexOf(i.status)];
+    s.count += 1;
+    if (i.overdue) {
+      s.overdue += 1;
+      total.overdue += 1;
+    }
+    if (i.escalationLevel > 0) {
+      s.escalated += 1;
+      total.escalated += 1;
+    }
+    const b = byAge.find((x) => i.daysOpen >= x.min && (x.max === null || i.daysOpen <= x.max));
+    if (b) b.count += 1;
+  }
+  return { items, open: items.length, ...total, byStatus, byAge };
 }
 
 /** The overdue open issues, longest overdue first (digest 五). */

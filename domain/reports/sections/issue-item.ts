@@ -10,7 +10,7 @@ import type { IssueCategory, IssueStatus, Sector } from '../../rows/kinds.js';
 import type { Profile } from '../../rows/types.js';
 import { currentAssignment, isOpen, missedDeadlines } from '../../issues/lifecycle.js';
 import type { IssueRecord } from '../../issues/types.js';
-import { daysBetween, shanghaiDate } from '../../time/time.js';
+import { dayNumber, shanghaiDate } from '../../time/time.js';
 import { norm, unitNameOf, type DigestWindow } from '../week.js';
 
 export interface IssueItem {
@@ -59,46 +59,61 @@ export type ReportAt = Pick<DigestWindow, 'to' | 'asOf'>;
 /** Only records with an assignment can be listed (every routed record has one). */
 export const listable = (r: IssueRecord): boolean => r.assignments.length > 0;
 
-export function isOverdue(r: IssueRecord, at: number): boolean {
-  return isOpen(r.status) && (r.overdue || missedDeadlines(currentAssignment(r), at).length > 0);
+function lastOf<T>(list: readonly T[], test: (x: T) => boolean): T | undefined {
+  for (let k = list.length - 1; k >= 0; k--) if (test(list[k])) return list[k];
+  return undefined;
+}
+
+/** Day number of the window's day, parsed once per window rather than once per item. */
+let lastDay: { asOf: string; n: number } | undefined;
+function dayOf(asOf: string): number {
+  if (lastDay?.asOf !== asOf) lastDay = { asOf, n: dayNumber(asOf) };
+  return lastDay.n;
 }
 
 export function issueItem(r: IssueRecord, at: ReportAt, profile: Pick<Profile, 'units'>): IssueItem {
   const a = currentAssignment(r);
+  const i = r.issue;
   const open = isOpen(r.status);
-  const missed = open ? missedDeadlines(a, at.to).sort((x, y) => (x.date < y.date ? -1 : 1))[0] : undefined;
-  const esc = [...r.events].reverse().find((e) => e.type === 'escalate');
-  const description = r.issue.description.length > 80 ? `${r.issue.description.slice(0, 80)}…` : r.issue.description;
+  const missedAll = open ? missedDeadlines(a, at.to) : [];
+  const missed = missedAll.length > 1 && missedAll[1].date < missedAll[0].date ? missedAll[1] : missedAll[0];
+  const today = dayOf(at.asOf);
+  const daysTo = (date: string) => Math.max(0, today - dayNumber(date));
   const item: IssueItem = {
     id: r.id,
-    enterpriseName: norm(r.issue.enterpriseName) || norm(r.issue.enterpriseCode) || '（未填写企业）',
-    ...(r.issue.enterpriseCode ? { enterpriseCode: r.issue.enterpriseCode } : {}),
-    category: r.issue.category,
-    ...(r.issue.sector ? { sector: r.issue.sector } : {}),
-    description,
-    urgency: r.issue.urgency,
-    major: r.issue.major,
+    enterpriseName: norm(i.enterpriseName) || norm(i.enterpriseCode) || '（未填写企业）',
+    category: i.category,
+    description: i.description.length > 80 ? `${i.description.slice(0, 80)}…` : i.description,
+    urgency: i.urgency,
+    major: i.major,
     status: r.status,
     unit: a.unit,
     unitName: unitNameOf(profile, a.unit),
-    reportedOn: r.issue.reportedOn,
+    reportedOn: i.reportedOn,
     signBy: a.signBy,
     resolveBy: a.resolveBy,
     deadline: a.signedAt === undefined && open ? { kind: 'sign', date: a.signBy } : { kind: 'resolve', date: a.resolveBy },
-    daysOpen: Math.max(0, daysBetween(r.issue.reportedOn, at.asOf)),
-    ...(missed ? { missed } : {}),
+    daysOpen: daysTo(i.reportedOn),
     overdue: open && (r.overdue || missed !== undefined),
-    daysOverdue: missed ? Math.max(0, daysBetween(missed.date, at.asOf)) : 0,
+    daysOverdue: missed ? daysTo(missed.date) : 0,
     escalationLevel: r.escalationLevel,
-    ...(esc?.unit ? { escalatedTo: esc.unit, escalatedToName: unitNameOf(profile, esc.unit), escalatedAt: esc.at } : {}),
   };
+  if (i.enterpriseCode) item.enterpriseCode = i.enterpriseCode;
+  if (i.sector) item.sector = i.sector;
+  if (missed) item.missed = missed;
+  const esc = lastOf(r.events, (e) => e.type === 'escalate');
+  if (esc?.unit) {
+    item.escalatedTo = esc.unit;
+    item.escalatedToName = unitNameOf(profile, esc.unit);
+    item.escalatedAt = esc.at;
+  }
   if (a.resolvedAt !== undefined && !open) {
     item.resolvedOn = shanghaiDate(a.resolvedAt);
-    item.daysWaiting = Math.max(0, daysBetween(item.resolvedOn, at.asOf));
+    item.daysWaiting = daysTo(item.resolvedOn);
   }
   if (r.followUp) item.followUp = r.followUp;
   if (r.status === '待分派') {
-    const back = [...r.assignments].reverse().find((x) => x.endReason === 'returned');
+    const back = lastOf(r.assignments, (x) => x.endReason === 'returned');
     if (back) {
       item.returnedBy = unitNameOf(profile, back.unit);
       if (back.returnReason) item.returnReason = back.returnReason;

@@ -86,7 +86,8 @@ describe('report renderers build markup only with the html template', () => {
     ...sections,
     'functions/http/dashboard-route.ts',
     'functions/http/digest-routes.ts',
-    'functions/http/digest-view.ts',
+    'functions/usecases/digest.ts',
+    'functions/usecases/dashboard.ts',
   ];
 
   it.each(files)('%s escapes nothing by hand', (file) => {

@@ -21,7 +21,7 @@ import type { IssueStatus } from '../rows/kinds.js';
 import type { Profile } from '../rows/types.js';
 import type { IssueRecord } from '../issues/types.js';
 import { currentWeekWindow } from './week.js';
-import { weekActivity } from './sections/activity.js';
+import { isNew } from './sections/activity.js';
 import { openBacklog } from './sections/backlog.js';
 import { coverageSection, sectorsOnTrack, type CoverageSection } from './sections/coverage.js';
 import { byUrgency, type IssueItem } from './sections/issue-item.js';
@@ -128,7 +128,7 @@ export function buildDashboard(input: DashboardInput): DashboardModel {
       escalated: backlog.escalated,
       awaiting: todo.verify.length,
       triage: todo.triage.length,
-      newThisWeek: weekActivity(records, window).newIssues,
+      newThisWeek: records.filter((r) => isNew(r, window)).length,
     },
     coverage,
     ledger,

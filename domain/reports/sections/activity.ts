@@ -22,13 +22,18 @@ export interface WeekActivity {
   newByCategory: Array<{ category: IssueCategory; count: number }>;
 }
 
+/** New in a window: created in it. */
+export function isNew(r: IssueRecord, window: Pick<DigestWindow, 'from' | 'to'>): boolean {
+  return inWindow(window, r.createdAt);
+}
+
 export function weekActivity(records: readonly IssueRecord[], window: Pick<DigestWindow, 'from' | 'to'>): WeekActivity {
   const within = (t: number | undefined) => inWindow(window, t);
   const out = { newIssues: 0, resolved: 0, closed: 0, overdue: 0, escalated: 0, returned: 0, reopened: 0 };
   const followUps = { total: 0, satisfied: 0, basicallySatisfied: 0, unsatisfied: 0 };
   const created: IssueCategory[] = [];
   for (const r of records) {
-    if (within(r.createdAt)) created.push(r.issue.category);
+    if (isNew(r, window)) created.push(r.issue.category);
     let resolved = false;
     let closed = false;
     let overdue = false;

@@ -33,9 +33,10 @@ import { coverageSnapshot } from './snapshots.js';
 import type { CoverageSnapshot } from './snapshots.js';
 import { digestWindow, type DigestWindow, type WhitelistEntry } from './week.js';
 import { weekActivity, type WeekActivity } from './sections/activity.js';
-import { openBacklog, overdueItems, type BacklogBucket, type StatusCount } from './sections/backlog.js';
+import { backlogByAge, openBacklog, overdueItems, type BacklogBucket, type StatusCount } from './sections/backlog.js';
 import { batchesSection, type DigestBatch } from './sections/batches.js';
 import { coverageSection, sectorsOnTrack, type DigestSectorRow } from './sections/coverage.js';
+import { coverageTrend } from './sections/coverage-trend.js';
 import { dataQualitySection } from './sections/data-quality.js';
 import { epidemicGaps, type EpidemicGaps } from './sections/epidemic.js';
 import { escalatedItems } from './sections/escalated.js';
@@ -136,8 +137,10 @@ export function buildDigest(input: DigestInput): DigestModel {
   const { profile, issues: records } = input;
 
   const snapshot = coverageSnapshot(input.coverage, input.week, input.values);
-  const coverage = coverageSection(input.coverage, {
-    history: { snapshot, snapshots: input.snapshots ?? [], projectionWeeks: input.options?.projectionWeeks },
+  const coverage = coverageTrend(coverageSection(input.coverage), {
+    snapshot,
+    snapshots: input.snapshots ?? [],
+    projectionWeeks: input.options?.projectionWeeks,
   });
   const activity = weekActivity(records, window);
   const backlog = openBacklog(records, window, profile);
@@ -178,7 +181,7 @@ export function buildDigest(input: DigestInput): DigestModel {
     headline,
     coverage,
     snapshot,
-    issues: { ...activity, open: backlog.open, openByStatus: backlog.byStatus, backlogByAge: backlog.byAge },
+    issues: { ...activity, open: backlog.open, openByStatus: backlog.byStatus, backlogByAge: backlogByAge(backlog) },
     units: unitRates(records, window, profile, { rankingSize: input.options?.rankingSize }),
     overdue,
     escalated: escalatedItems(records, window, profile),

@@ -46,7 +46,10 @@ export function digestWindow(week: string, generatedAt: number): DigestWindow {
 
 /** The window of the ISO week `now` falls in, up to `now` (the dashboard's "this week so far"). */
 export function currentWeekWindow(now: number): DigestWindow {
-  return digestWindow(isoWeek(shanghaiDate(now)), now);
+  const asOf = shanghaiDate(now);
+  const week = isoWeek(asOf);
+  const { monday, sunday } = isoWeekRange(week);
+  return { week, monday, sunday, from: startOfShanghaiDay(monday), to: now, asOf };
 }
 
 /** Whether an instant falls in the window (both ends included). */

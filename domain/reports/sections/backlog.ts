@@ -1,6 +1,6 @@
 // Section: the open backlog at the window's end (digest 三 and 五, dashboard 一 and 四). Pure.
 // Open = 待分派, 已交办, 已签收, 办理中. Each open issue becomes an IssueItem (issue-item.ts: overdue,
-// deadline, ages); the backlog counts them per status and per age (calendar days since 反映日期).
+// deadline, ages); the backlog counts them per status, backlogByAge per age (days since 反映日期).
 
 import type { IssueStatus } from '../../rows/kinds.js';
 import type { Profile } from '../../rows/types.js';
@@ -40,13 +40,11 @@ export interface Backlog {
   escalated: number;
   /** One entry per open status, in lifecycle order. */
   byStatus: StatusCount[];
-  byAge: BacklogBucket[];
 }
 
 export function openBacklog(records: readonly IssueRecord[], at: ReportAt, profile: Pick<Profile, 'units'>): Backlog {
   const items = records.filter((r) => isOpen(r.status) && listable(r)).map((r) => issueItem(r, at, profile));
   const byStatus: StatusCount[] = OPEN_STATUSES.map((status) => ({ status, count: 0, overdue: 0, escalated: 0 }));
-  const byAge: BacklogBucket[] = BACKLOG_BUCKETS.map((b) => ({ ...b, count: 0 }));
   const total = { overdue: 0, escalated: 0 };
   for (const i of items) {
     const s = byStatus[OPEN_STATUSES.indexOf(i.status)];
@@ -59,10 +57,18 @@ export function openBacklog(records: readonly IssueRecord[], at: ReportAt, profi
       s.escalated += 1;
       total.escalated += 1;
     }
+  }
+  return { items, open: items.length, ...total, byStatus };
+}
+
+/** The open issues by age (calendar days since 反映日期), in BACKLOG_BUCKETS. */
+export function backlogByAge(backlog: Pick<Backlog, 'items'>): BacklogBucket[] {
+  const byAge = BACKLOG_BUCKETS.map((b) => ({ ...b, count: 0 }));
+  for (const i of backlog.items) {
     const b = byAge.find((x) => i.daysOpen >= x.min && (x.max === null || i.daysOpen <= x.max));
     if (b) b.count += 1;
   }
-  return { items, open: items.length, ...total, byStatus, byAge };
+  return byAge;
 }
 
 /** The overdue open issues, longest overdue first (digest 五). */

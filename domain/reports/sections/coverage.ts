@@ -1,11 +1,10 @@
 // Section: whitelist coverage per sector against its target (digest 二, dashboard 二). Pure.
-// One row per sector and one for the county, from computeCoverage(); with the week's history
-// (previous snapshots) each row also carries the change against the previous week and a projection
-// to the sector's deadline. The county row's deadline is the latest sector deadline.
+// One row per sector and one for the county, from computeCoverage(); the county row's deadline is
+// the latest sector deadline. With the week's history (coverage-trend.ts) each row also carries the
+// change against the previous week and a projection to its deadline.
 
 import type { CoverageReport } from '../coverage.js';
-import { previousSnapshot, projectToDeadline, weekChange } from '../snapshots.js';
-import type { CoverageChange, CoverageSnapshot, Projection, SectorOrOverall } from '../snapshots.js';
+import type { Projection, SectorOrOverall } from '../snapshots.js';
 
 export interface DigestSectorRow {
   sector: SectorOrOverall;
@@ -36,62 +35,16 @@ export interface CoverageSection {
   overall: DigestSectorRow;
 }
 
-export interface CoverageHistory {
-  /** This week's snapshot (coverageSnapshot of the same report). */
-  snapshot: CoverageSnapshot;
-  /** Stored snapshots of earlier weeks, any order; one of the snapshot's own week is ignored. */
-  snapshots: readonly CoverageSnapshot[];
-  /** Snapshots in the trend (default 4). */
-  projectionWeeks?: number;
-}
-
-export function coverageSection(report: CoverageReport, options: { history?: CoverageHistory; overallLabel?: string } = {}): CoverageSection {
-  const h = options.history;
-  const previous = h ? previousSnapshot(h.snapshots, h.snapshot.week) : undefined;
-  const trend = h ? [...h.snapshots.filter((s) => s.week < h.snapshot.week), h.snapshot] : [];
-  const changes: CoverageChange[] = h ? weekChange(h.snapshot, previous) : [];
-  const project = (sector: SectorOrOverall, target: number, deadline: string | null, coverage: number | null) =>
-    h && deadline && coverage !== null ? projectToDeadline(trend, sector, target, deadline, { weeks: h.projectionWeeks }) : null;
-  const changeOf = (sector: SectorOrOverall) => {
-    const c = changes.find((x) => x.sector === sector);
-    return { change: c?.coverage ?? null, coveredChange: c?.covered ?? null, countChange: c?.count ?? null };
-  };
-
-  const sectors: DigestSectorRow[] = report.sectors.map((s) => ({
-    sector: s.sector,
-    label: s.sector,
-    covered: s.covered,
-    total: s.total,
-    coverage: s.coverage,
-    target: s.target,
-    count: s.count,
-    gap: s.gap,
-    deadline: s.deadline,
-    onTrack: s.onTrack,
-    error: s.error,
-    ...(s.message ? { message: s.message } : {}),
-    ...changeOf(s.sector),
-    projection: project(s.sector, s.target, s.deadline, s.coverage),
-  }));
+/** The county's rows (no change, no projection: see coverage-trend.ts for the week's history). */
+export function coverageSection(report: CoverageReport, options: { overallLabel?: string } = {}): CoverageSection {
+  const none = { change: null, coveredChange: null, countChange: null, projection: null };
   const deadlines = report.sectors.map((s) => s.deadline).filter((d): d is string => !!d).sort();
-  const deadline = deadlines.length > 0 ? deadlines[deadlines.length - 1] : null;
-  const o = report.overall;
-  const overall: DigestSectorRow = {
-    sector: 'overall',
-    label: options.overallLabel ?? '合计',
-    covered: o.covered,
-    total: o.total,
-    coverage: o.coverage,
-    target: o.target,
-    count: o.count,
-    gap: o.gap,
-    deadline,
-    onTrack: o.onTrack,
-    error: o.error,
-    ...changeOf('overall'),
-    projection: project('overall', o.target, deadline, o.coverage),
+  return {
+    at: report.at,
+    previousWeek: null,
+    sectors: report.sectors.map((s) => ({ ...s, label: s.sector, ...none })),
+    overall: { ...report.overall, sector: 'overall', label: options.overallLabel ?? '合计', deadline: deadlines[deadlines.length - 1] ?? null, ...none },
   };
-  return { at: report.at, previousWeek: previous?.week ?? null, sectors, overall };
 }
 
 /** Sectors with a coverage figure, and how many of them reach their target. */

@@ -138,6 +138,11 @@ export interface StoredIssue {
   /** Nonces of action tokens already used (single use), with the instant of use. */
   usedTokens: Record<string, number>;
   /**
+   * Notifications set aside: every recipient not yet final is set aside (DeliveryStatus `set_aside`)
+   * or the notification itself failed its retries. Out of the outbox index until re-driven.
+   */
+  setAside?: Record<string, Notification>;
+  /**
    * When the sweep next needs this issue (domain/issues/sweep.ts: dueForSweep, sweepMark, sweepDueAt).
    * Absent or stale: the issue is due for the sweep at once (the sweep sets it).
    */
@@ -160,7 +165,11 @@ export interface DuePage {
   cursor?: string;
 }
 
-export type DeliveryStatus = 'sending' | 'sent' | 'failed' | 'rejected';
+/**
+ * `set_aside`: the transient failures used up their retries (deliver.ts MAX_DELIVERY_ATTEMPTS); no
+ * automatic attempt until re-driven (`sibao redrive`, usecases/redrive.ts).
+ */
+export type DeliveryStatus = 'sending' | 'sent' | 'failed' | 'rejected' | 'set_aside';
 
 /** Delivery state of one notification to one recipient. */
 export interface DeliveryRecord {
@@ -168,8 +177,13 @@ export interface DeliveryRecord {
   recipient: string;
   status: DeliveryStatus;
   attempts: number;
-  /** While `sending`: the claim expires then (a crashed sender's claim is taken over). */
+  /**
+   * While `sending`: the claim expires then, in REAL time (the lease clock, never a simulated one), so
+   * a restart with another clock never strands a claim; a crashed sender's claim is taken over.
+   */
   leaseUntil?: number;
+  /** While `sending`: the sender generation of the claim (see ClaimOptions.generation). */
+  generation?: number;
   nextAttemptAt?: number;
   messageId?: string;
   sentAt?: number;
@@ -238,18 +252,43 @@ export interface Store {
   listOutbox(): Promise<StoredIssue[]>;
 
   getDelivery(notificationKey: string, recipient: string): Promise<DeliveryRecord | null>;
-  /** Take the right to send: absent, failed and due, or a lapsed claim. null when not claimable now. */
-  claimDelivery(notificationKey: string, recipient: string, now: number, leaseMs: number): Promise<DeliveryRecord | null>;
+  /**
+   * Take the right to send: absent, failed and due, or a lapsed claim. null when not claimable now.
+   * `now` is the job's clock (nextAttemptAt); the lease is on `opts.leaseNow` (real time; default `now`).
+   */
+  claimDelivery(notificationKey: string, recipient: string, now: number, leaseMs: number, opts?: ClaimOptions): Promise<DeliveryRecord | null>;
   markDeliverySent(notificationKey: string, recipient: string, messageId: string, now: number): Promise<void>;
+  /** permanent: `rejected`; setAside: `set_aside` (no automatic retry); else `failed` until nextAttemptAt. */
   markDeliveryFailed(
     notificationKey: string,
     recipient: string,
-    f: { error: string; nextAttemptAt?: number; permanent: boolean },
+    f: { error: string; nextAttemptAt?: number; permanent: boolean; setAside?: boolean },
     now: number,
   ): Promise<void>;
+  /** A set-aside (or failed) delivery made due again at `now` with a fresh retry budget (re-drive). false when it is not set aside or failed. */
+  reviveDelivery(notificationKey: string, recipient: string, now: number): Promise<boolean>;
 }
 
-/** An unexpected store failure (network, throttling beyond retries, …). */
+export interface ClaimOptions {
+  /** Real-time instant the lease is measured on (epoch ms); default the `now` argument. */
+  leaseNow?: number;
+  /**
+   * The sender generation: a claim held by an older generation is taken over at once. The local stack
+   * starts a new generation per process (it holds the data directory's lock, so an older claim's
+   * sender is dead); AWS leaves it 0 and relies on the lease alone.
+   */
+  generation?: number;
+  /**
+   * A `failed` delivery whose nextAttemptAt lies beyond this instant is due now: the job clock went
+   * back (a stack started with an earlier --clock), and no backoff is longer than the horizon.
+   */
+  retryHorizon?: number;
+}
+
+/**
+ * A store failure: `item_too_large` (the item would pass DynamoDB's 400 KB: the input was too big),
+ * `throttled` (throttling beyond the SDK's retries), else unexpected (network, …).
+ */
 export class StoreError extends Error {
   constructor(
     readonly code: string,
@@ -355,4 +394,63 @@ export interface RuntimeConfig {
 export interface OutboxMetrics {
   /** Measures the oldest pending notification at `now`, publishes the metric, returns the age in seconds. */
   publishOldestPendingAge(now: number): Promise<number>;
+}
+
+// ---- operational metrics the alarms watch (adapters/metrics.ts; infra/ names the alarms) ----------
+
+export type OpsMetricName =
+  /** An API request answered 5xx by an unexpected error (the Lambda itself succeeds). */
+  | 'ApiUnexpectedErrors'
+  /** A background job's item failed (it is retried with backoff). */
+  | 'JobItemFailures'
+  /** Items set aside now (gauge, published by every dispatcher run and whenever an item is set aside). */
+  | 'ItemsSetAside'
+  /** 1 when the week's digest is not sent at or after Friday 18:00 Asia/Shanghai, else 0. */
+  | 'DigestLate';
+
+export interface OpsMetrics {
+  /** One datapoint (Count, or the gauge's value), dimension County. Never throws. */
+  put(name: OpsMetricName, value: number): void;
+}
+
+export const noMetrics: OpsMetrics = { put: () => undefined };
+
+// ---- background jobs: failing items, backoff and the items set aside (usecases/isolation.ts) ------
+
+export type JobName = 'dispatch' | 'sweep' | 'digest' | 'bounce';
+
+/**
+ * One failing item of a background job: recorded on its first failure, deleted when it succeeds,
+ * set aside (no more automatic retries; an alarm, a dashboard line, `sibao redrive`) after its retries.
+ */
+export interface JobFailure {
+  job: JobName;
+  /**
+   * The item within its job: an issue id (sweep), a notification key (dispatch), a delivery
+   * `<notificationKey>|<recipient>` (dispatch, digest), a week (digest), a feedback id (bounce).
+   */
+  key: string;
+  /** What people recognise: 编号, week, address. */
+  subject: string;
+  attempts: number;
+  firstAt: number;
+  lastAt: number;
+  /** Name, code and a short message of the last error (never a token or a mail body). */
+  lastError: string;
+  /** The next automatic attempt (job clock); absent once set aside. */
+  nextAttemptAt?: number;
+  /** When it was set aside; absent while it is still retried. */
+  setAsideAt?: number;
+  /** What a retry needs that lives nowhere else (a bounce notification). */
+  payload?: unknown;
+  revision: number;
+}
+
+export interface FailureStore {
+  getFailure(job: JobName, key: string): Promise<JobFailure | null>;
+  /** Conditional write on `revision` (null = must not exist); false when the condition failed. */
+  putFailure(rec: JobFailure, expectedRevision: number | null): Promise<boolean>;
+  deleteFailure(job: JobName, key: string): Promise<void>;
+  /** Failing items of one job (or of every job), retried and set aside. */
+  listFailures(job?: JobName): Promise<JobFailure[]>;
 }

@@ -116,8 +116,20 @@ export function toEvent(req: IncomingMessage, body: Buffer, now: number): APIGat
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const text = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'x-content-type-options': 'nosniff' });
   res.end(text);
+}
+
+/** Request headers larger than Node accepts (16 KB by default): the answer, in Chinese, before the socket closes. */
+// The local server's own answers (before the handler) keep its `{error, message}` shape.
+const HEADERS_TOO_LARGE = JSON.stringify({ error: 'headers_too_large', message: '请求头过大（超过 16 KB），服务器未处理该请求；请检查 Cookie 或 Authorization 等请求头是否异常' });
+
+/** A raw HTTP answer on a socket the parser gave up on (Node's clientError), with `connection: close`. */
+function rawAnswer(status: number, reason: string, body: string): string {
+  return (
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\nx-content-type-options: nosniff\r\n` +
+    `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
+  );
 }
 
 /** Write a handler result back as Function URLs do (a bare string or object means 200 JSON). */
@@ -132,6 +144,7 @@ export function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2
   if (structured.cookies?.length) headers['set-cookie'] = structured.cookies;
   if (headers['content-type'] === undefined && body.length) headers['content-type'] = 'application/json';
   headers['content-length'] = body.length;
+  headers['x-content-type-options'] ??= 'nosniff';
   res.writeHead(structured.statusCode ?? 200, headers);
   res.end(head ? undefined : body);
 }
@@ -173,6 +186,16 @@ export async function startHttpServer(handler: ApiHandler, opts: HttpServerOptio
     }
   });
   server.keepAliveTimeout = 5_000;
+  // Malformed requests never reach the handler: answer them in Chinese instead of Node's bare 400/431.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || (err as { code?: string }).code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const body = tooLarge ? HEADERS_TOO_LARGE : JSON.stringify({ error: 'bad_request', message: '请求格式不正确，服务器无法解析' });
+    socket.end(rawAnswer(tooLarge ? 431 : 400, tooLarge ? 'Request Header Fields Too Large' : 'Bad Request', body));
+  });
   const port = await listen(server, opts.port, ' API 服务', '--port');
   return {
     url: `http://${LOCAL_HOST}:${port}`,

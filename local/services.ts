@@ -1,7 +1,7 @@
 // The embedded services: dynalite (DynamoDB-compatible, LevelDB on disk or in memory) and
 // aws-ses-v2-local (SES emulator with a mail viewer), both in this process on 127.0.0.1.
 // A port already taken is a clear Chinese error naming the flag that changes it.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -35,6 +35,8 @@ export interface ServicesOptions {
   sesPort: number;
   /** dynalite port; internal, any free port by default. */
   dynamoPort?: number;
+  /** Send through this SES-compatible endpoint instead of starting the emulator (its viewer is `<endpoint>/`). */
+  sesEndpoint?: string;
 }
 
 export interface LocalServices {
@@ -100,28 +102,34 @@ export async function startServices(opts: ServicesOptions): Promise<LocalService
   let dynamoPath: string | null = null;
   if (!opts.memory) {
     dynamoPath = join(resolve(opts.dataDir), 'dynamodb');
-    mkdirSync(dynamoPath, { recursive: true });
+    mkdirSync(dynamoPath, { recursive: true, mode: 0o700 });
+    chmodSync(dynamoPath, 0o700); // LevelDB's files are created with the umask: the directory keeps them private
   }
   const db = await startDynalite(dynamoPath, opts.dynamoPort ?? 0);
   const dynamoPort = db.port;
-  let ses: Server;
-  try {
-    ses = await startSes(opts.sesPort);
-  } catch (err) {
-    await db.close();
-    throw err;
+  let ses: Server | null = null;
+  const external = opts.sesEndpoint?.replace(/\/+$/, '');
+  if (!external) {
+    try {
+      ses = await startSes(opts.sesPort);
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
   }
-  const sesPort = (ses.address() as AddressInfo).port;
+  const sesEndpoint = external ?? `http://${LOCAL_HOST}:${(ses!.address() as AddressInfo).port}`;
   let stopped: Promise<void> | null = null;
   return {
     dynamoEndpoint: `http://${LOCAL_HOST}:${dynamoPort}`,
-    sesEndpoint: `http://${LOCAL_HOST}:${sesPort}`,
-    mailViewerUrl: `http://${LOCAL_HOST}:${sesPort}/`,
+    sesEndpoint,
+    mailViewerUrl: `${sesEndpoint}/`,
     dynamoPath,
     stop() {
       stopped ??= (async () => {
-        ses.closeAllConnections();
-        await closeServer(ses);
+        if (ses) {
+          ses.closeAllConnections();
+          await closeServer(ses);
+        }
         await db.close(); // dynalite's close also closes LevelDB once pending writes finish
       })();
       return stopped;

@@ -8,19 +8,21 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { makeApiHandler } from '../functions/handlers/api.js';
-import type { ApiConfig, DispatchConfig } from '../functions/adapters/config.js';
+import { dispatchLimits, type ApiConfig, type DispatchConfig } from '../functions/adapters/config.js';
 import { loadOrCreateDevIssuer } from '../functions/adapters/dev-issuer.js';
 import { createDigestStore } from '../functions/adapters/digest-store.js';
+import { createFailureStore } from '../functions/adapters/failure-store.js';
+import { memoryOpsMetrics } from '../functions/adapters/metrics.js';
 import { makeDispatchHandler } from '../functions/handlers/dispatch.js';
 import { makeSweepHandler } from '../functions/handlers/sweep.js';
 import type { SweepSummary } from '../functions/usecases/sweep.js';
 import { createStore, ensureTable } from '../functions/adapters/dynamodb-store.js';
 import { createIdentityVerifier } from '../functions/adapters/identity.js';
 import { logger } from '../functions/adapters/logger.js';
-import type { Store } from '../functions/ports.js';
+import { systemClock, type FailureStore, type OpsMetrics, type Store } from '../functions/ports.js';
 import { createSesMailer } from '../functions/adapters/ses-mailer.js';
-import type { SimClock } from './clock.js';
-import { writeStackInfo } from './data-dir.js';
+import { persistClock, type SimClock } from './clock.js';
+import { secureDataDir, writeStackInfo } from './data-dir.js';
 import { startHttpServer, type ApiHandler } from './http-server.js';
 import { acquireDataDirLock, type DataDirLock } from './lock.js';
 import { localDynamoClient, localSesClient, startServices, type LocalServices } from './services.js';
@@ -56,6 +58,10 @@ export interface StackOptions {
   log?: (line: string) => void;
   /** County name shown on the dashboard page (GET /v1/dashboard). */
   countyName?: string;
+  /** Dispatcher limits (default: DISPATCH_CONCURRENCY / SES_MAX_SEND_RATE from the environment, else 4 and none). */
+  dispatch?: { concurrency?: number; maxSendRate?: number; leaseMs?: number };
+  /** An SES-compatible endpoint to send through instead of the embedded emulator (SIBAO_SES_ENDPOINT; fault tests). */
+  sesEndpoint?: string;
 }
 
 export interface DispatchTotals {
@@ -87,6 +93,10 @@ export interface Stack {
   readonly dispatched: DispatchTotals;
   /** Run the sweep once now at the stack's clock (serialised with the interval's runs). */
   sweepNow(): Promise<SweepSummary>;
+  /** Failing items of the background jobs and the items set aside (`sibao redrive`). */
+  failures: FailureStore;
+  /** What the functions would publish as metrics in AWS (totals and last values). */
+  metrics: OpsMetrics & { readonly totals: Record<string, number>; readonly last: Record<string, number> };
   stop(): Promise<void>;
 }
 
@@ -105,7 +115,7 @@ export function loadOrCreateActionSecret(dataDir: string): string {
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const dataDir = resolve(opts.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  secureDataDir(dataDir);
   const tableName = opts.tableName ?? TABLE_NAME;
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   // The functions log one JSON line per request and dispatch run, as in Lambda. On a terminal that
@@ -123,7 +133,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       lock = acquireDataDirLock(dataDir);
       cleanups.push(() => lock!.release());
     }
-    const services: LocalServices = await startServices({ dataDir, memory: opts.memory, sesPort: opts.sesPort });
+    const services: LocalServices = await startServices({ dataDir, memory: opts.memory, sesPort: opts.sesPort, sesEndpoint: opts.sesEndpoint });
     cleanups.push(() => services.stop());
 
     const dynamo = localDynamoClient(services.dynamoEndpoint);
@@ -146,10 +156,25 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const publicBaseUrl = http.url;
     const shared = { tableName, publicBaseUrl, actionSecrets: [actionSecret], actionTokenTtlDays: 14 };
     const apiConfig: ApiConfig = { ...shared, audience: issuer.aud, bootstrapAdmins: opts.bootstrapAdmins ?? [BOOTSTRAP_ADMIN], profileTtlMs: 1_000 };
-    const dispatchConfig: DispatchConfig = { ...shared, mailFrom: MAIL_FROM };
+    const dispatchConfig: DispatchConfig = { ...shared, mailFrom: MAIL_FROM, ...dispatchLimits(process.env), ...(opts.dispatch ?? {}) };
     const digests = createDigestStore({ client: dynamo, tableName });
-    api = makeApiHandler({ store, clock: opts.clock, identity, config: { ...apiConfig, countyName: opts.countyName }, digests }) as ApiHandler;
-    const dispatch = makeDispatchHandler({ store, mailer, clock: opts.clock, config: dispatchConfig, suppressed: (emails) => digests.suppressedAmong(emails) });
+    const failures = createFailureStore({ client: dynamo, tableName });
+    const metrics = memoryOpsMetrics();
+    api = makeApiHandler({ store, clock: opts.clock, identity, config: { ...apiConfig, countyName: opts.countyName }, digests, metrics }) as ApiHandler;
+    // The jobs run on the simulated clock; their claims and leases on real time. This process holds
+    // the data directory's lock, so a claim of an earlier process (an older generation) is orphaned.
+    const generation = Date.now();
+    const dispatch = makeDispatchHandler({
+      store,
+      mailer,
+      clock: opts.clock,
+      leaseClock: systemClock,
+      generation,
+      config: dispatchConfig,
+      failures,
+      ops: metrics,
+      suppressed: (emails) => digests.suppressedAmong(emails),
+    });
 
     const dispatched: DispatchTotals = { runs: 0, sent: 0, failed: 0, skipped: 0 };
     let inFlight: Promise<{ sent: number; failed: number; skipped: number }> | null = null;
@@ -189,7 +214,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     });
 
     // The sweep, as EventBridge Scheduler runs it in AWS (every 15 min), on the stack's clock.
-    const sweep = makeSweepHandler({ store, clock: opts.clock });
+    const sweep = makeSweepHandler({ store, clock: opts.clock, leaseClock: systemClock, failures, ops: metrics, digests });
     let sweeping: Promise<SweepSummary> | null = null;
     const sweepNow = async (): Promise<SweepSummary> => {
       while (sweeping) await sweeping.catch(() => undefined);
@@ -213,6 +238,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       if (sweepTimer) clearInterval(sweepTimer);
       if (sweeping) await (sweeping as Promise<SweepSummary>).catch(() => undefined);
     });
+
+    // The clock of an on-disk data directory survives the process (`sibao start` resumes it).
+    if (!opts.memory) cleanups.push(persistClock(opts.clock, dataDir));
 
     const removeInfo = writeStackInfo(dataDir, {
       pid: process.pid,
@@ -255,6 +283,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       },
       dispatched,
       sweepNow,
+      failures,
+      metrics,
       stop() {
         stopping ??= undo();
         return stopping;

@@ -76,14 +76,29 @@ export async function checkApi(api: string, timeoutMs = 5_000): Promise<void> {
   if (!res.ok) throw new SyncUnusableError(`API ${api} 的健康检查返回 ${res.status}：地址可能不是 sibao 的 API`, 'api_unhealthy');
 }
 
-async function errorText(res: Response): Promise<string> {
-  const text = await res.text().catch(() => '');
+/**
+ * The Chinese message of an error answer: the API's `{"error":{"code","message"}}`, the local
+ * server's `{"error","message"}`, else the text itself (never `[object Object]`).
+ */
+export function errorMessageOf(text: string): string {
+  let body: unknown;
   try {
-    const body = JSON.parse(text) as { message?: string; error?: string };
-    return body.message ?? body.error ?? text;
+    body = JSON.parse(text);
   } catch {
     return text.slice(0, 300);
   }
+  const b = (body ?? {}) as { message?: unknown; error?: unknown };
+  const e = b.error as { message?: unknown; code?: unknown } | string | undefined;
+  const nested = e && typeof e === 'object' ? e : undefined;
+  const message = [nested?.message, b.message].find((m): m is string => typeof m === 'string' && m.trim() !== '');
+  const code = [nested?.code, typeof e === 'string' ? e : undefined].find((c): c is string => typeof c === 'string' && c !== '');
+  if (message) return code ? `${message}（${code}）` : message;
+  if (code) return code;
+  return text.slice(0, 300);
+}
+
+async function errorText(res: Response): Promise<string> {
+  return errorMessageOf(await res.text().catch(() => ''));
 }
 
 export async function pushRows(opts: PushOptions): Promise<PushResult> {

@@ -49,6 +49,33 @@ export interface ApiConfig extends AppConfig {
 export interface DispatchConfig extends AppConfig {
   mailFrom: string;
   configurationSet?: string;
+  /** Notifications handled at once (DISPATCH_CONCURRENCY, default 4). */
+  concurrency?: number;
+  /** Sends per second at most: SES's sending quota (SES_MAX_SEND_RATE; unset: no limit). */
+  maxSendRate?: number;
+  /** Stop taking new notifications after this many ms (DISPATCH_RUN_BUDGET_MS; the Lambda's timeout minus a margin). */
+  runBudgetMs?: number;
+}
+
+/** A positive number from env `name`, or undefined when unset; throws when set to anything else. */
+function positiveNumber(env: Env, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} 应为正数（${name} must be a positive number），收到“${raw}”`);
+  return n;
+}
+
+/** DISPATCH_CONCURRENCY, SES_MAX_SEND_RATE, DISPATCH_RUN_BUDGET_MS. */
+export function dispatchLimits(env: Env = process.env): Pick<DispatchConfig, 'concurrency' | 'maxSendRate' | 'runBudgetMs'> {
+  const concurrency = positiveNumber(env, 'DISPATCH_CONCURRENCY');
+  const maxSendRate = positiveNumber(env, 'SES_MAX_SEND_RATE');
+  const runBudgetMs = positiveNumber(env, 'DISPATCH_RUN_BUDGET_MS');
+  return {
+    ...(concurrency !== undefined ? { concurrency: Math.floor(concurrency) } : {}),
+    ...(maxSendRate !== undefined ? { maxSendRate } : {}),
+    ...(runBudgetMs !== undefined ? { runBudgetMs } : {}),
+  };
 }
 
 /** Parse the comma-separated ACTION_SECRET list (each key ≥ 32 characters). */
@@ -95,6 +122,7 @@ export function loadDispatchConfig(env: Env = process.env): DispatchConfig {
     ...loadConfig(env),
     mailFrom: requireEnv('MAIL_FROM', env),
     configurationSet: env.SES_CONFIGURATION_SET?.trim() || undefined,
+    ...dispatchLimits(env),
   };
 }
 
@@ -166,5 +194,5 @@ export interface ResolvedDispatchConfig extends Omit<DispatchConfig, 'publicBase
 export async function resolveDispatchConfig(src: ConfigSources = {}): Promise<ResolvedDispatchConfig> {
   const env = src.env ?? process.env;
   const mailFrom = requireEnv('MAIL_FROM', env);
-  return { ...(await resolveAppConfig(src)), mailFrom, configurationSet: env.SES_CONFIGURATION_SET?.trim() || undefined };
+  return { ...(await resolveAppConfig(src)), mailFrom, configurationSet: env.SES_CONFIGURATION_SET?.trim() || undefined, ...dispatchLimits(env) };
 }

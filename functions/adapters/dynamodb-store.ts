@@ -76,6 +76,22 @@ function isConditionFailure(err: unknown): boolean {
   return (err as Error)?.name === 'ConditionalCheckFailedException';
 }
 
+const THROTTLES = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
+
+/**
+ * The store's errors in the port's terms: an item over DynamoDB's 400 KB limit is `item_too_large`
+ * (the caller answers 413 or sets the item aside), throttling beyond the SDK's retries `throttled`;
+ * anything else passes unchanged.
+ */
+export function storeFailure(err: unknown): unknown {
+  const e = err as Error;
+  if (e?.name === 'ValidationException' && /item size/i.test(e.message ?? '')) {
+    return new StoreError('item_too_large', '条目超过 DynamoDB 单条 400 KB 上限', { cause: err });
+  }
+  if (THROTTLES.has(e?.name)) return new StoreError('throttled', '数据库请求被限流，重试后仍未成功', { cause: err });
+  return err;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Backoff for unprocessed batch items: 50 ms doubling, capped at 2 s, with jitter. */
 const backoffMs = (attempt: number) => Math.min(2_000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2);
@@ -221,7 +237,7 @@ export function createStore({ client, tableName }: DynamoStoreOptions): Store {
       return true;
     } catch (err) {
       if (isConditionFailure(err)) return false;
-      throw err;
+      throw storeFailure(err);
     }
   }
 
@@ -464,22 +480,31 @@ export function createStore({ client, tableName }: DynamoStoreOptions): Store {
       return strip<DeliveryRecord>(res.Item as Item | undefined);
     },
 
-    async claimDelivery(notificationKey, recipient, now, leaseMs) {
+    async claimDelivery(notificationKey, recipient, now, leaseMs, opts = {}) {
+      const leaseNow = opts.leaseNow ?? now;
+      const generation = opts.generation ?? 0;
       try {
         const res = await doc.send(
           new UpdateCommand({
             TableName,
             Key: deliveryKey(notificationKey, recipient),
             UpdateExpression:
-              'SET #s = :sending, leaseUntil = :lease, attempts = if_not_exists(attempts, :zero) + :one, ' +
+              'SET #s = :sending, leaseUntil = :lease, #g = :gen, attempts = if_not_exists(attempts, :zero) + :one, ' +
               'updatedAt = :now, notificationKey = :k, recipient = :r, #t = :t',
+            // A failed delivery is due at its nextAttemptAt (or at once when that lies past the retry
+            // horizon: the job clock went back); a claim lapses on the lease clock, or at once when an
+            // older sender generation holds it (its process is gone).
             ConditionExpression:
-              'attribute_not_exists(pk) OR (#s = :failed AND nextAttemptAt <= :now) OR (#s = :sending AND leaseUntil <= :now)',
-            ExpressionAttributeNames: { '#s': 'status', '#t': 'type' },
+              'attribute_not_exists(pk) OR (#s = :failed AND (nextAttemptAt <= :now OR nextAttemptAt > :horizon)) OR ' +
+              '(#s = :sending AND (leaseUntil <= :leaseNow OR #g < :gen))',
+            ExpressionAttributeNames: { '#s': 'status', '#t': 'type', '#g': 'generation' },
             ExpressionAttributeValues: {
               ':sending': 'sending',
               ':failed': 'failed',
-              ':lease': now + leaseMs,
+              ':lease': leaseNow + leaseMs,
+              ':leaseNow': leaseNow,
+              ':gen': generation,
+              ':horizon': opts.retryHorizon ?? Number.MAX_SAFE_INTEGER,
               ':zero': 0,
               ':one': 1,
               ':now': now,
@@ -514,21 +539,41 @@ export function createStore({ client, tableName }: DynamoStoreOptions): Store {
         new UpdateCommand({
           TableName,
           Key: deliveryKey(notificationKey, recipient),
-          UpdateExpression: f.permanent
-            ? 'SET #s = :st, lastError = :e, updatedAt = :now, notificationKey = :k, recipient = :r, attempts = if_not_exists(attempts, :zero) REMOVE leaseUntil, nextAttemptAt'
-            : 'SET #s = :st, lastError = :e, updatedAt = :now, notificationKey = :k, recipient = :r, attempts = if_not_exists(attempts, :zero), nextAttemptAt = :next REMOVE leaseUntil',
+          UpdateExpression:
+            f.permanent || f.setAside
+              ? 'SET #s = :st, lastError = :e, updatedAt = :now, notificationKey = :k, recipient = :r, attempts = if_not_exists(attempts, :zero) REMOVE leaseUntil, nextAttemptAt'
+              : 'SET #s = :st, lastError = :e, updatedAt = :now, notificationKey = :k, recipient = :r, attempts = if_not_exists(attempts, :zero), nextAttemptAt = :next REMOVE leaseUntil',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: {
-            ':st': f.permanent ? 'rejected' : 'failed',
+            ':st': f.permanent ? 'rejected' : f.setAside ? 'set_aside' : 'failed',
             ':e': f.error.slice(0, 500),
             ':now': now,
             ':k': notificationKey,
             ':r': recipient,
             ':zero': 0,
-            ...(f.permanent ? {} : { ':next': f.nextAttemptAt ?? now }),
+            ...(f.permanent || f.setAside ? {} : { ':next': f.nextAttemptAt ?? now }),
           },
         }),
       );
+    },
+
+    async reviveDelivery(notificationKey, recipient, now) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: deliveryKey(notificationKey, recipient),
+            UpdateExpression: 'SET #s = :failed, attempts = :zero, nextAttemptAt = :now, updatedAt = :now',
+            ConditionExpression: '#s IN (:aside, :failed)',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':failed': 'failed', ':aside': 'set_aside', ':zero': 0, ':now': now },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
+        throw err;
+      }
     },
   };
 }

@@ -1,5 +1,6 @@
 // Bearer ID-token verification with jose: signature against the issuer's JWKS, `iss`, `aud`, `exp`,
-// and `email_verified`. Google's JWKS in AWS (fetched lazily and cached by jose); the dev issuer's
+// `iat` not more than 5 minutes ahead (MAX_FUTURE_IAT_SEC: a token minted in the future is forged or
+// from a broken clock), and `email_verified`. Google's JWKS in AWS (fetched lazily and cached by jose); the dev issuer's
 // key set locally and in tests. Returns the lower-cased email or null — never why to the caller.
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { GOOGLE_ISSUERS, GOOGLE_JWKS_URL } from './config.js';
@@ -24,6 +25,9 @@ export interface IdentityOptions {
 
 /** Google as the issuer of Apps Script identity tokens (ScriptApp.getIdentityToken()). */
 export const GOOGLE_ISSUER: IssuerConfig = { iss: GOOGLE_ISSUERS, jwks: GOOGLE_JWKS_URL };
+
+/** How far ahead of our clock a token's `iat` may be (SPEC §7.5: more than 5 minutes is 401). */
+export const MAX_FUTURE_IAT_SEC = 300;
 
 export function createIdentityVerifier(opts: IdentityOptions): IdentityVerifier {
   const entries = opts.issuers.map((i) => ({
@@ -54,6 +58,11 @@ export function createIdentityVerifier(opts: IdentityOptions): IdentityVerifier 
           clockTolerance: opts.clockToleranceSec ?? 30,
           ...(opts.clock ? { currentDate: new Date(opts.clock.now()) } : {}),
         });
+        const nowSec = (opts.clock ?? { now: () => Date.now() }).now() / 1000;
+        if (typeof payload.iat === 'number' && payload.iat > nowSec + MAX_FUTURE_IAT_SEC) {
+          logger.info('identity rejected', { reason: 'iat_in_future' });
+          return null;
+        }
         const verified = payload.email_verified === true || payload.email_verified === 'true';
         if (!verified || typeof payload.email !== 'string' || !payload.email.includes('@')) {
           logger.info('identity rejected', { reason: 'email_not_verified' });

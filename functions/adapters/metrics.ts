@@ -11,7 +11,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { MetricUnit } from '@aws-lambda-powertools/metrics/types';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { OutboxMetrics } from '../ports.js';
+import type { OpsMetrics, OpsMetricName, OutboxMetrics } from '../ports.js';
 import { createDocumentClient } from './dynamodb-store.js';
 
 export const OLDEST_PENDING_METRIC = {
@@ -81,6 +81,46 @@ export function createOutboxMetrics(opts: OutboxMetricsOptions): OutboxMetrics {
       const value = ageSeconds(await oldestPendingCreatedAt(doc, opts.tableName), now);
       publish({ dimensions: { [OLDEST_PENDING_METRIC.dimension]: opts.county }, name: OLDEST_PENDING_METRIC.name, unit: OLDEST_PENDING_METRIC.unit, value });
       return value;
+    },
+  };
+}
+
+/** Units of the operational metrics (ports.ts OpsMetricName); infra/ alarms on each. */
+export const OPS_METRIC_UNITS = {
+  ApiUnexpectedErrors: 'Count',
+  JobItemFailures: 'Count',
+  ItemsSetAside: 'Count',
+  DigestLate: 'Count',
+} as const satisfies Record<OpsMetricName, MetricUnit>;
+
+/**
+ * The OpsMetrics port as EMF lines (Powertools Metrics), dimension County, namespace Sibao: one line
+ * per datapoint, published at once (a Lambda that ends right after still has it in its log). A
+ * metric that cannot be written is dropped with a warning on stderr: metrics never fail a request.
+ */
+export function createOpsMetrics(opts: { county: string; namespace?: string }): OpsMetrics {
+  const publish = createMetricPublisher(opts.namespace ?? OLDEST_PENDING_METRIC.namespace);
+  return {
+    put(name, value) {
+      try {
+        publish({ dimensions: { [OLDEST_PENDING_METRIC.dimension]: opts.county }, name, unit: OPS_METRIC_UNITS[name] as MetricUnit, value });
+      } catch (err) {
+        process.stderr.write(`metric ${name} not published: ${(err as Error)?.message}\n`);
+      }
+    },
+  };
+}
+
+/** OpsMetrics kept in memory (the local stack and tests): totals and last values by name. */
+export function memoryOpsMetrics(): OpsMetrics & { readonly totals: Record<string, number>; readonly last: Record<string, number> } {
+  const totals: Record<string, number> = {};
+  const last: Record<string, number> = {};
+  return {
+    totals,
+    last,
+    put(name, value) {
+      totals[name] = (totals[name] ?? 0) + value;
+      last[name] = value;
     },
   };
 }

@@ -1,7 +1,8 @@
 // Lambda `api` behind the Function URL (the same handler runs locally): the route table of
 // http/routes.ts on the small router of http/router.ts, with the ports built once per container.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { resolveApiConfig } from '../adapters/config.js';
+import { requireEnv, resolveApiConfig } from '../adapters/config.js';
+import { createOpsMetrics } from '../adapters/metrics.js';
 import { createDigestStore } from '../adapters/digest-store.js';
 import { createStore } from '../adapters/dynamodb-store.js';
 import { createIdentityVerifier, GOOGLE_ISSUER } from '../adapters/identity.js';
@@ -9,7 +10,7 @@ import { lambdaDynamoClient, oncePerContainer } from '../adapters/lambda.js';
 import { logger } from '../adapters/logger.js';
 import { createBaseUrlRecorder, createRuntimeConfig } from '../adapters/runtime-config.js';
 import { containerSecretReader } from '../adapters/secrets.js';
-import { systemClock, type Clock, type DigestStore, type IdentityVerifier, type Log, type Store } from '../ports.js';
+import { systemClock, type Clock, type DigestStore, type IdentityVerifier, type Log, type OpsMetrics, type Store } from '../ports.js';
 import { createAccess, createProfileCache } from '../usecases/access.js';
 import { createRouter } from '../http/router.js';
 import { ACTION_LINK_PREFIX, apiRoutes } from '../http/routes.js';
@@ -39,6 +40,8 @@ export interface ApiDeps {
   };
   /** The digest's store: serves `GET /v1/digests/{YYYY-Www}` and `GET /v1/dashboard` when present. */
   digests?: DigestStore;
+  /** Counts unexpected errors (ApiUnexpectedErrors: the alarm; the Lambda itself succeeds). */
+  metrics?: OpsMetrics;
 }
 
 export function makeApiHandler(deps: ApiDeps): Handler {
@@ -51,6 +54,7 @@ export function makeApiHandler(deps: ApiDeps): Handler {
     authorise: { member: access.authoriseRead, 'signed-in': async () => undefined, command: access.authoriseCommand },
     log,
     redactedPrefixes: [ACTION_LINK_PREFIX],
+    metrics: deps.metrics,
   });
 }
 
@@ -69,6 +73,7 @@ async function wireApi(env: Record<string, string | undefined> = process.env): P
     identity: createIdentityVerifier({ issuers: [GOOGLE_ISSUER], audience: config.audience }),
     config: { ...config, countyName: env.COUNTY_NAME },
     digests: createDigestStore({ client, tableName: config.tableName }),
+    metrics: createOpsMetrics({ county: requireEnv('COUNTY', env), namespace: env.POWERTOOLS_METRICS_NAMESPACE?.trim() || undefined }),
   });
   if (config.publicBaseUrl) return api;
   const recorder = createBaseUrlRecorder(createRuntimeConfig({ client, tableName: config.tableName }));

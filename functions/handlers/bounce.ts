@@ -4,12 +4,15 @@
 //     bouncedRecipients: [{ emailAddress, diagnosticCode? }], timestamp, feedbackId }, mail: {...} }
 //   { notificationType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress }], timestamp, feedbackId } }
 // Other types (Delivery, …) are ignored. A record that is not valid JSON or not an SES notification
-// is logged and skipped (never retried: it would fail the same way); a store failure throws, so
-// Lambda retries the batch (the use case is idempotent).
+// is logged and skipped (never retried: it would fail the same way); an address whose update fails is
+// recorded and retried by the sweep (usecases/bounce.ts); only a store that cannot record even that
+// throws, so Lambda retries the batch (the use case is idempotent).
 import type { SNSEvent } from 'aws-lambda';
 import { requireEnv } from '../adapters/config.js';
 import { createDigestStore } from '../adapters/digest-store.js';
+import { createFailureStore } from '../adapters/failure-store.js';
 import { lambdaDynamoClient, oncePerContainer } from '../adapters/lambda.js';
+import { createOpsMetrics } from '../adapters/metrics.js';
 import { logger, withLogger } from '../adapters/logger.js';
 import { errorInfo, isValidEmail, systemClock, type Clock, type Log } from '../ports.js';
 import { recordMailFeedback, type BounceDeps, type FeedbackSummary, type MailFeedback } from '../usecases/bounce.js';
@@ -64,7 +67,8 @@ export function parseSesNotification(message: string, fallbackId: string, fallba
 }
 
 export function makeBounceHandler(deps: BounceDeps & { clock: Clock; log?: Log }): (event: SNSEvent) => Promise<BounceSummary> {
-  const { clock, log } = withLogger(deps);
+  const wired = withLogger(deps);
+  const { clock, log } = wired;
   return async (event) => {
     const feedback: MailFeedback[] = [];
     let ignored = 0;
@@ -78,15 +82,22 @@ export function makeBounceHandler(deps: BounceDeps & { clock: Clock; log?: Log }
       }
       feedback.push(parsed);
     }
-    const out: BounceSummary = { ...(await recordMailFeedback(deps, feedback)), ignored };
+    const out: BounceSummary = { ...(await recordMailFeedback(wired, feedback)), ignored };
     log.info('bounce', { ...out });
     return out;
   };
 }
 
-const wiring = oncePerContainer('bounce', () =>
-  makeBounceHandler({ digests: createDigestStore({ client: lambdaDynamoClient(), tableName: requireEnv('TABLE_NAME') }), clock: systemClock }),
-);
+const wiring = oncePerContainer('bounce', () => {
+  const client = lambdaDynamoClient();
+  const tableName = requireEnv('TABLE_NAME');
+  return makeBounceHandler({
+    digests: createDigestStore({ client, tableName }),
+    failures: createFailureStore({ client, tableName }),
+    metrics: createOpsMetrics({ county: requireEnv('COUNTY'), namespace: process.env.POWERTOOLS_METRICS_NAMESPACE?.trim() || undefined }),
+    clock: systemClock,
+  });
+});
 
 export const handler = async (event: SNSEvent): Promise<BounceSummary> => {
   const run = await wiring();

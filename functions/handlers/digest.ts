@@ -1,7 +1,9 @@
-// Lambda `digest` (EventBridge Scheduler, Friday 17:00 Asia/Shanghai): the week's supervision digest,
-// usecases/digest.ts. The event may carry `{ "week"?: "YYYY-Www", "send"?: boolean }`; without `send`
-// the environment decides: DIGEST_SEND=true sends, anything else is a dry run that only logs the
-// headline. The CDK schedule passes `{ "send": true }` in production.
+// Lambda `digest` (EventBridge Scheduler, every 15 minutes from Friday 17:00 Asia/Shanghai): the
+// week's supervision digest, usecases/digest.ts. The event may carry `{ "week"?: "YYYY-Www",
+// "send"?: boolean }`; without `send` the environment decides: DIGEST_SEND=true sends, anything else
+// is a dry run that only logs the headline. The CDK schedule passes `{ "send": true }` in production:
+// runScheduledDigest (the week isolated, DigestLate from Friday 18:00). A run whose week failed throws
+// after recording it, so the function's Errors alarm sees it too.
 import { requireEnv, resolveAppConfig } from '../adapters/config.js';
 import { attachReadCounter, createDigestStore } from '../adapters/digest-store.js';
 import { createStore } from '../adapters/dynamodb-store.js';
@@ -10,8 +12,10 @@ import { withLogger, type LogOptional } from '../adapters/logger.js';
 import { createRuntimeConfig, resolvePublicBaseUrl } from '../adapters/runtime-config.js';
 import { containerSecretReader } from '../adapters/secrets.js';
 import { createSesClient, createSesMailer } from '../adapters/ses-mailer.js';
+import { createFailureStore } from '../adapters/failure-store.js';
+import { createOpsMetrics } from '../adapters/metrics.js';
 import { systemClock } from '../ports.js';
-import { runDigest, type DigestDeps, type DigestResult } from '../usecases/digest.js';
+import { runDigest, runScheduledDigest, type DigestDeps, type DigestResult, type ScheduledDigestResult } from '../usecases/digest.js';
 
 export interface DigestEvent {
   week?: string;
@@ -19,14 +23,22 @@ export interface DigestEvent {
 }
 
 /** What the Lambda returns: the run without the page, the text and the model. */
-export type DigestSummary = Omit<DigestResult, 'html' | 'text' | 'model'>;
+export type DigestSummary = Omit<DigestResult, 'html' | 'text' | 'model'> | ScheduledDigestResult;
 
 export function makeDigestHandler(deps: LogOptional<DigestDeps>, env: Record<string, string | undefined> = process.env): (event?: DigestEvent) => Promise<DigestSummary> {
   const wired = withLogger(deps);
-  const run = runDigest(wired);
+  const dryRun = runDigest(wired);
+  const scheduled = runScheduledDigest(wired);
   return async (event = {}) => {
     const send = typeof event?.send === 'boolean' ? event.send : env.DIGEST_SEND?.trim().toLowerCase() === 'true';
-    const res = await run({ ...(event?.week ? { week: event.week } : {}), send });
+    const week = event?.week ? { week: event.week } : {};
+    if (send) {
+      const res = await scheduled(week);
+      wired.log.info('digest', { ...res });
+      if (res.status === 'failed' || res.status === 'set_aside') throw new Error(`周报 ${res.week} 本次未能发布或发送（${res.status}）：${res.error ?? ''}`);
+      return res;
+    }
+    const res = await dryRun({ ...week, send: false });
     const { html: _h, text: _t, model, ...summary } = res;
     wired.log.info('digest', { ...summary, headline: model?.headline });
     return summary;
@@ -51,6 +63,8 @@ async function wireDigest(env: Record<string, string | undefined> = process.env)
       clock: systemClock,
       config: { countyName: requireEnv('COUNTY_NAME', env), publicBaseUrl, actionSecrets: config.actionSecrets },
       reads,
+      failures: createFailureStore({ client, tableName: config.tableName }),
+      ops: createOpsMetrics({ county: requireEnv('COUNTY', env), namespace: env.POWERTOOLS_METRICS_NAMESPACE?.trim() || undefined }),
     },
     env,
   );

@@ -4,7 +4,8 @@ import { createDigestStore } from '../adapters/digest-store.js';
 import { createStore } from '../adapters/dynamodb-store.js';
 import { lambdaDynamoClient, oncePerContainer } from '../adapters/lambda.js';
 import { withLogger, type LogOptional } from '../adapters/logger.js';
-import { createOutboxMetrics } from '../adapters/metrics.js';
+import { createFailureStore } from '../adapters/failure-store.js';
+import { createOpsMetrics, createOutboxMetrics } from '../adapters/metrics.js';
 import { createRuntimeConfig, resolvePublicBaseUrl } from '../adapters/runtime-config.js';
 import { containerSecretReader } from '../adapters/secrets.js';
 import { createSesClient, createSesMailer } from '../adapters/ses-mailer.js';
@@ -23,9 +24,10 @@ export function makeDispatchHandler(deps: LogOptional<DispatchDeps>): () => Prom
 async function wireDispatch(env: Record<string, string | undefined> = process.env): Promise<() => Promise<DispatchSummary>> {
   const config = await resolveDispatchConfig({ env, readSecret: containerSecretReader() });
   const client = lambdaDynamoClient();
-  const metrics = env.AWS_LAMBDA_FUNCTION_NAME
-    ? createOutboxMetrics({ client, tableName: config.tableName, county: requireEnv('COUNTY', env), namespace: env.POWERTOOLS_METRICS_NAMESPACE?.trim() || undefined })
-    : undefined;
+  const namespace = env.POWERTOOLS_METRICS_NAMESPACE?.trim() || undefined;
+  const inLambda = !!env.AWS_LAMBDA_FUNCTION_NAME;
+  const metrics = inLambda ? createOutboxMetrics({ client, tableName: config.tableName, county: requireEnv('COUNTY', env), namespace }) : undefined;
+  const ops = inLambda ? createOpsMetrics({ county: requireEnv('COUNTY', env), namespace }) : undefined;
   const digests = createDigestStore({ client, tableName: config.tableName });
   const withBaseUrl = (publicBaseUrl: string) =>
     makeDispatchHandler({
@@ -34,6 +36,8 @@ async function wireDispatch(env: Record<string, string | undefined> = process.en
       clock: systemClock,
       config: { ...config, publicBaseUrl },
       metrics,
+      ops,
+      failures: createFailureStore({ client, tableName: config.tableName }),
       suppressed: (emails) => digests.suppressedAmong(emails),
     });
   if (config.publicBaseUrl) return withBaseUrl(config.publicBaseUrl);

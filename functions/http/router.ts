@@ -1,16 +1,22 @@
-// A small router over a route table (routes.ts): find the route of the path, answer 405 or 404 for
-// another method, check the body size, authorise by the route's kind, run its handler, turn errors
-// into JSON answers, and log one line per request (never an action token: paths under a redacted
-// prefix are logged as `<prefix>…`).
+// A small router over a route table (routes.ts): refuse a malformed path (bad percent-encoding: 400),
+// find the route of the path, answer 405 or 404 for another method, check the body size, authorise by
+// the route's kind, run its handler, turn errors into JSON answers, and log one line per request
+// (never an action token: paths under a redacted prefix are logged as `<prefix>…`).
+// No input produces a 500: an item too large for the store is 413, throttling beyond retries 503; an
+// unexpected error is 500 and counted (ApiUnexpectedErrors, the alarm), since the Lambda itself
+// succeeds. Every answer carries `x-content-type-options: nosniff`.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { errorInfo, type Log } from '../ports.js';
+import { errorInfo, noMetrics, StoreError, type Log, type OpsMetrics } from '../ports.js';
 import { AccessDenied } from '../usecases/access.js';
 
 export type Result = APIGatewayProxyStructuredResultV2;
 export type ApiEvent = APIGatewayProxyEventV2;
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+/** Headers every answer carries, whatever produced it. */
+export const COMMON_HEADERS = { 'x-content-type-options': 'nosniff' } as const;
+const JSON_HEADERS = { ...COMMON_HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 const HTML_HEADERS = {
+  ...COMMON_HEADERS,
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
   'x-robots-tag': 'noindex',
@@ -107,6 +113,26 @@ export interface RouterDeps {
   log: Log;
   /** Path prefixes whose rest is a secret (action tokens): logged and echoed as `<prefix>…`. */
   redactedPrefixes?: readonly string[];
+  /** Counts unexpected errors (ApiUnexpectedErrors). */
+  metrics?: OpsMetrics;
+}
+
+/** Whether every `%` of the path starts a valid UTF-8 percent-encoding. */
+export function wellEncodedPath(path: string): boolean {
+  if (!path.includes('%')) return true;
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A result with the common headers added (handlers that build their own headers). */
+function withCommonHeaders(r: Result): Result {
+  const headers = r.headers ?? {};
+  if (headers['x-content-type-options'] !== undefined) return r;
+  return { ...r, headers: { ...headers, ...COMMON_HEADERS } };
 }
 
 function match(route: Route, path: string): string[] | null {
@@ -122,6 +148,7 @@ export function createRouter(routes: readonly Route[], deps: RouterDeps): (event
   };
 
   async function dispatch(event: ApiEvent, method: string, path: string): Promise<Result> {
+    if (!wellEncodedPath(path)) throw new HttpError(400, 'bad_path', '地址格式不正确（含有无效的百分号编码），请检查链接是否完整');
     let found: { route: Route; params: string[] } | undefined;
     for (const route of routes) {
       const params = match(route, path);
@@ -151,13 +178,22 @@ export function createRouter(routes: readonly Route[], deps: RouterDeps): (event
     const started = Date.now();
     let result: Result;
     try {
-      result = await dispatch(event, method, path);
+      result = withCommonHeaders(await dispatch(event, method, path));
     } catch (err) {
       if (err instanceof AccessDenied) result = errorResult(new HttpError(err.reason === 'unauthenticated' ? 401 : 403, err.code, err.message));
       else if (err instanceof HttpError) result = errorResult(err);
-      else {
-        deps.log.error('unexpected error', { error: errorInfo(err) });
-        result = errorResult(new HttpError(500, 'internal', '服务器内部错误，请稍后重试；如持续出现请联系县政务服务和大数据局'));
+      else if (err instanceof StoreError && err.code === 'item_too_large') {
+        deps.log.warn('item too large', { path: redact(path) });
+        result = errorResult(new HttpError(413, 'item_too_large', '该记录的内容已超过存储上限（单条 400 KB），本次未做任何更改；请精简填写的文字后重试，或联系指挥部办公室'));
+      } else {
+        (deps.metrics ?? noMetrics).put('ApiUnexpectedErrors', 1);
+        if (err instanceof StoreError && err.code === 'throttled') {
+          deps.log.error('store throttled', { error: errorInfo(err) });
+          result = errorResult(new HttpError(503, 'busy', '服务繁忙，本次请求未完成，请稍后重试'));
+        } else {
+          deps.log.error('unexpected error', { error: errorInfo(err) });
+          result = errorResult(new HttpError(500, 'internal', '服务器内部错误，请稍后重试；如持续出现请联系县政务服务和大数据局'));
+        }
       }
     }
     deps.log.info('request', { method, path: redact(path), status: result.statusCode, ms: Date.now() - started });

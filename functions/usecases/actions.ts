@@ -14,7 +14,7 @@ import type { Profile } from '../../domain/rows/types.js';
 import type { IssueRecord, Notification } from '../../domain/issues/types.js';
 import { verifyActionToken, type ActionTokenPayload } from './action-token.js';
 import { confirmView, messageView, type PageResponse, type PageView } from './page-views.js';
-import type { Clock, Log, Store, StoredIssue } from '../ports.js';
+import { StoreError, type Clock, type Log, type Store, type StoredIssue } from '../ports.js';
 
 export interface ActionDeps {
   store: Store;
@@ -143,7 +143,15 @@ export async function performAction(deps: ActionDeps, rawToken: string, form: UR
     const next = applyChange(c.issue, result.record, result.notifications, ctx, `link:${c.token.recipient}`, {
       usedTokens: { ...c.issue.usedTokens, [c.token.nonce]: now },
     });
-    if (await deps.store.putIssue(next, c.issue.revision)) {
+    let written: boolean;
+    try {
+      written = await deps.store.putIssue(next, c.issue.revision);
+    } catch (err) {
+      if (!(err instanceof StoreError && err.code === 'item_too_large')) throw err;
+      deps.log.warn('action refused: issue item too large', { issueId: c.issue.record.id, action: c.token.action });
+      return { statusCode: 413, view: messageView(`暂时无法${c.def.label}`, `问题 ${c.issue.record.id} 的记录已超过存储上限，本次未做任何更改。请联系指挥部办公室处理。`) };
+    }
+    if (written) {
       deps.log.info('action performed', { issueId: next.record.id, action: c.token.action, unit: c.token.unit });
       return { statusCode: 200, view: messageView(`已${c.def.label}`, c.def.done(next.record.id)) };
     }

@@ -2,30 +2,61 @@
 // recipient, even when a function is retried or dies midway). In terms of ports only.
 //
 // Per recipient of one message key: skip it when its delivery record is final (sent, or rejected for
-// good); never mail a malformed address or one that bounced permanently or complained (recorded
-// rejected: `invalid_address`, `suppressed_address`); claim the delivery record with a conditional
-// write (a crashed sender's claim lapses after `leaseMs`); compose and send; mark it sent. A send
-// error is permanent (MailError: rejected, never retried) or transient (failed, retried after
-// RETRY_DELAYS_MS by attempt: 1 min, 5 min, 30 min, 2 h, then every 6 h; never dropped).
+// good) or set aside; never mail a malformed address or one that bounced permanently or complained
+// (recorded rejected: `invalid_address`, `suppressed_address`); claim the delivery record with a
+// conditional write; compose and send; mark it sent. A send error is permanent (MailError: rejected,
+// never retried) or transient (failed, retried after RETRY_DELAYS_MS by attempt: 1 min, 5 min,
+// 30 min, 2 h, then every 6 h) until MAX_DELIVERY_ATTEMPTS: then the delivery is SET ASIDE (no more
+// automatic attempts; a JobFailure record for the alarm, the dashboard and `sibao redrive`).
+//
+// The claim is a lease on REAL elapsed time (`leaseClock`, never the simulated clock of the local
+// stack): a restart with an earlier clock never strands it; a sender generation newer than the
+// claim's takes it over at once (the local stack, which holds its data directory's lock). The
+// at-least-once window is the time between SES accepting a message and the `sent` mark landing: a
+// crash inside it resends that recipient once. It holds at most one message per send in flight, so
+// at most `concurrency` (dispatch.ts) duplicates per crash; see README "Faults" for the measured bound.
 // Used by the outbox dispatcher (dispatch.ts) and the weekly digest (digest.ts).
 import type { RenderedMail } from '../../domain/reports/mail-templates.js';
-import { errorInfo, isValidEmail, MailError, type Clock, type Log, type Mailer, type Store, type SuppressionCheck } from '../ports.js';
+import { errorInfo, isValidEmail, MailError, type Clock, type FailureStore, type JobName, type Log, type Mailer, type OpsMetrics, type Store, type SuppressionCheck } from '../ports.js';
+import { RETRY_HORIZON_MS, recordFailure } from './isolation.js';
 
 /** Delay before the next attempt after the n-th failed attempt (1-based); the last one repeats. */
 export const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 6 * 3_600_000];
 export const retryDelay = (attempts: number) => RETRY_DELAYS_MS[Math.min(Math.max(attempts, 1), RETRY_DELAYS_MS.length) - 1];
 
-/** How long a claim protects a recipient being sent to. */
+/** The failed attempt that sets a delivery aside (about 21 hours after the first failure). */
+export const MAX_DELIVERY_ATTEMPTS = 8;
+
+/** How long a claim protects a recipient being sent to (real time; longer than a send can take). */
 export const DEFAULT_LEASE_MS = 5 * 60_000;
+
+/** Where a set-aside delivery is recorded (the job's JobFailure list). */
+export interface SetAsideRecorder {
+  failures: FailureStore;
+  job: Extract<JobName, 'dispatch' | 'digest'>;
+  /** What people recognise in the list: 编号 or week. */
+  subject: string;
+  metrics?: OpsMetrics;
+}
 
 export interface DeliveryDeps {
   store: Pick<Store, 'getDelivery' | 'claimDelivery' | 'markDeliverySent' | 'markDeliveryFailed'>;
   mailer: Mailer;
+  /** The job's clock: records, backoff (nextAttemptAt). */
   clock: Clock;
+  /**
+   * Real elapsed time for the claim's lease. Default: the job clock (they are one in Lambda); the local
+   * stack, whose job clock is simulated, passes the system clock.
+   */
+  leaseClock?: Clock;
+  /** Sender generation of the claims (ClaimOptions.generation; default 0). */
+  generation?: number;
   /** Addresses never to mail (permanent bounces, complaints); without it nobody is suppressed. */
   suppressed?: SuppressionCheck;
   leaseMs?: number;
   log?: Log;
+  /** Records set-aside deliveries; without it they are only marked in the delivery record. */
+  setAside?: SetAsideRecorder;
 }
 
 export interface DeliveryReport {
@@ -41,9 +72,16 @@ export interface DeliveryReport {
   skipped: number;
   /** Every recipient is final now (sent, rejected or suppressed). */
   complete: boolean;
+  /** Recipients set aside (now or before); present only when there are some. */
+  setAside?: number;
+  /** Present (true) when every recipient not final is set aside: nothing will happen without a re-drive. */
+  allAside?: true;
 }
 
 const isFinal = (status: string | undefined) => status === 'sent' || status === 'rejected';
+
+/** The JobFailure key of one delivery. */
+export const deliveryFailureKey = (key: string, recipient: string) => `${key}|${recipient}`;
 
 /** Send one message (`key`) to each recipient, once. `compose` makes the message for one recipient. */
 export async function deliver(
@@ -54,10 +92,16 @@ export async function deliver(
 ): Promise<DeliveryReport> {
   const { store, mailer, clock } = deps;
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+  const leaseClock = deps.leaseClock ?? clock;
   const report: DeliveryReport = { sent: 0, failed: 0, rejected: 0, suppressed: 0, skipped: 0, complete: true };
+  let aside = 0;
+  /** Recipients that will be tried again without a re-drive (failed, held, waiting). */
+  let live = 0;
   const open: string[] = [];
   for (const r of new Set(recipients)) {
-    if (isFinal((await store.getDelivery(key, r))?.status)) report.skipped++;
+    const status = (await store.getDelivery(key, r))?.status;
+    if (isFinal(status)) report.skipped++;
+    else if (status === 'set_aside') aside++;
     else open.push(r);
   }
   const blocked = open.length > 0 && deps.suppressed ? await deps.suppressed(open) : new Set<string>();
@@ -77,7 +121,12 @@ export async function deliver(
       report.suppressed++;
       continue;
     }
-    const claim = await store.claimDelivery(key, to, clock.now(), leaseMs);
+    const now = clock.now();
+    const claim = await store.claimDelivery(key, to, now, leaseMs, {
+      leaseNow: leaseClock.now(),
+      generation: deps.generation ?? 0,
+      retryHorizon: now + RETRY_HORIZON_MS,
+    });
     if (!claim) {
       report.skipped++;
       held.push(to);
@@ -86,23 +135,47 @@ export async function deliver(
     try {
       const mail = await compose(to);
       const res = await mailer.send({ to: [to], subject: mail.subject, html: mail.html, text: mail.text });
+      // The at-least-once window closes here: nothing but this write between SES's answer and the mark.
       await store.markDeliverySent(key, to, res.messageId, clock.now());
       report.sent++;
     } catch (err) {
       const permanent = err instanceof MailError;
       const e = errorInfo(err);
       const error = `${e.name}${e.code ? `/${e.code}` : ''}: ${e.message}`;
-      await store.markDeliveryFailed(key, to, { error, permanent, nextAttemptAt: clock.now() + retryDelay(claim.attempts) }, clock.now());
-      deps.log?.warn('send failed', { key, attempts: claim.attempts, permanent, error: e.name });
+      const setAside = !permanent && claim.attempts >= MAX_DELIVERY_ATTEMPTS;
+      await store.markDeliveryFailed(key, to, { error, permanent, setAside, nextAttemptAt: clock.now() + retryDelay(claim.attempts) }, clock.now());
+      deps.log?.warn('send failed', { key, attempts: claim.attempts, permanent, setAside, error: e.name });
       if (permanent) report.rejected++;
       else {
         report.failed++;
         report.complete = false;
+        if (setAside) {
+          aside++;
+          if (deps.setAside) {
+            const r = deps.setAside;
+            await recordFailure({ failures: r.failures, clock, log: deps.log ?? silentLog, metrics: r.metrics }, r.job, deliveryFailureKey(key, to), {
+              subject: `${r.subject} → ${to}`,
+              error,
+              setAside: true,
+              attempts: claim.attempts,
+            });
+          }
+        } else live++;
       }
     }
   }
   for (const to of held) {
-    if (!isFinal((await store.getDelivery(key, to))?.status)) report.complete = false;
+    if (!isFinal((await store.getDelivery(key, to))?.status)) {
+      report.complete = false;
+      live++;
+    }
+  }
+  if (aside > 0) {
+    report.complete = false;
+    report.setAside = aside;
+    if (live === 0) report.allAside = true;
   }
   return report;
 }
+
+const silentLog: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };

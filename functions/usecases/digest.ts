@@ -22,7 +22,11 @@
 // Why not the outbox: the outbox lives in issue items (a notification rides on the issue write that
 // causes it); the digest belongs to no issue and its 100 KB+ body would need a dispatcher renderer
 // reading our blobs. It shares the delivery function (deliver.ts) instead of the outbox.
-// The scheduled Lambda is handlers/digest.ts.
+// The scheduled Lambda is handlers/digest.ts: runScheduledDigest() below, every 15 minutes from
+// Friday 17:00 (Asia/Shanghai): the week is one isolated item (isolation.ts: a run that throws is
+// recorded, retried by the next schedule after its backoff, set aside after its retries), each
+// recipient another (deliver.ts), and from Friday 18:00 every run that finds the week not sent
+// publishes DigestLate = 1 (the alarm), else 0.
 import { randomUUID } from 'node:crypto';
 import { computeCoverage, countsOn } from '../../domain/reports/coverage.js';
 import { addressWarnings, checkDataQuality, type ProblemAddress, type RowEdit } from '../../domain/reports/data-quality.js';
@@ -32,10 +36,11 @@ import { html } from '../../domain/reports/html.js';
 import { previousSnapshot, whitelistValues } from '../../domain/reports/snapshots.js';
 import { isoWeek, isoWeekRange, shanghaiDate } from '../../domain/time/time.js';
 import type { Profile, WhitelistRow } from '../../domain/rows/types.js';
-import { isValidEmail, type Clock, type DigestRecord, type DigestStore, type Log, type Mailer, type ReadCounter, type Store } from '../ports.js';
+import { isValidEmail, noMetrics, type Clock, type DigestRecord, type DigestStore, type FailureStore, type Log, type Mailer, type OpsMetrics, type ReadCounter, type Store } from '../ports.js';
 import { dashboardViewUrl } from './dashboard.js';
 import { signDigestView } from './digest-view.js';
 import { deliver } from './deliver.js';
+import { memoryFailures, openIsolation } from './isolation.js';
 
 export class DigestError extends Error {
   constructor(
@@ -69,6 +74,12 @@ export interface DigestDeps {
   config: DigestConfig;
   /** Counts items read (attachReadCounter on the client); reported as itemsRead. */
   reads?: ReadCounter;
+  /** Failing weeks and set-aside recipients (default: kept in memory for the process). */
+  failures?: FailureStore;
+  /** JobItemFailures, DigestLate (EMF in Lambda). */
+  ops?: OpsMetrics;
+  /** Real time for the recipients' claims (default the job clock). */
+  leaseClock?: Clock;
 }
 
 export interface DigestRunOptions {
@@ -239,13 +250,23 @@ export function mailParts(page: string, text: string, viewUrl: string, dashboard
 /** The week's digest: built (dry run) or published and mailed: `runDigest(deps)({ week, send })`. */
 export function runDigest(deps: DigestDeps): (opts?: DigestRunOptions) => Promise<DigestResult> {
   const { store, digests, mailer, clock, config, log } = deps;
+  const failures = deps.failures ?? memoryFailures();
 
   /** Mail the stored digest through the one delivery path (deliver.ts): same retry and suppression policy as every mail. */
   async function send(rec: DigestRecord): Promise<{ delivered: number; failed: number; skipped: number; complete: boolean }> {
     const [html, text] = await Promise.all([digests.getBlob(rec, 'mail_html'), digests.getBlob(rec, 'mail_text')]);
     if (html === null || text === null) throw new Error(`周报 ${rec.week} 的存储内容不完整（run ${rec.runId}）`);
     const r = await deliver(
-      { store, mailer, clock, log, leaseMs: config.leaseMs, suppressed: (emails) => digests.suppressedAmong(emails) },
+      {
+        store,
+        mailer,
+        clock,
+        leaseClock: deps.leaseClock,
+        log,
+        leaseMs: config.leaseMs,
+        suppressed: (emails) => digests.suppressedAmong(emails),
+        setAside: { failures, job: 'digest', subject: `周报 ${rec.week}`, metrics: deps.ops },
+      },
       DIGEST_NOTIFICATION(rec.week),
       // Suppressed when published: left out of this week's mailing (the digest lists them).
       rec.recipients.filter((to) => !rec.suppressed.includes(to)),
@@ -367,5 +388,47 @@ export function runDigest(deps: DigestDeps): (opts?: DigestRunOptions) => Promis
       issuesRead: built?.issuesRead ?? 0,
       ...s,
     };
+  };
+}
+
+/** Friday 18:00 Asia/Shanghai of an ISO week: the digest must be sent by then. */
+export function digestDeadline(week: string): number {
+  return Date.parse(`${isoWeekRange(week).friday}T18:00:00+08:00`);
+}
+
+/** What a scheduled run answers: the run without its page, text and model, and whether the week is late. */
+export type ScheduledDigestResult = Omit<DigestResult, 'html' | 'text' | 'model' | 'status'> & {
+  /** `failed`: this run threw (recorded, retried later); `waiting`: an earlier failure's backoff; `set_aside`: no more automatic retries. */
+  status: DigestRunStatus | 'failed' | 'waiting' | 'set_aside';
+  /** Not sent at or after Friday 18:00 Asia/Shanghai (DigestLate = 1). */
+  late: boolean;
+  error?: string;
+};
+
+/**
+ * The scheduled run (handlers/digest.ts): publish and mail the week's digest, the week isolated as
+ * one item. Never throws for the week's own failure (recorded and retried by the next schedule); the
+ * DigestLate metric says whether the week is still not sent at or after Friday 18:00.
+ */
+export function runScheduledDigest(deps: DigestDeps): (opts?: { week?: string }) => Promise<ScheduledDigestResult> {
+  const failures = deps.failures ?? memoryFailures();
+  const ops = deps.ops ?? noMetrics;
+  const send = runDigest({ ...deps, failures });
+  return async (opts = {}) => {
+    const now = deps.clock.now();
+    const week = opts.week ?? isoWeek(shanghaiDate(now));
+    const isolation = await openIsolation({ failures, clock: deps.clock, log: deps.log, metrics: deps.ops }, 'digest');
+    const out = await isolation.run(week, `周报 ${week}`, () => send({ week, send: true }));
+    const sent = out.status === 'ok' && (out.value.status === 'sent' || out.value.status === 'already_sent');
+    const late = !sent && now >= digestDeadline(week);
+    ops.put('DigestLate', late ? 1 : 0);
+    if (late) deps.log.error('digest not sent by Friday 18:00', { week, status: out.status === 'ok' ? out.value.status : out.status });
+    if (out.status === 'ok') {
+      const { html: _h, text: _t, model: _m, ...summary } = out.value;
+      return { ...summary, late };
+    }
+    const none = { week, published: false, subject: '', recipients: [], suppressed: [], delivered: 0, failed: 0, skipped: 0, itemsRead: null, issuesRead: 0, viewUrl: '', late };
+    if (out.status === 'failed') return { ...none, status: out.setAside ? 'set_aside' : 'failed', error: out.error };
+    return { ...none, status: out.state };
   };
 }

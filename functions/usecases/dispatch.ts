@@ -4,12 +4,22 @@
 // the one delivery path (deliver.ts: once per key and recipient, one retry and suppression policy).
 // A notification leaves the item's pending set (and the item the outbox) only when every recipient
 // is final.
+//
+// Each notification is one item on its own (isolation.ts): up to `concurrency` of them at once, their
+// sends started under `maxSendRate` per second (rate-limit.ts, SES's quota), a notification that
+// throws (unreadable, unrenderable, an issue item that cannot be rewritten) recorded, retried with
+// backoff and set aside after its retries, while every other goes on. A notification whose open
+// recipients are all set aside (or that is set aside itself) moves from `pending` to `setAside` in its
+// issue item: out of the outbox and its age metric, back with `sibao redrive`. A run stops taking new
+// notifications after `runBudgetMs` (the Lambda's timeout); the rest wait for the next minute.
 import { parseNotification, type LinkId, type Notification } from '../../domain/issues/catalog.js';
 import { renderNotification } from '../../domain/reports/mail-templates.js';
 import { newNonce, signActionToken } from './action-token.js';
 import { conditionalUpdate } from './conditional-update.js';
 import { deliver } from './deliver.js';
-import { errorInfo, type Clock, type Log, type Mailer, type OutboxMetrics, type Store, type StoredIssue, type SuppressionCheck } from '../ports.js';
+import { memoryFailures, openIsolation, pool, publishSetAside } from './isolation.js';
+import { createRateLimiter, rateLimitedMailer } from './rate-limit.js';
+import { errorInfo, type Clock, type FailureStore, type Log, type Mailer, type OpsMetrics, type OutboxMetrics, type Store, type StoredIssue, type SuppressionCheck } from '../ports.js';
 
 export { RETRY_DELAYS_MS, retryDelay } from './deliver.js';
 
@@ -21,9 +31,17 @@ export interface DispatchConfigPart {
   actionSecrets: string[];
   /** Validity of action links, days (default 14). */
   actionTokenTtlDays?: number;
-  /** How long a claim protects a recipient being sent to (default 5 min). */
+  /** How long a claim protects a recipient being sent to (default 5 min, real time). */
   leaseMs?: number;
+  /** Notifications handled at once (default DEFAULT_DISPATCH_CONCURRENCY). */
+  concurrency?: number;
+  /** Sends started per second at most (SES's quota; default: no limit). */
+  maxSendRate?: number;
+  /** Stop taking new notifications after this many real milliseconds (default: no limit). */
+  runBudgetMs?: number;
 }
+
+export const DEFAULT_DISPATCH_CONCURRENCY = 4;
 
 export interface DispatchDeps {
   store: Store;
@@ -38,6 +56,14 @@ export interface DispatchDeps {
    * (`DigestStore.suppressedAmong`). Keeps the account under SES's bounce/complaint thresholds.
    */
   suppressed?: SuppressionCheck;
+  /** Failing notifications and set-aside deliveries (default: kept in memory for the process). */
+  failures?: FailureStore;
+  /** JobItemFailures, ItemsSetAside (EMF in Lambda). */
+  ops?: OpsMetrics;
+  /** Real time for the claims' leases and the run budget (default the job clock; the local stack passes the system clock). */
+  leaseClock?: Clock;
+  /** Sender generation of the claims (ClaimOptions.generation; the local stack sets one per process). */
+  generation?: number;
 }
 
 export interface DispatchSummary {
@@ -46,6 +72,8 @@ export interface DispatchSummary {
   failed: number;
   /** Recipients already served, held by another sender, or waiting for their next attempt. */
   skipped: number;
+  /** Notifications set aside by this run (present only when some were). */
+  setAside?: number;
 }
 
 /** Lower-cased, de-duplicated `to` and `cc` of a stored notification. */
@@ -70,57 +98,114 @@ function linkSigner(config: DispatchConfigPart, clock: Clock) {
     };
 }
 
+/** A notification that cannot be parsed: thrown inside its isolated item. */
+class UnreadableNotification extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnreadableNotification';
+  }
+}
+
 /** One dispatcher run over the outbox: `runDispatch(deps)()`. */
 export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> {
   const { store, clock, config, log } = deps;
+  const leaseClock = deps.leaseClock ?? clock;
   const linkFor = linkSigner(config, clock);
-  const delivery = { store, mailer: deps.mailer, clock, log, suppressed: deps.suppressed, leaseMs: config.leaseMs };
+  const failures = deps.failures ?? memoryFailures();
+  const limiter = createRateLimiter(config.maxSendRate ?? 0);
+  const mailer = config.maxSendRate ? rateLimitedMailer(deps.mailer, limiter) : deps.mailer;
+  const concurrency = Math.max(1, Math.floor(config.concurrency ?? DEFAULT_DISPATCH_CONCURRENCY));
+  const isolationDeps = { failures, clock, log, metrics: deps.ops };
 
-  async function complete(issueId: string, key: string): Promise<void> {
+  /** Apply `change` to the notification `key` of an issue (conditional write, re-read on a lost race). */
+  async function moveNotification(issueId: string, key: string, to: 'done' | 'aside'): Promise<void> {
     const out = await conditionalUpdate<StoredIssue, void>({
       read: () => store.getIssue(issueId),
       write: (next, rev) => store.putIssue(next, rev),
       attempts: 5,
       decide(cur) {
         if (!cur || !cur.pending[key]) return { done: undefined };
-        const { [key]: _sent, ...pending } = cur.pending;
-        return { write: { ...cur, pending }, result: undefined };
+        const { [key]: n, ...pending } = cur.pending;
+        if (to === 'done') return { write: { ...cur, pending }, result: undefined };
+        return { write: { ...cur, pending, setAside: { ...(cur.setAside ?? {}), [key]: n } }, result: undefined };
       },
     });
-    if (!out.ok) log.warn('outbox completion contended; will retry next run', { issueId, key });
+    if (!out.ok) log.warn('outbox update contended; will retry next run', { issueId, key, to });
   }
 
   const run = async () => {
     const summary: DispatchSummary = { sent: 0, failed: 0, skipped: 0 };
+    const started = leaseClock.now();
+    const isolation = await openIsolation(isolationDeps, 'dispatch');
     const items = await store.listOutbox();
-    for (const issue of items) {
-      for (const stored of Object.values(issue.pending)) {
+    const units = items.flatMap((issue) => Object.values(issue.pending).map((stored) => ({ issue, stored })));
+    let setAside = 0;
+    let deferred = 0;
+    await pool(units, concurrency, async ({ issue, stored }) => {
+      const id = issue.record?.id ?? '?';
+      const key = String(stored?.key ?? '');
+      const recipients = recipientsOf(stored ?? {});
+      if (config.runBudgetMs !== undefined && leaseClock.now() - started > config.runBudgetMs) {
+        deferred++;
+        return;
+      }
+      const out = await isolation.run(key, id, async () => {
         const parsed = parseNotification(stored);
-        if (!parsed.ok) {
-          // Written by a newer version, or damaged: it waits (the oldest-pending alarm watches it).
-          log.warn('notification cannot be sent; left pending', { key: stored.key, template: stored.template, reason: parsed.reason, problems: parsed.problems.slice(0, 5) });
-          summary.skipped += recipientsOf(stored).length;
-          continue;
-        }
+        // Written by a newer version, or damaged: retried (a newer dispatcher may be deploying), then set aside.
+        if (!parsed.ok) throw new UnreadableNotification(`${parsed.reason}: ${parsed.problems.slice(0, 3).join('; ')}`);
         const n = parsed.notification;
-        const r = await deliver(delivery, n.key, recipientsOf(n), (to) => renderNotification(n, { record: issue.record, link: linkFor(issue, n, to) }));
+        const r = await deliver(
+          {
+            store,
+            mailer,
+            clock,
+            leaseClock,
+            generation: deps.generation,
+            log,
+            suppressed: deps.suppressed,
+            leaseMs: config.leaseMs,
+            setAside: { failures, job: 'dispatch', subject: id, metrics: deps.ops },
+          },
+          n.key,
+          recipientsOf(n),
+          (to) => renderNotification(n, { record: issue.record, link: linkFor(issue, n, to) }),
+        );
+        if (r.complete) await moveNotification(id, n.key, 'done');
+        else if (r.allAside) {
+          await moveNotification(id, n.key, 'aside');
+          setAside++;
+        }
+        return r;
+      });
+      if (out.status === 'ok') {
+        const r = out.value;
         summary.sent += r.sent;
         summary.failed += r.failed + r.rejected + r.suppressed;
         summary.skipped += r.skipped;
-        if (r.complete) await complete(issue.record.id, n.key);
+        return;
       }
-    }
-    log.info('dispatch', { ...summary, items: items.length });
+      if (out.status === 'skipped') {
+        summary.skipped += recipients.length;
+        return;
+      }
+      summary.failed += recipients.length;
+      if (out.setAside) {
+        setAside++;
+        await moveNotification(id, key, 'aside').catch((err) => log.error('set-aside notification not moved out of the outbox', { issueId: id, key, error: errorInfo(err) }));
+      }
+    });
+    if (setAside) summary.setAside = setAside;
+    log.info('dispatch', { ...summary, items: items.length, notifications: units.length, ...(deferred ? { deferred } : {}) });
     return summary;
   };
   const metrics = deps.metrics;
-  if (!metrics) return run;
-  // Measured after the run, also when it failed: what is still waiting is what the alarm watches.
+  // Measured after the run, also when it failed: what is still waiting is what the alarms watch.
   return async () => {
     try {
       return await run();
     } finally {
-      await metrics.publishOldestPendingAge(clock.now()).catch((err) => log.warn('metric not published', { error: errorInfo(err) }));
+      if (metrics) await metrics.publishOldestPendingAge(clock.now()).catch((err) => log.warn('metric not published', { error: errorInfo(err) }));
+      if (deps.ops) await publishSetAside({ failures, log, metrics: deps.ops });
     }
   };
 }

@@ -12,6 +12,11 @@
 //
 // Batches: a batch notification travels in the outbox of the batch's first member issue (the
 // dispatcher de-duplicates by key `batch#<id>`), then a BATCH record marks it reported.
+//
+// Each issue (and each batch) is one item on its own (isolation.ts): up to `concurrency` issues of a
+// page at once; one that throws (an unreadable record, an item too large to rewrite) is recorded,
+// retried with backoff and set aside after its retries, and never stops the others: every other due
+// issue is reminded, marked 逾期 and escalated in the same run.
 import { randomUUID } from 'node:crypto';
 import { createCalendar } from '../../domain/time/calendar.js';
 import { batchNotification, findCommonProblems, BATCH_WINDOW_DAYS } from '../../domain/issues/batches.js';
@@ -19,8 +24,9 @@ import { findUnit } from '../../domain/issues/lifecycle.js';
 import { sweepIssue, sweepSchedule, type SweepContext } from '../../domain/issues/sweep.js';
 import { addDays, shanghaiDate } from '../../domain/time/time.js';
 import type { Profile } from '../../domain/rows/types.js';
-import type { Clock, Log, Store, StoredIssue } from '../ports.js';
+import type { Clock, FailureStore, Log, OpsMetrics, Store, StoredIssue } from '../ports.js';
 import { conditionalUpdate } from './conditional-update.js';
+import { memoryFailures, openIsolation, pool, type JobIsolation } from './isolation.js';
 
 export interface SweepConfig {
   /** Issues per index page (default 100). */
@@ -29,6 +35,8 @@ export interface SweepConfig {
   leaseMs?: number;
   /** Look for common-problem batches (default true). */
   batches?: boolean;
+  /** Issues of a page swept at once (default 4). */
+  concurrency?: number;
 }
 
 export interface SweepDeps {
@@ -36,6 +44,12 @@ export interface SweepDeps {
   clock: Clock;
   log: Log;
   config?: SweepConfig;
+  /** Failing issues and batches (default: kept in memory for the process). */
+  failures?: FailureStore;
+  /** JobItemFailures (EMF in Lambda). */
+  ops?: OpsMetrics;
+  /** Real time for the run's lease (default the job clock; the local stack passes the system clock). */
+  leaseClock?: Clock;
 }
 
 export interface SweepSummary {
@@ -51,6 +65,10 @@ export interface SweepSummary {
   pages: number;
   /** true when another sweep held the lease: nothing was done. */
   skipped: boolean;
+  /** Issues or batches that failed this run (recorded; retried later or set aside). Present only when some did. */
+  failed?: number;
+  /** Issues not swept: waiting for their backoff or set aside. Present only when some were. */
+  held?: number;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -61,6 +79,8 @@ export function runSweep(deps: SweepDeps): () => Promise<SweepSummary> {
   const pageSize = deps.config?.pageSize ?? 100;
   const leaseMs = deps.config?.leaseMs ?? 10 * 60_000;
   const withBatches = deps.config?.batches !== false;
+  const concurrency = Math.max(1, Math.floor(deps.config?.concurrency ?? 4));
+  const failures = deps.failures ?? memoryFailures();
   const issueOps = (id: string) => ({ read: () => store.getIssue(id), write: (next: StoredIssue, rev: number | null) => store.putIssue(next, rev) });
 
   /** Sweep one issue at `now` (a concurrent writer makes it read and sweep again). */
@@ -86,30 +106,41 @@ export function runSweep(deps: SweepDeps): () => Promise<SweepSummary> {
     if (!out.ok && out.current) log.warn('sweep contended; the next run retries', { issueId: first.record.id });
   }
 
-  async function reportBatches(profile: Profile, now: number, summary: SweepSummary): Promise<void> {
+  const countFailure = (summary: SweepSummary) => {
+    summary.failed = (summary.failed ?? 0) + 1;
+  };
+
+  async function reportBatches(profile: Profile, now: number, summary: SweepSummary, isolation: JobIsolation): Promise<void> {
     const today = shanghaiDate(now);
     // Issues numbered in the last two windows: a batch needs members reported within 14 days.
     const recent = await store.listRecentIssues(addDays(today, -(2 * BATCH_WINDOW_DAYS - 1)));
-    for (const batch of findCommonProblems(recent.map((i) => i.record), now)) {
-      if (await store.getBatch(batch.id)) continue;
-      const n = batchNotification(batch, profile);
-      if (!n) {
-        log.warn('batch without command office address', { batchId: batch.id });
-        continue;
-      }
-      n.data.unitNames = batch.units.map((u) => findUnit(profile, u)?.name ?? u);
-      const via = batch.issueIds[0];
-      const queued = await conditionalUpdate<StoredIssue, boolean>({
-        ...issueOps(via),
-        attempts: MAX_ATTEMPTS,
-        decide: (cur) => (!cur ? { done: false } : cur.pending[n.key] ? { done: true } : { write: { ...cur, pending: { ...cur.pending, [n.key]: n } }, result: true }),
-      });
-      if (!queued.ok || !queued.result) continue;
-      // Recorded after the notification is queued: a crash in between re-queues the same key next run.
-      if (await store.putBatch({ id: batch.id, category: batch.category, issueIds: batch.issueIds, via, reportedAt: now })) {
-        summary.batches++;
-        summary.notifications++;
-      }
+    // An unreadable member record is left out here (the issue itself is isolated when swept).
+    const records = recent.map((i) => i.record).filter((r) => r && typeof r.id === 'string' && r.issue);
+    for (const batch of findCommonProblems(records, now)) {
+      const out = await isolation.run(`batch#${batch.id}`, `共性问题 ${batch.category}`, () => reportBatch(batch, profile, now, summary));
+      if (out.status === 'failed') countFailure(summary);
+    }
+  }
+
+  async function reportBatch(batch: ReturnType<typeof findCommonProblems>[number], profile: Profile, now: number, summary: SweepSummary): Promise<void> {
+    if (await store.getBatch(batch.id)) return;
+    const n = batchNotification(batch, profile);
+    if (!n) {
+      log.warn('batch without command office address', { batchId: batch.id });
+      return;
+    }
+    n.data.unitNames = batch.units.map((u) => findUnit(profile, u)?.name ?? u);
+    const via = batch.issueIds[0];
+    const queued = await conditionalUpdate<StoredIssue, boolean>({
+      ...issueOps(via),
+      attempts: MAX_ATTEMPTS,
+      decide: (cur) => (!cur ? { done: false } : cur.pending[n.key] ? { done: true } : { write: { ...cur, pending: { ...cur.pending, [n.key]: n } }, result: true }),
+    });
+    if (!queued.ok || !queued.result) return;
+    // Recorded after the notification is queued: a crash in between re-queues the same key next run.
+    if (await store.putBatch({ id: batch.id, category: batch.category, issueIds: batch.issueIds, via, reportedAt: now })) {
+      summary.batches++;
+      summary.notifications++;
     }
   }
 
@@ -117,7 +148,7 @@ export function runSweep(deps: SweepDeps): () => Promise<SweepSummary> {
     const summary: SweepSummary = { swept: 0, written: 0, notifications: 0, batches: 0, pages: 0, skipped: false };
     const now = clock.now();
     const owner = randomUUID();
-    if (leaseMs > 0 && !(await store.acquireLease('sweep', owner, now, leaseMs))) {
+    if (leaseMs > 0 && !(await store.acquireLease('sweep', owner, (deps.leaseClock ?? clock).now(), leaseMs))) {
       log.info('sweep skipped: another run holds the lease');
       return { ...summary, skipped: true };
     }
@@ -126,17 +157,21 @@ export function runSweep(deps: SweepDeps): () => Promise<SweepSummary> {
       if (!stored) return summary;
       const profile = stored.profile;
       const ctx: SweepContext = { profile, calendar: createCalendar(profile.calendarOverrides) };
+      const isolation = await openIsolation({ failures, clock, log, metrics: deps.ops }, 'sweep');
       let cursor: string | undefined;
       do {
         const page = await store.listIssuesDuePage(now, cursor, pageSize);
         summary.pages++;
-        for (const issue of page.issues) {
-          summary.swept++;
-          await sweepOne(issue, now, ctx, summary);
-        }
+        await pool(page.issues, concurrency, async (issue) => {
+          const id = String(issue.record?.id ?? issue.sourceKey ?? '?');
+          const out = await isolation.run(id, id, () => sweepOne(issue, now, ctx, summary));
+          if (out.status === 'ok') summary.swept++;
+          else if (out.status === 'failed') countFailure(summary);
+          else summary.held = (summary.held ?? 0) + 1;
+        });
         cursor = page.cursor;
       } while (cursor);
-      if (withBatches) await reportBatches(profile, now, summary);
+      if (withBatches) await reportBatches(profile, now, summary, isolation);
       log.info('sweep', { ...summary });
       return summary;
     } finally {

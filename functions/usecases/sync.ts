@@ -2,6 +2,11 @@
 // each valid row with a version and a content hash (an identical resend changes nothing; a stale
 // version is a conflict, never overwritten), route new issues and record their notifications in the
 // same item write, and rebuild the profile when configuration tabs change.
+//
+// Rows are isolated from each other: a row the store refuses (an item too large: `row_too_large`) or
+// that fails unexpectedly (`not_saved`, counted as ApiUnexpectedErrors) is answered with its own
+// Chinese error and never stops the valid rows of its batch; an invalid row uses no issue number
+// (numbers are claimed only for rows that passed validation, right before their write).
 import { createHash, randomUUID } from 'node:crypto';
 import { CLASS_SECTOR, CONFIG_KINDS, KINDS, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
 import { createCalendar } from '../../domain/time/calendar.js';
@@ -12,9 +17,10 @@ import { SCHEMAS } from '../../domain/rows/schemas.js';
 import { shanghaiDate } from '../../domain/time/time.js';
 import type { IssueRow, Profile, RawRow, RowError, RowOf, RowResult, RowWarning } from '../../domain/rows/types.js';
 import { validateRows, type ValidationContext } from '../../domain/rows/validate.js';
-import type { Clock, JsonCell, ProfileRecord, RowRecord, Store, StoredIssue } from '../ports.js';
+import { errorInfo, noMetrics, StoreError, type Clock, type JsonCell, type Log, type OpsMetrics, type ProfileRecord, type RowRecord, type Store, type StoredIssue } from '../ports.js';
 import type { Access, ProfileCache } from './access.js';
 import { conditionalUpdate } from './conditional-update.js';
+import { pool } from './isolation.js';
 
 export interface SyncRowInput {
   row: number;
@@ -47,6 +53,9 @@ export interface SyncRowResult {
 export interface SyncDeps {
   store: Store;
   clock: Clock;
+  /** Rows that fail unexpectedly are logged here and counted (ApiUnexpectedErrors). */
+  log?: Log;
+  metrics?: OpsMetrics;
 }
 
 export interface SyncContext {
@@ -106,15 +115,31 @@ export function rowKey(kind: RowKind, value: unknown, spreadsheetId: string, row
   return `${spreadsheetId}#${row}`;
 }
 
-async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i]);
-    }
+/**
+ * The answer for a row whose write failed: `row_too_large` when the store refused the item's size,
+ * else `not_saved` (logged and counted: an unexpected error). The other rows are not affected.
+ */
+function rowFailure(deps: SyncDeps, base: SyncRowResult, err: unknown, kind: RowKind): SyncRowResult {
+  if (err instanceof StoreError && err.code === 'item_too_large') {
+    return { ...base, ok: false, outcome: 'invalid', errors: [{ column: '', code: 'row_too_large', message: '该行内容过大，超过存储上限，未保存；请精简各列文字后重新同步' }] };
+  }
+  (deps.metrics ?? noMetrics).put('ApiUnexpectedErrors', 1);
+  deps.log?.error('sync row failed', { kind, row: base.row, error: errorInfo(err) });
+  return {
+    ...base,
+    ok: false,
+    outcome: 'conflict',
+    errors: [{ column: '', code: 'not_saved', message: '服务器暂时无法保存该行（本批其他行不受影响），请稍后重新同步；如持续出现请联系县政务服务和大数据局' }],
   };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+}
+
+/** `write()` of one row, its failure answered as that row's error. */
+async function isolated(deps: SyncDeps, base: SyncRowResult, kind: RowKind, write: () => Promise<SyncRowResult>): Promise<SyncRowResult> {
+  try {
+    return await write();
+  } catch (err) {
+    return rowFailure(deps, base, err, kind);
+  }
 }
 
 const conflictError = (found: number | null): RowError => ({
@@ -221,7 +246,7 @@ export async function syncRows(deps: SyncDeps, ctx: SyncContext, req: SyncReques
     const validated = validateRows('issue', raw, vctx);
     const results = validated.map(answerOf);
     await pool(okRows(validated), CONCURRENCY, async ({ v, value, i }) => {
-      results[i] = await upsertIssue(deps, ctx, req, req.rows[i], v, value, results[i], now);
+      results[i] = await isolated(deps, results[i], kind, () => upsertIssue(deps, ctx, req, req.rows[i], v, value, results[i], now));
     });
     return { results };
   }
@@ -290,11 +315,20 @@ async function syncPlainRows(
     if (CONFIG_KINDS.includes(req.kind)) {
       // Configuration rows feed authorisation and routing: no last-writer-wins window for them.
       await pool(creates, CONCURRENCY, async (p) => {
-        results[p.i] = await upsertRow(deps, ctx, req, p, null, results[p.i], now, writeId);
+        results[p.i] = await isolated(deps, results[p.i], req.kind, () => upsertRow(deps, ctx, req, p, null, results[p.i], now, writeId));
       });
       return;
     }
-    await store.putNewRows(creates.map((p) => newRecord(req, ctx, p, now, writeId)));
+    try {
+      await store.putNewRows(creates.map((p) => newRecord(req, ctx, p, now, writeId)));
+    } catch (err) {
+      // One item can fail a whole BatchWriteItem: write the rows one by one, each on its own.
+      deps.log?.warn('batch create failed; rows written one by one', { kind: req.kind, rows: creates.length, error: errorInfo(err) });
+      await pool(creates, CONCURRENCY, async (p) => {
+        results[p.i] = await isolated(deps, results[p.i], req.kind, () => upsertRow(deps, ctx, req, p, null, results[p.i], now, writeId));
+      });
+      return;
+    }
     const stored = await store.getRowWriteIds(req.kind, creates.map((p) => p.key));
     const lost: PlannedRow[] = [];
     for (const p of creates) {
@@ -306,18 +340,20 @@ async function syncPlainRows(
     if (lost.length === 0) return;
     const current = await store.getRows(req.kind, lost.map((p) => p.key));
     await pool(lost, CONCURRENCY, async (p) => {
-      results[p.i] = await upsertRow(deps, ctx, req, p, current.get(p.key) ?? null, results[p.i], now, writeId);
+      results[p.i] = await isolated(deps, results[p.i], req.kind, () => upsertRow(deps, ctx, req, p, current.get(p.key) ?? null, results[p.i], now, writeId));
     });
   };
   await Promise.all([
     createAll(),
     pool(updates, CONCURRENCY, async ({ p, current }) => {
-      results[p.i] = await upsertRow(deps, ctx, req, p, current, results[p.i], now, writeId);
+      results[p.i] = await isolated(deps, results[p.i], req.kind, () => upsertRow(deps, ctx, req, p, current, results[p.i], now, writeId));
     }),
   ]);
   for (const p of repeats) {
-    const current = (await store.getRows(req.kind, [p.key])).get(p.key) ?? null;
-    results[p.i] = await upsertRow(deps, ctx, req, p, current, results[p.i], now, writeId);
+    results[p.i] = await isolated(deps, results[p.i], req.kind, async () => {
+      const current = (await store.getRows(req.kind, [p.key])).get(p.key) ?? null;
+      return upsertRow(deps, ctx, req, p, current, results[p.i], now, writeId);
+    });
   }
 }
 

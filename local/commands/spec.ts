@@ -143,7 +143,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flag: 'memory', type: 'boolean', help: '数据库放在内存中（退出即丢弃；周报网页仍写入数据目录）' },
       profile('县配置目录或工作簿（默认 examples/profile）'),
       { flag: 'no-demo', type: 'boolean', help: '不载入示例数据，只写入 --profile 的配置' },
-      { flag: 'clock', type: 'string', value: '时间', help: `服务时钟的起点（如 2022-06-10T16:55），之后按真实时间前进；默认 ${DEMO_START}` },
+      { flag: 'clock', type: 'string', value: '时间', help: `服务时钟的起点（如 2022-06-10T16:55），之后按真实时间前进；默认 ${DEMO_START}，已有数据目录则从上次停止时继续（--memory 时不继续）` },
       { flag: 'port', type: 'string', value: 'N', help: `API 端口（默认 ${DEFAULT_API_PORT}）` },
       { flag: 'ses-port', type: 'string', value: 'N', help: `邮件模拟与查看页端口（默认 ${DEFAULT_SES_PORT}）` },
     ],

@@ -8,7 +8,7 @@ import { WORK_CLASSES } from '../../domain/rows/kinds.js';
 import { TimeFormatError } from '../../domain/time/time.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { argSpecOf, commandHelp } from './spec.js';
-import { DEMO_START, createSimClock, type SimClock } from '../clock.js';
+import { DEMO_START, createSimClock, readSavedClock, type SimClock } from '../clock.js';
 import { dataDirOf } from '../data-dir.js';
 import { DEFAULT_PROFILE, demoSummary, loadDemo, runDemoWeek, seedProfile, type DemoLoad, type DemoWeekResult, type SeedResult } from '../demo.js';
 import type { DemoWeekReport } from '../demo-week.js';
@@ -30,9 +30,9 @@ function portFlag(value: string | undefined, name: string, fallback: number): nu
   return n;
 }
 
-function clockFlag(value: string | undefined): SimClock {
+function clockFlag(value: string | undefined, resumeFrom: number | null): SimClock {
   try {
-    return createSimClock(value ?? DEMO_START);
+    return createSimClock(value ?? resumeFrom ?? DEMO_START);
   } catch (err) {
     if (err instanceof TimeFormatError) throw new UsageError(`--clock：${err.message}`, 'date');
     throw err;
@@ -101,7 +101,9 @@ export async function run(argv: string[]): Promise<number> {
   const dataDir = dataDirOf(stringFlag(args, 'data'));
   const port = portFlag(stringFlag(args, 'port'), 'port', DEFAULT_API_PORT);
   const sesPort = portFlag(stringFlag(args, 'ses-port'), 'ses-port', DEFAULT_SES_PORT);
-  const clock = clockFlag(stringFlag(args, 'clock'));
+  // An on-disk data directory resumes its clock where it stopped, unless --clock says otherwise.
+  const resumeFrom = memory || stringFlag(args, 'clock') !== undefined ? null : readSavedClock(dataDir);
+  const clock = clockFlag(stringFlag(args, 'clock'), resumeFrom);
   // With --json the human report goes to stderr so stdout ends with the JSON line alone.
   const out = (line: string) => (json ? process.stderr.write(`${line}\n`) : process.stdout.write(`${line}\n`));
 
@@ -116,7 +118,8 @@ export async function run(argv: string[]): Promise<number> {
   const t0 = Date.now();
   let stack: Stack;
   try {
-    stack = await startStack({ dataDir, memory, port, sesPort, clock, ...(demo ? { countyName: DEMO_COUNTY } : {}) });
+    const sesEndpoint = process.env.SIBAO_SES_ENDPOINT?.trim() || undefined;
+    stack = await startStack({ dataDir, memory, port, sesPort, clock, ...(sesEndpoint ? { sesEndpoint } : {}), ...(demo ? { countyName: DEMO_COUNTY } : {}) });
   } catch (err) {
     if (err instanceof PortInUseError || err instanceof DataDirLockedError) throw new UsageError(err.message, err.code);
     throw err;
@@ -127,7 +130,7 @@ export async function run(argv: string[]): Promise<number> {
     out(`  邮件查看页：   ${stack.mailViewerUrl}`);
     out(`  指挥部看板：   ${dashboardViewUrl(stack.apiUrl, [loadOrCreateActionSecret(stack.dataDir)], clock.now())}  （签名链接，30 天内有效）`);
     out(`  数据：         ${memory ? '内存（退出即丢弃）' : `${stack.dataDir}`}`);
-    out(`  模拟时钟：     ${clock.iso()}（Asia/Shanghai，随真实时间前进）`);
+    out(`  模拟时钟：     ${clock.iso()}（Asia/Shanghai，随真实时间前进${resumeFrom !== null ? '；从上次停止处继续' : ''}）`);
     out(`  获取令牌：     npx sibao token --as <成员邮箱>${stringFlag(args, 'data') ? ` --data ${stack.dataDir}` : ''}`);
 
     if (loaded) {

@@ -36,6 +36,10 @@ export interface CountyConfig {
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** CloudWatch Logs retention in days. */
   logRetentionDays: number;
+  /** SES's sending quota, mails per second: the dispatcher never starts more (context sesMaxSendRate, default 14). */
+  sesMaxSendRate: number;
+  /** Notifications the dispatcher handles at once (context dispatchConcurrency, default 4). */
+  dispatchConcurrency: number;
 }
 
 /** Anything that can answer `tryGetContext` (a construct's node). */
@@ -122,6 +126,14 @@ export function readCountyConfig(src: ContextSource): CountyConfig {
     throw new InfraConfigError('context_invalid', `上下文 logRetentionDays「${logRetentionDays}」应为 CloudWatch 支持的天数之一：${RETENTION_DAYS.join(', ')}`);
   }
   const countyName = str(src, 'countyName') ?? county;
+  const sesMaxSendRate = Number(str(src, 'sesMaxSendRate') ?? 14);
+  if (!Number.isFinite(sesMaxSendRate) || sesMaxSendRate <= 0) {
+    throw new InfraConfigError('context_invalid', `上下文 sesMaxSendRate「${str(src, 'sesMaxSendRate')}」应为正数（SES 每秒发信配额，沙盒为 1）`);
+  }
+  const dispatchConcurrency = Number(str(src, 'dispatchConcurrency') ?? 4);
+  if (!Number.isInteger(dispatchConcurrency) || dispatchConcurrency < 1 || dispatchConcurrency > 32) {
+    throw new InfraConfigError('context_invalid', `上下文 dispatchConcurrency「${str(src, 'dispatchConcurrency')}」应为 1 到 32 的整数`);
+  }
   return {
     county,
     countyName,
@@ -135,5 +147,7 @@ export function readCountyConfig(src: ContextSource): CountyConfig {
     bootstrapAdmins,
     logLevel: logLevel as CountyConfig['logLevel'],
     logRetentionDays,
+    sesMaxSendRate,
+    dispatchConcurrency,
   };
 }

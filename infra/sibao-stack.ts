@@ -9,6 +9,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -32,6 +33,18 @@ export const TTL_ATTRIBUTE: string = (TABLE_SCHEMA as { timeToLiveAttribute?: st
 
 /** The custom metric the dispatcher publishes (EMF), one datapoint per run, 0 when nothing is pending. */
 export const OLDEST_PENDING_METRIC = { namespace: 'Sibao', metricName: 'OldestPendingNotificationAgeSeconds', dimension: 'County' } as const;
+
+/**
+ * The operational metrics the functions publish (EMF, namespace Sibao, dimension County; ports.ts
+ * OpsMetricName) and their alarms: an unexpected API error (the Lambda succeeds, so its Errors metric
+ * cannot see it), a burst of failing job items, any item set aside, the digest not sent by Friday 18:00.
+ */
+export const OPS_ALARMS = {
+  ApiUnexpectedErrors: { statistic: 'Sum', period: 5, threshold: 1, what: 'the API answered 5xx to an unexpected error' },
+  JobItemFailures: { statistic: 'Sum', period: 15, threshold: 10, what: '10 or more background-job items failed in 15 minutes (each is retried with backoff)' },
+  ItemsSetAside: { statistic: 'Maximum', period: 5, threshold: 1, what: 'items are set aside after their retries: re-drive them with `sibao redrive` once the cause is fixed' },
+  DigestLate: { statistic: 'Maximum', period: 15, threshold: 1, what: 'the Friday digest is not sent by 18:00 Asia/Shanghai (it is retried every 15 minutes)' },
+} as const;
 
 type SecretName = 'actionSecret' | 'oauthAudience';
 
@@ -190,7 +203,24 @@ export class SibaoStack extends Stack {
       identity: isEmailIdentity ? ses.Identity.email(config.sesIdentity) : ses.Identity.domain(config.sesIdentity),
       configurationSet,
     });
-    const sesEvents = new sns.Topic(this, 'SesEvents', { displayName: `sibao ${county} SES bounces and complaints` });
+    // Both topics are encrypted with one customer key that SES and CloudWatch alarms may use (the AWS
+    // managed SNS key does not let CloudWatch publish), and refuse anything but TLS.
+    const topicKey = new kms.Key(this, 'TopicKey', {
+      description: `sibao ${county}: encrypts the SES-events and alarm topics`,
+      enableKeyRotation: true,
+    });
+    for (const service of ['ses.amazonaws.com', 'cloudwatch.amazonaws.com']) {
+      topicKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: `PublishFrom${service.split('.')[0].toUpperCase()}`,
+          principals: [new iam.ServicePrincipal(service)],
+          actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+        }),
+      );
+    }
+    const sesEvents = new sns.Topic(this, 'SesEvents', { displayName: `sibao ${county} SES bounces and complaints`, masterKey: topicKey, enforceSSL: true });
     const configurationSetArn = this.formatArn({
       service: 'ses',
       resource: 'configuration-set',
@@ -240,8 +270,18 @@ export class SibaoStack extends Stack {
           ...(name === 'digest' || name === 'api' ? { COUNTY_NAME: config.countyName } : {}),
           POWERTOOLS_SERVICE_NAME: 'sibao',
           POWERTOOLS_LOG_LEVEL: config.logLevel,
-          // The dispatcher's EMF metric: namespace here, dimension County = COUNTY.
-          ...(name === 'dispatch' ? { POWERTOOLS_METRICS_NAMESPACE: OLDEST_PENDING_METRIC.namespace } : {}),
+          // The EMF metrics of every function (OPS_ALARMS, the dispatcher's oldest pending): namespace
+          // here, dimension County = COUNTY.
+          POWERTOOLS_METRICS_NAMESPACE: OLDEST_PENDING_METRIC.namespace,
+          // The dispatcher: SES's quota, how many notifications at once, and when a run stops taking new
+          // ones (its timeout less 10 s for the notifications in flight).
+          ...(name === 'dispatch'
+            ? {
+                SES_MAX_SEND_RATE: String(config.sesMaxSendRate),
+                DISPATCH_CONCURRENCY: String(config.dispatchConcurrency),
+                DISPATCH_RUN_BUDGET_MS: String(spec.timeout.toMilliseconds() - 10_000),
+              }
+            : {}),
         },
         ...(dlq && spec.async
           ? { deadLetterQueue: dlq, retryAttempts: spec.async.retryAttempts, maxEventAge: spec.async.maxEventAge }
@@ -302,15 +342,23 @@ export class SibaoStack extends Stack {
     };
     schedule('dispatch', scheduler.ScheduleExpression.rate(Duration.minutes(1)), 'Send pending notifications every minute');
     schedule('sweep', scheduler.ScheduleExpression.rate(Duration.minutes(15)), 'Reminders, overdue and escalation every 15 minutes');
+    // 17:00 and every 15 minutes after until 23:45: a run that finds the week sent does nothing; one
+    // that failed is retried (after its backoff); from 18:00 a week not sent raises DigestLate.
     schedule(
       'digest',
-      scheduler.ScheduleExpression.cron({ weekDay: 'FRI', hour: '17', minute: '0', timeZone: TimeZone.ASIA_SHANGHAI }),
-      'Friday supervision digest, 17:00 Asia/Shanghai',
+      scheduler.ScheduleExpression.cron({ weekDay: 'FRI', hour: '17-23', minute: '0/15', timeZone: TimeZone.ASIA_SHANGHAI }),
+      'Friday supervision digest, 17:00 Asia/Shanghai, retried every 15 minutes until 23:45',
     );
 
     // ---- alarms -------------------------------------------------------------------------------
-    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: `sibao ${county} alarms` });
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: `sibao ${county} alarms`, masterKey: topicKey, enforceSSL: true });
     if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
+    else {
+      Annotations.of(this).addWarningV2(
+        'sibao:alarmEmailMissing',
+        '未提供 -c alarmEmail=…：告警主题没有订阅者，API 错误、搁置条目、周报未按时发送等告警无人收到；请部署时指定告警邮箱，或自行订阅 AlarmTopicArn',
+      );
+    }
     const notify = new SnsAction(this.alarmTopic);
     const alarm = (id: string, props: cloudwatch.AlarmProps) => new cloudwatch.Alarm(this, id, props).addAlarmAction(notify);
 
@@ -378,6 +426,23 @@ export class SibaoStack extends Stack {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
+
+    for (const [metricName, a] of Object.entries(OPS_ALARMS)) {
+      alarm(metricName, {
+        alarmDescription: `sibao ${county}: ${a.what} (${OLDEST_PENDING_METRIC.namespace}/${metricName})`,
+        metric: new cloudwatch.Metric({
+          namespace: OLDEST_PENDING_METRIC.namespace,
+          metricName,
+          dimensionsMap: { [OLDEST_PENDING_METRIC.dimension]: county },
+          statistic: a.statistic,
+          period: Duration.minutes(a.period),
+        }),
+        threshold: a.threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
 
     // ---- outputs ------------------------------------------------------------------------------
     new CfnOutput(this, 'ApiUrl', { value: this.apiUrl.url, description: 'Base URL for the add-on (项目设置 → API 地址)' });

@@ -33,6 +33,7 @@ const loaders: Record<string, () => Promise<CommandModule>> = {
   token: () => import('./commands/token.js' as string) as Promise<CommandModule>,
   digest: () => import('./commands/digest.js' as string) as Promise<CommandModule>,
   export: () => import('./commands/export.js'),
+  redrive: () => import('./commands/redrive.js' as string) as Promise<CommandModule>,
 };
 
 let pipeGuard = false;

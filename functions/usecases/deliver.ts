@@ -37,6 +37,8 @@ export interface SetAsideRecorder {
   /** What people recognise in the list: 编号 or week. */
   subject: string;
   metrics?: OpsMetrics;
+  /** What a re-drive needs besides the key (the issue id of a notification). */
+  payload?: unknown;
 }
 
 export interface DeliveryDeps {
@@ -158,6 +160,7 @@ export async function deliver(
               error,
               setAside: true,
               attempts: claim.attempts,
+              ...(r.payload !== undefined ? { payload: r.payload } : {}),
             });
           }
         } else live++;

@@ -164,7 +164,7 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
             log,
             suppressed: deps.suppressed,
             leaseMs: config.leaseMs,
-            setAside: { failures, job: 'dispatch', subject: id, metrics: deps.ops },
+            setAside: { failures, job: 'dispatch', subject: id, metrics: deps.ops, payload: { issueId: id } },
           },
           n.key,
           recipientsOf(n),
@@ -176,7 +176,7 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
           setAside++;
         }
         return r;
-      });
+      }, { issueId: id });
       if (out.status === 'ok') {
         const r = out.value;
         summary.sent += r.sent;

@@ -219,6 +219,23 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     ],
     notes: '退出码：0 成功；2 用法错误、没有数据目录或数据库、尚无县配置、数据目录被占用。',
   },
+  {
+    name: 'redrive',
+    operands: '[键…]',
+    summary: '列出或重新处理后台任务搁置的条目（多次重试仍失败的发信、巡查、周报、退信记录）',
+    about:
+      '后台任务（发信、巡查、周报、退信记录）中多次重试仍失败的条目会被“搁置”：不再自动重试，触发告警，\n' +
+      '并在指挥部看板上列出。不带键时列出搁置的条目；给出键（或 --all）时重新处理：重置重试次数并交回任务——\n' +
+      '发信条目放回发件队列，巡查、退信条目在任务下次运行时重试，周报的收件人立即补发。',
+    operandHelp: [['键', '搁置条目的键（见列表）；同一键属于多个任务时用 --job 指明']],
+    options: [
+      { flag: 'all', type: 'boolean', help: '重新处理全部搁置条目（可与 --job 同用）' },
+      { flag: 'job', type: 'string', value: '任务', help: '只看某一任务：dispatch（发信）、sweep（巡查）、digest（周报）、bounce（退信记录）' },
+      data('数据目录（默认 .sibao）；sibao start 正在该目录运行时直接使用它的数据库'),
+      json('输出 JSON：列表为 {"setAside":[…]}，重新处理为 {"redriven":[…],"missing":[…]}'),
+    ],
+    notes: '退出码：0 成功，1 有键未找到，2 用法错误或数据目录不可用。',
+  },
 ];
 
 const BY_NAME = new Map(COMMAND_SPECS.map((c) => [c.name, c]));

@@ -1,7 +1,7 @@
 // The county stack, asserted on its synthesised CloudFormation template (synthesised ONCE; bundling
 // skipped: assets are covered by lambda-bundling.test.ts).
 import { App } from 'aws-cdk-lib';
-import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_FUNCTIONS } from '../../infra/bundle-options.js';
 import { TABLE_SCHEMA } from '../../functions/adapters/table-schema.js';
@@ -14,6 +14,7 @@ import {
   INFRA_FUNCTIONS,
   MissingEntryError,
   OLDEST_PENDING_METRIC,
+  OPS_ALARMS,
   TTL_ATTRIBUTE,
   type FunctionName,
 } from '../../infra/sibao-stack.js';
@@ -22,6 +23,7 @@ type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Reco
 
 let template: Template;
 let resources: Record<string, Resource>;
+let mainStack: ReturnType<typeof addCountyStack>;
 
 const CLIENT_ID = '123456789012-demo.apps.googleusercontent.com';
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -40,6 +42,7 @@ beforeAll(() => {
     },
   });
   const stack = addCountyStack(app, { account: '123456789012' });
+  mainStack = stack;
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources;
 });
@@ -98,13 +101,15 @@ describe('functions', () => {
 
   it('env vars: each function gets exactly what it is granted (the contract with functions/)', () => {
     const keys = (name: FunctionName) => Object.keys(envOf(name)).sort();
-    const common = ['COUNTY', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'TABLE_NAME'];
+    const common = ['COUNTY', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'TABLE_NAME'];
     expect(keys('api')).toEqual([...common, 'ACTION_SECRET_ARN', 'BOOTSTRAP_ADMINS', 'COUNTY_NAME', 'OAUTH_AUDIENCE_ARN'].sort());
     expect(envOf('api').COUNTY_NAME).toBe('通许县');
     expect(keys('dispatch')).toEqual(
-      [...common, 'ACTION_SECRET_ARN', 'MAIL_FROM', 'POWERTOOLS_METRICS_NAMESPACE', 'PUBLIC_BASE_URL', 'SES_CONFIGURATION_SET'].sort(),
+      [...common, 'ACTION_SECRET_ARN', 'DISPATCH_CONCURRENCY', 'DISPATCH_RUN_BUDGET_MS', 'MAIL_FROM', 'PUBLIC_BASE_URL', 'SES_CONFIGURATION_SET', 'SES_MAX_SEND_RATE'].sort(),
     );
     expect(keys('sweep')).toEqual(common);
+    // SES's quota (default 14/s), 4 notifications at once, new ones taken for the timeout less 10 s.
+    expect(envOf('dispatch')).toMatchObject({ SES_MAX_SEND_RATE: '14', DISPATCH_CONCURRENCY: '4', DISPATCH_RUN_BUDGET_MS: '40000' });
     expect(keys('digest')).toEqual([...common, 'ACTION_SECRET_ARN', 'COUNTY_NAME', 'MAIL_FROM', 'PUBLIC_BASE_URL', 'SES_CONFIGURATION_SET'].sort());
     expect(envOf('digest').COUNTY_NAME).toBe('通许县');
     expect(keys('bounce')).toEqual(common);
@@ -224,7 +229,7 @@ describe('schedules (EventBridge Scheduler)', () => {
     return JSON.parse(input.asString());
   };
 
-  it('three schedules in the county group: dispatch every minute, sweep every 15 minutes, digest Friday 17:00 Shanghai', () => {
+  it('three schedules in the county group: dispatch every minute, sweep every 15 minutes, digest Friday 17:00 Shanghai and every 15 minutes after', () => {
     template.resourceCountIs('AWS::Scheduler::Schedule', 3);
     template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'sibao-tongxu' });
     const expectSchedule = (name: FunctionName, expression: string, tz?: string) =>
@@ -242,7 +247,7 @@ describe('schedules (EventBridge Scheduler)', () => {
       });
     expectSchedule('dispatch', 'rate(1 minute)');
     expectSchedule('sweep', 'rate(15 minutes)');
-    expectSchedule('digest', 'cron(0 17 ? * FRI *)', 'Asia/Shanghai');
+    expectSchedule('digest', 'cron(0/15 17-23 ? * FRI *)', 'Asia/Shanghai');
   });
 
   it('passes the job name and the scheduled time (a late or retried run computes the right week)', () => {
@@ -374,7 +379,7 @@ describe('alarms', () => {
 
   it('every alarm notifies the alarm topic, which mails the address from context', () => {
     const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(INFRA_FUNCTIONS.length + 4 + 3);
+    expect(alarms).toHaveLength(INFRA_FUNCTIONS.length + 4 + 3 + 4);
     for (const a of alarms) expect(a.Properties.AlarmActions).toEqual([topicRef()]);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@tongxu.example', TopicArn: topicRef() });
   });
@@ -425,6 +430,48 @@ describe('alarms', () => {
       ComparisonOperator: 'GreaterThanThreshold',
       TreatMissingData: 'breaching',
     });
+  });
+});
+
+describe('operational alarms (SPEC §7.5)', () => {
+  it.each(Object.keys(OPS_ALARMS))('%s (EMF, namespace Sibao, dimension County) has an alarm on the alarm topic', (metricName) => {
+    const a = OPS_ALARMS[metricName as keyof typeof OPS_ALARMS];
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Sibao',
+      MetricName: metricName,
+      Dimensions: [{ Name: 'County', Value: 'tongxu' }],
+      Statistic: a.statistic,
+      Period: a.period * 60,
+      Threshold: a.threshold,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: idOf('AWS::SNS::Topic', 'AlarmTopic') }],
+    });
+  });
+
+  it('both SNS topics are encrypted with the customer key SES and CloudWatch may use, and refuse anything but TLS', () => {
+    const key = idOf('AWS::KMS::Key', 'TopicKey');
+    for (const topic of ['SesEvents', 'AlarmTopic']) {
+      template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] }, DisplayName: Match.stringLikeRegexp(topic === 'SesEvents' ? 'SES' : 'alarms') });
+      const policies = Object.values(resources).filter(
+        (r) => r.Type === 'AWS::SNS::TopicPolicy' && JSON.stringify(r.Properties.Topics).includes(idOf('AWS::SNS::Topic', topic)),
+      );
+      const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
+      expect(statements.some((st: any) => st.Effect === 'Deny' && JSON.stringify(st.Condition ?? {}).includes('"aws:SecureTransport":"false"'))).toBe(true);
+    }
+    const keyPolicy = JSON.stringify(resources[key].Properties.KeyPolicy);
+    for (const service of ['ses.amazonaws.com', 'cloudwatch.amazonaws.com']) expect(keyPolicy).toContain(service);
+    expect(resources[key].Properties.EnableKeyRotation).toBe(true);
+  });
+
+  it('synth warns when no alarm address is given (the alarm topic would have no subscriber)', () => {
+    const app = new App({
+      context: { county: 'tongxu', region: 'ap-northeast-1', sesIdentity: 'mail.tongxu.example', addonClientId: CLIENT_ID, 'aws:cdk:bundling-stacks': [] },
+    });
+    const stack = addCountyStack(app, { account: '123456789012' });
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('alarmEmail'));
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('alarmEmail'))).toHaveLength(1);
+    // With an address (the suite's stack): no such warning.
+    expect(Annotations.fromStack(mainStack).findWarning('*', Match.stringLikeRegexp('alarmEmail'))).toHaveLength(0);
   });
 });
 

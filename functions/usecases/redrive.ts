@@ -1,0 +1,87 @@
+// Re-driving what the background jobs set aside (SPEC §7.8 "Set aside": no more automatic retries, an
+// alarm, a line on the dashboard, and a command to re-drive it — `sibao redrive`). An item set aside
+// is a JobFailure with `setAsideAt` (isolation.ts); re-driving it gives it a fresh retry budget and
+// puts it where its job looks:
+// - a delivery (`<notificationKey>|<recipient>`, dispatch or digest): the delivery record due now
+//   (`failed`, attempts 0), the notification back from the issue's `setAside` into `pending` (the
+//   outbox), the failure record deleted; the next dispatcher run (or digest run) sends it;
+// - a notification (dispatch, `<notificationKey>`): back into `pending`, the record deleted;
+// - an issue or batch (sweep), a week (digest), a bounce notification (bounce): the record made due
+//   now with attempts 0 (a bounce keeps its payload), so the job's next run tries it again.
+import type { Clock, FailureStore, JobFailure, JobName, Log, Store, StoredIssue } from '../ports.js';
+import { conditionalUpdate } from './conditional-update.js';
+import { clearFailure } from './isolation.js';
+
+export interface RedriveDeps {
+  store: Pick<Store, 'getIssue' | 'putIssue' | 'reviveDelivery'>;
+  failures: FailureStore;
+  clock: Clock;
+  log: Log;
+}
+
+export interface RedriveResult {
+  job: JobName;
+  key: string;
+  subject: string;
+  /** What was done, in Chinese (the CLI prints it). */
+  done: string;
+}
+
+export const JOB_LABELS: Record<JobName, string> = { dispatch: '发信', sweep: '巡查', digest: '周报', bounce: '退信记录' };
+
+/** Items set aside, oldest first. */
+export async function listSetAside(deps: Pick<RedriveDeps, 'failures'>): Promise<JobFailure[]> {
+  return (await deps.failures.listFailures()).filter((f) => f.setAsideAt !== undefined).sort((a, b) => a.setAsideAt! - b.setAsideAt!);
+}
+
+/** Move notification `key` of an issue from `setAside` back into `pending`; false when it is in neither. */
+async function backToOutbox(deps: RedriveDeps, issueId: string, key: string): Promise<boolean> {
+  const out = await conditionalUpdate<StoredIssue, boolean>({
+    read: () => deps.store.getIssue(issueId),
+    write: (next, rev) => deps.store.putIssue(next, rev),
+    attempts: 5,
+    decide(cur) {
+      if (!cur) return { done: false };
+      if (cur.pending[key]) return { done: true };
+      const n = cur.setAside?.[key];
+      if (!n) return { done: false };
+      const { [key]: _back, ...rest } = cur.setAside!;
+      return { write: { ...cur, pending: { ...cur.pending, [key]: n }, setAside: rest }, result: true };
+    },
+  });
+  return out.ok && out.result;
+}
+
+const issueOf = (f: JobFailure): string | undefined => {
+  const p = f.payload as { issueId?: unknown } | undefined;
+  return typeof p?.issueId === 'string' ? p.issueId : undefined;
+};
+
+/** Re-drive one failing item (set aside or still retried: it is tried at the job's next run). */
+export async function redrive(deps: RedriveDeps, f: JobFailure): Promise<RedriveResult> {
+  const now = deps.clock.now();
+  const base = { job: f.job, key: f.key, subject: f.subject };
+  const sep = f.key.lastIndexOf('|');
+  if ((f.job === 'dispatch' || f.job === 'digest') && sep > 0) {
+    const key = f.key.slice(0, sep);
+    const recipient = f.key.slice(sep + 1);
+    const revived = await deps.store.reviveDelivery(key, recipient, now);
+    const issueId = issueOf(f);
+    const back = issueId ? await backToOutbox(deps, issueId, key) : false;
+    await clearFailure(deps, f.job, f.key);
+    deps.log.info('redrive', { job: f.job, key: f.key, revived, back });
+    return { ...base, done: `${recipient} 的投递已恢复为待发送${back ? '，通知已放回发件队列' : ''}${f.job === 'digest' ? '（下次周报任务运行时发送）' : ''}` };
+  }
+  if (f.job === 'dispatch') {
+    const issueId = issueOf(f);
+    const back = issueId ? await backToOutbox(deps, issueId, f.key) : false;
+    await clearFailure(deps, f.job, f.key);
+    deps.log.info('redrive', { job: f.job, key: f.key, back });
+    return { ...base, done: back ? '通知已放回发件队列' : '失败记录已清除（该通知已不在搁置列表中）' };
+  }
+  const { setAsideAt: _aside, nextAttemptAt: _next, revision, ...rest } = f;
+  const ok = await deps.failures.putFailure({ ...rest, attempts: 0, nextAttemptAt: now, revision: revision + 1 }, revision);
+  if (!ok) throw new Error(`${f.job} ${f.key} 的失败记录正被修改，请稍后重试`);
+  deps.log.info('redrive', { job: f.job, key: f.key });
+  return { ...base, done: `已恢复自动重试（${JOB_LABELS[f.job]}任务下次运行时处理）` };
+}

@@ -21,6 +21,7 @@ import { KINDS, SECTORS, WORK_CLASSES, WORK_CLASS_IDS, type WorkClassId } from '
 import { computeCoverage, type CoverageReport } from '../domain/reports/coverage.js';
 import { currentAssignment } from '../domain/issues/lifecycle.js';
 import { unitByCodeOrName } from '../domain/rows/profile.js';
+import { cleanCell } from '../domain/rows/limits.js';
 import { toSheetText } from '../domain/rows/sheet-text.js';
 import { shanghaiDateTime } from '../domain/time/time.js';
 import { sheetColumnWidth } from './format.js';
@@ -376,7 +377,9 @@ export function buildExportTabs(d: ExportData, at: string): ExportTab[] {
     targets: d.profile.sectorTargets,
     at,
   });
-  return [whitelistTab(d), coverageTab(coverage), issueTab(d), policyTab(d), consultantTab(d)];
+  // Text stored before the limits existed may hold control characters: the xlsx format cannot carry
+  // most of them, so both files get the text without them and agree cell for cell (limits.ts).
+  return [whitelistTab(d), coverageTab(coverage), issueTab(d), policyTab(d), consultantTab(d)].map((t) => ({ ...t, rows: t.rows.map((r) => r.map(cleanCell)) }));
 }
 
 const TYPE_TEXT: Record<ColumnType, string> = {

@@ -11,6 +11,7 @@
 // mail without its data schema or without its renderer.
 import * as z from 'zod/mini';
 import { FOLLOW_UP_RESULTS, ISSUE_STATUSES, type IssueStatus } from '../rows/kinds.js';
+import { stripControlChars } from '../rows/limits.js';
 
 // ---- actions ------------------------------------------------------------------------------------
 
@@ -229,7 +230,9 @@ export function actionInput(
   const out: Record<string, unknown> = { type, actor };
   if (extra.assignment !== undefined) out.assignment = extra.assignment;
   for (const f of fields) {
-    const v = input(f.name);
+    // Free text from a form or the API, without control characters (SPEC §7.5, rows/limits.ts).
+    const raw = input(f.name);
+    const v = raw === undefined ? undefined : stripControlChars(raw);
     if (f.required) out[f.name] = v ?? '';
     else if (v) out[f.name] = v;
   }

@@ -55,7 +55,9 @@ export type LifecycleErrorCode =
   | 'unknown_unit'
   | 'same_unit'
   | 'invalid_date'
-  | 'no_triage_unit';
+  | 'no_triage_unit'
+  /** A field without its own code (a note, a unit, a date) longer than the catalog's `max`. */
+  | 'too_long';
 
 export type ActionResult =
   | { ok: true; record: IssueRecord; notifications: Notification[] }
@@ -291,14 +293,18 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value.trim() : '';
 }
 
-/** The action's free-text fields that the catalog marks as checked here: present and not too long. */
+/**
+ * Every field of the action within the catalog's `max` (a note on a follow-up link as much as a
+ * reason: nothing longer is stored, SPEC §7.5), and the free-text fields the catalog marks as checked
+ * here present.
+ */
 function checkFields(action: IssueAction): ActionResult | null {
   const def = actionDef(action.type);
   for (const f of def.fields) {
-    if (!f.code) continue;
     const t = text((action as Record<string, unknown>)[f.name]);
+    if (t.length > f.max) return fail(f.code ?? 'too_long', `${f.label}不能超过 ${f.max} 字（现有 ${t.length} 字）`);
+    if (!f.code) continue;
     if (!t && f.required) return fail(f.code, `请填写${f.label}`);
-    if (t.length > f.max) return fail(f.code, `${f.label}不能超过 ${f.max} 字（现有 ${t.length} 字）`);
   }
   return null;
 }

@@ -7,7 +7,8 @@
 // regexes and enum indexes are compiled at load, there is no per-row schema construction, and the
 // column loop is a switch over a static table.
 
-import type { RowKind } from './kinds.js';
+import { KINDS, type RowKind } from './kinds.js';
+import { checkRowLimits } from './limits.js';
 import { MSG } from './messages.js';
 import {
   cellText,
@@ -229,16 +230,31 @@ interface Plan {
   rules: readonly RowRule[];
   sheetRow: string | undefined;
   sink: ResultSink;
+  /** The headers of the kind's contract (anything else is an extra column, limits.ts). */
+  known: ReadonlySet<string>;
 }
 
 function planOf(kind: RowKind): Plan {
   const schema = SCHEMAS[kind];
-  return { cols: schema.columns, rules: RULES[kind], sheetRow: schema.sheetRow, sink: new ResultSink() };
+  return {
+    cols: schema.columns,
+    rules: RULES[kind],
+    sheetRow: schema.sheetRow,
+    sink: new ResultSink(),
+    known: new Set([...KINDS[kind].headers, ...KINDS[kind].system]),
+  };
 }
 
 function runRow(plan: Plan, raw: RawRow, ctx: ValidationContext | undefined): RowResult {
   const r: RowResult = { row: raw.row, ok: true, errors: [], warnings: [] };
-  const values = raw.values ?? NO_VALUES;
+  // Limits first (SPEC §7.5): the cells are cleaned of control characters before anything reads them.
+  const limits = checkRowLimits(raw.values ?? NO_VALUES, plan.known);
+  const values = limits.values;
+  if (limits.warnings.length) r.warnings.push(...limits.warnings);
+  if (limits.errors.length) {
+    r.errors.push(...limits.errors);
+    r.ok = false;
+  }
   const out: Out = {};
   const { cols, rules, sink } = plan;
   sink.r = r;

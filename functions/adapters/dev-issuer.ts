@@ -7,8 +7,16 @@ import { exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, typ
 export const DEV_ISSUER = 'https://sibao.local/dev-issuer';
 export const DEV_AUDIENCE = 'sibao-local-addon';
 
+/** Claims a test may bend to probe the verifier (a token minted in the future, for another audience…). */
+export interface DevTokenOverrides {
+  /** Issued-at, epoch seconds (default now). */
+  iat?: number;
+  aud?: string;
+  email_verified?: boolean;
+}
+
 export interface DevIssuer {
-  issue(email: string, ttlSec?: number): Promise<string>;
+  issue(email: string, ttlSec?: number, overrides?: DevTokenOverrides): Promise<string>;
   jwks: JSONWebKeySet;
   iss: string;
   aud: string;
@@ -48,14 +56,14 @@ export async function loadOrCreateDevIssuer(dataDir: string): Promise<DevIssuer>
     iss: DEV_ISSUER,
     aud: DEV_AUDIENCE,
     jwks: { keys: [file.publicJwk] },
-    async issue(email, ttlSec = 3600) {
+    async issue(email, ttlSec = 3600, o = {}) {
       const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({ email: email.trim().toLowerCase(), email_verified: true })
+      return new SignJWT({ email: email.trim().toLowerCase(), email_verified: o.email_verified ?? true })
         .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
         .setIssuer(DEV_ISSUER)
-        .setAudience(DEV_AUDIENCE)
+        .setAudience(o.aud ?? DEV_AUDIENCE)
         .setSubject(email.trim().toLowerCase())
-        .setIssuedAt(now)
+        .setIssuedAt(o.iat ?? now)
         .setExpirationTime(now + ttlSec)
         .sign(key);
     },

@@ -58,7 +58,34 @@ function parseJson(text: string): unknown {
   }
 }
 
-const fieldError = (issue: { path: PropertyKey[]; message: string }) => `请求格式不正确：字段 ${issue.path.join('.') || '(根)'} ${issue.message}`;
+const TYPE_NAMES: Record<string, string> = { string: '文本', number: '数字', int: '整数', boolean: '布尔值', object: '对象', array: '数组', null: '空值' };
+
+/** A zod issue in Chinese (zod's own messages are English: they never reach people). */
+export function fieldError(issue: { path: PropertyKey[]; code?: string; expected?: unknown; maximum?: unknown; minimum?: unknown; origin?: unknown; values?: unknown }): string {
+  const where = issue.path.length ? `字段 ${issue.path.map(String).join('.')}` : '请求内容';
+  const n = (v: unknown) => String(v);
+  let what: string;
+  switch (issue.code) {
+    case 'invalid_type':
+      what = `应为${TYPE_NAMES[String(issue.expected)] ?? '正确的类型'}`;
+      break;
+    case 'too_big':
+      what = issue.origin === 'string' ? `不能超过 ${n(issue.maximum)} 个字符` : issue.origin === 'array' ? `不能超过 ${n(issue.maximum)} 项` : `不能大于 ${n(issue.maximum)}`;
+      break;
+    case 'too_small':
+      what = issue.origin === 'string' ? (Number(issue.minimum) <= 1 ? '不能为空' : `至少 ${n(issue.minimum)} 个字符`) : issue.origin === 'array' ? `至少 ${n(issue.minimum)} 项` : `不能小于 ${n(issue.minimum)}`;
+      break;
+    case 'invalid_value':
+      what = Array.isArray(issue.values) ? `取值无效，应为：${issue.values.map(String).join('、')}` : '取值无效';
+      break;
+    case 'unrecognized_keys':
+      what = '含有不认识的字段';
+      break;
+    default:
+      what = '格式不正确';
+  }
+  return `请求格式不正确：${where}${what}`;
+}
 
 export function apiRoutes(deps: ApiRouteDeps): Route[] {
   const { store, clock, log, access, profiles } = deps;

@@ -16,6 +16,7 @@ import { routeIssue, RoutingError } from '../../domain/issues/routing.js';
 import { SCHEMAS } from '../../domain/rows/schemas.js';
 import { shanghaiDate } from '../../domain/time/time.js';
 import type { IssueRow, Profile, RawRow, RowError, RowOf, RowResult, RowWarning } from '../../domain/rows/types.js';
+import { cleanCells } from '../../domain/rows/limits.js';
 import { validateRows, type ValidationContext } from '../../domain/rows/validate.js';
 import { errorInfo, noMetrics, StoreError, type Clock, type JsonCell, type Log, type OpsMetrics, type ProfileRecord, type RowRecord, type Store, type StoredIssue } from '../ports.js';
 import type { Access, ProfileCache } from './access.js';
@@ -94,11 +95,14 @@ export function contentHash(kind: RowKind, value: unknown, values: Record<string
   return createHash('sha256').update(stableJson({ value, extras })).digest('base64url');
 }
 
-/** The cells worth keeping: system columns are written by the product and ignored on input. */
+/**
+ * The cells worth keeping: system columns are written by the product and ignored on input; text is
+ * stored without the control characters validation warned about (domain/rows/limits.ts).
+ */
 function inputValues(kind: RowKind, values: Record<string, JsonCell>): Record<string, JsonCell> {
   const { system } = headerSets(kind);
   const out: Record<string, JsonCell> = {};
-  for (const [h, v] of Object.entries(values)) if (!system.has(h)) out[h] = v;
+  for (const [h, v] of Object.entries(cleanCells(values).values)) if (!system.has(h)) out[h] = v;
   return out;
 }
 

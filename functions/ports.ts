@@ -300,6 +300,14 @@ export class StoreError extends Error {
   }
 }
 
+const THROTTLING = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'Throttling', 'TooManyRequestsException']);
+
+/** A service said "slow down" beyond its client's retries (DynamoDB, SES): worth trying again later. */
+export function isThrottling(err: unknown): boolean {
+  if (err instanceof StoreError) return err.code === 'throttled';
+  return THROTTLING.has((err as Error)?.name);
+}
+
 // ---- the Friday digest's store (adapters/digest-store.ts) ---------------------------------------
 
 export type DigestStatus = 'sending' | 'sent';

@@ -43,7 +43,7 @@ import { CLASS_KINDS, WORK_CLASS_IDS, type RowKind, type WorkClassId } from '../
 import { sweepDueAt } from '../../domain/issues/sweep.js';
 import { endOfShanghaiDay } from '../../domain/time/time.js';
 import type { BatchRecord, DeliveryRecord, IssueQuery, RowRecord, StoredIssue, Store } from '../ports.js';
-import { StoreError } from '../ports.js';
+import { isThrottling, StoreError } from '../ports.js';
 import { parseProfileItem, parseRowItem } from './stored-rows.js';
 import { createTableInput, DIGEST_INDEX_ATTRS, issueDigestKeys, TABLE_SCHEMA, ttlSeconds } from './table-schema.js';
 
@@ -76,8 +76,6 @@ function isConditionFailure(err: unknown): boolean {
   return (err as Error)?.name === 'ConditionalCheckFailedException';
 }
 
-const THROTTLES = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
-
 /**
  * The store's errors in the port's terms: an item over DynamoDB's 400 KB limit is `item_too_large`
  * (the caller answers 413 or sets the item aside), throttling beyond the SDK's retries `throttled`;
@@ -88,7 +86,7 @@ export function storeFailure(err: unknown): unknown {
   if (e?.name === 'ValidationException' && /item size/i.test(e.message ?? '')) {
     return new StoreError('item_too_large', '条目超过 DynamoDB 单条 400 KB 上限', { cause: err });
   }
-  if (THROTTLES.has(e?.name)) return new StoreError('throttled', '数据库请求被限流，重试后仍未成功', { cause: err });
+  if (isThrottling(err)) return new StoreError('throttled', '数据库请求被限流，重试后仍未成功', { cause: err });
   return err;
 }
 

@@ -6,7 +6,7 @@
 // unexpected error is 500 and counted (ApiUnexpectedErrors, the alarm), since the Lambda itself
 // succeeds. Every answer carries `x-content-type-options: nosniff`.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { errorInfo, noMetrics, StoreError, type Log, type OpsMetrics } from '../ports.js';
+import { errorInfo, isThrottling, noMetrics, StoreError, type Log, type OpsMetrics } from '../ports.js';
 import { AccessDenied } from '../usecases/access.js';
 
 export type Result = APIGatewayProxyStructuredResultV2;
@@ -187,7 +187,7 @@ export function createRouter(routes: readonly Route[], deps: RouterDeps): (event
         result = errorResult(new HttpError(413, 'item_too_large', '该记录的内容已超过存储上限（单条 400 KB），本次未做任何更改；请精简填写的文字后重试，或联系指挥部办公室'));
       } else {
         (deps.metrics ?? noMetrics).put('ApiUnexpectedErrors', 1);
-        if (err instanceof StoreError && err.code === 'throttled') {
+        if (isThrottling(err)) {
           deps.log.error('store throttled', { error: errorInfo(err) });
           result = errorResult(new HttpError(503, 'busy', '服务繁忙，本次请求未完成，请稍后重试'));
         } else {

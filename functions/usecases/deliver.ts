@@ -137,10 +137,20 @@ export async function deliver(
     try {
       const mail = await compose(to);
       const res = await mailer.send({ to: [to], subject: mail.subject, html: mail.html, text: mail.text });
-      // The at-least-once window closes here: nothing but this write between SES's answer and the mark.
-      await store.markDeliverySent(key, to, res.messageId, clock.now());
+      // The at-least-once window closes here: nothing but this write between SES's answer and the
+      // mark, tried hard (the mail is out: a failed mark would only let it go out again).
+      await markSent(deps, key, to, res.messageId);
       report.sent++;
     } catch (err) {
+      if (err instanceof MarkNotWritten) {
+        // Sent, but the record still says `sending`: when its lease lapses it is sent again (the
+        // at-least-once window). Nothing else to do here.
+        deps.log?.error('sent but not marked; the lease will let it be sent again', { key, error: errorInfo(err.cause).name });
+        report.sent++;
+        report.complete = false;
+        live++;
+        continue;
+      }
       const permanent = err instanceof MailError;
       const e = errorInfo(err);
       const error = `${e.name}${e.code ? `/${e.code}` : ''}: ${e.message}`;
@@ -179,6 +189,29 @@ export async function deliver(
     if (live === 0) report.allAside = true;
   }
   return report;
+}
+
+/** The mail went out but its `sent` mark could not be written. */
+class MarkNotWritten extends Error {
+  constructor(cause: unknown) {
+    super('sent; mark not written', { cause });
+  }
+}
+
+/** Marks written after a send: attempts (each with the SDK's own retries), 50 ms doubling between them. */
+const MARK_ATTEMPTS = 6;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function markSent(deps: DeliveryDeps, key: string, to: string, messageId: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await deps.store.markDeliverySent(key, to, messageId, deps.clock.now());
+      return;
+    } catch (err) {
+      if (attempt >= MARK_ATTEMPTS) throw new MarkNotWritten(err);
+      await sleep(50 * 2 ** (attempt - 1));
+    }
+  }
 }
 
 const silentLog: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };

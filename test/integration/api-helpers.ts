@@ -62,6 +62,8 @@ export function issueValues(over: Record<string, string | number | null> = {}): 
 }
 
 export interface Harness {
+  /** The harness's own table on the shared dynalite. */
+  tableName: string;
   store: Store;
   clock: { t: number; now(): number };
   issuer: DevIssuer;
@@ -120,7 +122,7 @@ export async function makeHarness(services: TestServices, opts: { withProfile?: 
   const sync: Harness['sync'] = (as, workClass, kind, rows, spreadsheetId = `sheet-${workClass}`) =>
     call('POST', '/v1/sync', { as, body: { spreadsheetId, workClass, kind, rows } });
 
-  const h: Harness = { store, clock, issuer, api, mailer, dispatcher, digests, call, sync };
+  const h: Harness = { tableName, store, clock, issuer, api, mailer, dispatcher, digests, call, sync };
   if (opts.withProfile !== false) {
     for (const [kind, rows] of Object.entries(PROFILE_TABS)) {
       const res = await sync(ADMIN, 'coordination', kind, rows as unknown as unknown[], 'sheet-config');

@@ -160,7 +160,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const digests = createDigestStore({ client: dynamo, tableName });
     const failures = createFailureStore({ client: dynamo, tableName });
     const metrics = memoryOpsMetrics();
-    api = makeApiHandler({ store, clock: opts.clock, identity, config: { ...apiConfig, countyName: opts.countyName }, digests, metrics }) as ApiHandler;
+    api = makeApiHandler({ store, clock: opts.clock, identity, config: { ...apiConfig, countyName: opts.countyName }, digests, metrics, failures }) as ApiHandler;
     // The jobs run on the simulated clock; their claims and leases on real time. This process holds
     // the data directory's lock, so a claim of an earlier process (an older generation) is orphaned.
     const generation = Date.now();

@@ -110,6 +110,14 @@ function units(m: DashboardModel): SafeHtml {
   return html`${intro}${m.units.rows.length === 0 ? none('本周尚无责任单位办理记录。') : unitRatesTable(m.units.rows)}`;
 }
 
+/** The line that says what the background jobs set aside (nothing when there is none). */
+function setAsideLine(m: DashboardModel): SafeHtml | false {
+  const a = m.setAside;
+  if (!a || a.count === 0) return false;
+  const shown = a.items.map((i, n) => html`${n > 0 && '；'}${i.job}「${i.subject}」（${hm(i.since)} 起）`);
+  return html`<tr><td class="px" style="padding:12px 24px;background:#fdecea;border-bottom:1px solid ${C.line};font-size:14px;line-height:1.7;color:${C.red}"><b>后台任务搁置 ${a.count} 项</b>：多次重试仍失败，已停止自动重试并告警。${shown}${a.count > a.items.length && ' 等'}。<span style="color:${C.text}">请县政务服务和大数据局排除原因后运行 sibao redrive 重新处理。</span></td></tr>`;
+}
+
 export function renderDashboardHtml(m: DashboardModel): string {
   const bodies = [headline(m), coverage(m), todo(m), ledger(m), units(m)];
   return reportPage({
@@ -120,6 +128,7 @@ export function renderDashboardHtml(m: DashboardModel): string {
     office: '指挥部办公室',
     heading: '“四保”白名单指挥部看板',
     lines: [`数据截至 ${hm(m.generatedAt)}`, `实时数据，每 ${DASHBOARD_REFRESH_SECONDS / 60} 分钟自动刷新｜仅供指挥部办公室、督办督查专班使用，请勿转发链接`],
+    alert: setAsideLine(m),
     sections: bodies.map((b, i) => [DASHBOARD_SECTION_TITLES[i], b] as const),
     footer: '本看板根据各工作专班共享表格和问题诉求办理记录实时生成；每周五 17:00 的督办督查周报为正式报送版本。数据如有出入，请以各专班核实后的表格为准。',
   });

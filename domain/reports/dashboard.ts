@@ -41,7 +41,16 @@ export interface DashboardInput {
   openIssues: readonly IssueRecord[];
   recentIssues?: readonly IssueRecord[];
   awaitingIssues?: readonly IssueRecord[];
+  /** Items the background jobs set aside (failed their retries; `sibao redrive`). */
+  setAside?: DashboardSetAside;
   options?: { listCap?: number };
+}
+
+/** What the background jobs set aside: a line on the dashboard until someone re-drives it. */
+export interface DashboardSetAside {
+  count: number;
+  /** The first few: which job (in Chinese), what it concerns, since when. */
+  items: { job: string; subject: string; since: number }[];
 }
 
 export interface DashboardLedgerGroup {
@@ -80,6 +89,7 @@ export interface DashboardModel {
   todo: CommandTodo;
   units: UnitRates;
   listCap: number;
+  setAside: DashboardSetAside;
 }
 
 function latestById(lists: ReadonlyArray<readonly IssueRecord[] | undefined>): IssueRecord[] {
@@ -135,5 +145,6 @@ export function buildDashboard(input: DashboardInput): DashboardModel {
     todo: { verify: todo.verify.slice(0, cap), triage: todo.triage.slice(0, cap) },
     units: unitRates(records, window, profile),
     listCap: cap,
+    setAside: input.setAside ?? { count: 0, items: [] },
   };
 }

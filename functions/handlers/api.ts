@@ -2,6 +2,7 @@
 // http/routes.ts on the small router of http/router.ts, with the ports built once per container.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { requireEnv, resolveApiConfig } from '../adapters/config.js';
+import { createFailureStore } from '../adapters/failure-store.js';
 import { createOpsMetrics } from '../adapters/metrics.js';
 import { createDigestStore } from '../adapters/digest-store.js';
 import { createStore } from '../adapters/dynamodb-store.js';
@@ -10,7 +11,7 @@ import { lambdaDynamoClient, oncePerContainer } from '../adapters/lambda.js';
 import { logger } from '../adapters/logger.js';
 import { createBaseUrlRecorder, createRuntimeConfig } from '../adapters/runtime-config.js';
 import { containerSecretReader } from '../adapters/secrets.js';
-import { systemClock, type Clock, type DigestStore, type IdentityVerifier, type Log, type OpsMetrics, type Store } from '../ports.js';
+import { systemClock, type Clock, type DigestStore, type FailureStore, type IdentityVerifier, type Log, type OpsMetrics, type Store } from '../ports.js';
 import { createAccess, createProfileCache } from '../usecases/access.js';
 import { createRouter } from '../http/router.js';
 import { ACTION_LINK_PREFIX, apiRoutes } from '../http/routes.js';
@@ -42,13 +43,15 @@ export interface ApiDeps {
   digests?: DigestStore;
   /** Counts unexpected errors (ApiUnexpectedErrors: the alarm; the Lambda itself succeeds). */
   metrics?: OpsMetrics;
+  /** The background jobs' set-aside items (a line on the dashboard). */
+  failures?: FailureStore;
 }
 
 export function makeApiHandler(deps: ApiDeps): Handler {
   const log = deps.log ?? logger;
   const profiles = createProfileCache(deps.store, deps.config.profileTtlMs ?? 30_000);
   const access = createAccess({ identity: deps.identity, profiles, bootstrapAdmins: deps.config.bootstrapAdmins, actionSecrets: deps.config.actionSecrets });
-  const routes = apiRoutes({ store: deps.store, clock: deps.clock, log, identity: deps.identity, access, profiles, digests: deps.digests, config: deps.config });
+  const routes = apiRoutes({ store: deps.store, clock: deps.clock, log, identity: deps.identity, access, profiles, digests: deps.digests, failures: deps.failures, config: deps.config });
   return createRouter(routes, {
     authenticate: access.authenticate,
     authorise: { member: access.authoriseRead, 'signed-in': async () => undefined, command: access.authoriseCommand },
@@ -73,6 +76,7 @@ async function wireApi(env: Record<string, string | undefined> = process.env): P
     identity: createIdentityVerifier({ issuers: [GOOGLE_ISSUER], audience: config.audience }),
     config: { ...config, countyName: env.COUNTY_NAME },
     digests: createDigestStore({ client, tableName: config.tableName }),
+    failures: createFailureStore({ client, tableName: config.tableName }),
     metrics: createOpsMetrics({ county: requireEnv('COUNTY', env), namespace: env.POWERTOOLS_METRICS_NAMESPACE?.trim() || undefined }),
   });
   if (config.publicBaseUrl) return api;

@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import { ISSUE_STATUSES, WORK_CLASS_IDS, kindFromName, type IssueStatus, type WorkClassId } from '../../domain/rows/kinds.js';
 import { MetricsPeriodError } from '../../domain/issues/unit-rates.js';
 import { isIsoDate, shanghaiDate } from '../../domain/time/time.js';
-import type { Clock, DigestStore, IdentityVerifier, Log, Store } from '../ports.js';
+import type { Clock, DigestStore, FailureStore, IdentityVerifier, Log, Store } from '../ports.js';
 import type { Access, ProfileCache } from '../usecases/access.js';
 import { performAction, performCommandAction, showAction, type ActionDeps } from '../usecases/actions.js';
 import { DASHBOARD_PATH, dashboardModel } from '../usecases/dashboard.js';
@@ -33,6 +33,8 @@ export interface ApiRouteDeps {
   profiles: ProfileCache;
   /** Serves `GET /v1/digests/{YYYY-Www}` and `GET /v1/dashboard` when present. */
   digests?: DigestStore;
+  /** The background jobs' set-aside items, a line on the dashboard. */
+  failures?: FailureStore;
   config: { actionSecrets: string[]; bootstrapAdmins?: string[]; countyName?: string };
 }
 
@@ -193,7 +195,7 @@ export function apiRoutes(deps: ApiRouteDeps): Route[] {
         methods: 'any',
         path: DASHBOARD_PATH,
         auth: 'view-link',
-        handle: (req) => handleDashboardRoute(req.event, { access, clock, model: (now) => dashboardModel({ store, digests, getProfile, countyName: deps.config.countyName }, now) }),
+        handle: (req) => handleDashboardRoute(req.event, { access, clock, model: (now) => dashboardModel({ store, digests, getProfile, countyName: deps.config.countyName, failures: deps.failures }, now) }),
       },
     );
   }

@@ -12,8 +12,9 @@ import { AWAITING_STATUSES } from '../../domain/reports/sections/todo.js';
 import { isoWeek, shanghaiDate } from '../../domain/time/time.js';
 import type { Profile } from '../../domain/rows/types.js';
 import type { IssueRecord } from '../../domain/issues/types.js';
-import type { DigestStore, Store } from '../ports.js';
+import type { DigestStore, FailureStore, Store } from '../ports.js';
 import { signDigestView } from './digest-view.js';
+import { JOB_LABELS } from './isolation.js';
 import { coverageAt } from './queries.js';
 
 export const DASHBOARD_PATH = '/v1/dashboard';
@@ -33,6 +34,16 @@ export interface DashboardDeps {
   digests: Pick<DigestStore, 'issuesForWeek'>;
   getProfile(): Promise<Profile | null>;
   countyName?: string;
+  /** The background jobs' failing items: those set aside make a line on the page. */
+  failures?: Pick<FailureStore, 'listFailures'>;
+}
+
+const SET_ASIDE_SHOWN = 5;
+
+async function setAsideOf(failures: DashboardDeps['failures']): Promise<DashboardModel['setAside'] | undefined> {
+  if (!failures) return undefined;
+  const aside = (await failures.listFailures()).filter((f) => f.setAsideAt !== undefined).sort((a, b) => a.setAsideAt! - b.setAsideAt!);
+  return { count: aside.length, items: aside.slice(0, SET_ASIDE_SHOWN).map((f) => ({ job: JOB_LABELS[f.job], subject: f.subject, since: f.setAsideAt! })) };
 }
 
 /** 已办结 / 已回访 issues of every unit of the profile (byUnit index, 8 units at a time). */
@@ -50,10 +61,11 @@ async function awaitingIssues(store: Store, profile: Profile | null): Promise<Is
 export async function dashboardModel(deps: DashboardDeps, now: number): Promise<DashboardModel> {
   const today = shanghaiDate(now);
   const profile = await deps.getProfile();
-  const [coverage, week, awaiting] = await Promise.all([
+  const [coverage, week, awaiting, setAside] = await Promise.all([
     coverageAt(deps, today),
     deps.digests.issuesForWeek(isoWeek(today), now),
     awaitingIssues(deps.store, profile),
+    setAsideOf(deps.failures),
   ]);
   return buildDashboard({
     now,
@@ -63,5 +75,6 @@ export async function dashboardModel(deps: DashboardDeps, now: number): Promise<
     openIssues: week,
     recentIssues: week,
     awaitingIssues: awaiting,
+    ...(setAside ? { setAside } : {}),
   });
 }

@@ -10,7 +10,9 @@
 //   now with attempts 0 (a bounce keeps its payload), so the job's next run tries it again.
 import type { Clock, FailureStore, JobFailure, JobName, Log, Store, StoredIssue } from '../ports.js';
 import { conditionalUpdate } from './conditional-update.js';
-import { clearFailure } from './isolation.js';
+import { clearFailure, JOB_LABELS } from './isolation.js';
+
+export { JOB_LABELS };
 
 export interface RedriveDeps {
   store: Pick<Store, 'getIssue' | 'putIssue' | 'reviveDelivery'>;
@@ -26,8 +28,6 @@ export interface RedriveResult {
   /** What was done, in Chinese (the CLI prints it). */
   done: string;
 }
-
-export const JOB_LABELS: Record<JobName, string> = { dispatch: '发信', sweep: '巡查', digest: '周报', bounce: '退信记录' };
 
 /** Items set aside, oldest first. */
 export async function listSetAside(deps: Pick<RedriveDeps, 'failures'>): Promise<JobFailure[]> {

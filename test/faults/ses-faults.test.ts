@@ -11,6 +11,8 @@ import { createSesMailer } from '../../functions/adapters/ses-mailer.js';
 import { makeDispatchHandler } from '../../functions/handlers/dispatch.js';
 import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_MS } from '../../functions/usecases/deliver.js';
 import { listSetAside, redrive } from '../../functions/usecases/redrive.js';
+import { dashboardModel } from '../../functions/usecases/dashboard.js';
+import { renderDashboardHtml } from '../../domain/reports/dashboard-render.js';
 import { logger } from '../../functions/adapters/logger.js';
 import { startTestServices, type TestServices } from '../fixtures/local-services.js';
 import { BASE, IND, issueValues, makeHarness, SECRET, type Harness } from '../integration/api-helpers.js';
@@ -125,6 +127,13 @@ describe('faults: SES throttling and 5xx', () => {
     expect(aside.map((f) => f.key).sort()).toEqual([...keys.values()].map((key) => `${key}|gxj2@county.example`).sort());
     expect(ops.last.ItemsSetAside).toBe(ids.length);
     expect(ops.totals.JobItemFailures).toBe(ids.length);
+    // A line on the command office's dashboard names them until they are re-driven.
+    const page = async () =>
+      renderDashboardHtml(await dashboardModel({ store: h.store, digests: h.digests, getProfile: async () => (await h.store.getProfile())?.profile ?? null, failures }, h.clock.now()));
+    const withLine = await page();
+    expect(withLine).toContain(`后台任务搁置 ${ids.length} 项`);
+    for (const id of ids) expect(withLine).toContain(`发信「${id} → gxj2@county.example」`);
+    expect(withLine).toContain('sibao redrive');
 
     // Fixed: re-drive them all; the next run sends each once.
     proxy.setFault(null);
@@ -135,6 +144,7 @@ describe('faults: SES throttling and 5xx', () => {
     for (const key of keys.values()) expect(after.get(`${key}→gxj2@county.example`)).toBe(1);
     expect(await listSetAside({ failures })).toEqual([]);
     expect(ops.last.ItemsSetAside).toBe(0);
+    expect(await page()).not.toContain('后台任务搁置');
     expect(await h.store.listOutbox()).toEqual([]);
   });
 });

@@ -70,6 +70,12 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     // A concurrent creator won: fine.
     if ((err as Error).name !== 'ResourceInUseException') throw err;
   }
+  // A new table answers only once ACTIVE (dynalite in another process takes a moment too).
+  for (let i = 0; i < 200; i++) {
+    const res = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (res.Table?.TableStatus === 'ACTIVE') return;
+    await sleep(25);
+  }
 }
 
 function isConditionFailure(err: unknown): boolean {

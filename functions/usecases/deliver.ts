@@ -1,10 +1,11 @@
 // The one delivery path (SPEC §6: every mail a state change calls for is sent exactly once per
 // recipient, even when a function is retried or dies midway). In terms of ports only.
 //
-// Per recipient of one message key: skip it when its delivery record is final (sent, or rejected for
-// good) or set aside; never mail a malformed address or one that bounced permanently or complained
-// (recorded rejected: `invalid_address`, `suppressed_address`); claim the delivery record with a
-// conditional write; compose and send; mark it sent. A send error is permanent (MailError: rejected,
+// Per recipient of one message key: claim its delivery record with a conditional write (refused when
+// the record is final — sent, or rejected for good —, set aside, held by another sender or waiting for
+// its next attempt: then read to say which); never mail a malformed address or one that bounced
+// permanently or complained (recorded rejected: `invalid_address`, `suppressed_address`); compose and
+// send; mark it sent. A first send costs three writes and the SES call, no read. A send error is permanent (MailError: rejected,
 // never retried) or transient (failed, retried after RETRY_DELAYS_MS by attempt: 1 min, 5 min,
 // 30 min, 2 h, then every 6 h) until MAX_DELIVERY_ATTEMPTS: then the delivery is SET ASIDE (no more
 // automatic attempts; a JobFailure record for the alarm, the dashboard and `sibao redrive`).
@@ -99,17 +100,28 @@ export async function deliver(
   let aside = 0;
   /** Recipients that will be tried again without a re-drive (failed, held, waiting). */
   let live = 0;
-  const open: string[] = [];
-  for (const r of new Set(recipients)) {
-    const status = (await store.getDelivery(key, r))?.status;
-    if (isFinal(status)) report.skipped++;
-    else if (status === 'set_aside') aside++;
-    else open.push(r);
-  }
-  const blocked = open.length > 0 && deps.suppressed ? await deps.suppressed(open) : new Set<string>();
-  /** Held by another sender: final only if that sender finished meanwhile. */
+  const unique = [...new Set(recipients)];
+  const blocked = unique.length > 0 && deps.suppressed ? await deps.suppressed(unique) : new Set<string>();
+  /** Held by another sender or waiting for its next attempt: final only if that sender finished meanwhile. */
   const held: string[] = [];
-  for (const to of open) {
+  for (const to of unique) {
+    // Claim first (one conditional write; nothing to read on the common path of a first send); a
+    // refused claim is read to say why: final, set aside, held by another sender or not yet due.
+    const now = clock.now();
+    const claim = await store.claimDelivery(key, to, now, leaseMs, {
+      leaseNow: leaseClock.now(),
+      generation: deps.generation ?? 0,
+      retryHorizon: now + RETRY_HORIZON_MS,
+    });
+    if (!claim) {
+      const status = (await store.getDelivery(key, to))?.status;
+      if (status === 'set_aside') aside++;
+      else {
+        report.skipped++;
+        if (!isFinal(status)) held.push(to);
+      }
+      continue;
+    }
     if (!isValidEmail(to)) {
       // Never reaches the mailer (an address from an older profile that passed no validation).
       await store.markDeliveryFailed(key, to, { error: 'invalid_address', permanent: true }, clock.now());
@@ -121,17 +133,6 @@ export async function deliver(
       await store.markDeliveryFailed(key, to, { error: 'suppressed_address', permanent: true }, clock.now());
       deps.log?.warn('recipient suppressed', { key, reason: 'suppressed_address' });
       report.suppressed++;
-      continue;
-    }
-    const now = clock.now();
-    const claim = await store.claimDelivery(key, to, now, leaseMs, {
-      leaseNow: leaseClock.now(),
-      generation: deps.generation ?? 0,
-      retryHorizon: now + RETRY_HORIZON_MS,
-    });
-    if (!claim) {
-      report.skipped++;
-      held.push(to);
       continue;
     }
     try {

@@ -117,11 +117,15 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
   const concurrency = Math.max(1, Math.floor(config.concurrency ?? DEFAULT_DISPATCH_CONCURRENCY));
   const isolationDeps = { failures, clock, log, metrics: deps.ops };
 
-  /** Apply `change` to the notification `key` of an issue (conditional write, re-read on a lost race). */
-  async function moveNotification(issueId: string, key: string, to: 'done' | 'aside'): Promise<void> {
+  /**
+   * Move notification `key` of an issue out of `pending` (done, or into `setAside`): a conditional write
+   * on the item as the outbox read it, re-read and decided again when another write came first.
+   */
+  async function moveNotification(issueId: string, key: string, to: 'done' | 'aside', current?: StoredIssue): Promise<void> {
     const out = await conditionalUpdate<StoredIssue, void>({
       read: () => store.getIssue(issueId),
       write: (next, rev) => store.putIssue(next, rev),
+      ...(current ? { current } : {}),
       attempts: 5,
       decide(cur) {
         if (!cur || !cur.pending[key]) return { done: undefined };
@@ -170,9 +174,9 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
           recipientsOf(n),
           (to) => renderNotification(n, { record: issue.record, link: linkFor(issue, n, to) }),
         );
-        if (r.complete) await moveNotification(id, n.key, 'done');
+        if (r.complete) await moveNotification(id, n.key, 'done', issue);
         else if (r.allAside) {
-          await moveNotification(id, n.key, 'aside');
+          await moveNotification(id, n.key, 'aside', issue);
           setAside++;
         }
         return r;

@@ -1,0 +1,262 @@
+// The dispatcher under load (issue 16, SPEC §7.6): bounded concurrency under a configured send rate.
+//
+// dynalite and the SES emulator each run as their own process (as DynamoDB and SES are services
+// elsewhere); this process runs only the dispatcher, with the stack's own client settings. Measured
+// twice: against the emulator as it is (on this machine a send is CPU, not waiting: concurrency can
+// only overlap the two cores), and behind a proxy process adding SES_RTT_MS (default 25 ms) to every
+// SES call, the round trip a Lambda sees to SES — what the dispatcher's concurrency exists for.
+//   baseline: the emulator's raw sequential-send floor — one SendEmail after another with the same
+//             SES client and a real rendered notification, after a warm-up: R_seq mails/s;
+//   A. 2,000 mails (1,000 issues, 2 recipients each, routed and stored by the sync use case) sent by
+//      the dispatcher with concurrency C (DISPATCH_CONCURRENCY, default 4) and no rate limit, timed
+//      from the first run to an empty outbox: R_A. Target R_A ≥ 0.5 × R_seq × C. Every mail arrives
+//      once (checked in the emulator's store);
+//   B. the same with a configured maximum send rate below what A reached (SES's quota): the send
+//      starts (timestamped where the SES request is made) never exceed the rate in any one-second
+//      window, and the rate is used (≥ 0.9 of it);
+//   the at-least-once window: for every mail of A, the time from SES's answer to the `sent` mark
+//      landing (a crash inside it is what can send a mail twice): p50, p99, max.
+// A missed target is printed (✗), not an exit code; the bench fails only when a mail is lost or sent twice.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SendEmailCommand } from '@aws-sdk/client-ses';
+import { createStore, ensureTable } from '../functions/adapters/dynamodb-store.js';
+import { logger } from '../functions/adapters/logger.js';
+import { createSesMailer } from '../functions/adapters/ses-mailer.js';
+import { makeDispatchHandler } from '../functions/handlers/dispatch.js';
+import type { Mailer, Store } from '../functions/ports.js';
+import { DEFAULT_DISPATCH_CONCURRENCY } from '../functions/usecases/dispatch.js';
+import { syncRows } from '../functions/usecases/sync.js';
+import { parseNotification } from '../domain/issues/catalog.js';
+import { renderNotification } from '../domain/reports/mail-templates.js';
+import { makeUscc } from '../domain/rows/uscc.js';
+import { localDynamoClient, localSesClient } from '../local/services.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+logger.setLogLevel('SILENT');
+
+const ISSUES = Number(process.env.BENCH_DISPATCH_ISSUES ?? 1_000);
+const CONCURRENCY = Number(process.env.DISPATCH_CONCURRENCY ?? DEFAULT_DISPATCH_CONCURRENCY);
+const SEQ_MAILS = 400;
+const RTT_MS = Number(process.env.SES_RTT_MS ?? 25);
+
+/** A proxy process that forwards to `target` after `delayMs` (the network round trip). */
+const DELAY_PROXY = (port: number, target: number, delayMs: number) => `
+const http = require('http');
+http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => setTimeout(() => {
+    const up = http.request({ host: '127.0.0.1', port: ${target}, method: req.method, path: req.url, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode, r.headers);
+      r.pipe(res);
+    });
+    up.end(Buffer.concat(chunks));
+  }, ${delayMs}));
+}).listen(${port}, '127.0.0.1');`;
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const T0 = Date.parse('2022-06-06T09:00:00+08:00');
+const clock = { t: T0, now() { return this.t; } };
+const BASE = 'http://127.0.0.1:8787';
+const SECRET = 'bench-dispatch-secret-0123456789abcdef-0123';
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const { port } = s.address() as { port: number };
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function child(args: string[], url: string): Promise<ChildProcess> {
+  const p = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (let i = 0; i < 200; i++) {
+    try {
+      await fetch(url);
+      return p;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error(`service did not start: ${args.join(' ')}`);
+}
+
+const TABS = {
+  work_class: [
+    { row: 2, values: { 专班编码: 'coordination', 名称: '综合协调', 牵头单位: 'U-FGW' } },
+    { row: 3, values: { 专班编码: 'industry', 名称: '工业生产', 牵头单位: 'U-GXJ' } },
+  ],
+  unit: [
+    { row: 2, values: { 单位编码: 'U-FGW', 单位名称: '县发展改革委', 类型: '县直部门', 联系邮箱: 'fgw@county.example' } },
+    { row: 3, values: { 单位编码: 'U-GXJ', 单位名称: '县工业和信息化局', 类型: '县直部门', 联系邮箱: 'gxj1@county.example；gxj2@county.example' } },
+    { row: 4, values: { 单位编码: 'U-CGZ', 单位名称: '城关镇', 类型: '乡镇', 联系邮箱: 'cgz@county.example' } },
+  ],
+  routing_rule: [{ row: 2, values: { 优先级: 1, 问题类别: '原料采购', 责任单位: 'U-GXJ' } }],
+  member: [{ row: 2, values: { 邮箱: 'ind@county.example', 专班编码: 'industry', 角色: '编辑' } }],
+} as const;
+
+async function seed(store: Store, n: number, sheet: string): Promise<void> {
+  let profile = (await store.getProfile())?.profile ?? null;
+  if (!profile) {
+    for (const [kind, rows] of Object.entries(TABS)) {
+      const res = await syncRows({ store, clock }, { email: 'admin@county.example', profile: null }, { spreadsheetId: 'config', workClass: 'coordination', kind: kind as never, rows: rows as never });
+      profile = res.profile?.profile ?? profile;
+    }
+  }
+  const code = makeUscc('91410222MA44ABCDE');
+  for (let i = 0; i < n; i += 500) {
+    const rows = Array.from({ length: Math.min(500, n - i) }, (_, k) => ({
+      row: 2 + i + k,
+      values: { 反映企业代码: code, 企业名称: '示例机械有限公司', 所属领域: '工业生产', 所在乡镇: '城关镇', 问题类别: '原料采购', 问题描述: `基准测试问题 ${sheet} ${i + k}`, 反映日期: '2022-06-06', 联系人: '企业办公室', 联系电话: '13800000000' },
+    }));
+    const res = await syncRows({ store, clock }, { email: 'ind@county.example', profile }, { spreadsheetId: sheet, workClass: 'industry', kind: 'issue', rows });
+    if (res.results.some((r) => !r.ok)) throw new Error(`seed failed: ${JSON.stringify(res.results.find((r) => !r.ok))}`);
+  }
+}
+
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+
+
+async function measure(dynamo: ReturnType<typeof localDynamoClient>, sesEndpoint: string, storeUrl: string, rtt: number, name: () => string): Promise<string[]> {
+  const ses = localSesClient(sesEndpoint);
+  const inner = createSesMailer({ client: ses, from: 'noreply@county.example' });
+  const clear = () => fetch(`${storeUrl}/clear-store`, { method: 'POST' });
+  const stored = async () => ((await (await fetch(`${storeUrl}/store`)).json()) as { emails: { destination: { to: string[] }; body: { text?: string } }[] }).emails;
+
+  // A real notification, rendered, for the baseline's message.
+  const probeTable = name();
+  await ensureTable(dynamo, probeTable);
+  const probeStore = createStore({ client: dynamo, tableName: probeTable });
+  await seed(probeStore, 1, 'probe');
+  const [probe] = await probeStore.listOutbox();
+  const n = Object.values(probe.pending)[0];
+  const parsed = parseNotification(n);
+  if (!parsed.ok) throw new Error('probe notification unreadable');
+  const mail = renderNotification(parsed.notification, { record: probe.record, link: (id) => `${BASE}/a/${id}.${'x'.repeat(120)}` });
+
+  // Baseline: the raw sequential floor.
+  for (let i = 0; i < 100; i++) await ses.send(new SendEmailCommand({ Source: 'noreply@county.example', Destination: { ToAddresses: [`warm${i}@county.example`] }, Message: { Subject: { Data: mail.subject }, Body: { Html: { Data: mail.html }, Text: { Data: mail.text } } } }));
+  await clear();
+  let t = performance.now();
+  for (let i = 0; i < SEQ_MAILS; i++) await inner.send({ to: [`seq${i}@county.example`], subject: mail.subject, html: mail.html, text: mail.text });
+  const rSeq = SEQ_MAILS / ((performance.now() - t) / 1000);
+  await clear();
+
+  // A. 2,000 mails, concurrency C, no rate limit; the at-least-once window per mail.
+  const tableA = name();
+  await ensureTable(dynamo, tableA);
+  const baseStore = createStore({ client: dynamo, tableName: tableA });
+  await seed(baseStore, ISSUES, 'a');
+  // The window of each mail: its mark's landing minus SES's answer, paired by message id.
+  const answered = new Map<string, number>();
+  const gaps: number[] = [];
+  const timedMailer: Mailer = {
+    async send(msg) {
+      const r = await inner.send(msg);
+      answered.set(r.messageId, performance.now());
+      return r;
+    },
+  };
+  const store: Store = {
+    ...baseStore,
+    async markDeliverySent(key, to, id, now) {
+      await baseStore.markDeliverySent(key, to, id, now);
+      gaps.push(performance.now() - answered.get(id)!);
+    },
+  };
+  const dispatchA = makeDispatchHandler({ store, mailer: timedMailer, clock, config: { publicBaseUrl: BASE, actionSecrets: [SECRET], concurrency: CONCURRENCY } });
+  const mails = ISSUES * 2;
+  t = performance.now();
+  let runs = 0;
+  while ((await baseStore.listOutbox()).length > 0 && runs < 20) {
+    await dispatchA();
+    runs++;
+  }
+  const rA = mails / ((performance.now() - t) / 1000);
+  const got = await stored();
+  const perRecipient = new Map<string, number>();
+  for (const m of got) {
+    const key = `${/^通知编号：(\S+)$/m.exec(m.body.text ?? '')?.[1]}→${m.destination.to[0]}`;
+    perRecipient.set(key, (perRecipient.get(key) ?? 0) + 1);
+  }
+  const twice = [...perRecipient.values()].filter((c) => c > 1).length;
+  const lost = mails - perRecipient.size;
+  await clear();
+
+  // B. Under a configured send rate below what A reached.
+  const cap = Math.max(5, Math.floor(rA * 0.5 / 10) * 10);
+  const bMails = Math.min(mails, cap * 4);
+  const tableB = name();
+  await ensureTable(dynamo, tableB);
+  const storeB = createStore({ client: dynamo, tableName: tableB });
+  await seed(storeB, bMails / 2, 'b');
+  const starts: number[] = [];
+  const stamped: Mailer = {
+    async send(msg) {
+      starts.push(performance.now());
+      return inner.send(msg);
+    },
+  };
+  const dispatchB = makeDispatchHandler({ store: storeB, mailer: stamped, clock, config: { publicBaseUrl: BASE, actionSecrets: [SECRET], concurrency: CONCURRENCY, maxSendRate: cap } });
+  t = performance.now();
+  runs = 0;
+  while ((await storeB.listOutbox()).length > 0 && runs < 20) {
+    await dispatchB();
+    runs++;
+  }
+  const rB = bMails / ((performance.now() - t) / 1000);
+  let maxInWindow = 0;
+  for (let i = 0, j = 0; i < starts.length; i++) {
+    while (starts[i] - starts[j] >= 1000) j++;
+    maxInWindow = Math.max(maxInWindow, i - j + 1);
+  }
+
+  const ratio = rA / (rSeq * CONCURRENCY);
+  const ok = (b: boolean) => (b ? '✓' : '✗');
+  const where = rtt ? `SES emulator + ${rtt} ms round trip` : 'SES emulator as it is (CPU-bound here)';
+  if (lost !== 0 || twice !== 0) process.exitCode = 1;
+  ses.destroy();
+  return [
+    `--- ${where}`,
+    `baseline: raw sequential-send floor  ${rSeq.toFixed(0)} mails/s`,
+    `A. dispatch of ${mails} mails, concurrency ${CONCURRENCY}, no rate limit  ${rA.toFixed(0)} mails/s  (${runs} run)`,
+    `   A / (floor × ${CONCURRENCY}) = ${ratio.toFixed(2)}  (target ≥ 0.5) ${ok(ratio >= 0.5)};  A / floor = ${(rA / rSeq).toFixed(2)}`,
+    `   every mail once: lost ${lost}, sent twice ${twice} ${ok(lost === 0 && twice === 0)}`,
+    `   at-least-once window (SES answer → sent mark): p50 ${quantile(gaps, 0.5).toFixed(1)} ms, p99 ${quantile(gaps, 0.99).toFixed(1)} ms, max ${Math.max(...gaps).toFixed(1)} ms`,
+    `B. ${bMails} mails under a configured rate of ${cap}/s: ${rB.toFixed(1)} mails/s, at most ${maxInWindow} sends started in any one second ${ok(maxInWindow <= cap)} never above; ${ok(rB >= 0.9 * cap)} uses ≥ 0.9 of it`,
+  ];
+}
+
+async function main(): Promise<void> {
+  const dynamoPort = await freePort();
+  let sesPort = await freePort();
+  while (sesPort === dynamoPort) sesPort = await freePort();
+  const children: ChildProcess[] = [];
+  try {
+    children.push(
+      await child(['-e', `require('dynalite')({createTableMs:0,deleteTableMs:0,updateTableMs:0}).listen(${dynamoPort},'127.0.0.1')`], `http://127.0.0.1:${dynamoPort}`),
+      await child([join(root, 'node_modules/aws-ses-v2-local/dist/cli.js'), '--host', '127.0.0.1', '--port', String(sesPort)], `http://127.0.0.1:${sesPort}/store`),
+    );
+    const dynamo = localDynamoClient(`http://127.0.0.1:${dynamoPort}`);
+    const store = `http://127.0.0.1:${sesPort}`;
+    let table = 0;
+    const results: string[] = [];
+    for (const rtt of [0, RTT_MS]) {
+      let endpoint = store;
+      if (rtt > 0) {
+        const proxyPort = await freePort();
+        children.push(await child(['-e', DELAY_PROXY(proxyPort, sesPort, rtt)], `http://127.0.0.1:${proxyPort}/store`));
+        endpoint = `http://127.0.0.1:${proxyPort}`;
+      }
+      results.push(...(await measure(dynamo, endpoint, store, rtt, () => `bench-${++table}`)));
+    }
+    for (const line of results) console.log(line);
+    dynamo.destroy();
+  } finally {
+    for (const c of children) c.kill();
+  }
+}
+
+await main();

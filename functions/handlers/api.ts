@@ -51,7 +51,7 @@ export function makeApiHandler(deps: ApiDeps): Handler {
   const log = deps.log ?? logger;
   const profiles = createProfileCache(deps.store, deps.config.profileTtlMs ?? 30_000);
   const access = createAccess({ identity: deps.identity, profiles, bootstrapAdmins: deps.config.bootstrapAdmins, actionSecrets: deps.config.actionSecrets });
-  const routes = apiRoutes({ store: deps.store, clock: deps.clock, log, identity: deps.identity, access, profiles, digests: deps.digests, failures: deps.failures, config: deps.config });
+  const routes = apiRoutes({ store: deps.store, clock: deps.clock, log, identity: deps.identity, access, profiles, digests: deps.digests, failures: deps.failures, metrics: deps.metrics, config: deps.config });
   return createRouter(routes, {
     authenticate: access.authenticate,
     authorise: { member: access.authoriseRead, 'signed-in': async () => undefined, command: access.authoriseCommand },

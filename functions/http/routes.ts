@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import { ISSUE_STATUSES, WORK_CLASS_IDS, kindFromName, type IssueStatus, type WorkClassId } from '../../domain/rows/kinds.js';
 import { MetricsPeriodError } from '../../domain/issues/unit-rates.js';
 import { isIsoDate, shanghaiDate } from '../../domain/time/time.js';
-import type { Clock, DigestStore, FailureStore, IdentityVerifier, Log, Store } from '../ports.js';
+import type { Clock, DigestStore, FailureStore, IdentityVerifier, Log, OpsMetrics, Store } from '../ports.js';
 import type { Access, ProfileCache } from '../usecases/access.js';
 import { performAction, performCommandAction, showAction, type ActionDeps } from '../usecases/actions.js';
 import { DASHBOARD_PATH, dashboardModel } from '../usecases/dashboard.js';
@@ -35,6 +35,8 @@ export interface ApiRouteDeps {
   digests?: DigestStore;
   /** The background jobs' set-aside items, a line on the dashboard. */
   failures?: FailureStore;
+  /** Counts a sync row that failed unexpectedly (ApiUnexpectedErrors). */
+  metrics?: OpsMetrics;
   config: { actionSecrets: string[]; bootstrapAdmins?: string[]; countyName?: string };
 }
 
@@ -115,7 +117,7 @@ export function apiRoutes(deps: ApiRouteDeps): Route[] {
         if (!body.success) throw new HttpError(400, 'invalid_request', fieldError(body.error.issues[0]));
         const kind = kindFromName(body.data.kind);
         if (!kind) throw new HttpError(400, 'unknown_kind', `未知的表类型「${body.data.kind}」`);
-        const res = await syncAsMember({ store, clock, access, profiles }, req.email!, { ...body.data, kind });
+        const res = await syncAsMember({ store, clock, access, profiles, log, metrics: deps.metrics }, req.email!, { ...body.data, kind });
         const counts = res.results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.outcome]: (acc[r.outcome] ?? 0) + 1 }), {});
         log.info('sync', { workClass: body.data.workClass, kind, rows: res.results.length, ...counts });
         return json(200, { results: res.results, ...(res.profile ? { profile: { problems: res.profile.problems } } : {}) });

@@ -9,7 +9,10 @@
 //   issue source alias      SRC#<spreadsheetId>#issue#<row>  SRC     —
 //   profile                 PROFILE                     CURRENT     —
 //   day counter             COUNTER#ISSUE#<YYYYMMDD>    COUNTER     —
-//   delivery (per recipient) DELIVERY#<notificationKey>  <recipient> —
+//   delivery (per recipient) DELIVERY#<notificationKey>  <recipient> —  (status sending | sent |
+//                            failed | rejected | set_aside; leaseUntil on real time, generation)
+//   failing job item         FAIL#<job>#<key>            FAIL        kindPk = KIND#failure, kindSk = <job>#<key>
+//                            (adapters/failure-store.ts; usecases/isolation.ts)
 //
 // Access patterns -> index
 //   rows of a kind (optionally of one class)      byKind     kindPk = KIND#<kind>, kindSk = <class>#<key>

@@ -3,12 +3,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { requireEnv, resolveApiConfig } from '../adapters/config.js';
 import { createFailureStore } from '../adapters/failure-store.js';
-import { createOpsMetrics } from '../adapters/metrics.js';
 import { createDigestStore } from '../adapters/digest-store.js';
 import { createStore } from '../adapters/dynamodb-store.js';
 import { createIdentityVerifier, GOOGLE_ISSUER } from '../adapters/identity.js';
 import { lambdaDynamoClient, oncePerContainer } from '../adapters/lambda.js';
-import { logger } from '../adapters/logger.js';
+import { createLogMetrics, logger } from '../adapters/logger.js';
 import { createBaseUrlRecorder, createRuntimeConfig } from '../adapters/runtime-config.js';
 import { containerSecretReader } from '../adapters/secrets.js';
 import { systemClock, type Clock, type DigestStore, type FailureStore, type IdentityVerifier, type Log, type OpsMetrics, type Store } from '../ports.js';
@@ -77,7 +76,8 @@ async function wireApi(env: Record<string, string | undefined> = process.env): P
     config: { ...config, countyName: env.COUNTY_NAME },
     digests: createDigestStore({ client, tableName: config.tableName }),
     failures: createFailureStore({ client, tableName: config.tableName }),
-    metrics: createOpsMetrics({ county: requireEnv('COUNTY', env), namespace: env.POWERTOOLS_METRICS_NAMESPACE?.trim() || undefined }),
+    // A log line per datapoint, made a metric by a log metric filter (keeps Powertools Metrics out of this bundle).
+    metrics: createLogMetrics(requireEnv('COUNTY', env)),
   });
   if (config.publicBaseUrl) return api;
   const recorder = createBaseUrlRecorder(createRuntimeConfig({ client, tableName: config.tableName }));

@@ -265,8 +265,6 @@ export interface Store {
     f: { error: string; nextAttemptAt?: number; permanent: boolean; setAside?: boolean },
     now: number,
   ): Promise<void>;
-  /** A set-aside (or failed) delivery made due again at `now` with a fresh retry budget (re-drive). false when it is not set aside or failed. */
-  reviveDelivery(notificationKey: string, recipient: string, now: number): Promise<boolean>;
 }
 
 export interface ClaimOptions {
@@ -427,6 +425,9 @@ export const noMetrics: OpsMetrics = { put: () => undefined };
 
 export type JobName = 'dispatch' | 'sweep' | 'digest' | 'bounce';
 
+/** The jobs as people name them (the dashboard's line, `sibao redrive`). */
+export const JOB_LABELS: Record<JobName, string> = { dispatch: '发信', sweep: '巡查', digest: '周报', bounce: '退信记录' };
+
 /**
  * One failing item of a background job: recorded on its first failure, deleted when it succeeds,
  * set aside (no more automatic retries; an alarm, a dashboard line, `sibao redrive`) after its retries.
@@ -461,4 +462,9 @@ export interface FailureStore {
   deleteFailure(job: JobName, key: string): Promise<void>;
   /** Failing items of one job (or of every job), retried and set aside. */
   listFailures(job?: JobName): Promise<JobFailure[]>;
+  /**
+   * A set-aside (or failed) delivery record made due again at `now` with a fresh retry budget (the
+   * re-drive of a delivery); false when it is neither.
+   */
+  reviveDelivery(notificationKey: string, recipient: string, now: number): Promise<boolean>;
 }

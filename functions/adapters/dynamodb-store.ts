@@ -560,24 +560,5 @@ export function createStore({ client, tableName }: DynamoStoreOptions): Store {
         }),
       );
     },
-
-    async reviveDelivery(notificationKey, recipient, now) {
-      try {
-        await doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: deliveryKey(notificationKey, recipient),
-            UpdateExpression: 'SET #s = :failed, attempts = :zero, nextAttemptAt = :now, updatedAt = :now',
-            ConditionExpression: '#s IN (:aside, :failed)',
-            ExpressionAttributeNames: { '#s': 'status' },
-            ExpressionAttributeValues: { ':failed': 'failed', ':aside': 'set_aside', ':zero': 0, ':now': now },
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionFailure(err)) return false;
-        throw err;
-      }
-    },
   };
 }

@@ -2,7 +2,7 @@
 // http/routes.ts on the small router of http/router.ts, with the ports built once per container.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { requireEnv, resolveApiConfig } from '../adapters/config.js';
-import { createFailureStore } from '../adapters/failure-store.js';
+import { createFailureLister } from '../adapters/failure-store.js';
 import { createDigestStore } from '../adapters/digest-store.js';
 import { createStore } from '../adapters/dynamodb-store.js';
 import { createIdentityVerifier, GOOGLE_ISSUER } from '../adapters/identity.js';
@@ -43,7 +43,7 @@ export interface ApiDeps {
   /** Counts unexpected errors (ApiUnexpectedErrors: the alarm; the Lambda itself succeeds). */
   metrics?: OpsMetrics;
   /** The background jobs' set-aside items (a line on the dashboard). */
-  failures?: FailureStore;
+  failures?: Pick<FailureStore, 'listFailures'>;
 }
 
 export function makeApiHandler(deps: ApiDeps): Handler {
@@ -75,7 +75,7 @@ async function wireApi(env: Record<string, string | undefined> = process.env): P
     identity: createIdentityVerifier({ issuers: [GOOGLE_ISSUER], audience: config.audience }),
     config: { ...config, countyName: env.COUNTY_NAME },
     digests: createDigestStore({ client, tableName: config.tableName }),
-    failures: createFailureStore({ client, tableName: config.tableName }),
+    failures: createFailureLister({ client, tableName: config.tableName }),
     // A log line per datapoint, made a metric by a log metric filter (keeps Powertools Metrics out of this bundle).
     metrics: createLogMetrics(requireEnv('COUNTY', env)),
   });

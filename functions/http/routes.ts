@@ -34,7 +34,7 @@ export interface ApiRouteDeps {
   /** Serves `GET /v1/digests/{YYYY-Www}` and `GET /v1/dashboard` when present. */
   digests?: DigestStore;
   /** The background jobs' set-aside items, a line on the dashboard. */
-  failures?: FailureStore;
+  failures?: Pick<FailureStore, 'listFailures'>;
   /** Counts a sync row that failed unexpectedly (ApiUnexpectedErrors). */
   metrics?: OpsMetrics;
   config: { actionSecrets: string[]; bootstrapAdmins?: string[]; countyName?: string };

@@ -12,9 +12,8 @@ import { AWAITING_STATUSES } from '../../domain/reports/sections/todo.js';
 import { isoWeek, shanghaiDate } from '../../domain/time/time.js';
 import type { Profile } from '../../domain/rows/types.js';
 import type { IssueRecord } from '../../domain/issues/types.js';
-import type { DigestStore, FailureStore, Store } from '../ports.js';
+import { JOB_LABELS, type DigestStore, type FailureStore, type Store } from '../ports.js';
 import { signDigestView } from './digest-view.js';
-import { JOB_LABELS } from './isolation.js';
 import { coverageAt } from './queries.js';
 
 export const DASHBOARD_PATH = '/v1/dashboard';

@@ -12,9 +12,6 @@
 import { errorInfo, noMetrics, type Clock, type FailureStore, type JobFailure, type JobName, type Log, type OpsMetrics } from '../ports.js';
 import { conditionalUpdate } from './conditional-update.js';
 
-/** The jobs as people name them (the dashboard's line, `sibao redrive`). */
-export const JOB_LABELS: Record<JobName, string> = { dispatch: '发信', sweep: '巡查', digest: '周报', bounce: '退信记录' };
-
 /** Delay before the next attempt after the n-th failure (1-based). */
 export const JOB_RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000];
 /** The failure that sets an item aside (after JOB_RETRY_DELAYS_MS.length retries). */
@@ -197,6 +194,8 @@ export function memoryFailures(): FailureStore {
       return true;
     },
     deleteFailure: async (job, key) => void items.delete(id(job, key)),
+    // No delivery records live here: nothing set aside to revive.
+    reviveDelivery: async () => false,
     listFailures: async (job) => [...items.values()].filter((f) => !job || f.job === job).map((f) => structuredClone(f)),
   };
 }

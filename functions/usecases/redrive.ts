@@ -8,14 +8,14 @@
 // - a notification (dispatch, `<notificationKey>`): back into `pending`, the record deleted;
 // - an issue or batch (sweep), a week (digest), a bounce notification (bounce): the record made due
 //   now with attempts 0 (a bounce keeps its payload), so the job's next run tries it again.
-import type { Clock, FailureStore, JobFailure, JobName, Log, Store, StoredIssue } from '../ports.js';
+import { JOB_LABELS, type Clock, type FailureStore, type JobFailure, type JobName, type Log, type Store, type StoredIssue } from '../ports.js';
 import { conditionalUpdate } from './conditional-update.js';
-import { clearFailure, JOB_LABELS } from './isolation.js';
+import { clearFailure } from './isolation.js';
 
 export { JOB_LABELS };
 
 export interface RedriveDeps {
-  store: Pick<Store, 'getIssue' | 'putIssue' | 'reviveDelivery'>;
+  store: Pick<Store, 'getIssue' | 'putIssue'>;
   failures: FailureStore;
   clock: Clock;
   log: Log;
@@ -65,7 +65,7 @@ export async function redrive(deps: RedriveDeps, f: JobFailure): Promise<Redrive
   if ((f.job === 'dispatch' || f.job === 'digest') && sep > 0) {
     const key = f.key.slice(0, sep);
     const recipient = f.key.slice(sep + 1);
-    const revived = await deps.store.reviveDelivery(key, recipient, now);
+    const revived = await deps.failures.reviveDelivery(key, recipient, now);
     const issueId = issueOf(f);
     const back = issueId ? await backToOutbox(deps, issueId, key) : false;
     await clearFailure(deps, f.job, f.key);

@@ -267,6 +267,20 @@ export interface Store {
   ): Promise<void>;
 }
 
+/** The Store methods only the background jobs use (sweep's due lists, job leases, the outbox and deliveries). */
+export type JobStoreMethod =
+  | 'listIssuesDueBy'
+  | 'listIssuesDuePage'
+  | 'acquireLease'
+  | 'releaseLease'
+  | 'listOutbox'
+  | 'getDelivery'
+  | 'claimDelivery'
+  | 'markDeliverySent'
+  | 'markDeliveryFailed';
+/** What the API reads and writes (its bundle leaves the jobs' methods out: adapters createApiStore). */
+export type ApiStore = Omit<Store, JobStoreMethod>;
+
 export interface ClaimOptions {
   /** Real-time instant the lease is measured on (epoch ms); default the `now` argument. */
   leaseNow?: number;
@@ -376,6 +390,9 @@ export interface DigestStore {
   /** Addresses that must not be mailed (permanent bounce or complaint), among `emails`. */
   suppressedAmong(emails: readonly string[]): Promise<Set<string>>;
 }
+
+/** The digest reads the API needs (the dashboard's week, a stored digest page). */
+export type DigestReader = Pick<DigestStore, 'issuesForWeek' | 'getDigest' | 'getBlob'>;
 
 /** Items read from the table (adapters/digest-store.ts attachReadCounter): the digest's itemsRead. */
 export interface ReadCounter {

@@ -12,13 +12,13 @@
 // through a DynamoDB client, for the digest's `itemsRead` and the benchmark.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CoverageSnapshot } from '../../domain/reports/snapshots.js';
 import { sweepDueAt } from '../../domain/issues/sweep.js';
 import { addDays, isoWeek, isoWeekRange, shanghaiDate } from '../../domain/time/time.js';
 import type { IssueRecord } from '../../domain/issues/types.js';
 import { batchWriteAll, createDocumentClient, queryAllPages } from './dynamodb-store.js';
-import type { AddressRecord, DigestRecord, DigestStore, ReadCounter, RowRecord, StoredIssue } from '../ports.js';
+import type { AddressRecord, DigestReader, DigestRecord, DigestStore, ReadCounter, RowRecord, StoredIssue } from '../ports.js';
 import { ACTIVITY_OPEN, DIGEST_INDEX_ATTRS, issueDigestKeys } from './table-schema.js';
 
 type Item = Record<string, unknown>;
@@ -92,16 +92,14 @@ export interface DigestStoreOptions {
 
 const isCondition = (err: unknown) => (err as Error)?.name === 'ConditionalCheckFailedException';
 
-export function createDigestStore({ client, tableName }: DigestStoreOptions): DigestStore {
-  const doc = createDocumentClient(client);
-  const TableName = tableName;
+/** What the API reads (the dashboard's week, a stored digest page): the writes stay out of its bundle. */
+export function createDigestReader({ client, tableName }: DigestStoreOptions): DigestReader {
+  return digestReads(createDocumentClient(client), tableName);
+}
 
+function digestReads(doc: DynamoDBDocumentClient, TableName: string): DigestReader {
   const queryAll = (input: Omit<QueryCommandInput, 'TableName'>) => queryAllPages(doc, TableName, input);
-
-  const addrKey = (email: string) => ({ pk: `ADDR#${email.toLowerCase()}`, sk: 'ADDR' });
-  const blobSk = (runId: string, name: string, i: number) => `BLOB#${runId}#${name}#${String(i).padStart(3, '0')}`;
-
-  const store: DigestStore = {
+  return {
     async issuesForWeek(week, now) {
       const weeks = weeksFrom(week, shanghaiDate(now));
       const parts = await Promise.all([
@@ -121,6 +119,37 @@ export function createDigestStore({ client, tableName }: DigestStoreOptions): Di
       return [...byId.values()];
     },
 
+    async getDigest(week) {
+      const res = await doc.send(new GetCommand({ TableName, Key: { pk: `DIGEST#${week}`, sk: 'RECORD' }, ConsistentRead: true }));
+      return res.Item ? strip<DigestRecord>(res.Item as Item) : null;
+    },
+
+    async getBlob(rec, name) {
+      const n = rec.blobs[name];
+      if (!n) return null;
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+        ExpressionAttributeValues: { ':p': `DIGEST#${rec.week}`, ':s': `BLOB#${rec.runId}#${name}#` },
+        ConsistentRead: true,
+      });
+      if (items.length !== n) return null;
+      items.sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : 1));
+      return gunzipSync(Buffer.concat(items.map((i) => Buffer.from(i.data as Uint8Array)))).toString('utf8');
+    },
+  };
+}
+
+export function createDigestStore({ client, tableName }: DigestStoreOptions): DigestStore {
+  const doc = createDocumentClient(client);
+  const TableName = tableName;
+
+  const queryAll = (input: Omit<QueryCommandInput, 'TableName'>) => queryAllPages(doc, TableName, input);
+
+  const addrKey = (email: string) => ({ pk: `ADDR#${email.toLowerCase()}`, sk: 'ADDR' });
+  const blobSk = (runId: string, name: string, i: number) => `BLOB#${runId}#${name}#${String(i).padStart(3, '0')}`;
+
+  const store: DigestStore = {
+    ...digestReads(doc, TableName),
     async snapshotsBefore(week, limit = 8) {
       const res = await doc.send(
         new QueryCommand({
@@ -157,11 +186,6 @@ export function createDigestStore({ client, tableName }: DigestStoreOptions): Di
       await batchWriteAll(doc, TableName, items);
     },
 
-    async getDigest(week) {
-      const res = await doc.send(new GetCommand({ TableName, Key: { pk: `DIGEST#${week}`, sk: 'RECORD' }, ConsistentRead: true }));
-      return res.Item ? strip<DigestRecord>(res.Item as Item) : null;
-    },
-
     async putBlobs(week, runId, blobs) {
       const counts: Record<string, number> = {};
       const items: Item[] = [];
@@ -175,19 +199,6 @@ export function createDigestStore({ client, tableName }: DigestStoreOptions): Di
       }
       await batchWriteAll(doc, TableName, items);
       return counts;
-    },
-
-    async getBlob(rec, name) {
-      const n = rec.blobs[name];
-      if (!n) return null;
-      const items = await queryAll({
-        KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
-        ExpressionAttributeValues: { ':p': `DIGEST#${rec.week}`, ':s': `BLOB#${rec.runId}#${name}#` },
-        ConsistentRead: true,
-      });
-      if (items.length !== n) return null;
-      items.sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : 1));
-      return gunzipSync(Buffer.concat(items.map((i) => Buffer.from(i.data as Uint8Array)))).toString('utf8');
     },
 
     async deleteBlobs(week, runId, blobs) {

@@ -42,7 +42,7 @@ import {
 import { CLASS_KINDS, WORK_CLASS_IDS, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
 import { sweepDueAt } from '../../domain/issues/sweep.js';
 import { endOfShanghaiDay } from '../../domain/time/time.js';
-import type { BatchRecord, DeliveryRecord, IssueQuery, RowRecord, StoredIssue, Store } from '../ports.js';
+import type { ApiStore, BatchRecord, DeliveryRecord, IssueQuery, JobStoreMethod, RowRecord, StoredIssue, Store } from '../ports.js';
 import { isThrottling, StoreError } from '../ports.js';
 import { parseProfileItem, parseRowItem } from './stored-rows.js';
 import { createTableInput, DIGEST_INDEX_ATTRS, issueDigestKeys, TABLE_SCHEMA, ttlSeconds } from './table-schema.js';
@@ -202,6 +202,15 @@ export async function queryAllPages(doc: DynamoDBDocumentClient, TableName: stri
 
 export function createStore({ client, tableName }: DynamoStoreOptions): Store {
   const doc = createDocumentClient(client);
+  return { ...apiStoreMethods(doc, tableName), ...jobStoreMethods(doc, tableName) };
+}
+
+/** The Store the API uses: the jobs' due lists, lease and deliveries stay out of the api bundle. */
+export function createApiStore({ client, tableName }: DynamoStoreOptions): ApiStore {
+  return apiStoreMethods(createDocumentClient(client), tableName);
+}
+
+function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiStore {
   const TableName = tableName;
   const queryAll = (input: Omit<QueryCommandInput, 'TableName'>) => queryAllPages(doc, TableName, input);
 
@@ -244,8 +253,6 @@ export function createStore({ client, tableName }: DynamoStoreOptions): Store {
       throw storeFailure(err);
     }
   }
-
-  const deliveryKey = (notificationKey: string, recipient: string) => ({ pk: `DELIVERY#${notificationKey}`, sk: recipient });
 
   return {
     async getProfile() {
@@ -371,30 +378,6 @@ export function createStore({ client, tableName }: DynamoStoreOptions): Store {
       return items.map((i) => strip<StoredIssue>(i)!);
     },
 
-    async listIssuesDueBy(date) {
-      const items = await queryAll({
-        IndexName: 'byDeadline',
-        KeyConditionExpression: 'duePk = :d AND dueSk < :until',
-        ExpressionAttributeValues: { ':d': 'DUE', ':until': dueUntil(endOfShanghaiDay(date)) },
-      });
-      return items.map((i) => strip<StoredIssue>(i)!);
-    },
-
-    async listIssuesDuePage(until, cursor, limit = 100) {
-      const res = await doc.send(
-        new QueryCommand({
-          TableName,
-          IndexName: 'byDeadline',
-          KeyConditionExpression: 'duePk = :d AND dueSk < :until',
-          ExpressionAttributeValues: { ':d': 'DUE', ':until': dueUntil(until) },
-          Limit: limit,
-          ExclusiveStartKey: cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined,
-        }),
-      );
-      const issues = ((res.Items ?? []) as Item[]).map((i) => strip<StoredIssue>(i)!);
-      return res.LastEvaluatedKey ? { issues, cursor: Buffer.from(JSON.stringify(res.LastEvaluatedKey), 'utf8').toString('base64url') } : { issues };
-    },
-
     async listRecentIssues(sinceDay) {
       const from = `WT-${sinceDay.replaceAll('-', '')}`;
       const classes = WORK_CLASS_IDS.filter((c) => CLASS_KINDS[c].includes('issue'));
@@ -425,6 +408,38 @@ export function createStore({ client, tableName }: DynamoStoreOptions): Store {
         if (isConditionFailure(err)) return false;
         throw err;
       }
+    },
+  };
+}
+
+/** The background jobs' part of the Store (createStore adds it to the API's part). */
+function jobStoreMethods(doc: DynamoDBDocumentClient, tableName: string): Pick<Store, JobStoreMethod> {
+  const TableName = tableName;
+  const queryAll = (input: Omit<QueryCommandInput, 'TableName'>) => queryAllPages(doc, TableName, input);
+  const deliveryKey = (notificationKey: string, recipient: string) => ({ pk: `DELIVERY#${notificationKey}`, sk: recipient });
+  return {
+    async listIssuesDueBy(date) {
+      const items = await queryAll({
+        IndexName: 'byDeadline',
+        KeyConditionExpression: 'duePk = :d AND dueSk < :until',
+        ExpressionAttributeValues: { ':d': 'DUE', ':until': dueUntil(endOfShanghaiDay(date)) },
+      });
+      return items.map((i) => strip<StoredIssue>(i)!);
+    },
+
+    async listIssuesDuePage(until, cursor, limit = 100) {
+      const res = await doc.send(
+        new QueryCommand({
+          TableName,
+          IndexName: 'byDeadline',
+          KeyConditionExpression: 'duePk = :d AND dueSk < :until',
+          ExpressionAttributeValues: { ':d': 'DUE', ':until': dueUntil(until) },
+          Limit: limit,
+          ExclusiveStartKey: cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined,
+        }),
+      );
+      const issues = ((res.Items ?? []) as Item[]).map((i) => strip<StoredIssue>(i)!);
+      return res.LastEvaluatedKey ? { issues, cursor: Buffer.from(JSON.stringify(res.LastEvaluatedKey), 'utf8').toString('base64url') } : { issues };
     },
 
     async acquireLease(name, owner, now, ms) {
@@ -559,6 +574,6 @@ export function createStore({ client, tableName }: DynamoStoreOptions): Store {
           },
         }),
       );
-    },
+    }
   };
 }

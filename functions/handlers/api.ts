@@ -3,14 +3,14 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { requireEnv, resolveApiConfig } from '../adapters/config.js';
 import { createFailureLister } from '../adapters/failure-store.js';
-import { createDigestStore } from '../adapters/digest-store.js';
-import { createStore } from '../adapters/dynamodb-store.js';
+import { createDigestReader } from '../adapters/digest-store.js';
+import { createApiStore } from '../adapters/dynamodb-store.js';
 import { createIdentityVerifier, GOOGLE_ISSUER } from '../adapters/identity.js';
 import { lambdaDynamoClient, oncePerContainer } from '../adapters/lambda.js';
 import { createLogMetrics, logger } from '../adapters/logger.js';
 import { createBaseUrlRecorder, createRuntimeConfig } from '../adapters/runtime-config.js';
 import { containerSecretReader } from '../adapters/secrets.js';
-import { systemClock, type Clock, type DigestStore, type FailureStore, type IdentityVerifier, type Log, type OpsMetrics, type Store } from '../ports.js';
+import { systemClock, type Clock, type DigestReader, type FailureStore, type IdentityVerifier, type Log, type OpsMetrics, type ApiStore } from '../ports.js';
 import { createAccess, createProfileCache } from '../usecases/access.js';
 import { createRouter } from '../http/router.js';
 import { ACTION_LINK_PREFIX, apiRoutes } from '../http/routes.js';
@@ -19,7 +19,7 @@ type Result = APIGatewayProxyStructuredResultV2;
 type Handler = (event: APIGatewayProxyEventV2) => Promise<Result>;
 
 export interface ApiDeps {
-  store: Store;
+  store: ApiStore;
   clock: Clock;
   identity: IdentityVerifier;
   log?: Log;
@@ -39,7 +39,7 @@ export interface ApiDeps {
     countyName?: string;
   };
   /** The digest's store: serves `GET /v1/digests/{YYYY-Www}` and `GET /v1/dashboard` when present. */
-  digests?: DigestStore;
+  digests?: DigestReader;
   /** Counts unexpected errors (ApiUnexpectedErrors: the alarm; the Lambda itself succeeds). */
   metrics?: OpsMetrics;
   /** The background jobs' set-aside items (a line on the dashboard). */
@@ -70,11 +70,11 @@ async function wireApi(env: Record<string, string | undefined> = process.env): P
   const config = await resolveApiConfig({ env, readSecret: containerSecretReader() });
   const client = lambdaDynamoClient();
   const api = makeApiHandler({
-    store: createStore({ client, tableName: config.tableName }),
+    store: createApiStore({ client, tableName: config.tableName }),
     clock: systemClock,
     identity: createIdentityVerifier({ issuers: [GOOGLE_ISSUER], audience: config.audience }),
     config: { ...config, countyName: env.COUNTY_NAME },
-    digests: createDigestStore({ client, tableName: config.tableName }),
+    digests: createDigestReader({ client, tableName: config.tableName }),
     failures: createFailureLister({ client, tableName: config.tableName }),
     // A log line per datapoint, made a metric by a log metric filter (keeps Powertools Metrics out of this bundle).
     metrics: createLogMetrics(requireEnv('COUNTY', env)),

@@ -13,14 +13,14 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { weekLabel } from '../../domain/reports/digest.js';
 import { html } from '../../domain/reports/html.js';
 import { isoWeekRange } from '../../domain/time/time.js';
-import type { Clock, DigestStore, IdentityVerifier, Store } from '../ports.js';
+import type { Clock, DigestReader, IdentityVerifier, ApiStore } from '../ports.js';
 import { createAccess, createProfileCache } from '../usecases/access.js';
 import { bearerOf } from './router.js';
 import { storedDigestPage } from '../usecases/queries.js';
 
 export interface DigestRouteDeps {
-  store: Store;
-  digests: DigestStore;
+  store: ApiStore;
+  digests: DigestReader;
   identity: IdentityVerifier;
   clock: Clock;
   config: { actionSecrets: string[]; bootstrapAdmins?: string[] };

@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import { ISSUE_STATUSES, WORK_CLASS_IDS, kindFromName, type IssueStatus, type WorkClassId } from '../../domain/rows/kinds.js';
 import { MetricsPeriodError } from '../../domain/issues/unit-rates.js';
 import { isIsoDate, shanghaiDate } from '../../domain/time/time.js';
-import type { Clock, DigestStore, FailureStore, IdentityVerifier, Log, OpsMetrics, Store } from '../ports.js';
+import type { Clock, DigestReader, FailureStore, IdentityVerifier, Log, OpsMetrics, ApiStore } from '../ports.js';
 import type { Access, ProfileCache } from '../usecases/access.js';
 import { performAction, performCommandAction, showAction, type ActionDeps } from '../usecases/actions.js';
 import { DASHBOARD_PATH, dashboardModel } from '../usecases/dashboard.js';
@@ -25,14 +25,14 @@ const ACTION_LINK_PATH = /^\/a\/([\s\S]+)$/;
 const ISSUE_ACTIONS_PATH = /^\/v1\/issues\/(WT-\d{8}-\d{3,})\/actions$/;
 
 export interface ApiRouteDeps {
-  store: Store;
+  store: ApiStore;
   clock: Clock;
   log: Log;
   identity: IdentityVerifier;
   access: Access;
   profiles: ProfileCache;
   /** Serves `GET /v1/digests/{YYYY-Www}` and `GET /v1/dashboard` when present. */
-  digests?: DigestStore;
+  digests?: DigestReader;
   /** The background jobs' set-aside items, a line on the dashboard. */
   failures?: Pick<FailureStore, 'listFailures'>;
   /** Counts a sync row that failed unexpectedly (ApiUnexpectedErrors). */

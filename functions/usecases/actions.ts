@@ -14,10 +14,10 @@ import type { Profile } from '../../domain/rows/types.js';
 import type { IssueRecord, Notification } from '../../domain/issues/types.js';
 import { verifyActionToken, type ActionTokenPayload } from './action-token.js';
 import { confirmView, messageView, type PageResponse, type PageView } from './page-views.js';
-import { StoreError, type Clock, type Log, type Store, type StoredIssue } from '../ports.js';
+import { StoreError, type Clock, type Log, type ApiStore, type StoredIssue } from '../ports.js';
 
 export interface ActionDeps {
-  store: Store;
+  store: ApiStore;
   clock: Clock;
   log: Log;
   actionSecrets: readonly string[];

@@ -12,7 +12,7 @@ import { AWAITING_STATUSES } from '../../domain/reports/sections/todo.js';
 import { isoWeek, shanghaiDate } from '../../domain/time/time.js';
 import type { Profile } from '../../domain/rows/types.js';
 import type { IssueRecord } from '../../domain/issues/types.js';
-import { JOB_LABELS, type DigestStore, type FailureStore, type Store } from '../ports.js';
+import { JOB_LABELS, type DigestStore, type FailureStore, type ApiStore } from '../ports.js';
 import { signDigestView } from './digest-view.js';
 import { coverageAt } from './queries.js';
 
@@ -29,7 +29,7 @@ export function dashboardViewUrl(baseUrl: string, secrets: readonly string[], no
 }
 
 export interface DashboardDeps {
-  store: Store;
+  store: ApiStore;
   digests: Pick<DigestStore, 'issuesForWeek'>;
   getProfile(): Promise<Profile | null>;
   countyName?: string;
@@ -46,7 +46,7 @@ async function setAsideOf(failures: DashboardDeps['failures']): Promise<Dashboar
 }
 
 /** 已办结 / 已回访 issues of every unit of the profile (byUnit index, 8 units at a time). */
-async function awaitingIssues(store: Store, profile: Profile | null): Promise<IssueRecord[]> {
+async function awaitingIssues(store: ApiStore, profile: Profile | null): Promise<IssueRecord[]> {
   const queries = (profile?.units ?? []).flatMap((u) => AWAITING_STATUSES.map((status) => ({ unit: u.code, status })));
   const out: IssueRecord[] = [];
   for (let i = 0; i < queries.length; i += 16) {

@@ -6,16 +6,16 @@ import type { IssueStatus } from '../../domain/rows/kinds.js';
 import type { Profile } from '../../domain/rows/types.js';
 import { rankUnits, unitMetrics } from '../../domain/issues/unit-rates.js';
 import { addDays, isIsoDate, shanghaiDate } from '../../domain/time/time.js';
-import type { DigestStore, Store } from '../ports.js';
+import type { DigestStore, ApiStore } from '../ports.js';
 import { issueSummary, type IssueSummary } from './actions.js';
 
 export interface QueryDeps {
-  store: Store;
+  store: ApiStore;
   getProfile(): Promise<Profile | null>;
 }
 
 /** Issues of a current responsible unit (optionally in one status), or all issues (optionally by status). */
-export async function listIssueSummaries(store: Store, q: { unit?: string; status?: IssueStatus }): Promise<IssueSummary[]> {
+export async function listIssueSummaries(store: ApiStore, q: { unit?: string; status?: IssueStatus }): Promise<IssueSummary[]> {
   return (await store.listIssues(q)).map(({ record }) => issueSummary(record));
 }
 

@@ -18,7 +18,7 @@ import { shanghaiDate } from '../../domain/time/time.js';
 import type { IssueRow, Profile, RawRow, RowError, RowOf, RowResult, RowWarning } from '../../domain/rows/types.js';
 import { cleanCells } from '../../domain/rows/limits.js';
 import { validateRows, type ValidationContext } from '../../domain/rows/validate.js';
-import { errorInfo, noMetrics, StoreError, type Clock, type JsonCell, type Log, type OpsMetrics, type ProfileRecord, type RowRecord, type Store, type StoredIssue } from '../ports.js';
+import { errorInfo, noMetrics, StoreError, type Clock, type JsonCell, type Log, type OpsMetrics, type ProfileRecord, type RowRecord, type ApiStore, type StoredIssue } from '../ports.js';
 import type { Access, ProfileCache } from './access.js';
 import { conditionalUpdate } from './conditional-update.js';
 import { pool } from './isolation.js';
@@ -52,7 +52,7 @@ export interface SyncRowResult {
 }
 
 export interface SyncDeps {
-  store: Store;
+  store: ApiStore;
   clock: Clock;
   /** Rows that fail unexpectedly are logged here and counted (ApiUnexpectedErrors). */
   log?: Log;
@@ -206,7 +206,7 @@ interface PlannedRow {
  * looks up exactly those keys; the caller then validates with the answer. Replaces a read of every
  * whitelist key per sync call.
  */
-async function knownCodesOf(store: Store, raw: readonly RawRow[], vctx: ValidationContext): Promise<ReadonlySet<string>> {
+async function knownCodesOf(store: ApiStore, raw: readonly RawRow[], vctx: ValidationContext): Promise<ReadonlySet<string>> {
   const asked = new Set<string>();
   const recorder = new (class extends Set<string> {
     override has(code: string): boolean {
@@ -564,7 +564,7 @@ async function upsertIssue(
 }
 
 /** Rebuild the profile from every stored configuration row and store it. */
-export async function rebuildProfile(store: Store, email: string, now: number): Promise<ProfileRecord> {
+export async function rebuildProfile(store: ApiStore, email: string, now: number): Promise<ProfileRecord> {
   const tables: Partial<Record<RowKind, RawRow[]>> = {};
   for (const kind of CONFIG_KINDS) {
     const rows = await store.listRows(kind);

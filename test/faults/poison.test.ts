@@ -124,7 +124,7 @@ describe('poison in the sweep', () => {
     const after = await makeSweepHandler({ store: poisoned.h.store, clock: poisoned.h.clock, failures: poisoned.failures, log: logger, config: { leaseMs: 0 } })();
     expect(after.failed).toBeUndefined();
     expect((await listSetAside({ failures: poisoned.failures })).map((f) => f.key)).toEqual([poisoned.ids[0]]);
-  });
+  }, 120_000);
 
   it('the 401 KB note is refused at the door and stores nothing', async () => {
     const h = await makeLoopHarness(services);

@@ -168,8 +168,18 @@ describe('default wiring on the deployed environment (no PUBLIC_BASE_URL, secret
     const mails = await services.mails();
     expect(mails.map((m) => m.destination.to.join(',')).sort()).toEqual(['gxj1@county.example', 'gxj2@county.example']);
     for (const m of mails) expect(m.body.text).toContain(`https://${FN_DOMAIN}/a/`);
-    const [metric, ...more] = emfLines(run.lines);
-    expect(more).toEqual([]);
+    // Two EMF lines a run: the outbox's oldest pending age and the set-aside gauge the ItemsSetAside alarm watches.
+    const lines = emfLines(run.lines);
+    expect(lines).toHaveLength(2);
+    const metric = lines.find((l) => OLDEST_PENDING_METRIC.name in l)!;
+    expect(lines.find((l) => 'ItemsSetAside' in l)).toEqual({
+      _aws: {
+        Timestamp: expect.any(Number),
+        CloudWatchMetrics: [{ Namespace: 'Sibao', Dimensions: [['County']], Metrics: [{ Name: 'ItemsSetAside', Unit: 'Count' }] }],
+      },
+      County: 'tongxu',
+      ItemsSetAside: 0,
+    });
     expect(metric).toEqual({
       _aws: {
         Timestamp: expect.any(Number),

@@ -75,17 +75,5 @@ export function apiCall<T>(url: string, token: string, method: 'get' | 'post', p
   }
 }
 
-/** UTF-8 byte length of a string (no TextEncoder in Apps Script). */
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
+/** UTF-8 byte length of a string (no TextEncoder in Apps Script): the one definition, in domain/. */
+export { utf8Length } from '../domain/rows/limits.js';

@@ -1,8 +1,7 @@
 // The API's routes as one table: method, path, who may call it, and what answers. Each handler
 // parses the request, calls a use case and renders what it returns (JSON, or a page for the links and
 // the digest/dashboard pages). handlers/api.ts builds the table once per container with its ports.
-import * as z from 'zod/mini';
-import { ISSUE_STATUSES, WORK_CLASS_IDS, kindFromName, type IssueStatus, type WorkClassId } from '../../domain/rows/kinds.js';
+import { ISSUE_STATUSES, kindFromName, type IssueStatus } from '../../domain/rows/kinds.js';
 import { MetricsPeriodError } from '../../domain/issues/unit-rates.js';
 import { isIsoDate, shanghaiDate } from '../../domain/time/time.js';
 import type { Clock, DigestReader, FailureStore, IdentityVerifier, Log, OpsMetrics, ApiStore } from '../ports.js';
@@ -15,6 +14,7 @@ import { renderPageView } from './action-pages.js';
 import { handleDashboardRoute } from './dashboard-route.js';
 import { DIGEST_PATH, handleDigestRoute } from './digest-routes.js';
 import { html, HttpError, json, rawBody, type Route } from './router.js';
+import { checkSyncBody } from './sync-body.js';
 
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 export const MAX_ROWS = 500;
@@ -40,55 +40,12 @@ export interface ApiRouteDeps {
   config: { actionSecrets: string[]; bootstrapAdmins?: string[]; countyName?: string };
 }
 
-const cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-const syncBodySchema = z.object({
-  spreadsheetId: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
-  workClass: z.enum(WORK_CLASS_IDS as [WorkClassId, ...WorkClassId[]]),
-  kind: z.string().check(z.trim(), z.minLength(1)),
-  rows: z.array(
-    z.object({
-      row: z.int().check(z.gte(2)),
-      values: z.record(z.string(), cell),
-      version: z.optional(z.int().check(z.gte(1))),
-    }),
-  ),
-});
-
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
     throw new HttpError(400, 'invalid_json', '请求内容不是有效的 JSON');
   }
-}
-
-const TYPE_NAMES: Record<string, string> = { string: '文本', number: '数字', int: '整数', boolean: '布尔值', object: '对象', array: '数组', null: '空值' };
-
-/** A zod issue in Chinese (zod's own messages are English: they never reach people). */
-export function fieldError(issue: { path: PropertyKey[]; code?: string; expected?: unknown; maximum?: unknown; minimum?: unknown; origin?: unknown; values?: unknown }): string {
-  const where = issue.path.length ? `字段 ${issue.path.map(String).join('.')}` : '请求内容';
-  const n = (v: unknown) => String(v);
-  let what: string;
-  switch (issue.code) {
-    case 'invalid_type':
-      what = `应为${TYPE_NAMES[String(issue.expected)] ?? '正确的类型'}`;
-      break;
-    case 'too_big':
-      what = issue.origin === 'string' ? `不能超过 ${n(issue.maximum)} 个字符` : issue.origin === 'array' ? `不能超过 ${n(issue.maximum)} 项` : `不能大于 ${n(issue.maximum)}`;
-      break;
-    case 'too_small':
-      what = issue.origin === 'string' ? (Number(issue.minimum) <= 1 ? '不能为空' : `至少 ${n(issue.minimum)} 个字符`) : issue.origin === 'array' ? `至少 ${n(issue.minimum)} 项` : `不能小于 ${n(issue.minimum)}`;
-      break;
-    case 'invalid_value':
-      what = Array.isArray(issue.values) ? `取值无效，应为：${issue.values.map(String).join('、')}` : '取值无效';
-      break;
-    case 'unrecognized_keys':
-      what = '含有不认识的字段';
-      break;
-    default:
-      what = '格式不正确';
-  }
-  return `请求格式不正确：${where}${what}`;
 }
 
 export function apiRoutes(deps: ApiRouteDeps): Route[] {
@@ -113,13 +70,14 @@ export function apiRoutes(deps: ApiRouteDeps): Route[] {
         if (Array.isArray(rowsField) && rowsField.length > MAX_ROWS) {
           throw new HttpError(400, 'too_many_rows', `一次最多同步 ${MAX_ROWS} 行，本次 ${rowsField.length} 行；请分批同步`);
         }
-        const body = syncBodySchema.safeParse(parsed);
-        if (!body.success) throw new HttpError(400, 'invalid_request', fieldError(body.error.issues[0]));
-        const kind = kindFromName(body.data.kind);
-        if (!kind) throw new HttpError(400, 'unknown_kind', `未知的表类型「${body.data.kind}」`);
-        const res = await syncAsMember({ store, clock, access, profiles, log, metrics: deps.metrics }, req.email!, { ...body.data, kind });
+        const checked = checkSyncBody(parsed);
+        if (!checked.ok) throw new HttpError(400, 'invalid_request', `请求格式不正确：字段 ${checked.path || '(根)'} ${checked.message}`);
+        const body = checked.body;
+        const kind = kindFromName(body.kind);
+        if (!kind) throw new HttpError(400, 'unknown_kind', `未知的表类型「${body.kind}」`);
+        const res = await syncAsMember({ store, clock, access, profiles, log, metrics: deps.metrics }, req.email!, { ...body, kind });
         const counts = res.results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.outcome]: (acc[r.outcome] ?? 0) + 1 }), {});
-        log.info('sync', { workClass: body.data.workClass, kind, rows: res.results.length, ...counts });
+        log.info('sync', { workClass: body.workClass, kind, rows: res.results.length, ...counts });
         return json(200, { results: res.results, ...(res.profile ? { profile: { problems: res.profile.problems } } : {}) });
       },
     },

@@ -178,6 +178,9 @@ describe('sync of issues', () => {
     expect(tooMany.json.error.message).toContain('500');
     const huge = await h.call('POST', '/v1/sync', { as: IND, body: { spreadsheetId: 's', workClass: 'industry', kind: 'issue', rows: [], pad: 'x'.repeat(6 * 1024 * 1024) } });
     expect(huge.status).toBe(413);
+    const badRow = await h.call('POST', '/v1/sync', { as: IND, body: { spreadsheetId: 's', workClass: 'industry', kind: 'issue', rows: [{ row: 1, values: issueValues() }] } });
+    expect(badRow.status).toBe(400);
+    expect(badRow.json.error).toMatchObject({ code: 'invalid_request', message: '请求格式不正确：字段 rows.0.row 应为不小于 2 的整数' });
     const b64 = await h.call('POST', '/v1/sync', { as: IND, base64: true, body: { spreadsheetId: 's', workClass: 'industry', kind: '问题诉求', rows: [{ row: 2, values: issueValues() }] } });
     expect(b64.status).toBe(200);
     expect(b64.json.results[0].ok).toBe(true);

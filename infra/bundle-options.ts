@@ -1,8 +1,12 @@
 // The one place the Lambda bundling settings live: scripts/build-functions.ts and the CDK app both
 // call esbuildOptionsFor(name). Decision: the AWS SDK v3 clients are BUNDLED, not left external to
-// the runtime's copy, so the deployed code is the tested version and init time is predictable
-// (minified, tree-shaken, with zod/mini and an env-only credential provider each bundle stays under
-// 400 KB). CJS dependencies inside an ESM bundle need `require`: the banner provides it.
+// the copy the nodejs22.x runtime ships. Measured (`npm run bench -- lambda-init`, figures in
+// infra/README.md "Why the AWS SDK is bundled"): leaving `@aws-sdk/*` + `@smithy/*` external saves
+// 177–231 KB per bundle but makes init 3.5–4.6× slower (the runtime's copy is CommonJS, one file per
+// package, whole clients), and the deployed code would run whatever SDK version the runtime carries,
+// not the tested one (nor the two aliases below). Bundled, minified and tree-shaken, each bundle stays
+// under 400 KB; test/infra/lambda-bundling.test.ts loads each one where no node_modules exist.
+// CJS dependencies inside an ESM bundle need `require`: the banner provides it.
 // CDK's NodejsFunction: pass the same alias through `esbuildArgs` (`--alias:<pkg>=<path>`).
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';

@@ -203,6 +203,34 @@ export interface IssueQuery {
   status?: IssueStatus;
 }
 
+/** The fields of an issue record a listing answers with (GET /v1/issues): all a page reads. */
+export const ISSUE_SUMMARY_FIELDS = ['id', 'status', 'assignments', 'overdue', 'escalationLevel', 'returnCount', 'reopenCount'] as const;
+export type IssueSummarySource = Pick<IssueRecord, (typeof ISSUE_SUMMARY_FIELDS)[number]>;
+
+/** One page of issues (GET /v1/issues with `limit` / `cursor`). */
+export interface IssuePageQuery extends IssueQuery {
+  /** Items the index reads for this page (1–500); a page with a status filter may hold fewer. */
+  limit: number;
+  /** `next` of the previous page of the same query. */
+  cursor?: string;
+}
+
+export interface IssuePage {
+  /** The listed records, read with only ISSUE_SUMMARY_FIELDS. */
+  issues: IssueSummarySource[];
+  /** Cursor of the next page; null on the last. */
+  next: string | null;
+}
+
+/** A cursor that was not issued for this query (or is not a cursor at all). */
+export class CursorError extends Error {
+  readonly code = 'invalid_cursor';
+  constructor() {
+    super('分页游标（cursor）无效或不属于本次查询，请从第一页重新读取');
+    this.name = 'CursorError';
+  }
+}
+
 export interface Store {
   getProfile(): Promise<ProfileRecord | null>;
   putProfile(rec: ProfileRecord): Promise<void>;
@@ -236,6 +264,11 @@ export interface Store {
   nextIssueNumber(day: string): Promise<number>;
   /** Issues of a current responsible unit (optionally in one status), or all issues (optionally by status). */
   listIssues(q: IssueQuery): Promise<StoredIssue[]>;
+  /**
+   * One page of the same listing from an index: reads at most `limit` items whatever the table
+   * holds. Throws CursorError for a cursor it did not issue for this query.
+   */
+  listIssuesPage(q: IssuePageQuery): Promise<IssuePage>;
   /** Open issues the sweep needs (domain/issues/sweep.ts sweepDueAt) by the end of `date` (ISO, Shanghai). */
   listIssuesDueBy(date: string): Promise<StoredIssue[]>;
   /** One page of open issues the sweep needs at or before `until` (epoch ms), earliest first. */

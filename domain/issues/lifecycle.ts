@@ -122,11 +122,11 @@ function unitName(profile: Pick<Profile, 'units'>, code: string): string {
 // ---- record helpers -----------------------------------------------------------------------------
 
 /** Index of the current assignment: the last one, which never has endedAt while the record lives. */
-export function currentIndex(record: IssueRecord): number {
+export function currentIndex(record: Pick<IssueRecord, 'assignments'>): number {
   return record.assignments.length - 1;
 }
 
-export function currentAssignment(record: IssueRecord): Assignment {
+export function currentAssignment(record: Pick<IssueRecord, 'assignments'>): Assignment {
   return record.assignments[currentIndex(record)];
 }
 

@@ -42,10 +42,11 @@ import {
 import { CLASS_KINDS, WORK_CLASS_IDS, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
 import { sweepDueAt } from '../../domain/issues/sweep.js';
 import { endOfShanghaiDay } from '../../domain/time/time.js';
-import type { ApiStore, BatchRecord, DeliveryRecord, IssueQuery, JobStoreMethod, RowRecord, StoredIssue, Store } from '../ports.js';
-import { isThrottling, StoreError } from '../ports.js';
+import { isOpen } from '../../domain/issues/lifecycle.js';
+import type { ApiStore, BatchRecord, DeliveryRecord, IssuePageQuery, IssueQuery, IssueSummarySource, JobStoreMethod, RowRecord, StoredIssue, Store } from '../ports.js';
+import { CursorError, ISSUE_SUMMARY_FIELDS, isThrottling, StoreError } from '../ports.js';
 import { parseProfileItem, parseRowItem } from './stored-rows.js';
-import { createTableInput, DIGEST_INDEX_ATTRS, issueDigestKeys, TABLE_SCHEMA, ttlSeconds } from './table-schema.js';
+import { ACTIVITY_OPEN, createTableInput, DIGEST_INDEX_ATTRS, issueDigestKeys, TABLE_SCHEMA, ttlSeconds, type IndexName } from './table-schema.js';
 
 type Item = Record<string, unknown>;
 
@@ -198,6 +199,86 @@ export async function queryAllPages(doc: DynamoDBDocumentClient, TableName: stri
     ExclusiveStartKey = res.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return out;
+}
+
+/**
+ * How one page of an issue listing is read: the index and key condition that hold exactly the
+ * issues asked for, or (a status without a unit) the smallest index that holds them with a filter
+ * on the status: open statuses from the open issues (byActivity ACT#OPEN), closed ones from all
+ * issues (byKind). `query` names the listing; a cursor carries it and is refused for another one.
+ */
+function issuePagePlan(q: IssueQuery): { query: string; input: Omit<QueryCommandInput, 'TableName'>; index: IndexName; partition: string } {
+  // Only the fields a listing answers with (ISSUE_SUMMARY_FIELDS): half the read time of whole items.
+  const names: Record<string, string> = { '#rec': 'record' };
+  const paths = ISSUE_SUMMARY_FIELDS.map((f, i) => {
+    names[`#f${i}`] = f;
+    return `#rec.#f${i}`;
+  });
+  const status = ISSUE_SUMMARY_FIELDS.indexOf('status');
+  const filter = {
+    ProjectionExpression: paths.join(', '),
+    ExpressionAttributeNames: names,
+    ...(q.status ? { FilterExpression: `#rec.#f${status} = :s` } : {}),
+  };
+  if (q.unit) {
+    const partition = `UNIT#${q.unit}`;
+    return {
+      query: `unit\u0000${q.unit}\u0000${q.status ?? ''}`,
+      index: 'byUnit',
+      partition,
+      input: {
+        IndexName: 'byUnit',
+        KeyConditionExpression: q.status ? 'unitPk = :p AND begins_with(unitSk, :s)' : 'unitPk = :p',
+        ExpressionAttributeValues: q.status ? { ':p': partition, ':s': `${q.status}#` } : { ':p': partition },
+        ProjectionExpression: filter.ProjectionExpression,
+        ExpressionAttributeNames: filter.ExpressionAttributeNames,
+      },
+    };
+  }
+  const open = q.status !== undefined && isOpen(q.status);
+  const index: IndexName = open ? 'byActivity' : 'byKind';
+  const partition = open ? ACTIVITY_OPEN : 'KIND#issue';
+  const key = open ? 'actPk' : 'kindPk';
+  return {
+    query: `${index}\u0000${q.status ?? ''}`,
+    index,
+    partition,
+    input: {
+      IndexName: index,
+      KeyConditionExpression: `${key} = :p`,
+      ...filter,
+      ExpressionAttributeValues: q.status ? { ':p': partition, ':s': q.status } : { ':p': partition },
+    },
+  };
+}
+
+/** The key attributes of a Query's LastEvaluatedKey on each index (table key + index key). */
+function indexKeyAttrs(index: IndexName): readonly [string, string, string, string] {
+  const g = TABLE_SCHEMA.globalSecondaryIndexes.find((x) => x.indexName === index)!;
+  return ['pk', 'sk', g.partitionKey, g.sortKey];
+}
+
+/** An opaque page cursor: the listing it belongs to and the last evaluated key, base64url JSON. */
+function encodePageCursor(query: string, index: IndexName, lastKey: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify({ q: query, k: indexKeyAttrs(index).map((a) => lastKey[a]) }), 'utf8').toString('base64url');
+}
+
+/** The ExclusiveStartKey of a cursor issued for `plan`; CursorError for anything else. */
+function decodePageCursor(cursor: string, plan: ReturnType<typeof issuePagePlan>): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new CursorError();
+  }
+  const { q, k } = (parsed ?? {}) as { q?: unknown; k?: unknown };
+  const attrs = indexKeyAttrs(plan.index);
+  if (q !== plan.query || !Array.isArray(k) || k.length !== attrs.length || !k.every((v) => typeof v === 'string' && v.length > 0 && v.length <= 1024)) {
+    throw new CursorError();
+  }
+  // Never a key outside the partition the query reads.
+  if (k[2] !== plan.partition || !String(k[0]).startsWith('ISSUE#')) throw new CursorError();
+  return Object.fromEntries(attrs.map((a, i) => [a, k[i] as string]));
 }
 
 export function createStore({ client, tableName }: DynamoStoreOptions): Store {
@@ -376,6 +457,22 @@ function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiSto
         });
       }
       return items.map((i) => strip<StoredIssue>(i)!);
+    },
+
+    async listIssuesPage(q: IssuePageQuery) {
+      const plan = issuePagePlan(q);
+      const res = await doc.send(
+        new QueryCommand({
+          ...plan.input,
+          TableName,
+          Limit: q.limit,
+          ExclusiveStartKey: q.cursor ? decodePageCursor(q.cursor, plan) : undefined,
+        }),
+      );
+      return {
+        issues: ((res.Items ?? []) as { record: IssueSummarySource }[]).map((i) => i.record),
+        next: res.LastEvaluatedKey ? encodePageCursor(plan.query, plan.index, res.LastEvaluatedKey) : null,
+      };
     },
 
     async listRecentIssues(sinceDay) {

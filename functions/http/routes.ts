@@ -4,11 +4,11 @@
 import { ISSUE_STATUSES, kindFromName, type IssueStatus } from '../../domain/rows/kinds.js';
 import { MetricsPeriodError } from '../../domain/issues/unit-rates.js';
 import { isIsoDate, shanghaiDate } from '../../domain/time/time.js';
-import type { Clock, DigestReader, FailureStore, IdentityVerifier, Log, OpsMetrics, ApiStore } from '../ports.js';
+import { CursorError, type Clock, type DigestReader, type FailureStore, type IdentityVerifier, type Log, type OpsMetrics, type ApiStore } from '../ports.js';
 import type { Access, ProfileCache } from '../usecases/access.js';
 import { performAction, performCommandAction, showAction, type ActionDeps } from '../usecases/actions.js';
 import { DASHBOARD_PATH, dashboardModel } from '../usecases/dashboard.js';
-import { coverageAt, listIssueSummaries, unitRates } from '../usecases/queries.js';
+import { coverageAt, ISSUE_PAGE_MAX, issueSummaryPage, unitRates } from '../usecases/queries.js';
 import { syncAsMember } from '../usecases/sync.js';
 import { renderPageView } from './action-pages.js';
 import { handleDashboardRoute } from './dashboard-route.js';
@@ -91,7 +91,18 @@ export function apiRoutes(deps: ApiRouteDeps): Route[] {
         if (status && !(ISSUE_STATUSES as readonly string[]).includes(status)) {
           throw new HttpError(400, 'invalid_status', `状态「${status}」无效，应为：${ISSUE_STATUSES.join('、')}`);
         }
-        return json(200, { issues: await listIssueSummaries(store, { unit: query(req, 'unit'), status: status as IssueStatus | undefined }) });
+        const limitText = query(req, 'limit');
+        let limit: number | undefined;
+        if (limitText !== undefined) {
+          limit = /^\d{1,4}$/.test(limitText) ? Number(limitText) : NaN;
+          if (!(limit >= 1 && limit <= ISSUE_PAGE_MAX)) throw new HttpError(400, 'invalid_limit', `每页条数 limit「${limitText}」无效，应为 1–${ISSUE_PAGE_MAX} 的整数`);
+        }
+        try {
+          return json(200, await issueSummaryPage(store, { unit: query(req, 'unit'), status: status as IssueStatus | undefined, limit, cursor: query(req, 'cursor') }));
+        } catch (err) {
+          if (err instanceof CursorError) throw new HttpError(400, err.code, err.message);
+          throw err;
+        }
       },
     },
 

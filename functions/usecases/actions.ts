@@ -14,7 +14,7 @@ import type { Profile } from '../../domain/rows/types.js';
 import type { IssueRecord, Notification } from '../../domain/issues/types.js';
 import { verifyActionToken, type ActionTokenPayload } from './action-token.js';
 import { confirmView, messageView, type PageResponse, type PageView } from './page-views.js';
-import { StoreError, type Clock, type Log, type ApiStore, type StoredIssue } from '../ports.js';
+import { StoreError, type Clock, type IssueSummarySource, type Log, type ApiStore, type StoredIssue } from '../ports.js';
 
 export interface ActionDeps {
   store: ApiStore;
@@ -213,7 +213,7 @@ export interface IssueSummary {
   assignments: number;
 }
 
-export function issueSummary(r: IssueRecord): IssueSummary {
+export function issueSummary(r: IssueSummarySource): IssueSummary {
   const a = r.assignments.length > 0 ? currentAssignment(r) : undefined;
   return {
     id: r.id,

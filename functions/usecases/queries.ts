@@ -19,6 +19,24 @@ export async function listIssueSummaries(store: ApiStore, q: { unit?: string; st
   return (await store.listIssues(q)).map(({ record }) => issueSummary(record));
 }
 
+/** GET /v1/issues: the default and the largest page. */
+export const ISSUE_PAGE_DEFAULT = 100;
+export const ISSUE_PAGE_MAX = 500;
+
+/**
+ * GET /v1/issues: with `limit` or `cursor`, one page from an index (`next` null on the last page);
+ * with neither, every issue of the query (older add-on deployments read it whole), `next` null.
+ */
+export async function issueSummaryPage(
+  store: Store,
+  q: { unit?: string; status?: IssueStatus; limit?: number; cursor?: string },
+): Promise<{ issues: IssueSummary[]; next: string | null }> {
+  const { limit, cursor, ...query } = q;
+  if (limit === undefined && cursor === undefined) return { issues: await listIssueSummaries(store, query), next: null };
+  const page = await store.listIssuesPage({ ...query, limit: limit ?? ISSUE_PAGE_DEFAULT, cursor });
+  return { issues: page.issues.map(issueSummary), next: page.next };
+}
+
 /** Coverage on `at` from the current whitelist and sector_total rows. */
 export async function coverageAt(deps: QueryDeps, at: string): Promise<CoverageReport> {
   const [whitelist, totals, profile] = await Promise.all([deps.store.listRows('whitelist'), deps.store.listRows('sector_total'), deps.getProfile()]);

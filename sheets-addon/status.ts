@@ -1,5 +1,5 @@
 /// <reference types="google-apps-script" />
-// 刷新状态 (system columns of the issue tab from `GET /v1/issues`) and 覆盖率看板 (a tab with the
+// 刷新状态 (system columns of the issue tab from `GET /v1/issues`, page by page) and 覆盖率看板 (a tab with the
 // coverage table from `GET /v1/coverage` and a native column chart).
 
 import { KINDS } from '../domain/rows/kinds.js';
@@ -28,6 +28,30 @@ export function escalationText(s: IssueStatus): string {
   return parts.join('，');
 }
 
+/** Issues per `GET /v1/issues` page (the server's largest page). */
+export const ISSUE_PAGE = 500;
+/** Pages read at most in one 刷新状态 (250,000 issues): a bound on the UrlFetch calls of one run. */
+export const MAX_ISSUE_PAGES = 500;
+
+/**
+ * Every issue the server lists, page by page (`limit` + `cursor`, following `next` until null): each
+ * call reads one page from an index, whatever the history. A server without pages answers the whole
+ * list without `next`, which ends the loop at once.
+ */
+export function listIssues(apiUrl: string, token: string): { ok: true; byId: Map<string, IssueStatus> } | { ok: false; message: string } {
+  const byId = new Map<string, IssueStatus>();
+  let cursor: string | null = null;
+  for (let page = 0; page < MAX_ISSUE_PAGES; page++) {
+    const query: string = `limit=${ISSUE_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const ans = apiCall<{ issues?: IssueStatus[]; next?: string | null }>(`${apiUrl}/v1/issues?${query}`, token, 'get');
+    if (!ans.ok || !ans.body) return { ok: false, message: ans.message ?? '服务器无回应' };
+    for (const i of ans.body.issues ?? []) byId.set(i.id, i);
+    cursor = typeof ans.body.next === 'string' && ans.body.next ? ans.body.next : null;
+    if (!cursor) return { ok: true, byId };
+  }
+  return { ok: false, message: `服务器上的问题超过 ${ISSUE_PAGE * MAX_ISSUE_PAGES} 条，本次未能读完，请联系县大数据局` };
+}
+
 export function refreshStatus(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): { ok: boolean; message: string; updated: number } {
   const settings = loadSettings();
   if (!settings.apiUrl) return { ok: false, message: '尚未设置 API 地址：请打开 扩展程序 → 四保调度 → 设置。', updated: 0 };
@@ -35,10 +59,9 @@ export function refreshStatus(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): { o
   if (!sheet) return { ok: false, message: `本表没有「${KINDS.issue.tab}」工作表。`, updated: 0 };
   const token = identityToken();
   if (!token) return { ok: false, message: NO_TOKEN_MESSAGE, updated: 0 };
-  const ans = apiCall<{ issues?: IssueStatus[] }>(`${settings.apiUrl}/v1/issues`, token, 'get');
-  if (!ans.ok || !ans.body) return { ok: false, message: ans.message ?? '服务器无回应', updated: 0 };
-  const byId = new Map<string, IssueStatus>();
-  for (const i of ans.body.issues ?? []) byId.set(i.id, i);
+  const listed = listIssues(settings.apiUrl, token);
+  if (!listed.ok) return { ok: false, message: listed.message, updated: 0 };
+  const byId = listed.byId;
   const lock = LockService.getDocumentLock() ?? LockService.getScriptLock();
   if (!lock.tryLock(20_000)) return { ok: false, message: '另一次同步正在进行，请稍后再试。', updated: 0 };
   try {

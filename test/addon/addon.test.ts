@@ -391,6 +391,29 @@ describe('刷新状态, 覆盖率看板 and the sidebar', () => {
     expect(env.ss.toasts.at(-1)?.message).toContain('已刷新 1 条');
   });
 
+  it('reads the issues page by page (limit + cursor, until next is null); one call when they fit a page or the server has no pages', async () => {
+    setUp();
+    const iss = sheet('问题诉求');
+    for (let i = 0; i < 5; i++) typeAndEdit(iss, 2 + i, issueRow(i + 1));
+    env.run('menuSync');
+    const ids = [2, 3, 4, 5, 6].map((r) => String(iss.cell(r, '编号')));
+    await api.control({ overdue: [ids[0], ids[4]], pageCap: 2, clearLog: true });
+    env.run('menuRefresh');
+    expect(iss.cell(2, '升级情况')).toBe('逾期，已升级 1 级');
+    expect(iss.cell(6, '升级情况')).toBe('逾期，已升级 1 级');
+    expect(iss.cell(3, '升级情况')).toBe('');
+    expect(env.ss.toasts.at(-1)?.message).toContain('已刷新 5 条');
+    const reads = (await api.requests()).filter((r) => r.path === '/v1/issues');
+    expect(reads.map((r) => r.query)).toEqual(['?limit=500', '?limit=500&cursor=2', '?limit=500&cursor=4']);
+    await api.control({ pageCap: null, clearLog: true });
+    env.run('menuRefresh');
+    expect((await api.requests()).filter((r) => r.path === '/v1/issues')).toHaveLength(1);
+    await api.control({ pageCap: 2, legacyIssues: true, clearLog: true });
+    env.run('menuRefresh');
+    expect((await api.requests()).filter((r) => r.path === '/v1/issues')).toHaveLength(1);
+    expect(env.ss.toasts.at(-1)?.message).toContain('已刷新 5 条');
+  });
+
   it('builds the coverage tab with a native chart', () => {
     setUp();
     const wl = sheet('白名单');

@@ -3,7 +3,8 @@
 // a worker thread because the add-on's UrlFetchApp blocks the test's thread. It is a stand-in for
 // the real API (the end-to-end test uses the real local stack): idempotent by row content, a stale
 // version is a conflict, 401 without the expected bearer, 403 for another class, 413 over the
-// byte limit. Control: POST /__control {failNext:[status…], allowClass, maxBytes}; GET /__log.
+// byte limit. Control: POST /__control {failNext:[status…], allowClass, maxBytes, pageCap,
+// legacyIssues (GET /v1/issues answers the whole list without `next`, as before pages)}; GET /__log.
 import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 
@@ -75,9 +76,11 @@ const server = http.createServer((req, res) => {
       if (c.failNext) state.failNext.push(...c.failNext);
       if (c.allowClass) state.allowClass = c.allowClass;
       if (c.maxBytes) state.maxBytes = c.maxBytes;
+      if (c.pageCap !== undefined) state.pageCap = c.pageCap ?? undefined;
+      if (c.legacyIssues !== undefined) state.legacyIssues = c.legacyIssues;
       if (c.overdue) for (const id of c.overdue) { const i = state.issues.get(id); if (i) { i.overdue = true; i.escalationLevel = 1; i.status = '办理中'; } }
       if (c.clearLog) state.log = [];
-      if (c.reset) { state.rows.clear(); state.issues.clear(); state.log = []; state.seq = 0; state.failNext = []; state.maxBytes = workerData.maxBytes ?? 6 * 1024 * 1024; state.allowClass = workerData.allowClass ?? 'industry'; }
+      if (c.reset) { state.rows.clear(); state.issues.clear(); state.log = []; state.seq = 0; state.failNext = []; state.maxBytes = workerData.maxBytes ?? 6 * 1024 * 1024; state.allowClass = workerData.allowClass ?? 'industry'; state.pageCap = undefined; state.legacyIssues = false; }
       return send(res, 200, { ok: true });
     }
     const entry = { method: req.method, path: url.pathname, bytes: raw.length, rows: 0, status: 0, auth: req.headers.authorization ?? '', body: raw.length < 65536 ? raw.toString('utf8') : undefined };
@@ -93,7 +96,19 @@ const server = http.createServer((req, res) => {
       if (body.workClass !== state.allowClass) return done(403, { error: { code: 'forbidden', message: '不是本专班成员' } });
       return done(200, sync(body));
     }
-    if (req.method === 'GET' && url.pathname === '/v1/issues') return done(200, { issues: [...state.issues.values()] });
+    if (req.method === 'GET' && url.pathname === '/v1/issues') {
+      entry.query = url.search;
+      const all = [...state.issues.values()];
+      const limit = url.searchParams.get('limit');
+      const cursor = url.searchParams.get('cursor');
+      // Without limit and cursor: the whole list (older add-ons). With them: pages of at most `limit`
+      // (and at most pageCap, to make small tests page), `next` an index into the list.
+      if ((limit === null && cursor === null) || state.legacyIssues) return done(200, { issues: all });
+      const from = cursor === null ? 0 : Number(cursor);
+      const size = Math.min(Number(limit ?? 100), state.pageCap ?? Infinity);
+      const next = from + size < all.length ? String(from + size) : null;
+      return done(200, { issues: all.slice(from, from + size), next });
+    }
     if (req.method === 'GET' && url.pathname === '/v1/coverage') {
       let covered = 0;
       let count = 0;

@@ -3,8 +3,8 @@ import { Worker } from 'node:worker_threads';
 
 export interface FakeApi {
   url: string;
-  control(c: { failNext?: number[]; allowClass?: string; maxBytes?: number; overdue?: string[]; clearLog?: boolean; reset?: boolean }): Promise<void>;
-  requests(): Promise<{ method: string; path: string; bytes: number; rows: number; status: number; auth: string; kind?: string; body?: string }[]>;
+  control(c: { failNext?: number[]; allowClass?: string; maxBytes?: number; overdue?: string[]; clearLog?: boolean; reset?: boolean; pageCap?: number | null; legacyIssues?: boolean }): Promise<void>;
+  requests(): Promise<{ method: string; path: string; bytes: number; rows: number; status: number; auth: string; kind?: string; body?: string; query?: string }[]>;
   stop(): Promise<void>;
 }
 

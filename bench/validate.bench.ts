@@ -1,9 +1,10 @@
-// Benchmark: `sibao validate` on 200,000 whitelist rows (CSV, ~1% invalid) against a minimal
+// Benchmark: `sibao validate --json` on 800,000 whitelist rows (CSV, ~1% invalid) against a minimal
 // hand-written checker of the same rules (bench/minimal-checker.mjs), both as child processes,
-// median of 3 runs each, in the same run. Target: sibao ≤ 3× the minimal checker. Exits non-zero
-// only when a run crashes, not on the ratio.
+// interleaved, median of 3 runs each, in the same run: wall time and peak RSS (bench/max-rss.mjs).
+// Targets (issue 16): time ≤ 2× and peak RSS ≤ 1.5× the minimal checker's. Exits non-zero only
+// when a run crashes, not on the ratio. SIBAO_BENCH_ROWS and SIBAO_BENCH_RUNS set the row and run counts.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,8 +12,8 @@ import { KINDS } from '../domain/rows/kinds.js';
 import { makeUscc, USCC_CHARSET } from '../domain/rows/uscc.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ROWS = Number(process.env.SIBAO_BENCH_ROWS ?? 200_000);
-const RUNS = 3;
+const ROWS = Number(process.env.SIBAO_BENCH_ROWS ?? 800_000);
+const RUNS = Number(process.env.SIBAO_BENCH_RUNS ?? 3);
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -25,13 +26,14 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-/** 200k rows; codes unique by construction (the row index in base 31); ~1% with one mistake. */
+/** ROWS rows (written in pieces); codes unique by construction (the row index in base 31); ~1% with one mistake. */
 function generate(file: string): { injected: number } {
   const rand = mulberry32(42);
   const towns = ['咸平街道', '高新区', '玉皇庙镇', '四所楼镇', '朱砂镇', '长智镇', '竖岗镇', '冯庄乡', '孙营乡', '大岗李乡', '邸阁乡', '厉庄乡', '练城乡'];
   const sectors = ['工业生产', '商贸流通', '交通运输', '文化旅游'];
   const headers = KINDS.whitelist.headers;
-  const lines: string[] = [headers.join(',')];
+  const fd = openSync(file, 'w');
+  let lines: string[] = [`\ufeff${headers.join(',')}`];
   let injected = 0;
   for (let i = 0; i < ROWS; i++) {
     let n = i;
@@ -70,21 +72,34 @@ function generate(file: string): { injected: number } {
       if (kind === 4) row.名称 = '';
     }
     lines.push(headers.map((h) => row[h]).join(','));
+    if (lines.length >= 10_000) {
+      writeSync(fd, `${lines.join('\r\n')}\r\n`);
+      lines = [];
+    }
   }
-  writeFileSync(file, `\ufeff${lines.join('\r\n')}\r\n`);
+  if (lines.length > 0) writeSync(fd, `${lines.join('\r\n')}\r\n`);
+  closeSync(fd);
   return { injected };
 }
 
-function timeRun(label: string, args: string[], out: number): number {
+const RSS_FILE = join(mkdtempSync(join(tmpdir(), 'sibao-rss-')), 'max-rss');
+
+/** One run: wall ms and peak RSS in MB. */
+function timeRun(label: string, args: string[], out: number): { ms: number; mb: number } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ['ignore', out, 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, ['--import', './bench/max-rss.mjs', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', out, 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, SIBAO_MAX_RSS_FILE: RSS_FILE },
+  });
   const ms = performance.now() - t0;
   // validate exits 1 when some rows are invalid (expected here); anything else is a crash.
   if (r.status !== 0 && r.status !== 1) {
     console.error(`${label} 运行失败（退出码 ${r.status}）：${r.stderr?.toString().slice(0, 2000)}`);
     process.exit(2);
   }
-  return ms;
+  return { ms, mb: Number(readFileSync(RSS_FILE, 'utf8')) / 1024 };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -105,22 +120,26 @@ try {
   const sibao = JSON.parse(readFileSync(outFile, 'utf8')) as { valid: number; invalid: number };
   const minimal = JSON.parse(spawnSync(process.execPath, minimalArgs, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }).stdout.toString()) as { valid: number; invalid: number };
 
-  const a: number[] = [];
-  const b: number[] = [];
+  const a: { ms: number; mb: number }[] = [];
+  const b: { ms: number; mb: number }[] = [];
   for (let i = 0; i < RUNS; i++) {
     a.push(timeRun('sibao validate', sibaoArgs, devNull));
     b.push(timeRun('minimal checker', minimalArgs, devNull));
   }
   closeSync(devNull);
-  const ma = median(a);
-  const mb = median(b);
-  const ratio = ma / mb;
-  const rate = (ms: number) => Math.round(ROWS / (ms / 1000)).toLocaleString('en-US');
-  console.log(`白名单 ${ROWS.toLocaleString('en-US')} 行（注入错误 ${injected} 行），各运行 ${RUNS} 次取中位数：`);
-  console.log(`  sibao validate --json   ${ma.toFixed(0)} ms  （${rate(ma)} 行/秒）  有效 ${sibao.valid}，无效 ${sibao.invalid}  [${a.map((x) => x.toFixed(0)).join(', ')}]`);
-  console.log(`  最小校验脚本（基线）    ${mb.toFixed(0)} ms  （${rate(mb)} 行/秒）  有效 ${minimal.valid}，无效 ${minimal.invalid}  [${b.map((x) => x.toFixed(0)).join(', ')}]`);
-  console.log(`  比值 ${ratio.toFixed(2)}×（目标 ≤ 3×）${ratio <= 3 ? '  达标' : '  未达标'}`);
+  const ms = (xs: typeof a) => median(xs.map((x) => x.ms));
+  const mb = (xs: typeof a) => median(xs.map((x) => x.mb));
+  const timeRatio = ms(a) / ms(b);
+  const rssRatio = mb(a) / mb(b);
+  const rate = (t: number) => Math.round(ROWS / (t / 1000)).toLocaleString('en-US');
+  const runs = (xs: typeof a) => xs.map((x) => `${x.ms.toFixed(0)} ms/${x.mb.toFixed(0)} MB`).join(', ');
+  console.log(`白名单 ${ROWS.toLocaleString('en-US')} 行（注入错误 ${injected} 行），交替各运行 ${RUNS} 次取中位数：`);
+  console.log(`  sibao validate --json   ${ms(a).toFixed(0)} ms  （${rate(ms(a))} 行/秒）  峰值内存 ${mb(a).toFixed(0)} MB  有效 ${sibao.valid}，无效 ${sibao.invalid}  [${runs(a)}]`);
+  console.log(`  最小校验脚本（基线）    ${ms(b).toFixed(0)} ms  （${rate(ms(b))} 行/秒）  峰值内存 ${mb(b).toFixed(0)} MB  有效 ${minimal.valid}，无效 ${minimal.invalid}  [${runs(b)}]`);
+  console.log(`  时间比值 ${timeRatio.toFixed(2)}×（目标 ≤ 2×）${timeRatio <= 2 ? '  达标' : '  未达标'}`);
+  console.log(`  峰值内存比值 ${rssRatio.toFixed(2)}×（目标 ≤ 1.5×）${rssRatio <= 1.5 ? '  达标' : '  未达标'}`);
   if (sibao.invalid !== minimal.invalid) console.log(`  注意：两者判定的无效行数不同（${sibao.invalid} 对 ${minimal.invalid}）`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
+  rmSync(dirname(RSS_FILE), { recursive: true, force: true });
 }

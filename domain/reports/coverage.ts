@@ -91,21 +91,51 @@ export function totalInForce(totals: readonly SectorTotalRow[], sector: Sector, 
   return best;
 }
 
+/** Per-sector sums of the whitelist on a day: 万元 in integer hundredths, and how many rows. */
+export interface SectorSums {
+  coveredCents: Map<Sector, number>;
+  counts: Map<Sector, number>;
+}
+
+/**
+ * The whitelist's per-sector sums on day `at`, added one row at a time (a file of any length, or a
+ * stored running total). With `dedupe` a code counts once (a duplicate is a validation error; the
+ * callers that validate first leave it off, as the check already keeps the codes).
+ */
+export class CoverageTally implements SectorSums {
+  readonly coveredCents = new Map<Sector, number>();
+  readonly counts = new Map<Sector, number>();
+  readonly at: string;
+  private readonly seen: Set<string> | undefined;
+
+  constructor(at: string, opts: { dedupe?: boolean } = {}) {
+    this.at = shanghaiDate(at);
+    this.seen = opts.dedupe === false ? undefined : new Set();
+  }
+
+  add(row: WhitelistRow): void {
+    if (!countsOn(row, this.at)) return;
+    if (this.seen) {
+      const key = row.code.trim().toUpperCase();
+      if (this.seen.has(key)) return;
+      this.seen.add(key);
+    }
+    this.coveredCents.set(row.sector, (this.coveredCents.get(row.sector) ?? 0) + cents(row.value));
+    this.counts.set(row.sector, (this.counts.get(row.sector) ?? 0) + 1);
+  }
+}
+
 export function computeCoverage(input: CoverageInput): CoverageReport {
+  const tally = new CoverageTally(input.at);
+  for (const row of input.whitelist) tally.add(row);
+  return coverageFromSums(tally, { totals: input.totals, targets: input.targets, at: input.at });
+}
+
+/** The coverage report from per-sector sums already taken on day `at`. */
+export function coverageFromSums(sums: SectorSums, input: Omit<CoverageInput, 'whitelist'>): CoverageReport {
   const at = shanghaiDate(input.at);
   const targets = input.targets ?? [];
-
-  const coveredCents = new Map<Sector, number>();
-  const counts = new Map<Sector, number>();
-  const seen = new Set<string>();
-  for (const row of input.whitelist) {
-    if (!countsOn(row, at)) continue;
-    const key = row.code.trim().toUpperCase();
-    if (seen.has(key)) continue; // a duplicate code is a validation error; never count it twice
-    seen.add(key);
-    coveredCents.set(row.sector, (coveredCents.get(row.sector) ?? 0) + cents(row.value));
-    counts.set(row.sector, (counts.get(row.sector) ?? 0) + 1);
-  }
+  const { coveredCents, counts } = sums;
 
   const sectors: SectorCoverage[] = [];
   let sumCovered = 0;

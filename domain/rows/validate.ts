@@ -272,14 +272,11 @@ export function validateRow<K extends RowKind>(kind: K, row: RawRow, ctx?: Valid
 }
 
 /**
- * Validate a batch: one result per input row, same order; `value` holds the normalised row when ok.
- * Adds the within-batch duplicate check (the later row gets `duplicate`, naming the first row).
+ * The row check of one table, row after row (a file of any length is checked as it is read): each
+ * call validates one row and adds the duplicate check against the rows before it in the same table
+ * (the later row gets `duplicate`, naming the first row).
  */
-export function validateRows<K extends RowKind>(
-  kind: K,
-  rows: readonly RawRow[],
-  ctx?: ValidationContext,
-): RowResult<RowTypes[K]>[] {
+export function rowValidator<K extends RowKind>(kind: K, ctx?: ValidationContext): (raw: RawRow) => RowResult<RowTypes[K]> {
   const schema = SCHEMAS[kind];
   const uniques = schema.unique.map((keys) => ({
     keys,
@@ -287,9 +284,8 @@ export function validateRows<K extends RowKind>(
     seen: new Map<string, number>(),
   }));
   const plan = planOf(kind);
-  const results: RowResult[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const r = runRow(plan, rows[i], ctx);
+  return (raw) => {
+    const r = runRow(plan, raw, ctx);
     const out = lastOut;
     for (let u = 0; u < uniques.length; u++) {
       const { keys, headers, seen } = uniques[u];
@@ -316,9 +312,23 @@ export function validateRows<K extends RowKind>(
         delete r.value;
       }
     }
-    results[i] = r;
-  }
-  return results as RowResult<RowTypes[K]>[];
+    return r as RowResult<RowTypes[K]>;
+  };
+}
+
+/**
+ * Validate a batch: one result per input row, same order; `value` holds the normalised row when ok.
+ * Adds the within-batch duplicate check (rowValidator).
+ */
+export function validateRows<K extends RowKind>(
+  kind: K,
+  rows: readonly RawRow[],
+  ctx?: ValidationContext,
+): RowResult<RowTypes[K]>[] {
+  const check = rowValidator(kind, ctx);
+  const results: RowResult<RowTypes[K]>[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) results[i] = check(rows[i]);
+  return results;
 }
 
 const CELL_SINK = new ResultSink();

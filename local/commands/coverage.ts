@@ -1,14 +1,14 @@
 // `sibao coverage FILE… [--at DATE] [--profile PATH] [--json]`: whitelist coverage per sector from
 // whitelist + sector_total (+ sector_target) rows. Invalid rows are left out and counted on stderr.
+// Whitelist rows are checked and summed as they are read (memory flat in the row count).
 
-import { computeCoverage, type CoverageReport } from '../../domain/reports/coverage.js';
+import { CoverageTally, coverageFromSums, type CoverageReport } from '../../domain/reports/coverage.js';
 import { shanghaiDate } from '../../domain/time/time.js';
-import type { RowResult, SectorTarget, SectorTotalRow, WhitelistRow } from '../../domain/rows/types.js';
+import type { SectorTarget, SectorTotalRow, WhitelistRow } from '../../domain/rows/types.js';
 import { boolFlag, dateFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { argSpecOf, commandHelp } from './spec.js';
-import { readAllTables } from '../files.js';
 import { formatAmount, formatPercent, renderTable } from '../format.js';
-import { validateTables } from './validate.js';
+import { checkedTables } from './validate.js';
 
 export const HELP = commandHelp('coverage');
 
@@ -51,21 +51,29 @@ export async function run(argv: string[]): Promise<number> {
   const at = dateFlag(stringFlag(args, 'at'), 'at', () => shanghaiDate(Date.now()));
   const profilePath = stringFlag(args, 'profile');
   const profile = profilePath ? (await (await import('../profile-files.js')).loadProfile(profilePath)).profile : undefined;
-  const tables = await readAllTables(args.positionals);
-  const results = validateTables(tables, { profile });
-  const whitelist: WhitelistRow[] = [];
+  // Duplicate codes are the check's (validation marks them): the tally need not keep the codes again.
+  const tally = new CoverageTally(at, { dedupe: false });
   const totals: SectorTotalRow[] = [];
   const targets: SectorTarget[] = [];
   let skipped = 0;
-  const okValues = <T>(rows: readonly RowResult<T>[]): T[] => rows.flatMap((r) => (r.ok && r.value !== undefined ? [r.value] : []));
-  for (const tr of results) {
-    for (const r of tr.results) if (!r.ok) skipped++;
-    if (tr.kind === 'whitelist') whitelist.push(...okValues(tr.results));
-    else if (tr.kind === 'sector_total') totals.push(...okValues(tr.results));
-    else if (tr.kind === 'sector_target') targets.push(...okValues(tr.results));
+  let whitelists = 0;
+  for await (const { table, results } of checkedTables(args.positionals, { profile })) {
+    if (table.kind === 'whitelist') whitelists++;
+    for await (const batch of results()) {
+      for (const r of batch) {
+        if (!r.ok || r.value === undefined) {
+          skipped++;
+          continue;
+        }
+        // The check gave each table's rows the values of its own kind.
+        if (table.kind === 'whitelist') tally.add(r.value as WhitelistRow);
+        else if (table.kind === 'sector_total') totals.push(r.value as SectorTotalRow);
+        else if (table.kind === 'sector_target') targets.push(r.value as SectorTarget);
+      }
+    }
   }
-  if (!results.some((r) => r.table.kind === 'whitelist')) throw new UsageError('没有白名单数据：请给出白名单文件（或含“白名单”工作表的工作簿）');
-  const report = computeCoverage({ whitelist, totals, targets: targets.length > 0 ? targets : profile?.sectorTargets, at });
+  if (whitelists === 0) throw new UsageError('没有白名单数据：请给出白名单文件（或含“白名单”工作表的工作簿）');
+  const report = coverageFromSums(tally, { totals, targets: targets.length > 0 ? targets : profile?.sectorTargets, at });
   if (boolFlag(args, 'json')) process.stdout.write(`${JSON.stringify(report)}\n`);
   else console.log(renderCoverage(report));
   if (skipped > 0) console.error(`\n已跳过 ${skipped} 行无效数据（用 sibao validate 查看原因）`);

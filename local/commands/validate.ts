@@ -1,13 +1,14 @@
 // `sibao validate FILE… [--kind KIND] [--profile PATH] [--json]`: validates rows of .csv/.xlsx
 // files without any service. Exit 0 all valid, 1 some invalid, 2 unusable input.
 
-import { KINDS, type RowKind } from '../../domain/rows/kinds.js';
+import { basename, extname } from 'node:path';
+import { KINDS, kindFromName, type RowKind } from '../../domain/rows/kinds.js';
 import { MSG } from '../../domain/rows/messages.js';
-import type { Profile, RowOf, RowResult } from '../../domain/rows/types.js';
-import { validateRows } from '../../domain/rows/validate.js';
+import type { Profile, RawRow, RowOf, RowResult } from '../../domain/rows/types.js';
+import { rowValidator } from '../../domain/rows/validate.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { argSpecOf, commandHelp } from './spec.js';
-import { readAllTables, sectorHint, tableLabel, type Table } from '../files.js';
+import { kindFromFileName, openCsv, sectorHint, sheetNames, streamTables, tableLabel, type Table } from '../files.js';
 import { renderTable } from '../format.js';
 
 export const HELP = commandHelp('validate');
@@ -22,45 +23,79 @@ export interface ValidateOptions {
 const codeKey = (v: unknown): string | undefined =>
   typeof v === 'string' || typeof v === 'number' ? String(v).replace(/\s+/g, '').toUpperCase() || undefined : undefined;
 
+type TableRef = Pick<Table, 'file' | 'sheet' | 'kind'>;
+
+/**
+ * The checks of one `sibao validate` run across its tables. Whitelist codes are unique across all
+ * whitelist tables (a code in a second table is a `duplicate` naming where it was first), and issue
+ * rows are checked against every whitelist's codes (`not_on_whitelist`): `known` must hold them all
+ * before an issue table is checked. Only what the run needs is kept (a code set costs memory in
+ * proportion to the rows).
+ */
+export class ValidationRun {
+  /** Codes of the whitelist rows checked so far (or collected beforehand). */
+  readonly known = new Set<string>();
+  /** Where each whitelist code was first seen: table number and row (only with several whitelist tables). */
+  private readonly firstSeen = new Map<string, number>();
+  private readonly labels: string[] = [];
+
+  constructor(
+    private readonly opts: ValidateOptions & {
+      /** Issue rows are checked against `known` (there are whitelist tables). */
+      issuesAgainstWhitelist: boolean;
+      /** Keep where codes were first seen (more than one whitelist table). */
+      acrossTables: boolean;
+    },
+  ) {}
+
+  /** The row check of one table, in the order of its rows. `collect`: record whitelist codes only, no duplicate marks. */
+  table(t: TableRef, collect = false): (raw: RawRow) => RowResult {
+    const { profile } = this.opts;
+    if (t.kind !== 'whitelist') {
+      const ctx = t.kind === 'issue' && this.opts.issuesAgainstWhitelist ? { profile, knownCodes: this.known } : { profile, sector: sectorHint(t.file) };
+      return rowValidator(t.kind, ctx);
+    }
+    const check = rowValidator('whitelist', { profile, sector: sectorHint(t.file) });
+    const tableNo = this.labels.push(tableLabel(t)) - 1;
+    const keepKnown = this.opts.issuesAgainstWhitelist;
+    const across = this.opts.acrossTables && !collect;
+    return (raw) => {
+      const r = check(raw);
+      const code = r.value?.code ?? codeKey(raw.values['统一社会信用代码']);
+      if (!code) return r;
+      const key = code.toUpperCase();
+      if (keepKnown) this.known.add(key);
+      if (!across) return r;
+      const first = this.firstSeen.get(key);
+      if (first === undefined) this.firstSeen.set(key, tableNo * 2 ** 32 + r.row);
+      else if (Math.floor(first / 2 ** 32) !== tableNo) {
+        // Duplicates inside one table are the domain's; across tables they are found here.
+        const column = '统一社会信用代码';
+        const label = this.labels[Math.floor(first / 2 ** 32)];
+        r.errors.push({ column, code: 'duplicate', message: `${MSG.duplicate(column, code, first % 2 ** 32)}（${label}）` });
+        r.ok = false;
+        delete r.value;
+      }
+      return r;
+    };
+  }
+}
+
 /**
  * Validate every table. Whitelist tables go first: their codes are unique across all of them (a
  * code in two files is a `duplicate`), and issue tables are checked against them (`not_on_whitelist`).
  * Results come back in the order of `tables`.
  */
 export function validateTables(tables: readonly Table[], opts: ValidateOptions = {}): TableResult[] {
-  const out = new Map<Table, RowResult[]>();
   const whitelists = tables.filter((t) => t.kind === 'whitelist');
-  const known = new Set<string>();
-  const firstSeen = new Map<string, { label: string; row: number }>();
-  for (const t of whitelists) {
-    const results = validateRows('whitelist', t.rows, { profile: opts.profile, sector: sectorHint(t.file) });
-    results.forEach((r, i) => {
-      const code = r.value?.code ?? codeKey(t.rows[i]?.values['统一社会信用代码']);
-      if (!code) return;
-      const key = code.toUpperCase();
-      known.add(key);
-      const first = firstSeen.get(key);
-      if (!first) {
-        firstSeen.set(key, { label: tableLabel(t), row: r.row });
-      } else if (first.label !== tableLabel(t)) {
-        // Duplicates inside one file are the domain's; across files they are found here.
-        const column = '统一社会信用代码';
-        r.errors.push({ column, code: 'duplicate', message: `${MSG.duplicate(column, code, first.row)}（${first.label}）` });
-        r.ok = false;
-        delete r.value;
-      }
-    });
-    out.set(t, results);
-  }
-  for (const t of tables) {
-    if (t.kind === 'whitelist') continue;
-    const ctx = t.kind === 'issue' && whitelists.length > 0 ? { profile: opts.profile, knownCodes: known } : { profile: opts.profile, sector: sectorHint(t.file) };
-    out.set(t, validateRows(t.kind, t.rows, ctx));
-  }
-  // validateRows(t.kind, …) gave each table the rows of its own kind: the pairing the type states.
+  const run = new ValidationRun({ ...opts, issuesAgainstWhitelist: whitelists.length > 0, acrossTables: whitelists.length > 1 });
+  const out = new Map<Table, RowResult[]>();
+  for (const t of [...whitelists, ...tables.filter((x) => x.kind !== 'whitelist')]) out.set(t, t.rows.map(run.table(t)));
+  // run.table(t) checked each table's rows as its own kind: the pairing the type states.
   return tables.map((table) => ({ kind: table.kind, table, results: out.get(table)! }) as TableResult);
 }
 
+/** The shape of `sibao validate --json` (written as it goes: rows are never all in memory). */
 export interface ValidateJson {
   files: {
     file: string;
@@ -72,44 +107,117 @@ export interface ValidateJson {
   invalid: number;
 }
 
-export function toJson(results: readonly TableResult[]): ValidateJson {
-  let valid = 0;
-  let invalid = 0;
-  const files = results.map(({ table, results: rows }) => ({
-    file: table.file,
-    ...(table.sheet ? { sheet: table.sheet } : {}),
-    kind: table.kind,
-    rows: rows.map((r) => {
-      if (r.ok) {
-        valid++;
-        return { row: r.row, ok: true as const, warnings: r.warnings };
-      }
-      invalid++;
-      return { row: r.row, ok: false as const, errors: r.errors, warnings: r.warnings };
-    }),
-  }));
-  return { files, valid, invalid };
+/** One row of ValidateJson.files[].rows, as JSON text. */
+function rowJson(r: RowResult): string {
+  const warnings = r.warnings.length === 0 ? '[]' : JSON.stringify(r.warnings);
+  return r.ok ? `{"row":${r.row},"ok":true,"warnings":${warnings}}` : `{"row":${r.row},"ok":false,"errors":${JSON.stringify(r.errors)},"warnings":${warnings}}`;
 }
 
-/** The human report: per file a table of row, column, Chinese message and code, then a summary. */
-export function toText(results: readonly TableResult[]): string {
-  const parts: string[] = [];
+/** Text to stdout, waiting when the pipe is full (a slow reader never makes us buffer the report). */
+async function write(text: string): Promise<void> {
+  if (!process.stdout.write(text)) await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
+}
+
+/** The head line of a table in the text report. */
+const tableHead = (t: TableRef, rows: number, bad: number) => `${tableLabel(t)}（${KINDS[t.kind].tab}）：${rows} 行，有效 ${rows - bad} 行，无效 ${bad} 行`;
+
+/** The kinds of the tables of `files`, in order, as far as names tell (a CSV's header too); undefined when a tab is named by nothing. */
+async function plannedKinds(files: readonly string[], kind: string | undefined): Promise<(RowKind | undefined)[]> {
+  const out: (RowKind | undefined)[] = [];
+  for (const f of files) {
+    const ext = extname(f).toLowerCase();
+    if (ext === '.xlsx' || ext === '.xlsm') {
+      for (const name of await sheetNames(f)) out.push(kind ? kindFromName(kind) : kindFromFileName(name));
+    } else if (kind) out.push(kindFromName(kind));
+    else {
+      const named = kindFromFileName(basename(f, extname(f)));
+      // A CSV named by nothing: its header tells (the file is read again when it is checked).
+      out.push(named ?? (await openCsv(f).then(async (t) => (await t.close(), t.kind)).catch(() => undefined)));
+    }
+  }
+  return out;
+}
+
+/** A table of a checked run: its head, and its rows' results in batches (read them before the next table). */
+export interface CheckedTable {
+  table: TableRef;
+  results(): AsyncGenerator<RowResult[]>;
+}
+
+/**
+ * The tables of `files`, each checked as its rows are read (sibao validate and coverage), so memory
+ * stays flat in the row count. When an issue table comes before a whitelist table, the whitelist
+ * codes are collected first in a pass that checks the whitelist tables without reporting.
+ */
+export async function* checkedTables(files: readonly string[], opts: ValidateOptions & { kind?: string }): AsyncGenerator<CheckedTable> {
+  const kinds = await plannedKinds(files, opts.kind);
+  const whitelists = kinds.filter((k) => k === 'whitelist' || k === undefined).length;
+  const firstIssue = kinds.indexOf('issue');
+  // Codes are kept only when an issue table may be checked against them (a tab named by nothing may be one).
+  const issues = kinds.some((k) => k === 'issue' || k === undefined);
+  const run = new ValidationRun({ ...opts, issuesAgainstWhitelist: whitelists > 0 && issues, acrossTables: whitelists > 1 });
+  const read = { kind: opts.kind };
+  if (firstIssue !== -1 && kinds.slice(firstIssue).some((k) => k === 'whitelist' || k === undefined)) {
+    for (const f of files) {
+      for await (const t of streamTables(f, read)) {
+        if (t.kind !== 'whitelist') continue;
+        const check = run.table(t, true);
+        for await (const batch of t.rows()) for (const raw of batch) check(raw);
+      }
+    }
+  }
+  for (const f of files) {
+    for await (const t of streamTables(f, read)) {
+      const check = run.table(t);
+      yield {
+        table: t,
+        async *results() {
+          for await (const batch of t.rows()) yield batch.map(check);
+        },
+      };
+    }
+  }
+}
+
+/**
+ * `sibao validate`, streaming (checkedTables): rows are reported as they go (JSON) or per table
+ * (text: the problem lines only).
+ */
+async function validateFiles(files: readonly string[], opts: ValidateOptions & { kind?: string; json: boolean }): Promise<{ valid: number; invalid: number }> {
   let valid = 0;
   let invalid = 0;
-  for (const { table, results: rows } of results) {
-    const bad = rows.filter((r) => !r.ok).length;
-    valid += rows.length - bad;
-    invalid += bad;
+  let tables = 0;
+  if (opts.json) await write('{"files":[');
+  for await (const { table: t, results } of checkedTables(files, opts)) {
+    let rows = 0;
+    let bad = 0;
     const lines: string[][] = [];
-    for (const r of rows) {
-      for (const e of r.errors) lines.push([String(r.row), e.column, `错误：${e.message}`, String(e.code)]);
-      for (const w of r.warnings) lines.push([String(r.row), w.column ?? '', `提示：${w.message}`, w.code]);
+    if (opts.json) await write(`${tables > 0 ? ',' : ''}{"file":${JSON.stringify(t.file)}${t.sheet ? `,"sheet":${JSON.stringify(t.sheet)}` : ''},"kind":${JSON.stringify(t.kind)},"rows":[`);
+    tables++;
+    for await (const batch of results()) {
+      let text = '';
+      for (const r of batch) {
+        if (!r.ok) bad++;
+        if (opts.json) text += (rows > 0 ? ',' : '') + rowJson(r);
+        else {
+          for (const e of r.errors) lines.push([String(r.row), e.column, `错误：${e.message}`, String(e.code)]);
+          for (const w of r.warnings) lines.push([String(r.row), w.column ?? '', `提示：${w.message}`, w.code]);
+        }
+        rows++;
+      }
+      if (opts.json) await write(text);
     }
-    const head = `${tableLabel(table)}（${KINDS[table.kind].tab}）：${rows.length} 行，有效 ${rows.length - bad} 行，无效 ${bad} 行`;
-    parts.push(lines.length === 0 ? `${head}  全部通过 ✓` : `${head}\n${renderTable(['行', '列', '说明', '代码'], lines, { right: [0], wrap: [2] })}`);
+    valid += rows - bad;
+    invalid += bad;
+    if (opts.json) await write(']}');
+    else {
+      const head = tableHead(t, rows, bad);
+      await write(`${lines.length === 0 ? `${head}  全部通过 ✓` : `${head}\n${renderTable(['行', '列', '说明', '代码'], lines, { right: [0], wrap: [2] })}`}\n`);
+    }
   }
-  parts.push(`共 ${valid + invalid} 行：有效 ${valid} 行，无效 ${invalid} 行`);
-  return parts.join('\n');
+  if (opts.json) await write(`],"valid":${valid},"invalid":${invalid}}\n`);
+  else await write(`共 ${valid + invalid} 行：有效 ${valid} 行，无效 ${invalid} 行\n`);
+  return { valid, invalid };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -126,10 +234,6 @@ export async function run(argv: string[]): Promise<number> {
     const problems = profileFiles!.profileProblemLines(loaded);
     if (problems.length > 0) console.error(`配置 ${loaded.path} 有 ${problems.length} 处问题：\n${problems.map((l) => `  ${l}`).join('\n')}`);
   }
-  const tables = await readAllTables(args.positionals, { kind: stringFlag(args, 'kind') });
-  const results = validateTables(tables, { profile: loaded?.profile });
-  const json = toJson(results);
-  if (boolFlag(args, 'json')) process.stdout.write(`${JSON.stringify(json)}\n`);
-  else console.log(toText(results));
-  return json.invalid > 0 ? 1 : 0;
+  const { invalid } = await validateFiles(args.positionals, { profile: loaded?.profile, kind: stringFlag(args, 'kind'), json: boolFlag(args, 'json') });
+  return invalid > 0 ? 1 : 0;
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../local/args.js';
 import { KINDS } from '../../domain/rows/kinds.js';
 import { validateTables } from '../../local/commands/validate.js';
-import { csvToRows, decodeText, excelCellValue, kindFromFileName, parseCsv, readTables, sectorHint, sniffDelimiter, toCsv } from '../../local/files.js';
+import { CsvParser, csvToRows, decodeText, excelCellValue, kindFromFileName, parseCsv, readTables, sectorHint, sniffDelimiter, toCsv } from '../../local/files.js';
 
 describe('parseCsv', () => {
   it('skips a leading BOM', () => {
@@ -45,6 +45,24 @@ describe('parseCsv', () => {
       expect(parseCsv(toCsv(records))).toEqual(records);
     },
   );
+
+  fcTest.prop([
+    fc.array(fc.array(fc.string({ unit: 'grapheme' }), { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 8 }),
+    fc.array(fc.nat(), { maxLength: 6 }),
+    fc.constantFrom('\r\n', '\n', '\r'),
+  ])('reads the same records when the text comes in pieces cut anywhere (streaming)', (records, cuts, eol) => {
+    const text = toCsv(records).replace(/\r\n/g, eol);
+    const at = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+    const parser = new CsvParser();
+    const out: string[][] = [];
+    let from = 0;
+    for (const cut of at) {
+      out.push(...parser.push(text.slice(from, cut)));
+      from = cut;
+    }
+    out.push(...parser.end(text.slice(from)));
+    expect(out).toEqual(parseCsv(text));
+  });
 });
 
 describe('csvToRows', () => {
@@ -214,6 +232,34 @@ describe('text encodings (real byte files in test/fixtures/encodings, written by
     expect(await note('白名单-unicode.txt')).toBe('含\t制表符和"引号"的备注 𠮷');
     expect(await note('白名单-unicode.txt', 1)).toBe('逗号,不分列');
   });
+
+  it.each(['白名单-utf8.csv', '白名单-gb18030.csv', '白名单-unicode.txt'])(
+    '%s made many chunks long (quoted line breaks, multi-byte characters across chunk ends) reads as its whole text parses',
+    async (fixture) => {
+      const dir = await mkdtemp(join(tmpdir(), 'sibao-chunks-'));
+      const bytes = await readFile(join(FIX, fixture));
+      const { text, encoding } = decodeText(bytes)!;
+      const header = text.slice(0, text.search(/\r?\n/) + 1);
+      const body = text.slice(header.length);
+      // The same rows many times (same encoding): a record with a quoted line break every few rows.
+      const quoted = encoding === 'utf-16le' ? '\t"第一行\r\n第二行 ""引号"" 𠮷"' : ',"第一行\r\n第二行 ""引号"" 𠮷"';
+      const many = header + Array.from({ length: 3000 }, (_, i) => body.replace(/\r?\n$/, '') + (i % 3 === 0 ? quoted : '') + '\r\n').join('');
+      const encoded =
+        encoding === 'utf-16le'
+          ? Buffer.from(many, 'utf16le')
+          : encoding === 'utf-8'
+            ? Buffer.from(many.replace(/^\ufeff/, ''), 'utf8')
+            : Buffer.concat([bytes.subarray(0, bytes.indexOf(0x0a) + 1), ...Array.from({ length: 3000 }, () => bytes.subarray(bytes.indexOf(0x0a) + 1))]);
+      expect(encoded.length).toBeGreaterThan(3 * 128 * 1024); // several chunks
+      const file = join(dir, fixture);
+      await writeFile(file, encoded);
+      const [t] = await readTables(file);
+      const whole = decodeText(encoded)!;
+      expect(whole.encoding).toBe(encoding);
+      expect(t.rows).toEqual(csvToRows(whole.text).rows);
+      expect(t.rows.length).toBeGreaterThanOrEqual(3000 * 3);
+    },
+  );
 
   it('validates a UTF-16 tab-separated file like its UTF-8 CSV twin', async () => {
     const results = async (file: string) =>

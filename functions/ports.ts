@@ -400,6 +400,12 @@ export interface DigestStore {
    * week's Monday (partitions ACT#week … ACT#<week of now>), closed with the last 办结时限 in the week.
    */
   issuesForWeek(week: string, now: number): Promise<IssueRecord[]>;
+  /**
+   * The issues whose activity may fall in the Shanghai days `from`–`to` (GET /v1/metrics): open now,
+   * closed and changed since the week of `from` (ACT#<week of from> … ACT#<week of now>), closed with
+   * the last 办结时限 in the period's weeks (RW#…). Never the history before the period.
+   */
+  issuesForPeriod(from: string, to: string, now: number): Promise<IssueRecord[]>;
   /** Stored snapshots of weeks before `week`, newest first, at most `limit` (values not included). */
   snapshotsBefore(week: string, limit?: number): Promise<CoverageSnapshot[]>;
   /** The per-code values stored with a week's snapshot. */

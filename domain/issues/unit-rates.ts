@@ -66,11 +66,16 @@ function rate(n: number, d: number): number | null {
   return d === 0 ? null : n / d;
 }
 
+/** Throws MetricsPeriodError unless `from`–`to` are ISO dates in order. */
+export function checkPeriod(from: string, to: string): void {
+  if (!isIsoDate(from) || !isIsoDate(to)) throw new MetricsPeriodError(`统计期「${from} – ${to}」的日期格式不正确，应为 YYYY-MM-DD`);
+  if (from > to) throw new MetricsPeriodError(`统计期开始日期 ${from} 晚于结束日期 ${to}`);
+}
+
 /** Per-unit metrics for the period, for every unit with activity in it (profile order, then code). */
 export function unitMetrics(records: readonly IssueRecord[], period: MetricsPeriod, profile: Pick<Profile, 'units'>): UnitMetrics[] {
   const { from, to, now } = period;
-  if (!isIsoDate(from) || !isIsoDate(to)) throw new MetricsPeriodError(`统计期「${from} – ${to}」的日期格式不正确，应为 YYYY-MM-DD`);
-  if (from > to) throw new MetricsPeriodError(`统计期开始日期 ${from} 晚于结束日期 ${to}`);
+  checkPeriod(from, to);
   const inDays = (date: string) => date >= from && date <= to;
   const inPeriod = (at: number | undefined) => at !== undefined && inDays(shanghaiDate(at));
 

@@ -85,6 +85,9 @@ export function weeksFrom(week: string, untilDay: string): string[] {
   return out;
 }
 
+/** Index partitions queried at once by issuesForPeriod. */
+const PARTITIONS_AT_ONCE = 8;
+
 export interface DigestStoreOptions {
   client: DynamoDBClient;
   tableName: string;
@@ -101,19 +104,25 @@ function digestReads(doc: DynamoDBDocumentClient, TableName: string): DigestRead
   const queryAll = (input: Omit<QueryCommandInput, 'TableName'>) => queryAllPages(doc, TableName, input);
   return {
     async issuesForWeek(week, now) {
-      const weeks = weeksFrom(week, shanghaiDate(now));
-      const parts = await Promise.all([
-        queryAll({ IndexName: 'byActivity', KeyConditionExpression: 'actPk = :p', ExpressionAttributeValues: { ':p': ACTIVITY_OPEN } }),
-        ...weeks.map((w) =>
-          queryAll({ IndexName: 'byActivity', KeyConditionExpression: 'actPk = :p', ExpressionAttributeValues: { ':p': `ACT#${w}` } }),
-        ),
-        queryAll({ IndexName: 'byResolveWeek', KeyConditionExpression: 'rwPk = :p', ExpressionAttributeValues: { ':p': `RW#${week}` } }),
-      ]);
+      const { monday, sunday } = isoWeekRange(week);
+      return store.issuesForPeriod(monday, sunday, now);
+    },
+
+    async issuesForPeriod(from, to, now) {
+      const partitions = [
+        { IndexName: 'byActivity', KeyConditionExpression: 'actPk = :p', ExpressionAttributeValues: { ':p': ACTIVITY_OPEN } },
+        ...weeksFrom(isoWeek(from), shanghaiDate(now)).map((w) => ({ IndexName: 'byActivity', KeyConditionExpression: 'actPk = :p', ExpressionAttributeValues: { ':p': `ACT#${w}` } })),
+        ...weeksFrom(isoWeek(from), to).map((w) => ({ IndexName: 'byResolveWeek', KeyConditionExpression: 'rwPk = :p', ExpressionAttributeValues: { ':p': `RW#${w}` } })),
+      ];
       const byId = new Map<string, IssueRecord>();
-      for (const items of parts) {
-        for (const it of items) {
-          const rec = (it as unknown as StoredIssue).record;
-          if (rec?.id) byId.set(rec.id, rec);
+      // A long period has a partition per week: a few queries at a time.
+      for (let i = 0; i < partitions.length; i += PARTITIONS_AT_ONCE) {
+        const parts = await Promise.all(partitions.slice(i, i + PARTITIONS_AT_ONCE).map((input) => queryAll(input)));
+        for (const items of parts) {
+          for (const it of items) {
+            const rec = (it as unknown as StoredIssue).record;
+            if (rec?.id) byId.set(rec.id, rec);
+          }
         }
       }
       return [...byId.values()];

@@ -123,7 +123,7 @@ export function apiRoutes(deps: ApiRouteDeps): Route[] {
       auth: 'member',
       async handle(req) {
         try {
-          return json(200, await unitRates({ store, getProfile }, { from: query(req, 'from'), to: query(req, 'to') }, clock.now()));
+          return json(200, await unitRates({ store, getProfile, digests: deps.digests }, { from: query(req, 'from'), to: query(req, 'to') }, clock.now()));
         } catch (err) {
           if (err instanceof MetricsPeriodError) throw new HttpError(400, 'invalid_date', err.message);
           throw err;

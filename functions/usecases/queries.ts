@@ -1,10 +1,11 @@
 // What the API reads for its members: the issue list (by unit and status, from the byUnit index),
 // whitelist coverage on a day (GET /v1/coverage and the dashboard), the three unit rates of a
-// period with the ranking (GET /v1/metrics), and a week's stored digest page.
+// period with the ranking (GET /v1/metrics, from the issues the period touched), and a week's stored
+// digest page.
 import { computeCoverage, type CoverageReport } from '../../domain/reports/coverage.js';
 import type { IssueStatus } from '../../domain/rows/kinds.js';
 import type { Profile } from '../../domain/rows/types.js';
-import { rankUnits, unitMetrics } from '../../domain/issues/unit-rates.js';
+import { checkPeriod, rankUnits, unitMetrics } from '../../domain/issues/unit-rates.js';
 import { addDays, isIsoDate, shanghaiDate } from '../../domain/time/time.js';
 import type { DigestStore, ApiStore } from '../ports.js';
 import { issueSummary, type IssueSummary } from './actions.js';
@@ -49,14 +50,19 @@ export async function coverageAt(deps: QueryDeps, at: string): Promise<CoverageR
 }
 
 /**
- * The unit rates of `from`–`to` (default: the 7 days up to today, Shanghai) and the ranking. Throws
- * MetricsPeriodError (domain/issues/unit-rates.ts) for a malformed or reversed period.
+ * The unit rates of `from`–`to` (default: the 7 days up to today, Shanghai) and the ranking, from
+ * the issues the period may have touched (DigestStore.issuesForPeriod; every issue only without a
+ * digest store). Throws MetricsPeriodError (domain/issues/unit-rates.ts) for a malformed or
+ * reversed period, before anything is read.
  */
-export async function unitRates(deps: QueryDeps, period: { from?: string; to?: string }, now: number) {
+export async function unitRates(deps: QueryDeps & { digests?: Pick<DigestStore, 'issuesForPeriod'> }, period: { from?: string; to?: string }, now: number) {
   const to = period.to || shanghaiDate(now);
   const from = period.from || (isIsoDate(to) ? addDays(to, -6) : to);
-  const profile = await deps.getProfile();
-  const records = (await deps.store.listIssues({})).map((i) => i.record);
+  checkPeriod(from, to);
+  const [profile, records] = await Promise.all([
+    deps.getProfile(),
+    deps.digests ? deps.digests.issuesForPeriod(from, to, now) : deps.store.listIssues({}).then((l) => l.map((i) => i.record)),
+  ]);
   const units = unitMetrics(records, { from, to, now }, profile ?? { units: [] });
   const ranking = rankUnits(units);
   return { from, to, units, ranking: { ranked: ranking.ranked, red: ranking.red, black: ranking.black } };

@@ -78,7 +78,7 @@ export interface Harness {
 
 let tableSeq = 0;
 
-export async function makeHarness(services: TestServices, opts: { withProfile?: boolean } = {}): Promise<Harness> {
+export async function makeHarness(services: TestServices, opts: { withProfile?: boolean; /** The API serves the digest store's reads (digests, dashboard, metrics by period), as deployed. */ digestReads?: boolean } = {}): Promise<Harness> {
   const tableName = `sibao-test-${process.pid}-${++tableSeq}`;
   await ensureTable(services.dynamo, tableName);
   const store = createStore({ client: services.dynamo, tableName });
@@ -86,9 +86,9 @@ export async function makeHarness(services: TestServices, opts: { withProfile?: 
   const issuer = await loadOrCreateDevIssuer(await mkdtemp(join(tmpdir(), 'sibao-issuer-')));
   const identity = createIdentityVerifier({ issuers: [{ iss: issuer.iss, jwks: issuer.jwks }], audience: issuer.aud });
   const config = { publicBaseUrl: BASE, actionSecrets: [SECRET], bootstrapAdmins: [ADMIN], profileTtlMs: 0 };
-  const api = makeApiHandler({ store, clock, identity, config });
-  const mailer = createSesMailer({ client: services.ses, from: '四保指挥部 <noreply@county.example>' });
   const digests = createDigestStore({ client: services.dynamo, tableName });
+  const api = makeApiHandler({ store, clock, identity, config, ...(opts.digestReads ? { digests } : {}) });
+  const mailer = createSesMailer({ client: services.ses, from: '四保指挥部 <noreply@county.example>' });
   const dispatcher = (m: Mailer = mailer) =>
     makeDispatchHandler({ store, mailer: m, clock, config, suppressed: (emails) => digests.suppressedAmong(emails) });
 

@@ -28,12 +28,12 @@ import { coverageSnapshot, whitelistValues } from '../domain/reports/snapshots.j
 import { addDays, isoWeek, isoWeekRange, parseInstant, shanghaiDate, startOfShanghaiDay } from '../domain/time/time.js';
 import type { IssueRow, Profile, RowOf, SectorTotalRow, WhitelistRow } from '../domain/rows/types.js';
 import type { IssueRecord } from '../domain/issues/types.js';
-import { makeUscc, USCC_CHARSET } from '../domain/rows/uscc.js';
 import { runDigest } from '../functions/usecases/digest.js';
 import { attachReadCounter, createDigestStore, issueItemForBulk, putItems, rowItemForBulk } from '../functions/adapters/digest-store.js';
 import { createStore, ensureTable } from '../functions/adapters/dynamodb-store.js';
 import { logger } from '../functions/adapters/logger.js';
 import type { RowRecord, StoredIssue } from '../functions/ports.js';
+import { syntheticUscc } from './synthetic.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 logger.setLogLevel('SILENT');
@@ -60,15 +60,7 @@ function rng(seed: number) {
 const rand = rng(20230609);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
 
-function code(i: number): string {
-  let n = i + 1;
-  let body = '';
-  for (let k = 0; k < 9; k++) {
-    body = USCC_CHARSET[n % 31] + body;
-    n = Math.floor(n / 31);
-  }
-  return makeUscc(`91410222${body}`);
-}
+const code = syntheticUscc;
 
 const UNIT_CODES = Array.from({ length: 24 }, (_, i) => `u${String(i + 1).padStart(2, '0')}`);
 const profile: Profile = {

@@ -20,7 +20,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { USCC_CHARSET, makeUscc } from '../domain/rows/uscc.js';
 import { LOCALITY_UNIT_TYPES } from '../domain/rows/kinds.js';
 import { BATCH_WRITES_IN_FLIGHT, ensureTable } from '../functions/adapters/dynamodb-store.js';
 import { createSimClock } from '../local/clock.js';
@@ -28,6 +27,7 @@ import { DEFAULT_PROFILE, memberOf, seedProfile } from '../local/demo.js';
 import { csvField } from '../local/files.js';
 import { loadProfile } from '../local/profile-files.js';
 import { startStack } from '../local/stack.js';
+import { syntheticUscc } from './synthetic.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 5_000);
@@ -37,16 +37,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 type Item = Record<string, AttributeValue>;
 
-function code(i: number): string {
-  // 91 (enterprise) + 410222 (Tongxu county) + 9 characters of a running number + check.
-  let n = i + 1;
-  let body = '';
-  for (let k = 0; k < 9; k++) {
-    body = USCC_CHARSET[n % 31] + body;
-    n = Math.floor(n / 31);
-  }
-  return makeUscc(`91410222${body}`);
-}
+const code = syntheticUscc;
 
 function whitelistCsv(rows: number, localities: readonly string[], first = 0): string {
   const header = ['统一社会信用代码', '名称', '所属领域', '所在乡镇', '产值或投资额（万元）', '员工人数', '状态', '纳入日期', '联系人', '联系电话', '联系邮箱', '备注'];

@@ -20,13 +20,13 @@ import { createIssueRecord } from '../domain/issues/lifecycle.js';
 import { routeIssue } from '../domain/issues/routing.js';
 import { ISSUE_CATEGORIES, LOCALITY_UNIT_TYPES, SECTORS } from '../domain/rows/kinds.js';
 import type { IssueRow, Profile } from '../domain/rows/types.js';
-import { makeUscc, USCC_CHARSET } from '../domain/rows/uscc.js';
 import { createCalendar } from '../domain/time/calendar.js';
 import type { StoredIssue } from '../functions/ports.js';
 import { createSimClock } from '../local/clock.js';
 import { DEFAULT_PROFILE, memberOf, seedProfile } from '../local/demo.js';
 import { loadProfile } from '../local/profile-files.js';
 import { startStack, type Stack } from '../local/stack.js';
+import { syntheticUscc } from './synthetic.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -65,15 +65,7 @@ function load(url: string, token: string, ms = ROUND_MS): Promise<Load> {
   });
 }
 
-function enterpriseCode(i: number): string {
-  let n = i + 1;
-  let body = '';
-  for (let k = 0; k < 9; k++) {
-    body = USCC_CHARSET[n % 31] + body;
-    n = Math.floor(n / 31);
-  }
-  return makeUscc(`91410222${body}`);
-}
+const enterpriseCode = syntheticUscc;
 
 /** Issue records as the sync stores them: routed with the profile to the given unit. */
 function issues(profile: Profile, count: number, unitOf: (i: number) => string, prefix: string): StoredIssue[] {

@@ -1,7 +1,8 @@
 // Benchmark: `sibao validate --json` on 800,000 whitelist rows (CSV, ~1% invalid) against a minimal
 // hand-written checker of the same rules (bench/minimal-checker.mjs), both as child processes,
 // interleaved, median of 3 runs each, in the same run: wall time and peak RSS (bench/max-rss.mjs).
-// Targets (issue 16): time ≤ 2× and peak RSS ≤ 1.5× the minimal checker's. Exits non-zero only
+// Targets (issue 16): time ≤ 2× and peak RSS ≤ 1.5× the minimal checker's. `sibao coverage` on the
+// same file is measured beside them (it checks and sums the rows as it reads them). Exits non-zero only
 // when a run crashes, not on the ratio. SIBAO_BENCH_ROWS and SIBAO_BENCH_RUNS set the row and run counts.
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
@@ -122,9 +123,11 @@ try {
 
   const a: { ms: number; mb: number }[] = [];
   const b: { ms: number; mb: number }[] = [];
+  const c: { ms: number; mb: number }[] = [];
   for (let i = 0; i < RUNS; i++) {
     a.push(timeRun('sibao validate', sibaoArgs, devNull));
     b.push(timeRun('minimal checker', minimalArgs, devNull));
+    c.push(timeRun('sibao coverage', ['bin/sibao.mjs', 'coverage', file, '--at', '2022-06-30', '--json'], devNull));
   }
   closeSync(devNull);
   const ms = (xs: typeof a) => median(xs.map((x) => x.ms));
@@ -138,6 +141,7 @@ try {
   console.log(`  最小校验脚本（基线）    ${ms(b).toFixed(0)} ms  （${rate(ms(b))} 行/秒）  峰值内存 ${mb(b).toFixed(0)} MB  有效 ${minimal.valid}，无效 ${minimal.invalid}  [${runs(b)}]`);
   console.log(`  时间比值 ${timeRatio.toFixed(2)}×（目标 ≤ 2×）${timeRatio <= 2 ? '  达标' : '  未达标'}`);
   console.log(`  峰值内存比值 ${rssRatio.toFixed(2)}×（目标 ≤ 1.5×）${rssRatio <= 1.5 ? '  达标' : '  未达标'}`);
+  console.log(`  sibao coverage（同一文件，逐行校验并累加）${ms(c).toFixed(0)} ms，峰值内存 ${mb(c).toFixed(0)} MB：对基线 时间 ${(ms(c) / ms(b)).toFixed(2)}×，内存 ${(mb(c) / mb(b)).toFixed(2)}×  [${runs(c)}]`);
   if (sibao.invalid !== minimal.invalid) console.log(`  注意：两者判定的无效行数不同（${sibao.invalid} 对 ${minimal.invalid}）`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -12,7 +12,7 @@ import { makeDispatchHandler } from '../../functions/handlers/dispatch.js';
 import { createStore, ensureTable } from '../../functions/adapters/dynamodb-store.js';
 import { createIdentityVerifier } from '../../functions/adapters/identity.js';
 import { logger } from '../../functions/adapters/logger.js';
-import type { DigestStore, Mailer, Store } from '../../functions/ports.js';
+import type { DigestStore, Mailer, Store, StoredIssue } from '../../functions/ports.js';
 import { createSesMailer } from '../../functions/adapters/ses-mailer.js';
 import type { TestServices } from '../fixtures/local-services.js';
 
@@ -75,6 +75,22 @@ export interface Harness {
   call(method: string, path: string, opts?: { token?: string | null; as?: string; body?: unknown; form?: string; query?: Record<string, string>; base64?: boolean }): Promise<{ status: number; json: any; text: string }>;
   sync(as: string, workClass: string, kind: string, rows: unknown[], spreadsheetId?: string): Promise<{ status: number; json: any; text: string }>;
 }
+
+/** An issue record as the sync stores it (row n of the industry class's sheet), for tests that seed the store directly. */
+export const storedIssue = (record: StoredIssue['record'], n: number): StoredIssue => ({
+  record,
+  workClass: 'industry',
+  spreadsheetId: 'sheet-industry',
+  row: n + 2,
+  sourceKey: `sheet-industry#issue#${n + 2}`,
+  values: {},
+  hash: `h${n}`,
+  version: 1,
+  revision: 1,
+  updatedBy: 'ind@county.example',
+  pending: {},
+  usedTokens: {},
+});
 
 let tableSeq = 0;
 

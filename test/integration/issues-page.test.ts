@@ -2,28 +2,12 @@
 // every issue exactly once across the pages, `next` null on the last; without limit and cursor the
 // whole listing (older add-ons); bad limits and foreign cursors refused in Chinese.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredIssue } from '../../functions/ports.js';
 import { act, at, create, issue, unit } from '../unit/lifecycle-fixtures.js';
 import { startTestServices, type TestServices } from '../fixtures/local-services.js';
-import { makeHarness, RO, type Harness } from './api-helpers.js';
+import { makeHarness, RO, storedIssue, type Harness } from './api-helpers.js';
 
 let services: TestServices;
 let h: Harness;
-
-const stored = (record: StoredIssue['record'], n: number): StoredIssue => ({
-  record,
-  workClass: 'industry',
-  spreadsheetId: 'sheet-industry',
-  row: n + 2,
-  sourceKey: `sheet-industry#issue#${n + 2}`,
-  values: {},
-  hash: `h${n}`,
-  version: 1,
-  revision: 1,
-  updatedBy: 'ind@county.example',
-  pending: {},
-  usedTokens: {},
-});
 
 /** 23 issues: 13 to GXJ (7 of them signed, 2 of those resolved), 10 to SWJ (商贸流通). */
 async function seed(): Promise<Map<string, { unit: string; status: string }>> {
@@ -35,7 +19,7 @@ async function seed(): Promise<Map<string, { unit: string; status: string }>> {
     const u = rec.assignments[rec.assignments.length - 1].unit;
     if (!commerce && n % 2 === 0) rec = act(rec, { type: 'sign', actor: unit('GXJ') }, at('2022-06-01T11:00')).record;
     if (!commerce && n % 4 === 0) rec = act(rec, { type: 'resolve', actor: unit('GXJ'), result: '已协调供应' }, at('2022-06-02T11:00')).record;
-    expect(await h.store.putIssue(stored(rec, n), null)).toBe(true);
+    expect(await h.store.putIssue(storedIssue(rec, n), null)).toBe(true);
     expected.set(id, { unit: u, status: rec.status });
   }
   return expected;

@@ -3,34 +3,17 @@
 // and answers exactly what the rates over every stored issue answer, for weeks, a month, a day,
 // the whole span and a period after all activity; on a real dynalite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredIssue } from '../../functions/ports.js';
 import { unitRates } from '../../functions/usecases/queries.js';
 import { isOpen } from '../../domain/issues/lifecycle.js';
 import { addDays, shanghaiDate } from '../../domain/time/time.js';
-import type { IssueRecord } from '../../domain/issues/types.js';
 import { act, at, create, enterprise, issue, unit } from '../unit/lifecycle-fixtures.js';
 import { startTestServices, type TestServices } from '../fixtures/local-services.js';
-import { makeHarness, RO, type Harness } from './api-helpers.js';
+import { makeHarness, RO, storedIssue, type Harness } from './api-helpers.js';
 
 let services: TestServices;
 let h: Harness;
 // After every action of the seed (the last resolve is 40 days after the last issue).
 const NOW = at('2022-09-30T12:00');
-
-const stored = (record: IssueRecord, n: number): StoredIssue => ({
-  record,
-  workClass: 'industry',
-  spreadsheetId: 'sheet-industry',
-  row: n + 2,
-  sourceKey: `sheet-industry#issue#${n + 2}`,
-  values: {},
-  hash: `h${n}`,
-  version: 1,
-  revision: 1,
-  updatedBy: 'ind@county.example',
-  pending: {},
-  usedTokens: {},
-});
 
 /** 48 issues, one every 2½ days from 2022-04-04: signed on time or late, resolved early or late, followed up, returned, reopened. */
 async function seed(): Promise<void> {
@@ -49,7 +32,7 @@ async function seed(): Promise<void> {
         if (n % 2 === 0) rec = act(rec, { type: 'follow_up', actor: enterprise, result: n % 8 === 0 ? '不满意' : '满意' }, n % 7 === 0 ? t(41) : t(3)).record;
       }
     }
-    expect(await h.store.putIssue(stored(rec, n), null)).toBe(true);
+    expect(await h.store.putIssue(storedIssue(rec, n), null)).toBe(true);
   }
 }
 

@@ -118,6 +118,15 @@ export interface RowRecord<K extends RowKind = RowKind> {
  * An issue item: the lifecycle record (domain/lifecycle.ts), the sheet row it came from and its
  * outbox, all in ONE item so a state change and the notifications it causes are one write.
  */
+/** The whitelist's per-sector sums on a day (domain/reports/coverage.ts SectorSums), as of a whitelist version. */
+export interface CoverageSumsRecord {
+  day: string;
+  /** Store.whitelistVersion() read before the whitelist was read. */
+  version: number;
+  /** Sector → [万元 in hundredths, rows counted]. */
+  sums: Record<string, [number, number]>;
+}
+
 export interface StoredIssue {
   record: IssueRecord;
   workClass: WorkClassId;
@@ -252,6 +261,14 @@ export interface Store {
   putNewRows(recs: readonly RowRecord[]): Promise<void>;
   listRows<K extends RowKind>(kind: K, workClass?: WorkClassId): Promise<RowRecord<K>[]>;
   listRowKeys(kind: RowKind): Promise<string[]>;
+  /** The whitelist's version (bumpWhitelistVersion), with the wall-clock instant of the last bump. Read consistently. */
+  whitelistVersion(): Promise<{ version: number; at: number }>;
+  /** After whitelist rows are written (sync): coverage sums kept under an older version are stale. */
+  bumpWhitelistVersion(): Promise<void>;
+  /** The per-sector sums of a day kept by coverage reads (null when none is kept). */
+  getCoverageSums(day: string): Promise<CoverageSumsRecord | null>;
+  /** Keep a day's sums unless sums of a later whitelist version are already kept (a no-op then). */
+  putCoverageSums(rec: CoverageSumsRecord): Promise<void>;
 
   getIssue(id: string): Promise<StoredIssue | null>;
   /** Conditional write of the whole issue item (state + outbox together). */

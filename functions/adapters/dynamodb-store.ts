@@ -43,7 +43,7 @@ import { CLASS_KINDS, WORK_CLASS_IDS, type RowKind, type WorkClassId } from '../
 import { sweepDueAt } from '../../domain/issues/sweep.js';
 import { endOfShanghaiDay } from '../../domain/time/time.js';
 import { isOpen } from '../../domain/issues/lifecycle.js';
-import type { ApiStore, BatchRecord, DeliveryRecord, IssuePageQuery, IssueQuery, IssueSummarySource, JobStoreMethod, RowRecord, StoredIssue, Store } from '../ports.js';
+import type { ApiStore, BatchRecord, CoverageSumsRecord, DeliveryRecord, IssuePageQuery, IssueQuery, IssueSummarySource, JobStoreMethod, RowRecord, StoredIssue, Store } from '../ports.js';
 import { CursorError, ISSUE_SUMMARY_FIELDS, isThrottling, StoreError } from '../ports.js';
 import { parseProfileItem, parseRowItem } from './stored-rows.js';
 import { ACTIVITY_OPEN, createTableInput, DIGEST_INDEX_ATTRS, issueDigestKeys, TABLE_SCHEMA, ttlSeconds, type IndexName } from './table-schema.js';
@@ -101,6 +101,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Backoff for unprocessed batch items: 50 ms doubling, capped at 2 s, with jitter. */
 const backoffMs = (attempt: number) => Math.min(2_000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2);
 const MAX_BATCH_ATTEMPTS = 10;
+/** The whitelist version item (Store.whitelistVersion) and a day's coverage sums (kept a week past the day). */
+const WHITELIST_VERSION_KEY = { pk: 'COVERAGE', sk: 'VERSION' };
+const coverageSumsKey = (day: string) => ({ pk: 'COVERAGE', sk: `SUMS#${day}` });
+const COVERAGE_SUMS_TTL_MS = 7 * 86_400_000;
+
 /** BatchWriteItem calls of one `putNewRows` in flight at once (20 calls for a 500-row sync). */
 export const BATCH_WRITES_IN_FLIGHT = 4;
 
@@ -372,6 +377,44 @@ function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiSto
     async putNewRows(recs) {
       // Unconditional (see the header): callers read the keys back and compare `writeId`.
       await batchWriteAll(doc, TableName, recs.map(rowItem), BATCH_WRITES_IN_FLIGHT);
+    },
+
+    async bumpWhitelistVersion() {
+      await doc.send(
+        new UpdateCommand({
+          TableName,
+          Key: WHITELIST_VERSION_KEY,
+          UpdateExpression: 'ADD version :one SET #at = :now',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':one': 1, ':now': Date.now() },
+        }),
+      );
+    },
+
+    async whitelistVersion() {
+      const res = await doc.send(new GetCommand({ TableName, Key: WHITELIST_VERSION_KEY, ConsistentRead: true }));
+      return { version: Number(res.Item?.version ?? 0), at: Number(res.Item?.at ?? 0) };
+    },
+
+    async getCoverageSums(day) {
+      const res = await doc.send(new GetCommand({ TableName, Key: coverageSumsKey(day), ConsistentRead: true }));
+      if (!res.Item) return null;
+      return { day, version: Number(res.Item.version), sums: res.Item.sums as CoverageSumsRecord['sums'] };
+    },
+
+    async putCoverageSums(rec) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName,
+            Item: { ...coverageSumsKey(rec.day), ...rec, [TABLE_SCHEMA.timeToLiveAttribute]: ttlSeconds(endOfShanghaiDay(rec.day) + COVERAGE_SUMS_TTL_MS) },
+            ConditionExpression: 'attribute_not_exists(pk) OR version <= :v',
+            ExpressionAttributeValues: { ':v': rec.version },
+          }),
+        );
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
     },
 
     async listRows<K extends RowKind>(kind: K, workClass?: WorkClassId) {

@@ -2,12 +2,12 @@
 // whitelist coverage on a day (GET /v1/coverage and the dashboard), the three unit rates of a
 // period with the ranking (GET /v1/metrics, from the issues the period touched), and a week's stored
 // digest page.
-import { computeCoverage, type CoverageReport } from '../../domain/reports/coverage.js';
-import type { IssueStatus } from '../../domain/rows/kinds.js';
+import { CoverageTally, coverageFromSums, type CoverageReport, type SectorSums } from '../../domain/reports/coverage.js';
+import type { IssueStatus, Sector } from '../../domain/rows/kinds.js';
 import type { Profile } from '../../domain/rows/types.js';
 import { checkPeriod, rankUnits, unitMetrics } from '../../domain/issues/unit-rates.js';
 import { addDays, isIsoDate, shanghaiDate } from '../../domain/time/time.js';
-import type { DigestStore, ApiStore } from '../ports.js';
+import type { ApiStore, CoverageSumsRecord, DigestStore } from '../ports.js';
 import { issueSummary, type IssueSummary } from './actions.js';
 
 export interface QueryDeps {
@@ -38,15 +38,51 @@ export async function issueSummaryPage(
   return { issues: page.issues.map(issueSummary), next: page.next };
 }
 
-/** Coverage on `at` from the current whitelist and sector_total rows. */
-export async function coverageAt(deps: QueryDeps, at: string): Promise<CoverageReport> {
-  const [whitelist, totals, profile] = await Promise.all([deps.store.listRows('whitelist'), deps.store.listRows('sector_total'), deps.getProfile()]);
-  return computeCoverage({
-    whitelist: whitelist.map((r) => r.value),
-    totals: totals.map((r) => r.value),
-    targets: profile?.sectorTargets ?? [],
-    at,
-  });
+/**
+ * Whitelist reads settle in the byKind index within about a second of the write: sums taken sooner
+ * after a whitelist write are answered but not kept (a kept sum never misses a written row).
+ */
+export const COVERAGE_SETTLE_MS = 2_000;
+
+/**
+ * Coverage on `at` from the whitelist's per-sector sums of that day and the sector_total rows. The
+ * sums are kept per day and whitelist version (Store.getCoverageSums): the whitelist is read only
+ * when it was written since the day's sums were kept (consistent under concurrent syncs: the version
+ * is read before the whitelist, and each write bumps it after the row, so sums kept under a version
+ * hold every row written before that version's bump; a later write makes them stale, never wrong).
+ */
+export async function coverageAt(deps: QueryDeps & { settleMs?: number }, at: string): Promise<CoverageReport> {
+  const day = shanghaiDate(at);
+  const [version, kept, totals, profile] = await Promise.all([
+    deps.store.whitelistVersion(),
+    deps.store.getCoverageSums(day),
+    deps.store.listRows('sector_total'),
+    deps.getProfile(),
+  ]);
+  let sums: SectorSums;
+  if (kept && kept.version === version.version) sums = sumsOf(kept.sums);
+  else {
+    const tally = new CoverageTally(day);
+    for (const r of await deps.store.listRows('whitelist')) tally.add(r.value);
+    sums = tally;
+    // Wall time on purpose: how long the index has had to settle, not the business clock.
+    if (Date.now() - version.at >= (deps.settleMs ?? COVERAGE_SETTLE_MS)) {
+      await deps.store.putCoverageSums({ day, version: version.version, sums: recordOf(tally) });
+    }
+  }
+  return coverageFromSums(sums, { totals: totals.map((r) => r.value), targets: profile?.sectorTargets ?? [], at });
+}
+
+const recordOf = (s: SectorSums): CoverageSumsRecord['sums'] =>
+  Object.fromEntries([...s.coveredCents].map(([sector, cents]) => [sector, [cents, s.counts.get(sector) ?? 0]]));
+
+function sumsOf(rec: CoverageSumsRecord['sums']): SectorSums {
+  const out: SectorSums = { coveredCents: new Map(), counts: new Map() };
+  for (const [sector, [cents, count]] of Object.entries(rec)) {
+    out.coveredCents.set(sector as Sector, cents);
+    out.counts.set(sector as Sector, count);
+  }
+  return out;
 }
 
 /**

@@ -260,6 +260,10 @@ export async function syncRows(deps: SyncDeps, ctx: SyncContext, req: SyncReques
   const valid = okRows(validated);
 
   await syncPlainRows(deps, ctx, req, valid, results, now);
+  // After the rows: coverage sums kept under an older version are summed again (queries.ts
+  // coverageAt). Once per call that wrote, not per row. (A call that dies between its rows and this
+  // bump leaves the day's kept sums without those rows until the next whitelist write or day.)
+  if (kind === 'whitelist' && results.some((r) => r.outcome === 'created' || r.outcome === 'updated')) await store.bumpWhitelistVersion();
 
   let rebuilt: ProfileRecord | undefined;
   if (CONFIG_KINDS.includes(kind) && results.some((r) => r.outcome === 'created' || r.outcome === 'updated')) {

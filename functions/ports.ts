@@ -448,7 +448,7 @@ export interface DigestStore {
 }
 
 /** The digest reads the API needs (the dashboard's week, a stored digest page). */
-export type DigestReader = Pick<DigestStore, 'issuesForWeek' | 'getDigest' | 'getBlob'>;
+export type DigestReader = Pick<DigestStore, 'issuesForWeek' | 'issuesForPeriod' | 'getDigest' | 'getBlob'>;
 
 /** Items read from the table (adapters/digest-store.ts attachReadCounter): the digest's itemsRead. */
 export interface ReadCounter {

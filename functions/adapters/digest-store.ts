@@ -102,10 +102,10 @@ export function createDigestReader({ client, tableName }: DigestStoreOptions): D
 
 function digestReads(doc: DynamoDBDocumentClient, TableName: string): DigestReader {
   const queryAll = (input: Omit<QueryCommandInput, 'TableName'>) => queryAllPages(doc, TableName, input);
-  return {
+  const reads: DigestReader = {
     async issuesForWeek(week, now) {
       const { monday, sunday } = isoWeekRange(week);
-      return store.issuesForPeriod(monday, sunday, now);
+      return reads.issuesForPeriod(monday, sunday, now);
     },
 
     async issuesForPeriod(from, to, now) {
@@ -146,6 +146,7 @@ function digestReads(doc: DynamoDBDocumentClient, TableName: string): DigestRead
       return gunzipSync(Buffer.concat(items.map((i) => Buffer.from(i.data as Uint8Array)))).toString('utf8');
     },
   };
+  return reads;
 }
 
 export function createDigestStore({ client, tableName }: DigestStoreOptions): DigestStore {

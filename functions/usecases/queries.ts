@@ -29,7 +29,7 @@ export const ISSUE_PAGE_MAX = 500;
  * with neither, every issue of the query (older add-on deployments read it whole), `next` null.
  */
 export async function issueSummaryPage(
-  store: Store,
+  store: ApiStore,
   q: { unit?: string; status?: IssueStatus; limit?: number; cursor?: string },
 ): Promise<{ issues: IssueSummary[]; next: string | null }> {
   const { limit, cursor, ...query } = q;

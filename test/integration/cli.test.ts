@@ -221,7 +221,8 @@ describe('sibao coverage / route / calendar', () => {
       expect(r.code, `${form}: ${r.stderr}`).toBe(0);
       expect(JSON.parse(r.stdout), form).toEqual(want);
     }
-  });
+    // Ten CLI processes in a row: a bound for a loaded machine, not a timing assertion.
+  }, 120_000);
 
   it('reads Excel\'s "Unicode 文本" (UTF-16, tab-separated) and a GBK CSV like UTF-8 CSV', async () => {
     for (const f of ['白名单-unicode.txt', '白名单-gbk.csv', '白名单-utf8.csv']) {

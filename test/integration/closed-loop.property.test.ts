@@ -69,7 +69,7 @@ async function snapshot(h: LoopHarness, ids: string[]): Promise<(StoredIssue | n
 }
 
 describe('closed loop property', () => {
-  it('random actions and sweeps stay within SPEC §4 and never mail a (key, recipient) twice', { timeout: 120_000 }, async () => {
+  it('random actions and sweeps stay within SPEC §4 and never mail a (key, recipient) twice', { timeout: 300_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(stepArb, { minLength: 4, maxLength: 16 }), async (steps) => {
         await services.clearMails();

@@ -276,7 +276,7 @@ export async function runDemoWeek(ctx: DemoWeekContext): Promise<DemoWeekReport>
   }
   report.endedAt = stack.clock.now();
   log(
-    `演示周 周五 17:00：逾期 ${report.overdue} 个，升级督办 ${report.escalations} 次，共性问题 ${report.batches} 批，核实销号 ${report.verified} 个，本周发出邮件 ${report.sent} 封`,
+    `演示周 周五 17:00：当前逾期 ${report.overdue} 件，升级督办 ${report.escalations} 次，巡查报告共性问题 ${report.batches} 批，核实销号 ${report.verified} 件`,
   );
   return report;
 }

@@ -14,6 +14,16 @@
 // batch either keeps its id or dissolves. Only a back-dated report can move an anchor.
 // Callers should pass the whole ledger (closed issues anchor windows); passing open issues only works,
 // with anchors then moving when an anchor issue is resolved.
+//
+// Members and counts. A batch's members are every issue of its window with an identifiable
+// enterprise, whatever its status now (`memberIds`, `memberEnterprises`): the enterprises that
+// reported the problem. Resolving one does not make the problem fewer enterprises' problem, so the
+// batch mail (sent when the batch is found) and a later report count the same members; `issueIds` /
+// `enterprises` are the OPEN members, the ones that make the window a batch. `firstReported` and
+// `lastReported` are the members' first and last 反映日期 (never after today).
+// A weekly report passes `openSince` (the week's Monday 00:00): an issue counts as open when it is
+// open now or its current assignment was resolved at or after that instant, so a batch that was live
+// during the week (and was mailed) is still the week's batch after its members are resolved.
 
 import { commandUnits, currentAssignment, isOpen, unitEmails } from './lifecycle.js';
 import type { IssueCategory } from '../rows/kinds.js';
@@ -33,8 +43,15 @@ export interface CommonProblemBatch {
   to: string;
   /** Open issues of the window with an identifiable enterprise, by 反映日期 then 编号. */
   issueIds: string[];
-  /** Distinct enterprise keys (统一社会信用代码, else `name:<企业名称>`). */
+  /** Distinct enterprise keys of the open issues (统一社会信用代码, else `name:<企业名称>`). */
   enterprises: string[];
+  /** Every issue of the window with an identifiable enterprise, any status, by 反映日期 then 编号. */
+  memberIds: string[];
+  /** Distinct enterprises among memberIds: the batch's real size. */
+  memberEnterprises: number;
+  /** First and last 反映日期 of the members (ISO dates, ≤ today). */
+  firstReported: string;
+  lastReported: string;
   /** Current responsible units of the member issues, de-duplicated. */
   units: string[];
   foundAt: number;
@@ -53,8 +70,19 @@ export function enterpriseKey(issue: IssueRow, codeByName: ReadonlyMap<string, s
   return codeByName.get(name) ?? `name:${name}`;
 }
 
-/** Batches of common problems among `records` as of `now` (issues reported after today are ignored). */
-export function findCommonProblems(records: readonly IssueRecord[], now: number): CommonProblemBatch[] {
+/** Open now, or (with `openSince`) its current assignment resolved at or after that instant. */
+function openFor(r: IssueRecord, openSince: number | undefined): boolean {
+  if (isOpen(r.status)) return true;
+  if (openSince === undefined) return false;
+  const resolvedAt = currentAssignment(r).resolvedAt;
+  return resolvedAt !== undefined && resolvedAt >= openSince;
+}
+
+/**
+ * Batches of common problems among `records` as of `now` (issues reported after today are ignored).
+ * `openSince`: count issues resolved since that instant as open (a week's report; see the header).
+ */
+export function findCommonProblems(records: readonly IssueRecord[], now: number, opts: { openSince?: number } = {}): CommonProblemBatch[] {
   const today = shanghaiDate(now);
   const codeByName = new Map<string, string>();
   for (const r of records) {
@@ -80,9 +108,8 @@ export function findCommonProblems(records: readonly IssueRecord[], now: number)
     for (const from of anchors) {
       if (from <= resumeAfter) continue;
       const to = addDays(from, BATCH_WINDOW_DAYS - 1);
-      const members = list.filter(
-        (r) => r.issue.reportedOn >= from && r.issue.reportedOn <= to && isOpen(r.status) && enterpriseKey(r.issue, codeByName),
-      );
+      const all = list.filter((r) => r.issue.reportedOn >= from && r.issue.reportedOn <= to && enterpriseKey(r.issue, codeByName));
+      const members = all.filter((r) => openFor(r, opts.openSince));
       const enterprises = [...new Set(members.map((r) => enterpriseKey(r.issue, codeByName)!))];
       if (enterprises.length < BATCH_MIN_ENTERPRISES) continue;
       batches.push({
@@ -92,6 +119,10 @@ export function findCommonProblems(records: readonly IssueRecord[], now: number)
         to,
         issueIds: members.map((r) => r.id),
         enterprises,
+        memberIds: all.map((r) => r.id),
+        memberEnterprises: new Set(all.map((r) => enterpriseKey(r.issue, codeByName))).size,
+        firstReported: all[0].issue.reportedOn,
+        lastReported: all[all.length - 1].issue.reportedOn,
         units: [...new Set(members.map((r) => currentAssignment(r).unit))],
         foundAt: now,
       });
@@ -117,8 +148,11 @@ export function batchNotification(batch: CommonProblemBatch, profile: Pick<Profi
       category: batch.category,
       from: batch.from,
       to: batch.to,
-      issueIds: [...batch.issueIds],
-      enterpriseCount: batch.enterprises.length,
+      issueIds: [...batch.memberIds],
+      enterpriseCount: batch.memberEnterprises,
+      firstReported: batch.firstReported,
+      lastReported: batch.lastReported,
+      openCount: batch.issueIds.length,
       units: [...batch.units],
     },
     createdAt: batch.foundAt,

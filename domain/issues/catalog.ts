@@ -287,6 +287,7 @@ function mailSchemas() {
   });
   const deadline = z.extend(issue, { deadline: z.enum(['sign', 'feedback', 'resolve']), deadlineLabel: text, date: text });
   const result = z.extend(issue, { result: text });
+  const escalation = z.extend(issue, { level: z.number(), target: text, targetName: text, since: text, workdaysOverdue: z.number() });
   return {
     issue,
     assign: assignment,
@@ -295,7 +296,10 @@ function mailSchemas() {
     extend: z.extend(issue, { reason: text, previousResolveBy: optText }),
     remind: deadline,
     overdue: deadline,
-    escalate: z.extend(issue, { level: z.number(), target: text, targetName: text, since: text, workdaysOverdue: z.number() }),
+    overdue_copy: deadline,
+    escalate: escalation,
+    escalate_unit: escalation,
+    escalate_copy: escalation,
     follow_up: result,
     verify_list: z.extend(result, { followUpByPhone: z.boolean() }),
     batch: z.object({
@@ -303,8 +307,13 @@ function mailSchemas() {
       category: text,
       from: text,
       to: text,
+      /** Every member issue (any status) and the distinct enterprises among them. */
       issueIds: z.array(text),
       enterpriseCount: z.number(),
+      /** First and last 反映日期 of the members, and how many are open (absent in older notifications). */
+      firstReported: optText,
+      lastReported: optText,
+      openCount: z.optional(z.number()),
       /** 单位编码 of the member issues' current units, and their names (set by the sweep). */
       units: z.array(text),
       unitNames: z.optional(z.array(text)),
@@ -316,9 +325,29 @@ type MailSchemas = ReturnType<typeof mailSchemas>;
 
 export type IssueMailData = z.output<MailSchemas['issue']>;
 
+/**
+ * Who a mail is written for. A mail speaks to one reader: the responsible unit (`unit`), other units
+ * copied for information (`copied`), the unit one level up asked to press for action (`upper`, 督办),
+ * the command office (`command`) or the enterprise (`enterprise`). Its links are that reader's own
+ * actions (catalog test: every link's `as` is the audience's role; `copied` and `upper` get none), so
+ * a command-office copy never carries a unit's 签收/反馈 links.
+ */
+export type MailAudience = 'unit' | 'copied' | 'upper' | 'command' | 'enterprise';
+
+/** The actor role whose links a mail of this audience may carry (null: no links). */
+export const AUDIENCE_ROLE: { readonly [A in MailAudience]: ActorRole | null } = {
+  unit: 'unit',
+  copied: null,
+  upper: null,
+  command: 'command',
+  enterprise: 'enterprise',
+};
+
 export interface MailDef {
   /** Chinese name (in warnings: 「交办」通知无法发送). */
   label: string;
+  /** The one reader it is written for. */
+  audience: MailAudience;
   /** The links the mail carries, in button order. */
   links: readonly LinkId[];
   /**
@@ -332,16 +361,19 @@ const UNIT_WORK = ['sign', 'progress', 'resolve'] as const;
 
 /** Every mail a state change can call for, by template (its data: mailSchemas). */
 export const MAILS = {
-  assign: { label: '交办', links: ['sign', 'return', 'progress', 'resolve'] },
-  copy: { label: '抄送', links: [] },
-  reassigned: { label: '改派告知', links: [] },
-  extend: { label: '延期', links: [] },
-  remind: { label: '时限提醒', links: UNIT_WORK, live: true },
-  overdue: { label: '逾期', links: UNIT_WORK, live: true },
-  escalate: { label: '升级督办', links: [] },
-  follow_up: { label: '回访', links: ['follow_up:满意', 'follow_up:基本满意', 'follow_up:不满意'] },
-  verify_list: { label: '待核实销号', links: ['verify_close'] },
-  batch: { label: '共性问题', links: [] },
+  assign: { label: '交办', audience: 'unit', links: ['sign', 'return', 'progress', 'resolve'] },
+  copy: { label: '抄送', audience: 'copied', links: [] },
+  reassigned: { label: '改派告知', audience: 'unit', links: [] },
+  extend: { label: '延期', audience: 'unit', links: [] },
+  remind: { label: '时限提醒', audience: 'unit', links: UNIT_WORK, live: true },
+  overdue: { label: '逾期', audience: 'unit', links: UNIT_WORK, live: true },
+  overdue_copy: { label: '逾期抄送', audience: 'command', links: [] },
+  escalate: { label: '升级督办', audience: 'upper', links: [] },
+  escalate_unit: { label: '升级督办告知', audience: 'unit', links: UNIT_WORK, live: true },
+  escalate_copy: { label: '升级督办抄送', audience: 'command', links: [] },
+  follow_up: { label: '回访', audience: 'enterprise', links: ['follow_up:满意', 'follow_up:基本满意', 'follow_up:不满意'] },
+  verify_list: { label: '待核实销号', audience: 'command', links: ['verify_close'] },
+  batch: { label: '共性问题', audience: 'command', links: [] },
 } as const satisfies { [T in Exclude<keyof MailSchemas, 'issue'>]: MailDef };
 
 export type Template = keyof typeof MAILS;

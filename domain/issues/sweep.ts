@@ -15,6 +15,11 @@
 //
 // Keys: `${id}#remind#${kind}#${assignment}#${date}`, `${id}#overdue#${kind}#${assignment}#${date}`,
 // `${id}#escalate#${assignment}#${level}` — the date makes a deadline moved by 延期 a new deadline.
+// Each reader gets its own mail (catalog MAILS audiences): an overdue notice goes to the late unit
+// (`overdue`, with its links) and to the command office (`overdue_copy`, key + `#command`, no unit
+// links); an escalation to the upper unit (`escalate`: 督办), the late unit (`escalate_unit`, key +
+// `#unit`, with its links) and the command office (`escalate_copy`, key + `#command`) unless the
+// command office is the upper unit.
 
 import {
   Outbox,
@@ -89,6 +94,10 @@ export function overdueKey(id: string, kind: DeadlineKind, index: number, date: 
 export function escalateKey(id: string, index: number, level: number): string {
   return `${id}#escalate#${index}#${level}`;
 }
+/** The command office's copy of an overdue or escalation notice (its own mail, without unit links). */
+export const copyKey = (key: string): string => `${key}#command`;
+/** The late unit's notice of its escalation (its own links). */
+export const unitKey = (key: string): string => `${key}#unit`;
 
 function sentKeys(record: IssueRecord): Set<string> {
   const s = new Set<string>();
@@ -129,7 +138,10 @@ export function sweepIssue(record: IssueRecord, now: number, ctx: SweepContext):
       if (d.kind === 'feedback') continue;
       const key = overdueKey(record.id, d.kind, ai, d.date);
       if (sent.has(key)) continue;
-      out.toUnits(key, 'overdue', [a.unit], { ...base(), deadline: d.kind, deadlineLabel: LABEL[d.kind], date: d.date }, command);
+      const data = { ...base(), deadline: d.kind, deadlineLabel: LABEL[d.kind], date: d.date };
+      // One mail per reader: the late unit (with its links), the command office (what happened).
+      out.toUnits(key, 'overdue', [a.unit], data);
+      out.toUnits(copyKey(key), 'overdue_copy', command.filter((c) => c !== a.unit), data);
       record_('overdue', key, `${LABEL[d.kind]} ${d.date} 已过`);
     } else {
       const at = remindAt(d.date, ctx.calendar);
@@ -152,20 +164,19 @@ export function sweepIssue(record: IssueRecord, now: number, ctx: SweepContext):
       const target = chain[level - 1];
       const key = escalateKey(record.id, ai, level);
       if (sent.has(key)) continue;
-      out.toUnits(
-        key,
-        'escalate',
-        [target],
-        {
-          ...base(),
-          level,
-          target,
-          targetName: findUnit(ctx.profile, target)?.name ?? target,
-          since,
-          workdaysOverdue: ctx.calendar.workdaysBetween(since, shanghaiDate(now)),
-        },
-        [...command, a.unit],
-      );
+      const data = {
+        ...base(),
+        level,
+        target,
+        targetName: findUnit(ctx.profile, target)?.name ?? target,
+        since,
+        workdaysOverdue: ctx.calendar.workdaysBetween(since, shanghaiDate(now)),
+      };
+      // One mail per reader: the upper unit (督办, what to press for), the late unit (what is late, by
+      // how much, its links), the command office unless it is the upper unit (what happened).
+      out.toUnits(key, 'escalate', [target], data);
+      out.toUnits(unitKey(key), 'escalate_unit', [a.unit], data);
+      out.toUnits(copyKey(key), 'escalate_copy', command.filter((c) => c !== target && c !== a.unit), data);
       record_('escalate', key, `逾期升级第 ${level} 级 → ${target}`, target);
     }
   }

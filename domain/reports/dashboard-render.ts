@@ -6,7 +6,8 @@
 
 import type { DashboardModel } from './dashboard.js';
 import { html, type SafeHtml } from './html.js';
-import { badge, C, coverageBar, coverageFigures, enterpriseCell, ISSUE_HEADERS, issueCells, levelCell, formatPercent, hm, md, none, NOWRAP, NUM, p, RATES_NOTE, reportPage, small, sub, table, td, tile, unitRatesTable } from './report-html.js';
+import { figureText, figuresLine, overdueDifference } from './figures.js';
+import { badge, C, figureTile, coverageBar, coverageFigures, enterpriseCell, ISSUE_HEADERS, issueCells, levelCell, formatPercent, hm, md, none, NOWRAP, NUM, p, RATES_NOTE, reportPage, small, sub, table, td, tile, unitRatesTable } from './report-html.js';
 import type { DigestSectorRow } from './sections/coverage.js';
 import type { IssueItem } from './sections/issue-item.js';
 import { weekLabel } from './week.js';
@@ -21,16 +22,17 @@ const enterprise = (i: IssueItem): SafeHtml => enterpriseCell(i, { overdueBadge:
 
 function headline(m: DashboardModel): SafeHtml {
   const h = m.headline;
+  const f = m.figures;
   return html`${[
     tile('全县白名单覆盖率', formatPercent(h.overallCoverage), `目标 ${formatPercent(h.overallTarget)}`, m.coverage.overall.onTrack ? C.green : C.amber),
     tile('达标领域', `${h.sectorsOnTrack} / ${h.sectorsWithFigure}`, '覆盖率已达目标的领域'),
-    tile('在办问题', `${h.open} 件`, `本周新增 ${h.newThisWeek} 件`),
-    tile('逾期未办结', `${h.overdue} 件`, h.overdue ? '请督促责任单位' : '无逾期', h.overdue ? C.red : C.green),
-    tile('升级督办', `${h.escalated} 件`, '在办且已升级', h.escalated ? C.red : C.muted),
+    figureTile(f, 'open', `${figureText(f, 'newIssues')}，${figureText(f, 'resolved')}`),
+    figureTile(f, 'overdueNow', [figureText(f, 'newlyOverdue'), overdueDifference(f)].filter(Boolean).join('，'), h.overdue ? C.red : C.green),
+    figureTile(f, 'escalatedNow', `在办且已升级；${figureText(f, 'escalatedThisWeek')}`, h.escalated ? C.red : C.muted),
     tile('待核实销号', `${h.awaiting} 件`, '已办结、已回访', h.awaiting ? C.amber : C.muted),
     tile('待分派', `${h.triage} 件`, '需指挥部办公室交办', h.triage ? C.amber : C.muted),
     tile('统计日', md(m.today), weekLabel(m.week)),
-  ]}`;
+  ]}${p(`本周至今：${figuresLine(f)}。`, `font-size:12px;color:${C.muted}`)}`;
 }
 
 function sectorBlock(s: DigestSectorRow, overall: boolean): SafeHtml {

@@ -21,8 +21,7 @@ import type { IssueStatus } from '../rows/kinds.js';
 import type { Profile } from '../rows/types.js';
 import type { IssueRecord } from '../issues/types.js';
 import { currentWeekWindow } from './week.js';
-import { isNew } from './sections/activity.js';
-import { openBacklog } from './sections/backlog.js';
+import { countWeek, type WeekFigures } from './figures.js';
 import { coverageSection, sectorsOnTrack, type CoverageSection } from './sections/coverage.js';
 import { byUrgency, type IssueItem } from './sections/issue-item.js';
 import { commandTodo, type CommandTodo } from './sections/todo.js';
@@ -83,6 +82,8 @@ export interface DashboardModel {
     /** Issues created this week (Monday 00:00 to now). */
     newThisWeek: number;
   };
+  /** The week's figures so far (figures.ts): the digest's, counted to now. */
+  figures: WeekFigures;
   coverage: CoverageSection;
   ledger: DashboardLedgerGroup[];
   /** At most the list cap each; the headline has the counts. */
@@ -110,7 +111,7 @@ export function buildDashboard(input: DashboardInput): DashboardModel {
   const records = latestById([input.openIssues, input.recentIssues, input.awaitingIssues]);
 
   const coverage = coverageSection(input.coverage, { overallLabel: '全县合计' });
-  const backlog = openBacklog(records, window, profile);
+  const { figures, backlog } = countWeek(records, window, profile);
   const todo = commandTodo(records, backlog, window, profile);
   const sectors = sectorsOnTrack(coverage);
   const ledger: DashboardLedgerGroup[] = backlog.byStatus.map((g) => ({
@@ -133,13 +134,14 @@ export function buildDashboard(input: DashboardInput): DashboardModel {
       overallTarget: coverage.overall.target,
       sectorsOnTrack: sectors.onTrack,
       sectorsWithFigure: sectors.withFigure,
-      open: backlog.open,
-      overdue: backlog.overdue,
-      escalated: backlog.escalated,
+      open: figures.values.open,
+      overdue: figures.values.overdueNow,
+      escalated: figures.values.escalatedNow,
       awaiting: todo.verify.length,
       triage: todo.triage.length,
-      newThisWeek: records.filter((r) => isNew(r, window)).length,
+      newThisWeek: figures.values.newIssues,
     },
+    figures,
     coverage,
     ledger,
     todo: { verify: todo.verify.slice(0, cap), triage: todo.triage.slice(0, cap) },

@@ -8,7 +8,8 @@
 
 import type { DigestModel } from './digest.js';
 import { oneLine, html, type SafeHtml } from './html.js';
-import { badge, C, changeColor, codeLine, coverageBar, coverageFigures, enterpriseCell, ISSUE_HEADERS, issueCells, levelCell, bar, formatNumber, formatPercent, formatPoints, hm, md, none, NOWRAP, NUM, p, RATES_NOTE, reportPage, small, sub, table, td, tile, unitRatesTable, ymd } from './report-html.js';
+import { FIGURES, figureText, figuresLine, overdueDifference } from './figures.js';
+import { badge, C, figureTile, changeColor, codeLine, coverageBar, coverageFigures, enterpriseCell, ISSUE_HEADERS, issueCells, levelCell, bar, formatNumber, formatPercent, formatPoints, hm, md, none, NOWRAP, NUM, p, RATES_NOTE, reportPage, small, sub, table, td, tile, unitRatesTable, ymd } from './report-html.js';
 import type { BacklogBucket } from './sections/backlog.js';
 import type { DigestSectorRow } from './sections/coverage.js';
 import type { WhitelistChanges } from './sections/whitelist-changes.js';
@@ -51,10 +52,15 @@ function headlineHtml(m: DigestModel): SafeHtml {
     tile('全县白名单覆盖率', formatPercent(h.overallCoverage), `目标 ${formatPercent(h.overallTarget)}｜较上周 ${formatPoints(h.overallChange)}`, changeColor(h.overallChange)),
     tile('达标领域', `${h.sectorsOnTrack} / ${h.sectorsWithFigure}`, '覆盖率已达目标的领域'),
     tile('白名单企业（项目）', `${h.whitelistCount} 家`, `本周纳入 ${h.admitted}，移出 ${h.removed}${h.fuseRemovals ? `（熔断 ${h.fuseRemovals}）` : ''}`, h.fuseRemovals ? C.red : C.muted),
-    tile('本周新增问题', `${h.newIssues} 件`, `办结 ${h.resolved}，销号 ${h.closed}`),
-    tile('在办问题', `${h.open} 件`, '截至生成时'),
-    tile('逾期未办结', `${h.overdueOpen} 件`, h.overdueOpen ? '请责任单位加快办理' : '无逾期', h.overdueOpen ? C.red : C.green),
-    tile('升级督办', `${h.escalatedOpen} 件`, '在办且已升级', h.escalatedOpen ? C.red : C.muted),
+    figureTile(m.figures, 'newIssues', `${figureText(m.figures, 'resolved')}，${figureText(m.figures, 'closed')}`),
+    figureTile(m.figures, 'open', '截至生成时'),
+    figureTile(
+      m.figures,
+      'overdueNow',
+      [figureText(m.figures, 'newlyOverdue'), overdueDifference(m.figures)].filter(Boolean).join('，'),
+      h.overdueOpen ? C.red : C.green,
+    ),
+    figureTile(m.figures, 'escalatedNow', `在办且已升级；${figureText(m.figures, 'escalatedThisWeek')}`, h.escalatedOpen ? C.red : C.muted),
     tile('共性问题', `${h.batches} 批`, `数据质量：${h.dataQualityErrors} 错误，${h.dataQualityWarnings} 提示`, h.dataQualityErrors ? C.red : C.muted),
   ]}</div>`;
 }
@@ -113,13 +119,14 @@ function backlogBars(buckets: readonly BacklogBucket[]): SafeHtml {
 
 function issuesHtml(m: DigestModel): SafeHtml {
   const s = m.issues;
+  const f = m.figures;
   const tiles = [
-    tile('新增', `${s.newIssues} 件`),
-    tile('办结', `${s.resolved} 件`),
-    tile('销号', `${s.closed} 件`),
-    tile('新增逾期', `${s.overdue} 件`, '', C.red),
-    tile('升级督办', `${s.escalated} 件`),
-    tile('退回 / 重办', `${s.returned} / ${s.reopened}`),
+    figureTile(f, 'newIssues'),
+    figureTile(f, 'resolved', '一件多次办结计一件'),
+    figureTile(f, 'closed'),
+    figureTile(f, 'newlyOverdue', overdueDifference(f) || `${figureText(f, 'overdueNow')}`, C.red),
+    figureTile(f, 'escalatedThisWeek'),
+    tile(`${FIGURES.returned.label} / ${FIGURES.reopened.label}`, `${s.returned} / ${s.reopened}`),
   ];
   const fu = s.followUps;
   const follow = p(
@@ -181,11 +188,16 @@ function overdueHtml(m: DigestModel): SafeHtml {
   return html`${sub(`逾期未办结（${m.overdue.length} 件）`)}${overdue}${sub(`升级督办（${m.escalated.length} 件）`)}${escalated}`;
 }
 
+/** `4 家企业反映，共 4 件（3 件在办）`: the batch's members, as its mail counts them. */
+function batchCount(b: DigestModel['batches'][number]): string {
+  return `${b.memberEnterprises} 家企业反映，共 ${b.memberIds.length} 件（${b.openMembers} 件在办）`;
+}
+
 function batchesHtml(m: DigestModel): SafeHtml {
   if (m.batches.length === 0) return none('本周未发现共性问题（同类问题 14 天内来自 3 家及以上企业）。');
   return html`${m.batches.map(
     (b) =>
-      html`<div style="margin:0 0 10px 0;padding:10px 12px;border-left:4px solid ${C.amber};background:${C.amberBg}"><div style="font-size:14px;line-height:1.6;font-weight:bold;color:#111827">${b.category}：${b.enterprises.length} 家企业，${b.issueIds.length} 件${b.newThisWeek && html` ${badge('本周新增', C.amber, '#ffffff')}`}</div><div style="font-size:13px;line-height:1.7;color:${C.text}">反映时间 ${md(b.from)}—${md(b.to)}；企业：${b.enterpriseNames.join('、')}</div><div style="font-size:13px;line-height:1.7;color:${C.text}">责任单位：${b.unitNames.join('、')}；编号：${b.issueIds.join('、')}</div><div style="font-size:12px;line-height:1.7;color:${C.muted}">建议指挥部办公室研究出台政策性解决办法（点办理、批处理）。</div></div>`,
+      html`<div style="margin:0 0 10px 0;padding:10px 12px;border-left:4px solid ${C.amber};background:${C.amberBg}"><div style="font-size:14px;line-height:1.6;font-weight:bold;color:#111827">${b.category}：${batchCount(b)}${b.newThisWeek && html` ${badge('本周新增', C.amber, '#ffffff')}`}</div><div style="font-size:13px;line-height:1.7;color:${C.text}">反映日期 ${md(b.firstReported)}—${md(b.lastReported)}；企业：${b.enterpriseNames.join('、')}</div><div style="font-size:13px;line-height:1.7;color:${C.text}">责任单位：${b.unitNames.join('、')}；编号：${b.memberIds.join('、')}</div><div style="font-size:12px;line-height:1.7;color:${C.muted}">建议指挥部办公室研究出台政策性解决办法（点办理、批处理）。</div></div>`,
   )}`;
 }
 
@@ -327,8 +339,8 @@ export function renderDigestText(m: DigestModel): string {
     `全县白名单覆盖率：${formatPercent(h.overallCoverage)}（目标 ${formatPercent(h.overallTarget)}，较上周 ${formatPoints(h.overallChange)}）`,
     `达标领域：${h.sectorsOnTrack} / ${h.sectorsWithFigure}`,
     `白名单企业（项目）：${h.whitelistCount} 家；本周纳入 ${h.admitted}，移出 ${h.removed}（熔断 ${h.fuseRemovals}）`,
-    `问题诉求：本周新增 ${h.newIssues}，办结 ${h.resolved}，销号 ${h.closed}；在办 ${h.open}，逾期 ${h.overdueOpen}，升级督办 ${h.escalatedOpen}`,
-    `共性问题：${h.batches} 批；数据质量：错误 ${h.dataQualityErrors}，提示 ${h.dataQualityWarnings}`,
+    `问题诉求：${figuresLine(m.figures, ['newIssues', 'resolved', 'closed', 'open', 'overdueNow', 'escalatedNow'])}`,
+    `${figureText(m.figures, 'batches')}；数据质量：错误 ${h.dataQualityErrors}，提示 ${h.dataQualityWarnings}`,
   );
 
   head(1);
@@ -347,7 +359,7 @@ export function renderDigestText(m: DigestModel): string {
   head(2);
   const s = m.issues;
   out.push(
-    `本周新增 ${s.newIssues}，办结 ${s.resolved}，销号 ${s.closed}，新增逾期 ${s.overdue}，升级督办 ${s.escalated}，退回 ${s.returned}，重新办理 ${s.reopened}`,
+    figuresLine(m.figures, ['newIssues', 'resolved', 'closed', 'newlyOverdue', 'overdueNow', 'escalatedThisWeek', 'returned', 'reopened']),
     `回访 ${s.followUps.total} 次：满意 ${s.followUps.satisfied}，基本满意 ${s.followUps.basicallySatisfied}，不满意 ${s.followUps.unsatisfied}`,
   );
   if (s.newByCategory.length) out.push(`新增按类别：${s.newByCategory.map((c) => `${c.category} ${c.count}`).join('，')}`);
@@ -381,9 +393,9 @@ export function renderDigestText(m: DigestModel): string {
   if (m.batches.length === 0) out.push('本周未发现共性问题。');
   for (const b of m.batches) {
     out.push(
-      `${b.category}：${b.enterprises.length} 家企业 ${b.issueIds.length} 件（${b.from} 至 ${b.to}）${b.newThisWeek ? '［本周新增］' : ''}`,
+      `${b.category}：${batchCount(b)}，反映日期 ${b.firstReported} 至 ${b.lastReported}${b.newThisWeek ? '［本周新增］' : ''}`,
       `  企业：${b.enterpriseNames.join('、')}`,
-      `  责任单位：${b.unitNames.join('、')}；编号：${b.issueIds.join('、')}`,
+      `  责任单位：${b.unitNames.join('、')}；编号：${b.memberIds.join('、')}`,
     );
   }
 

@@ -20,7 +20,8 @@
 // - epidemicSupport, policies, consultants, inspections: the current rows of those tabs.
 // - dataQuality: checkDataQuality(...) warnings; buildDigest adds `calendar_unverified`.
 //
-// The counting rules are written once, in the section that owns them: the week's activity
+// The week's figures (new, resolved, overdue, batches…) come from figures.ts, the model the dashboard,
+// the console and the mails share. The counting rules are written once, in the section that owns them: the week's activity
 // (sections/activity.ts), the open backlog and what makes an issue overdue (backlog.ts,
 // issue-item.ts), unit rates and 红榜/黑榜 (units.ts), and so on.
 
@@ -32,9 +33,10 @@ import type { IssueRecord } from '../issues/types.js';
 import { coverageSnapshot } from './snapshots.js';
 import type { CoverageSnapshot } from './snapshots.js';
 import { digestWindow, type DigestWindow, type WhitelistEntry } from './week.js';
-import { weekActivity, type WeekActivity } from './sections/activity.js';
-import { backlogByAge, openBacklog, overdueItems, type BacklogBucket, type StatusCount } from './sections/backlog.js';
-import { batchesSection, type DigestBatch } from './sections/batches.js';
+import type { WeekActivity } from './sections/activity.js';
+import { backlogByAge, overdueItems, type BacklogBucket, type StatusCount } from './sections/backlog.js';
+import type { DigestBatch } from './sections/batches.js';
+import { countWeek, type WeekFigures } from './figures.js';
 import { coverageSection, sectorsOnTrack, type DigestSectorRow } from './sections/coverage.js';
 import { coverageTrend } from './sections/coverage-trend.js';
 import { dataQualitySection } from './sections/data-quality.js';
@@ -116,6 +118,8 @@ export interface DigestModel {
   title: string;
   window: DigestWindow;
   generatedAt: number;
+  /** The week's figures (figures.ts): the headline's problem counts are these. */
+  figures: WeekFigures;
   headline: DigestHeadline;
   coverage: { at: string; previousWeek: string | null; sectors: DigestSectorRow[]; overall: DigestSectorRow };
   /** This week's snapshot: the adapter stores it for next week's change and trend. */
@@ -142,10 +146,8 @@ export function buildDigest(input: DigestInput): DigestModel {
     snapshots: input.snapshots ?? [],
     projectionWeeks: input.options?.projectionWeeks,
   });
-  const activity = weekActivity(records, window);
-  const backlog = openBacklog(records, window, profile);
+  const { figures, activity, backlog, batches } = countWeek(records, window, profile);
   const overdue = overdueItems(backlog);
-  const batches = batchesSection(records, window, profile);
   const changes = whitelistChanges(input.whitelistChanges, window);
   const dataQuality = dataQualitySection(input.dataQuality ?? [], records);
   const sectors = sectorsOnTrack(coverage);
@@ -160,13 +162,13 @@ export function buildDigest(input: DigestInput): DigestModel {
     admitted: changes.admitted.length,
     removed: changes.removed.length,
     fuseRemovals: changes.removed.filter((r) => r.fuse).length,
-    newIssues: activity.newIssues,
-    resolved: activity.resolved,
-    closed: activity.closed,
-    open: backlog.open,
-    overdueOpen: backlog.overdue,
-    escalatedOpen: backlog.escalated,
-    batches: batches.length,
+    newIssues: figures.values.newIssues,
+    resolved: figures.values.resolved,
+    closed: figures.values.closed,
+    open: figures.values.open,
+    overdueOpen: figures.values.overdueNow,
+    escalatedOpen: figures.values.escalatedNow,
+    batches: figures.values.batches,
     dataQualityErrors: dataQuality.filter((w) => w.severity === 'error').length,
     dataQualityWarnings: dataQuality.filter((w) => w.severity === 'warning').length,
   };
@@ -178,6 +180,7 @@ export function buildDigest(input: DigestInput): DigestModel {
     title: `${input.countyName}“四保”白名单督办督查周报`,
     window,
     generatedAt: input.generatedAt,
+    figures,
     headline,
     coverage,
     snapshot,

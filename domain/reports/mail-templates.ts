@@ -4,7 +4,7 @@
 // LINKS labels and colours). HTML uses inline styles only (mail clients drop <style>) and is built
 // with the escape-by-default `html` template; the text part says the same.
 import { html, multiline, oneLine, type SafeHtml } from './html.js';
-import { LINKS, MAILS, actionDef, type IssueMailData, type LinkId, type MailDef, type Notification, type NotificationOf, type Template } from '../issues/catalog.js';
+import { AUDIENCE_ROLE, LINKS, MAILS, actionDef, type IssueMailData, type LinkId, type MailData, type MailDef, type Notification, type NotificationOf, type Template } from '../issues/catalog.js';
 import { currentIndex } from '../issues/lifecycle.js';
 import type { IssueRecord } from '../issues/types.js';
 
@@ -219,20 +219,76 @@ function deadlineNotice(n: NotificationOf<'remind'> | NotificationOf<'overdue'>,
   };
 }
 
+/** How the command office acts on what a copy reports: its own decisions, never the unit's links. */
+const COMMAND_ACTS = '如需改派或延期，请在指挥部看板或“指挥部待办”中决定；本邮件仅供知悉，不含责任单位的办理链接。';
+
+/** What an escalated issue is late on and what to ask for: 签收 while unsigned, else 办结. */
+function lateOf(d: MailData<'escalate'>): { what: string; ask: string; press(unit: string): string } {
+  const unsigned = (d.status === '已交办' || d.status === '待分派') && d.signBy === d.since;
+  return unsigned
+    ? {
+        what: '签收时限',
+        ask: `立即签收，并在办结时限（${d.resolveBy} 24:00）前反馈办理结果`,
+        press: (unit) => `督促${unit}立即签收并按时办结`,
+      }
+    : {
+        what: '办结时限',
+        ask: '尽快办结并反馈办理结果',
+        press: (unit) => `督促${unit}尽快办结并反馈办理结果`,
+      };
+}
+
 /** Every template's renderer: a template the catalog adds without one here does not compile. */
 export const RENDERERS: { [T in Template]: Renderer<T> } = {
   assign: assignment,
   copy: assignment,
   remind: deadlineNotice,
   overdue: deadlineNotice,
-  /** 升级督办: two working days overdue per level, to the next unit up (command office and the unit copied). */
-  escalate: ({ data: d }) => ({
-    subject: `【四保】升级督办（第 ${d.level} 级）${d.issueId}：${d.unitName}逾期 ${d.workdaysOverdue} 个工作日 — ${d.category}`,
-    heading: `升级督办（第 ${d.level} 级）`,
-    intro: `${d.targetName}：${d.unitName}办理的问题 ${d.issueId} 自 ${d.since} 时限到期后已逾期 ${d.workdaysOverdue} 个工作日，按规定升级至贵单位督办，请督促办理。`,
-    rows: [...issueRows(d, d.unitName), row('签收时限', deadline(d.signBy)), row('办结时限', deadline(d.resolveBy)), row('逾期起算', d.since)],
+  overdue_copy: ({ data: d }) => ({
+    subject: `【四保】逾期抄送 ${d.issueId}：${d.unitName}${d.deadlineLabel} ${d.date} 已过 — ${d.category}`,
+    heading: '逾期抄送',
+    intro: `指挥部办公室：${d.unitName}未在${d.deadlineLabel}（${d.date} 24:00）前${d.deadline === 'sign' ? '签收' : '办结'}问题 ${d.issueId}，已标记为逾期并已通知该单位。逾期满两个工作日将自动升级至上级单位督办。`,
+    rows: [...issueRows(d, d.unitName), row('签收时限', deadline(d.signBy)), row('办结时限', deadline(d.resolveBy))],
     quote: d.description,
+    paragraphs: [COMMAND_ACTS],
   }),
+  /** 升级督办: to the unit one level up, asking it to press the late unit (no links: it is not the one to act). */
+  escalate: ({ data: d }) => {
+    const late = lateOf(d);
+    return {
+      subject: `【四保】升级督办（第 ${d.level} 级）${d.issueId}：${d.unitName}逾期 ${d.workdaysOverdue} 个工作日 — ${d.category}`,
+      heading: `升级督办（第 ${d.level} 级）`,
+      intro: `${d.targetName}：${d.unitName}办理的问题 ${d.issueId}，${late.what}（${d.since} 24:00）已过，已逾期 ${d.workdaysOverdue} 个工作日，按规定升级至贵单位督办。`,
+      rows: [...issueRows(d, d.unitName), row('逾期事项', `${late.what} ${d.since}`), row('已逾期', `${d.workdaysOverdue} 个工作日`), row('督办事项', late.press(d.unitName))],
+      quote: d.description,
+      paragraphs: [`请督促${d.unitName}${late.ask}。办理链接已另行发给${d.unitName}；逾期继续超过两个工作日将再升级一级。`],
+    };
+  },
+  /** 升级督办告知: to the late unit: what is late, by how much, who now presses, and its own links. */
+  escalate_unit: ({ data: d }, ctx) => {
+    const late = lateOf(d);
+    return {
+      subject: `【四保】已升级督办 ${d.issueId}：${late.what}已过 ${d.workdaysOverdue} 个工作日 — ${d.category}`,
+      heading: `已升级督办（第 ${d.level} 级）`,
+      intro: `${d.unitName}：贵单位办理的问题 ${d.issueId}，${late.what}（${d.since} 24:00）已过，已逾期 ${d.workdaysOverdue} 个工作日，现已升级至${d.targetName}督办。请${late.ask}。`,
+      rows: [...issueRows(d, d.unitName), row('逾期事项', `${late.what} ${d.since}`), row('已逾期', `${d.workdaysOverdue} 个工作日`), row('督办单位', d.targetName), row('办结时限', deadline(d.resolveBy))],
+      quote: d.description,
+      buttons: ctx.buttons,
+      buttonsNote: '链接仅限本单位使用，请勿转发。',
+    };
+  },
+  /** 升级督办抄送: to the command office (when it is not the upper unit): what happened. */
+  escalate_copy: ({ data: d }) => {
+    const late = lateOf(d);
+    return {
+      subject: `【四保】升级督办抄送 ${d.issueId}：${d.unitName}逾期 ${d.workdaysOverdue} 个工作日，已升级至${d.targetName}`,
+      heading: `升级督办抄送（第 ${d.level} 级）`,
+      intro: `指挥部办公室：${d.unitName}办理的问题 ${d.issueId}，${late.what}（${d.since} 24:00）已过，已逾期 ${d.workdaysOverdue} 个工作日，已升级至${d.targetName}督办，并已通知${d.unitName}。`,
+      rows: [...issueRows(d, d.unitName), row('逾期事项', `${late.what} ${d.since}`), row('督办单位', d.targetName), row('办结时限', deadline(d.resolveBy))],
+      quote: d.description,
+      paragraphs: [COMMAND_ACTS],
+    };
+  },
   /** 回访: to the enterprise contact after 已办结, with the three follow-up answers. */
   follow_up: ({ data: d }, ctx) => ({
     subject: `【四保】办理结果回访 ${d.issueId}：${d.category}`,
@@ -258,14 +314,30 @@ export const RENDERERS: { [T in Template]: Renderer<T> } = {
       buttonsNote: '核实销号后问题即告办结销号，不再计入待办。',
     };
   },
-  /** 共性问题: three or more enterprises with the same problem within 14 days, for a policy answer. */
-  batch: ({ data: d }) => ({
-    subject: `【四保】共性问题提示：${d.category}（${d.enterpriseCount} 家企业，${d.from} 起）`,
-    heading: '共性问题（点办理、批处理）',
-    intro: `指挥部办公室：${d.from} 至 ${d.to} 期间，${d.enterpriseCount} 家企业反映了「${d.category}」类问题，已构成共性问题，建议研究出台统一的政策措施，批量解决。`,
-    rows: [row('批次', d.batchId), row('问题类别', d.category), row('涉及企业', `${d.enterpriseCount} 家`), row('涉及责任单位', (d.unitNames ?? d.units).join('、') || '（无）')],
-    list: { title: '涉及问题编号', items: d.issueIds },
-  }),
+  /**
+   * 共性问题: three or more enterprises with the same problem within 14 days, for a policy answer. The
+   * count is the batch's members (any status), as the digest counts them; dates are the members'
+   * first and last 反映日期 (older notifications: the detection window).
+   */
+  batch: ({ data: d }) => {
+    const first = d.firstReported ?? d.from;
+    const last = d.lastReported ?? d.to;
+    const open = d.openCount === undefined ? '' : `，其中 ${d.openCount} 件在办`;
+    return {
+      subject: `【四保】共性问题提示：${d.category}（${d.enterpriseCount} 家企业，反映日期 ${first} 至 ${last}）`,
+      heading: '共性问题（点办理、批处理）',
+      intro: `指挥部办公室：${first} 至 ${last}，${d.enterpriseCount} 家企业反映了「${d.category}」类问题（${d.issueIds.length} 件${open}），已构成共性问题，建议研究出台统一的政策措施，批量解决。`,
+      rows: [
+        row('批次', d.batchId),
+        row('问题类别', d.category),
+        row('涉及企业', `${d.enterpriseCount} 家`),
+        row('反映日期', `${first} 至 ${last}`),
+        row('涉及问题', `${d.issueIds.length} 件${open}`),
+        row('涉及责任单位', (d.unitNames ?? d.units).join('、') || '（无）'),
+      ],
+      list: { title: '涉及问题编号', items: d.issueIds },
+    };
+  },
   /** 改派告知: to the unit whose assignment ended by 改派. */
   reassigned: ({ data: d }) => ({
     subject: `【四保】改派告知 ${d.issueId}：已改由${d.newUnitName}办理`,
@@ -295,6 +367,8 @@ export interface MailContext {
   record?: IssueRecord;
   /** The signed URL of one of the catalog's links, for this recipient. */
   link(id: LinkId): string;
+  /** The address this copy is for: a `cc` address (a copy of an older notification) gets no links. */
+  recipient?: string;
   sender?: string;
 }
 
@@ -303,9 +377,13 @@ export interface MailContext {
  * (reminder) offers them only while its assignment is the current one, and only those the issue's
  * current status allows.
  */
-export function mailButtons(n: Notification, ctx: Pick<MailContext, 'record' | 'link'>): MailButton[] {
+export function mailButtons(n: Notification, ctx: Pick<MailContext, 'record' | 'link' | 'recipient'>): MailButton[] {
   const def: MailDef = MAILS[n.template];
-  let ids = def.links;
+  // Links are the reader's own actions: only those of the mail's audience, never for a cc'd address.
+  const role = AUDIENCE_ROLE[def.audience];
+  const cc = ctx.recipient !== undefined && (n.cc ?? []).some((a) => a.trim().toLowerCase() === ctx.recipient!.trim().toLowerCase());
+  if (role === null || cc) return [];
+  let ids = def.links.filter((id) => LINKS[id].as === role);
   if (def.live) {
     const r = ctx.record;
     if (!r || (n.data as IssueMailData).assignment !== currentIndex(r)) return [];

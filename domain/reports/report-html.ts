@@ -11,6 +11,7 @@
 // max-width, and every table wider than a phone scrolls inside its own container, so the page itself
 // never scrolls sideways.
 
+import { FIGURES, type FigureKey, type WeekFigures } from './figures.js';
 import type { UnitMetrics } from '../issues/unit-rates.js';
 import { dayOfWeek, shanghaiDateTime } from '../time/time.js';
 import { html, raw, type SafeHtml } from './html.js';
@@ -108,6 +109,11 @@ export const codeLine = (code: string): SafeHtml => small(code, C.muted, 'word-b
 
 export function tile(label: string, value: string, note = '', tone: string = C.muted): SafeHtml {
   return html`<div class="tile" style="display:inline-block;vertical-align:top;width:23.4%;min-width:72px;margin:0 1.2% 8px 0;padding:10px 12px;border:1px solid ${C.line};border-radius:6px;background:${C.soft};box-sizing:border-box"><div style="font-size:12px;line-height:1.5;color:${C.muted}">${label}</div><div style="font-size:22px;line-height:1.3;font-weight:bold;color:#111827">${value}</div>${note && html`<div style="font-size:12px;line-height:1.5;color:${tone}">${note}</div>`}</div>`;
+}
+
+/** A tile of one of the week's figures (figures.ts): its label and unit, as every report shows it. */
+export function figureTile(f: Pick<WeekFigures, 'values'>, key: FigureKey, note = '', tone: string = C.muted): SafeHtml {
+  return tile(FIGURES[key].label, `${f.values[key]} ${FIGURES[key].unit}`, note, tone);
 }
 
 export function badge(text: string, fg: string, bg: string): SafeHtml {

@@ -28,6 +28,7 @@ export function confirmPage(p: ConfirmPageInput): string {
     ['反映企业', p.enterprise],
     ['责任单位', p.unitName],
     ['当前状态', p.status],
+    ...(p.late ? ([['逾期 / 督办', p.late]] as [string, string][]) : []),
     ...(p.signBy ? ([['签收时限', `${p.signBy} 24:00 前`]] as [string, string][]) : []),
     ...(p.resolveBy ? ([['办结时限', `${p.resolveBy} 24:00 前`]] as [string, string][]) : []),
     ...(p.result ? ([['办理结果', p.result]] as [string, string][]) : []),
@@ -36,7 +37,8 @@ export function confirmPage(p: ConfirmPageInput): string {
   return page(
     `确认${label}：${p.issueId}`,
     html`<table style="border-collapse:collapse;margin-bottom:12px;">${rows.map(
-      ([k, v]) => html`<tr><td style="padding:4px 8px 4px 0;color:#555;white-space:nowrap;vertical-align:top;">${k}</td><td style="padding:4px 0;">${v}</td></tr>`,
+      ([k, v]) =>
+        html`<tr><td style="padding:4px 8px 4px 0;color:#555;white-space:nowrap;vertical-align:top;">${k}</td><td style="padding:4px 0;${v === p.late && 'color:#b00;font-weight:bold;'}">${v}</td></tr>`,
     )}</table><p style="background:#fafafa;border-left:3px solid #ccc;padding:8px 10px;margin:0 0 12px;">${multiline(p.description)}</p>${
       p.error && html`<p role="alert" style="color:#b00;font-weight:bold;">${p.error}</p>`
     }<form method="post">${p.link.fields.map((f) => field(f, p.values?.[f.name] ?? ''))}<button type="submit" style="margin-top:16px;width:100%;padding:14px;font-size:18px;background:${buttonColour(p.link)};color:#fff;border:0;border-radius:6px;">确认${label}</button></form><p style="color:#777;font-size:14px;">仅打开本页不会办理任何事项；点击上方按钮后才会生效。</p>`,

@@ -10,6 +10,8 @@ import { createCalendar } from '../../domain/time/calendar.js';
 import { API_ACTIONS, actionDef, actionInput, linkDef, type ActorRole, type IssueActionType, type IssueActor, type LinkDef } from '../../domain/issues/catalog.js';
 import { applyAction, currentAssignment, currentIndex, type ActionResult, type LifecycleContext } from '../../domain/issues/lifecycle.js';
 import { dueForSweep, sweepSchedule } from '../../domain/issues/sweep.js';
+import { issueItem, lateState } from '../../domain/reports/sections/issue-item.js';
+import { shanghaiDate } from '../../domain/time/time.js';
 import type { Profile } from '../../domain/rows/types.js';
 import type { IssueRecord, Notification } from '../../domain/issues/types.js';
 import { verifyActionToken, type ActionTokenPayload } from './action-token.js';
@@ -84,9 +86,10 @@ async function check(deps: ActionDeps, rawToken: string): Promise<Checked> {
   return { ok: true, token: v.payload, def, issue };
 }
 
-function confirmFor(c: Extract<Checked, { ok: true }>, profile: Profile | null, error?: string, form?: URLSearchParams): PageView {
+function confirmFor(c: Extract<Checked, { ok: true }>, profile: Profile | null, now: number, error?: string, form?: URLSearchParams): PageView {
   const r = c.issue.record;
   const a = currentAssignment(r);
+  const late = a ? lateState(issueItem(r, { to: now, asOf: shanghaiDate(now) }, profile ?? { units: [] })) : '';
   const unitName = (code: string) => profile?.units.find((u) => u.code === code)?.name ?? code;
   return confirmView({
     link: c.def,
@@ -96,6 +99,7 @@ function confirmFor(c: Extract<Checked, { ok: true }>, profile: Profile | null, 
     enterprise: [r.issue.enterpriseName, r.issue.enterpriseCode].filter(Boolean).join(' ') || '（未填写）',
     unitName: a ? unitName(a.unit) : '',
     status: r.status,
+    ...(late ? { late } : {}),
     signBy: c.def.showResult ? undefined : a?.signBy,
     resolveBy: c.def.showResult ? undefined : a?.resolveBy,
     result: c.def.showResult ? r.result : undefined,
@@ -113,7 +117,7 @@ function linkActor(role: ActorRole, t: ActionTokenPayload): IssueActor {
 export async function showAction(deps: ActionDeps, rawToken: string): Promise<PageResponse> {
   const c = await check(deps, rawToken);
   if (!c.ok) return c.page;
-  return { statusCode: 200, view: confirmFor(c, await deps.getProfile()) };
+  return { statusCode: 200, view: confirmFor(c, await deps.getProfile(), deps.clock.now()) };
 }
 
 function refusal(label: string, result: Extract<ActionResult, { ok: false }>): PageResponse | null {
@@ -138,7 +142,7 @@ export async function performAction(deps: ActionDeps, rawToken: string, form: UR
     const result = applyAction(c.issue.record, action, ctx);
     if (!result.ok) {
       deps.log.info('action refused', { issueId: c.issue.record.id, action: c.token.action, code: result.code });
-      return refusal(c.def.label, result) ?? { statusCode: 400, view: confirmFor(c, profile, result.message, form) };
+      return refusal(c.def.label, result) ?? { statusCode: 400, view: confirmFor(c, profile, now, result.message, form) };
     }
     const next = applyChange(c.issue, result.record, result.notifications, ctx, `link:${c.token.recipient}`, {
       usedTokens: { ...c.issue.usedTokens, [c.token.nonce]: now },

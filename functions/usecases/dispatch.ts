@@ -172,7 +172,7 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
           },
           n.key,
           recipientsOf(n),
-          (to) => renderNotification(n, { record: issue.record, link: linkFor(issue, n, to) }),
+          (to) => renderNotification(n, { record: issue.record, link: linkFor(issue, n, to), recipient: to }),
         );
         if (r.complete) await moveNotification(id, n.key, 'done', issue);
         else if (r.allAside) {

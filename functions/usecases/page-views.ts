@@ -12,6 +12,8 @@ export interface ConfirmView {
   enterprise: string;
   unitName: string;
   status: string;
+  /** 逾期 / 升级督办 in words (domain/reports lateState), when the issue is late or escalated. */
+  late?: string;
   signBy?: string;
   resolveBy?: string;
   /** The unit's reported result (follow-up and verification pages). */

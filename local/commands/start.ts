@@ -12,6 +12,8 @@ import { DEMO_START, createSimClock, readSavedClock, type SimClock } from '../cl
 import { dataDirOf } from '../data-dir.js';
 import { DEFAULT_PROFILE, demoSummary, loadDemo, runDemoWeek, seedProfile, type DemoLoad, type DemoWeekResult, type SeedResult } from '../demo.js';
 import type { DemoWeekReport } from '../demo-week.js';
+import type { WeekFigures } from '../../domain/reports/figures.js';
+import { stackWeekFigures, weekFiguresLines } from '../week-figures.js';
 import { renderTable } from '../format.js';
 import { dashboardViewUrl } from '../../functions/usecases/dashboard.js';
 import { DEMO_COUNTY } from '../digest-demo.js';
@@ -39,12 +41,23 @@ function clockFlag(value: string | undefined, resumeFrom: number | null): SimClo
   }
 }
 
+/**
+ * What the demo did, as actions (clicks and runs, not the week's figures: 提交办理结果 counts a
+ * reopened issue's second result too). The figures follow from the week's model (printFigures).
+ */
 function printWeek(w: DemoWeekReport, out: (line: string) => void): void {
   out(
-    `示例周结束：签收 ${w.signed} 件，退回 ${w.returned} 件（改派 ${w.reassigned} 件），反馈进展 ${w.progress} 次，办结 ${w.resolved} 件；` +
-      `回访 满意 ${w.followUps['满意']}、基本满意 ${w.followUps['基本满意']}、不满意 ${w.followUps['不满意']}（重新办理 ${w.reopened} 件）；` +
-      `核实销号 ${w.verified} 件；逾期 ${w.overdue} 件，升级 ${w.escalations} 次；共性问题 ${w.batches} 批；巡查 ${w.sweeps} 次`,
+    `示例周操作：签收 ${w.signed} 次，退回 ${w.returned} 次（指挥部改派 ${w.reassigned} 次），反馈进展 ${w.progress} 次，提交办理结果 ${w.resolved} 次；` +
+      `回访答复 满意 ${w.followUps['满意']}、基本满意 ${w.followUps['基本满意']}、不满意 ${w.followUps['不满意']}；` +
+      `核实销号 ${w.verified} 次；巡查 ${w.sweeps} 次`,
   );
+}
+
+/** The week's figures at the stack's clock (the digest's and the dashboard's model). */
+async function printFigures(stack: Stack, out: (line: string) => void): Promise<WeekFigures> {
+  const figures = await stackWeekFigures(stack);
+  for (const line of weekFiguresLines(figures)) out(line);
+  return figures;
 }
 
 /** A work class's Chinese name (综合协调, 工业生产 …) for the console. */
@@ -178,7 +191,8 @@ export async function run(argv: string[]): Promise<number> {
     } else {
       await stack.drainOutbox();
     }
-    const summary = await demoSummary(stack, load, week);
+    const figures = demo && loaded ? await printFigures(stack, out) : null;
+    const summary = { ...(await demoSummary(stack, load, week)), ...(figures ? { figures: figures.values } : {}) };
     out(
       `汇总：载入 ${summary.rows} 行${load ? `（拒绝 ${load.rejected} 行）` : ''}；问题诉求 ${summary.issues} 条，已分派 ${summary.routed} 条；` +
         `本次发送邮件 ${summary.emailsSent} 封${summary.digest ? `；周报 ${summary.digest}` : ''}；用时 ${((Date.now() - t0) / 1000).toFixed(1)} 秒`,

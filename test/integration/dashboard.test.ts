@@ -153,7 +153,7 @@ describe('GET /v1/dashboard: content', () => {
     expect(row).toContain('逾期');
     expect(row).toContain('逾期 1 天');
     expect(page).toContain('已交办（1 件，逾期 1）');
-    expect(page).toMatch(/逾期未办结<\/div><div[^>]*>1 件/);
+    expect(page).toMatch(/当前逾期<\/div><div[^>]*>1 件/);
 
     // Resolved (as the unit's link would leave it): off the open ledger, on the to-do list (byUnit).
     const stored = (await h.store.getIssue(id))!;

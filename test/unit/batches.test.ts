@@ -32,6 +32,10 @@ describe('findCommonProblems', () => {
         to: '2022-06-14',
         issueIds: rs.map((r) => r.id),
         enterprises: ['A', 'B', 'C'],
+        memberIds: rs.map((r) => r.id),
+        memberEnterprises: 3,
+        firstReported: '2022-06-01',
+        lastReported: '2022-06-14',
         units: ['GXJ', 'SWJ'],
         foundAt: NOW,
       },
@@ -107,6 +111,22 @@ describe('findCommonProblems', () => {
     const batches = findCommonProblems(after, NOW);
     expect(batches.map((b) => b.id)).toEqual(before.map((b) => b.id));
     expect(batches[0].issueIds).toEqual(rs.slice(1).map((r) => r.id));
+    // The resolved issue stays a member: the batch's size and dates do not shrink.
+    expect(batches[0]).toMatchObject({ memberIds: rs.map((r) => r.id), memberEnterprises: 4, firstReported: '2022-06-01', lastReported: '2022-06-06' });
+    expect(batchNotification(batches[0], profile)!.data).toMatchObject({ enterpriseCount: 4, openCount: 3, issueIds: rs.map((r) => r.id) });
+  });
+
+  it('a week\'s report (openSince) keeps a batch whose members were resolved during the week', () => {
+    const rs = [rec('2022-06-20', { code: 'A' }), rec('2022-06-21', { code: 'B' }), rec('2022-06-22', { code: 'C' })];
+    const resolvedFri = act(rs[0], { type: 'resolve', actor: unit('GXJ'), result: '已解决' }, at('2022-06-24T10:00')).record;
+    const after = [resolvedFri, ...rs.slice(1)];
+    // Now only two are open: no batch for the sweep...
+    expect(findCommonProblems(after, at('2022-06-24T17:00'))).toEqual([]);
+    // ...but the week (from Monday 06-20) had one, and still has it, with all three members.
+    const [week] = findCommonProblems(after, at('2022-06-24T17:00'), { openSince: at('2022-06-20T00:00') });
+    expect(week).toMatchObject({ id: 'CB-2022-06-20-物流运输', memberIds: rs.map((r) => r.id), memberEnterprises: 3 });
+    // Resolved before the week began: not open during it.
+    expect(findCommonProblems(after, at('2022-06-24T17:00'), { openSince: at('2022-06-24T12:00') })).toEqual([]);
   });
 });
 
@@ -125,6 +145,9 @@ describe('batchNotification', () => {
         to: '2022-06-14',
         issueIds: rs.map((r) => r.id),
         enterpriseCount: 3,
+        firstReported: '2022-06-01',
+        lastReported: '2022-06-03',
+        openCount: 3,
         units: ['GXJ'],
       },
       createdAt: NOW,

@@ -186,6 +186,10 @@ describe('buildDashboard and buildDigest: one set of rules', () => {
     const overdue = m.ledger.flatMap((g) => g.items).filter((i) => i.overdue);
     expect(overdue.map((i) => [i.id, i.daysOverdue, i.missed]).sort()).toEqual(digest.overdue.map((i) => [i.id, i.daysOverdue, i.missed]).sort());
     expect(digest.overdue.length).toBeGreaterThan(0);
+    // The week's figures: one model, the same values figure by figure.
+    expect(m.figures.values).toEqual(digest.figures.values);
+    expect(m.figures.newlyOverdueNoLonger).toBe(digest.figures.newlyOverdueNoLonger);
+    expect(digest.figures.values.batches).toBe(digest.batches.length);
   });
 });
 

@@ -8,6 +8,7 @@ import type { DigestInput, DigestModel } from '../../domain/reports/digest.js';
 import { REMOVAL_REASON_FUSE } from '../../domain/rows/kinds.js';
 import { endOfShanghaiDay, parseInstant } from '../../domain/time/time.js';
 import type { IssueRecord } from '../../domain/issues/types.js';
+import { currentAssignment } from '../../domain/issues/lifecycle.js';
 import {
   BACKDATED_CODE,
   consultants,
@@ -172,8 +173,17 @@ describe('other sections', () => {
     expect(raw.newThisWeek).toBe(true);
     for (const b of m.batches) {
       const members = records.filter((r) => b.issueIds.includes(r.id));
-      expect(members.every((r) => OPEN.includes(r.status) && r.issue.category === b.category)).toBe(true);
+      // Open at some point of the week: open now, or resolved since Monday 00:00.
+      const openInWeek = (r: IssueRecord) => OPEN.includes(r.status) || (currentAssignment(r).resolvedAt ?? -1) >= m.window.from;
+      expect(members.every((r) => openInWeek(r) && r.issue.category === b.category)).toBe(true);
       expect(new Set(members.map((r) => r.issue.enterpriseCode ?? r.issue.enterpriseName)).size).toBeGreaterThanOrEqual(3);
+      // Every member (any status) counted; dates are the members' 反映日期, never after the report's day.
+      const all = records.filter((r) => b.memberIds.includes(r.id));
+      expect(b.firstReported).toBe(all.map((r) => r.issue.reportedOn).sort()[0]);
+      expect(b.lastReported).toBe(all.map((r) => r.issue.reportedOn).sort().at(-1));
+      expect(b.lastReported <= m.window.asOf).toBe(true);
+      expect(b.openMembers).toBe(all.filter((r) => OPEN.includes(r.status)).length);
+      expect(b.memberEnterprises).toBe(new Set(all.map((r) => r.issue.enterpriseCode ?? r.issue.enterpriseName)).size);
     }
   });
 

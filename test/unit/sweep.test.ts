@@ -48,14 +48,21 @@ describe('deadlines over the 2022 Dragon Boat holiday (端午 06-03)', () => {
     expect(r.overdue).toBe(false);
 
     const overdue = step('2022-06-03T00:00');
+    // One mail per reader: the late unit (its links) and the command office (its own copy).
     expect(overdue.notifications).toEqual([
       expect.objectContaining({
         key: `${ID}#overdue#sign#0#2022-06-02`,
         template: 'overdue',
         to: ['gxj@sibao.example', 'gxj-duty@sibao.example'],
-        cc: ['command@sibao.example'],
+      }),
+      expect.objectContaining({
+        key: `${ID}#overdue#sign#0#2022-06-02#command`,
+        template: 'overdue_copy',
+        to: ['command@sibao.example'],
       }),
     ]);
+    expect(overdue.notifications.map((n) => n.cc)).toEqual([undefined, undefined]);
+    expect(overdue.notifications[1].data).toEqual(overdue.notifications[0].data);
     expect(r.overdue).toBe(true);
     expect(overdue.nextAt).toBe(at('2022-06-06T09:00'));
 
@@ -69,25 +76,28 @@ describe('deadlines over the 2022 Dragon Boat holiday (端午 06-03)', () => {
 
     expect(step('2022-06-07T23:59:59.999').notifications).toEqual([]);
     const e1 = step('2022-06-08T00:00');
+    // The upper unit (督办), the late unit (its links), the command office: one mail each.
     expect(e1.notifications).toEqual([
-      expect.objectContaining({
-        key: `${ID}#escalate#0#1`,
-        template: 'escalate',
-        to: ['gov@sibao.example'],
-        cc: ['command@sibao.example', 'gxj@sibao.example', 'gxj-duty@sibao.example'],
-      }),
+      expect.objectContaining({ key: `${ID}#escalate#0#1`, template: 'escalate', to: ['gov@sibao.example'] }),
+      expect.objectContaining({ key: `${ID}#escalate#0#1#unit`, template: 'escalate_unit', to: ['gxj@sibao.example', 'gxj-duty@sibao.example'] }),
+      expect.objectContaining({ key: `${ID}#escalate#0#1#command`, template: 'escalate_copy', to: ['command@sibao.example'] }),
     ]);
-    expect(e1.notifications[0].data).toMatchObject({ level: 1, target: 'GOV', since: '2022-06-02', workdaysOverdue: 3 });
+    expect(e1.notifications.map((n) => n.cc)).toEqual([undefined, undefined, undefined]);
+    for (const n of e1.notifications) expect(n.data).toMatchObject({ level: 1, target: 'GOV', since: '2022-06-02', workdaysOverdue: 3 });
     expect(r.escalationLevel).toBe(1);
     expect(e1.nextAt).toBe(at('2022-06-10T00:00'));
 
     const e2 = step('2022-06-10T00:00');
-    expect(e2.notifications.map((n) => [n.key, n.to])).toEqual([[`${ID}#escalate#0#2`, ['leader@sibao.example']]]);
+    expect(e2.notifications.map((n) => [n.key, n.to])).toEqual([
+      [`${ID}#escalate#0#2`, ['leader@sibao.example']],
+      [`${ID}#escalate#0#2#unit`, ['gxj@sibao.example', 'gxj-duty@sibao.example']],
+      [`${ID}#escalate#0#2#command`, ['command@sibao.example']],
+    ]);
     expect(r.escalationLevel).toBe(2);
 
     expect(step('2022-06-10T09:00').notifications.map((n) => n.key)).toEqual([`${ID}#remind#resolve#0#2022-06-13`]);
     const last = step('2022-06-14T00:00');
-    expect(last.notifications.map((n) => n.key)).toEqual([`${ID}#overdue#resolve#0#2022-06-13`]);
+    expect(last.notifications.map((n) => n.key)).toEqual([`${ID}#overdue#resolve#0#2022-06-13`, `${ID}#overdue#resolve#0#2022-06-13#command`]);
     // top of the chain reached, everything sent: the sweep no longer needs this record
     expect(last.nextAt).toBeNull();
     expect(step('2022-07-01T12:00').notifications).toEqual([]);
@@ -110,11 +120,17 @@ describe('deadlines over the 2022 Dragon Boat holiday (端午 06-03)', () => {
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys).toEqual([
       `${ID}#overdue#sign#0#2022-06-02`,
+      `${ID}#overdue#sign#0#2022-06-02#command`,
       `${ID}#remind#feedback#0#2022-06-07`,
       `${ID}#escalate#0#1`,
+      `${ID}#escalate#0#1#unit`,
+      `${ID}#escalate#0#1#command`,
       `${ID}#escalate#0#2`,
+      `${ID}#escalate#0#2#unit`,
+      `${ID}#escalate#0#2#command`,
       `${ID}#remind#resolve#0#2022-06-13`,
       `${ID}#overdue#resolve#0#2022-06-13`,
+      `${ID}#overdue#resolve#0#2022-06-13#command`,
     ]);
   });
 
@@ -122,9 +138,15 @@ describe('deadlines over the 2022 Dragon Boat holiday (端午 06-03)', () => {
     const res = sweepIssue(fresh(), at('2022-06-20T10:00'), ctx);
     expect(res.notifications.map((n) => n.key)).toEqual([
       `${ID}#overdue#sign#0#2022-06-02`,
+      `${ID}#overdue#sign#0#2022-06-02#command`,
       `${ID}#overdue#resolve#0#2022-06-13`,
+      `${ID}#overdue#resolve#0#2022-06-13#command`,
       `${ID}#escalate#0#1`,
+      `${ID}#escalate#0#1#unit`,
+      `${ID}#escalate#0#1#command`,
       `${ID}#escalate#0#2`,
+      `${ID}#escalate#0#2#unit`,
+      `${ID}#escalate#0#2#command`,
     ]);
     expect(res.nextAt).toBeNull();
   });
@@ -140,8 +162,13 @@ describe('signed on time, resolved late', () => {
       `${ID}#remind#feedback#0#2022-06-07`,
       `${ID}#remind#resolve#0#2022-06-13`,
       `${ID}#overdue#resolve#0#2022-06-13`,
+      `${ID}#overdue#resolve#0#2022-06-13#command`,
       `${ID}#escalate#0#1`,
+      `${ID}#escalate#0#1#unit`,
+      `${ID}#escalate#0#1#command`,
       `${ID}#escalate#0#2`,
+      `${ID}#escalate#0#2#unit`,
+      `${ID}#escalate#0#2#command`,
     ]);
     r = record;
     expect(r.overdue).toBe(true);
@@ -169,7 +196,10 @@ describe('signed on time, resolved late', () => {
     expect(sent.map((n) => n.key)).toEqual([
       `${ID}#remind#resolve#0#2022-06-13`,
       `${ID}#overdue#resolve#0#2022-06-13`,
+      `${ID}#overdue#resolve#0#2022-06-13#command`,
       `${ID}#escalate#0#2`,
+      `${ID}#escalate#0#2#unit`,
+      `${ID}#escalate#0#2#command`,
     ]);
   });
 });
@@ -185,8 +215,11 @@ describe('reassignment keeps each unit its own clock in the sweep', () => {
     const { record, sent } = sweepAt(r, ['2022-06-10T00:00', '2022-06-10T09:00', '2022-06-14T00:00'].map(at));
     expect(sent.map((n) => [n.key, n.to])).toEqual([
       [`${ID}#overdue#sign#1#2022-06-09`, ['swj@sibao.example']],
+      [`${ID}#overdue#sign#1#2022-06-09#command`, ['command@sibao.example']],
       [`${ID}#remind#feedback#1#2022-06-13`, ['swj@sibao.example']],
       [`${ID}#escalate#1#1`, ['gov@sibao.example']],
+      [`${ID}#escalate#1#1#unit`, ['swj@sibao.example']],
+      [`${ID}#escalate#1#1#command`, ['command@sibao.example']],
     ]);
     expect(r.assignments[0]).toEqual({ ...escalated.assignments[0], endedAt: at('2022-06-08T10:00'), endReason: 'reassigned' });
     expect(record.assignments[0]).toEqual(r.assignments[0]);
@@ -204,12 +237,18 @@ describe('around the 2022 National Day holiday and make-up working days', () => 
       // assigned at 08:00, so the 09:00 reminder before the 09-30 sign deadline is due
       ['remind#sign#0#2022-09-30', at('2022-09-29T09:00')],
       ['overdue#sign#0#2022-09-30', at('2022-10-01T00:00')],
+      ['overdue#sign#0#2022-09-30#command', at('2022-10-01T00:00')],
       ['remind#feedback#0#2022-10-09', at('2022-10-08T09:00')],
       // two working days after 09-30 are 10-08 and 10-09 (make-up days): escalation on 10-10
       ['escalate#0#1', at('2022-10-10T00:00')],
+      ['escalate#0#1#unit', at('2022-10-10T00:00')],
+      ['escalate#0#1#command', at('2022-10-10T00:00')],
       ['escalate#0#2', at('2022-10-12T00:00')],
+      ['escalate#0#2#unit', at('2022-10-12T00:00')],
+      ['escalate#0#2#command', at('2022-10-12T00:00')],
       ['remind#resolve#0#2022-10-13', at('2022-10-12T09:00')],
       ['overdue#resolve#0#2022-10-13', at('2022-10-14T00:00')],
+      ['overdue#resolve#0#2022-10-13#command', at('2022-10-14T00:00')],
     ]);
   });
 
@@ -224,7 +263,7 @@ describe('what the sweep leaves alone', () => {
   it('a unit at the top of its chain is marked overdue but never escalated', () => {
     const r = create('WT-20220601-005', issue({ assignedUnit: 'TOP' }), at('2022-06-01T10:00')).record;
     const { record, sent } = sweepAt(r, [at('2022-06-20T00:00')]);
-    expect(sent.map((n) => n.template)).toEqual(['overdue', 'overdue']);
+    expect(sent.map((n) => n.template)).toEqual(['overdue', 'overdue_copy', 'overdue', 'overdue_copy']);
     expect(record.escalationLevel).toBe(0);
     expect(dueForSweep(record, ctx, at('2022-06-20T00:00'))).toBeNull();
   });

@@ -122,6 +122,21 @@ export function issueItem(r: IssueRecord, at: ReportAt, profile: Pick<Profile, '
   return item;
 }
 
+/**
+ * What is late and who presses, in words (confirm pages, lists): `逾期 3 天（签收时限 2022-06-07 已过）；
+ * 已升级至指挥部办公室督办（第 1 级）`; '' when the issue is neither overdue nor escalated.
+ */
+export function lateState(i: Pick<IssueItem, 'overdue' | 'missed' | 'daysOverdue' | 'escalationLevel' | 'escalatedToName' | 'status'>): string {
+  const parts: string[] = [];
+  if (i.overdue) {
+    parts.push(i.missed ? `逾期 ${i.daysOverdue} 天（${i.missed.kind === 'sign' ? '签收' : '办结'}时限 ${i.missed.date} 已过）` : '逾期');
+  }
+  if (i.escalationLevel > 0 && isOpen(i.status)) {
+    parts.push(`已升级${i.escalatedToName ? `至${i.escalatedToName}` : ''}督办（第 ${i.escalationLevel} 级）`);
+  }
+  return parts.join('；');
+}
+
 const byId = (a: IssueItem, b: IssueItem): number => (a.id < b.id ? -1 : 1);
 
 /** Longest overdue first. */

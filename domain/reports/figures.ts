@@ -1,0 +1,132 @@
+// The week's figures: one model, shared by the digest (headline and section 三), the dashboard
+// (本周 line), the console summary of `sibao start` and every mail that states a count. Pure.
+//
+// weekFigures(records, window, profile) counts over the same week window with the rules each section
+// owns (activity.ts: what happened in the window; backlog.ts / issue-item.ts: what is open and overdue
+// at the window's end; batches.ts: the week's common problems) and returns those sections too, so a
+// report composes from them without counting twice. FIGURES holds each figure's label, unit and what
+// it counts, once: every report prints `figureText(f, key)` (label, value, unit), so two figures
+// that differ on purpose say which is which — 本周新增逾期 (an `overdue` event in the window, including
+// issues resolved since) against 当前逾期 (open and overdue at the window's end); 本周办结 counts issues
+// (an issue resolved twice after 重新办理 counts once), 本周升级督办 against 当前升级督办.
+
+import type { Profile } from '../rows/types.js';
+import type { IssueRecord } from '../issues/types.js';
+import { inWindow, type DigestWindow } from './week.js';
+import { weekActivity, type WeekActivity } from './sections/activity.js';
+import { openBacklog, type Backlog } from './sections/backlog.js';
+import { batchesSection, type DigestBatch } from './sections/batches.js';
+
+export type FigureKey =
+  | 'newIssues'
+  | 'resolved'
+  | 'closed'
+  | 'newlyOverdue'
+  | 'overdueNow'
+  | 'escalatedThisWeek'
+  | 'escalatedNow'
+  | 'open'
+  | 'returned'
+  | 'reopened'
+  | 'batches';
+
+export interface FigureDef {
+  /** Printed before the value: says which figure it is. */
+  label: string;
+  /** Printed after the value. */
+  unit: '件' | '次' | '批';
+  /** What it counts (the notes under the digest's figures, `--help`-like explanations). */
+  note: string;
+}
+
+/** Every figure of the week, in the order reports list them. */
+export const FIGURES: { readonly [K in FigureKey]: FigureDef } = {
+  newIssues: { label: '本周新增', unit: '件', note: '本周录入的问题' },
+  resolved: { label: '本周办结', unit: '件', note: '本周反馈了办理结果的问题（重新办理后再次办结的计一件）' },
+  closed: { label: '本周销号', unit: '件', note: '本周核实销号或销号的问题' },
+  newlyOverdue: { label: '本周新增逾期', unit: '件', note: '本周内逾期的问题，含其后已办结的' },
+  overdueNow: { label: '当前逾期', unit: '件', note: '统计时仍逾期未办结的问题' },
+  escalatedThisWeek: { label: '本周升级督办', unit: '件', note: '本周升级至上级单位督办的问题' },
+  escalatedNow: { label: '当前升级督办', unit: '件', note: '统计时在办且已升级的问题' },
+  open: { label: '在办', unit: '件', note: '统计时待分派、已交办、已签收、办理中的问题' },
+  returned: { label: '退回', unit: '次', note: '本周责任单位退回的次数' },
+  reopened: { label: '重新办理', unit: '次', note: '本周回访不满意后重新交办的次数' },
+  batches: { label: '共性问题', unit: '批', note: '同类问题 14 天内来自 3 家及以上企业、本周仍在办理的批次' },
+};
+
+export const FIGURE_KEYS = Object.keys(FIGURES) as FigureKey[];
+
+export interface WeekFigures {
+  week: string;
+  /** The Shanghai day and instant the figures are counted to. */
+  asOf: string;
+  at: number;
+  values: { [K in FigureKey]: number };
+  /** Of 本周新增逾期: issues no longer overdue at the window's end (resolved, or met since). */
+  newlyOverdueNoLonger: number;
+}
+
+/** The figures and the sections they were counted from (reports reuse the sections). */
+export interface WeekCount {
+  figures: WeekFigures;
+  activity: WeekActivity;
+  backlog: Backlog;
+  batches: DigestBatch[];
+}
+
+export function countWeek(records: readonly IssueRecord[], window: DigestWindow, profile: Pick<Profile, 'units'>): WeekCount {
+  const activity = weekActivity(records, window);
+  const backlog = openBacklog(records, window, profile);
+  const batches = batchesSection(records, window, profile);
+  const overdueNow = new Set(backlog.items.filter((i) => i.overdue).map((i) => i.id));
+  let noLonger = 0;
+  for (const r of records) {
+    if (!overdueNow.has(r.id) && r.events.some((e) => e.type === 'overdue' && inWindow(window, e.at))) noLonger += 1;
+  }
+  const figures: WeekFigures = {
+    week: window.week,
+    asOf: window.asOf,
+    at: window.to,
+    values: {
+      newIssues: activity.newIssues,
+      resolved: activity.resolved,
+      closed: activity.closed,
+      newlyOverdue: activity.overdue,
+      overdueNow: backlog.overdue,
+      escalatedThisWeek: activity.escalated,
+      escalatedNow: backlog.escalated,
+      open: backlog.open,
+      returned: activity.returned,
+      reopened: activity.reopened,
+      batches: batches.length,
+    },
+    newlyOverdueNoLonger: noLonger,
+  };
+  return { figures, activity, backlog, batches };
+}
+
+/** The week's figures (countWeek without the sections). */
+export function weekFigures(records: readonly IssueRecord[], window: DigestWindow, profile: Pick<Profile, 'units'>): WeekFigures {
+  return countWeek(records, window, profile).figures;
+}
+
+/** `本周办结 9 件`: label, value and unit, as every report prints a figure. */
+export function figureText(f: Pick<WeekFigures, 'values'>, key: FigureKey): string {
+  const d = FIGURES[key];
+  return `${d.label} ${f.values[key]} ${d.unit}`;
+}
+
+/** Why 本周新增逾期 and 当前逾期 differ, when they do (e.g. `其中 1 件已不再逾期`); '' otherwise. */
+export function overdueDifference(f: Pick<WeekFigures, 'newlyOverdueNoLonger'>): string {
+  return f.newlyOverdueNoLonger > 0 ? `其中 ${f.newlyOverdueNoLonger} 件已办结或不再逾期` : '';
+}
+
+/** One line of the week's figures: `本周新增 38 件，本周办结 9 件，…` (console, logs, mails). */
+export function figuresLine(f: WeekFigures, keys: readonly FigureKey[] = FIGURE_KEYS): string {
+  return keys
+    .map((k) => {
+      const why = k === 'newlyOverdue' ? overdueDifference(f) : '';
+      return why ? `${figureText(f, k)}（${why}）` : figureText(f, k);
+    })
+    .join('，');
+}

@@ -187,8 +187,11 @@ describe('closed loop: unhappy paths', () => {
     expect((await run('2022-06-07T12:00')).mails).toEqual([]);
     const overdue = await run('2022-06-08T00:05');
     expect(overdue.mails.map((m) => m.to).sort()).toEqual([...GXJ, 'zhb@county.example'].sort());
-    expect(new Set(overdue.mails.map((m) => m.key))).toEqual(new Set([`${id}#overdue#sign#0#2022-06-07`]));
+    // One mail per reader: the unit's notice, and the command office's own copy (no unit links).
+    expect(new Set(overdue.mails.map((m) => m.key))).toEqual(new Set([`${id}#overdue#sign#0#2022-06-07`, `${id}#overdue#sign#0#2022-06-07#command`]));
+    for (const m of overdue.mails) expect(m.key.endsWith('#command')).toBe(m.to === 'zhb@county.example');
     expect(overdue.mails[0].subject).toContain('逾期');
+    expect(overdue.mails.find((m) => m.to === 'zhb@county.example')!.links).toEqual({});
     // The same instant again: nothing twice.
     const again = await run('2022-06-08T00:05');
     expect(again.s).toMatchObject({ notifications: 0, written: 0 });
@@ -201,8 +204,16 @@ describe('closed loop: unhappy paths', () => {
     // Two working days overdue (06-08, 06-09 end) -> level 1: the unit's 上级单位, 指挥部.
     expect((await run('2022-06-09T23:50')).mails).toEqual([]);
     const level1 = await run('2022-06-10T00:05');
-    expect(level1.mails.filter((m) => m.key === `${id}#escalate#0#1`).map((m) => m.to).sort()).toEqual([...GXJ, 'zhb@county.example'].sort());
-    expect(level1.mails[0].subject).toContain('升级督办（第 1 级）');
+    // The upper unit (here the command office) gets the 督办; the late unit its own notice with links.
+    expect(level1.mails.filter((m) => m.key.startsWith(`${id}#escalate#0#1`)).map((m) => m.to).sort()).toEqual([...GXJ, 'zhb@county.example'].sort());
+    const upper = level1.mails.find((m) => m.key === `${id}#escalate#0#1`)!;
+    expect(upper.to).toBe('zhb@county.example');
+    expect(upper.subject).toContain('升级督办（第 1 级）');
+    expect(upper.links).toEqual({});
+    for (const m of level1.mails.filter((x) => GXJ.includes(x.to))) {
+      expect(m.key).toBe(`${id}#escalate#0#1#unit`);
+      expect(Object.keys(m.links)).toContain('签收');
+    }
 
     // Four working days (over the weekend: 06-10, 06-13) -> level 2: 县委县政府.
     expect((await run('2022-06-13T18:00')).mails).toEqual([]);
@@ -217,7 +228,8 @@ describe('closed loop: unhappy paths', () => {
     expect(listed.json.issues[0]).toMatchObject({ id, overdue: true, escalationLevel: 2 });
     const all = await h.allMails();
     expect(duplicates(all)).toEqual([]);
-    // Level 1: 指挥部 + the unit's two addresses; level 2: 县领导 + 指挥部 + the unit.
+    // Level 1: 指挥部 (督办) + the unit's two addresses (its notice); level 2: 县领导 (督办) + 指挥部 (copy)
+    // + the unit's two addresses.
     expect(all.filter((m) => m.key.includes('#escalate#')).length).toBe(3 + 4);
     expect(all.some((m) => m.key === `${id}#overdue#resolve#0#2022-06-15`)).toBe(true);
 

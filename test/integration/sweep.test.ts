@@ -32,9 +32,10 @@ describe('sweep', () => {
     // Still nothing due at 23:59 on the sign deadline day.
     h.clock.t = at('2022-06-07T23:59');
     expect(await sweep()).toMatchObject({ swept: 0, notifications: 0 });
-    // From 00:00 after it, all five are overdue: each swept once, five overdue notices.
+    // From 00:00 after it, all five are overdue: each swept once, five overdue notices, each with the
+    // command office's own copy.
     h.clock.t = at('2022-06-08T00:00');
-    expect(await sweep()).toMatchObject({ swept: 5, written: 5, notifications: 5 });
+    expect(await sweep()).toMatchObject({ swept: 5, written: 5, notifications: 5 * 2 });
     expect(await sweep()).toMatchObject({ swept: 0, notifications: 0 });
     // The index is ahead of the next instant: the feedback reminders at 09:00.
     expect((await h.store.listIssuesDuePage(at('2022-06-08T08:59'))).issues).toEqual([]);
@@ -49,8 +50,9 @@ describe('sweep', () => {
     const a = h.sweep({ leaseMs: 0, batches: false });
     const b = h.sweep({ leaseMs: 0, batches: false });
     const [ra, rb] = await Promise.all([a(), b()]);
-    // overdue + escalation level 1 per issue, however the two runs split the work
-    expect(ra.notifications + rb.notifications).toBe(3 * 2);
+    // per issue, however the two runs split the work: overdue (the unit's notice + the command office's
+    // copy) and escalation level 1 (督办 to the 指挥部 as the upper unit + the unit's own notice)
+    expect(ra.notifications + rb.notifications).toBe(3 * (2 + 2));
     const [rc, rd] = await Promise.all([a(), b()]);
     expect(rc.notifications + rd.notifications).toBe(0);
     const mails = await h.deliver();
@@ -71,7 +73,7 @@ describe('sweep', () => {
     expect(await h.store.acquireLease('sweep', 'another-run', h.clock.t, 60_000)).toBe(true);
     expect(await h.sweep()()).toMatchObject({ skipped: true, swept: 0, notifications: 0 });
     h.clock.t += 60_001;
-    expect(await h.sweep()()).toMatchObject({ skipped: false, swept: 1, notifications: 1 });
+    expect(await h.sweep()()).toMatchObject({ skipped: false, swept: 1, notifications: 2 });
     // Released after the run: an immediate next run is not blocked.
     expect(await h.sweep()()).toMatchObject({ skipped: false });
   });

@@ -239,7 +239,10 @@ describe('lifecycle under random sequences of actions and sweeps', () => {
         'close:已销号',
         'sweep:remind',
         'sweep:overdue',
+        'sweep:overdue_copy',
         'sweep:escalate',
+        'sweep:escalate_unit',
+        'sweep:escalate_copy',
       ].sort(),
     );
   }, 120_000);
@@ -258,7 +261,14 @@ describe('lifecycle under random sequences of actions and sweeps', () => {
         }
         expect(new Set(keys).size).toBe(keys.length);
         expect(r.escalationLevel).toBe(2);
-        expect(keys.filter((k) => k.includes('#escalate#'))).toEqual(['WT-P-002#escalate#0#1', 'WT-P-002#escalate#0#2']);
+        expect(keys.filter((k) => k.includes('#escalate#'))).toEqual([
+          'WT-P-002#escalate#0#1',
+          'WT-P-002#escalate#0#1#unit',
+          'WT-P-002#escalate#0#1#command',
+          'WT-P-002#escalate#0#2',
+          'WT-P-002#escalate#0#2#unit',
+          'WT-P-002#escalate#0#2#command',
+        ]);
       }),
       { numRuns: 15, seed: 42 },
     );

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, oneLine } from '../../domain/reports/html.js';
-import { issueData, render } from './mail-fixtures.js';
+import { issueData, record, render } from './mail-fixtures.js';
+import { renderNotification } from '../../domain/reports/mail-templates.js';
+import type { Notification } from '../../domain/issues/catalog.js';
 
 const data = {
   ...issueData({
@@ -66,5 +68,44 @@ describe('renderAssignmentMail', () => {
     expect(m.subject).toContain('问题抄送');
     expect(m.html).not.toContain('/a/');
     expect(m.text).toContain('已交由县工业和信息化局办理');
+  });
+});
+
+describe('overdue and escalation mails, one per reader', () => {
+  const esc = { ...issueData(), level: 1, target: 'CMD', targetName: '县四保指挥部办公室', since: '2022-06-07', workdaysOverdue: 2 };
+  const late = { ...issueData(), deadline: 'sign' as const, deadlineLabel: '签收时限', date: '2022-06-07' };
+
+  it('the late unit: what is late, by how much, who presses, and its own links', () => {
+    const m = render('escalate_unit', esc);
+    expect(m.text).toContain('县工业和信息化局：贵单位办理的问题 WT-20220606-001，签收时限（2022-06-07 24:00）已过，已逾期 2 个工作日，现已升级至县四保指挥部办公室督办');
+    expect(m.text).toContain('请立即签收');
+    expect(m.text).not.toContain('升级至贵单位督办');
+    for (const label of ['签收', '反馈进展', '反馈办理结果']) expect(m.text).toContain(`${label}：https://x.example/a/`);
+  });
+
+  it('the upper unit: 督办, what to press for, no link', () => {
+    const m = render('escalate', esc);
+    expect(m.text).toContain('县四保指挥部办公室：县工业和信息化局办理的问题 WT-20220606-001，签收时限（2022-06-07 24:00）已过，已逾期 2 个工作日，按规定升级至贵单位督办');
+    expect(m.text).toContain('督办事项：督促县工业和信息化局立即签收并按时办结');
+    expect(m.text).not.toContain('/a/');
+    // A signed issue is pressed for its result instead.
+    expect(render('escalate', { ...esc, status: '已签收', since: '2022-06-15' }).text).toContain('督促县工业和信息化局尽快办结并反馈办理结果');
+  });
+
+  it('the command office: what happened and how it acts (its own decisions), no unit link', () => {
+    for (const m of [render('escalate_copy', esc), render('overdue_copy', late)]) {
+      expect(m.text).toMatch(/^指挥部办公室：/m);
+      expect(m.text).toContain('指挥部看板');
+      expect(m.text).not.toContain('/a/');
+      expect(m.html).not.toContain('/a/');
+    }
+    expect(render('overdue_copy', late).subject).toBe('【四保】逾期抄送 WT-20220606-001：县工业和信息化局签收时限 2022-06-07 已过 — 原料采购');
+  });
+
+  it('an older notification copied (cc) to the command office gives that copy no unit links', () => {
+    const n = { key: 'WT-20220606-001#overdue#sign#0#2022-06-07', template: 'overdue', to: ['gxj@county.example'], cc: ['zhb@county.example'], data: late, createdAt: 0 } as Notification;
+    const link = (id: string) => `https://x.example/a/${id}`;
+    expect(renderNotification(n, { record, link, recipient: 'zhb@county.example' }).text).not.toContain('/a/');
+    expect(renderNotification(n, { record, link, recipient: 'gxj@county.example' }).text).toContain('签收：https://x.example/a/sign');
   });
 });

@@ -12,8 +12,7 @@ import { DEMO_START, createSimClock, readSavedClock, type SimClock } from '../cl
 import { dataDirOf } from '../data-dir.js';
 import { DEFAULT_PROFILE, demoSummary, loadDemo, runDemoWeek, seedProfile, type DemoLoad, type DemoWeekResult, type SeedResult } from '../demo.js';
 import type { DemoWeekReport } from '../demo-week.js';
-import type { WeekFigures } from '../../domain/reports/figures.js';
-import { stackWeekFigures, weekFiguresLines } from '../week-figures.js';
+import { packLines, stackWeekFigures, weekFiguresLines } from '../week-figures.js';
 import { renderTable } from '../format.js';
 import { dashboardViewUrl } from '../../functions/usecases/dashboard.js';
 import { DEMO_COUNTY } from '../digest-demo.js';
@@ -46,18 +45,22 @@ function clockFlag(value: string | undefined, resumeFrom: number | null): SimClo
  * reopened issue's second result too). The figures follow from the week's model (printFigures).
  */
 function printWeek(w: DemoWeekReport, out: (line: string) => void): void {
-  out(
-    `示例周操作：签收 ${w.signed} 次，退回 ${w.returned} 次（指挥部改派 ${w.reassigned} 次），反馈进展 ${w.progress} 次，提交办理结果 ${w.resolved} 次；` +
-      `回访答复 满意 ${w.followUps['满意']}、基本满意 ${w.followUps['基本满意']}、不满意 ${w.followUps['不满意']}；` +
-      `核实销号 ${w.verified} 次；巡查 ${w.sweeps} 次`,
-  );
+  out('示例周操作（点击和运行的次数，不是本周数字）：');
+  const items = [
+    `签收 ${w.signed} 次`,
+    `退回 ${w.returned} 次（指挥部改派 ${w.reassigned} 次）`,
+    `反馈进展 ${w.progress} 次`,
+    `提交办理结果 ${w.resolved} 次`,
+    `回访答复 满意 ${w.followUps['满意']}、基本满意 ${w.followUps['基本满意']}、不满意 ${w.followUps['不满意']}`,
+    `核实销号 ${w.verified} 次`,
+    `巡查 ${w.sweeps} 次`,
+  ];
+  for (const line of packLines(items)) out(line);
 }
 
 /** The week's figures at the stack's clock (the digest's and the dashboard's model). */
-async function printFigures(stack: Stack, out: (line: string) => void): Promise<WeekFigures> {
-  const figures = await stackWeekFigures(stack);
-  for (const line of weekFiguresLines(figures)) out(line);
-  return figures;
+async function printFigures(stack: Stack, out: (line: string) => void): Promise<void> {
+  for (const line of weekFiguresLines(await stackWeekFigures(stack))) out(line);
 }
 
 /** A work class's Chinese name (综合协调, 工业生产 …) for the console. */
@@ -191,8 +194,8 @@ export async function run(argv: string[]): Promise<number> {
     } else {
       await stack.drainOutbox();
     }
-    const figures = demo && loaded ? await printFigures(stack, out) : null;
-    const summary = { ...(await demoSummary(stack, load, week)), ...(figures ? { figures: figures.values } : {}) };
+    if (demo && loaded) await printFigures(stack, out);
+    const summary = await demoSummary(stack, load, week);
     out(
       `汇总：载入 ${summary.rows} 行${load ? `（拒绝 ${load.rejected} 行）` : ''}；问题诉求 ${summary.issues} 条，已分派 ${summary.routed} 条；` +
         `本次发送邮件 ${summary.emailsSent} 封${summary.digest ? `；周报 ${summary.digest}` : ''}；用时 ${((Date.now() - t0) / 1000).toFixed(1)} 秒`,

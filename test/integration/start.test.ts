@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { displayWidth } from '../../local/format.js';
+import { FIGURE_KEYS, FIGURES } from '../../domain/reports/figures.js';
 import { freePort, runSibao, startSibao } from './cli-child.js';
 
 const dirs: string[] = [];
@@ -56,6 +57,21 @@ describe('sibao start', () => {
     // The page is kept in the data dir (as without --memory); the system's temp dir is left as it
     // was, apart from the TypeScript loader's own transform cache (tsx-<uid>).
     expect(summary.digest).toBe(join(data, 'digests', '2022-W23.html'));
+    // The console's week figures are the digest's: each figure the page shows as a tile, the console
+    // prints with the same label and value (the human report goes to stderr with --json).
+    const at = res.stderr.indexOf('本周数字');
+    expect(at).toBeGreaterThan(-1);
+    const printed = res.stderr.slice(at).split('\n').slice(0, 4).join('\n');
+    let compared = 0;
+    for (const key of FIGURE_KEYS) {
+      const { label, unit } = FIGURES[key];
+      const tile = new RegExp(`>${label}</div><div[^>]*>(\\d+) ${unit}<`).exec(page);
+      if (!tile) continue;
+      expect(printed, key).toMatch(new RegExp(`(?:^|[\\s，：])${label} ${tile[1]} ${unit}`));
+      compared++;
+    }
+    expect(compared).toBeGreaterThanOrEqual(8);
+    for (const line of printed.split('\n')) expect(displayWidth(line), line).toBeLessThanOrEqual(100);
     expect(readdirSync(tmp).filter((f) => !/^tsx-\d+$/.test(f))).toEqual([]);
     expect(page).toContain('白名单覆盖率');
     expect(res.stderr).toMatch(/示例周结束：签收 \d+ 件，退回 [1-9]/);

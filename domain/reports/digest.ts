@@ -33,9 +33,9 @@ import type { IssueRecord } from '../issues/types.js';
 import { coverageSnapshot } from './snapshots.js';
 import type { CoverageSnapshot } from './snapshots.js';
 import { digestWindow, type DigestWindow, type WhitelistEntry } from './week.js';
-import type { WeekActivity } from './sections/activity.js';
+import { weekActivity, type WeekActivity } from './sections/activity.js';
 import { backlogByAge, overdueItems, type BacklogBucket, type StatusCount } from './sections/backlog.js';
-import type { DigestBatch } from './sections/batches.js';
+import { batchesSection, type DigestBatch } from './sections/batches.js';
 import { countWeek, type WeekFigures } from './figures.js';
 import { coverageSection, sectorsOnTrack, type DigestSectorRow } from './sections/coverage.js';
 import { coverageTrend } from './sections/coverage-trend.js';
@@ -146,7 +146,9 @@ export function buildDigest(input: DigestInput): DigestModel {
     snapshots: input.snapshots ?? [],
     projectionWeeks: input.options?.projectionWeeks,
   });
-  const { figures, activity, backlog, batches } = countWeek(records, window, profile);
+  const { figures, counts, backlog, batches: found } = countWeek(records, window, profile);
+  const activity = weekActivity(records, window, counts);
+  const batches = batchesSection(records, window, profile, found);
   const overdue = overdueItems(backlog);
   const changes = whitelistChanges(input.whitelistChanges, window);
   const dataQuality = dataQualitySection(input.dataQuality ?? [], records);

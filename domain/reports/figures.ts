@@ -13,9 +13,10 @@
 import type { Profile } from '../rows/types.js';
 import type { IssueRecord } from '../issues/types.js';
 import { inWindow, type DigestWindow } from './week.js';
-import { weekActivity, type WeekActivity } from './sections/activity.js';
+import type { CommonProblemBatch } from '../issues/batches.js';
+import { weekCounts, type WeekCounts } from './sections/activity.js';
 import { openBacklog, type Backlog } from './sections/backlog.js';
-import { batchesSection, type DigestBatch } from './sections/batches.js';
+import { weekBatches } from './sections/batches.js';
 
 export type FigureKey =
   | 'newIssues'
@@ -35,23 +36,32 @@ export interface FigureDef {
   label: string;
   /** Printed after the value. */
   unit: '件' | '次' | '批';
-  /** What it counts (the notes under the digest's figures, `--help`-like explanations). */
-  note: string;
 }
 
-/** Every figure of the week, in the order reports list them. */
+/**
+ * Every figure of the week, in the order reports list them. What each counts:
+ * - newIssues 本周新增: issues created in the window;
+ * - resolved 本周办结: issues with a result reported in the window (resolved twice after 重新办理: once);
+ * - closed 本周销号: issues verified or closed in the window;
+ * - newlyOverdue 本周新增逾期: issues that became overdue in the window, including those resolved since;
+ * - overdueNow 当前逾期: open and overdue at the window's end;
+ * - escalatedThisWeek 本周升级督办 / escalatedNow 当前升级督办 (open and escalated at the end);
+ * - open 在办: 待分派, 已交办, 已签收, 办理中 at the end;
+ * - returned 退回 / reopened 重新办理: events in the window, each counted;
+ * - batches 共性问题: the week's batches (sections/batches.ts).
+ */
 export const FIGURES: { readonly [K in FigureKey]: FigureDef } = {
-  newIssues: { label: '本周新增', unit: '件', note: '本周录入的问题' },
-  resolved: { label: '本周办结', unit: '件', note: '本周反馈了办理结果的问题（重新办理后再次办结的计一件）' },
-  closed: { label: '本周销号', unit: '件', note: '本周核实销号或销号的问题' },
-  newlyOverdue: { label: '本周新增逾期', unit: '件', note: '本周内逾期的问题，含其后已办结的' },
-  overdueNow: { label: '当前逾期', unit: '件', note: '统计时仍逾期未办结的问题' },
-  escalatedThisWeek: { label: '本周升级督办', unit: '件', note: '本周升级至上级单位督办的问题' },
-  escalatedNow: { label: '当前升级督办', unit: '件', note: '统计时在办且已升级的问题' },
-  open: { label: '在办', unit: '件', note: '统计时待分派、已交办、已签收、办理中的问题' },
-  returned: { label: '退回', unit: '次', note: '本周责任单位退回的次数' },
-  reopened: { label: '重新办理', unit: '次', note: '本周回访不满意后重新交办的次数' },
-  batches: { label: '共性问题', unit: '批', note: '同类问题 14 天内来自 3 家及以上企业、本周仍在办理的批次' },
+  newIssues: { label: '本周新增', unit: '件' },
+  resolved: { label: '本周办结', unit: '件' },
+  closed: { label: '本周销号', unit: '件' },
+  newlyOverdue: { label: '本周新增逾期', unit: '件' },
+  overdueNow: { label: '当前逾期', unit: '件' },
+  escalatedThisWeek: { label: '本周升级督办', unit: '件' },
+  escalatedNow: { label: '当前升级督办', unit: '件' },
+  open: { label: '在办', unit: '件' },
+  returned: { label: '退回', unit: '次' },
+  reopened: { label: '重新办理', unit: '次' },
+  batches: { label: '共性问题', unit: '批' },
 };
 
 export const FIGURE_KEYS = Object.keys(FIGURES) as FigureKey[];
@@ -69,15 +79,16 @@ export interface WeekFigures {
 /** The figures and the sections they were counted from (reports reuse the sections). */
 export interface WeekCount {
   figures: WeekFigures;
-  activity: WeekActivity;
+  counts: WeekCounts;
   backlog: Backlog;
-  batches: DigestBatch[];
+  /** The week's batches without names (sections/batches.ts batchesSection adds them). */
+  batches: CommonProblemBatch[];
 }
 
 export function countWeek(records: readonly IssueRecord[], window: DigestWindow, profile: Pick<Profile, 'units'>): WeekCount {
-  const activity = weekActivity(records, window);
+  const activity = weekCounts(records, window);
   const backlog = openBacklog(records, window, profile);
-  const batches = batchesSection(records, window, profile);
+  const batches = weekBatches(records, window);
   const overdueNow = new Set(backlog.items.filter((i) => i.overdue).map((i) => i.id));
   let noLonger = 0;
   for (const r of records) {
@@ -102,7 +113,7 @@ export function countWeek(records: readonly IssueRecord[], window: DigestWindow,
     },
     newlyOverdueNoLonger: noLonger,
   };
-  return { figures, activity, backlog, batches };
+  return { figures, counts: activity, backlog, batches };
 }
 
 /** The week's figures (countWeek without the sections). */

@@ -27,19 +27,19 @@ export function isNew(r: IssueRecord, window: Pick<DigestWindow, 'from' | 'to'>)
   return inWindow(window, r.createdAt);
 }
 
-export function weekActivity(records: readonly IssueRecord[], window: Pick<DigestWindow, 'from' | 'to'>): WeekActivity {
-  const within = (t: number | undefined) => inWindow(window, t);
-  const out = { newIssues: 0, resolved: 0, closed: 0, overdue: 0, escalated: 0, returned: 0, reopened: 0 };
-  const followUps = { total: 0, satisfied: 0, basicallySatisfied: 0, unsatisfied: 0 };
-  const created: IssueCategory[] = [];
+/** The week's counts (the figures' part of the activity): one pass over the records' events. */
+export type WeekCounts = Pick<WeekActivity, 'newIssues' | 'resolved' | 'closed' | 'overdue' | 'escalated' | 'returned' | 'reopened'>;
+
+export function weekCounts(records: readonly IssueRecord[], window: Pick<DigestWindow, 'from' | 'to'>): WeekCounts {
+  const out: WeekCounts = { newIssues: 0, resolved: 0, closed: 0, overdue: 0, escalated: 0, returned: 0, reopened: 0 };
   for (const r of records) {
-    if (isNew(r, window)) created.push(r.issue.category);
+    if (isNew(r, window)) out.newIssues += 1;
     let resolved = false;
     let closed = false;
     let overdue = false;
     let escalated = false;
     for (const e of r.events) {
-      if (!within(e.at)) continue;
+      if (!inWindow(window, e.at)) continue;
       if (e.type === 'resolve') resolved = true;
       else if (e.type === 'verify_close' || e.type === 'close') closed = true;
       else if (e.type === 'overdue') overdue = true;
@@ -51,8 +51,18 @@ export function weekActivity(records: readonly IssueRecord[], window: Pick<Diges
     out.closed += Number(closed);
     out.overdue += Number(overdue);
     out.escalated += Number(escalated);
+  }
+  return out;
+}
+
+/** The counts (weekCounts, or passed in when already made) with the follow-ups and the new issues by category. */
+export function weekActivity(records: readonly IssueRecord[], window: Pick<DigestWindow, 'from' | 'to'>, counts: WeekCounts = weekCounts(records, window)): WeekActivity {
+  const followUps = { total: 0, satisfied: 0, basicallySatisfied: 0, unsatisfied: 0 };
+  const created: IssueCategory[] = [];
+  for (const r of records) {
+    if (isNew(r, window)) created.push(r.issue.category);
     for (const a of r.assignments) {
-      if (!a.followUp || !within(a.followUpAt)) continue;
+      if (!a.followUp || !inWindow(window, a.followUpAt)) continue;
       followUps.total += 1;
       if (a.followUp === '满意') followUps.satisfied += 1;
       else if (a.followUp === '基本满意') followUps.basicallySatisfied += 1;
@@ -60,8 +70,7 @@ export function weekActivity(records: readonly IssueRecord[], window: Pick<Diges
     }
   }
   return {
-    ...out,
-    newIssues: created.length,
+    ...counts,
     followUps,
     newByCategory: [...countBy(created).entries()]
       .map(([category, count]) => ({ category, count }))

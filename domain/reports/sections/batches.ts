@@ -21,9 +21,20 @@ export interface DigestBatch extends CommonProblemBatch {
   newThisWeek: boolean;
 }
 
-export function batchesSection(records: readonly IssueRecord[], window: DigestWindow, profile: Pick<Profile, 'units'>): DigestBatch[] {
+/** The week's batches (members resolved during the window count as open), before names are added. */
+export function weekBatches(records: readonly IssueRecord[], window: DigestWindow): CommonProblemBatch[] {
+  return findCommonProblems(records, window.to, { openSince: window.from });
+}
+
+/** The week's batches with names (`found`: weekBatches already computed over the same records). */
+export function batchesSection(
+  records: readonly IssueRecord[],
+  window: DigestWindow,
+  profile: Pick<Profile, 'units'>,
+  found: readonly CommonProblemBatch[] = weekBatches(records, window),
+): DigestBatch[] {
   const byId = new Map(records.map((r) => [r.id, r]));
-  return findCommonProblems(records, window.to, { openSince: window.from }).map((b) => ({
+  return found.map((b) => ({
     ...b,
     unitNames: b.units.map((u) => unitNameOf(profile, u)),
     enterpriseNames: [

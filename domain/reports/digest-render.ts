@@ -185,7 +185,7 @@ function overdueHtml(m: DigestModel): SafeHtml {
         600,
       )
     : none('本周没有升级督办的问题。');
-  return html`${sub(`逾期未办结（${m.overdue.length} 件）`)}${overdue}${sub(`升级督办（${m.escalated.length} 件）`)}${escalated}`;
+  return html`${sub(`${FIGURES.overdueNow.label}未办结（${m.overdue.length} 件）`)}${overdue}${sub(`升级督办：在办或本周升级（${m.escalated.length} 件）`)}${escalated}`;
 }
 
 /** `4 家企业反映，共 4 件（3 件在办）`: the batch's members, as its mail counts them. */
@@ -378,14 +378,14 @@ export function renderDigestText(m: DigestModel): string {
   out.push(`红榜（本周问题数不少于 ${m.units.minIssues} 件）：${rank(m.units.ranking.red)}`, `黑榜：${rank(m.units.ranking.black)}`);
 
   head(4);
-  out.push(`逾期未办结 ${m.overdue.length} 件：`);
+  out.push(`${FIGURES.overdueNow.label}未办结 ${m.overdue.length} 件：`);
   if (m.overdue.length === 0) out.push('  无');
   for (const i of m.overdue) {
     out.push(
       `  ${i.id} ${i.enterpriseName}｜${i.category}｜${i.unitName}｜${i.missed ? `${i.missed.kind === 'sign' ? '签收' : '办结'}时限 ${i.missed.date}` : ''}｜逾期 ${i.daysOverdue} 天${i.escalationLevel ? `｜已升级第 ${i.escalationLevel} 级` : ''}`,
     );
   }
-  out.push(`升级督办 ${m.escalated.length} 件：`);
+  out.push(`升级督办（在办或本周升级）${m.escalated.length} 件：`);
   if (m.escalated.length === 0) out.push('  无');
   for (const i of m.escalated) out.push(`  ${i.id} ${i.enterpriseName}｜${i.unitName} → ${i.escalatedToName ?? '—'}（第 ${i.escalationLevel} 级）｜${i.status}`);
 

@@ -6,6 +6,7 @@ import { computeCoverage } from '../../domain/reports/coverage.js';
 import { buildDashboard, type DashboardModel } from '../../domain/reports/dashboard.js';
 import { DASHBOARD_SECTION_TITLES, renderDashboardHtml } from '../../domain/reports/dashboard-render.js';
 import { buildDigest } from '../../domain/reports/digest.js';
+import { FIGURES, figuresLine } from '../../domain/reports/figures.js';
 import type { IssueRecord } from '../../domain/issues/types.js';
 import { buildLedger, COUNTY, digestInput, EVIL_NAME, GENERATED_AT, profile, targets, totals, whitelist } from '../fixtures/digest-fixture.js';
 
@@ -194,6 +195,11 @@ describe('buildDashboard and buildDigest: one set of rules', () => {
 });
 
 describe('renderDashboardHtml', () => {
+  it('states the week’s figures with the digest’s labels', () => {
+    expect(html).toContain(`本周至今：${figuresLine(m.figures)}。`);
+    expect(html).toMatch(new RegExp(`>${FIGURES.overdueNow.label}</div><div[^>]*>${m.figures.values.overdueNow} 件<`));
+  });
+
   it('has every section heading, in order', () => {
     const h2 = [...html.matchAll(/<h2[^>]*>([^<]*)<\/h2>/g)].map((x) => x[1]);
     expect(h2).toEqual([...DASHBOARD_SECTION_TITLES]);

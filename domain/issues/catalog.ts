@@ -346,8 +346,6 @@ export const AUDIENCE_ROLE: { readonly [A in MailAudience]: ActorRole | null } =
 export interface MailDef {
   /** Chinese name (in warnings: 「交办」通知无法发送). */
   label: string;
-  /** The one reader it is written for. */
-  audience: MailAudience;
   /** The links the mail carries, in button order. */
   links: readonly LinkId[];
   /**
@@ -361,22 +359,43 @@ const UNIT_WORK = ['sign', 'progress', 'resolve'] as const;
 
 /** Every mail a state change can call for, by template (its data: mailSchemas). */
 export const MAILS = {
-  assign: { label: '交办', audience: 'unit', links: ['sign', 'return', 'progress', 'resolve'] },
-  copy: { label: '抄送', audience: 'copied', links: [] },
-  reassigned: { label: '改派告知', audience: 'unit', links: [] },
-  extend: { label: '延期', audience: 'unit', links: [] },
-  remind: { label: '时限提醒', audience: 'unit', links: UNIT_WORK, live: true },
-  overdue: { label: '逾期', audience: 'unit', links: UNIT_WORK, live: true },
-  overdue_copy: { label: '逾期抄送', audience: 'command', links: [] },
-  escalate: { label: '升级督办', audience: 'upper', links: [] },
-  escalate_unit: { label: '升级督办告知', audience: 'unit', links: UNIT_WORK, live: true },
-  escalate_copy: { label: '升级督办抄送', audience: 'command', links: [] },
-  follow_up: { label: '回访', audience: 'enterprise', links: ['follow_up:满意', 'follow_up:基本满意', 'follow_up:不满意'] },
-  verify_list: { label: '待核实销号', audience: 'command', links: ['verify_close'] },
-  batch: { label: '共性问题', audience: 'command', links: [] },
+  assign: { label: '交办', links: ['sign', 'return', 'progress', 'resolve'] },
+  copy: { label: '抄送', links: [] },
+  reassigned: { label: '改派告知', links: [] },
+  extend: { label: '延期', links: [] },
+  remind: { label: '时限提醒', links: UNIT_WORK, live: true },
+  overdue: { label: '逾期', links: UNIT_WORK, live: true },
+  overdue_copy: { label: '逾期抄送', links: [] },
+  escalate: { label: '升级督办', links: [] },
+  escalate_unit: { label: '升级督办告知', links: UNIT_WORK, live: true },
+  escalate_copy: { label: '升级督办抄送', links: [] },
+  follow_up: { label: '回访', links: ['follow_up:满意', 'follow_up:基本满意', 'follow_up:不满意'] },
+  verify_list: { label: '待核实销号', links: ['verify_close'] },
+  batch: { label: '共性问题', links: [] },
 } as const satisfies { [T in Exclude<keyof MailSchemas, 'issue'>]: MailDef };
 
 export type Template = keyof typeof MAILS;
+
+/**
+ * The one reader each mail is written for (see MailAudience); its links are that reader's own. Kept
+ * beside MAILS rather than in it so that bundles which only create notifications (the API) do not
+ * carry it; a template without an audience does not compile.
+ */
+export const AUDIENCES: { readonly [T in Template]: MailAudience } = {
+  assign: 'unit',
+  copy: 'copied',
+  reassigned: 'unit',
+  extend: 'unit',
+  remind: 'unit',
+  overdue: 'unit',
+  overdue_copy: 'command',
+  escalate: 'upper',
+  escalate_unit: 'unit',
+  escalate_copy: 'command',
+  follow_up: 'enterprise',
+  verify_list: 'command',
+  batch: 'command',
+};
 export const TEMPLATES = Object.keys(MAILS) as Template[];
 
 export type MailData<T extends Template> = z.output<MailSchemas[T]>;

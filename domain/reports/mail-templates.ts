@@ -4,7 +4,7 @@
 // LINKS labels and colours). HTML uses inline styles only (mail clients drop <style>) and is built
 // with the escape-by-default `html` template; the text part says the same.
 import { html, multiline, oneLine, type SafeHtml } from './html.js';
-import { AUDIENCE_ROLE, LINKS, MAILS, actionDef, type IssueMailData, type LinkId, type MailData, type MailDef, type Notification, type NotificationOf, type Template } from '../issues/catalog.js';
+import { AUDIENCES, AUDIENCE_ROLE, LINKS, MAILS, actionDef, type IssueMailData, type LinkId, type MailData, type MailDef, type Notification, type NotificationOf, type Template } from '../issues/catalog.js';
 import { currentIndex } from '../issues/lifecycle.js';
 import type { IssueRecord } from '../issues/types.js';
 
@@ -380,7 +380,7 @@ export interface MailContext {
 export function mailButtons(n: Notification, ctx: Pick<MailContext, 'record' | 'link' | 'recipient'>): MailButton[] {
   const def: MailDef = MAILS[n.template];
   // Links are the reader's own actions: only those of the mail's audience, never for a cc'd address.
-  const role = AUDIENCE_ROLE[def.audience];
+  const role = AUDIENCE_ROLE[AUDIENCES[n.template]];
   const cc = ctx.recipient !== undefined && (n.cc ?? []).some((a) => a.trim().toLowerCase() === ctx.recipient!.trim().toLowerCase());
   if (role === null || cc) return [];
   let ids = def.links.filter((id) => LINKS[id].as === role);

@@ -2,7 +2,7 @@
 // notifications are parsed (old extra keys dropped, bad data named), and the API's input checks and
 // the confirmation pages come from the catalog's fields.
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, API_ACTIONS, AUDIENCE_ROLE, LINKS, MAILS, actionDef, parseNotification, type LinkId } from '../../domain/issues/catalog.js';
+import { ACTIONS, API_ACTIONS, AUDIENCES, AUDIENCE_ROLE, LINKS, MAILS, actionDef, parseNotification, type LinkId } from '../../domain/issues/catalog.js';
 import { parseCommandInput } from '../../functions/usecases/actions.js';
 import { confirmPage } from '../../functions/http/action-pages.js';
 import { act, at, create, issue, unit } from './lifecycle-fixtures.js';
@@ -17,13 +17,14 @@ describe('the catalog', () => {
 
   it('a mail carries only its reader’s own links: unit links only in unit mails, none for 督办 or 抄送 readers', () => {
     for (const [t, m] of Object.entries(MAILS)) {
-      const role = AUDIENCE_ROLE[m.audience];
+      const role = AUDIENCE_ROLE[AUDIENCES[t as keyof typeof MAILS]];
       if (role === null) expect(m.links, t).toEqual([]);
       for (const id of m.links) expect(LINKS[id].as, `${t} → ${id}`).toBe(role);
     }
     // The command office's copies and the upper unit's 督办 carry no unit link.
     for (const t of ['overdue_copy', 'escalate_copy', 'escalate'] as const) expect(MAILS[t].links).toEqual([]);
-    expect(MAILS.escalate_unit).toMatchObject({ audience: 'unit', links: ['sign', 'progress', 'resolve'], live: true });
+    expect(MAILS.escalate_unit).toMatchObject({ links: ['sign', 'progress', 'resolve'], live: true });
+    expect(AUDIENCES).toMatchObject({ escalate_unit: 'unit', escalate: 'upper', escalate_copy: 'command', overdue: 'unit', overdue_copy: 'command' });
   });
 
   it('a field the lifecycle checks itself is required text, and every field has a length limit', () => {

@@ -111,7 +111,7 @@ export function buildDashboard(input: DashboardInput): DashboardModel {
   const records = latestById([input.openIssues, input.recentIssues, input.awaitingIssues]);
 
   const coverage = coverageSection(input.coverage, { overallLabel: '全县合计' });
-  const { figures, backlog } = countWeek(records, window, profile);
+  const { figures, backlog } = countWeek(records, window, profile, null);
   const todo = commandTodo(records, backlog, window, profile);
   const sectors = sectorsOnTrack(coverage);
   const ledger: DashboardLedgerGroup[] = backlog.byStatus.map((g) => ({

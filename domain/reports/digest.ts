@@ -35,7 +35,7 @@ import type { CoverageSnapshot } from './snapshots.js';
 import { digestWindow, type DigestWindow, type WhitelistEntry } from './week.js';
 import { weekActivity, type WeekActivity } from './sections/activity.js';
 import { backlogByAge, overdueItems, type BacklogBucket, type StatusCount } from './sections/backlog.js';
-import { batchesSection, type DigestBatch } from './sections/batches.js';
+import { batchesSection, weekBatches, type DigestBatch } from './sections/batches.js';
 import { countWeek, type WeekFigures } from './figures.js';
 import { coverageSection, sectorsOnTrack, type DigestSectorRow } from './sections/coverage.js';
 import { coverageTrend } from './sections/coverage-trend.js';
@@ -146,7 +146,7 @@ export function buildDigest(input: DigestInput): DigestModel {
     snapshots: input.snapshots ?? [],
     projectionWeeks: input.options?.projectionWeeks,
   });
-  const { figures, counts, backlog, batches: found } = countWeek(records, window, profile);
+  const { figures, counts, backlog, batches: found } = countWeek(records, window, profile, weekBatches);
   const activity = weekActivity(records, window, counts);
   const batches = batchesSection(records, window, profile, found);
   const overdue = overdueItems(backlog);
@@ -170,7 +170,7 @@ export function buildDigest(input: DigestInput): DigestModel {
     open: figures.values.open,
     overdueOpen: figures.values.overdueNow,
     escalatedOpen: figures.values.escalatedNow,
-    batches: figures.values.batches,
+    batches: batches.length,
     dataQualityErrors: dataQuality.filter((w) => w.severity === 'error').length,
     dataQualityWarnings: dataQuality.filter((w) => w.severity === 'warning').length,
   };

@@ -71,7 +71,8 @@ export interface WeekFigures {
   /** The Shanghai day and instant the figures are counted to. */
   asOf: string;
   at: number;
-  values: { [K in FigureKey]: number };
+  /** `batches` is null where the week's batches are not counted (the dashboard: see countWeek). */
+  values: { [K in Exclude<FigureKey, 'batches'>]: number } & { batches: number | null };
   /** Of 本周新增逾期: issues no longer overdue at the window's end (resolved, or met since). */
   newlyOverdueNoLonger: number;
 }
@@ -85,10 +86,18 @@ export interface WeekCount {
   batches: CommonProblemBatch[];
 }
 
-export function countWeek(records: readonly IssueRecord[], window: DigestWindow, profile: Pick<Profile, 'units'>): WeekCount {
+/** How a report finds the week's batches (weekBatches), or null where it does not count them. */
+export type BatchFinder = ((records: readonly IssueRecord[], window: DigestWindow) => CommonProblemBatch[]) | null;
+
+/**
+ * The week's figures and the sections they come from. `findBatches`: weekBatches (digest, console);
+ * null leaves 共性问题 uncounted (the dashboard: keeps the batch search out of the api bundle; its
+ * page does not state the figure).
+ */
+export function countWeek(records: readonly IssueRecord[], window: DigestWindow, profile: Pick<Profile, 'units'>, findBatches: BatchFinder): WeekCount {
   const activity = weekCounts(records, window);
   const backlog = openBacklog(records, window, profile);
-  const batches = weekBatches(records, window);
+  const batches = findBatches ? findBatches(records, window) : [];
   const overdueNow = new Set(backlog.items.filter((i) => i.overdue).map((i) => i.id));
   let noLonger = 0;
   for (const r of records) {
@@ -109,7 +118,7 @@ export function countWeek(records: readonly IssueRecord[], window: DigestWindow,
       open: backlog.open,
       returned: activity.returned,
       reopened: activity.reopened,
-      batches: batches.length,
+      batches: findBatches ? batches.length : null,
     },
     newlyOverdueNoLonger: noLonger,
   };
@@ -118,11 +127,12 @@ export function countWeek(records: readonly IssueRecord[], window: DigestWindow,
 
 /** The week's figures (countWeek without the sections). */
 export function weekFigures(records: readonly IssueRecord[], window: DigestWindow, profile: Pick<Profile, 'units'>): WeekFigures {
-  return countWeek(records, window, profile).figures;
+  return countWeek(records, window, profile, weekBatches).figures;
 }
 
 /** `本周办结 9 件`: label, value and unit, as every report prints a figure. */
 export function figureText(f: Pick<WeekFigures, 'values'>, key: FigureKey): string {
+  // batches is null only where it is not counted, and figuresLine leaves it out there.
   const d = FIGURES[key];
   return `${d.label} ${f.values[key]} ${d.unit}`;
 }
@@ -135,6 +145,7 @@ export function overdueDifference(f: Pick<WeekFigures, 'newlyOverdueNoLonger'>):
 /** One line of the week's figures: `本周新增 38 件，本周办结 9 件，…` (console, logs, mails). */
 export function figuresLine(f: WeekFigures, keys: readonly FigureKey[] = FIGURE_KEYS): string {
   return keys
+    .filter((k) => f.values[k] !== null)
     .map((k) => {
       const why = k === 'newlyOverdue' ? overdueDifference(f) : '';
       return why ? `${figureText(f, k)}（${why}）` : figureText(f, k);

@@ -188,7 +188,8 @@ describe('buildDashboard and buildDigest: one set of rules', () => {
     expect(overdue.map((i) => [i.id, i.daysOverdue, i.missed]).sort()).toEqual(digest.overdue.map((i) => [i.id, i.daysOverdue, i.missed]).sort());
     expect(digest.overdue.length).toBeGreaterThan(0);
     // The week's figures: one model, the same values figure by figure.
-    expect(m.figures.values).toEqual(digest.figures.values);
+    // (the dashboard does not count 共性问题: its page does not state it, see figures.ts countWeek)
+    expect(m.figures.values).toEqual({ ...digest.figures.values, batches: null });
     expect(m.figures.newlyOverdueNoLonger).toBe(digest.figures.newlyOverdueNoLonger);
     expect(digest.figures.values.batches).toBe(digest.batches.length);
   });

@@ -153,7 +153,7 @@ describe('poison in the dispatcher', () => {
     // Past 签收时限: the sweep queues an 逾期 mail per issue (its links depend on the live record).
     h.clock.t = at('2022-06-08T00:05');
     await makeSweepHandler({ store: h.store, clock: h.clock, log: logger, config: { leaseMs: 0 } })();
-    const overdueKey = async (id: string) => Object.keys((await h.store.getIssue(id))!.pending).find((k) => k.includes('overdue'))!;
+    const overdueKey = async (id: string) => Object.keys((await h.store.getIssue(id))!.pending).find((k) => k.includes('overdue') && !k.endsWith('#command'))!;
     const keys = await Promise.all(ids.map(overdueKey));
     // Poison 1: a notification of a template this version does not know (written by a newer one).
     const first = (await h.store.getIssue(ids[0]))!;
@@ -168,9 +168,12 @@ describe('poison in the dispatcher', () => {
     const before = (await h.allMails()).length;
     const run1 = await dispatch();
     const sent = (await h.allMails()).slice(before);
-    // Every healthy mail in the first run: the 逾期 mails of issues 1 and 3, to every recipient.
-    expect(new Set(sent.map((m) => m.key))).toEqual(new Set([keys[0], keys[2]]));
-    expect(run1.sent).toBe(sent.length);
+    // Every healthy mail in the first run: the 逾期 mails of issues 1 and 3 to every recipient, and the
+    // command office's copy of all three (it names the issue and needs no assignment to be rendered).
+    expect(new Set(sent.map((m) => m.key))).toEqual(new Set([keys[0], keys[2], ...keys.map((k) => `${k}#command`)]));
+    // The broken issue's copy went out, but its item cannot be rewritten, so the run does not count it
+    // as done (its delivery record says sent: it never goes out again, checked below).
+    expect(run1.sent).toBe(sent.filter((m) => !m.key.startsWith(`${ids[1]}#`)).length);
     // Retried after the backoff until set aside: the render poison per recipient (8 attempts), then as a
     // notification (its item cannot even be rewritten: 5 attempts); the unreadable one as a notification.
     for (let i = 0; i < 14; i++) {
@@ -179,7 +182,8 @@ describe('poison in the dispatcher', () => {
     }
     expect((await h.allMails()).slice(before)).toHaveLength(sent.length); // the poison never went out, nothing twice
     const aside = await listSetAside({ failures });
-    expect(aside.map((f) => f.key).sort()).toEqual([unknown.key, keys[1], ...recipients.map((r) => `${keys[1]}|${r}`)].sort());
+    // The broken issue's command-office copy was sent but cannot be marked done: set aside as well.
+    expect(aside.map((f) => f.key).sort()).toEqual([unknown.key, keys[1], `${keys[1]}#command`, ...recipients.map((r) => `${keys[1]}|${r}`)].sort());
     // The unreadable notification left the outbox; the broken issue cannot be rewritten, so it stays
     // there (the oldest-pending alarm sees it too) while it is skipped.
     expect((await h.store.listOutbox()).map((i) => i.record.id)).toEqual([ids[1]]);
@@ -188,8 +192,9 @@ describe('poison in the dispatcher', () => {
     await dispatch();
     expect(proxyless(await listSetAside({ failures }))).toEqual(attempts); // set aside: not tried again
     expect(ops.last.ItemsSetAside).toBe(aside.length);
-    // Each notification failed 5 times; each delivery is recorded once, when set aside.
-    expect(ops.totals.JobItemFailures).toBe(2 * MAX_JOB_ATTEMPTS + recipients.length);
+    // Each notification (the unreadable one, the unrenderable one, the sent copy that cannot be marked)
+    // failed 5 times; each delivery is recorded once, when set aside.
+    expect(ops.totals.JobItemFailures).toBe(3 * MAX_JOB_ATTEMPTS + recipients.length);
     // The unreadable one re-driven: back in the outbox (it waits for a version that reads it).
     await redrive({ store: h.store, failures, clock: h.clock, log: logger }, aside.find((f) => f.key === unknown.key)!);
     expect(Object.keys((await h.store.getIssue(ids[0]))!.pending)).toEqual([unknown.key]);

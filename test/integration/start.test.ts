@@ -59,7 +59,7 @@ describe('sibao start', () => {
     expect(summary.digest).toBe(join(data, 'digests', '2022-W23.html'));
     // The console's week figures are the digest's: each figure the page shows as a tile, the console
     // prints with the same label and value (the human report goes to stderr with --json).
-    const at = res.stderr.indexOf('本周数字');
+    const at = res.stderr.indexOf('本周数字（');
     expect(at).toBeGreaterThan(-1);
     const printed = res.stderr.slice(at).split('\n').slice(0, 4).join('\n');
     let compared = 0;
@@ -74,9 +74,9 @@ describe('sibao start', () => {
     for (const line of printed.split('\n')) expect(displayWidth(line), line).toBeLessThanOrEqual(100);
     expect(readdirSync(tmp).filter((f) => !/^tsx-\d+$/.test(f))).toEqual([]);
     expect(page).toContain('白名单覆盖率');
-    expect(res.stderr).toMatch(/示例周结束：签收 \d+ 件，退回 [1-9]/);
+    expect(res.stderr).toMatch(/示例周操作[^\n]*：\n\s+签收 \d+ 次，退回 [1-9]/);
     expect(res.stderr).toMatch(/不满意 [1-9]/);
-    expect(res.stderr).toMatch(/升级 [1-9]/);
+    expect(res.stderr).toMatch(/本周升级督办 [1-9]/);
     // The human report (URLs, per-class table, rejections) went to stderr.
     expect(res.stderr).toMatch(/API：\s+http:\/\/127\.0\.0\.1:\d+/);
     expect(res.stderr).toMatch(/邮件查看页：\s+http:\/\/127\.0\.0\.1:\d+\//);

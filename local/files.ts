@@ -1,414 +1,72 @@
-// Reading row tables from files: CSV (one kind per file) and .xlsx (one kind per tab, named by the
-// tab name). Produces RawRow tables keyed by header text, with sheet row numbers (header = 1).
-// Unusable input (missing file, unknown kind, no header, corrupt workbook, not UTF-8) raises a
-// UsageError with a Chinese message; the CLI exits 2 on it.
+// Reading row tables from files for the CLI: CSV (one kind per file) and .xlsx (one kind per tab,
+// named by the tab name). The parsing is shared with the web upload (functions/adapters/workbook/
+// tables.ts: the CSV parser, text encodings, headers and kinds, .xlsx under limits); here files are
+// read, and `sibao validate` and `coverage` read them as they stream (CSV in chunks, workbooks
+// through exceljs's streaming reader: memory flat in the row count). Unusable input (missing file,
+// unknown kind, no header, corrupt workbook, bad encoding) raises a UsageError with a Chinese
+// message; the CLI exits 2 on it.
 
 import { isUtf8 } from 'node:buffer';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, extname } from 'node:path';
-import { KINDS, ROW_KINDS, SECTORS, SECTOR_CLASS, kindFromHeaders, kindFromName, type RowKind, type Sector } from '../domain/rows/kinds.js';
+import { kindFromHeaders, type RowKind } from '../domain/rows/kinds.js';
 import type { Cell, RawRow } from '../domain/rows/types.js';
 import { UsageError } from './args.js';
+import {
+  badWorkbookError,
+  CsvFormatError,
+  csvFormatError,
+  CsvParser,
+  encodingError,
+  encodingFromHead,
+  kindFromFileName,
+  noSheetError,
+  noSheetHeaderError,
+  resolveForcedKind,
+  RowBuilder,
+  sniffDelimiter,
+  tablesFromXlsx,
+  textTableKind,
+  unsupportedTypeError,
+  workbookType,
+  type ReadOptions,
+  type Table,
+  type TextEncoding,
+} from '../functions/adapters/workbook/tables.js';
+import { CLI_READ_LIMITS } from '../functions/adapters/workbook/xlsx-read.js';
+import { WorkbookError } from '../functions/adapters/workbook/zip.js';
 
-export interface Table {
-  /** The file as given on the command line. */
-  file: string;
-  /** The worksheet name for .xlsx files. */
-  sheet?: string;
-  kind: RowKind;
-  /** Header texts in column order (trimmed; empty headers dropped). */
-  headers: string[];
-  rows: RawRow[];
+export {
+  CsvFormatError,
+  CsvParser,
+  csvField,
+  csvToRows,
+  decodeText,
+  kindFromFileName,
+  parseCsv,
+  RowBuilder,
+  sectorHint,
+  sniffDelimiter,
+  tableLabel,
+  toCsv,
+  type ReadOptions,
+  type Table,
+  type TextEncoding,
+} from '../functions/adapters/workbook/tables.js';
+
+/** A WorkbookError (shared reading) as the CLI's UsageError. */
+function usageError(err: unknown): unknown {
+  return err instanceof WorkbookError ? new UsageError(err.message, err.code) : err;
 }
 
-export interface ReadOptions {
-  /** Force the kind (`--kind`), as a kind id or tab name. */
-  kind?: string;
-}
-
-// ---- CSV -----------------------------------------------------------------------------------------
-
-/** A malformed CSV (an unterminated quote). `record` is the 1-based record where it starts. */
-export class CsvFormatError extends Error {
-  readonly code = 'csv_format';
-  constructor(
-    message: string,
-    readonly record: number,
-  ) {
-    super(message);
-    this.name = 'CsvFormatError';
+function usage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw usageError(err);
   }
-}
-
-const LF = 10;
-const CR = 13;
-const QUOTE = 34;
-
-/** Where parsing stopped: the rest of the text waits for more (a record cut by a chunk's end). */
-const INCOMPLETE = -1;
-
-/**
- * RFC 4180 CSV, fed in chunks: a leading BOM is skipped; fields may be quoted (`""` is a quote
- * inside); quoted fields may hold the delimiter and newlines; records end with CRLF or LF (a lone CR
- * too). Every record comes out, blank ones as `['']`, so record i is sheet row i + 1. The delimiter is
- * a comma, or a tab for tab-separated text (Excel's "Unicode 文本" and "文本文件(制表符分隔)" quote the
- * same way). A record cut by the end of a chunk waits for the next one; `end()` finishes the text.
- * Lines without quotes or lone CRs (nearly all of them) take a fast path through String#split.
- */
-export class CsvParser {
-  private carry = '';
-  private started = false;
-  /** Records returned so far (for the record number in an error). */
-  private count = 0;
-  constructor(private readonly delimiter: ',' | '\t' = ',') {}
-
-  /** The records complete in the text read so far. */
-  push(chunk: string): string[][] {
-    return this.run(this.carry + chunk, false);
-  }
-
-  /** The last chunk (if any) and every remaining record; throws CsvFormatError on an unclosed quote. */
-  end(chunk = ''): string[][] {
-    return this.run(this.carry + chunk, true);
-  }
-
-  private run(text: string, final: boolean): string[][] {
-    let i = 0;
-    if (!this.started) {
-      if (text.length === 0 && !final) return [];
-      this.started = true;
-      if (text.charCodeAt(0) === 0xfeff) i = 1;
-    }
-    const records: string[][] = [];
-    const stop = parseRecords(text, i, this.delimiter, records, final, this.count);
-    this.carry = stop < text.length ? text.slice(stop) : '';
-    this.count += records.length;
-    return records;
-  }
-}
-
-/** Parse CSV (or tab-separated) text into records: the whole text at once (see CsvParser). */
-export function parseCsv(text: string, delimiter: ',' | '\t' = ','): string[][] {
-  return new CsvParser(delimiter).end(text);
-}
-
-/**
- * Parse the records of `text` from `i` into `records`; returns where the unparsed rest starts
- * (text.length when everything was read). Unless `final`, a record not ended by a line end stays.
- */
-function parseRecords(text: string, i: number, delimiter: string, records: string[][], final: boolean, before: number): number {
-  const n = text.length;
-  const delim = delimiter.charCodeAt(0);
-  let nextQuote = text.indexOf('"', i);
-  let nextCr = text.indexOf('\r', i);
-  while (i < n) {
-    const nl = text.indexOf('\n', i);
-    if (nl === -1 && !final) return i;
-    const end = nl === -1 ? n : nl;
-    if (nextQuote !== -1 && nextQuote < i) nextQuote = text.indexOf('"', i);
-    if (nextCr !== -1 && nextCr < i) nextCr = text.indexOf('\r', i);
-    if (nextQuote === -1 || nextQuote >= end) {
-      let lineEnd = end;
-      if (nextCr !== -1 && nextCr < end) {
-        // Only a CR right before the LF (CRLF) is allowed on the fast path.
-        if (nextCr === end - 1 && nl !== -1) lineEnd = end - 1;
-        else {
-          const next = parseRecord(text, i, records, delim, final, before);
-          if (next === INCOMPLETE) return i;
-          i = next;
-          continue;
-        }
-      }
-      records.push(text.slice(i, lineEnd).split(delimiter));
-      i = nl === -1 ? n : nl + 1;
-      continue;
-    }
-    const next = parseRecord(text, i, records, delim, final, before);
-    if (next === INCOMPLETE) return i;
-    i = next;
-  }
-  return i;
-}
-
-/**
- * Parse one record starting at `i` character by character; returns where the next one starts, or
- * INCOMPLETE when the text ends before the record does (unless `final`).
- */
-function parseRecord(text: string, i: number, records: string[][], delim: number, final: boolean, before: number): number {
-  const n = text.length;
-  const record: string[] = [];
-  for (;;) {
-    let field: string;
-    if (i < n && text.charCodeAt(i) === QUOTE) {
-      const startRecord = before + records.length + 1;
-      i++;
-      let start = i;
-      field = '';
-      for (;;) {
-        const q = text.indexOf('"', i);
-        if (q === -1 || (q === n - 1 && !final)) {
-          // The closing quote (or the quote doubling it) may be in the next chunk.
-          if (!final) return INCOMPLETE;
-          throw new CsvFormatError(`第 ${startRecord} 行的引号没有闭合`, startRecord);
-        }
-        if (text.charCodeAt(q + 1) === QUOTE) {
-          field += text.slice(start, q + 1);
-          i = q + 2;
-          start = i;
-          continue;
-        }
-        field += text.slice(start, q);
-        i = q + 1;
-        break;
-      }
-      // Lenient: characters between the closing quote and the delimiter are kept.
-      let j = i;
-      while (j < n) {
-        const c = text.charCodeAt(j);
-        if (c === delim || c === LF || c === CR) break;
-        j++;
-      }
-      if (j > i) field += text.slice(i, j);
-      i = j;
-    } else {
-      let j = i;
-      while (j < n) {
-        const c = text.charCodeAt(j);
-        if (c === delim || c === LF || c === CR) break;
-        j++;
-      }
-      field = text.slice(i, j);
-      i = j;
-    }
-    record.push(field);
-    const c = i < n ? text.charCodeAt(i) : -1;
-    if (c === delim) {
-      i++;
-      continue;
-    }
-    // The record's end is not in this text yet (or a CR whose LF may follow in the next chunk).
-    if (!final && (c === -1 || (c === CR && i + 1 === n))) return INCOMPLETE;
-    if (c === CR) {
-      i++;
-      if (text.charCodeAt(i) === LF) i++;
-    } else if (c === LF) {
-      i++;
-    }
-    records.push(record);
-    return i;
-  }
-}
-
-/** Quote a CSV field when needed (RFC 4180). */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/** Records to CSV text with CRLF line ends (what Excel writes), with a BOM so Excel reads UTF-8. */
-export function toCsv(records: readonly (readonly string[])[], bom = true): string {
-  return (bom ? '\ufeff' : '') + records.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
-}
-
-function isBlank(cell: Cell): boolean {
-  return cell === null || cell === undefined || (typeof cell === 'string' && cell.trim() === '');
-}
-
-type RowMaker = (rec: readonly Cell[]) => Record<string, Cell>;
-
-/**
- * A function building the values object of one record. Compiled from the header (keys are
- * JSON-quoted literals) so every row object has the same shape: about twice as fast as assigning
- * keys one by one on 200,000 rows.
- */
-function rowMaker(cols: readonly { index: number; name: string }[]): RowMaker {
-  const body = cols.map((c) => `${JSON.stringify(c.name)}: r[${c.index}] === undefined ? '' : r[${c.index}]`).join(',\n');
-  return new Function('r', `return {\n${body}\n};`) as RowMaker;
-}
-
-/**
- * Records to RawRows, one at a time (CSV and worksheets alike): the first record that is not blank
- * is the header (leading blank lines are tolerated, rows keep their real numbers); blank records
- * after it are skipped.
- */
-export class RowBuilder {
-  /** Header texts in column order (trimmed; empty, repeated and `__proto__` headers dropped); undefined before the header. */
-  headers: string[] | undefined;
-  private make: RowMaker | undefined;
-
-  /** Add the record of sheet row `row`; a data row goes to `out`. */
-  add(rec: readonly Cell[], row: number, out: RawRow[]): void {
-    let blank = true;
-    for (let k = 0; k < rec.length; k++) {
-      if (!isBlank(rec[k])) {
-        blank = false;
-        break;
-      }
-    }
-    if (blank) return;
-    if (this.make) {
-      out.push({ row, values: this.make(rec) });
-      return;
-    }
-    const cols: { index: number; name: string }[] = [];
-    const seen = new Set<string>();
-    rec.forEach((h, index) => {
-      const name = h === null || h === undefined ? '' : String(h).trim();
-      // `__proto__` would set the prototype in an object literal: never a real header, dropped.
-      if (name === '' || name === '__proto__' || seen.has(name)) return;
-      seen.add(name);
-      cols.push({ index, name });
-    });
-    this.headers = cols.map((c) => c.name);
-    this.make = rowMaker(cols);
-  }
-}
-
-/**
- * The delimiter of delimited text: a tab when the first non-blank line (the header) holds more tabs
- * than commas outside quotes, else a comma.
- */
-export function sniffDelimiter(text: string): ',' | '\t' {
-  let tabs = 0;
-  let commas = 0;
-  let quoted = false;
-  let seen = false;
-  for (let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === QUOTE) quoted = !quoted;
-    else if (!quoted && (c === LF || c === CR)) {
-      if (seen) break;
-    } else if (!quoted && c === 9) tabs++;
-    else if (!quoted && c === 44) commas++;
-    if (c > 32) seen = true;
-  }
-  return tabs > commas ? '\t' : ',';
-}
-
-/** Records (record i = sheet row i + 1) to a header and RawRows. */
-function recordsToRows(records: readonly (readonly Cell[])[], builder = new RowBuilder(), first = 1): RawRow[] {
-  const rows: RawRow[] = [];
-  for (let r = 0; r < records.length; r++) builder.add(records[r], first + r, rows);
-  return rows;
-}
-
-/** Parse CSV (or tab-separated) text into a header and RawRows (no kind resolution). */
-export function csvToRows(text: string, delimiter: ',' | '\t' = sniffDelimiter(text)): { headers: string[]; rows: RawRow[] } {
-  const builder = new RowBuilder();
-  const rows = recordsToRows(parseCsv(text, delimiter), builder);
-  return { headers: builder.headers ?? [], rows };
-}
-
-// ---- kind resolution -------------------------------------------------------------------------------
-
-const TABS_LONGEST_FIRST = [...ROW_KINDS].sort((a, b) => KINDS[b].tab.length - KINDS[a].tab.length);
-
-/**
- * The kind a file or tab name names: the kind id or tab name exactly (`unit`, `责任单位`), or as the
- * last part after a `-`/space/`.` prefix (`industry-白名单`), or a name ending in a tab name
- * (`工业生产白名单`).
- */
-export function kindFromFileName(name: string): RowKind | undefined {
-  const stem = name.trim();
-  const exact = kindFromName(stem);
-  if (exact) return exact;
-  const parts = stem.split(/[-\s.·—]+/).filter(Boolean);
-  for (let i = parts.length - 1; i >= 0; i--) {
-    const k = kindFromName(parts[i]);
-    if (k) return k;
-  }
-  return TABS_LONGEST_FIRST.find((k) => stem.endsWith(KINDS[k].tab));
-}
-
-function resolveForcedKind(kind: string): RowKind {
-  const k = kindFromName(kind);
-  if (!k) {
-    const list = ROW_KINDS.map((x) => `${x}（${KINDS[x].tab}）`).join('、');
-    throw new UsageError(`未知的数据类型：${kind}。可用：${list}`, 'unknown_kind');
-  }
-  return k;
-}
-
-/**
- * The sector a file belongs to, when its name or folder names a sector or a sector class exactly
- * (`industry.xlsx`, `csv/industry/白名单.csv`, `工业生产-白名单.csv`). Used for the own-sector rule.
- */
-export function sectorHint(file: string): Sector | undefined {
-  const names = [basename(file, extname(file)), basename(dirname(file))];
-  for (const name of names) {
-    for (const part of name.split(/[-\s.·—_]+/).concat(name)) {
-      if ((SECTORS as readonly string[]).includes(part)) return part as Sector;
-      const s = SECTORS.find((x) => SECTOR_CLASS[x] === part);
-      if (s) return s;
-    }
-  }
-  return undefined;
 }
 
 // ---- reading files ---------------------------------------------------------------------------------
-
-// ---- text encodings --------------------------------------------------------------------------------
-// What county offices save: UTF-8 (Excel's "CSV UTF-8", with a BOM; or without one), GBK/GB18030
-// (Excel's and WPS's plain "CSV" on a Chinese system; SPEC §7.8: CSV input falls back to GB18030
-// when it is not UTF-8), and UTF-16 (Excel's "Unicode 文本": UTF-16LE with a BOM, tab-separated).
-
-export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/**
- * UTF-16 without a BOM, told by its zero bytes: ASCII characters (digits, codes, delimiters) in
- * UTF-16LE have a zero at odd offsets (BE: even ones), which text in UTF-8 or GB18030 never has. A
- * few CJK characters (一 U+4E00) put a zero on the other side, so that side need only be much rarer.
- */
-function utf16WithoutBom(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
-  const n = Math.min(bytes.length - (bytes.length % 2), 4096);
-  if (n < 4) return undefined;
-  let evenZeros = 0;
-  let oddZeros = 0;
-  for (let i = 0; i < n; i += 2) {
-    if (bytes[i] === 0) evenZeros++;
-    if (bytes[i + 1] === 0) oddZeros++;
-  }
-  const pairs = n / 2;
-  if (oddZeros > pairs * 0.05 && evenZeros * 4 < oddZeros) return 'utf-16le';
-  if (evenZeros > pairs * 0.05 && oddZeros * 4 < evenZeros) return 'utf-16be';
-  return undefined;
-}
-
-/** The encoding a BOM or UTF-16's zero bytes name, from the first bytes of a file. */
-function encodingFromHead(bytes: Uint8Array): TextEncoding | undefined {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
-  return utf16WithoutBom(bytes);
-}
-
-/**
- * Decode a text file: a BOM decides (UTF-8, UTF-16LE, UTF-16BE); else UTF-16 told by its zero
- * bytes; else UTF-8 when the bytes are valid UTF-8; else GB18030 (a superset of GBK and GB2312).
- * The BOM, if any, is kept as U+FEFF (the CSV parser skips it). Undefined when nothing fits.
- * (Files are read in chunks by openCsv with the same rules: detectEncoding.)
- */
-export function decodeText(bytes: Uint8Array): { text: string; encoding: TextEncoding } | undefined {
-  const tryDecode = (encoding: TextEncoding): string | undefined => {
-    try {
-      return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes);
-    } catch {
-      return undefined;
-    }
-  };
-  const encoding = encodingFromHead(bytes.subarray(0, 4096));
-  if (encoding) {
-    const text = tryDecode(encoding);
-    return text === undefined ? undefined : { text, encoding };
-  }
-  try {
-    return { text: utf8.decode(bytes), encoding: 'utf-8' };
-  } catch {
-    const text = tryDecode('gb18030');
-    return text === undefined ? undefined : { text, encoding: 'gb18030' };
-  }
-}
 
 /**
  * Bytes read per chunk: files of any size are read in pieces (memory flat in the row count). Small
@@ -483,12 +141,6 @@ export interface TableStream extends Omit<Table, 'rows'> {
   close(): Promise<void>;
 }
 
-const encodingError = (file: string) =>
-  new UsageError(
-    `${file} 的编码无法识别（不是 UTF-8、UTF-16 或 GBK/GB18030 文本，或文件已损坏）：请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”后再试`,
-    'encoding',
-  );
-
 /**
  * Open a CSV file as one table, read in chunks: the header (and so the kind) is read here, the rows
  * as they are read.
@@ -531,8 +183,8 @@ export async function openCsv(file: string, opts: ReadOptions = {}): Promise<Tab
       return toRows(parser.push(text));
     } catch (err) {
       done = true;
-      if (err instanceof CsvFormatError) throw new UsageError(`${file}：${err.message}，无法读取`, 'csv_format');
-      if (err instanceof TypeError && (err as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') throw encodingError(file);
+      if (err instanceof CsvFormatError) throw usageError(csvFormatError(file, err));
+      if (err instanceof TypeError && (err as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') throw usageError(encodingError(file));
       throw err;
     } finally {
       if (done) await fh.close().catch(() => undefined);
@@ -544,21 +196,13 @@ export async function openCsv(file: string, opts: ReadOptions = {}): Promise<Tab
     if (rows === undefined) break;
     first.push(...rows);
   }
-  if (!builder.headers || builder.headers.length === 0) {
-    await fh.close().catch(() => undefined);
-    throw new UsageError(`${file} 没有表头行（第 1 行应为列名）`, 'no_header');
-  }
-  const headers = builder.headers;
-  let kind: RowKind | undefined;
+  const headers = builder.headers ?? [];
+  let kind: RowKind;
   try {
-    kind = opts.kind ? resolveForcedKind(opts.kind) : (kindFromFileName(basename(file, extname(file))) ?? kindFromHeaders(headers));
+    kind = usage(() => textTableKind(file, headers, opts));
   } catch (err) {
     await fh.close().catch(() => undefined);
     throw err;
-  }
-  if (!kind) {
-    await fh.close().catch(() => undefined);
-    throw new UsageError(`无法判断 ${file} 的数据类型：文件名不是表名（如 白名单.csv、unit.csv），表头也不匹配任何表。请用 --kind 指定`, 'unknown_kind');
   }
   return {
     file,
@@ -632,10 +276,10 @@ interface StreamRow {
  */
 export async function* streamXlsx(file: string, opts: ReadOptions & { kinds?: readonly RowKind[] } = {}): AsyncGenerator<TableStream> {
   await (await openReadable(file)).close();
-  const forced = opts.kind ? resolveForcedKind(opts.kind) : undefined;
+  const forced = opts.kind ? usage(() => resolveForcedKind(opts.kind!)) : undefined;
   const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore' });
-  const badWorkbook = (err: unknown) => new UsageError(`${file} 不是有效的 .xlsx 工作簿（文件损坏或格式不对）：${(err as Error).message}`, 'bad_xlsx');
+  const badWorkbook = (err: unknown) => usageError(badWorkbookError(file, err));
   const names: string[] = [];
   let found = 0;
   const sheets = (reader as unknown as AsyncIterable<AsyncIterable<StreamRow> & { name?: string }>)[Symbol.asyncIterator]();
@@ -675,7 +319,7 @@ export async function* streamXlsx(file: string, opts: ReadOptions & { kinds?: re
       const kind = forced ?? named ?? kindFromHeaders(builder.headers);
       // A tab that is neither named nor recognised by its header (notes, lists) is skipped.
       if (!kind || (opts.kinds && !opts.kinds.includes(kind))) continue;
-      if (builder.headers.length === 0) throw new UsageError(`${file} 的工作表“${name}”没有表头行`, 'no_header');
+      if (builder.headers.length === 0) throw usageError(noSheetHeaderError(file, name));
       found++;
       yield {
         file,
@@ -709,10 +353,7 @@ export async function* streamXlsx(file: string, opts: ReadOptions & { kinds?: re
     // Left early (a caller stopped reading): close the file under the reader.
     (reader as unknown as { stream?: { destroy(): void } }).stream?.destroy();
   }
-  if (found === 0) {
-    if (forced) throw new UsageError(`${file} 中没有名为“${KINDS[forced].tab}”的工作表`, 'unknown_kind');
-    throw new UsageError(`${file} 中没有可识别的工作表（工作表名应为表名，如 白名单、问题诉求）；现有：${names.join('、') || '（无）'}`, 'unknown_kind');
-  }
+  if (found === 0) throw usageError(noSheetError(file, forced, names));
 }
 
 /**
@@ -733,27 +374,49 @@ export async function sheetNames(file: string): Promise<string[]> {
   }
 }
 
-/** Read an .xlsx workbook's tables (see streamXlsx). */
+/** Read the whole of a file (for the shared .xlsx reader), with the Chinese errors of unusable paths. */
+async function readBytes(file: string): Promise<Buffer> {
+  const fh = await openReadable(file);
+  try {
+    return await fh.readFile();
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Read an .xlsx workbook whole with the reader the web upload uses (tables.ts, under the CLI's
+ * limits): every tab named by a tab name or kind id (or, failing that, recognised by its header).
+ * With `kind`, only that kind's tab (or the only tab of a one-tab workbook). `kinds` limits which
+ * kinds are read (a profile reads the configuration tabs only). streamXlsx reads one as it streams.
+ */
 export async function readXlsxFile(file: string, opts: ReadOptions & { kinds?: readonly RowKind[] } = {}): Promise<Table[]> {
-  const out: Table[] = [];
-  for await (const t of streamXlsx(file, opts)) out.push(await collect(t));
-  return out;
+  const bytes = await readBytes(file);
+  return usage(() => {
+    try {
+      return tablesFromXlsx(file, bytes, { ...opts, limits: CLI_READ_LIMITS });
+    } catch (err) {
+      if (err instanceof WorkbookError && err.code === 'bad_xlsx') throw badWorkbookError(file, err);
+      throw err;
+    }
+  });
 }
 
 /** The tables of a .csv or .xlsx file, each read as it streams (read one before asking for the next). */
 export async function* streamTables(file: string, opts: ReadOptions = {}): AsyncGenerator<TableStream> {
-  const ext = extname(file).toLowerCase();
-  if (ext === '.csv' || ext === '.txt' || ext === '.tsv') yield await openCsv(file, opts);
-  else if (ext === '.xlsx' || ext === '.xlsm') yield* streamXlsx(file, opts);
-  else if (ext === '.xls') throw new UsageError(`${file}：不支持旧版 .xls 格式，请另存为 .xlsx 或 CSV UTF-8`, 'unsupported_type');
-  else throw new UsageError(`${file}：只支持 .csv（.txt、.tsv）和 .xlsx 文件`, 'unsupported_type');
+  const type = workbookType(file);
+  if (type === 'csv') yield await openCsv(file, opts);
+  else if (type === 'xlsx') yield* streamXlsx(file, opts);
+  else throw usageError(unsupportedTypeError(file));
 }
 
 /** Read a .csv or .xlsx file into its tables. */
 export async function readTables(file: string, opts: ReadOptions = {}): Promise<Table[]> {
-  const out: Table[] = [];
-  for await (const t of streamTables(file, opts)) out.push(await collect(t));
-  return out;
+  // The type is checked before the file is read (an .xls is refused as such, present or not).
+  const type = workbookType(file);
+  if (type === 'csv') return [await readCsvFile(file, opts)];
+  if (type === 'xlsx') return readXlsxFile(file, opts);
+  throw usageError(unsupportedTypeError(file));
 }
 
 /** Read several files, in order. */
@@ -761,9 +424,4 @@ export async function readAllTables(files: readonly string[], opts: ReadOptions 
   const out: Table[] = [];
   for (const f of files) out.push(...(await readTables(f, opts)));
   return out;
-}
-
-/** A short label for a table in messages: `file` or `file［sheet］`. */
-export function tableLabel(t: Pick<Table, 'file' | 'sheet'>): string {
-  return t.sheet ? `${t.file}［${t.sheet}］` : t.file;
 }

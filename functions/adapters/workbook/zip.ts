@@ -1,0 +1,216 @@
+// The zip container of an .xlsx, read and written with node:zlib only (no dependency: the web
+// Lambda's bundle stays small). Reading is defensive (SPEC §7.8 uploads): the central directory is
+// checked BEFORE anything is inflated (declared total ≤ the budget, compression ratio ≤ 100, no
+// macros, no external links, no encryption, a bounded number of entries), and every entry is then
+// inflated with an output cap, so a lying directory is caught while inflating, never after.
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+
+/** A workbook that cannot be read safely; `code` is stable, `message` Chinese. */
+export class WorkbookError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WorkbookError';
+  }
+}
+
+export interface ZipLimits {
+  /** Most bytes all entries may inflate to together (SPEC §7.8: 50 MB). */
+  maxInflatedBytes: number;
+  /** Largest inflated/compressed ratio of the whole archive and of any entry above 64 KB. */
+  maxRatio: number;
+  maxEntries: number;
+}
+
+export const UPLOAD_ZIP_LIMITS: ZipLimits = { maxInflatedBytes: 50 * 1024 * 1024, maxRatio: 100, maxEntries: 2_000 };
+
+export interface ZipEntry {
+  name: string;
+  method: number;
+  compressedSize: number;
+  size: number;
+  offset: number;
+  flags: number;
+}
+
+const MB = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
+
+function findEndOfDirectory(buf: Buffer): number {
+  const min = Math.max(0, buf.length - 22 - 0xffff);
+  for (let i = buf.length - 22; i >= min; i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) return i;
+  }
+  return -1;
+}
+
+/** The central directory, checked against `limits` before any byte is inflated. */
+export function readZipIndex(buf: Buffer, limits: ZipLimits = UPLOAD_ZIP_LIMITS): ZipEntry[] {
+  const notZip = () => new WorkbookError('bad_xlsx', '文件不是有效的 .xlsx 工作簿（不是 zip 格式或已损坏）；请用 Excel 或 WPS 另存为 .xlsx 后再上传');
+  if (buf.length < 22 || buf.readUInt32LE(0) !== 0x04034b50) throw notZip();
+  const eocd = findEndOfDirectory(buf);
+  if (eocd < 0) throw notZip();
+  const count = buf.readUInt16LE(eocd + 10);
+  const dirSize = buf.readUInt32LE(eocd + 12);
+  const dirOffset = buf.readUInt32LE(eocd + 16);
+  if (count === 0xffff || dirOffset === 0xffffffff) throw new WorkbookError('bad_xlsx', '不支持 zip64 格式的工作簿；请用 Excel 或 WPS 另存为 .xlsx');
+  if (count > limits.maxEntries) throw new WorkbookError('zip_entries', `工作簿内部文件过多（${count} 个），不像正常的表格，已拒绝`);
+  if (dirOffset + dirSize > buf.length) throw notZip();
+  const entries: ZipEntry[] = [];
+  let p = dirOffset;
+  let total = 0;
+  let packed = 0;
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > buf.length || buf.readUInt32LE(p) !== 0x02014b50) throw notZip();
+    const flags = buf.readUInt16LE(p + 8);
+    const method = buf.readUInt16LE(p + 10);
+    const compressedSize = buf.readUInt32LE(p + 20);
+    const size = buf.readUInt32LE(p + 24);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extraLen = buf.readUInt16LE(p + 30);
+    const commentLen = buf.readUInt16LE(p + 32);
+    const offset = buf.readUInt32LE(p + 42);
+    const name = buf.subarray(p + 46, p + 46 + nameLen).toString('utf8');
+    p += 46 + nameLen + extraLen + commentLen;
+    if (flags & 1) throw new WorkbookError('encrypted', '工作簿已加密（设置了打开密码），无法读取；请取消密码后再上传');
+    if (method !== 0 && method !== 8) throw new WorkbookError('bad_xlsx', `工作簿使用了不支持的压缩方式（${method}）；请用 Excel 或 WPS 另存为 .xlsx`);
+    const lower = name.toLowerCase();
+    if (/vbaproject\.bin$/.test(lower) || lower.endsWith('.bin') && lower.includes('vba')) {
+      throw new WorkbookError('macros', '工作簿含有宏（VBA），出于安全原因不接受；请另存为不含宏的 .xlsx 后再上传');
+    }
+    if (lower.startsWith('xl/externallinks/')) {
+      throw new WorkbookError('external_links', '工作簿含有指向其他文件的外部链接，出于安全原因不接受；请在 Excel 中“断开链接”后再上传');
+    }
+    total += size;
+    packed += compressedSize;
+    if (total > limits.maxInflatedBytes) {
+      throw new WorkbookError('zip_bomb', `工作簿解压后超过 ${MB(limits.maxInflatedBytes)}，已拒绝（疑似压缩炸弹或数据过多）；请拆分后上传或用 sibao import 导入`);
+    }
+    if (size > 65_536 && size > compressedSize * limits.maxRatio) {
+      throw new WorkbookError('zip_bomb', `工作簿中的 ${name} 压缩比超过 ${limits.maxRatio}:1，已拒绝（疑似压缩炸弹）`);
+    }
+    entries.push({ name, method, compressedSize, size, offset, flags });
+  }
+  if (total > 65_536 && total > Math.max(packed, 1) * limits.maxRatio) {
+    throw new WorkbookError('zip_bomb', `工作簿整体压缩比超过 ${limits.maxRatio}:1，已拒绝（疑似压缩炸弹）`);
+  }
+  return entries;
+}
+
+/**
+ * One entry's bytes, inflated with a hard cap of `budget` bytes (the part of the archive's budget not
+ * yet used): zlib stops at the cap, so an entry that lies about its size never allocates more.
+ */
+export function inflateEntry(buf: Buffer, e: ZipEntry, budget: number): Buffer {
+  if (e.offset + 30 > buf.length || buf.readUInt32LE(e.offset) !== 0x04034b50) throw new WorkbookError('bad_xlsx', '工作簿已损坏（内部文件头无效）');
+  const start = e.offset + 30 + buf.readUInt16LE(e.offset + 26) + buf.readUInt16LE(e.offset + 28);
+  const data = buf.subarray(start, start + e.compressedSize);
+  if (data.length !== e.compressedSize) throw new WorkbookError('bad_xlsx', '工作簿已损坏（内部文件被截断）');
+  const cap = Math.min(budget, e.size);
+  if (e.method === 0) {
+    if (data.length > budget) throw new WorkbookError('zip_bomb', '工作簿解压后超过上限，已拒绝');
+    return Buffer.from(data);
+  }
+  let out: Buffer;
+  try {
+    // One byte over the declared size: an entry that inflates past what it declared is refused.
+    out = inflateRawSync(data, { maxOutputLength: Math.max(cap + 1, 1) });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+      throw new WorkbookError('zip_bomb', '工作簿中的内部文件解压后超过其声明的大小或上限，已在解压中途停止并拒绝（疑似压缩炸弹）');
+    }
+    throw new WorkbookError('bad_xlsx', '工作簿已损坏（内部文件无法解压）');
+  }
+  if (out.length > cap) throw new WorkbookError('zip_bomb', '工作簿中的内部文件解压后超过其声明的大小或上限，已在解压中途停止并拒绝（疑似压缩炸弹）');
+  return out;
+}
+
+/** Reads entries by name within the archive's inflation budget. */
+export function openZip(buf: Buffer, limits: ZipLimits = UPLOAD_ZIP_LIMITS) {
+  const entries = readZipIndex(buf, limits);
+  const byName = new Map(entries.map((e) => [e.name.replace(/^\/+/, ''), e]));
+  let used = 0;
+  return {
+    names: () => [...byName.keys()],
+    has: (name: string) => byName.has(name),
+    read(name: string): Buffer | undefined {
+      const e = byName.get(name.replace(/^\/+/, ''));
+      if (!e) return undefined;
+      const out = inflateEntry(buf, e, limits.maxInflatedBytes - used);
+      used += out.length;
+      return out;
+    },
+  };
+}
+
+// ---- writing --------------------------------------------------------------------------------------
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+function crc32(data: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A zip of `files` (deflated), with fixed timestamps so the same input gives the same bytes. */
+export function writeZip(files: readonly { name: string; data: Buffer | string }[]): Buffer {
+  const locals: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  // 1980-01-01 00:00 in DOS format.
+  const dosTime = 0;
+  const dosDate = (0 << 9) | (1 << 5) | 1;
+  for (const f of files) {
+    const raw = typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data;
+    const packed = deflateRawSync(raw);
+    const name = Buffer.from(f.name, 'utf8');
+    const crc = crc32(raw);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt16LE(8, 8);
+    local.writeUInt16LE(dosTime, 10);
+    local.writeUInt16LE(dosDate, 12);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(packed.length, 18);
+    local.writeUInt32LE(raw.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    local.writeUInt16LE(0, 28);
+    const dir = Buffer.alloc(46);
+    dir.writeUInt32LE(0x02014b50, 0);
+    dir.writeUInt16LE(20, 4);
+    dir.writeUInt16LE(20, 6);
+    dir.writeUInt16LE(0x0800, 8);
+    dir.writeUInt16LE(8, 10);
+    dir.writeUInt16LE(dosTime, 12);
+    dir.writeUInt16LE(dosDate, 14);
+    dir.writeUInt32LE(crc, 16);
+    dir.writeUInt32LE(packed.length, 20);
+    dir.writeUInt32LE(raw.length, 24);
+    dir.writeUInt16LE(name.length, 28);
+    dir.writeUInt32LE(offset, 42);
+    locals.push(local, name, packed);
+    central.push(dir, name);
+    offset += 30 + name.length + packed.length;
+  }
+  const dirBuf = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(dirBuf.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, dirBuf, end]);
+}

@@ -3,7 +3,8 @@
 // An API that cannot be reached, refuses the token (401) or the class (403) is `SyncUnusableError`
 // (exit 2); per-row rejections are ordinary results.
 import type { RowKind, WorkClassId } from '../domain/rows/kinds.js';
-import type { Cell, RawRow, RowError } from '../domain/rows/types.js';
+import type { RawRow, RowError } from '../domain/rows/types.js';
+import { jsonCell, type SyncPort } from '../functions/usecases/import-tables.js';
 
 export const MAX_BATCH_ROWS = 500;
 
@@ -46,16 +47,7 @@ export interface PushResult {
   rejected: number;
 }
 
-/** A cell as JSON: xlsx dates (UTC midnight by convention) become `YYYY-MM-DD`. */
-export function jsonCell(cell: Cell): string | number | boolean | null {
-  if (cell === undefined || cell === null) return null;
-  if (cell instanceof Date) {
-    if (Number.isNaN(cell.getTime())) return null;
-    const iso = cell.toISOString();
-    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
-  }
-  return cell;
-}
+export { jsonCell };
 
 function describeFetchError(api: string, err: unknown): SyncUnusableError {
   const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
@@ -132,4 +124,14 @@ export async function pushRows(opts: PushOptions): Promise<PushResult> {
   }
   const accepted = results.filter((r) => r.ok).length;
   return { results, accepted, rejected: results.length - accepted };
+}
+
+/** The sync port of `sibao import`: one `POST /v1/sync` per batch, as the add-on sends it. */
+export function httpSyncPort(api: string, token: string): SyncPort {
+  return {
+    async sync(batch) {
+      const pushed = await pushRows({ api, token, spreadsheetId: batch.spreadsheetId, workClass: batch.workClass, kind: batch.kind, rows: batch.rows });
+      return pushed.results.map((r) => ({ ...r, id: r.id ?? null, outcome: typeof r.outcome === 'string' ? r.outcome : undefined }));
+    },
+  };
 }

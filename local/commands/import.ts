@@ -3,15 +3,28 @@
 // Prints every rejected row (row, column, Chinese message, code) and a summary.
 // Exit 0 all accepted, 1 some rejected, 2 unusable (no API, no token, bad files, 401/403).
 import { basename, extname } from 'node:path';
-import { CLASS_KINDS, KINDS, SECTOR_CLASS, WORK_CLASSES, type RowKind, type Sector, type WorkClassId } from '../../domain/rows/kinds.js';
+import { writeFile } from 'node:fs/promises';
+import { KINDS, WORK_CLASSES, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
+import { shanghaiDateTime } from '../../domain/time/time.js';
+import { writeXlsx } from '../../functions/adapters/workbook/xlsx-write.js';
+import { annotatedSheets } from '../../functions/usecases/annotate.js';
+import {
+  ImportPlanError,
+  importTables,
+  inferWorkClass as inferClass,
+  parseWorkClass as parseClass,
+  planImport,
+  rejections,
+  type ImportReport,
+} from '../../functions/usecases/import-tables.js';
 import { loadOrCreateDevIssuer } from '../../functions/adapters/dev-issuer.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { argSpecOf, commandHelp } from './spec.js';
 import { dataDirOf, readStackInfo } from '../data-dir.js';
-import { readAllTables, sectorHint, tableLabel, type Table } from '../files.js';
+import { readAllTables, sectorHint, type Table } from '../files.js';
 import { renderTable } from '../format.js';
 import { createProgress } from '../progress.js';
-import { SyncUnusableError, checkApi, pushRows, type SyncRowResult } from '../sync-client.js';
+import { SyncUnusableError, checkApi, httpSyncPort, type SyncRowResult } from '../sync-client.js';
 import { requireEmail, requireIssuerDir } from './token.js';
 
 export const HELP = commandHelp('import');
@@ -20,24 +33,21 @@ export const DEFAULT_API = 'http://127.0.0.1:8787';
 
 /** A work class from its id or Chinese name. */
 export function parseWorkClass(text: string): WorkClassId {
-  const t = text.trim();
-  const c = WORK_CLASSES.find((w) => w.id === t || w.name === t || `${w.name}专班` === t);
-  if (!c) throw new UsageError(`未知的专班：${text}。可用：${WORK_CLASSES.map((w) => `${w.id}（${w.name}）`).join('、')}`, 'unknown_class');
-  return c.id;
+  return planned(() => parseClass(text));
 }
 
 /** The class a table belongs to when --class is not given; undefined when it cannot be told. */
 export function inferWorkClass(table: Table): WorkClassId | undefined {
-  if (KINDS[table.kind].config || table.kind === 'inspection') return 'coordination';
-  if (table.kind === 'epidemic_support') return 'epidemic_support';
-  const hint = sectorHint(table.file);
-  if (hint) return SECTOR_CLASS[hint];
-  const sectors = new Set(table.rows.map((r) => String(r.values['所属领域'] ?? '').trim()).filter(Boolean));
-  if (sectors.size === 1) {
-    const s = [...sectors][0] as Sector;
-    if (SECTOR_CLASS[s]) return SECTOR_CLASS[s];
+  return inferClass(table, sectorHint(table.file));
+}
+
+function planned<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof ImportPlanError) throw new UsageError(err.message, err.code);
+    throw err;
   }
-  return undefined;
 }
 
 export function resolveApi(flag: string | undefined, dataDir: string): string {
@@ -62,13 +72,7 @@ interface FileReport {
 }
 
 function rejectionLines(results: readonly SyncRowResult[]): string[][] {
-  const lines: string[][] = [];
-  for (const r of results) {
-    if (r.ok) continue;
-    const errors = r.errors?.length ? r.errors : [{ column: '', code: 'rejected', message: '服务端拒绝了该行' }];
-    for (const e of errors) lines.push([String(r.row), e.column ?? '', e.message, String(e.code)]);
-  }
-  return lines;
+  return rejections(results).map((e) => [String(e.row), e.column, e.message, e.code]);
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -83,21 +87,9 @@ export async function run(argv: string[]): Promise<number> {
   const forcedClass = stringFlag(args, 'class') === undefined ? undefined : parseWorkClass(stringFlag(args, 'class')!);
   const tables = await readAllTables(args.positionals, { kind: stringFlag(args, 'kind') });
 
-  const plan = tables.map((table) => {
-    const workClass = forcedClass ?? inferWorkClass(table);
-    if (!workClass) {
-      throw new UsageError(`无法判断 ${tableLabel(table)} 属于哪个专班：请用 --class 指定（如 --class industry）`, 'unknown_class');
-    }
-    if (!CLASS_KINDS[workClass].includes(table.kind)) {
-      throw new UsageError(
-        `${tableLabel(table)}（${KINDS[table.kind].tab}）不属于专班 ${workClass} 可维护的表；该专班可维护：${
-          CLASS_KINDS[workClass].map((k) => KINDS[k].tab).join('、') || '（只读）'
-        }`,
-        'wrong_class',
-      );
-    }
-    return { table, workClass };
-  });
+  const plan = planned(() => planImport(tables, (t) => forcedClass ?? inferWorkClass(t)));
+  const annotate = stringFlag(args, 'annotate');
+  if (annotate !== undefined && !/\.xlsx$/i.test(annotate)) throw new UsageError(`--annotate 的输出文件应以 .xlsx 结尾：${annotate}`, 'annotate_path');
 
   let token = stringFlag(args, 'token') ?? process.env.SIBAO_TOKEN;
   let who = '令牌';
@@ -109,41 +101,46 @@ export async function run(argv: string[]): Promise<number> {
   }
   const api = resolveApi(stringFlag(args, 'api'), dataDir);
 
-  const reports: FileReport[] = [];
   const t0 = Date.now();
+  let report: ImportReport;
   try {
     await checkApi(api);
-    for (const { table, workClass } of plan) {
-      const label = `导入 ${basename(table.file)}${table.sheet ? `［${table.sheet}］` : ''}`;
-      const progress = createProgress(label, table.rows.length);
-      let rejectedSoFar = 0;
-      const pushed = await pushRows({
-        api,
-        token,
-        spreadsheetId: `import:${basename(table.file, extname(table.file))}`,
-        workClass,
-        kind: table.kind,
-        rows: table.rows,
-        onBatch: (done, batch) => {
-          rejectedSoFar += batch.filter((r) => !r.ok).length;
-          progress.update(done, rejectedSoFar ? `拒绝 ${rejectedSoFar}` : undefined);
-        },
-      });
-      progress.finish(`接受 ${pushed.accepted}，拒绝 ${pushed.rejected}`);
-      reports.push({
-        file: table.file,
-        ...(table.sheet ? { sheet: table.sheet } : {}),
-        kind: table.kind,
-        workClass,
-        accepted: pushed.accepted,
-        rejected: pushed.rejected,
-        rows: pushed.results,
-      });
-    }
+    let progress: ReturnType<typeof createProgress> | undefined;
+    let rejectedSoFar = 0;
+    let done = 0;
+    const finish = () => progress?.finish(`接受 ${done - rejectedSoFar}，拒绝 ${rejectedSoFar}`);
+    report = await importTables(httpSyncPort(api, token), plan, {
+      spreadsheetId: ({ table }) => `import:${basename(table.file, extname(table.file))}`,
+      onTab: ({ table }) => {
+        finish();
+        rejectedSoFar = 0;
+        done = 0;
+        progress = createProgress(`导入 ${basename(table.file)}${table.sheet ? `［${table.sheet}］` : ''}`, table.rows.length);
+      },
+      onBatch: (_p, rowsDone, batch) => {
+        done += batch.length;
+        rejectedSoFar += batch.filter((r) => !r.ok).length;
+        progress?.update(rowsDone, rejectedSoFar ? `拒绝 ${rejectedSoFar}` : undefined);
+      },
+    });
+    finish();
   } catch (err) {
     if (err instanceof SyncUnusableError) throw new UsageError(err.message, err.code);
     throw err;
   }
+  if (annotate !== undefined) {
+    const bytes = writeXlsx(annotatedSheets(report, { source: args.positionals.map((f) => basename(f)).join('、'), at: shanghaiDateTime(Date.now()), who }));
+    await writeFile(annotate, bytes);
+  }
+  const reports: FileReport[] = report.tabs.map((t) => ({
+    file: t.table.file,
+    ...(t.table.sheet ? { sheet: t.table.sheet } : {}),
+    kind: t.table.kind,
+    workClass: t.workClass,
+    accepted: t.accepted,
+    rejected: t.rejected,
+    rows: t.results as SyncRowResult[],
+  }));
   const accepted = reports.reduce((n, r) => n + r.accepted, 0);
   const rejected = reports.reduce((n, r) => n + r.rejected, 0);
   const seconds = (Date.now() - t0) / 1000;

@@ -162,6 +162,12 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flag: 'api', type: 'string', value: '地址', help: `API 地址；默认取正在运行的 sibao start 的地址，否则 http://127.0.0.1:${DEFAULT_API_PORT}` },
       { flag: 'kind', type: 'string', value: '类型', help: '强制数据类型（如 whitelist 或 白名单）' },
       { flag: 'token', type: 'string', value: '令牌', help: '直接使用给定的令牌（也可用环境变量 SIBAO_TOKEN），此时不需要 --as' },
+      {
+        flag: 'annotate',
+        type: 'string',
+        value: '输出.xlsx',
+        help: '另写一份批注工作簿：首个工作表“校验结果”，被拒绝的单元格标红并以批注说明原因，系统列（编号、状态、责任单位、时限）由服务端回填（与网页上传的结果相同）',
+      },
       data('数据目录（默认 .sibao）'),
       json('输出 JSON：{"files":[{"file","kind","workClass","accepted","rejected","rows":[…]}],"accepted":N,"rejected":M}'),
     ],

@@ -541,3 +541,34 @@ export interface FailureStore {
    */
   reviveDelivery(notificationKey: string, recipient: string, now: number): Promise<boolean>;
 }
+
+// ---- the web front end's store (sign-in by mail, uploads; adapters/web-store.ts) ------------------
+
+/** One workbook upload on `/my` (SPEC §7.7): what the page lists under 最近上传. */
+export interface UploadRecord {
+  id: string;
+  email: string;
+  /** The uploaded file's name. */
+  file: string;
+  workClass: WorkClassId;
+  at: number;
+  tabs: { tab: string; kind: RowKind; rows: number; accepted: number; rejected: number; deleted: number }[];
+  accepted: number;
+  rejected: number;
+}
+
+export interface WebStore {
+  /**
+   * Count one event under `key` (one counter item per rate window, expiring at `expiresAt`, epoch
+   * seconds) with a conditional increment: false, and nothing counted, once `limit` were counted.
+   */
+  countEvent(key: string, limit: number, expiresAt: number): Promise<boolean>;
+  /** Claim `key` once with a conditional write (single-use sign-in links); false when claimed before. */
+  claimOnce(key: string, expiresAt: number): Promise<boolean>;
+  /** Record an upload and its annotated workbook (chunked: a workbook may pass one item's 400 KB). */
+  putUpload(rec: UploadRecord, workbook: Buffer): Promise<void>;
+  /** The member's latest uploads, newest first. */
+  listUploads(email: string, limit: number): Promise<UploadRecord[]>;
+  /** An upload of that member with its annotated workbook; null for another member's or an unknown id. */
+  getUpload(email: string, id: string): Promise<{ record: UploadRecord; workbook: Buffer } | null>;
+}

@@ -14,6 +14,9 @@ import { createDigestStore } from '../functions/adapters/digest-store.js';
 import { createFailureStore } from '../functions/adapters/failure-store.js';
 import { memoryOpsMetrics } from '../functions/adapters/metrics.js';
 import { makeDispatchHandler } from '../functions/handlers/dispatch.js';
+import { makeWebHandler } from '../functions/handlers/web.js';
+import { createWebStore } from '../functions/adapters/web-store.js';
+import { WEB_PATHS } from '../functions/http/web-routes.js';
 import { makeSweepHandler } from '../functions/handlers/sweep.js';
 import type { SweepSummary } from '../functions/usecases/sweep.js';
 import { createStore, ensureTable } from '../functions/adapters/dynamodb-store.js';
@@ -43,6 +46,8 @@ export interface StackOptions {
   /** SES emulator + mail viewer port (0 = any free port). */
   sesPort: number;
   clock: SimClock;
+  /** Least time `POST /login` takes to answer, ms (default 1500; tests use less). */
+  loginAnswerMs?: number;
   /** How often the dispatcher runs; 0 = never on its own (call `dispatchNow`). Default 1000 ms. */
   dispatchIntervalMs?: number;
   /**
@@ -160,7 +165,23 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const digests = createDigestStore({ client: dynamo, tableName });
     const failures = createFailureStore({ client: dynamo, tableName });
     const metrics = memoryOpsMetrics();
-    api = makeApiHandler({ store, clock: opts.clock, identity, config: { ...apiConfig, countyName: opts.countyName }, digests, metrics, failures }) as ApiHandler;
+    const apiHandler = makeApiHandler({ store, clock: opts.clock, identity, config: { ...apiConfig, countyName: opts.countyName }, digests, metrics, failures }) as ApiHandler;
+    // The web front end (sign-in by mail, /my, uploads) on the same server, as its own function in AWS.
+    const webHandler = makeWebHandler({
+      store,
+      web: createWebStore({ client: dynamo, tableName }),
+      mailer,
+      clock: opts.clock,
+      config: {
+        actionSecrets: [actionSecret],
+        bootstrapAdmins: apiConfig.bootstrapAdmins,
+        countyName: opts.countyName,
+        webBaseUrl: publicBaseUrl,
+        profileTtlMs: 1_000,
+        loginAnswerMs: opts.loginAnswerMs,
+      },
+    }) as ApiHandler;
+    api = (event) => (WEB_PATHS.test(event.rawPath ?? '') ? webHandler(event) : apiHandler(event));
     // The jobs run on the simulated clock; their claims and leases on real time. This process holds
     // the data directory's lock, so a claim of an earlier process (an older generation) is orphaned.
     const generation = Date.now();

@@ -80,7 +80,9 @@ export type AuthKind =
   /** The signed single-use action token in the path. */
   | 'action-link'
   /** A signed view link (`?sig=`) or a member's bearer; the page renders its own refusals. */
-  | 'view-link';
+  | 'view-link'
+  /** The web front end's session cookie (or a sign-in link), checked by the page itself (web-routes.ts). */
+  | 'session';
 
 export interface RouteRequest {
   event: ApiEvent;

@@ -112,6 +112,17 @@ export const FUNCTION_SPECS = {
     links: false,
     async: { retryAttempts: 2, maxEventAge: Duration.hours(6) },
   },
+  web: {
+    description: 'sibao web front end without Google: sign-in by mail, /my, workbook upload (its own Function URL)',
+    memorySize: 1024,
+    timeout: Duration.seconds(60),
+    // The sign-in mail, through the one delivery path.
+    sendsMail: true,
+    // Signs sign-in links, sessions and the dashboard's view link.
+    secrets: ['actionSecret'],
+    // PUBLIC_BASE_URL: the API's URL (the dashboard link on /my).
+    links: true,
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof FUNCTION_SPECS;
@@ -136,6 +147,8 @@ export class SibaoStack extends Stack {
   readonly functions: Record<FunctionName, NodejsFunction>;
   readonly deadLetterQueues: Partial<Record<FunctionName, sqs.Queue>>;
   readonly apiUrl: lambda.FunctionUrl;
+  /** The web front end's own URL (`/login`, `/my`): sessions and uploads live apart from the API. */
+  readonly webUrl: lambda.FunctionUrl;
   readonly alarmTopic: sns.Topic;
 
   constructor(scope: Construct, id: string, props: SibaoStackProps) {
@@ -267,7 +280,7 @@ export class SibaoStack extends Stack {
         environment: {
           COUNTY: county,
           // The county's name on the digest and on the dashboard page.
-          ...(name === 'digest' || name === 'api' ? { COUNTY_NAME: config.countyName } : {}),
+          ...(name === 'digest' || name === 'api' || name === 'web' ? { COUNTY_NAME: config.countyName } : {}),
           POWERTOOLS_SERVICE_NAME: 'sibao',
           POWERTOOLS_LOG_LEVEL: config.logLevel,
           // The EMF metrics of every function (OPS_ALARMS, the dispatcher's oldest pending): namespace
@@ -310,7 +323,13 @@ export class SibaoStack extends Stack {
     // unless a custom domain is configured. The others get it.
     const publicBaseUrl = config.publicBaseUrl ?? trimSlash(this.apiUrl.url);
     if (config.publicBaseUrl) fns.api.addEnvironment('PUBLIC_BASE_URL', config.publicBaseUrl);
-    if (config.bootstrapAdmins.length) fns.api.addEnvironment('BOOTSTRAP_ADMINS', config.bootstrapAdmins.join(','));
+    if (config.bootstrapAdmins.length) {
+      fns.api.addEnvironment('BOOTSTRAP_ADMINS', config.bootstrapAdmins.join(','));
+      fns.web.addEnvironment('BOOTSTRAP_ADMINS', config.bootstrapAdmins.join(','));
+    }
+    // The web front end: pages and forms only (no CORS: nothing calls it from another origin). Its
+    // base URL comes from each request (WEB_BASE_URL overrides it behind a custom domain).
+    this.webUrl = fns.web.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
     for (const name of INFRA_FUNCTIONS) {
       if (name !== 'api' && (FUNCTION_SPECS[name] as FunctionSpec).links) fns[name].addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
     }
@@ -447,6 +466,7 @@ export class SibaoStack extends Stack {
     // ---- outputs ------------------------------------------------------------------------------
     new CfnOutput(this, 'ApiUrl', { value: this.apiUrl.url, description: 'Base URL for the add-on (项目设置 → API 地址)' });
     new CfnOutput(this, 'PublicBaseUrl', { value: publicBaseUrl, description: 'Base URL the mails link to' });
+    new CfnOutput(this, 'WebUrl', { value: this.webUrl.url, description: 'Sign-in page for offices without Google (<WebUrl>login): mail links, /my, workbook upload' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'SesIdentity', { value: identity.emailIdentityName });
     new CfnOutput(this, 'SesConfigurationSet', { value: configurationSet.configurationSetName });

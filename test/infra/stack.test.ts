@@ -193,7 +193,10 @@ describe('DynamoDB table', () => {
 
 describe('API Function URL', () => {
   it('auth NONE (the handler verifies Google ID tokens; action links open from any mail client), CORS limited', () => {
-    template.resourceCountIs('AWS::Lambda::Url', 1);
+    // The API's and the web front end's (sign-in by mail, /my, uploads: no CORS, pages and forms only).
+    template.resourceCountIs('AWS::Lambda::Url', 2);
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': [fnId('web'), 'Arn'] } });
+    expect(Object.values(resources).find((r) => r.Type === 'AWS::Lambda::Url' && JSON.stringify(r.Properties.TargetFunctionArn).includes(fnId('web')))!.Properties.Cors).toBeUndefined();
     template.hasResourceProperties('AWS::Lambda::Url', {
       AuthType: 'NONE',
       TargetFunctionArn: { 'Fn::GetAtt': [fnId('api'), 'Arn'] },
@@ -368,8 +371,8 @@ describe('secrets', () => {
           (s) => actionsOf(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes(idOf('AWS::SecretsManager::Secret', secretPrefix)),
         ),
       );
-    // The digest signs its page's view link with the action key.
-    expect(readers('ActionSecret')).toEqual(['api', 'dispatch', 'digest']);
+    // The digest signs its page's view link with the action key; web its sign-in links and sessions.
+    expect(readers('ActionSecret')).toEqual(['api', 'dispatch', 'digest', 'web']);
     expect(readers('OAuthAudience')).toEqual(['api']);
   });
 });

@@ -146,8 +146,42 @@ export async function buildTemplateWorkbook(kinds: readonly RowKind[], opts: Tem
   return wb;
 }
 
-/** Write a template workbook to a file. */
+/** The 说明 tab of a template: how to fill it in and the two ways to hand it in (SPEC §7.7). */
+export const README_TAB = '说明';
+
+export function templateReadme(kinds: readonly RowKind[]): string[][] {
+  const tabs = kinds.map((k) => KINDS[k].tab).join('、');
+  return [
+    ['怎样填写'],
+    [`本工作簿含以下工作表：${tabs}。每个工作表一种数据，第 1 行是表头，请勿改动表头和工作表名（工作表名就是表名，系统按它识别）。`],
+    ['鼠标移到表头上可以看到该列的填写规则；有下拉箭头的列请从列表中选择。灰色的列（编号、状态、责任单位、签收时限、办结时限等）由系统填写，不要手填。'],
+    ['只填数值，不要使用公式；日期写成 2022-06-10 这样的格式。可以在表格右侧加自己的列，系统会保留但不读取。'],
+    [''],
+    ['怎样上传（两种方式任选其一）'],
+    ['一、能访问谷歌服务的单位：把各工作表复制到本专班共享的 Google 表格，在菜单“四保白名单 → 同步”即可。'],
+    ['二、不能访问谷歌服务的单位（用 WPS 或 Excel）：'],
+    ['　1. 打开系统登录页（网址由县政务服务和大数据局提供，以 /login 结尾），输入“成员”表中登记的本人邮箱，点击“发送登录链接”。'],
+    ['　2. 收到“登录四保白名单系统”的邮件后，15 分钟内点击其中的“登录”按钮，再点“确认登录”（链接只能用一次，登录 12 小时内有效）。'],
+    ['　3. 在“我的工作台”选择专班，上传本工作簿（.xlsx，不超过 4 MB，可只含部分工作表），或单个工作表另存的 .csv（文件名为表名，如 白名单.csv）。每人每小时最多上传 20 次。'],
+    ['　4. 上传后页面显示每个工作表接受、拒绝的行数。请下载“批注工作簿”：第一个工作表“校验结果”是汇总；被拒绝的单元格标为红色，鼠标移上去可看到原因；编号、状态、责任单位、时限等系统列已由系统回填。'],
+    ['　5. 在批注工作簿中改正红色单元格后直接再次上传即可：已接受、未改动的行不会重复入库，也不会重复发邮件。'],
+    ['超过 4 MB 的文件请交县政务服务和大数据局用 sibao import 导入（sibao import 文件.xlsx --as 邮箱 --annotate 批注.xlsx 得到同样的批注工作簿）。'],
+  ];
+}
+
+function addReadmeSheet(wb: ExcelJSNs.Workbook, kinds: readonly RowKind[]): void {
+  const ws = wb.addWorksheet(README_TAB);
+  ws.getColumn(1).width = 110;
+  for (const [text] of templateReadme(kinds)) {
+    const row = ws.addRow([text]);
+    row.alignment = { wrapText: true, vertical: 'top' };
+    if (text && !text.startsWith('　') && !/[。：）]$/.test(text)) row.font = { bold: true, size: 13 };
+  }
+}
+
+/** Write a template workbook to a file: the kinds' tabs, then 说明 on how to fill it in and upload it. */
 export async function writeTemplate(kinds: readonly RowKind[], out: string, opts: TemplateOptions = {}): Promise<void> {
   const wb = await buildTemplateWorkbook(kinds, opts);
+  addReadmeSheet(wb, kinds);
   await wb.xlsx.writeFile(out);
 }

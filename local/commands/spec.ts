@@ -117,7 +117,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     summary: '生成带表头批注和下拉选项的空白模板',
     about:
       '生成空白模板工作簿：列名与系统一致，每个列名带批注说明填写规则，枚举列带下拉选项（第 2–1000 行），\n' +
-      '首行冻结，系统填写的列为灰色，列宽按列名和常见内容设置。',
+      '首行冻结，系统填写的列为灰色，列宽按列名和常见内容设置；最后一个工作表“说明”写明如何填写、如何上传（Google 表格插件或网页上传）。',
     options: [
       { flag: 'kind', type: 'string', value: '类型', help: '一类数据，如 whitelist 或 白名单', oneOf: 'what' },
       {

@@ -12,6 +12,8 @@ import { DEFAULT_PROFILE, seedProfile } from '../../local/demo.js';
 import { loadProfile } from '../../local/profile-files.js';
 import { startStack, type Stack } from '../../local/stack.js';
 import { writeZip } from '../../functions/adapters/workbook/zip.js';
+import { runSibao } from './cli-child.js';
+import { readFile, writeFile } from 'node:fs/promises';
 
 const EDITOR = 'industry-editor@tongxu.example';
 const VIEWER = 'industry-viewer@tongxu.example';
@@ -270,6 +272,28 @@ describe('workbook upload', () => {
     const ro = await signIn(VIEWER);
     const res = await upload(ro, { name: '白名单.csv', bytes: Buffer.from('统一社会信用代码,名称\n'), type: 'text/csv' });
     expect(res.status).toBe(403);
+  });
+});
+
+describe('sibao import --annotate', () => {
+  it('writes the same annotated workbook as the upload page (校验结果 first, planted cells red with comments)', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('白名单');
+    ws.addRow(WHITELIST_HEADERS);
+    ws.addRow(['91410222GA45C5XLKX', '通许县信远建材有限公司', '工业生产', '邸阁乡', 20546.5, 357, '已纳入', '2022-05-22', '项目部', '13800000003']);
+    ws.addRow(['91410222N369YA2B4A', '通许县盛信木业有限公司', '工业生产', '高新区', 100, 50, '已纳入', '2022-05-22', '综合部', '13800000007']); // row 3: bad checksum
+    const file = join(work, 'industry-白名单.xlsx');
+    await writeFile(file, Buffer.from(await wb.xlsx.writeBuffer()));
+    const out = join(work, 'annotated.xlsx');
+    const res = await runSibao(['import', file, '--as', EDITOR, '--data', work, '--api', stack.apiUrl, '--annotate', out]);
+    expect(res.code).toBe(1);
+    const back = await readBack(await readFile(out));
+    expect(back.worksheets.map((w) => w.name)).toEqual(['校验结果', '白名单']);
+    const cell = back.getWorksheet('白名单')!.getCell('A3');
+    expect((cell.fill as ExcelJS.FillPattern).fgColor?.argb).toBe('FFFF9999');
+    expect(JSON.stringify(cell.note)).toContain('uscc_checksum');
+    expect(back.getWorksheet('白名单')!.getCell('A2').fill).toBeUndefined();
+    expect(String(back.getWorksheet('校验结果')!.getCell('B1').value)).toContain('接受 1 行，拒绝 1 行');
   });
 });
 

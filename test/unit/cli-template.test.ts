@@ -76,7 +76,17 @@ describe('template workbooks', () => {
     const file = join(dir, 'coordination.xlsx');
     await writeTemplate(CLASS_KINDS.coordination, file);
     const wb = await reread(file);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(CLASS_KINDS.coordination.map((k) => KINDS[k].tab));
+    // The kinds' tabs, then 说明 on how to fill it in and upload it (the upload and the CLI skip it).
+    expect(wb.worksheets.map((w) => w.name)).toEqual([...CLASS_KINDS.coordination.map((k) => KINDS[k].tab), '说明']);
+    const readme = wb
+      .getWorksheet('说明')!
+      .getColumn(1)
+      .values.map((v) => String(v ?? ''))
+      .join('\n');
+    expect(readme).toMatch(/\/login/);
+    expect(readme).toMatch(/4 MB/);
+    expect(readme).toMatch(/批注工作簿/);
+    expect(readme).toMatch(/Google 表格/);
     const unit = wb.getWorksheet('责任单位')!;
     expect(unit.getCell('C2').dataValidation.formulae[0]).toBe('"县直部门,乡镇,街道,园区,指挥部,县领导"');
     const member = wb.getWorksheet('成员')!;

@@ -132,7 +132,7 @@ export function uploadResultPage(p: { record: UploadRecord; report: ImportReport
       all.length > 0 &&
       html`<h2>被拒绝的行</h2><div class="box"><table><thead><tr><th>工作表</th><th>行</th><th>列</th><th>说明</th></tr></thead><tbody>${all
         .slice(0, PAGE_REJECTIONS)
-        .map((e) => html`<tr><td>${e.tab}</td><td class="n">${e.row}</td><td>${e.column}</td><td>${e.message}</td></tr>`)}</tbody></table></div>${
+        .map((e) => html`<tr><td>${e.tab}</td><td class="n">${e.row}</td><td style="min-width:7em">${e.column}</td><td style="min-width:12em">${e.message}</td></tr>`)}</tbody></table></div>${
         all.length > PAGE_REJECTIONS && html`<p class="note">只列出前 ${PAGE_REJECTIONS} 条，共 ${all.length} 条；全部见批注工作簿。</p>`
       }`
     }<p><a href="/my">返回我的工作台</a></p>`,

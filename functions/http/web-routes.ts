@@ -137,10 +137,19 @@ export function createWebRoutes(deps: WebRouteDeps): Route[] {
     return undefined;
   }
 
-  /** A form POST from this site: the Origin (or, lacking it, the Referer) names this origin. */
+  /**
+   * A form POST from this site. The pages send `referrer-policy: no-referrer` (SPEC §7.8), under which
+   * browsers send `Origin: null` on form posts; they also send `Sec-Fetch-Site`, which says
+   * `same-origin` only for our own pages (a sandboxed frame elsewhere says `cross-site`). So: a real
+   * Origin must be ours; else Sec-Fetch-Site must be same-origin; else (old browsers, scripts) the
+   * Referer, if any, must be ours.
+   */
   function sameOrigin(event: ApiEvent): boolean {
     const o = header(event, 'origin');
-    if (o) return o === origin;
+    if (o && o !== 'null') return o === origin;
+    const site = header(event, 'sec-fetch-site');
+    if (site) return site === 'same-origin';
+    if (o === 'null') return false;
     const r = header(event, 'referer');
     if (!r) return false;
     try {

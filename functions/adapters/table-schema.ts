@@ -40,6 +40,9 @@
 //   weekly coverage snapshot        SNAPSHOT           <YYYY-Www>      —
 //   snapshot values (per code)      SNAPVAL#<YYYY-Www> <nnn>           —
 //   mail address state (bounces)    ADDR#<email>       ADDR            kindPk = KIND#address, kindSk = <status>#<email>
+// The web front end (adapters/web-store.ts): rate counters RATE#<key>/RATE and claimed sign-in links
+// CLAIM#<key>/CLAIM (both with expiresAt), uploads UPLOADS#<email>/<at>#<id> and their annotated
+// workbooks UPLOAD#<id>/BLOB#<nnn> (gzip chunks).
 //
 // Time to live: `expiresAt` (epoch SECONDS, TABLE_SCHEMA.timeToLiveAttribute) is set only on items
 // that are transient and whose deletion changes nothing: leases (LEASE#…, a day after they lapse:

@@ -1,0 +1,110 @@
+// The small .xlsx codec of the upload (functions/adapters/workbook): the zip index is checked before
+// anything is inflated (budget, ratio, macros, external links, encryption), inflation is capped, the
+// reader gives values only (a formula's cached result, shared and inline strings without phonetic
+// runs, booleans, dates by style), and the writer's output reads back in exceljs (an independent
+// reader) with values, fills, comments and formula-looking text kept as text.
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { readXlsx, UPLOAD_READ_LIMITS } from '../../functions/adapters/workbook/xlsx-read.js';
+import { FILLS, writeXlsx } from '../../functions/adapters/workbook/xlsx-write.js';
+import { readZipIndex, WorkbookError, writeZip } from '../../functions/adapters/workbook/zip.js';
+
+const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const R = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+
+function book(sheetXml: string, extra: { name: string; data: string | Buffer }[] = [], opts: { date1904?: boolean } = {}): Buffer {
+  return writeZip([
+    { name: '[Content_Types].xml', data: '<Types/>' },
+    { name: 'xl/workbook.xml', data: `<workbook xmlns="${NS}" xmlns:r="${R}">${opts.date1904 ? '<workbookPr date1904="1"/>' : ''}<sheets><sheet name="白名单" sheetId="1" r:id="rId1"/></sheets></workbook>` },
+    { name: 'xl/_rels/workbook.xml.rels', data: `<Relationships><Relationship Id="rId1" Type="${R}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>` },
+    { name: 'xl/worksheets/sheet1.xml', data: `<worksheet xmlns="${NS}"><sheetData>${sheetXml}</sheetData></worksheet>` },
+    ...extra,
+  ]);
+}
+
+const refused = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(WorkbookError);
+    return (err as WorkbookError).code;
+  }
+  throw new Error('not refused');
+};
+
+describe('zip index checks (before any inflation)', () => {
+  it('refuses macros, external links, encryption, too many bytes and a high ratio', () => {
+    expect(refused(() => readZipIndex(book('', [{ name: 'xl/vbaProject.bin', data: 'x' }])))).toBe('macros');
+    expect(refused(() => readZipIndex(book('', [{ name: 'xl/externalLinks/externalLink1.xml', data: '<x/>' }])))).toBe('external_links');
+    const enc = book('');
+    const cd = enc.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    enc.writeUInt16LE(1, cd + 8);
+    expect(refused(() => readZipIndex(enc))).toBe('encrypted');
+    const zeros = writeZip([{ name: 'a.xml', data: Buffer.alloc(3 * 1024 * 1024) }]);
+    expect(refused(() => readZipIndex(zeros))).toBe('zip_bomb'); // ratio ~1000:1
+    expect(refused(() => readZipIndex(zeros, { maxInflatedBytes: 1024 * 1024, maxRatio: 10_000, maxEntries: 10 }))).toBe('zip_bomb');
+    expect(refused(() => readZipIndex(Buffer.from('not a zip at all, just text')))).toBe('bad_xlsx');
+  });
+});
+
+describe('readXlsx', () => {
+  it('gives values only: shared strings without phonetic runs, inline strings, formulas as their result, booleans, errors, dates by style', () => {
+    const shared = `<sst xmlns="${NS}"><si><t>通许县</t></si><si><r><t>远瑞</t></r><r><t xml:space="preserve"> 建材</t></r><rPh sb="0" eb="2"><t>ユエンルイ</t></rPh></si></sst>`;
+    const styles = `<styleSheet xmlns="${NS}"><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/></numFmts><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/></cellXfs></styleSheet>`;
+    const xml =
+      '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>' +
+      '<row r="3"><c r="A3" t="inlineStr"><is><t>&lt;b&gt; &amp; 引号&quot;</t></is></c><c r="C3"><f>1+2</f><v>3</v></c><c r="D3" t="b"><v>1</v></c><c r="E3" t="e"><v>#N/A</v></c></row>' +
+      '<row r="4"><c r="A4" s="1"><v>44722</v></c><c r="B4" s="2"><v>44722</v></c><c r="C4" t="str"><f>A1&amp;"x"</f><v>=SUM(A1)</v></c></row>';
+    const sheets = readXlsx(book(xml, [{ name: 'xl/sharedStrings.xml', data: shared }, { name: 'xl/styles.xml', data: styles }]));
+    expect(sheets).toHaveLength(1);
+    const rows = sheets[0].rows;
+    expect(rows.map((r) => r.row)).toEqual([1, 3, 4]);
+    expect(rows[0].cells).toEqual(['通许县', '远瑞 建材']);
+    expect(rows[1].cells).toEqual(['<b> & 引号"', null, 3, true, '#N/A']);
+    expect((rows[2].cells[0] as Date).toISOString()).toBe('2022-06-10T00:00:00.000Z');
+    expect((rows[2].cells[1] as Date).toISOString()).toBe('2022-06-10T00:00:00.000Z');
+    expect(rows[2].cells[2]).toBe('=SUM(A1)');
+  });
+
+  it('reads 1904-based dates, and refuses cells beyond the column bound', () => {
+    const styles = `<styleSheet xmlns="${NS}"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs></styleSheet>`;
+    const sheets = readXlsx(book('<row r="1"><c r="A1" s="1"><v>43260</v></c></row>', [{ name: 'xl/styles.xml', data: styles }], { date1904: true }));
+    expect((sheets[0].rows[0].cells[0] as Date).toISOString().slice(0, 10)).toBe('2022-06-10');
+    expect(refused(() => readXlsx(book('<row r="1"><c r="ZZZ1" t="inlineStr"><is><t>x</t></is></c></row>'), UPLOAD_READ_LIMITS))).toBe('too_many_columns');
+  });
+});
+
+describe('writeXlsx', () => {
+  it('reads back in exceljs: values, fills, comments, and formula-looking text as text', async () => {
+    const bytes = writeXlsx([
+      {
+        name: '校验结果',
+        rows: new Map([[1, [{ v: '校验结果', style: 'header' as const }, { v: 3 }]]]),
+      },
+      {
+        name: '白名单',
+        freezeHeader: true,
+        rows: new Map([
+          [1, [{ v: '统一社会信用代码', style: 'header' as const }, { v: '备注', style: 'header' as const }]],
+          [3, [{ v: '91410222GA45C5XLKA', style: 'error' as const, comment: '「统一社会信用代码」校验位错误（uscc_checksum）' }, { v: '=1+1' }]],
+        ]),
+        widths: [24, 12],
+      },
+    ]);
+    expect(bytes.includes(Buffer.from('<f>'))).toBe(false);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['校验结果', '白名单']);
+    expect(wb.getWorksheet('校验结果')!.getCell('B1').value).toBe(3);
+    const ws = wb.getWorksheet('白名单')!;
+    const a3 = ws.getCell('A3');
+    expect(a3.value).toBe('91410222GA45C5XLKA');
+    expect((a3.fill as ExcelJS.FillPattern).fgColor?.argb).toBe(FILLS.error);
+    expect(JSON.stringify(a3.note)).toContain('uscc_checksum');
+    expect(ws.getCell('B3').value).toBe('=1+1');
+    expect(ws.getCell('B3').type).toBe(ExcelJS.ValueType.String);
+    // And our own reader reads it back the same (the re-upload path).
+    const again = readXlsx(bytes);
+    expect(again[1].rows.find((r) => r.row === 3)!.cells).toEqual(['91410222GA45C5XLKA', '=1+1']);
+  });
+});

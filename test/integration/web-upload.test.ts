@@ -196,6 +196,15 @@ describe('sign-in by mail', () => {
     expect((await req('/v1/issues', { cookie })).status).toBe(401);
   });
 
+  it('logout clears the cookie (a form POST with the session\'s CSRF token)', async () => {
+    const cookie = await signIn(EDITOR);
+    const csrf = csrfOf(await (await req('/my', { cookie })).text());
+    expect((await req('/my/logout', { method: 'POST', cookie, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'csrf=forged' })).status).toBe(403);
+    const out = await req('/my/logout', { method: 'POST', cookie, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `csrf=${csrf}` });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('set-cookie')).toMatch(/^sibao=; .*Max-Age=0/);
+  });
+
   it('limits sign-in requests per address', async () => {
     const address = 'flood@elsewhere.example';
     const answers: number[] = [];

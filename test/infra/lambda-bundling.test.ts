@@ -108,11 +108,17 @@ describe('each bundle', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sibao-bundle-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.each(LAMBDA_FUNCTIONS)('%s stays within 400 KB and loads on its own; what is left external is only imported lazily', async (name) => {
+  // The byte budget is a guard against a dependency pulled in by mistake, not the measure of cost:
+  // init time is (`npm run bench -- lambda-init`, as a ratio to a bare module). 512 KB keeps a cold
+  // start near the ~250 KB figure in STACK.md (100–250 ms), far from 1.5 MB (~1 s), and leaves room
+  // for the second release's features with their libraries (jose, the SES client) rather than
+  // hand-written replacements.
+  const BUNDLE_BUDGET_BYTES = 512 * 1024;
+  it.each(LAMBDA_FUNCTIONS)('%s stays within the 512 KB budget and loads on its own; what is left external is only imported lazily', async (name) => {
     const { outdir: _d, outfile: _f, ...rest } = esbuildOptionsFor(name) as BuildOptions;
     const out = await build({ absWorkingDir: REPO_ROOT, entryPoints: [join(REPO_ROOT, 'functions', 'handlers', `${name}.ts`)], ...rest, write: false, logLevel: 'silent' });
     const code = out.outputFiles[0].text;
-    expect(Buffer.byteLength(code, 'utf8')).toBeLessThanOrEqual(400 * 1024);
+    expect(Buffer.byteLength(code, 'utf8')).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES);
     for (const m of SDK_UNUSED_LAZY_MODULES) {
       // Never a static import (it would be resolved at load, where no node_modules exist).
       expect(code).not.toMatch(new RegExp(`(?:from|import)\\s*"${m}"`));

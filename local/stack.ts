@@ -16,7 +16,6 @@ import { memoryOpsMetrics } from '../functions/adapters/metrics.js';
 import { makeDispatchHandler } from '../functions/handlers/dispatch.js';
 import { makeWebHandler } from '../functions/handlers/web.js';
 import { createWebStore } from '../functions/adapters/web-store.js';
-import { createSesHttpMailer } from '../functions/adapters/ses-http-mailer.js';
 import { WEB_PATHS } from '../functions/http/web-routes.js';
 import { makeSweepHandler } from '../functions/handlers/sweep.js';
 import type { SweepSummary } from '../functions/usecases/sweep.js';
@@ -171,8 +170,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const webHandler = makeWebHandler({
       store,
       web: createWebStore({ client: dynamo, tableName }),
-      // The mailer the web function uses in AWS (SES v2 over signed HTTP), here against the emulator.
-      mailer: createSesHttpMailer({ from: MAIL_FROM, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, endpoint: services.sesEndpoint }),
+      mailer,
       clock: opts.clock,
       config: {
         actionSecrets: [actionSecret],

@@ -8,7 +8,7 @@ import { lambdaDynamoClient, oncePerContainer } from '../adapters/lambda.js';
 import { logger } from '../adapters/logger.js';
 import { baseUrlFromEvent, createRuntimeConfig } from '../adapters/runtime-config.js';
 import { containerSecretReader } from '../adapters/secrets.js';
-import { sesHttpMailerFromEnv } from '../adapters/ses-http-mailer.js';
+import { createSesClient, createSesMailer } from '../adapters/ses-mailer.js';
 import { createWebStore } from '../adapters/web-store.js';
 import { tablesFromBytes } from '../adapters/workbook/tables.js';
 import { writeXlsx } from '../adapters/workbook/xlsx-write.js';
@@ -80,8 +80,7 @@ async function wireWeb(env: Record<string, string | undefined> = process.env): P
       h = makeWebHandler({
         store: createStore({ client, tableName: config.tableName }),
         web: createWebStore({ client, tableName: config.tableName }),
-        // SES v2 over signed HTTP: the SDK client would push this bundle past 400 KB.
-        mailer: sesHttpMailerFromEnv(env, requireEnv('MAIL_FROM', env), env.SES_CONFIGURATION_SET?.trim() || undefined),
+        mailer: createSesMailer({ client: createSesClient(), from: requireEnv('MAIL_FROM', env), configurationSet: env.SES_CONFIGURATION_SET?.trim() || undefined }),
         clock: systemClock,
         config: {
           actionSecrets: config.actionSecrets,

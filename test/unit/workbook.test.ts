@@ -108,16 +108,3 @@ describe('writeXlsx', () => {
     expect(again[1].rows.find((r) => r.row === 3)!.cells).toEqual(['91410222GA45C5XLKA', '=1+1']);
   });
 });
-
-describe('Signature V4 of the web function\'s SES mailer', () => {
-  it('matches AWS\'s documented example (IAM ListUsers, 2015-08-30)', async () => {
-    const { signV4 } = await import('../../functions/adapters/ses-http-mailer.js');
-    const h = signV4(
-      { method: 'GET', host: 'iam.amazonaws.com', path: '/', query: 'Action=ListUsers&Version=2010-05-08', body: '', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' } },
-      { region: 'us-east-1', service: 'iam', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }, now: new Date('2015-08-30T12:36:00Z') },
-    );
-    expect(h.authorization).toBe(
-      'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7',
-    );
-  });
-});

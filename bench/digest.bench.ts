@@ -34,6 +34,7 @@ import { createStore, ensureTable } from '../functions/adapters/dynamodb-store.j
 import { logger } from '../functions/adapters/logger.js';
 import type { RowRecord, StoredIssue } from '../functions/ports.js';
 import { syntheticUscc } from './synthetic.js';
+import { seededRandom } from '../local/seeded-random.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 logger.setLogLevel('SILENT');
@@ -46,18 +47,7 @@ const GENERATED_AT = parseInstant(`${isoWeekRange(WEEK).friday}T17:00`);
 const DAY = 86_400_000;
 const YEAR_DAYS = 364;
 
-// A small deterministic PRNG (mulberry32) so every run builds the same county.
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(20230609);
+const rand = seededRandom(20230609);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
 
 const code = syntheticUscc;

@@ -11,25 +11,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KINDS } from '../domain/rows/kinds.js';
 import { makeUscc, USCC_CHARSET } from '../domain/rows/uscc.js';
+import { seededRandom } from '../local/seeded-random.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ROWS = Number(process.env.SIBAO_BENCH_ROWS ?? 800_000);
 const RUNS = Number(process.env.SIBAO_BENCH_RUNS ?? 3);
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** ROWS rows (written in pieces); codes unique by construction (the row index in base 31); ~1% with one mistake. */
 function generate(file: string): { injected: number } {
-  const rand = mulberry32(42);
+  const rand = seededRandom(42);
   const towns = ['咸平街道', '高新区', '玉皇庙镇', '四所楼镇', '朱砂镇', '长智镇', '竖岗镇', '冯庄乡', '孙营乡', '大岗李乡', '邸阁乡', '厉庄乡', '练城乡'];
   const sectors = ['工业生产', '商贸流通', '交通运输', '文化旅游'];
   const headers = KINDS.whitelist.headers;

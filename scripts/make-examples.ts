@@ -17,6 +17,7 @@ import type { Cell } from '../domain/rows/types.js';
 import { makeUscc, USCC_CHARSET } from '../domain/rows/uscc.js';
 import { toCsv } from '../local/files.js';
 import { addTemplateSheet } from '../local/template.js';
+import { seededRandom } from '../local/seeded-random.js';
 
 type Row = Record<string, Cell>;
 
@@ -32,17 +33,7 @@ export interface ExpectedInvalid {
 
 // ---- seeded PRNG ---------------------------------------------------------------------------------
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-let rand = mulberry32(20220602);
+let rand = seededRandom(20220602);
 const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -707,7 +698,7 @@ async function writeWorkbook(dir: string, book: Workbook, sector: Sector | undef
 
 /** Build every table of the demo (pure, deterministic). */
 export function buildDemo() {
-  rand = mulberry32(20220602);
+  rand = seededRandom(20220602);
   usedNames.clear();
   usedCodes.clear();
   phoneSeq = 0;

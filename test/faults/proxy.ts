@@ -3,6 +3,7 @@
 // forwarding (throttling, 5xx) — so what the service received is exactly what was forwarded.
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+export { seededRandom as seeded } from '../../local/seeded-random.js';
 
 export interface ProxiedRequest {
   method: string;
@@ -101,14 +102,3 @@ export function sesAction(req: ProxiedRequest): string | null {
   return new URLSearchParams(req.body.toString('utf8')).get('Action');
 }
 
-/** A seeded random number generator (mulberry32): the faults are the same on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

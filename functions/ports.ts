@@ -565,6 +565,8 @@ export interface WebStore {
   countEvent(key: string, limit: number, expiresAt: number): Promise<boolean>;
   /** Claim `key` once with a conditional write (single-use sign-in links); false when claimed before. */
   claimOnce(key: string, expiresAt: number): Promise<boolean>;
+  /** Whether `key` was claimed (a consistent read: a logged-out session is refused at once everywhere). */
+  isClaimed(key: string): Promise<boolean>;
   /** Record an upload and its annotated workbook (chunked: a workbook may pass one item's 400 KB). */
   putUpload(rec: UploadRecord, workbook: Buffer): Promise<void>;
   /** The member's latest uploads, newest first. */

@@ -7,7 +7,7 @@
 // incremented only while below its limit, a claim is written only when absent.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchWriteAll, createDocumentClient, queryAllPages } from './dynamodb-store.js';
 import { StoreError, type UploadRecord, type WebStore } from '../ports.js';
 
@@ -51,6 +51,15 @@ export function createWebStore({ client, tableName: TableName }: { client: Dynam
       } catch (err) {
         if (isConditionFailure(err)) return false;
         return wrap(err, 'claimOnce');
+      }
+    },
+
+    async isClaimed(key) {
+      try {
+        const out = await doc.send(new GetCommand({ TableName, Key: { pk: `CLAIM#${key}`, sk: 'CLAIM' }, ConsistentRead: true, ProjectionExpression: 'pk' }));
+        return out.Item !== undefined;
+      } catch (err) {
+        return wrap(err, 'isClaimed');
       }
     },
 

@@ -163,7 +163,7 @@ export function createWebRoutes(deps: WebRouteDeps): Route[] {
 
   async function session(event: ApiEvent): Promise<{ session: Session; rows: Awaited<ReturnType<typeof memberRows>> } | null> {
     const s = readSession(cookieOf(event), secrets, clock.now());
-    if (!s) return null;
+    if (!s || (await deps.web.isClaimed(s.revokeKey))) return null;
     const rows = await memberRows(deps, s.email);
     return rows.length ? { session: s, rows } : null;
   }
@@ -260,6 +260,8 @@ export function createWebRoutes(deps: WebRouteDeps): Route[] {
         const s = readSession(cookieOf(req.event), secrets, clock.now());
         const form = new URLSearchParams(bodyBuffer(req.event).toString('utf8'));
         if (s && (!sameOrigin(req.event) || !checkCsrf(s, form.get('csrf') ?? undefined))) return forbidden();
+        // The cookie is cleared, and the session itself ends (a copy of the cookie no longer works).
+        if (s) await deps.web.claimOnce(s.revokeKey, s.exp + 86_400);
         return redirect('/login', [sessionCookie('', 0)]);
       },
     },

@@ -84,6 +84,8 @@ export interface Session {
   exp: number;
   /** The CSRF token of this session's forms. */
   csrf: string;
+  /** The claim that ends this session before its expiry (logout). */
+  revokeKey: string;
 }
 
 function csrfOf(sessionNonce: string, secrets: readonly string[]): string {
@@ -95,7 +97,7 @@ export function readSession(cookie: string | undefined, secrets: readonly string
   if (!cookie) return null;
   const v = verifyWebToken('session', cookie, secrets, nowMs);
   if (!v.ok || !v.payload.e) return null;
-  return { email: v.payload.e, exp: v.payload.x, csrf: csrfOf(v.payload.n, secrets) };
+  return { email: v.payload.e, exp: v.payload.x, csrf: csrfOf(v.payload.n, secrets), revokeKey: `logout#${v.payload.n}` };
 }
 
 export function checkCsrf(session: Session, given: string | undefined): boolean {

@@ -152,7 +152,8 @@ describe('sibao validate', () => {
       expect(r.stderr, args.join(' ')).toMatch(message);
       expect(r.stdout, args.join(' ')).toBe('');
     }
-  });
+    // Eight CLI processes one after another: seconds each on a loaded 2-core machine.
+  }, 120_000);
 });
 
 describe('sibao coverage / route / calendar', () => {

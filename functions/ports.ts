@@ -5,6 +5,8 @@
 import type { IssueStatus, RowKind, WorkClassId } from '../domain/rows/kinds.js';
 import type { Profile, ProfileProblem, RowOf, RowWarning } from '../domain/rows/types.js';
 import type { IssueRecord, Notification } from '../domain/issues/types.js';
+import type { NumberedEvent } from '../domain/issues/events.js';
+import type { HistoryEntry } from '../domain/rows/history.js';
 import type { SweepSchedule } from '../domain/issues/sweep.js';
 import type { CoverageSnapshot } from '../domain/reports/snapshots.js';
 
@@ -112,6 +114,17 @@ export interface RowRecord<K extends RowKind = RowKind> {
    * unconditional: reading the key back and finding another writeId means another sync's write won.
    */
   writeId?: string;
+  /**
+   * Tombstone (SPEC §7.1 deletions): set when a manifest deleted the row — it is never erased, lists
+   * of live rows skip it, and syncing the row again restores it.
+   */
+  deletedAt?: number;
+  deletedBy?: string;
+  /**
+   * The history entry of this revision. Written to its own item after the write (Store.putHistory,
+   * idempotent); kept here until the next write so a crash in between loses nothing.
+   */
+  history?: HistoryEntry;
 }
 
 /**
@@ -156,6 +169,59 @@ export interface StoredIssue {
    * Absent or stale: the issue is due for the sweep at once (the sweep sets it).
    */
   sweep?: SweepSchedule;
+  /** Events (by sequence number, domain/issues/events.ts) already written to their own items. */
+  eventsDrained?: number;
+  /** 处理说明: what the server did with the last edit of the routed row (domain/issues/edits.ts). */
+  explanation?: string;
+  /** Tombstone: only an issue never routed may be deleted by a manifest (SPEC §7.1). */
+  deletedAt?: number;
+  deletedBy?: string;
+  /** The row-history entry of the last content change (see RowRecord.history). */
+  history?: HistoryEntry;
+}
+
+/** One page of a list read newest first; `next` is the opaque cursor of the following page. */
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+/** The decision types of the command office's queue (SPEC §7.2 `GET /v1/decisions`). */
+export type DecisionType = 'triage' | 'reassign_request' | 'extend_request' | 'escalate_request' | 'inspection' | 'verify_close' | 'batch' | 'shutdown';
+
+/**
+ * Something the command office must decide, stored on its own (DECISION#<id>) and listed pending
+ * first (byKind `KIND#decision`, `pending#<since>#<id>`). Created idempotently by id.
+ */
+export interface DecisionRecord {
+  id: string;
+  type: DecisionType;
+  /** What it is about: an issue id (WT-…), later an inspection or shutdown 编号. */
+  subject: string;
+  status: 'pending' | 'decided';
+  /** Epoch ms when it was asked for. */
+  since: number;
+  /** Who asked (email). */
+  by: string;
+  /** One line for the queue (Chinese). */
+  summary: string;
+  /** The answers offered, e.g. 同意 / 不同意. */
+  options: string[];
+  /** What is asked: `unit` for reassign_request; `date`, `reason` for later types. */
+  request: Record<string, string>;
+  decidedAt?: number;
+  decidedBy?: string;
+  decision?: string;
+  note?: string;
+  revision: number;
+}
+
+/** The record of a one-off data migration (the identity upgrade of SPEC §7.8). */
+export interface MigrationRecord {
+  name: string;
+  status: 'done';
+  at: number;
+  counts: Record<string, number>;
 }
 
 /** A common-problem batch (共性问题) once reported: its notification went out with one member issue's outbox. */
@@ -205,6 +271,8 @@ export interface ProfileRecord {
   problems: ProfileProblem[];
   updatedAt: number;
   updatedBy: string;
+  /** Random per write: equal versions are the same profile (Store.getProfileVersion). */
+  version?: string;
 }
 
 export interface IssueQuery {
@@ -242,7 +310,13 @@ export class CursorError extends Error {
 
 export interface Store {
   getProfile(): Promise<ProfileRecord | null>;
+  /** Writes the profile with a new version, then the small version item (in that order). */
   putProfile(rec: ProfileRecord): Promise<void>;
+  /**
+   * The version of the stored profile, read consistently from a small item of its own: what every
+   * request checks before trusting a cached profile (SPEC §7.8 authorisation).
+   */
+  getProfileVersion(): Promise<string | null>;
 
   /** Batch read (strongly consistent) of rows of one kind by key. */
   getRows<K extends RowKind>(kind: K, keys: readonly string[]): Promise<Map<string, RowRecord<K>>>;
@@ -259,8 +333,33 @@ export interface Store {
    * `writeId` to learn which write stayed (see dynamodb-store.ts for the race this leaves).
    */
   putNewRows(recs: readonly RowRecord[]): Promise<void>;
-  listRows<K extends RowKind>(kind: K, workClass?: WorkClassId): Promise<RowRecord<K>[]>;
+  /** Live rows of a kind (of one class); with `deleted`, tombstones too. */
+  listRows<K extends RowKind>(kind: K, workClass?: WorkClassId, opts?: { deleted?: boolean }): Promise<RowRecord<K>[]>;
   listRowKeys(kind: RowKind): Promise<string[]>;
+  /** Remove a row item for good: only the identity upgrade re-keying a row does this. */
+  deleteRowItem(kind: RowKind, key: string): Promise<void>;
+
+  /** Write history entries to their own items (idempotent: one item per row and revision). */
+  putHistory(entries: readonly HistoryEntry[]): Promise<void>;
+  /** A row's history entries in their own items, newest first, of revisions before `before` (if given). */
+  listHistory(kind: RowKind, key: string, page: { limit: number; before?: number }): Promise<HistoryEntry[]>;
+  /** History entries of every row written in [from, to) (epoch ms), oldest first. */
+  listHistoryBetween(from: number, to: number): Promise<HistoryEntry[]>;
+  /** An issue's events drained to their own items, newest first, of sequence numbers before `before`. */
+  listIssueEvents(id: string, page: { limit: number; before?: number }): Promise<NumberedEvent[]>;
+  /** Whether an action token's nonce was used (drained out of its issue item). */
+  isTokenUsed(nonce: string): Promise<boolean>;
+  /** Issues of one class (its 问题诉求 tab), deleted ones excluded. */
+  listClassIssues(workClass: WorkClassId): Promise<StoredIssue[]>;
+
+  /** Create a decision unless one with its id exists; false when it exists. */
+  putDecision(rec: DecisionRecord): Promise<boolean>;
+  getDecision(id: string): Promise<DecisionRecord | null>;
+  listDecisions(status?: DecisionRecord['status']): Promise<DecisionRecord[]>;
+
+  getMigration(name: string): Promise<MigrationRecord | null>;
+  putMigration(rec: MigrationRecord): Promise<void>;
+
   /** The whitelist's version (bumpWhitelistVersion), with the wall-clock instant of the last bump. Read consistently. */
   whitelistVersion(): Promise<{ version: number; at: number }>;
   /** After whitelist rows are written (sync): coverage sums kept under an older version are stale. */

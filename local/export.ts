@@ -27,6 +27,7 @@ import { shanghaiDateTime } from '../domain/time/time.js';
 import { sheetColumnWidth } from './format.js';
 import type { Profile } from '../domain/rows/types.js';
 import type { ProfileRecord, RowRecord, Store, StoredIssue } from '../functions/ports.js';
+import type { HistoryEntry } from '../domain/rows/history.js';
 
 /** How a column's cells are typed and shown. Dates and instants are ISO text (see the header). */
 export type ColumnType = 'text' | 'date' | 'datetime' | 'money' | 'integer' | 'percent';
@@ -64,6 +65,34 @@ export interface ExportData {
 
 /** The store reads the export needs (a subset of the Store port). */
 export type ExportStore = Pick<Store, 'getProfile' | 'listRows' | 'listIssues'>;
+
+/** The optional tab of `--since`: every create/update/delete/restore of every row since that day. */
+export const CHANGES_TAB = '变更记录';
+const CHANGE_OPS: Record<HistoryEntry['op'], string> = { create: '新增', update: '修改', delete: '删除', restore: '恢复' };
+const CHANGE_COLUMNS: ExportColumn[] = [
+  { header: '时间', type: 'datetime', meaning: '变更时间（北京时间）' },
+  { header: '表', type: 'text', meaning: '变更的工作表' },
+  { header: '标识', type: 'text', meaning: '行标识（自然键、编号或指纹，即同步返回的 id）' },
+  { header: '操作', type: 'text', meaning: '新增、修改、删除或恢复' },
+  { header: '操作人', type: 'text', meaning: '同步或删除该行的成员邮箱' },
+  { header: '来源', type: 'text', meaning: '来自哪个表格或文件' },
+  { header: '变更内容', type: 'text', meaning: '修改的列：原值 → 新值' },
+];
+
+/** The 变更记录 tab from history entries (oldest first). */
+export function changesTab(entries: readonly HistoryEntry[], since: string): ExportTab {
+  const shown = (v: unknown) => (v === null || v === undefined || v === '' ? '（空）' : String(v));
+  const rows = entries.map((e): ExportCell[] => [
+    beijingTime(e.at),
+    KINDS[e.kind].tab,
+    e.key,
+    CHANGE_OPS[e.op],
+    e.by,
+    e.source,
+    Object.entries(e.changes ?? {}).map(([h, c]) => `${h}：${shown(c.from)} → ${shown(c.to)}`).join('；') || null,
+  ]);
+  return { name: CHANGES_TAB, columns: CHANGE_COLUMNS, rows, about: `${since} 起每一行的新增、修改、删除和恢复` };
+}
 
 /** Raised when the store holds no county configuration: nothing to export. */
 export class NothingConfiguredError extends Error {

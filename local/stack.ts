@@ -160,7 +160,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     cleanups.push(() => http.close());
     const publicBaseUrl = http.url;
     const shared = { tableName, publicBaseUrl, actionSecrets: [actionSecret], actionTokenTtlDays: 14 };
-    const apiConfig: ApiConfig = { ...shared, audience: issuer.aud, bootstrapAdmins: opts.bootstrapAdmins ?? [BOOTSTRAP_ADMIN], profileTtlMs: 1_000 };
+    const apiConfig: ApiConfig = { ...shared, audience: issuer.aud, bootstrapAdmins: opts.bootstrapAdmins ?? [BOOTSTRAP_ADMIN] };
     const dispatchConfig: DispatchConfig = { ...shared, mailFrom: MAIL_FROM, ...dispatchLimits(process.env), ...(opts.dispatch ?? {}) };
     const digests = createDigestStore({ client: dynamo, tableName });
     const failures = createFailureStore({ client: dynamo, tableName });

@@ -1,10 +1,11 @@
-// The client side of `POST /v1/sync`, used by `sibao import` and the demo loader: it pushes a
-// table's rows in batches of at most 500, exactly as the add-on does, and collects the answers.
+// The client side of `POST /v1/sync` and `POST /v1/sync/manifest`, used by `sibao import` and the
+// demo loader: it pushes a table's rows in batches of at most 500, exactly as the add-on does, and
+// collects the answers; then (import) says which rows are all the rows of the tab.
 // An API that cannot be reached, refuses the token (401) or the class (403) is `SyncUnusableError`
 // (exit 2); per-row rejections are ordinary results.
 import type { RowKind, WorkClassId } from '../domain/rows/kinds.js';
 import type { RawRow, RowError } from '../domain/rows/types.js';
-import { jsonCell, type SyncPort } from '../functions/usecases/import-tables.js';
+import { jsonCell, type ManifestOutcome, type SyncPort } from '../functions/usecases/import-tables.js';
 
 export const MAX_BATCH_ROWS = 500;
 
@@ -36,6 +37,8 @@ export interface PushOptions {
   workClass: WorkClassId | string;
   kind: RowKind;
   rows: readonly RawRow[];
+  /** The table's header row: the server checks it as the CLI does. */
+  headers?: readonly string[];
   batchSize?: number;
   /** Called after each batch with the rows done so far. */
   onBatch?: (done: number, results: readonly SyncRowResult[]) => void;
@@ -102,6 +105,7 @@ export async function pushRows(opts: PushOptions): Promise<PushResult> {
       spreadsheetId: opts.spreadsheetId,
       workClass: opts.workClass,
       kind: opts.kind,
+      ...(opts.headers ? { headers: opts.headers } : {}),
       rows: batch.map((r) => ({ row: r.row, values: Object.fromEntries(Object.entries(r.values).map(([k, v]) => [k, jsonCell(v)])) })),
     });
     let res: Response;
@@ -130,8 +134,52 @@ export async function pushRows(opts: PushOptions): Promise<PushResult> {
 export function httpSyncPort(api: string, token: string): SyncPort {
   return {
     async sync(batch) {
-      const pushed = await pushRows({ api, token, spreadsheetId: batch.spreadsheetId, workClass: batch.workClass, kind: batch.kind, rows: batch.rows });
+      const pushed = await pushRows({ api, token, spreadsheetId: batch.spreadsheetId, workClass: batch.workClass, kind: batch.kind, rows: batch.rows, headers: batch.headers });
       return pushed.results.map((r) => ({ ...r, id: r.id ?? null, outcome: typeof r.outcome === 'string' ? r.outcome : undefined }));
     },
+    manifest: (m) => sendManifest({ api, token, ...m }),
   };
+}
+
+export interface ManifestOptions {
+  api: string;
+  token: string;
+  spreadsheetId: string;
+  workClass: WorkClassId | string;
+  kind: RowKind;
+  /** The ids of every row of the tab. */
+  ids: readonly string[];
+  confirmDeletions?: boolean;
+}
+
+export type ManifestAnswer = ManifestOutcome;
+
+/** `POST /v1/sync/manifest`: "these are all the rows of this tab". */
+export async function sendManifest(opts: ManifestOptions): Promise<ManifestAnswer> {
+  let res: Response;
+  try {
+    res = await fetch(`${opts.api}/v1/sync/manifest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.token}` },
+      body: JSON.stringify({
+        spreadsheetId: opts.spreadsheetId,
+        workClass: opts.workClass,
+        kind: opts.kind,
+        ids: opts.ids,
+        ...(opts.confirmDeletions ? { confirmDeletions: true } : {}),
+      }),
+    });
+  } catch (err) {
+    throw describeFetchError(opts.api, err);
+  }
+  if (res.status === 401) throw new SyncUnusableError(`API 拒绝了身份令牌（401）：${await errorText(res)}`, 'unauthorized');
+  if (res.status === 403) throw new SyncUnusableError(`无权删除（403）：${await errorText(res)}`, 'forbidden');
+  if (res.status === 409) {
+    const b = (await res.json()) as { error?: { code?: string; message?: string }; live?: number; wouldDelete?: number; refused?: ManifestAnswer['refused'] };
+    if (b.error?.code !== 'mass_delete') throw new SyncUnusableError(`API 返回 409：${b.error?.message ?? ''}`, 'api_error');
+    return { applied: false, deleted: 0, kept: b.live ?? 0, deletedIds: [], refused: b.refused ?? [], message: b.error.message, live: b.live, wouldDelete: b.wouldDelete };
+  }
+  if (!res.ok) throw new SyncUnusableError(`API 返回 ${res.status}：${await errorText(res)}`, 'api_error');
+  const b = (await res.json()) as Partial<ManifestAnswer>;
+  return { applied: true, deleted: b.deleted ?? 0, kept: b.kept ?? 0, deletedIds: b.deletedIds ?? [], refused: b.refused ?? [] };
 }

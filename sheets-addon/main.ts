@@ -16,6 +16,7 @@ import {
   workClassName,
 } from './settings.js';
 import { type SidebarState, sidebarState } from './sidebar-state.js';
+import { type RowHistory, selectedRowHistory } from './history.js';
 import { coverageBoard, refreshStatus } from './status.js';
 import { settingsProblem, type SyncSummary, syncSpreadsheet, type ValidateSummary, validateSpreadsheet } from './sync.js';
 import type { EditedBlock } from './table.js';
@@ -143,6 +144,11 @@ export function sidebarSync(): { result: SyncSummary; state: SidebarState } {
 export function sidebarRefresh(): { result: { ok: boolean; message: string }; state: SidebarState } {
   const result = refreshStatus(active());
   return { result, state: sidebarState(active()) };
+}
+
+/** The sidebar's 本行历史: the selected row's history from the server. */
+export function sidebarHistory(): RowHistory {
+  return selectedRowHistory(active());
 }
 
 /** Save API URL and class (menu and sidebar); installs the hourly background sync. */

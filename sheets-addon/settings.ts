@@ -100,3 +100,23 @@ export function backgroundSpreadsheet(triggerUid: string | undefined): GoogleApp
   const id = PropertiesService.getUserProperties().getProperty(TRIGGER_KEY(triggerUid));
   return id ? SpreadsheetApp.openById(id) : null;
 }
+
+const KEY_REFUSED = 'sibao.refusedDeletions';
+
+/** Ids of issue rows deleted from the sheet whose deletion the server refused: 刷新状态 restores them. */
+export function loadRefusedDeletions(): string[] {
+  const raw = PropertiesService.getDocumentProperties().getProperty(KEY_REFUSED);
+  if (!raw) return [];
+  try {
+    const v = JSON.parse(raw) as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export function saveRefusedDeletions(ids: readonly string[]): void {
+  const p = PropertiesService.getDocumentProperties();
+  if (ids.length === 0) p.deleteProperty(KEY_REFUSED);
+  else p.setProperty(KEY_REFUSED, JSON.stringify([...new Set(ids)].slice(0, 300)));
+}

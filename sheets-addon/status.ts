@@ -1,12 +1,14 @@
 /// <reference types="google-apps-script" />
-// 刷新状态 (system columns of the issue tab from `GET /v1/issues`, page by page) and 覆盖率看板 (a tab with the
-// coverage table from `GET /v1/coverage` and a native column chart).
+// 刷新状态 (system columns of the issue tab from `GET /v1/issues`, page by page; issue rows deleted
+// from the sheet whose deletion the server refused are appended back from `GET /v1/issues/{id}`) and
+// 覆盖率看板 (a tab with the coverage table from `GET /v1/coverage` and a native column chart).
 
 import { KINDS } from '../domain/rows/kinds.js';
 import { toSheetText } from '../domain/rows/sheet-text.js';
 import { apiCall, identityToken, NO_TOKEN_MESSAGE } from './http.js';
-import { loadSettings } from './settings.js';
-import { type CellWrites, readTable, writeBack } from './table.js';
+import { SYNC_HEADER, SYNC_STATE, VERSION_HEADER } from './columns.js';
+import { loadRefusedDeletions, loadSettings, saveRefusedDeletions } from './settings.js';
+import { type CellWrites, isBlankRow, readTable, writeBack } from './table.js';
 
 export interface IssueStatus {
   id: string;
@@ -81,10 +83,52 @@ export function refreshStatus(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): { o
       writes.set(i, w);
     }
     writeBack(t, writes);
-    return { ok: true, message: `已刷新 ${writes.size} 条问题的状态（服务器共 ${byId.size} 条）。`, updated: writes.size };
+    const restored = restoreRefused(t, idCol, settings.apiUrl, token);
+    const more = restored.length > 0 ? `已恢复 ${restored.length} 条删除被拒绝的问题行（${restored.join('、')}）。` : '';
+    return { ok: true, message: `已刷新 ${writes.size} 条问题的状态（服务器共 ${byId.size} 条）。${more}`, updated: writes.size };
   } finally {
     lock.releaseLock();
   }
+}
+
+interface IssueDetailDto {
+  issue?: { id: string; version?: number; deleted?: boolean; values?: Record<string, string | number | boolean | null> };
+}
+
+/** Append back the refused rows not in the sheet (one setValues for all of them); returns their ids. */
+function restoreRefused(t: ReturnType<typeof readTable>, idCol: number, apiUrl: string, token: string): string[] {
+  const wanted = loadRefusedDeletions();
+  if (wanted.length === 0) return [];
+  const present = new Set<string>();
+  for (let i = 1; i < t.values.length; i++) present.add(String(t.values[i][idCol] ?? '').trim());
+  const rows: (string | number)[][] = [];
+  const restored: string[] = [];
+  const keep: string[] = [];
+  for (const id of wanted) {
+    if (present.has(id)) continue;
+    const ans = apiCall<IssueDetailDto>(`${apiUrl}/v1/issues/${encodeURIComponent(id)}`, token, 'get');
+    const issue = ans.ok ? ans.body?.issue : undefined;
+    if (!issue?.values) {
+      keep.push(id);
+      continue;
+    }
+    if (issue.deleted) continue;
+    rows.push(
+      t.headers.map((h) => {
+        if (h === VERSION_HEADER) return issue.version ?? '';
+        if (h === SYNC_HEADER) return SYNC_STATE.synced;
+        const v = issue.values![h];
+        return v === null || v === undefined ? '' : toSheetText(v);
+      }),
+    );
+    restored.push(id);
+  }
+  // After the last non-blank row (the data range may end in blank rows).
+  let last = t.values.length - 1;
+  while (last >= 1 && isBlankRow(t, last)) last--;
+  if (rows.length > 0) t.sheet.getRange(t.base + last, 1, rows.length, t.headers.length).setValues(rows);
+  saveRefusedDeletions(keep);
+  return restored;
 }
 
 // ---- 覆盖率看板 -------------------------------------------------------------------------------------

@@ -4,13 +4,21 @@
 // (≤ 500 rows and ≤ 5 MB per UrlFetch), and all write-back after the batches: one setValues per
 // block of product-owned columns, marks in one batched setBackgrounds/setNotes. A failed batch keeps
 // its rows' dirty marks. Runs under the document lock.
+// The header row is checked first (domain/rows/headers.ts, as the server and the CLI check it): a tab
+// with a misspelled or missing column is not synced and the summary says why; headers spelled
+// differently but equal after folding are read as their column. After a run in which every batch of a
+// tab succeeded, the tab's manifest (`POST /v1/sync/manifest`, the ids of all its non-blank rows) lets
+// the server delete the rows no longer in the sheet; deletions it refuses (a routed issue) are kept
+// for 刷新状态 to restore. The add-on never confirms a mass deletion (the server refuses it, 409).
 
+import { checkHeaders } from '../domain/rows/headers.js';
+import { rowIdentity } from '../domain/rows/identity.js';
 import { CLASS_KINDS, KINDS, type RowKind, type WorkClassId } from '../domain/rows/kinds.js';
 import { toSheetText } from '../domain/rows/sheet-text.js';
 import type { RowError } from '../domain/rows/types.js';
 import { SYNC_HEADER, SYNC_STATE, VERSION_HEADER } from './columns.js';
 import { apiCall, identityToken, NO_TOKEN_MESSAGE, utf8Length } from './http.js';
-import { type LastSync, loadSettings, saveLastSync, type Settings, workClassName } from './settings.js';
+import { type LastSync, loadRefusedDeletions, loadSettings, saveLastSync, saveRefusedDeletions, type Settings, workClassName } from './settings.js';
 import {
   applyMarks,
   type CellMark,
@@ -52,6 +60,14 @@ export interface TabSummary {
   accepted: number;
   rejected: number;
   pending: number;
+  /** Rows deleted on the server by this run's manifest. */
+  deleted: number;
+}
+
+export interface ManifestAnswer {
+  deleted?: number;
+  kept?: number;
+  refused?: { id: string; code: string; message: string }[];
 }
 
 export interface SyncSummary {
@@ -182,12 +198,22 @@ export function syncSpreadsheet(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, op
     const spreadsheetId = ss.getId();
     const summary = empty(true, '');
     const failures: string[] = [];
+    /** What the manifests did (deleted rows, refusals). */
+    const notes: string[] = [];
+    const refusedIds: string[] = [];
     let stop = false;
     let codes: Set<string> | undefined;
     for (const { kind, sheet } of classTables(ss, workClass)) {
       const t = readTable(sheet, kind);
-      const tab: TabSummary = { tab: KINDS[kind].tab, kind, rows: t.values.length - 1, invalid: 0, sent: 0, accepted: 0, rejected: 0, pending: 0 };
+      const tab: TabSummary = { tab: KINDS[kind].tab, kind, rows: t.values.length - 1, invalid: 0, sent: 0, accepted: 0, rejected: 0, pending: 0, deleted: 0 };
       summary.tabs.push(tab);
+      const headerCheck = checkHeaders(kind, t.headers);
+      if (headerCheck.errors.length > 0) {
+        failures.push(`「${tab.tab}」表头有误，本表未同步：${headerCheck.errors.map((e) => e.message).join('；')}`);
+        continue;
+      }
+      // A header spelled differently (spaces, full-width, brackets) is read as its column.
+      for (const [raw, column] of headerCheck.rename) if (!t.col.has(column)) t.col.set(column, t.col.get(raw)!);
       const ctx = contextFor(workClass, kind, codes);
       if (kind === 'whitelist') codes = whitelistCodes(t);
       if (!hasSyncColumns(t)) {
@@ -197,7 +223,9 @@ export function syncSpreadsheet(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, op
       const pending: number[] = [];
       for (let i = 1; i < t.values.length; i++) if (isPending(t, i)) pending.push(i);
       tab.pending = pending.length;
-      if (pending.length === 0) continue;
+      /** Server ids of the rows accepted in this run, by row index. */
+      const ids = new Map<number, string>();
+      let complete = !stop;
 
       // Local validation first: rows the server would reject are not sent, and are marked at once.
       const results = validateTableRows(t, pending, ctx, fmt);
@@ -218,13 +246,14 @@ export function syncSpreadsheet(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, op
         toSend.push(row);
       }
       if (!stop && toSend.length > 0) {
-        const envelope = JSON.stringify({ spreadsheetId, workClass, kind, rows: [] });
+        const envelope = JSON.stringify({ spreadsheetId, workClass, kind, headers: t.headers, rows: [] });
         const url = `${settings.apiUrl}/v1/sync`;
         for (const batch of batchRows(utf8Length(envelope), toSend)) {
-          const body = JSON.stringify({ spreadsheetId, workClass, kind, rows: batch });
+          const body = JSON.stringify({ spreadsheetId, workClass, kind, headers: t.headers, rows: batch });
           summary.fetches++;
           const ans = apiCall<{ results?: SyncResult[] }>(url, token, 'post', body);
           if (!ans.ok || !ans.body || !Array.isArray(ans.body.results)) {
+            complete = false;
             failures.push(`「${tab.tab}」${batch.length} 行未同步：${ans.message ?? '服务器返回的结果缺少 results'}`);
             if (ans.status === 401 || ans.status === 403 || ans.status === 0 || ans.status >= 500) {
               stop = true;
@@ -238,6 +267,7 @@ export function syncSpreadsheet(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, op
             if (i < 1 || i >= t.values.length) continue;
             if (res.ok) {
               tab.accepted++;
+              if (res.id) ids.set(i, res.id);
               const w: Record<string, string | number> = {};
               for (const [h, val] of Object.entries(res.writeBack ?? {})) if (t.col.has(h)) w[h] = toSheetText(val);
               if (typeof res.version === 'number') w[VERSION_HEADER] = res.version;
@@ -260,7 +290,22 @@ export function syncSpreadsheet(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, op
       writeBack(t, writes);
       applyMarks(t, marks);
       tab.pending = pending.length - tab.accepted - tab.rejected;
+      if (complete && !stop) {
+        const m = sendManifest(`${settings.apiUrl}/v1/sync/manifest`, token, { spreadsheetId, workClass, kind, ids: tabIds(t, ids, fmt) });
+        summary.fetches++;
+        if (!m.ok) {
+          failures.push(`「${tab.tab}」${m.message}`);
+        } else {
+          tab.deleted = m.deleted;
+          if (m.deleted > 0) notes.push(`「${tab.tab}」删除 ${m.deleted} 行（服务器保留记录，重新填写即可恢复）。`);
+          if (m.refused.length > 0) {
+            notes.push(`「${tab.tab}」${m.refused.length} 行不能删除：${m.refused.map((r) => r.message).join('；')}`);
+            if (kind === 'issue') refusedIds.push(...m.refused.map((r) => r.id));
+          }
+        }
+      }
     }
+    if (refusedIds.length > 0) saveRefusedDeletions([...loadRefusedDeletions(), ...refusedIds]);
     for (const tab of summary.tabs) {
       summary.sent += tab.sent;
       summary.accepted += tab.accepted;
@@ -272,13 +317,33 @@ export function syncSpreadsheet(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, op
     if (summary.sent === 0 && failures.length === 0 && invalid === 0) parts.push('没有需要同步的行。');
     else parts.push(`同步完成：提交 ${summary.sent} 行，成功 ${summary.accepted} 行，服务器退回 ${summary.rejected} 行。`);
     if (invalid > 0) parts.push(`${invalid} 行本地校验未通过，未提交（已标红）。`);
-    parts.push(...failures);
+    parts.push(...notes, ...failures);
     summary.ok = failures.length === 0 && summary.rejected === 0 && invalid === 0;
     summary.message = parts.join('\n');
     return record(summary, opts);
   } finally {
     lock.releaseLock();
   }
+}
+
+/** The ids of every non-blank row of a tab: the server's answer of this run, else the row's own identity. */
+function tabIds(t: Table, accepted: ReadonlyMap<number, string>, fmt?: (d: Date) => string): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < t.values.length; i++) {
+    if (isBlankRow(t, i)) continue;
+    out.push(accepted.get(i) ?? rowIdentity(t.kind, rowValues(t, i, fmt)).id);
+  }
+  return out;
+}
+
+function sendManifest(
+  url: string,
+  token: string,
+  body: { spreadsheetId: string; workClass: WorkClassId; kind: RowKind; ids: string[] },
+): { ok: true; deleted: number; refused: NonNullable<ManifestAnswer['refused']> } | { ok: false; message: string } {
+  const ans = apiCall<ManifestAnswer>(url, token, 'post', JSON.stringify(body));
+  if (!ans.ok || !ans.body) return { ok: false, message: ans.message ?? '删除同步失败' };
+  return { ok: true, deleted: ans.body.deleted ?? 0, refused: ans.body.refused ?? [] };
 }
 
 function record(s: SyncSummary, opts: { background?: boolean }): SyncSummary {

@@ -276,8 +276,11 @@ function mailSchemas() {
     triage: z.boolean(),
   });
   const assignment = z.extend(issue, {
-    /** Why the unit receives it: a fresh issue, or one returned, reassigned or reopened (重新办理). */
-    reason: z.enum(['new', 'returned', 'reassigned', 'reopened']),
+    /**
+     * Why the unit receives it: a fresh issue, or one returned, reassigned or reopened (重新办理);
+     * `escalated`: a copy because the issue was marked 重大问题 / 超出协调范围 after routing.
+     */
+    reason: z.enum(['new', 'returned', 'reassigned', 'reopened', 'escalated']),
     /** How routing chose the unit (new issues). */
     how: optText,
     returnReason: optText,
@@ -302,6 +305,8 @@ function mailSchemas() {
     escalate_copy: escalation,
     follow_up: result,
     verify_list: z.extend(result, { followUpByPhone: z.boolean() }),
+    /** 补充说明: the sheet's 问题描述 changed after routing (edits.ts); `description` is the new one. */
+    supplement: z.extend(issue, { previousDescription: text, by: text }),
     batch: z.object({
       batchId: text,
       category: text,
@@ -372,6 +377,7 @@ export const MAILS = {
   follow_up: { label: '回访', links: ['follow_up:满意', 'follow_up:基本满意', 'follow_up:不满意'] },
   verify_list: { label: '待核实销号', links: ['verify_close'] },
   batch: { label: '共性问题', links: [] },
+  supplement: { label: '补充说明', links: [] },
 } as const satisfies { [T in Exclude<keyof MailSchemas, 'issue'>]: MailDef };
 
 export type Template = keyof typeof MAILS;
@@ -395,6 +401,7 @@ export const AUDIENCES: { readonly [T in Template]: MailAudience } = {
   follow_up: 'enterprise',
   verify_list: 'command',
   batch: 'command',
+  supplement: 'unit',
 };
 export const TEMPLATES = Object.keys(MAILS) as Template[];
 

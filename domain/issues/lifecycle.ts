@@ -57,7 +57,15 @@ export type LifecycleErrorCode =
   | 'invalid_date'
   | 'no_triage_unit'
   /** A field without its own code (a note, a unit, a date) longer than the catalog's `max`. */
-  | 'too_long';
+  | 'too_long'
+  | 'too_many_assignments';
+
+/**
+ * Assignments one issue may have (退回, 改派 and 重新办理 each start one). The issue item keeps them
+ * all (unit rates read every assignment), so their number is bounded like everything in the item
+ * (SPEC §7.8): beyond it the command office must close the issue and open a new one.
+ */
+export const MAX_ASSIGNMENTS = 30;
 
 export type ActionResult =
   | { ok: true; record: IssueRecord; notifications: Notification[] }
@@ -248,6 +256,15 @@ function announceAssignment(out: Outbox, record: IssueRecord, index: number, pro
 // ---- create -------------------------------------------------------------------------------------
 
 /**
+ * Whether the issue has been routed to a responsible unit (ever): an issue only waiting at the
+ * coordination office's triage (待分派, never assigned to a unit) has not. A routed issue is never
+ * deleted by a manifest (SPEC §7.1 `issue_in_progress`).
+ */
+export function hasBeenRouted(record: Pick<IssueRecord, 'assignments'>): boolean {
+  return record.assignments.some((a) => !a.triage);
+}
+
+/**
  * The record of a freshly routed issue: 已交办 to the routed unit, or 待分派 with a triage assignment
  * to the coordination lead when routing fell through to triage. Notifications: `assign` to the unit
  * (with the links of MAILS.assign) and `copy` to the `also` units.
@@ -367,6 +384,13 @@ export function applyAction(record: IssueRecord, action: IssueAction, ctx: Lifec
   }
   const refused = checkFields(action);
   if (refused) return refused;
+  const startsAssignment = type === 'return' || type === 'reassign' || (type === 'follow_up' && text((action as { result?: string }).result) === '不满意');
+  if (startsAssignment && record.assignments.length >= MAX_ASSIGNMENTS) {
+    return fail(
+      'too_many_assignments',
+      `问题 ${record.id} 已交办 ${record.assignments.length} 次，达到上限 ${MAX_ASSIGNMENTS} 次，不能再${label}；请指挥部办公室核实销号后另行登记`,
+    );
+  }
 
   const rec = copyRecord(record);
   rec.updatedAt = now;

@@ -62,6 +62,8 @@ export const issueRecordSchema = z.object({
   issue: storedIssueRowSchema,
   assignments: z.array(assignmentSchema),
   events: z.array(issueEventSchema),
+  archivedEvents: z.number().int().nonnegative().optional(),
+  sent: z.object({ assignment: z.number().int().nonnegative(), keys: z.array(z.string()) }).optional(),
   overdue: z.boolean(),
   escalationLevel: z.number().int().nonnegative(),
   returnCount: z.number().int().nonnegative(),

@@ -37,6 +37,7 @@ import { addDays, endOfShanghaiDay, shanghaiDate, startOfShanghaiDay } from '../
 import type { Profile } from '../rows/types.js';
 import type { WorkCalendar } from '../time/types.js';
 import type { Assignment, IssueEvent, IssueRecord, Notification } from './types.js';
+import { eventTotal, sentKeys } from './events.js';
 
 export interface SweepContext {
   profile: Profile;
@@ -99,11 +100,6 @@ export const copyKey = (key: string): string => `${key}#command`;
 /** The late unit's notice of its escalation (its own links). */
 export const unitKey = (key: string): string => `${key}#unit`;
 
-function sentKeys(record: IssueRecord): Set<string> {
-  const s = new Set<string>();
-  for (const e of record.events) if (e.key) s.add(e.key);
-  return s;
-}
 
 /** The earliest unmet sign/resolve deadline day (passed or not), the anchor of escalation. */
 function earliestUnmet(a: Assignment): string | undefined {
@@ -237,7 +233,7 @@ export interface SweepSchedule {
  */
 export function sweepMark(record: IssueRecord): string {
   const a = record.assignments[record.assignments.length - 1];
-  return [record.status, record.assignments.length, record.events.length, record.escalationLevel, a?.resolveBy ?? ''].join('|');
+  return [record.status, record.assignments.length, eventTotal(record), record.escalationLevel, a?.resolveBy ?? ''].join('|');
 }
 
 /** The schedule to store with `record`: next due at `at` (dueForSweep or SweepResult.nextAt). */

@@ -67,7 +67,15 @@ export interface IssueRecord {
   issue: IssueRow;
   /** Assignments in order; the last one without endedAt is current. */
   assignments: Assignment[];
+  /**
+   * The newest events (oldest first). Older ones live in their own items (events.ts): the event at
+   * index i has sequence number archivedEvents + i + 1.
+   */
   events: IssueEvent[];
+  /** Events drained out of the record into their own items (absent: none). */
+  archivedEvents?: number;
+  /** Keys the sweep already sent for the current assignment whose events were drained (events.ts). */
+  sent?: { assignment: number; keys: string[] };
   /** 逾期 */
   overdue: boolean;
   /** 0 = none; 1 = escalated to the unit's 上级单位; 2 = one further up. */

@@ -5,7 +5,7 @@
 import { SECTORS } from '../rows/kinds.js';
 import type { Sector } from '../rows/kinds.js';
 import { shanghaiDate } from '../time/time.js';
-import type { SectorTarget, SectorTotalRow, WhitelistRow } from '../rows/types.js';
+import type { SectorTarget, SectorTotalRow, WhitelistState } from '../rows/types.js';
 
 /** Target coverage when the profile has no 领域目标 row for a sector. */
 export const DEFAULT_COVERAGE_TARGET = 0.7;
@@ -61,7 +61,7 @@ export interface CoverageReport {
 }
 
 export interface CoverageInput {
-  whitelist: readonly WhitelistRow[];
+  whitelist: readonly WhitelistState[];
   totals: readonly SectorTotalRow[];
   targets?: readonly SectorTarget[];
   /** A date (or an instant, taken as its Shanghai day). */
@@ -73,8 +73,9 @@ const fromCents = (c: number): number => c / 100;
 const ratio = (num: number, den: number): number => Math.round((num / den) * 10_000) / 10_000;
 
 /** Whether a whitelist row counts on day `at`: admitted by then and not yet removed. */
-export function countsOn(row: WhitelistRow, at: string): boolean {
+export function countsOn(row: WhitelistState, at: string): boolean {
   if (!row.admittedOn || row.admittedOn > at) return false;
+  if (row.deletedOn !== undefined && at >= row.deletedOn) return false;
   if (row.status === '已纳入') return true;
   if (row.status === '已移出') return row.removedOn !== undefined && at < row.removedOn;
   return false;
@@ -113,7 +114,7 @@ export class CoverageTally implements SectorSums {
     this.seen = opts.dedupe === false ? undefined : new Set();
   }
 
-  add(row: WhitelistRow): void {
+  add(row: WhitelistState): void {
     if (!countsOn(row, this.at)) return;
     if (this.seen) {
       const key = row.code.trim().toUpperCase();

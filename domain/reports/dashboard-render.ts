@@ -7,7 +7,7 @@
 import type { DashboardModel } from './dashboard.js';
 import { html, type SafeHtml } from './html.js';
 import { figureText, figuresLine, overdueDifference } from './figures.js';
-import { badge, C, figureTile, coverageBar, coverageFigures, enterpriseCell, ISSUE_HEADERS, issueCells, levelCell, formatPercent, hm, md, none, NOWRAP, NUM, p, RATES_NOTE, reportPage, small, sub, table, td, tile, unitRatesTable } from './report-html.js';
+import { badge, C, figureTile, coverageBar, coverageFigures, enterpriseCell, ISSUE_HEADERS, issueCells, issueIdCell, levelCell, formatPercent, hm, md, none, NOWRAP, NUM, p, RATES_NOTE, reportPage, small, sub, table, td, tile, unitRatesTable } from './report-html.js';
 import type { DigestSectorRow } from './sections/coverage.js';
 import type { IssueItem } from './sections/issue-item.js';
 import { weekLabel } from './week.js';
@@ -52,13 +52,13 @@ function coverage(m: DashboardModel): SafeHtml {
 const more = (shown: number, total: number) =>
   total > shown && p(`……另有 ${total - shown} 件未列出（完整清单见综合协调专班表格或 GET /v1/issues）。`, `font-size:12px;color:${C.muted}`);
 
-function todo(m: DashboardModel): SafeHtml {
+function todo(m: DashboardModel, href?: IssueHref): SafeHtml {
   const v = m.todo.verify;
   const verify = v.length
     ? html`${table(
         ['编号', '反映企业', '责任单位', '状态', '办结日期', '回访结果', ['已等待', NUM]],
         v.map((i) => [
-          td(i.id, NOWRAP),
+          issueIdCell(i.id, href),
           td(enterprise(i), 'min-width:120px'),
           td(i.unitName, 'min-width:90px'),
           td(i.status === '已回访' ? badge('可销号', C.green, C.greenBg) : i.status, NOWRAP),
@@ -74,7 +74,7 @@ function todo(m: DashboardModel): SafeHtml {
     ? html`${table(
         ['编号', '反映企业', '问题类别', '反映日期', ['已历', NUM], '说明'],
         t.map((i) => [
-          td(i.id, NOWRAP),
+          issueIdCell(i.id, href),
           td(enterprise(i), 'min-width:120px'),
           td(i.category, NOWRAP),
           td(md(i.reportedOn), NOWRAP),
@@ -90,14 +90,14 @@ function todo(m: DashboardModel): SafeHtml {
   )}${verify}${sub(`待分派（${m.headline.triage} 件）`)}${triage}`;
 }
 
-function ledger(m: DashboardModel): SafeHtml {
+function ledger(m: DashboardModel, href?: IssueHref): SafeHtml {
   return html`${m.ledger.map((g) => {
     const head = sub(`${g.status}（${g.count} 件${g.overdue ? `，逾期 ${g.overdue}` : ''}${g.escalated ? `，升级 ${g.escalated}` : ''}）`);
     if (g.count === 0) return html`${head}${none('无。')}`;
     return html`${head}${table(
       [...ISSUE_HEADERS, '时限', ['已历 / 逾期', NUM], '升级'],
       g.items.map((i) => [
-        ...issueCells(i, { overdueBadge: true }),
+        ...issueCells(i, { overdueBadge: true, href }),
         td(`${i.deadline.kind === 'sign' ? '签收' : '办结'} ${md(i.deadline.date)}`, `${NOWRAP}${i.overdue ? `;color:${C.red}` : ''}`),
         td(html`${i.daysOpen} 天${i.overdue && small(`逾期 ${i.daysOverdue} 天`, C.red)}`, NUM),
         levelCell(i),
@@ -120,8 +120,11 @@ function setAsideLine(m: DashboardModel): SafeHtml | false {
   return html`<tr><td class="px" style="padding:12px 24px;background:#fdecea;border-bottom:1px solid ${C.line};font-size:14px;line-height:1.7;color:${C.red}"><b>后台任务搁置 ${a.count} 项</b>：多次重试仍失败，已停止自动重试并告警。${shown}${a.count > a.items.length && ' 等'}。<span style="color:${C.text}">请县政务服务和大数据局排除原因后运行 sibao redrive 重新处理。</span></td></tr>`;
 }
 
-export function renderDashboardHtml(m: DashboardModel): string {
-  const bodies = [headline(m), coverage(m), todo(m), ledger(m), units(m)];
+/** The link of an issue's page (its timeline) from the dashboard, carrying the page's own access. */
+export type IssueHref = (id: string) => string;
+
+export function renderDashboardHtml(m: DashboardModel, opts: { issueHref?: IssueHref } = {}): string {
+  const bodies = [headline(m), coverage(m), todo(m, opts.issueHref), ledger(m, opts.issueHref), units(m)];
   return reportPage({
     title: m.title,
     refreshSeconds: DASHBOARD_REFRESH_SECONDS,

@@ -28,7 +28,7 @@
 import type { CoverageReport } from './coverage.js';
 import type { DataQualityWarning } from './data-quality.js';
 import type { UnitType } from '../rows/kinds.js';
-import type { ConsultantRow, EpidemicSupportRow, InspectionRow, PolicyRow, Profile, WhitelistRow } from '../rows/types.js';
+import type { ConsultantRow, EpidemicSupportRow, InspectionRow, PolicyRow, Profile, WhitelistState } from '../rows/types.js';
 import type { IssueRecord } from '../issues/types.js';
 import { coverageSnapshot } from './snapshots.js';
 import type { CoverageSnapshot } from './snapshots.js';
@@ -62,7 +62,7 @@ export interface DigestInput {
   coverage: CoverageReport;
   snapshots?: readonly CoverageSnapshot[];
   issues: readonly IssueRecord[];
-  whitelistChanges: readonly WhitelistRow[];
+  whitelistChanges: readonly WhitelistState[];
   admittedWhitelist: readonly WhitelistEntry[];
   epidemicSupport: readonly EpidemicSupportRow[];
   policies: readonly PolicyRow[];

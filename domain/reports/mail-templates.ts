@@ -162,7 +162,7 @@ function assignment(n: NotificationOf<'assign'> | NotificationOf<'copy'>, ctx: R
   const tagText = tag.length ? `【${tag.join('·')}】` : '';
   const verb = copy
     ? '问题抄送'
-    : ({ reopened: '重新办理', returned: '退回待分派', reassigned: '问题改派', new: '问题交办' } as const)[d.reason];
+    : ({ reopened: '重新办理', returned: '退回待分派', reassigned: '问题改派', new: '问题交办', escalated: '问题交办' } as const)[d.reason];
   const previous = d.previousUnitName ?? '原责任单位';
   const context =
     d.reason === 'returned'
@@ -178,7 +178,9 @@ function assignment(n: NotificationOf<'assign'> | NotificationOf<'copy'>, ctx: R
     // The subject already says it, tags included.
     headingInText: false,
     intro: copy
-      ? `各相关单位：以下问题已交由${d.unitName}办理，现抄送贵单位知悉并协调推进。`
+      ? d.reason === 'escalated'
+        ? `各相关单位：${d.unitName}办理中的以下问题已标注为${tag.join('、') || '升级事项'}，现抄送贵单位知悉并协调推进。`
+        : `各相关单位：以下问题已交由${d.unitName}办理，现抄送贵单位知悉并协调推进。`
       : `${d.unitName}：${context}现将以下企业反映的问题交由贵单位办理，请在签收时限内签收，并在办结时限内反馈办理结果。`,
     rows: [
       row('编号', d.issueId, html`<strong>${d.issueId}</strong>`),
@@ -344,6 +346,14 @@ export const RENDERERS: { [T in Template]: Renderer<T> } = {
     heading: '改派告知',
     intro: `${d.unitName}：经指挥部办公室协调，问题 ${d.issueId} 已改由${d.newUnitName}办理，贵单位此前的交办记录予以保留，原邮件中的办理链接已失效。`,
     rows: [row('编号', d.issueId), row('问题类别', d.category), row('反映企业', enterpriseLabel(d)), row('新责任单位', d.newUnitName)],
+  }),
+  /** 补充说明: the problem's description changed in the sheet after routing. */
+  supplement: ({ data: d }) => ({
+    subject: `【四保】补充说明 ${d.issueId}：${d.category} — ${enterpriseLabel(d)}`,
+    heading: '补充说明',
+    intro: `${d.unitName}：反映企业所在专班（${d.by}）补充了问题 ${d.issueId} 的问题描述，请结合补充内容继续办理，办理时限不变。`,
+    rows: [...issueRows(d, d.unitName), row('签收时限', deadline(d.signBy)), row('办结时限', deadline(d.resolveBy)), row('原问题描述', d.previousDescription)],
+    quote: d.description,
   }),
   /** 延期: the command office extended the 办结时限. */
   extend: ({ data: d }) => ({

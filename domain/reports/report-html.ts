@@ -182,8 +182,12 @@ export function enterpriseCell(i: IssueItem, options: { overdueBadge?: boolean }
 
 /** The leading columns of an issue list (编号, 反映企业, 问题类别, 责任单位) and their cells. */
 export const ISSUE_HEADERS = ['编号', '反映企业', '问题类别', '责任单位'] as const;
-export function issueCells(i: IssueItem, options: { overdueBadge?: boolean } = {}): SafeHtml[] {
-  return [td(i.id, NOWRAP), td(enterpriseCell(i, options), 'min-width:120px'), td(i.category, NOWRAP), td(i.unitName, 'min-width:90px')];
+/** An issue's 编号, a link to its page (its timeline) when the page gives one. */
+export function issueIdCell(id: string, href?: (id: string) => string): SafeHtml {
+  return td(href ? html`<a href="${href(id)}" style="color:${C.brand}">${id}</a>` : id, NOWRAP);
+}
+export function issueCells(i: IssueItem, options: { overdueBadge?: boolean; href?: (id: string) => string } = {}): SafeHtml[] {
+  return [issueIdCell(i.id, options.href), td(enterpriseCell(i, options), 'min-width:120px'), td(i.category, NOWRAP), td(i.unitName, 'min-width:90px')];
 }
 /** The escalation level as a badge, or a dash. */
 export const levelCell = (i: IssueItem): SafeHtml => td(i.escalationLevel ? badge(`第 ${i.escalationLevel} 级`, C.red, C.redBg) : '—', NOWRAP);

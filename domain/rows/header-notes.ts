@@ -180,6 +180,7 @@ const ABOUT: Partial<Record<RowKind, Record<string, About>>> = {
     办理结果: { what: '责任单位反馈的办理结果' },
     回访结果: { what: '回访时企业的评价' },
     升级情况: { what: `逾期与升级记录（每逾期 ${NOTE_ESCALATION_WORKDAYS} 个工作日升级一级，抄送上级单位）` },
+    处理说明: { what: '分派后修改本行时系统的处理情况（改派、改派申请、升级、补充说明等）' },
   },
   policy: {
     编号: { what: '政策编号（本单位自编）' },

@@ -45,6 +45,8 @@ export const MSG = {
   projectCodeFormat: (col: string, found: string) =>
     `「${col}」项目代码格式错误：「${shown(found)}」，应为 YYMM-AAAAAA-NN-NN-NNNNNN（4-6-2-2-6 位数字，MM 为 01–12）`,
   duplicate: (col: string, found: string, firstRow: number) => `「${col}」与第${firstRow}行重复：「${shown(found)}」`,
+  /** Two rows of one file that are the same row (same 编号 or `_标识`, or identical identifying cells). */
+  sameRow: (col: string, what: string, firstRow: number) => `「${col}」：与第${firstRow}行是同一行（${what}相同），请删除重复的一行`,
   tooLong: (col: string, length: number, max: number) => `「${col}」过长：${length} 字，最多 ${max} 字`,
   unknownReference: (col: string, found: string, what: string) => `「${col}」的「${shown(found)}」不是已登记的${what}`,
   wrongSector: (col: string, found: string, expected: string) =>

@@ -47,6 +47,11 @@ export interface KindSchema {
   unique: (readonly string[])[];
   /** A field that holds the sheet row number, if the kind keeps one. */
   sheetRow: string | undefined;
+  /**
+   * Kinds identified by a fingerprint (no natural key): the fields it reads. Two rows of one batch
+   * with equal values there (and no 编号 telling them apart) are the same row: `duplicate`.
+   */
+  identical: string[] | undefined;
 }
 
 const SPACE_G = /\s+/g;
@@ -93,7 +98,10 @@ function compileKind(kind: RowKind): KindSchema {
   const decl: KindDecl = ROW_TABLE[kind];
   // (test/unit/row-table.test.ts checks the declarations: unique headers and fields, known field names.)
   const fields = decl.columns.flatMap((c) => (c.key === undefined ? [] : [compileColumn(c)]));
-  return { kind, columns: fields.filter((c) => !c.system), fields, unique: [...(decl.unique ?? [])], sheetRow: decl.sheetRow };
+  const columns = fields.filter((c) => !c.system);
+  const id = decl.identity;
+  const identical = id.natural ? undefined : id.fingerprint ? [...id.fingerprint] : columns.map((c) => c.key);
+  return { kind, columns, fields, unique: [...(decl.unique ?? [])], sheetRow: decl.sheetRow, identical };
 }
 
 /** The compiled schema of every kind. */

@@ -140,6 +140,33 @@ export interface KindDecl {
   readonly unique?: readonly (readonly string[])[];
   /** A field (not a column) that holds the sheet row number of the row. */
   readonly sheetRow?: string;
+  /** How a row of the kind is identified whatever its position (SPEC §7.1; identity.ts computes it). */
+  readonly identity: IdentityDecl;
+  /**
+   * Headers of the second release (SPEC §7) this version does not read yet: known to the header
+   * check (never `unknown_header` or `extra_column`), kept with the row like any extra column. A
+   * column moves from here into `columns` when its behaviour is built.
+   */
+  readonly planned?: readonly string[];
+}
+
+/** The add-on's hidden column holding the server's id of the row (written at the first sync). */
+export const ID_COLUMN = '_标识';
+
+/** A system 编号: `WT-20220606-001` (issues), JC- (inspections), TC- (shutdowns), DC- (findings). */
+export const SYSTEM_NUMBER_RE = /^(WT|JC|TC|DC)-\d{8}-\d{3,}$/;
+
+/**
+ * The identity order of SPEC §7.8 for one kind: its system 编号 once written back (prefix), then the
+ * add-on's hidden `_标识` column, then the natural key, then a fingerprint of identifying fields.
+ */
+export interface IdentityDecl {
+  /** The system 编号 the product assigns (`WT` → WT-YYYYMMDD-NNN), held in the field `id`. */
+  readonly number?: 'WT' | 'JC' | 'TC' | 'DC';
+  /** Natural key: field keys, in schema order. */
+  readonly natural?: readonly string[];
+  /** Fields of the fingerprint; absent: every input column of the kind. */
+  readonly fingerprint?: readonly string[];
 }
 
 /** An input column. */
@@ -204,6 +231,8 @@ export const ROW_TABLE = {
       col('备注', 'note', 'free', { maxLen: 2000 }),
     ],
     unique: [['code']],
+    identity: { natural: ['code'] },
+    planned: ['包保干部', '包保干部邮箱'],
   }),
   sector_total: kind({
     tab: '领域总量',
@@ -215,6 +244,7 @@ export const ROW_TABLE = {
       col('备注', 'note', 'free', { maxLen: 2000 }),
     ],
     unique: [['sector', 'period']],
+    identity: { natural: ['sector', 'period'] },
   }),
   issue: kind({
     tab: '问题诉求',
@@ -241,7 +271,11 @@ export const ROW_TABLE = {
       sys('办理结果'),
       sys('回访结果', { values: FOLLOW_UP_RESULTS }),
       sys('升级情况'),
+      // What the server did with the last edit of a routed issue (SPEC §7.1 edits after routing).
+      sys('处理说明'),
     ],
+    identity: { number: 'WT', fingerprint: ['enterpriseCode', 'reportedOn', 'description'] },
+    planned: ['来源'],
   }),
   policy: kind({
     tab: '政策清单',
@@ -258,6 +292,9 @@ export const ROW_TABLE = {
       col('责任单位', 'unit', 'text', { maxLen: 100, ref: 'unit' }),
     ],
     unique: [['id']],
+    // 编号 is the county-wide key (§7.8); a row without one is identified by its fingerprint.
+    identity: { natural: ['id'] },
+    planned: ['适用乡镇', '最低产值（万元）', '申报截止', '兑现方式'],
   }),
   consultant: kind({
     tab: '政策咨询员',
@@ -269,6 +306,8 @@ export const ROW_TABLE = {
       col('负责政策类别', 'categories', 'enumList', { values: POLICY_CATEGORIES, all: '全部', default: [] }),
     ],
     unique: [['unit', 'name']],
+    identity: { natural: ['unit', 'name'] },
+    planned: ['公开联系方式'],
   }),
   epidemic_support: kind({
     tab: '防疫配备',
@@ -280,6 +319,7 @@ export const ROW_TABLE = {
       col('结对医疗机构', 'medicalInstitution', 'free', { maxLen: 100, when: { field: 'targetType', in: ['白名单企业'] } }),
     ],
     unique: [['targetType', 'target', 'staff']],
+    identity: { natural: ['targetType', 'target', 'staff'] },
   }),
   inspection: kind({
     tab: '检查报备',
@@ -293,6 +333,8 @@ export const ROW_TABLE = {
       sys('状态', { key: 'status', type: 'enum', values: INSPECTION_STATUSES }),
       col('审批意见', 'opinion', 'free', { maxLen: 500 }),
     ],
+    identity: { number: 'JC', fingerprint: ['initiator', 'enterpriseCode', 'matter', 'plannedOn'] },
+    planned: ['审批时间'],
   }),
   work_class: kind({
     tab: '工作专班',
@@ -306,6 +348,7 @@ export const ROW_TABLE = {
       EMAIL,
     ],
     unique: [['id']],
+    identity: { natural: ['id'] },
   }),
   unit: kind({
     tab: '责任单位',
@@ -319,6 +362,7 @@ export const ROW_TABLE = {
       col('上级单位', 'parent', 'ident'),
     ],
     unique: [['code'], ['name']],
+    identity: { natural: ['code'] },
   }),
   routing_rule: kind({
     tab: '路由规则',
@@ -331,8 +375,11 @@ export const ROW_TABLE = {
       col('关键词', 'keywords', 'list', { commas: true, default: [] }),
       col('责任单位', 'unit', 'ident', { required: true }),
     ],
-    // Messages name the rule's row; equal priorities keep sheet order.
+    // Messages name the rule's row. Two rules of one table with the same 优先级 are `duplicate`
+    // (SPEC §7.8): the order rules are tried in never depends on where a row sits.
+    unique: [['priority']],
     sheetRow: 'row',
+    identity: {},
   }),
   sector_target: kind({
     tab: '领域目标',
@@ -343,6 +390,7 @@ export const ROW_TABLE = {
       col('截止日期', 'deadline', 'date', { required: true }),
     ],
     unique: [['sector', 'deadline']],
+    identity: { natural: ['sector', 'deadline'] },
   }),
   sla_rule: kind({
     tab: '办理时限',
@@ -354,6 +402,7 @@ export const ROW_TABLE = {
       col('办结时限（工作日）', 'resolveDays', 'integer', { required: true }),
     ],
     unique: [['urgency']],
+    identity: { natural: ['urgency'] },
   }),
   member: kind({
     tab: '成员',
@@ -364,6 +413,7 @@ export const ROW_TABLE = {
       col('角色', 'role', 'enum', { required: true, values: MEMBER_ROLES }),
     ],
     unique: [['email', 'workClass']],
+    identity: { natural: ['email', 'workClass'] },
   }),
   calendar_override: kind({
     tab: '节假日调整',
@@ -377,7 +427,13 @@ export const ROW_TABLE = {
       }),
     ],
     unique: [['date']],
+    identity: { natural: ['date'] },
   }),
+  // The registers of SPEC §7.3 join this table with their identities (§7.8), when they are built:
+  //   shutdown        number 'TC', natural 编号 else 企业代码+开始日期
+  //   spot_check      natural 企业代码+抽查日期+抽查单位
+  //   finding         number 'DC', else natural 督查日期+被督查单位+问题
+  //   operating_mode  natural 状态+开始时间+范围
 } as const satisfies Record<string, KindDecl>;
 
 // ---- row types, derived -------------------------------------------------------------------------

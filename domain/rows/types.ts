@@ -61,6 +61,11 @@ export interface RowResult<T = unknown> {
 export type { RowKind, RowOf, RowTypes };
 
 export type WhitelistRow = RowOf<'whitelist'>;
+/**
+ * A whitelist row as coverage and the digest see it: a row deleted from the sheet (a tombstone,
+ * SPEC §7.1) keeps counting up to the day before its deletion and is listed as removed on that day.
+ */
+export type WhitelistState = WhitelistRow & { deletedOn?: string; deletedBy?: string };
 export type WhitelistStatus = WhitelistRow['status'];
 export type SectorTotalRow = RowOf<'sector_total'>;
 export type IssueRow = RowOf<'issue'>;

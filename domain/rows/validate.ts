@@ -28,7 +28,7 @@ import {
 } from './normalize.js';
 import { type Fields, type RowRule, type RuleSink, RULES, readCode, type ValidationContext } from './rules.js';
 import { type ColumnSpec, enumKey, matchEnum, SCHEMAS } from './schemas.js';
-import { MAX_WAN, type RowTypes } from './table.js';
+import { ID_COLUMN, MAX_WAN, type RowTypes, SYSTEM_NUMBER_RE } from './table.js';
 import type { Cell, ErrorCode, RawRow, RowResult } from './types.js';
 
 export { localityUnit, unitByCodeOrName } from './rules.js';
@@ -284,9 +284,11 @@ export function rowValidator<K extends RowKind>(kind: K, ctx?: ValidationContext
     seen: new Map<string, number>(),
   }));
   const plan = planOf(kind);
+  const same = sameRowCheck(kind);
   return (raw) => {
     const r = runRow(plan, raw, ctx);
     const out = lastOut;
+    same(raw, out, r);
     for (let u = 0; u < uniques.length; u++) {
       const { keys, headers, seen } = uniques[u];
       let key: string | undefined;
@@ -329,6 +331,39 @@ export function validateRows<K extends RowKind>(
   const results: RowResult<RowTypes[K]>[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) results[i] = check(rows[i]);
   return results;
+}
+
+/**
+ * The check that two rows of one batch are not the same row: the same 编号 or `_标识` (a row copied
+ * with its hidden columns), or, for kinds identified by a fingerprint, equal identifying fields
+ * without a 编号 to tell them apart (identity.ts). The later row gets `duplicate`.
+ */
+function sameRowCheck(kind: RowKind): (raw: RawRow, out: Out, r: RowResult) => void {
+  const schema = SCHEMAS[kind];
+  const identical = schema.identical;
+  const headerOfKey = (k: string) => schema.fields.find((c) => c.key === k)!.header;
+  const fpHeaders = identical?.map(headerOfKey) ?? [];
+  const seen = new Map<string, number>();
+  const check = (key: string, column: string, what: string, r: RowResult) => {
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, r.row);
+    else if (!r.errors.some((e) => e.code === 'duplicate')) {
+      err(r, column, 'duplicate', MSG.sameRow(column, what, first));
+      delete r.value;
+    }
+  };
+  return (raw, out, r) => {
+    const values = raw.values ?? NO_VALUES;
+    const hidden = values[ID_COLUMN];
+    const number = typeof values['编号'] === 'string' ? values['编号'].trim().toUpperCase() : '';
+    if (SYSTEM_NUMBER_RE.test(number)) check(`#${number}`, '编号', '编号', r);
+    else if (typeof hidden === 'string' && hidden.trim() !== '') check(`_${hidden.trim()}`, ID_COLUMN, ID_COLUMN, r);
+    else if (identical) {
+      let key = '=';
+      for (let k = 0; k < identical.length; k++) key += `${JSON.stringify(out[identical[k]] ?? null)},`;
+      check(key, fpHeaders[fpHeaders.length - 1], fpHeaders.map((h) => `「${h}」`).join(''), r);
+    }
+  };
 }
 
 const CELL_SINK = new ResultSink();

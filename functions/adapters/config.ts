@@ -42,8 +42,6 @@ export interface ApiConfig extends AppConfig {
   audience: string;
   /** Emails allowed to sync the coordination configuration tabs while no member is configured. */
   bootstrapAdmins: string[];
-  /** How long the API keeps the profile cached, in ms. */
-  profileTtlMs: number;
 }
 
 export interface DispatchConfig extends AppConfig {
@@ -112,7 +110,6 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     ...loadConfig(env),
     audience: requireEnv('OAUTH_AUDIENCE', env),
     bootstrapAdmins: list(env.BOOTSTRAP_ADMINS).map((e) => e.toLowerCase()),
-    profileTtlMs: 30_000,
   };
 }
 
@@ -182,7 +179,7 @@ export interface ResolvedApiConfig extends Omit<ApiConfig, 'publicBaseUrl'> {
 export async function resolveApiConfig(src: ConfigSources = {}): Promise<ResolvedApiConfig> {
   const env = src.env ?? process.env;
   const [app, audience] = await Promise.all([resolveAppConfig(src), resolveSecretSetting('OAUTH_AUDIENCE', src)]);
-  return { ...app, audience, bootstrapAdmins: list(env.BOOTSTRAP_ADMINS).map((e) => e.toLowerCase()), profileTtlMs: 30_000 };
+  return { ...app, audience, bootstrapAdmins: list(env.BOOTSTRAP_ADMINS).map((e) => e.toLowerCase()) };
 }
 
 export interface ResolvedDispatchConfig extends Omit<DispatchConfig, 'publicBaseUrl'> {

@@ -29,9 +29,11 @@
 // batches are small, so their creates stay conditional PutItem). Every update of any kind is a
 // conditional PutItem on the item revision.
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
 import {
   BatchGetCommand,
   BatchWriteCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -40,11 +42,13 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { CLASS_KINDS, WORK_CLASS_IDS, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
+import { compactEvents, eventTotal, ITEM_EVENTS, numberedEvents } from '../../domain/issues/events.js';
 import { sweepDueAt } from '../../domain/issues/sweep.js';
 import { endOfShanghaiDay } from '../../domain/time/time.js';
 import { isOpen } from '../../domain/issues/lifecycle.js';
 import type { ApiStore, BatchRecord, CoverageSumsRecord, DeliveryRecord, IssuePageQuery, IssueQuery, IssueSummarySource, JobStoreMethod, RowRecord, StoredIssue, Store } from '../ports.js';
 import { CursorError, ISSUE_SUMMARY_FIELDS, isThrottling, StoreError } from '../ports.js';
+import { createHistoryStore, eventItem, historyItem, usedTokenItem } from './history-store.js';
 import { parseProfileItem, parseRowItem } from './stored-rows.js';
 import { ACTIVITY_OPEN, createTableInput, DIGEST_INDEX_ATTRS, issueDigestKeys, TABLE_SCHEMA, ttlSeconds, type IndexName } from './table-schema.js';
 
@@ -144,12 +148,15 @@ function issueItem(rec: StoredIssue): Item {
     kindSk: `${rec.workClass}#${r.id}`,
     ...rec,
   };
+  // A deleted issue (a tombstone: only one never routed to a unit) leaves the unit, deadline and
+  // digest indexes: no unit lists it, the sweep does not remind it, the digest does not count it.
+  const live = rec.deletedAt === undefined;
   const cur = r.assignments[r.assignments.length - 1];
-  if (cur?.unit) {
+  if (live && cur?.unit) {
     item.unitPk = `UNIT#${cur.unit}`;
     item.unitSk = `${r.status}#${r.id}`;
   }
-  const due = sweepDueAt(r, rec.sweep);
+  const due = live ? sweepDueAt(r, rec.sweep) : null;
   if (due !== null) {
     item.duePk = 'DUE';
     item.dueSk = dueKey(due, r.id);
@@ -160,8 +167,8 @@ function issueItem(rec: StoredIssue): Item {
     item.outboxPk = 'PENDING';
     item.outboxSk = `${String(oldest).padStart(15, '0')}#${r.id}`;
   }
-  // The digest's indexes (issues by activity week, by resolve week): set on every issue write.
-  Object.assign(item, issueDigestKeys(r));
+  // The digest's indexes (issues by activity week, by resolve week): set on every write of a live issue.
+  if (live) Object.assign(item, issueDigestKeys(r));
   return item;
 }
 
@@ -207,6 +214,15 @@ export async function queryAllPages(doc: DynamoDBDocumentClient, TableName: stri
 }
 
 /**
+ * Whether an issue item should drain its events and used tokens to their own items now: it holds
+ * more events than it keeps, tokens, or is getting large (the item must stay far below 64 KB).
+ */
+export function needsDrain(rec: StoredIssue): boolean {
+  if (rec.record.events.length > ITEM_EVENTS + 10 || Object.keys(rec.usedTokens ?? {}).length > 8) return true;
+  return Buffer.byteLength(JSON.stringify(rec.record.events), 'utf8') > 24_000;
+}
+
+/**
  * How one page of an issue listing is read: the index and key condition that hold exactly the
  * issues asked for, or (a status without a unit) the smallest index that holds them with a filter
  * on the status: open statuses from the open issues (byActivity ACT#OPEN), closed ones from all
@@ -244,6 +260,8 @@ function issuePagePlan(q: IssueQuery): { query: string; input: Omit<QueryCommand
   const index: IndexName = open ? 'byActivity' : 'byKind';
   const partition = open ? ACTIVITY_OPEN : 'KIND#issue';
   const key = open ? 'actPk' : 'kindPk';
+  // Deleted issues stay in byKind (their tombstones) and leave byActivity (issueItem): filtered out here.
+  const conds = [...(filter.FilterExpression ? [filter.FilterExpression] : []), ...(open ? [] : ['attribute_not_exists(#del)'])];
   return {
     query: `${index}\u0000${q.status ?? ''}`,
     index,
@@ -251,7 +269,9 @@ function issuePagePlan(q: IssueQuery): { query: string; input: Omit<QueryCommand
     input: {
       IndexName: index,
       KeyConditionExpression: `${key} = :p`,
-      ...filter,
+      ProjectionExpression: filter.ProjectionExpression,
+      ExpressionAttributeNames: open ? filter.ExpressionAttributeNames : { ...filter.ExpressionAttributeNames, '#del': 'deletedAt' },
+      ...(conds.length > 0 ? { FilterExpression: conds.join(' AND ') } : {}),
       ExpressionAttributeValues: q.status ? { ':p': partition, ':s': q.status } : { ':p': partition },
     },
   };
@@ -299,6 +319,29 @@ export function createApiStore({ client, tableName }: DynamoStoreOptions): ApiSt
 function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiStore {
   const TableName = tableName;
   const queryAll = (input: Omit<QueryCommandInput, 'TableName'>) => queryAllPages(doc, TableName, input);
+  const history = createHistoryStore(doc, TableName, (items) => batchWriteAll(doc, TableName, items, BATCH_WRITES_IN_FLIGHT), queryAll);
+  const live = (items: Item[]) => items.filter((i) => i.deletedAt === undefined);
+
+  /**
+   * The outbox-like drain of an issue item just written (revision `rec.revision`): its events and
+   * used tokens are put in their own items (idempotent), then the item is rewritten without them
+   * (conditional on the revision; a concurrent writer wins and the next write drains again).
+   */
+  async function drainIssue(rec: StoredIssue): Promise<void> {
+    const id = rec.record.id;
+    const drained = rec.eventsDrained ?? 0;
+    const total = eventTotal(rec.record);
+    const items = [
+      ...numberedEvents(rec.record)
+        .filter((e) => e.seq > drained)
+        .map((e) => eventItem(id, e)),
+      ...Object.entries(rec.usedTokens ?? {}).map(([nonce, at]) => usedTokenItem(id, nonce, at)),
+      ...(rec.history ? [historyItem(rec.history)] : []),
+    ];
+    await batchWriteAll(doc, TableName, items, BATCH_WRITES_IN_FLIGHT);
+    const next: StoredIssue = { ...rec, record: compactEvents(rec.record, total), eventsDrained: total, usedTokens: {}, revision: rec.revision + 1 };
+    await conditionalPut(issueItem(next), rec.revision);
+  }
 
   async function batchGet(keys: { pk: string; sk: string }[], projection?: readonly string[]): Promise<Item[]> {
     const project = projection
@@ -341,13 +384,24 @@ function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiSto
   }
 
   return {
+    ...history,
+
     async getProfile() {
       const res = await doc.send(new GetCommand({ TableName, Key: { pk: 'PROFILE', sk: 'CURRENT' }, ConsistentRead: true }));
       return res.Item ? parseProfileItem(res.Item) : null;
     },
 
     async putProfile(rec) {
-      await doc.send(new PutCommand({ TableName, Item: { pk: 'PROFILE', sk: 'CURRENT', type: 'profile', ...rec } }));
+      // The profile first, then its version: a reader that sees the new version reads the new profile.
+      const version = randomUUID();
+      await doc.send(new PutCommand({ TableName, Item: { pk: 'PROFILE', sk: 'CURRENT', type: 'profile', ...rec, version } }));
+      await doc.send(new PutCommand({ TableName, Item: { pk: 'PROFILE', sk: 'VERSION', type: 'profile_version', version } }));
+      rec.version = version;
+    },
+
+    async getProfileVersion() {
+      const res = await doc.send(new GetCommand({ TableName, Key: { pk: 'PROFILE', sk: 'VERSION' }, ConsistentRead: true }));
+      return typeof res.Item?.version === 'string' ? res.Item.version : null;
     },
 
     async getRows<K extends RowKind>(kind: K, keys: readonly string[]) {
@@ -417,13 +471,17 @@ function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiSto
       }
     },
 
-    async listRows<K extends RowKind>(kind: K, workClass?: WorkClassId) {
+    async listRows<K extends RowKind>(kind: K, workClass?: WorkClassId, opts?: { deleted?: boolean }) {
       const items = await queryAll({
         IndexName: 'byKind',
         KeyConditionExpression: workClass ? 'kindPk = :p AND begins_with(kindSk, :c)' : 'kindPk = :p',
         ExpressionAttributeValues: workClass ? { ':p': `KIND#${kind}`, ':c': `${workClass}#` } : { ':p': `KIND#${kind}` },
       });
-      return items.map((i) => parseRowItem(kind, i));
+      return (opts?.deleted ? items : live(items)).map((i) => parseRowItem(kind, i));
+    },
+
+    async deleteRowItem(kind, key) {
+      await doc.send(new DeleteCommand({ TableName, Key: { pk: rowPk(kind, key), sk: 'ROW' } }));
     },
 
     async listRowKeys(kind) {
@@ -442,8 +500,19 @@ function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiSto
       return strip<StoredIssue>(res.Item as Item | undefined);
     },
 
-    putIssue(rec, expectedRevision) {
-      return conditionalPut(issueItem(rec), expectedRevision);
+    async putIssue(rec, expectedRevision) {
+      if (!(await conditionalPut(issueItem(rec), expectedRevision))) return false;
+      if (needsDrain(rec)) await drainIssue(rec);
+      return true;
+    },
+
+    async listClassIssues(workClass) {
+      const items = await queryAll({
+        IndexName: 'byKind',
+        KeyConditionExpression: 'kindPk = :p AND begins_with(kindSk, :c)',
+        ExpressionAttributeValues: { ':p': 'KIND#issue', ':c': `${workClass}#` },
+      });
+      return live(items).map((i) => strip<StoredIssue>(i)!);
     },
 
     async getIssueSource(sourceKey) {
@@ -499,7 +568,7 @@ function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiSto
             : { ExpressionAttributeValues: { ':p': 'KIND#issue' } }),
         });
       }
-      return items.map((i) => strip<StoredIssue>(i)!);
+      return live(items).map((i) => strip<StoredIssue>(i)!);
     },
 
     async listIssuesPage(q: IssuePageQuery) {
@@ -528,7 +597,7 @@ function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiSto
           KeyConditionExpression: 'kindPk = :p AND kindSk BETWEEN :a AND :b',
           ExpressionAttributeValues: { ':p': 'KIND#issue', ':a': `${wc}#${from}`, ':b': `${wc}#WT-~` },
         });
-        out.push(...items.map((i) => strip<StoredIssue>(i)!));
+        out.push(...live(items).map((i) => strip<StoredIssue>(i)!));
       }
       return out;
     },

@@ -18,14 +18,17 @@ const CHECKS: Record<string, (v: unknown) => boolean> = {
   // the cells as sent: text, number, yes/no or empty
   c: (v) => isObject(v) && Object.values(v).every((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x)),
   a: Array.isArray,
+  o: isObject,
   // warnings: { column?, code, message }
   W: (v) => Array.isArray(v) && v.every((x) => isObject(x) && typeof x.code === 'string' && typeof x.message === 'string'),
 };
 
 /** The fields `spec` names (`key:check`, `?` optional), compiled once. */
 const fields = (spec: string) => spec.split(' ').map((f) => f.split(':'));
-const ENVELOPE = fields('key:s workClass:w spreadsheetId:s row:n values:c hash:s version:n revision:n updatedAt:n updatedBy:s warnings:W writeId:s?');
-const PROFILE = fields('problems:a updatedAt:n updatedBy:s');
+const ENVELOPE = fields(
+  'key:s workClass:w spreadsheetId:s row:n values:c hash:s version:n revision:n updatedAt:n updatedBy:s warnings:W writeId:s? deletedAt:n? deletedBy:s? history:o?',
+);
+const PROFILE = fields('problems:a updatedAt:n updatedBy:s version:s?');
 
 /** Copy the fields from `item` to `out`; a bad one is a problem. */
 function copyFields(item: Item, spec: string[][], out: Item, problems: Problem[]): void {

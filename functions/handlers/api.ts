@@ -33,8 +33,6 @@ export interface ApiDeps {
     actionSecrets: string[];
     /** Emails that may sync coordination configuration tabs while no member is configured. */
     bootstrapAdmins?: string[];
-    /** Profile cache lifetime, ms (default 30 s). */
-    profileTtlMs?: number;
     /** County name on the dashboard page (env COUNTY_NAME on AWS). */
     countyName?: string;
   };
@@ -48,7 +46,7 @@ export interface ApiDeps {
 
 export function makeApiHandler(deps: ApiDeps): Handler {
   const log = deps.log ?? logger;
-  const profiles = createProfileCache(deps.store, deps.config.profileTtlMs ?? 30_000);
+  const profiles = createProfileCache(deps.store);
   const access = createAccess({ identity: deps.identity, profiles, bootstrapAdmins: deps.config.bootstrapAdmins, actionSecrets: deps.config.actionSecrets });
   const routes = apiRoutes({ store: deps.store, clock: deps.clock, log, identity: deps.identity, access, profiles, digests: deps.digests, failures: deps.failures, metrics: deps.metrics, config: deps.config });
   return createRouter(routes, {

@@ -48,7 +48,7 @@ export interface WebDeps {
 
 export function makeWebHandler(deps: WebDeps): Handler {
   const log = deps.log ?? logger;
-  const profiles = createProfileCache(deps.store, deps.config.profileTtlMs ?? 30_000);
+  const profiles = createProfileCache(deps.store);
   // No bearer is accepted here: the session cookie is the credential (web-routes.ts).
   const access = createAccess({ identity: { verify: async () => null }, profiles, bootstrapAdmins: deps.config.bootstrapAdmins, actionSecrets: deps.config.actionSecrets });
   const routes = createWebRoutes({ ...deps, log, access, profiles, codec: workbookCodec });

@@ -15,6 +15,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { DashboardModel } from '../../domain/reports/dashboard.js';
 import { renderDashboardHtml } from '../../domain/reports/dashboard-render.js';
+import { renderIssuePageHtml, type IssuePageModel } from '../../domain/reports/issue-page.js';
 import { DIGEST_PAGE_HEADERS, noticePage } from './digest-routes.js';
 import { bearerOf } from './router.js';
 import type { Clock } from '../ports.js';
@@ -31,7 +32,7 @@ export interface DashboardRouteDeps {
 type Result = APIGatewayProxyStructuredResultV2;
 
 /** Who may see the page: null when allowed, else the answer to give. */
-async function access(event: APIGatewayProxyEventV2, deps: DashboardRouteDeps): Promise<Result | null> {
+async function access(event: APIGatewayProxyEventV2, deps: Pick<DashboardRouteDeps, 'access' | 'clock'>): Promise<Result | null> {
   const v = await deps.access.viewDashboard({ sig: event.queryStringParameters?.sig, bearer: bearerOf(event), now: deps.clock.now() }, DASHBOARD_SUBJECT);
   if (v.ok) return null;
   switch (v.reason) {
@@ -48,11 +49,36 @@ async function access(event: APIGatewayProxyEventV2, deps: DashboardRouteDeps): 
   }
 }
 
+/** `?sig=` of the request, carried by the links between the dashboard and its issue pages. */
+const sigQuery = (event: APIGatewayProxyEventV2) => {
+  const sig = event.queryStringParameters?.sig;
+  return sig ? `?sig=${encodeURIComponent(sig)}` : '';
+};
+
 export async function handleDashboardRoute(event: APIGatewayProxyEventV2, deps: DashboardRouteDeps): Promise<Result> {
   const method = event.requestContext?.http?.method?.toUpperCase() ?? 'GET';
   if (method !== 'GET' && method !== 'HEAD') return noticePage(405, '不支持的请求', '该地址只接受 GET。');
   const denied = await access(event, deps);
   if (denied) return denied;
   const model = await deps.model(deps.clock.now());
-  return { statusCode: 200, headers: DIGEST_PAGE_HEADERS, body: method === 'HEAD' ? '' : renderDashboardHtml(model) };
+  const q = sigQuery(event);
+  return { statusCode: 200, headers: DIGEST_PAGE_HEADERS, body: method === 'HEAD' ? '' : renderDashboardHtml(model, { issueHref: (id) => `${DASHBOARD_ISSUE_PREFIX}${id}${q}` }) };
+}
+
+/** The dashboard's issue pages: `/v1/dashboard/issues/{编号}`, with the dashboard's access. */
+export const DASHBOARD_ISSUE_PREFIX = '/v1/dashboard/issues/';
+export const DASHBOARD_ISSUE_PATH = /^\/v1\/dashboard\/issues\/(WT-\d{8}-\d{3,})$/;
+
+export async function handleIssuePageRoute(
+  event: APIGatewayProxyEventV2,
+  id: string,
+  deps: Omit<DashboardRouteDeps, 'model'> & { page(id: string, now: number, backHref: string): Promise<IssuePageModel | null> },
+): Promise<Result> {
+  const method = event.requestContext?.http?.method?.toUpperCase() ?? 'GET';
+  if (method !== 'GET' && method !== 'HEAD') return noticePage(405, '不支持的请求', '该地址只接受 GET。');
+  const denied = await access(event, deps);
+  if (denied) return denied;
+  const model = await deps.page(id, deps.clock.now(), `/v1/dashboard${sigQuery(event)}`);
+  if (!model) return noticePage(404, '问题不存在', `未找到编号为 ${id} 的问题。`);
+  return { statusCode: 200, headers: DIGEST_PAGE_HEADERS, body: method === 'HEAD' ? '' : renderIssuePageHtml(model) };
 }

@@ -61,7 +61,7 @@ export async function handleDigestRoute(event: APIGatewayProxyEventV2, deps: Dig
   const label = weekLabel(week);
 
   // The profile as stored now (no cache): membership decides who sees named enterprises.
-  const access = createAccess({ identity: deps.identity, profiles: createProfileCache(deps.store, 0), bootstrapAdmins: deps.config.bootstrapAdmins, actionSecrets: deps.config.actionSecrets });
+  const access = createAccess({ identity: deps.identity, profiles: createProfileCache(deps.store), bootstrapAdmins: deps.config.bootstrapAdmins, actionSecrets: deps.config.actionSecrets });
   const v = await access.viewDigest({ sig: event.queryStringParameters?.sig, bearer: bearerOf(event), now: deps.clock.now() }, week, async (email) =>
     !!(await deps.digests.getDigest(week))?.recipients.includes(email),
   );

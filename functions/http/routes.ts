@@ -1,7 +1,7 @@
 // The API's routes as one table: method, path, who may call it, and what answers. Each handler
 // parses the request, calls a use case and renders what it returns (JSON, or a page for the links and
 // the digest/dashboard pages). handlers/api.ts builds the table once per container with its ports.
-import { ISSUE_STATUSES, kindFromName, type IssueStatus } from '../../domain/rows/kinds.js';
+import { ISSUE_STATUSES, kindFromName, type IssueStatus, type RowKind } from '../../domain/rows/kinds.js';
 import { MetricsPeriodError } from '../../domain/issues/unit-rates.js';
 import { isIsoDate, shanghaiDate } from '../../domain/time/time.js';
 import { CursorError, type Clock, type DigestReader, type FailureStore, type IdentityVerifier, type Log, type OpsMetrics, type ApiStore } from '../ports.js';
@@ -9,20 +9,24 @@ import type { Access, ProfileCache } from '../usecases/access.js';
 import { performAction, performCommandAction, showAction, type ActionDeps } from '../usecases/actions.js';
 import { DASHBOARD_PATH, dashboardModel } from '../usecases/dashboard.js';
 import { coverageAt, ISSUE_PAGE_MAX, issueSummaryPage, unitRates } from '../usecases/queries.js';
-import { syncAsMember } from '../usecases/sync.js';
+import { issueDetail, issuePageModel, pageSize, parseCursor, rowHistory } from '../usecases/history.js';
+import { manifestAsMember, MassDeleteRefused } from '../usecases/manifest.js';
+import { HeaderRefused, issueWriteBack, syncAsMember } from '../usecases/sync.js';
 import { renderPageView } from './action-pages.js';
-import { handleDashboardRoute } from './dashboard-route.js';
+import { DASHBOARD_ISSUE_PATH, handleDashboardRoute, handleIssuePageRoute } from './dashboard-route.js';
 import { DIGEST_PATH, handleDigestRoute } from './digest-routes.js';
 import { html, HttpError, json, rawBody, type Route } from './router.js';
-import { checkSyncBody } from './sync-body.js';
+import { checkManifestBody, checkSyncBody } from './sync-body.js';
 
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 export const MAX_ROWS = 500;
+export { MAX_MANIFEST_IDS } from './sync-body.js';
 
 /** The signed one-click action links of the mails: `/a/<token>` (the token is never logged). */
 export const ACTION_LINK_PREFIX = '/a/';
 const ACTION_LINK_PATH = /^\/a\/([\s\S]+)$/;
 const ISSUE_ACTIONS_PATH = /^\/v1\/issues\/(WT-\d{8}-\d{3,})\/actions$/;
+const ISSUE_PATH = /^\/v1\/issues\/(WT-\d{8}-\d{3,})$/;
 
 export interface ApiRouteDeps {
   store: ApiStore;
@@ -48,12 +52,32 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** The checked body, or 400 invalid_request naming the field in Chinese. */
+function bodyOf<T>(checked: { ok: true; body: T } | { ok: false; path: string; message: string }): T {
+  if (!checked.ok) throw new HttpError(400, 'invalid_request', `请求格式不正确：字段 ${checked.path || '(根)'} ${checked.message}`);
+  return checked.body;
+}
+
+function kindOf(text: string): RowKind {
+  const kind = kindFromName(text);
+  if (!kind) throw new HttpError(400, 'unknown_kind', `未知的表类型「${text}」`);
+  return kind;
+}
+
 export function apiRoutes(deps: ApiRouteDeps): Route[] {
   const { store, clock, log, access, profiles } = deps;
   const getProfile = profiles.profile;
   const actionDeps: ActionDeps = { store, clock, log, actionSecrets: deps.config.actionSecrets, getProfile };
   const query = (req: { event: { queryStringParameters?: Record<string, string | undefined> } }, name: string) =>
     req.event.queryStringParameters?.[name]?.trim() || undefined;
+  /** `?limit=&cursor=` of the history lists (newest first). */
+  const pagingOf = (req: { event: { queryStringParameters?: Record<string, string | undefined> } }) => {
+    const limit = pageSize(query(req, 'limit'));
+    if (limit === null) throw new HttpError(400, 'invalid_limit', 'limit 应为 1 到 500 之间的整数');
+    const before = parseCursor(query(req, 'cursor'));
+    if (before === null) throw new HttpError(400, 'invalid_cursor', '分页游标（cursor）无效，请使用上一页返回的 next');
+    return { limit, ...(before === undefined ? {} : { before }) };
+  };
 
   const routes: Route[] = [
     { methods: ['GET'], path: '/healthz', auth: 'public', handle: async () => json(200, { ok: true }) },
@@ -70,15 +94,81 @@ export function apiRoutes(deps: ApiRouteDeps): Route[] {
         if (Array.isArray(rowsField) && rowsField.length > MAX_ROWS) {
           throw new HttpError(400, 'too_many_rows', `一次最多同步 ${MAX_ROWS} 行，本次 ${rowsField.length} 行；请分批同步`);
         }
-        const checked = checkSyncBody(parsed);
-        if (!checked.ok) throw new HttpError(400, 'invalid_request', `请求格式不正确：字段 ${checked.path || '(根)'} ${checked.message}`);
-        const body = checked.body;
-        const kind = kindFromName(body.kind);
-        if (!kind) throw new HttpError(400, 'unknown_kind', `未知的表类型「${body.kind}」`);
-        const res = await syncAsMember({ store, clock, access, profiles, log, metrics: deps.metrics }, req.email!, { ...body, kind });
+        const body = bodyOf(checkSyncBody(parsed));
+        const kind = kindOf(body.kind);
+        let res;
+        try {
+          res = await syncAsMember({ store, clock, access, profiles, log, metrics: deps.metrics }, req.email!, { ...body, kind });
+        } catch (err) {
+          // The header row makes the tab unusable: nothing stored, every header problem named.
+          if (err instanceof HeaderRefused) return json(400, { error: { code: err.code, message: err.message }, errors: err.problems });
+          throw err;
+        }
         const counts = res.results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.outcome]: (acc[r.outcome] ?? 0) + 1 }), {});
         log.info('sync', { workClass: body.workClass, kind, rows: res.results.length, ...counts });
-        return json(200, { results: res.results, ...(res.profile ? { profile: { problems: res.profile.problems } } : {}) });
+        return json(200, {
+          results: res.results,
+          ...(res.profile ? { profile: { problems: res.profile.problems } } : {}),
+          ...(res.warnings ? { warnings: res.warnings } : {}),
+        });
+      },
+    },
+
+    {
+      methods: ['POST'],
+      path: '/v1/sync/manifest',
+      auth: 'signed-in',
+      onlyMethodsMessage: '该地址只接受 POST',
+      maxBody: { bytes: MAX_BODY_BYTES, message: '请求内容超过 6 MB' },
+      async handle(req) {
+        const body = bodyOf(checkManifestBody(parseJson(rawBody(req.event))));
+        const kind = kindOf(body.kind);
+        try {
+          const res = await manifestAsMember({ store, clock, access, profiles }, req.email!, { ...body, kind });
+          log.info('manifest', { workClass: body.workClass, kind, ids: body.ids.length, deleted: res.deleted, refused: res.refused.length });
+          return json(200, {
+            deleted: res.deleted,
+            kept: res.kept,
+            refused: res.refused,
+            deletedIds: res.deletedIds,
+            ...(res.profile ? { profile: { problems: res.profile.problems } } : {}),
+          });
+        } catch (err) {
+          if (err instanceof MassDeleteRefused) {
+            log.info('manifest refused', { workClass: body.workClass, kind, live: err.live, wouldDelete: err.wouldDelete });
+            return json(409, { error: { code: err.code, message: err.message }, live: err.live, wouldDelete: err.wouldDelete, deleted: 0, kept: err.live, refused: err.refused });
+          }
+          throw err;
+        }
+      },
+    },
+
+    {
+      methods: ['GET'],
+      path: '/v1/history',
+      auth: 'signed-in',
+      async handle(req) {
+        const kindText = query(req, 'kind');
+        const key = req.event.queryStringParameters?.key;
+        if (!kindText || !key) throw new HttpError(400, 'invalid_request', '请给出 kind（表类型）和 key（行标识，即同步返回的 id）');
+        const kind = kindOf(kindText);
+        await access.authoriseReadKind(req.email!, kind);
+        const page = pagingOf(req);
+        const res = await rowHistory(store, kind, key, page);
+        if (!res) throw new HttpError(404, 'not_found', `「${kindText}」中没有标识为「${key}」的行`);
+        return json(200, res);
+      },
+    },
+
+    {
+      methods: ['GET'],
+      path: ISSUE_PATH,
+      auth: 'member',
+      async handle(req) {
+        const profile = await getProfile();
+        const res = await issueDetail(store, req.params[0], pagingOf(req), (s) => issueWriteBack(s, profile));
+        if (!res) throw new HttpError(404, 'issue_not_found', `未找到编号为 ${req.params[0]} 的问题`);
+        return json(200, res);
       },
     },
 
@@ -167,6 +257,20 @@ export function apiRoutes(deps: ApiRouteDeps): Route[] {
         path: DASHBOARD_PATH,
         auth: 'view-link',
         handle: (req) => handleDashboardRoute(req.event, { access, clock, model: (now) => dashboardModel({ store, digests, getProfile, countyName: deps.config.countyName, failures: deps.failures }, now) }),
+      },
+      {
+        methods: 'any',
+        path: DASHBOARD_ISSUE_PATH,
+        auth: 'view-link',
+        handle: (req) =>
+          handleIssuePageRoute(req.event, req.params[0], {
+            access,
+            clock,
+            page: async (id, now, backHref) => {
+              const profile = await getProfile();
+              return issuePageModel(store, id, (s) => issueWriteBack(s, profile), { countyName: deps.config.countyName ?? '', now, backHref });
+            },
+          }),
       },
     );
   }

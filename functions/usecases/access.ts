@@ -1,7 +1,7 @@
 // Who may do what through the API and its pages: the members of the 工作专班 (the profile's 成员 tab)
 // by class and role, county IT's bootstrap admins while no member is configured, the command office
-// (综合协调专班 members with role 审批), and the holders of signed view links. The profile is read
-// through a short cache (the API answers many requests per profile change).
+// (综合协调专班 members with role 审批), and the holders of signed view links. The profile is cached
+// per container and re-read whenever its version item says it changed (checked on every request).
 //
 // A refusal is an AccessDenied (unauthenticated: no acceptable identity; forbidden: known but not
 // allowed) with a stable code and a Chinese message; http/ maps it to 401/403. Page viewers get a
@@ -32,20 +32,25 @@ export interface ProfileCache {
   set(rec: ProfileRecord): void;
 }
 
-/** The stored profile, read again after `ttlMs` (real time; 0: on every call). */
-export function createProfileCache(store: Pick<Store, 'getProfile'>, ttlMs: number): ProfileCache {
-  let cached: { rec: ProfileRecord | null; at: number } | null = null;
+/**
+ * The stored profile as every request must see it (SPEC §7.8): each read checks the small version
+ * item consistently and re-reads the profile only when the version changed, so a configuration
+ * change (a removed member, role, rule or unit) takes effect on the next request in every container.
+ */
+export function createProfileCache(store: Pick<Store, 'getProfile' | 'getProfileVersion'>): ProfileCache {
+  let cached: { rec: ProfileRecord | null; version: string | null } | null = null;
   const record = async () => {
-    if (ttlMs <= 0) return store.getProfile();
-    const now = Date.now();
-    if (!cached || now - cached.at > ttlMs) cached = { rec: await store.getProfile(), at: now };
-    return cached.rec;
+    const version = await store.getProfileVersion();
+    if (cached && cached.version === version) return cached.rec;
+    const rec = await store.getProfile();
+    cached = { rec, version: rec?.version ?? version };
+    return rec;
   };
   return {
     record,
     profile: async () => (await record())?.profile ?? null,
     set(rec) {
-      cached = { rec, at: Date.now() };
+      cached = { rec, version: rec.version ?? null };
     },
   };
 }
@@ -112,6 +117,19 @@ export function createAccess(deps: AccessDeps) {
       if (list.some((m) => m.email === email)) return;
       if (isAdminBeforeMembers(list, email)) return;
       throw new AccessDenied('forbidden', 'not_member', `${email} 不是任何工作专班的成员，无权查看；请联系综合协调专班在「成员」表中登记`);
+    },
+
+    /**
+     * Who may read the rows (and history) of a kind: a member of a class that keeps the kind, or of
+     * coordination or supervision (they oversee every tab); a bootstrap admin before members exist.
+     */
+    async authoriseReadKind(email: string, kind: RowKind): Promise<void> {
+      const list = await members();
+      if (isAdminBeforeMembers(list, email)) return;
+      const mine = list.filter((m) => m.email === email);
+      if (mine.length === 0) throw new AccessDenied('forbidden', 'not_member', `${email} 不是任何工作专班的成员，无权查看；请联系综合协调专班在「成员」表中登记`);
+      if (mine.some((m) => DASHBOARD_CLASSES.includes(m.workClass) || CLASS_KINDS[m.workClass].includes(kind))) return;
+      throw new AccessDenied('forbidden', 'kind_not_allowed', `${email} 所在专班不负责「${KINDS[kind].tab}」表，无权查看其记录`);
     },
 
     /** A non-read-only member of the class, for a tab the class keeps (bootstrap admins: the coordination configuration tabs). */

@@ -2,7 +2,8 @@
 // - the one-click links of the mails: GET `/a/{token}` shows the link's confirmation page and never
 //   changes state; POST verifies the token, applies the action (domain/issues/lifecycle.ts) and
 //   consumes the token's nonce in the SAME conditional item write as the state change and the
-//   notifications it causes;
+//   notifications it causes (the store later drains used nonces to their own items, which the
+//   check reads too);
 // - the command office's actions (改派, 延期, 核实销号, 电话回访, 销号) behind the authenticated API
 //   (`POST /v1/issues/{id}/actions`): the body checked against the catalog's fields, same
 //   lifecycle, same single conditional write.
@@ -73,7 +74,10 @@ async function check(deps: ActionDeps, rawToken: string): Promise<Checked> {
   if (!def) return { ok: false, page: { statusCode: 403, view: messageView('链接无效', '该链接对应的操作不存在，本次未做任何更改。') } };
   const issue = await deps.store.getIssue(v.payload.issueId);
   if (!issue) return { ok: false, page: { statusCode: 404, view: messageView('问题不存在', `未找到编号为 ${v.payload.issueId} 的问题，请联系指挥部办公室。`) } };
-  if (issue.usedTokens[v.payload.nonce] !== undefined) {
+  // Used tokens are in the issue item until it drains them to their own items (USED#<nonce>): an
+  // issue never drained has none there.
+  const used = issue.usedTokens[v.payload.nonce] !== undefined || (issue.eventsDrained !== undefined && (await deps.store.isTokenUsed(v.payload.nonce)));
+  if (used) {
     return { ok: false, page: gone('链接已使用', `该链接已使用过（问题 ${issue.record.id} 已${def.label}），每个链接只能使用一次，无需重复操作。`) };
   }
   const r = issue.record;

@@ -39,6 +39,7 @@ import type { Profile, WhitelistRow } from '../../domain/rows/types.js';
 import { isValidEmail, noMetrics, type Clock, type DigestRecord, type DigestStore, type FailureStore, type Log, type Mailer, type OpsMetrics, type ReadCounter, type Store } from '../ports.js';
 import { dashboardViewUrl } from './dashboard.js';
 import { signDigestView } from './digest-view.js';
+import { whitelistStates } from './whitelist-states.js';
 import { deliver } from './deliver.js';
 import { memoryFailures, openIsolation } from './isolation.js';
 
@@ -175,9 +176,9 @@ export async function generateDigest(
 ): Promise<{ model: DigestModel; html: string; text: string; issuesRead: number; profile: Profile }> {
   const { store, digests } = deps;
   const window = digestWindow(week, now);
-  const [profileRec, whitelistRecs, totals, epidemic, policies, consultants, inspections, issues, snapshots, addresses] = await Promise.all([
+  const [profileRec, whitelistRead, totals, epidemic, policies, consultants, inspections, issues, snapshots, addresses] = await Promise.all([
     store.getProfile(),
-    store.listRows('whitelist'),
+    whitelistStates(store),
     store.listRows('sector_total'),
     store.listRows('epidemic_support'),
     store.listRows('policy'),
@@ -189,15 +190,15 @@ export async function generateDigest(
   ]);
   if (!profileRec) throw new DigestError('no_profile', '尚未导入县配置（工作专班、责任单位等），无法生成周报；请先同步配置表');
   const profile = profileRec.profile;
-  // Sheet order (the store returns key order): a duplicated code counts once, the first row's.
-  const bySheet = (a: { spreadsheetId: string; row: number }, b: { spreadsheetId: string; row: number }) =>
-    a.spreadsheetId < b.spreadsheetId ? -1 : a.spreadsheetId > b.spreadsheetId ? 1 : a.row - b.row;
-  whitelistRecs.sort(bySheet);
+  // Sheet order (whitelistStates sorts): a duplicated code counts once, the first row's.
+  const whitelistRecs = whitelistRead.live;
   const whitelist = whitelistRecs.map((r) => r.value);
-  const coverage = computeCoverage({ whitelist, totals: totals.map((r) => r.value), targets: profile.sectorTargets, at: window.asOf });
+  // Deleted rows count up to their deletion day and are listed among the week's removals.
+  const states = whitelistRead.states;
+  const coverage = computeCoverage({ whitelist: states, totals: totals.map((r) => r.value), targets: profile.sectorTargets, at: window.asOf });
   const previous = previousSnapshot(snapshots, week);
   const previousValues = previous ? await digests.snapshotValues(previous.week) : undefined;
-  const admittedWhitelist: WhitelistEntry[] = whitelist
+  const admittedWhitelist: WhitelistEntry[] = states
     .filter((r) => countsOn(r, window.asOf))
     .map((r) => ({ code: r.code, name: r.name, sector: r.sector, locality: r.locality }));
   // Without last week's values there is no baseline: a first load is not an edit of past weeks.
@@ -215,7 +216,7 @@ export async function generateDigest(
     coverage,
     snapshots,
     issues,
-    whitelistChanges: whitelist,
+    whitelistChanges: states,
     admittedWhitelist,
     epidemicSupport: epidemic.map((r) => r.value),
     policies: policies.map((r) => r.value),

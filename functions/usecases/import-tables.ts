@@ -4,9 +4,12 @@
 // in batches of at most 500 through the sync port, and returns every row's answer per tab — what the
 // CLI prints, the result page shows and the annotated workbook is made from.
 //
-// The manifest of SPEC §7.1 (deletions, with the mass-delete guard the page asks to confirm) belongs
-// after a tab's last batch (`afterTab` below); it lands with the identity branch. Until then a tab is
-// only synced, never trimmed, in both callers alike.
+// Every table's header row is checked first (domain/rows/headers.ts): an unusable header means
+// nothing is sent. After the last table of a tab (one class and kind; several files may make one
+// tab), unless `partial`, the manifest of SPEC §7.1 lists every row's id so rows no longer in the
+// tab are deleted (tombstones); the mass-delete guard refuses it whole unless `confirmDeletions`.
+import { checkHeaders, renameCells } from '../../domain/rows/headers.js';
+import { rowIdentity } from '../../domain/rows/identity.js';
 import { CLASS_KINDS, KINDS, SECTOR_CLASS, WORK_CLASSES, type RowKind, type Sector, type WorkClassId } from '../../domain/rows/kinds.js';
 import type { Cell, RawRow, RowError } from '../../domain/rows/types.js';
 import type { JsonCell } from '../ports.js';
@@ -38,11 +41,36 @@ export interface SyncBatch {
   workClass: WorkClassId;
   kind: RowKind;
   rows: { row: number; values: Record<string, JsonCell> }[];
+  /** The table's header row: the server checks it as headers.ts does here. */
+  headers?: string[];
+}
+
+/** "These are all the rows of this tab" (SPEC §7.1). */
+export interface ManifestBatch {
+  spreadsheetId: string;
+  workClass: WorkClassId;
+  kind: RowKind;
+  ids: string[];
+  confirmDeletions: boolean;
+}
+
+/** The manifest's answer; `applied` false when the mass-delete guard refused it whole (nothing deleted). */
+export interface ManifestOutcome {
+  applied: boolean;
+  deleted: number;
+  kept: number;
+  deletedIds: string[];
+  refused: { id: string; code: string; message: string }[];
+  /** The guard's message when not applied. */
+  message?: string;
+  live?: number;
+  wouldDelete?: number;
 }
 
 /** How rows reach the sync: `POST /v1/sync` for the CLI, the sync use case in the web function. */
 export interface SyncPort {
   sync(batch: SyncBatch): Promise<RowOutcome[]>;
+  manifest(batch: ManifestBatch): Promise<ManifestOutcome>;
 }
 
 /** A plan that cannot run (unknown class, a tab the class does not keep); nothing was sent. */
@@ -67,12 +95,18 @@ export interface TabReport {
   results: RowOutcome[];
   accepted: number;
   rejected: number;
-  /** Rows the manifest deleted (SPEC §7.1); 0 until the manifest step exists. */
+  /** Rows the manifest deleted (SPEC §7.1), on the tab's last table; 0 with `partial` or when refused. */
   deleted: number;
+}
+
+export interface ManifestReport extends ManifestOutcome {
+  workClass: WorkClassId;
+  kind: RowKind;
 }
 
 export interface ImportReport {
   tabs: TabReport[];
+  manifests: ManifestReport[];
   accepted: number;
   rejected: number;
 }
@@ -104,9 +138,9 @@ export function inferWorkClass(table: ImportTable, hint?: Sector): WorkClassId |
   return undefined;
 }
 
-/** Which class each table is synced as; refuses (before anything is sent) a tab the class does not keep. */
+/** Which class each table is synced as; refuses (before anything is sent) a tab the class does not keep or an unusable header row. */
 export function planImport(tables: readonly ImportTable[], classOf: (t: ImportTable) => WorkClassId | undefined): PlannedTable[] {
-  return tables.map((table) => {
+  const plan = tables.map((table) => {
     const workClass = classOf(table);
     if (!workClass) throw new ImportPlanError('unknown_class', `无法判断 ${tableLabel(table)} 属于哪个专班：请用 --class 指定（如 --class industry）`);
     if (!CLASS_KINDS[workClass].includes(table.kind)) {
@@ -118,6 +152,26 @@ export function planImport(tables: readonly ImportTable[], classOf: (t: ImportTa
       );
     }
     return { table, workClass };
+  });
+  checkImportHeaders(tables);
+  return plan;
+}
+
+/** Refuses (before anything is sent) tables whose header row is unusable (unknown_header, missing_header). */
+export function checkImportHeaders(tables: readonly ImportTable[]): void {
+  const out: string[] = [];
+  for (const t of tables) {
+    for (const e of checkHeaders(t.kind, t.headers).errors) out.push(`${tableLabel(t)}：${e.message}（${e.code}）`);
+  }
+  if (out.length > 0) throw new ImportPlanError('unusable_header', `表头有误，未提交任何内容：\n${out.map((l) => `  ${l}`).join('\n')}`);
+}
+
+/** The ids of a table's rows: the server's answer where it stored the row, else the row's own identity. */
+function rowIds(table: ImportTable, results: readonly RowOutcome[]): string[] {
+  const rename = checkHeaders(table.kind, table.headers).rename;
+  return table.rows.map((row, i) => {
+    const id = results[i]?.row === row.row ? results[i].id : undefined;
+    return typeof id === 'string' && id !== '' ? id : rowIdentity(table.kind, renameCells(row.values, rename)).id;
   });
 }
 
@@ -140,13 +194,22 @@ export interface ImportOptions {
   onTab?: (p: PlannedTable) => void;
   /** Called after each batch with the tab's rows done so far and the batch's answers. */
   onBatch?: (p: PlannedTable, done: number, results: readonly RowOutcome[]) => void;
+  /** Only add and update: no manifest, nothing deleted. */
+  partial?: boolean;
+  /** Confirms a mass deletion (otherwise the guard refuses the manifest whole). */
+  confirmDeletions?: boolean;
 }
 
 /** Sync every planned table, tab by tab, in batches; every row's answer comes back. */
 export async function importTables(port: SyncPort, plan: readonly PlannedTable[], opts: ImportOptions): Promise<ImportReport> {
   const size = Math.min(opts.batchSize ?? MAX_BATCH_ROWS, MAX_BATCH_ROWS);
   const tabs: TabReport[] = [];
-  for (const p of plan) {
+  const manifests: ManifestReport[] = [];
+  const tabKey = (p: PlannedTable) => `${p.workClass}#${p.table.kind}`;
+  const lastOfTab = new Map(plan.map((p, i) => [tabKey(p), i]));
+  /** The ids of each tab so far and the spreadsheet id of its first table. */
+  const ids = new Map<string, { spreadsheetId: string; ids: string[] }>();
+  for (const [index, p] of plan.entries()) {
     opts.onTab?.(p);
     const results: RowOutcome[] = [];
     const rows = p.table.rows;
@@ -155,15 +218,30 @@ export async function importTables(port: SyncPort, plan: readonly PlannedTable[]
         row: r.row,
         values: Object.fromEntries(Object.entries(r.values).map(([k, v]) => [k, jsonCell(v)])),
       }));
-      const answer = await port.sync({ spreadsheetId: opts.spreadsheetId(p), workClass: p.workClass, kind: p.table.kind, rows: batch });
+      const answer = await port.sync({ spreadsheetId: opts.spreadsheetId(p), workClass: p.workClass, kind: p.table.kind, rows: batch, headers: p.table.headers });
       results.push(...answer);
       opts.onBatch?.(p, Math.min(i + size, rows.length), answer);
     }
-    // afterTab: the manifest of SPEC §7.1 (identity branch) goes here, for both callers.
     const accepted = results.filter((r) => r.ok).length;
-    tabs.push({ table: p.table, workClass: p.workClass, results, accepted, rejected: results.length - accepted, deleted: 0 });
+    const tab = ids.get(tabKey(p)) ?? { spreadsheetId: opts.spreadsheetId(p), ids: [] };
+    tab.ids.push(...rowIds(p.table, results));
+    ids.set(tabKey(p), tab);
+    let deleted = 0;
+    if (!opts.partial && lastOfTab.get(tabKey(p)) === index) {
+      // afterTab: the manifest, once the tab's every table is synced.
+      const answer = await port.manifest({
+        spreadsheetId: tab.spreadsheetId,
+        workClass: p.workClass,
+        kind: p.table.kind,
+        ids: [...new Set(tab.ids)],
+        confirmDeletions: opts.confirmDeletions ?? false,
+      });
+      manifests.push({ workClass: p.workClass, kind: p.table.kind, ...answer });
+      deleted = answer.deleted;
+    }
+    tabs.push({ table: p.table, workClass: p.workClass, results, accepted, rejected: results.length - accepted, deleted });
   }
-  return { tabs, accepted: tabs.reduce((n, t) => n + t.accepted, 0), rejected: tabs.reduce((n, t) => n + t.rejected, 0) };
+  return { tabs, manifests, accepted: tabs.reduce((n, t) => n + t.accepted, 0), rejected: tabs.reduce((n, t) => n + t.rejected, 0) };
 }
 
 /** Every rejection of a tab as (row, column, message, code), in row order. */

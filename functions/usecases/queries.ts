@@ -9,6 +9,7 @@ import { checkPeriod, rankUnits, unitMetrics } from '../../domain/issues/unit-ra
 import { addDays, isIsoDate, shanghaiDate } from '../../domain/time/time.js';
 import type { ApiStore, CoverageSumsRecord, DigestStore } from '../ports.js';
 import { issueSummary, type IssueSummary } from './actions.js';
+import { whitelistStates } from './whitelist-states.js';
 
 export interface QueryDeps {
   store: ApiStore;
@@ -62,8 +63,10 @@ export async function coverageAt(deps: QueryDeps & { settleMs?: number }, at: st
   let sums: SectorSums;
   if (kept && kept.version === version.version) sums = sumsOf(kept.sums);
   else {
+    // Deleted rows too, each counting up to its deletion day (whitelist-states.ts); a manifest that
+    // deletes or restores whitelist rows bumps the version like a sync that wrote.
     const tally = new CoverageTally(day);
-    for (const r of await deps.store.listRows('whitelist')) tally.add(r.value);
+    for (const row of (await whitelistStates(deps.store)).states) tally.add(row);
     sums = tally;
     // Wall time on purpose: how long the index has had to settle, not the business clock.
     if (Date.now() - version.at >= (deps.settleMs ?? COVERAGE_SETTLE_MS)) {

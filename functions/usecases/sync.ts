@@ -7,20 +7,32 @@
 // that fails unexpectedly (`not_saved`, counted as ApiUnexpectedErrors) is answered with its own
 // Chinese error and never stops the valid rows of its batch; an invalid row uses no issue number
 // (numbers are claimed only for rows that passed validation, right before their write).
+// Every row is identified whatever its position (domain/rows/identity.ts: 编号 → `_标识` → natural
+// key → fingerprint), so a file re-synced sorted differently, or with rows inserted above, creates
+// nothing and mails nothing. Headers spelled differently from their column are read as the column
+// (domain/rows/headers.ts); with `headers` the request is refused whole on unknown_header /
+// missing_header. Every create, update and restore leaves a history entry (domain/rows/history.ts)
+// in its own item; syncing a deleted row restores it. An edit of a routed issue is applied as the
+// domain says (domain/issues/edits.ts: 改派 or 改派申请, escalation, 补充说明) and explained in 处理说明.
 import { createHash, randomUUID } from 'node:crypto';
 import { CLASS_SECTOR, CONFIG_KINDS, KINDS, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
 import { createCalendar } from '../../domain/time/calendar.js';
+import { editRoutedIssue } from '../../domain/issues/edits.js';
 import { createIssueRecord, currentAssignment } from '../../domain/issues/lifecycle.js';
+import { checkHeaders, isIgnoredHeader, renameCells, type HeaderProblem } from '../../domain/rows/headers.js';
+import { rowChanges, type HistoryEntry, type HistoryOp } from '../../domain/rows/history.js';
+import { FINGERPRINT_PREFIX, fingerprintOf, rowIdentity, SYSTEM_NUMBER_RE } from '../../domain/rows/identity.js';
 import { buildProfile } from '../../domain/rows/profile.js';
 import { routeIssue, RoutingError } from '../../domain/issues/routing.js';
-import { SCHEMAS } from '../../domain/rows/schemas.js';
 import { shanghaiDate } from '../../domain/time/time.js';
 import type { IssueRow, Profile, RawRow, RowError, RowOf, RowResult, RowWarning } from '../../domain/rows/types.js';
 import { cleanCells } from '../../domain/rows/limits.js';
 import { validateRows, type ValidationContext } from '../../domain/rows/validate.js';
 import { errorInfo, noMetrics, StoreError, type Clock, type JsonCell, type Log, type OpsMetrics, type ProfileRecord, type RowRecord, type ApiStore, type StoredIssue } from '../ports.js';
-import type { Access, ProfileCache } from './access.js';
+import { COMMAND_ROLE, type Access, type ProfileCache } from './access.js';
 import { conditionalUpdate } from './conditional-update.js';
+import { HistoryDrain } from './history.js';
+import { ensureIdentityUpgrade } from './identity-upgrade.js';
 import { pool } from './isolation.js';
 
 export interface SyncRowInput {
@@ -34,6 +46,8 @@ export interface SyncRequest {
   workClass: WorkClassId;
   kind: RowKind;
   rows: SyncRowInput[];
+  /** The tab's header row (the add-on and `sibao import` send it): checked like the CLI checks it. */
+  headers?: string[];
 }
 
 export type SyncOutcome = 'created' | 'updated' | 'unchanged' | 'conflict' | 'invalid';
@@ -69,9 +83,20 @@ export interface SyncResponse {
   results: SyncRowResult[];
   /** Set when configuration rows changed and the profile was rebuilt. */
   profile?: ProfileRecord;
+  /** Header warnings of the tab (`extra_column`, once per header). */
+  warnings?: HeaderProblem[];
 }
 
-const ISSUE_ID_RE = /^WT-\d{8}-\d{3,}$/;
+/** The header row makes the tab unusable (unknown_header, missing_header): nothing was stored. */
+export class HeaderRefused extends Error {
+  readonly code: string;
+  constructor(readonly problems: HeaderProblem[]) {
+    super(problems.map((p) => p.message).join('；'));
+    this.name = 'HeaderRefused';
+    this.code = problems[0]?.code ?? 'unknown_header';
+  }
+}
+
 const MAX_ATTEMPTS = 4;
 const CONCURRENCY = 8;
 
@@ -96,27 +121,23 @@ export function contentHash(kind: RowKind, value: unknown, values: Record<string
 }
 
 /**
- * The cells worth keeping: system columns are written by the product and ignored on input; text is
- * stored without the control characters validation warned about (domain/rows/limits.ts).
+ * The cells worth keeping: system columns are written by the product and ignored on input, the
+ * add-on's hidden `_` columns and 序号/行号 are not content; text is stored without the control
+ * characters validation warned about (domain/rows/limits.ts).
  */
 function inputValues(kind: RowKind, values: Record<string, JsonCell>): Record<string, JsonCell> {
   const { system } = headerSets(kind);
   const out: Record<string, JsonCell> = {};
-  for (const [h, v] of Object.entries(cleanCells(values).values)) if (!system.has(h)) out[h] = v;
+  for (const [h, v] of Object.entries(cleanCells(values).values)) if (!system.has(h) && !isIgnoredHeader(h)) out[h] = v;
   return out;
 }
 
-/** Business keys where the schema has one (the first uniqueness rule); else the sheet position. */
-const KEY_FIELDS: Partial<Record<RowKind, readonly string[]>> = { work_class: ['id'] };
-
-export function rowKey(kind: RowKind, value: unknown, spreadsheetId: string, row: number): string {
-  const fields = KEY_FIELDS[kind] ?? SCHEMAS[kind].unique[0];
-  if (fields && kind !== 'inspection') {
-    const v = value as Record<string, unknown>;
-    const parts = fields.map((f) => v?.[f]);
-    if (parts.every((p) => p !== undefined && p !== null && String(p).trim() !== '')) return parts.map((p) => String(p).trim()).join('#');
-  }
-  return `${spreadsheetId}#${row}`;
+/** An issue item keeps its row once (SPEC §7.8): the contract columns live in record.issue, here only the extra ones. */
+function extraValues(values: Record<string, JsonCell>): Record<string, JsonCell> {
+  const { known } = headerSets('issue');
+  const out: Record<string, JsonCell> = {};
+  for (const [h, v] of Object.entries(values)) if (!known.has(h)) out[h] = v;
+  return out;
 }
 
 /**
@@ -135,6 +156,24 @@ function rowFailure(deps: SyncDeps, base: SyncRowResult, err: unknown, kind: Row
     outcome: 'conflict',
     errors: [{ column: '', code: 'not_saved', message: '服务器暂时无法保存该行（本批其他行不受影响），请稍后重新同步；如持续出现请联系县政务服务和大数据局' }],
   };
+}
+
+/**
+ * The header row of the request checked (SPEC §7.8): cells under a folded spelling of a column are
+ * moved under the column's name. With `headers`, unknown_header / missing_header refuse the whole
+ * request (HeaderRefused); without, only the renaming is done (older clients).
+ */
+function checkRequestHeaders(req: SyncRequest): { rows: SyncRowInput[]; warnings: HeaderProblem[] } {
+  const headers = req.headers ?? [...new Set(req.rows.flatMap((r) => Object.keys(r.values)))];
+  const check = checkHeaders(req.kind, headers);
+  if (req.headers && check.errors.length > 0) throw new HeaderRefused(check.errors);
+  const rows = check.rename.size === 0 ? req.rows : req.rows.map((r) => ({ ...r, values: renameCells(r.values, check.rename) }));
+  return { rows, warnings: req.headers ? check.warnings : [] };
+}
+
+/** One history entry of a row write. */
+function historyEntry(req: SyncRequest, email: string, key: string, revision: number, op: HistoryOp, changes: HistoryEntry['changes'], now: number): HistoryEntry {
+  return { kind: req.kind, key, revision, at: now, by: email, source: req.spreadsheetId, op, changes };
 }
 
 /** `write()` of one row, its failure answered as that row's error. */
@@ -158,7 +197,8 @@ const ownerError = (owner: string): RowError => ({
   message: `该行（同一编号或代码）已由「${owner}」专班登记，不能在本表覆盖；请核对后联系综合协调专班`,
 });
 
-function issueWriteBack(s: StoredIssue, profile: Profile | null): Record<string, string> {
+/** The system columns of an issue row as the sheet shows them (write-back, and GET /v1/issues/{id}). */
+export function issueWriteBack(s: StoredIssue, profile: Profile | null): Record<string, string> {
   const r = s.record;
   const a = currentAssignment(r);
   const unitName = (code: string) => profile?.units.find((u) => u.code === code)?.name ?? code;
@@ -173,6 +213,7 @@ function issueWriteBack(s: StoredIssue, profile: Profile | null): Record<string,
     办理结果: r.result ?? '',
     回访结果: r.followUp ?? '',
     升级情况: escalation,
+    处理说明: s.explanation ?? '',
   };
 }
 
@@ -233,9 +274,13 @@ function okRows<T>(validated: readonly RowResult<T>[]): { v: RowResult<T>; value
   return out;
 }
 
-export async function syncRows(deps: SyncDeps, ctx: SyncContext, req: SyncRequest): Promise<SyncResponse> {
+export async function syncRows(deps: SyncDeps, ctx: SyncContext, request: SyncRequest): Promise<SyncResponse> {
   const { store, clock } = deps;
-  const { kind, workClass, spreadsheetId } = req;
+  const checked = checkRequestHeaders(request);
+  const req: SyncRequest = { ...request, rows: checked.rows };
+  const headerWarnings = checked.warnings.length > 0 ? { warnings: checked.warnings } : {};
+  const { kind, workClass } = req;
+  await ensureIdentityUpgrade(deps);
   const now = clock.now();
   const profile = ctx.profile;
 
@@ -249,10 +294,11 @@ export async function syncRows(deps: SyncDeps, ctx: SyncContext, req: SyncReques
     vctx.today = shanghaiDate(now);
     const validated = validateRows('issue', raw, vctx);
     const results = validated.map(answerOf);
+    const drain = new HistoryDrain(store);
     await pool(okRows(validated), CONCURRENCY, async ({ v, value, i }) => {
-      results[i] = await isolated(deps, results[i], kind, () => upsertIssue(deps, ctx, req, req.rows[i], v, value, results[i], now));
+      results[i] = await isolated(deps, results[i], kind, () => upsertIssue(deps, ctx, req, req.rows[i], v, value, results[i], now, drain));
     });
-    return { results };
+    return { results, ...headerWarnings };
   }
   // Config kinds are validated without the profile they are about to change.
   const validated = validateRows(kind, raw, CONFIG_KINDS.includes(kind) ? {} : vctx);
@@ -269,7 +315,7 @@ export async function syncRows(deps: SyncDeps, ctx: SyncContext, req: SyncReques
   if (CONFIG_KINDS.includes(kind) && results.some((r) => r.outcome === 'created' || r.outcome === 'updated')) {
     rebuilt = await rebuildProfile(store, ctx.email, now);
   }
-  return { results, ...(rebuilt ? { profile: rebuilt } : {}) };
+  return { results, ...(rebuilt ? { profile: rebuilt } : {}), ...headerWarnings };
 }
 
 /**
@@ -292,9 +338,11 @@ async function syncPlainRows(
   const planned: PlannedRow[] = [];
   const repeats: PlannedRow[] = [];
   const keys = new Set<string>();
+  /** The history entries of the items this call replaces go to their own items first. */
+  const drain = new HistoryDrain(store);
   for (const { v, value, i } of valid) {
     const input = req.rows[i];
-    const key = rowKey(req.kind, value, req.spreadsheetId, v.row);
+    const key = rowIdentity(req.kind, input.values).id;
     const values = inputValues(req.kind, input.values);
     const p: PlannedRow = { i, input, v, value, key, values, hash: contentHash(req.kind, value, values) };
     // Two rows of one batch on one key (no uniqueness rule caught it): the later ones go one by one.
@@ -323,7 +371,7 @@ async function syncPlainRows(
     if (CONFIG_KINDS.includes(req.kind)) {
       // Configuration rows feed authorisation and routing: no last-writer-wins window for them.
       await pool(creates, CONCURRENCY, async (p) => {
-        results[p.i] = await isolated(deps, results[p.i], req.kind, () => upsertRow(deps, ctx, req, p, null, results[p.i], now, writeId));
+        results[p.i] = await isolated(deps, results[p.i], req.kind, () => upsertRow(deps, ctx, req, p, null, results[p.i], now, writeId, drain));
       });
       return;
     }
@@ -333,39 +381,41 @@ async function syncPlainRows(
       // One item can fail a whole BatchWriteItem: write the rows one by one, each on its own.
       deps.log?.warn('batch create failed; rows written one by one', { kind: req.kind, rows: creates.length, error: errorInfo(err) });
       await pool(creates, CONCURRENCY, async (p) => {
-        results[p.i] = await isolated(deps, results[p.i], req.kind, () => upsertRow(deps, ctx, req, p, null, results[p.i], now, writeId));
+        results[p.i] = await isolated(deps, results[p.i], req.kind, () => upsertRow(deps, ctx, req, p, null, results[p.i], now, writeId, drain));
       });
       return;
     }
     const stored = await store.getRowWriteIds(req.kind, creates.map((p) => p.key));
     const lost: PlannedRow[] = [];
-    for (const p of creates) {
+    creates.forEach((p) => {
       if (stored.get(p.key) === writeId) results[p.i] = { ...results[p.i], id: p.key, version: 1, outcome: 'created' };
       // Another sync's write stayed (or the item vanished): decide again as a single-row write,
       // exactly as if this sync had come after it.
       else lost.push(p);
-    }
+    });
     if (lost.length === 0) return;
     const current = await store.getRows(req.kind, lost.map((p) => p.key));
     await pool(lost, CONCURRENCY, async (p) => {
-      results[p.i] = await isolated(deps, results[p.i], req.kind, () => upsertRow(deps, ctx, req, p, current.get(p.key) ?? null, results[p.i], now, writeId));
+      results[p.i] = await isolated(deps, results[p.i], req.kind, () => upsertRow(deps, ctx, req, p, current.get(p.key) ?? null, results[p.i], now, writeId, drain));
     });
   };
+  await drain.before(updates.map((u) => u.current));
   await Promise.all([
     createAll(),
     pool(updates, CONCURRENCY, async ({ p, current }) => {
-      results[p.i] = await isolated(deps, results[p.i], req.kind, () => upsertRow(deps, ctx, req, p, current, results[p.i], now, writeId));
+      results[p.i] = await isolated(deps, results[p.i], req.kind, () => upsertRow(deps, ctx, req, p, current, results[p.i], now, writeId, drain));
     }),
   ]);
   for (const p of repeats) {
     results[p.i] = await isolated(deps, results[p.i], req.kind, async () => {
       const current = (await store.getRows(req.kind, [p.key])).get(p.key) ?? null;
-      return upsertRow(deps, ctx, req, p, current, results[p.i], now, writeId);
+      return upsertRow(deps, ctx, req, p, current, results[p.i], now, writeId, drain);
     });
   }
 }
 
 function newRecord(req: SyncRequest, ctx: SyncContext, p: PlannedRow, now: number, writeId: string): RowRecord {
+  const changes = rowChanges(req.kind, null, { value: p.value, values: p.values });
   return {
     kind: req.kind,
     key: p.key,
@@ -381,6 +431,7 @@ function newRecord(req: SyncRequest, ctx: SyncContext, p: PlannedRow, now: numbe
     updatedBy: ctx.email,
     warnings: p.v.warnings,
     writeId,
+    history: historyEntry(req, ctx.email, p.key, 1, 'create', changes, now),
   };
 }
 
@@ -390,6 +441,8 @@ function newRecord(req: SyncRequest, ctx: SyncContext, p: PlannedRow, now: numbe
  */
 function decideExisting(req: SyncRequest, p: PlannedRow, current: RowRecord, base: SyncRowResult): SyncRowResult | null {
   if (current.workClass !== req.workClass) return { ...base, ok: false, id: p.key, version: null, outcome: 'conflict', errors: [ownerError(current.workClass)] };
+  // A deleted row synced again is restored (whatever its version).
+  if (current.deletedAt !== undefined) return null;
   if (current.hash === p.hash) return { ...base, id: p.key, version: current.version, outcome: 'unchanged' };
   if (p.input.version !== undefined && p.input.version !== current.version) {
     return { ...base, ok: false, id: p.key, version: current.version, outcome: 'conflict', errors: [conflictError(current.version)] };
@@ -406,17 +459,21 @@ async function upsertRow(
   base: SyncRowResult,
   now: number,
   writeId: string,
+  drain: HistoryDrain,
 ): Promise<SyncRowResult> {
   const out = await conditionalUpdate<RowRecord, SyncRowResult>({
     read: async () => (await deps.store.getRows(req.kind, [p.key])).get(p.key) ?? null,
     write: (rec, expectedRevision) => deps.store.putRow(rec, expectedRevision),
     current,
     attempts: MAX_ATTEMPTS,
-    decide(cur) {
+    async decide(cur) {
       if (!cur) return { write: newRecord(req, ctx, p, now, writeId), result: { ...base, id: p.key, version: 1, outcome: 'created' } };
       const decided = decideExisting(req, p, cur, base);
       if (decided) return { done: decided };
-      const rec = {
+      await drain.before([cur]);
+      const restored = cur.deletedAt !== undefined;
+      const changes = rowChanges(req.kind, { value: cur.value, values: cur.values }, { value: p.value, values: p.values });
+      const rec: Omit<RowRecord, 'revision'> = {
         ...cur,
         spreadsheetId: req.spreadsheetId,
         row: p.input.row,
@@ -428,7 +485,10 @@ async function upsertRow(
         updatedBy: ctx.email,
         warnings: p.v.warnings,
         writeId,
+        history: historyEntry(req, ctx.email, p.key, cur.revision + 1, restored ? 'restore' : 'update', changes, now),
       };
+      delete rec.deletedAt;
+      delete rec.deletedBy;
       return { write: rec, result: { ...base, id: p.key, version: rec.version, outcome: 'updated' } };
     },
   });
@@ -475,8 +535,9 @@ function unroutedRecord(id: string, issue: IssueRow, now: number, warnings: RowW
   };
 }
 
-function textCell(v: JsonCell | undefined): string {
-  return v === null || v === undefined ? '' : String(v).trim();
+/** Whether `email` may reassign at once: a coordination member with role 审批 (the command office). */
+function canReassign(profile: Profile | null, email: string): boolean {
+  return profile?.members.some((m) => m.email === email && m.workClass === 'coordination' && m.role === COMMAND_ROLE) ?? false;
 }
 
 async function upsertIssue(
@@ -488,16 +549,20 @@ async function upsertIssue(
   value: IssueRow,
   base: SyncRowResult,
   now: number,
+  drain: HistoryDrain,
 ): Promise<SyncRowResult> {
   const { store } = deps;
   const issue = { ...value };
   delete issue.id;
-  const values = inputValues('issue', input.values);
+  const values = extraValues(inputValues('issue', input.values));
   const hash = contentHash('issue', issue, values);
-  const sourceKey = `${req.spreadsheetId}#issue#${input.row}`;
-  const given = textCell(input.values['编号']).toUpperCase();
-  let id: string | null = ISSUE_ID_RE.test(given) ? given : await store.getIssueSource(sourceKey);
-
+  // Identity (domain/rows/identity.ts): the 编号 written back (or `_标识` holding it), else the
+  // fingerprint of 反映企业代码 + 反映日期 + 问题描述, looked up through its alias item.
+  const ident = rowIdentity('issue', input.values);
+  const sourceKey = `issue#${ident.id.startsWith(FINGERPRINT_PREFIX) ? ident.id : fingerprintOf('issue', issue)}`;
+  let id: string | null = SYSTEM_NUMBER_RE.test(ident.id) ? ident.id : await store.getIssueSource(sourceKey);
+  const historyOf = (current: StoredIssue | null, op: HistoryOp, revision: number): HistoryEntry =>
+    historyEntry(req, ctx.email, id!, revision, op, rowChanges('issue', current ? { value: current.record.issue, values: current.values } : null, { value: issue, values }), now);
   const out = await conditionalUpdate<StoredIssue, SyncRowResult>({
     read: async () => (id ? store.getIssue(id) : null),
     write: (next, expectedRevision) => store.putIssue(next, expectedRevision),
@@ -525,6 +590,7 @@ async function upsertIssue(
           updatedBy: ctx.email,
           pending: Object.fromEntries((routed.change?.notifications ?? []).map((n) => [n.key, n])),
           usedTokens: {},
+          history: historyOf(null, 'create', 1),
         };
         return { write: stored, result: { ...base, id, version: 1, outcome: 'created', warnings: record.warnings, writeBack: issueWriteBack(stored, ctx.profile) } };
       }
@@ -532,12 +598,13 @@ async function upsertIssue(
       if (current.workClass !== req.workClass) {
         return { done: { ...base, ok: false, id, outcome: 'conflict', errors: [ownerError(current.workClass)] } };
       }
+      const deleted = current.deletedAt !== undefined;
       const unrouted = current.record.assignments.length === 0;
       const changed = current.hash !== hash;
-      if (changed && input.version !== undefined && input.version !== current.version) {
+      if (changed && !deleted && input.version !== undefined && input.version !== current.version) {
         return { done: { ...base, ok: false, id, version: current.version, outcome: 'conflict', errors: [conflictError(current.version)], writeBack: issueWriteBack(current, ctx.profile) } };
       }
-      if (!changed && !(unrouted && ctx.profile)) {
+      if (!changed && !deleted && !(unrouted && ctx.profile)) {
         return { done: { ...base, id, version: current.version, outcome: 'unchanged', warnings: current.record.warnings, writeBack: issueWriteBack(current, ctx.profile) } };
       }
       let next: StoredIssue = {
@@ -545,21 +612,51 @@ async function upsertIssue(
         row: input.row,
         values,
         hash,
-        version: changed ? current.version + 1 : current.version,
+        version: changed || deleted ? current.version + 1 : current.version,
         updatedBy: ctx.email,
         record: { ...current.record, issue, updatedAt: Math.max(now, current.record.updatedAt) },
+        history: changed || deleted ? historyOf(current, deleted ? 'restore' : 'update', current.revision + 1) : current.history,
       };
+      delete next.deletedAt;
+      delete next.deletedBy;
+      if (changed || deleted) await drain.before([current]);
       if (unrouted) {
         const routed = route(id!, issue, ctx.profile, now);
         if (routed.change) {
           next = {
             ...next,
-            record: { ...routed.change.record, createdAt: current.record.createdAt, events: [...current.record.events, ...routed.change.record.events] },
+            record: { ...routed.change.record, createdAt: current.record.createdAt, events: [...current.record.events, ...routed.change.record.events], ...(current.record.archivedEvents ? { archivedEvents: current.record.archivedEvents } : {}) },
             pending: { ...current.pending, ...Object.fromEntries(routed.change.notifications.map((n) => [n.key, n])) },
           };
-        } else if (!changed) {
+        } else if (!changed && !deleted) {
           return { done: { ...base, id, version: current.version, outcome: 'unchanged', warnings: [...v.warnings, routed.warning!], writeBack: issueWriteBack(current, ctx.profile) } };
         }
+      } else if (changed && ctx.profile) {
+        // An edit of a routed issue: as the domain says (改派 / 改派申请, escalation, 补充说明).
+        const profile = ctx.profile;
+        const edit = editRoutedIssue(current.record, issue, { now, profile, calendar: createCalendar(profile.calendarOverrides), by: ctx.email, canReassign: canReassign(profile, ctx.email) });
+        if (edit.reassignRequest) {
+          const r = edit.reassignRequest;
+          // Created before the issue write and idempotent by id: a retried sync of the same edit finds it.
+          await store.putDecision({
+            id: `${id}#reassign_request#v${next.version}`,
+            type: 'reassign_request',
+            subject: id!,
+            status: 'pending',
+            since: r.at,
+            by: r.by,
+            summary: `改派申请：问题 ${id} 由「${r.from}」改派至「${r.unitName}」`,
+            options: ['同意', '不同意'],
+            request: { unit: r.unit, from: r.from },
+            revision: 1,
+          });
+        }
+        next = {
+          ...next,
+          record: edit.record,
+          pending: { ...current.pending, ...Object.fromEntries(edit.notifications.map((n) => [n.key, n])) },
+          explanation: edit.explanation,
+        };
       }
       return { write: next, result: { ...base, id, version: next.version, outcome: 'updated', warnings: next.record.warnings, writeBack: issueWriteBack(next, ctx.profile) } };
     },

@@ -8,6 +8,7 @@ import type { Log, UploadRecord, WebStore } from '../ports.js';
 import type { Access, ProfileCache } from './access.js';
 import { annotatedSheets, tabNameOf, type AnnotatedSheet } from './annotate.js';
 import { importTables, planImport, type ImportReport, type ImportTable, type SyncPort } from './import-tables.js';
+import { manifestAsMember, MassDeleteRefused } from './manifest.js';
 import { syncAsMember, type SyncDeps } from './sync.js';
 
 /** Reading and writing workbooks (adapters/workbook); read throws ImportPlanError for unusable files. */
@@ -45,6 +46,16 @@ export async function uploadWorkbook(deps: UploadDeps, input: UploadInput): Prom
   const port: SyncPort = {
     async sync(batch) {
       return (await syncAsMember(deps, input.email, batch)).results;
+    },
+    // No confirmation step on the page yet: a mass deletion is refused and shown as such.
+    async manifest(m) {
+      try {
+        const r = await manifestAsMember(deps, input.email, { ...m, confirmDeletions: false });
+        return { applied: true, deleted: r.deleted, kept: r.kept, deletedIds: r.deletedIds, refused: r.refused };
+      } catch (err) {
+        if (!(err instanceof MassDeleteRefused)) throw err;
+        return { applied: false, deleted: 0, kept: err.live, deletedIds: [], refused: err.refused, message: err.message, live: err.live, wouldDelete: err.wouldDelete };
+      }
     },
   };
   const report = await importTables(port, plan, { spreadsheetId: (p) => uploadSpreadsheetId(p.workClass) });

@@ -9,6 +9,7 @@ import { boolFlag, dateFlag, parseArgs, stringFlag, UsageError } from '../args.j
 import { argSpecOf, commandHelp } from './spec.js';
 import { formatAmount, formatPercent, renderTable } from '../format.js';
 import { checkedTables } from './validate.js';
+import { tableLabel } from '../files.js';
 
 export const HELP = commandHelp('coverage');
 
@@ -57,8 +58,10 @@ export async function run(argv: string[]): Promise<number> {
   const targets: SectorTarget[] = [];
   let skipped = 0;
   let whitelists = 0;
-  for await (const { table, results } of checkedTables(args.positionals, { profile })) {
+  for await (const { table, header, results } of checkedTables(args.positionals, { profile })) {
     if (table.kind === 'whitelist') whitelists++;
+    // An unusable header: the table is not counted (sibao validate shows the same problems).
+    for (const e of header.errors) console.error(`${tableLabel(table)}：表头有误，未计入：${e.message}（${e.code}）`);
     for await (const batch of results()) {
       for (const r of batch) {
         if (!r.ok || r.value === undefined) {

@@ -11,7 +11,7 @@
 // there is one, else the machine's.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { shanghaiDate, shanghaiDateTime } from '../../domain/time/time.js';
+import { shanghaiDate, shanghaiDateTime, startOfShanghaiDay } from '../../domain/time/time.js';
 import { createStore } from '../../functions/adapters/dynamodb-store.js';
 import { logger } from '../../functions/adapters/logger.js';
 import { boolFlag, dateFlag, parseArgs, stringFlag, UsageError } from '../args.js';
@@ -20,6 +20,7 @@ import { dataDirOf, readStackInfo } from '../data-dir.js';
 import { DEMO_COUNTY } from '../digest-demo.js';
 import {
   buildExportTabs,
+  changesTab,
   buildReadmeTab,
   NothingConfiguredError,
   readExportData,
@@ -33,6 +34,7 @@ import { acquireDataDirLock, DataDirLockedError } from '../lock.js';
 import { createProgress } from '../progress.js';
 import { localDynamoClient, startServices } from '../services.js';
 import { commandClock } from '../stack-clock.js';
+import { historyBetween } from '../../functions/usecases/history.js';
 import { TABLE_NAME } from '../stack.js';
 
 export const HELP = commandHelp('export');
@@ -62,6 +64,8 @@ export async function run(argv: string[]): Promise<number> {
   // The running stack's clock when there is one (the demo lives in June 2022), else the machine's.
   const now = (await commandClock(info?.api)).now();
   const at = dateFlag(stringFlag(args, 'at'), 'at', () => shanghaiDate(now));
+  const sinceFlag = stringFlag(args, 'since');
+  const since = sinceFlag === undefined ? undefined : dateFlag(sinceFlag, 'since', () => at);
   const json = boolFlag(args, 'json');
   const csvDir = stringFlag(args, 'csv');
   const outFlag = stringFlag(args, 'out');
@@ -115,6 +119,8 @@ export async function run(argv: string[]): Promise<number> {
       throw err;
     }
     const tabs = buildExportTabs(data, at);
+    // --since: the 变更记录 tab, every change of every row from that day up to now.
+    if (since !== undefined) tabs.push(changesTab(await historyBetween(store, startOfShanghaiDay(since), now + 1), since));
     const readme = buildReadmeTab(tabs, { county, source, at, exportedAt: now });
 
     let file: string | null = null;

@@ -1,7 +1,13 @@
-// `sibao import FILE… [--api URL] [--as EMAIL] [--class CLASS]`: pushes the rows of .csv/.xlsx files
-// through the same `POST /v1/sync` the add-on uses, as that member, in batches of at most 500.
-// Prints every rejected row (row, column, Chinese message, code) and a summary.
-// Exit 0 all accepted, 1 some rejected, 2 unusable (no API, no token, bad files, 401/403).
+// `sibao import FILE… [--api URL] [--as EMAIL] [--class CLASS] [--partial] [--allow-deletions]`:
+// pushes the rows of .csv/.xlsx files through the same `POST /v1/sync` the add-on uses, as that
+// member, in batches of at most 500, with the header row (the server checks it the same way); then,
+// unless --partial, one `POST /v1/sync/manifest` per tab (the files of one class and kind together
+// are the whole tab) listing every row's id, so rows no longer in the file are deleted (tombstones).
+// The header check (domain/rows/headers.ts) runs on every table first: an unusable header row
+// (unknown_header, missing_header) means nothing is sent.
+// Prints every rejected row (row, column, Chinese message, code), every deleted id and a summary.
+// Exit 0 all accepted, 1 some rejected or a deletion refused (mass_delete), 2 unusable (no API, no
+// token, bad files or headers, 401/403).
 import { basename, extname } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { KINDS, WORK_CLASSES, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
@@ -16,6 +22,7 @@ import {
   planImport,
   rejections,
   type ImportReport,
+  type ManifestReport,
 } from '../../functions/usecases/import-tables.js';
 import { loadOrCreateDevIssuer } from '../../functions/adapters/dev-issuer.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
@@ -83,6 +90,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (args.positionals.length === 0) throw new UsageError('请给出要导入的文件，例如：sibao import 白名单.csv --as industry.editor@tongxu.example');
   const json = boolFlag(args, 'json');
+  const partial = boolFlag(args, 'partial');
+  const allowDeletions = boolFlag(args, 'allow-deletions');
+  if (partial && allowDeletions) throw new UsageError('--partial 不删除任何行，不能与 --allow-deletions 同时使用', 'usage');
   const dataDir = dataDirOf(stringFlag(args, 'data'));
   const forcedClass = stringFlag(args, 'class') === undefined ? undefined : parseWorkClass(stringFlag(args, 'class')!);
   const tables = await readAllTables(args.positionals, { kind: stringFlag(args, 'kind') });
@@ -111,6 +121,8 @@ export async function run(argv: string[]): Promise<number> {
     const finish = () => progress?.finish(`接受 ${done - rejectedSoFar}，拒绝 ${rejectedSoFar}`);
     report = await importTables(httpSyncPort(api, token), plan, {
       spreadsheetId: ({ table }) => `import:${basename(table.file, extname(table.file))}`,
+      partial,
+      confirmDeletions: allowDeletions,
       onTab: ({ table }) => {
         finish();
         rejectedSoFar = 0;
@@ -144,8 +156,10 @@ export async function run(argv: string[]): Promise<number> {
   const accepted = reports.reduce((n, r) => n + r.accepted, 0);
   const rejected = reports.reduce((n, r) => n + r.rejected, 0);
   const seconds = (Date.now() - t0) / 1000;
+  const manifests: ManifestReport[] = report.manifests;
+  const refusedManifests = manifests.filter((m) => !m.applied).length;
   if (json) {
-    process.stdout.write(`${JSON.stringify({ api, files: reports, accepted, rejected, seconds })}\n`);
+    process.stdout.write(`${JSON.stringify({ api, files: reports, manifests, accepted, rejected, seconds })}\n`);
   } else {
     const parts: string[] = [];
     for (const r of reports) {
@@ -153,8 +167,22 @@ export async function run(argv: string[]): Promise<number> {
       const lines = rejectionLines(r.rows);
       parts.push(lines.length ? `${head}\n${renderTable(['行', '列', '说明', '代码'], lines, { right: [0], wrap: [2] })}` : `${head}\n  全部接受 ✓`);
     }
+    for (const m of manifests) parts.push(manifestText(m));
     parts.push(`共 ${accepted + rejected} 行：接受 ${accepted} 行，拒绝 ${rejected} 行；用时 ${seconds.toFixed(1)} 秒（${api}，身份 ${who}）`);
     console.log(parts.join('\n\n'));
   }
-  return rejected > 0 ? 1 : 0;
+  return rejected > 0 || refusedManifests > 0 ? 1 : 0;
+}
+
+function manifestText(m: ManifestReport): string {
+  const tab = `「${KINDS[m.kind].tab}」（专班 ${WORK_CLASSES.find((c) => c.id === m.workClass)?.name ?? m.workClass}）`;
+  const lines: string[] = [];
+  if (!m.applied) lines.push(`${tab}未删除任何行：${m.message ?? '大批删除被拒绝'}`);
+  else if (m.deleted === 0) lines.push(`${tab}：文件中没有的行 0 行，未删除`);
+  else lines.push(`${tab}：删除了文件中没有的 ${m.deleted} 行（保留记录，可恢复），现有 ${m.kept} 行：`, ...m.deletedIds.map((id) => `  ${id}`));
+  if (m.refused.length > 0) {
+    lines.push(`拒绝删除 ${m.refused.length} 行：`);
+    lines.push(renderTable(['标识', '说明', '代码'], m.refused.map((r) => [r.id, r.message, r.code]), { wrap: [1] }));
+  }
+  return lines.join('\n');
 }

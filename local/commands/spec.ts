@@ -155,7 +155,11 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     name: 'import',
     operands: '文件…',
     summary: '以成员身份通过 API 导入数据行',
-    about: '通过与表格插件相同的接口（POST /v1/sync）把 .csv / .xlsx 中的数据行提交到服务端，服务端重新校验并入库。',
+    about:
+      '通过与表格插件相同的接口（POST /v1/sync）把 .csv / .xlsx 中的数据行提交到服务端，服务端重新校验并入库。\n' +
+      '一个文件（工作簿的一个工作表）就是该专班这张表的全部行：提交完行之后再告诉服务端（POST /v1/sync/manifest），\n' +
+      '服务端中该专班这张表里文件没有的行标记为已删除（保留记录，可恢复），并列出删除了哪些行。只补充部分行时用 --partial。\n' +
+      '表头有误（疑似拼错的列名 unknown_header、缺少必填列 missing_header）时整个导入不提交任何内容。',
     options: [
       { flag: 'as', type: 'string', value: '邮箱', help: '以哪个成员的身份提交（配置“成员”表中的邮箱）；本机令牌由 --data 目录中的签发密钥签发' },
       { flag: 'class', type: 'string', value: '专班', help: '专班编码或名称（如 industry 或 工业生产）；不给时按文件名/所属领域推断' },
@@ -168,10 +172,17 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
         value: '输出.xlsx',
         help: '另写一份批注工作簿：首个工作表“校验结果”，被拒绝的单元格标红并以批注说明原因，系统列（编号、状态、责任单位、时限）由服务端回填（与网页上传的结果相同）',
       },
+      { flag: 'partial', type: 'boolean', help: '文件只是部分行：只新增和更新，不删除服务端中文件没有的行' },
+      { flag: 'allow-deletions', type: 'boolean', help: '确认大批删除（将删除超过 5 行且超过现有行数 20% 时，不加此项会拒绝并不删除任何行）' },
       data('数据目录（默认 .sibao）'),
-      json('输出 JSON：{"files":[{"file","kind","workClass","accepted","rejected","rows":[…]}],"accepted":N,"rejected":M}'),
+      json(
+        '输出 JSON：{"files":[{"file","kind","workClass","accepted","rejected","rows":[…]}],"manifests":[{"kind","workClass",' +
+          '"applied","deleted","kept","deletedIds","refused"}],"accepted":N,"rejected":M}',
+      ),
     ],
-    notes: '每批最多 500 行。退出码：0 全部接受，1 有被拒绝的行，2 无法提交（API 未运行、无令牌、文件无法读取、无权限）。',
+    notes:
+      '每批最多 500 行。同一专班同一张表的多个文件合起来算作全表。\n' +
+      '退出码：0 全部接受，1 有被拒绝的行或删除被拒绝（大批删除未确认），2 无法提交（API 未运行、无令牌、文件无法读取、表头有误、无权限）。',
   },
   {
     name: 'token',
@@ -220,6 +231,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flag: 'csv', type: 'string', value: '目录', help: '同时（或只）把五个数据表写成该目录下的 CSV 文件（UTF-8 带 BOM），如 白名单汇总.csv' },
       data('数据目录（默认 .sibao）；sibao start 正在该目录运行时直接读取它的数据库'),
       { flag: 'at', type: 'string', value: '日期', help: '覆盖率统计日，如 2022-06-10、2022/6/10、2022年6月10日（默认今天，北京时间）' },
+      { flag: 'since', type: 'string', value: '日期', help: '加一张“变更记录”表：该日起每一行的新增、修改、删除和恢复（谁、何时、改了什么）' },
       { ...county, help: `来源县名（默认 ${DEMO_COUNTY}）` },
       json('输出摘要 {"file","csv","rows":{各表行数},"at","exportedAt","county"}'),
     ],

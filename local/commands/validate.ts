@@ -1,14 +1,19 @@
 // `sibao validate FILE… [--kind KIND] [--profile PATH] [--json]`: validates rows of .csv/.xlsx
-// files without any service. Exit 0 all valid, 1 some invalid, 2 unusable input.
+// files without any service. The header row is checked first (domain/rows/headers.ts, as the server
+// and the add-on check it): a misspelled or missing column is a file-level error and that file's rows
+// are not validated; headers equal after folding are read as their column; other unknown headers are
+// one `extra_column` warning per file. Exit 0 all valid, 1 some invalid (or a file-level error), 2
+// unusable input.
 
 import { basename, extname } from 'node:path';
+import { checkHeaders, renameCells, type HeaderProblem } from '../../domain/rows/headers.js';
 import { KINDS, kindFromName, type RowKind } from '../../domain/rows/kinds.js';
 import { MSG } from '../../domain/rows/messages.js';
 import type { Profile, RawRow, RowOf, RowResult } from '../../domain/rows/types.js';
 import { rowValidator } from '../../domain/rows/validate.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { argSpecOf, commandHelp } from './spec.js';
-import { kindFromFileName, openCsv, sectorHint, sheetNames, streamTables, tableLabel, type Table } from '../files.js';
+import { kindFromFileName, openCsv, sectorHint, sheetNames, streamTables, tableLabel, type Table, type TableStream } from '../files.js';
 import { renderTable } from '../format.js';
 
 export const HELP = commandHelp('validate');
@@ -102,10 +107,17 @@ export interface ValidateJson {
     sheet?: string;
     kind: RowKind;
     rows: ({ row: number; ok: true; warnings: unknown[] } | { row: number; ok: false; errors: unknown[]; warnings: unknown[] })[];
+    /** File-level header errors (unknown_header, missing_header): the rows were not validated. */
+    errors?: { column: string; code: string; message: string }[];
+    /** File-level header warnings (extra_column), once per file. */
+    warnings?: { column: string; code: string; message: string }[];
   }[];
   valid: number;
   invalid: number;
 }
+
+/** A file-level header problem of ValidateJson.files[]. */
+const problem = (p: HeaderProblem) => ({ column: p.column, code: p.code, message: p.message });
 
 /** One row of ValidateJson.files[].rows, as JSON text. */
 function rowJson(r: RowResult): string {
@@ -141,7 +153,27 @@ async function plannedKinds(files: readonly string[], kind: string | undefined):
 /** A table of a checked run: its head, and its rows' results in batches (read them before the next table). */
 export interface CheckedTable {
   table: TableRef;
+  /** The header check (domain/rows/headers.ts): with errors, the rows are read but not checked (results() yields nothing). */
+  header: { errors: HeaderProblem[]; warnings: HeaderProblem[] };
   results(): AsyncGenerator<RowResult[]>;
+}
+
+/**
+ * The header check of a table being read and the row check under it: rows are read under their
+ * columns' names (folded spellings renamed); undefined `check` when the header is unusable.
+ */
+function headerChecked(t: TableStream, check: () => (raw: RawRow) => RowResult): { header: CheckedTable['header']; check?: (raw: RawRow) => RowResult } {
+  const c = checkHeaders(t.kind, t.headers);
+  const header = { errors: c.errors, warnings: c.warnings };
+  if (c.errors.length > 0) return { header };
+  const rowCheck = check();
+  if (c.rename.size === 0) return { header, check: rowCheck };
+  return { header, check: (raw) => rowCheck({ ...raw, values: renameCells(raw.values, c.rename) }) };
+}
+
+/** Read the rest of a table's rows unchecked (the reader moves on to the next table after them). */
+async function drain(t: TableStream): Promise<void> {
+  for await (const _ of t.rows());
 }
 
 /**
@@ -161,17 +193,20 @@ export async function* checkedTables(files: readonly string[], opts: ValidateOpt
     for (const f of files) {
       for await (const t of streamTables(f, read)) {
         if (t.kind !== 'whitelist') continue;
-        const check = run.table(t, true);
-        for await (const batch of t.rows()) for (const raw of batch) check(raw);
+        const { check } = headerChecked(t, () => run.table(t, true));
+        if (!check) await drain(t);
+        else for await (const batch of t.rows()) for (const raw of batch) check(raw);
       }
     }
   }
   for (const f of files) {
     for await (const t of streamTables(f, read)) {
-      const check = run.table(t);
+      const { header, check } = headerChecked(t, () => run.table(t));
       yield {
         table: t,
+        header,
         async *results() {
+          if (!check) return drain(t);
           for await (const batch of t.rows()) yield batch.map(check);
         },
       };
@@ -183,16 +218,24 @@ export async function* checkedTables(files: readonly string[], opts: ValidateOpt
  * `sibao validate`, streaming (checkedTables): rows are reported as they go (JSON) or per table
  * (text: the problem lines only).
  */
-async function validateFiles(files: readonly string[], opts: ValidateOptions & { kind?: string; json: boolean }): Promise<{ valid: number; invalid: number }> {
+async function validateFiles(files: readonly string[], opts: ValidateOptions & { kind?: string; json: boolean }): Promise<{ valid: number; invalid: number; headerErrors: number }> {
   let valid = 0;
   let invalid = 0;
   let tables = 0;
+  let headerErrors = 0;
   if (opts.json) await write('{"files":[');
-  for await (const { table: t, results } of checkedTables(files, opts)) {
+  for await (const { table: t, header, results } of checkedTables(files, opts)) {
     let rows = 0;
     let bad = 0;
     const lines: string[][] = [];
-    if (opts.json) await write(`${tables > 0 ? ',' : ''}{"file":${JSON.stringify(t.file)}${t.sheet ? `,"sheet":${JSON.stringify(t.sheet)}` : ''},"kind":${JSON.stringify(t.kind)},"rows":[`);
+    if (header.errors.length > 0) headerErrors++;
+    if (opts.json) {
+      const fileLevel = `${header.errors.length > 0 ? `,"errors":${JSON.stringify(header.errors.map(problem))}` : ''}${header.warnings.length > 0 ? `,"warnings":${JSON.stringify(header.warnings.map(problem))}` : ''}`;
+      await write(`${tables > 0 ? ',' : ''}{"file":${JSON.stringify(t.file)}${t.sheet ? `,"sheet":${JSON.stringify(t.sheet)}` : ''},"kind":${JSON.stringify(t.kind)}${fileLevel},"rows":[`);
+    } else if (header.errors.length > 0) {
+      const problems = [...header.errors, ...header.warnings].map((e) => [e.column, e.message, e.code]);
+      await write(`${tableLabel(t)}（${KINDS[t.kind].tab}）：表头有误，未校验数据行\n${renderTable(['列', '说明', '代码'], problems, { wrap: [1] })}\n`);
+    } else for (const w of header.warnings) lines.push(['表头', w.column, `提示：${w.message}`, w.code]);
     tables++;
     for await (const batch of results()) {
       let text = '';
@@ -210,14 +253,14 @@ async function validateFiles(files: readonly string[], opts: ValidateOptions & {
     valid += rows - bad;
     invalid += bad;
     if (opts.json) await write(']}');
-    else {
+    else if (header.errors.length === 0) {
       const head = tableHead(t, rows, bad);
       await write(`${lines.length === 0 ? `${head}  全部通过 ✓` : `${head}\n${renderTable(['行', '列', '说明', '代码'], lines, { right: [0], wrap: [2] })}`}\n`);
     }
   }
   if (opts.json) await write(`],"valid":${valid},"invalid":${invalid}}\n`);
   else await write(`共 ${valid + invalid} 行：有效 ${valid} 行，无效 ${invalid} 行\n`);
-  return { valid, invalid };
+  return { valid, invalid, headerErrors };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -234,6 +277,6 @@ export async function run(argv: string[]): Promise<number> {
     const problems = profileFiles!.profileProblemLines(loaded);
     if (problems.length > 0) console.error(`配置 ${loaded.path} 有 ${problems.length} 处问题：\n${problems.map((l) => `  ${l}`).join('\n')}`);
   }
-  const { invalid } = await validateFiles(args.positionals, { profile: loaded?.profile, kind: stringFlag(args, 'kind'), json: boolFlag(args, 'json') });
-  return invalid > 0 ? 1 : 0;
+  const { invalid, headerErrors } = await validateFiles(args.positionals, { profile: loaded?.profile, kind: stringFlag(args, 'kind'), json: boolFlag(args, 'json') });
+  return invalid > 0 || headerErrors > 0 ? 1 : 0;
 }

@@ -78,6 +78,7 @@ describe('bundle', () => {
         'onOpen',
         'saveSettings',
         'showSidebar',
+        'sidebarHistory',
         'sidebarRefresh',
         'sidebarSync',
         'sidebarValidate',
@@ -162,8 +163,8 @@ describe('menu, settings and 初始化本表', () => {
     expect(issues.headers()).toEqual(ISSUE_TEMPLATE);
     expect(issues.headers().slice(0, 2)).toEqual(['反映企业代码', '企业名称']);
     const prot = issues.protections.map((p) => ({ a1: p.getRange().getA1Notation(), warn: p.warningOnly }));
-    // 编号, 责任单位…升级情况, _版本, _同步 (O…X): one warning-only protected range.
-    expect(prot).toEqual([{ a1: 'O1:X1000', warn: true }]);
+    // 编号, 责任单位…升级情况, 处理说明, _版本, _同步 (O…Y): one warning-only protected range.
+    expect(prot).toEqual([{ a1: 'O1:Y1000', warn: true }]);
     // Idempotent: running again neither duplicates columns nor protections.
     env.run('menuInitSheets');
     expect(issues.headers()).toEqual(ISSUE_TEMPLATE);
@@ -270,7 +271,7 @@ describe('立即同步', () => {
     // An edit sends that row again with its version.
     typeAndEdit(wl, 3, { ...whitelistRow(2), 员工人数: 99 });
     env.run('menuSync');
-    const last = JSON.parse((await api.requests()).at(-1)!.body!);
+    const last = JSON.parse((await api.requests()).filter((r) => r.path === '/v1/sync').at(-1)!.body!);
     expect(last.rows).toHaveLength(1);
     expect(last.rows[0]).toMatchObject({ row: 3, version: 1 });
     expect(wl.cell(3, '_版本')).toBe(2);
@@ -523,6 +524,100 @@ describe('onEdit reads only what it needs', () => {
     typeAndEdit(wl, 2, whitelistRow(1));
     expect(wl.backgroundAt(2, '统一社会信用代码')).toBe('#ffffff');
     expect(wl.backgroundAt(2, '名称')).toBe('#00ff00');
+  });
+});
+
+describe('deletions and headers (SPEC §7.1)', () => {
+  it('after rows are deleted, 立即同步 sends one manifest per tab with the ids of the rows left, within ≤ 10 calls per sheet', async () => {
+    setUp();
+    const wl = sheet('白名单');
+    for (let i = 0; i < 4; i++) typeAndEdit(wl, 2 + i, whitelistRow(i + 1));
+    env.run('menuSync');
+    wl.deleteRowByUser(3);
+    wl.deleteRowByUser(3);
+    await api.control({ clearLog: true, manifestAnswer: { body: { deleted: 2, kept: 2, refused: [] } } });
+    env.log.reset();
+    env.run('menuSync');
+    const manifests = (await api.requests()).filter((r) => r.path === '/v1/sync/manifest');
+    // One per tab of the class (this run: nothing else to send).
+    expect(manifests.map((r) => r.kind)).toEqual(['whitelist', 'sector_total', 'issue', 'policy', 'consultant']);
+    const body = JSON.parse(manifests[0].body!);
+    expect(body).toMatchObject({ spreadsheetId: env.ss.id, workClass: 'industry', kind: 'whitelist' });
+    expect(body.confirmDeletions).toBeUndefined();
+    // The rows left (1 and 4), by their identity: the natural key (统一社会信用代码).
+    expect(body.ids).toEqual([uscc(1), uscc(4)]);
+    expect((await api.requests()).filter((r) => r.path === '/v1/sync')).toHaveLength(0);
+    expect(env.ss.toasts.at(-1)?.message).toContain('「白名单」删除 2 行');
+    for (const tab of ['白名单', '问题诉求']) expect(env.log.sheet(tab), tab).toBeLessThanOrEqual(10);
+  });
+
+  it('a misspelled header (联系方式) blocks that tab with the Chinese message; the other tabs sync', async () => {
+    setUp();
+    const wl = sheet('白名单');
+    const iss = sheet('问题诉求');
+    typeAndEdit(wl, 2, whitelistRow(1));
+    typeAndEdit(iss, 2, issueRow(1));
+    wl.type(1, wl.headers().indexOf('联系电话') + 1, '联系方式');
+    await api.control({ clearLog: true });
+    env.run('menuSync');
+    const reqs = await api.requests();
+    expect(reqs.filter((r) => r.kind === 'whitelist')).toEqual([]);
+    expect(reqs.filter((r) => r.path === '/v1/sync').map((r) => r.kind)).toEqual(['issue']);
+    // The header row goes with the rows: the server checks it the same way.
+    expect(JSON.parse(reqs.find((r) => r.path === '/v1/sync')!.body!).headers).toEqual(iss.headers());
+    const msg = env.sheets.ui.alerts.at(-1)?.message ?? '';
+    expect(msg).toContain('「白名单」表头有误，本表未同步');
+    expect(msg).toContain('表头「联系方式」不是「白名单」的列，可能是「联系电话」');
+    expect(wl.cell(2, '_同步')).not.toBe('已同步');
+  });
+
+  it('a refused deletion (issue_in_progress) is reported, and 刷新状态 puts the row back', async () => {
+    setUp();
+    const iss = sheet('问题诉求');
+    typeAndEdit(iss, 2, issueRow(1));
+    typeAndEdit(iss, 3, issueRow(2));
+    env.run('menuSync');
+    const id = String(iss.cell(2, '编号'));
+    const description = String(iss.cell(2, '问题描述'));
+    iss.deleteRowByUser(2);
+    await api.control({ manifestAnswer: { body: { deleted: 0, kept: 2, refused: [{ id, code: 'issue_in_progress', message: `问题 ${id} 已分派，不能删除；刷新状态后该行会恢复` }] } } });
+    env.run('menuSync');
+    expect(env.ss.toasts.at(-1)?.message).toContain(`问题 ${id} 已分派，不能删除`);
+    expect(iss.cell(2, '编号')).not.toBe(id);
+
+    await api.control({ manifestAnswer: { body: { deleted: 0, kept: 2, refused: [] } } });
+    env.run('menuRefresh');
+    expect(env.ss.toasts.at(-1)?.message).toContain(`已恢复 1 条删除被拒绝的问题行（${id}）`);
+    expect(iss.cell(3, '编号')).toBe(id);
+    expect(iss.cell(3, '问题描述')).toBe(description);
+    expect(iss.cell(3, '_同步')).toBe('已同步');
+    // Restored once: a second 刷新状态 adds nothing.
+    env.run('menuRefresh');
+    expect(iss.cell(4, '编号')).toBe('');
+  });
+});
+
+describe('the sidebar shows the selected row’s history', () => {
+  it('asks GET /v1/history with the row’s identity and returns the entries, newest first', async () => {
+    setUp();
+    const wl = sheet('白名单');
+    typeAndEdit(wl, 2, whitelistRow(1));
+    typeAndEdit(wl, 3, whitelistRow(2));
+    env.run('menuSync');
+    await api.control({ clearLog: true });
+    env.ss.select(wl, 3, 4);
+    env.log.reset();
+    const h = env.run('sidebarHistory') as { ok: boolean; message: string; entries: { op: string; by: string }[] };
+    expect(h.ok).toBe(true);
+    expect(h.message).toContain('「白名单」第 3 行的历史');
+    expect(h.entries.map((e) => e.op)).toEqual(['update', 'create']);
+    const [req] = (await api.requests()).filter((r) => r.path === '/v1/history');
+    expect(req.auth).toBe(`Bearer ${TOKEN}`);
+    expect((req as { key?: string }).key).toBe(uscc(2));
+    expect(env.log.sheet('白名单')).toBeLessThanOrEqual(10);
+
+    env.ss.select(wl, 9);
+    expect((env.run('sidebarHistory') as { message: string }).message).toContain('第 9 行是空行');
   });
 });
 

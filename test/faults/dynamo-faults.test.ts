@@ -52,7 +52,7 @@ describe('faults: DynamoDB throttling', () => {
       store: h.store,
       clock: h.clock,
       identity: createIdentityVerifier({ issuers: [{ iss: h.issuer.iss, jwks: h.issuer.jwks }], audience: h.issuer.aud }),
-      config: { publicBaseUrl: BASE, actionSecrets: [SECRET], bootstrapAdmins: [], profileTtlMs: 60_000 },
+      config: { publicBaseUrl: BASE, actionSecrets: [SECRET], bootstrapAdmins: [] },
       metrics: ops,
     });
     const dispatch = makeDispatchHandler({ store: h.store, mailer: h.mailer, clock: h.clock, config: { publicBaseUrl: BASE, actionSecrets: [SECRET] }, failures, ops, log: logger });

@@ -74,6 +74,8 @@ export interface Harness {
   digests: DigestStore;
   call(method: string, path: string, opts?: { token?: string | null; as?: string; body?: unknown; form?: string; query?: Record<string, string>; base64?: boolean }): Promise<{ status: number; json: any; text: string }>;
   sync(as: string, workClass: string, kind: string, rows: unknown[], spreadsheetId?: string): Promise<{ status: number; json: any; text: string }>;
+  /** `call` through another API handler and store on the same table: another Lambda container with its own caches. */
+  otherContainer(): Harness['call'];
 }
 
 /** An issue record as the sync stores it (row n of the industry class's sheet), for tests that seed the store directly. */
@@ -101,14 +103,14 @@ export async function makeHarness(services: TestServices, opts: { withProfile?: 
   const clock = { t: T0, now() { return this.t; } };
   const issuer = await loadOrCreateDevIssuer(await mkdtemp(join(tmpdir(), 'sibao-issuer-')));
   const identity = createIdentityVerifier({ issuers: [{ iss: issuer.iss, jwks: issuer.jwks }], audience: issuer.aud });
-  const config = { publicBaseUrl: BASE, actionSecrets: [SECRET], bootstrapAdmins: [ADMIN], profileTtlMs: 0 };
+  const config = { publicBaseUrl: BASE, actionSecrets: [SECRET], bootstrapAdmins: [ADMIN] };
   const digests = createDigestStore({ client: services.dynamo, tableName });
   const api = makeApiHandler({ store, clock, identity, config, ...(opts.digestReads ? { digests } : {}) });
   const mailer = createSesMailer({ client: services.ses, from: '四保指挥部 <noreply@county.example>' });
   const dispatcher = (m: Mailer = mailer) =>
     makeDispatchHandler({ store, mailer: m, clock, config, suppressed: (emails) => digests.suppressedAmong(emails) });
 
-  const call: Harness['call'] = async (method, path, o = {}) => {
+  const callWith = (api: Harness['api']): Harness['call'] => async (method, path, o = {}) => {
     const token = o.token === undefined ? (o.as ? await issuer.issue(o.as) : null) : o.token;
     const raw = o.form ?? (o.body === undefined ? undefined : JSON.stringify(o.body));
     const event = {
@@ -135,10 +137,12 @@ export async function makeHarness(services: TestServices, opts: { withProfile?: 
     }
     return { status: res.statusCode ?? 0, json: parsed, text };
   };
+  const call = callWith(api);
+  const otherContainer = () => callWith(makeApiHandler({ store: createStore({ client: services.dynamo, tableName }), clock, identity, config }));
   const sync: Harness['sync'] = (as, workClass, kind, rows, spreadsheetId = `sheet-${workClass}`) =>
     call('POST', '/v1/sync', { as, body: { spreadsheetId, workClass, kind, rows } });
 
-  const h: Harness = { tableName, store, clock, issuer, api, mailer, dispatcher, digests, call, sync };
+  const h: Harness = { tableName, store, clock, issuer, api, mailer, dispatcher, digests, call, sync, otherContainer };
   if (opts.withProfile !== false) {
     for (const [kind, rows] of Object.entries(PROFILE_TABS)) {
       const res = await sync(ADMIN, 'coordination', kind, rows as unknown as unknown[], 'sheet-config');

@@ -112,6 +112,35 @@ describe('sibao validate', () => {
     expect(dupes.every((x: { errors: { code: string }[] }) => x.errors.some((e) => e.code === 'duplicate'))).toBe(true);
   });
 
+  it('reports a misspelled header as a file-level error (exit 1) instead of dropping the column; other unknown headers once as extra_column', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sibao-headers-'));
+    const valid = (await import('node:fs')).readFileSync(join(ROOT, EX, 'valid/白名单.csv'), 'utf8').replace(/^\uFEFF/, '');
+    const [head, ...rows] = valid.trim().split(/\r?\n/);
+    const renamed = join(dir, '白名单-表头.csv');
+    await writeFile(renamed, [head.replace('联系电话', '联系方式'), ...rows].join('\n'));
+    const extra = join(dir, '白名单-附加列.csv');
+    await writeFile(extra, [`${head},内部备注`, ...rows.map((r) => `${r},仅供本专班`)].join('\n'));
+
+    const r = await sibao('validate', renamed, extra, '--json');
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.files[0]).toEqual({
+      file: renamed,
+      kind: 'whitelist',
+      rows: [],
+      errors: [{ column: '联系方式', code: 'unknown_header', message: expect.stringContaining('可能是「联系电话」') }],
+    });
+    expect(out.files[1].warnings).toEqual([{ column: '内部备注', code: 'extra_column', message: expect.stringContaining('附加列') }]);
+    expect(out.files[1].rows.every((x: { ok: boolean }) => x.ok)).toBe(true);
+    expect(out.invalid).toBe(0);
+
+    const text = await sibao('validate', renamed);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('表头有误，未校验数据行');
+    expect(text.stdout).toMatch(/联系方式\s+.*联系电话/);
+    expect(text.stdout).toContain('unknown_header');
+  });
+
   it('warns about issue rows whose enterprise is not on a whitelist given in the same run', async () => {
     const r = await sibao('validate', `${EX}/workbooks/coordination.xlsx`, `${EX}/workbooks/industry.xlsx`, '--json', '--profile', `${EX}/profile`);
     const out = JSON.parse(r.stdout);

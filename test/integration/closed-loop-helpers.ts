@@ -90,7 +90,12 @@ export async function makeLoopHarness(services: TestServices): Promise<LoopHarne
         IND,
         'industry',
         'issue',
-        rows.map((values) => ({ row: nextRow++, values: { ...issueValues({ 联系邮箱: CONTACT }), ...values } })),
+        // Each report is another problem (SPEC §7.8: identical rows are one row), so the default
+        // description carries the sheet row.
+        rows.map((values) => {
+          const row = nextRow++;
+          return { row, values: { ...issueValues({ 联系邮箱: CONTACT, 问题描述: `${issueValues().问题描述}（第 ${row} 行）` }), ...values } };
+        }),
       );
       if (res.status !== 200) throw new Error(`sync failed: ${res.text}`);
       return res.json.results.map((r: { id: string }) => r.id);

@@ -218,7 +218,8 @@ describe('OldestPendingNotificationAgeSeconds on the outbox (injected metrics de
     // Issue A at T0, issue B 5 minutes later; SES is down for both.
     await t.sync(IND, 'industry', 'issue', [{ row: 2, values: issueValues() }]);
     t.clock.t = T0 + 300_000;
-    await t.sync(IND, 'industry', 'issue', [{ row: 3, values: issueValues({ 企业名称: '另一家机械有限公司' }) }]);
+    // Another problem (SPEC §7.8: 反映企业代码 + 反映日期 + 问题描述 identify an issue row).
+    await t.sync(IND, 'industry', 'issue', [{ row: 3, values: issueValues({ 企业名称: '另一家机械有限公司', 问题描述: '另一家的钢材断供' }) }]);
     t.clock.t = T0 + 754_321;
     expect(await dispatcher(down)()).toMatchObject({ sent: 0, failed: 4 });
     // After the retry delay SES is back: everything is sent.

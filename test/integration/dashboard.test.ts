@@ -19,7 +19,7 @@ const SUP = 'sup@county.example';
 
 let services: TestServices;
 let h: Harness;
-let dashboard: (o?: { token?: string; sig?: string; method?: string }) => Promise<{ status: number; body: string; headers: Record<string, unknown> }>;
+let dashboard: (o?: { token?: string; sig?: string; method?: string; path?: string }) => Promise<{ status: number; body: string; headers: Record<string, unknown> }>;
 
 beforeAll(async () => {
   services = await startTestServices();
@@ -34,17 +34,17 @@ beforeAll(async () => {
     store: h.store,
     clock: h.clock,
     identity: createIdentityVerifier({ issuers: [{ iss: h.issuer.iss, jwks: h.issuer.jwks }], audience: h.issuer.aud }),
-    config: { publicBaseUrl: BASE, actionSecrets: [SECRET], bootstrapAdmins: [ADMIN], profileTtlMs: 0, countyName: '示例县' },
+    config: { publicBaseUrl: BASE, actionSecrets: [SECRET], bootstrapAdmins: [ADMIN], countyName: '示例县' },
     digests: h.digests,
   });
   dashboard = async (o = {}) => {
     const event = {
       version: '2.0',
-      rawPath: DASHBOARD_PATH,
+      rawPath: o.path ?? DASHBOARD_PATH,
       rawQueryString: o.sig ? `sig=${o.sig}` : '',
       queryStringParameters: o.sig ? { sig: o.sig } : undefined,
       headers: o.token ? { authorization: `Bearer ${o.token}` } : {},
-      requestContext: { http: { method: o.method ?? 'GET', path: DASHBOARD_PATH } },
+      requestContext: { http: { method: o.method ?? 'GET', path: o.path ?? DASHBOARD_PATH } },
       isBase64Encoded: false,
     } as unknown as APIGatewayProxyEventV2;
     const res = await api(event);
@@ -173,6 +173,37 @@ describe('GET /v1/dashboard: content', () => {
     row = rowOf(page, id);
     expect(row).toContain('待回访');
     expect(row).toContain('6 天');
+  });
+});
+
+describe('GET /v1/dashboard/issues/{id}: the issue page with its timeline', () => {
+  it('links each issue of the dashboard to its page, which lists every event newest first, with the same access', async () => {
+    const synced = await h.sync(IND, 'industry', 'issue', [{ row: 9, values: issueValues({ 企业名称: '时间线机械有限公司', 问题描述: '焦炭断供' }) }]);
+    const id: string = synced.json.results[0].id;
+    // An edit after routing: 问题描述 changed → 补充说明 to the unit.
+    const edited = await h.sync(IND, 'industry', 'issue', [{ row: 9, version: 1, values: { ...issueValues({ 企业名称: '时间线机械有限公司', 问题描述: '焦炭断供，<b>已停产</b>' }), 编号: id } }]);
+    expect(edited.json.results[0].writeBack.处理说明).toContain('补充说明');
+
+    const sig = sigOf(dashboardViewUrl(BASE, [SECRET], h.clock.now()));
+    const board = await dashboard({ sig });
+    const href = `/v1/dashboard/issues/${id}?sig=${encodeURIComponent(sig)}`;
+    expect(board.body).toContain(`href="${href.replaceAll('&', '&amp;')}"`);
+
+    const page = await dashboard({ sig, path: `/v1/dashboard/issues/${id}` });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('办理经过');
+    const timeline = page.body.slice(page.body.indexOf('办理经过'), page.body.indexOf('问题信息'));
+    // Newest first: the 补充说明 before the 交办.
+    expect(timeline.indexOf('补充说明')).toBeGreaterThan(-1);
+    expect(timeline.indexOf('补充说明')).toBeLessThan(timeline.indexOf('交办'));
+    expect(page.body).toContain('&lt;b&gt;已停产&lt;/b&gt;');
+    expect(page.body).not.toContain('<b>已停产</b>');
+    expect(page.body).toContain('时间线机械有限公司');
+
+    expect((await dashboard({ path: `/v1/dashboard/issues/${id}` })).status).toBe(401);
+    expect((await dashboard({ token: await h.issuer.issue(IND), path: `/v1/dashboard/issues/${id}` })).status).toBe(403);
+    expect((await dashboard({ token: await h.issuer.issue(ADMIN), path: `/v1/dashboard/issues/${id}` })).status).toBe(200);
+    expect((await dashboard({ sig, path: '/v1/dashboard/issues/WT-20220606-999' })).status).toBe(404);
   });
 });
 

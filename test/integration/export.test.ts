@@ -248,15 +248,21 @@ describe('sibao export', () => {
       const issuer = '@县财政局';
       const csv = join(tempDir(), '政策清单.csv');
       writeFileSync(csv, `编号,政策名称,发文单位,层级,政策类别,适用领域,最低员工人数,有效期至,链接,责任单位\r\nKGJ-ZC-099,"${planted.replace(/"/g, '""')}",${issuer},县,财政奖补,工业生产,,2022-12-31,,县科工局\r\n`);
-      const imp = await runSibao(['import', csv, '--as', 'industry-editor@tongxu.example', '--class', 'industry', '--data', dir]);
+      // One row added to the class's tab (--partial: the file is not the whole tab, nothing is deleted).
+      const imp = await runSibao(['import', csv, '--as', 'industry-editor@tongxu.example', '--class', 'industry', '--data', dir, '--partial']);
       expect(imp.code, imp.stdout + imp.stderr).toBe(0);
 
       const out = join(dir, 'running.xlsx');
       const csvDir = join(dir, 'running-csv');
-      const res = await runSibao(['export', '--data', dir, '--out', out, '--csv', csvDir, '--json']);
+      const res = await runSibao(['export', '--data', dir, '--out', out, '--csv', csvDir, '--since', '2022-01-01', '--json']);
       expect(res.code, res.stderr).toBe(0);
       const summary = summaryOf(res.stdout);
       expect(summary.rows['政策清单']).toBe(demoRows('政策清单') + 1);
+      // --since: the 变更记录 tab lists every change, the import's new row with who made it.
+      const changes = tabRecords((await readWorkbook(out)).getWorksheet('变更记录')!);
+      expect(changes.headers).toEqual(['时间', '表', '标识', '操作', '操作人', '来源', '变更内容']);
+      expect(changes.rows.length).toBeGreaterThanOrEqual(demoRows('政策清单') + 1);
+      expect(changes.rows.find((r) => r['标识'] === 'KGJ-ZC-099')).toMatchObject({ 表: '政策清单', 操作: '新增', 操作人: 'industry-editor@tongxu.example' });
 
       const tok = await runSibao(['token', '--as', 'command-approver@tongxu.example', '--data', dir]);
       expect(tok.code, tok.stderr).toBe(0);

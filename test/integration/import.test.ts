@@ -1,9 +1,10 @@
 // `sibao import` and `sibao token` as child processes against a real embedded stack (in-process,
 // dynalite in memory, the demo county profile).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeUscc } from '../../domain/rows/uscc.js';
 import { createSimClock } from '../../local/clock.js';
 import { DEFAULT_PROFILE, seedProfile } from '../../local/demo.js';
 import { loadProfile } from '../../local/profile-files.js';
@@ -92,6 +93,77 @@ describe('sibao import', () => {
     expect(badClass.stderr).toMatch(/未知的专班：farming/);
     const none = await runSibao(['import']);
     expect(none.code).toBe(2);
+  });
+});
+
+describe('sibao import: the file is the whole tab', () => {
+  // The valid whitelist as the commerce class's (12 rows, codes of their own), written to files with
+  // rows left out.
+  const lines = readFileSync(VALID, 'utf8')
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\n')
+    .map((l, i) => (i === 0 ? l : l.replace('工业生产', '商贸流通').replace(/^[^,]+/, makeUscc(`91410222MA46${String(i).padStart(5, '0')}`))));
+  const [header, ...rows] = lines;
+  const codeOf = (line: string) => line.split(',')[0];
+  const file = (name: string, body: readonly string[], head = header) => {
+    const path = join(work, name);
+    writeFileSync(path, `${[head, ...body].join('\n')}\n`);
+    return path;
+  };
+  const commerce = (...rest: string[]) => importArgs(...rest, '--as', COMMERCE, '--class', 'commerce');
+  const live = async () => (await stack.store.listRows('whitelist', 'commerce')).map((r) => r.key).sort();
+
+  it('deletes what the file no longer has and prints it; refuses a mass deletion until --allow-deletions; --partial deletes nothing', async () => {
+    const all = await runSibao(commerce(file('白名单-全部.csv', rows)));
+    expect(all.code).toBe(0);
+    expect(all.stdout).toMatch(/文件中没有的行 0 行，未删除/);
+    expect(await live()).toHaveLength(12);
+
+    // Two rows gone from the file, the others reversed: those two are deleted, by id.
+    const fewer = await runSibao(commerce(file('白名单-少两行.csv', rows.slice(2).reverse())));
+    expect(fewer.code).toBe(0);
+    expect(fewer.stdout).toMatch(/删除了文件中没有的 2 行（保留记录，可恢复），现有 10 行/);
+    for (const gone of rows.slice(0, 2)) expect(fewer.stdout).toContain(codeOf(gone));
+    expect(await live()).toEqual(rows.slice(2).map(codeOf).sort());
+
+    // 7 of 10 would go: refused whole, exit 1, nothing deleted.
+    const three = file('白名单-三行.csv', rows.slice(2, 5));
+    const refused = await runSibao(commerce(three, '--json'));
+    expect(refused.code).toBe(1);
+    const report = JSON.parse(refused.stdout.trim().split('\n').at(-1)!);
+    expect(report.manifests).toEqual([expect.objectContaining({ kind: 'whitelist', workClass: 'commerce', applied: false, deleted: 0 })]);
+    expect(report.manifests[0].message).toContain('--allow-deletions');
+    expect(await live()).toHaveLength(10);
+
+    const partial = await runSibao(commerce(three, '--partial'));
+    expect(partial.code).toBe(0);
+    expect(partial.stdout).not.toMatch(/删除/);
+    expect(await live()).toHaveLength(10);
+
+    const confirmed = await runSibao(commerce(three, '--allow-deletions', '--json'));
+    expect(confirmed.code).toBe(0);
+    const done = JSON.parse(confirmed.stdout.trim().split('\n').at(-1)!);
+    expect(done.manifests[0]).toMatchObject({ applied: true, deleted: 7, kept: 3 });
+    expect(done.manifests[0].deletedIds.sort()).toEqual(rows.slice(5).map(codeOf).sort());
+    expect(await live()).toEqual(rows.slice(2, 5).map(codeOf).sort());
+
+    // Re-importing the whole file restores the deleted rows (same ids, no new rows).
+    const back = await runSibao(commerce(file('白名单-全部.csv', rows)));
+    expect(back.code).toBe(0);
+    expect(await live()).toEqual(rows.map(codeOf).sort());
+    expect(await stack.store.listRows('whitelist', 'commerce', { deleted: true })).toHaveLength(12);
+  }, 120_000);
+
+  it('sends nothing when a header is misspelled (联系方式 for 联系电话): exit 2 naming the column', async () => {
+    const before = await stack.store.listRows('whitelist', 'commerce');
+    const bad = file('白名单-表头.csv', rows.slice(0, 1).map((l) => l.replace('通许县', '改名后的')), header.replace('联系电话', '联系方式'));
+    const res = await runSibao(commerce(bad));
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/表头有误，未提交任何内容/);
+    expect(res.stderr).toMatch(/联系方式.*联系电话.*unknown_header/);
+    const after = await stack.store.listRows('whitelist', 'commerce');
+    expect(after.map((r) => [r.key, r.version])).toEqual(before.map((r) => [r.key, r.version]));
   });
 });
 

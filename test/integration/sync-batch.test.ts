@@ -11,6 +11,7 @@ import { createDocumentClient, createStore, ensureTable } from '../../functions/
 import { TABLE_SCHEMA } from '../../functions/adapters/table-schema.js';
 import type { JsonCell, Store } from '../../functions/ports.js';
 import { syncRows, type SyncRequest, type SyncResponse } from '../../functions/usecases/sync.js';
+import { ensureIdentityUpgrade } from '../../functions/usecases/identity-upgrade.js';
 import { startTestServices, type TestServices } from '../fixtures/local-services.js';
 
 let services: TestServices;
@@ -110,6 +111,9 @@ describe('plain-row sync in bulk', () => {
 
     const wire = instrumentedClient();
     const store = createStore({ client: wire.client, tableName: TableName });
+    // The identity upgrade check runs once per container (and store): not part of what a sync costs.
+    await ensureIdentityUpgrade({ store, clock });
+    wire.reset();
     const res = await sync(store, [
       { row: 2, version: 1, values: whitelistValues(code(1), '甲企业') }, // unchanged
       { row: 3, version: 1, values: whitelistValues(code(3), '丙企业', { 员工人数: 80 }) }, // update on the current version
@@ -133,9 +137,11 @@ describe('plain-row sync in bulk', () => {
     expect(by[8].errors[0].code).toBe('owned_by_other_class');
 
     // On the wire: the classifying read and the read-back of the two creates' writeIds, one
-    // BatchWriteItem for both new rows, one conditional PutItem for the update, one UpdateItem
-    // bumping the whitelist version (coverage sums); nothing else.
-    expect(wire.counts).toEqual({ BatchGetItem: 2, BatchWriteItem: 1, PutItem: 1, UpdateItem: 1 });
+    // BatchWriteItem for both new rows, one BatchWriteItem putting the updated row's previous
+    // history entry in its own item (the new entries stay in the row items until they are replaced),
+    // one conditional PutItem for the update, one UpdateItem bumping the whitelist version (coverage
+    // sums); nothing else.
+    expect(wire.counts).toEqual({ BatchGetItem: 2, BatchWriteItem: 2, PutItem: 1, UpdateItem: 1 });
 
     const stored = await seed.getRows('whitelist', [code(1), code(3), code(4), code(5), code(6), code(8)]);
     expect(stored.get(code(1))).toMatchObject({ version: 1, revision: 1 });
@@ -168,6 +174,8 @@ describe('plain-row sync in bulk', () => {
     const wire = instrumentedClient();
     const store = createStore({ client: wire.client, tableName: TableName });
     const rows = Array.from({ length: 260 }, (_, i) => ({ row: i + 2, values: whitelistValues(code(100 + i), `企业${i}`) }));
+    await ensureIdentityUpgrade({ store, clock });
+    wire.reset();
     const res = await sync(store, rows);
     expect(res.results.every((r) => r.ok && r.outcome === 'created' && r.version === 1)).toBe(true);
     expect(wire.counts).toEqual({ BatchGetItem: 6, BatchWriteItem: 11, UpdateItem: 1 });
@@ -183,13 +191,16 @@ describe('plain-row sync in bulk', () => {
       { row: 3, values: { 单位编码: 'U-GXJ', 单位名称: '县工业和信息化局', 类型: '县直部门', 联系邮箱: 'gxj@county.example' } },
       { row: 4, values: { 单位编码: 'U-CGZ', 单位名称: '城关镇', 类型: '乡镇', 联系邮箱: 'cgz@county.example' } },
     ];
+    await ensureIdentityUpgrade({ store, clock });
+    wire.reset();
     const res = await sync(store, units, { kind: 'unit', workClass: 'coordination', spreadsheetId: 'sheet-coord' }, 'admin@county.example');
     expect(res.results.map((r) => r.outcome)).toEqual(['created', 'created', 'created']);
     expect(res.profile?.profile.units.map((u) => u.code)).toEqual(['U-FGW', 'U-GXJ', 'U-CGZ']);
-    // One classifying read, a conditional PutItem per new row plus the rebuilt profile; no batch write.
+    // One classifying read, a conditional PutItem per new row plus the rebuilt profile and its
+    // version item (what every request checks); no batch write.
     expect(wire.counts.BatchWriteItem).toBeUndefined();
     expect(wire.counts.BatchGetItem).toBe(1);
-    expect(wire.counts.PutItem).toBe(units.length + 1);
+    expect(wire.counts.PutItem).toBe(units.length + 2);
   });
 
   it('gives two overlapping creates of one key exactly one winner', async () => {

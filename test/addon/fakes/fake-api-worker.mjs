@@ -3,7 +3,9 @@
 // a worker thread because the add-on's UrlFetchApp blocks the test's thread. It is a stand-in for
 // the real API (the end-to-end test uses the real local stack): idempotent by row content, a stale
 // version is a conflict, 401 without the expected bearer, 403 for another class, 413 over the
-// byte limit. Control: POST /__control {failNext:[status…], allowClass, maxBytes, pageCap,
+// byte limit. POST /v1/sync/manifest answers `manifestAnswer` (default: nothing deleted); GET
+// /v1/issues/{id} gives a stored issue row's values back.
+// Control: POST /__control {failNext:[status…], allowClass, maxBytes, manifestAnswer, pageCap,
 // legacyIssues (GET /v1/issues answers the whole list without `next`, as before pages)}; GET /__log.
 import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -18,6 +20,7 @@ const state = {
   log: [],
   seq: 0,
   overdue: new Set(),
+  manifestAnswer: undefined, // { status, body } for the next manifests
 };
 
 const send = (res, status, obj) => {
@@ -80,7 +83,8 @@ const server = http.createServer((req, res) => {
       if (c.legacyIssues !== undefined) state.legacyIssues = c.legacyIssues;
       if (c.overdue) for (const id of c.overdue) { const i = state.issues.get(id); if (i) { i.overdue = true; i.escalationLevel = 1; i.status = '办理中'; } }
       if (c.clearLog) state.log = [];
-      if (c.reset) { state.rows.clear(); state.issues.clear(); state.log = []; state.seq = 0; state.failNext = []; state.maxBytes = workerData.maxBytes ?? 6 * 1024 * 1024; state.allowClass = workerData.allowClass ?? 'industry'; state.pageCap = undefined; state.legacyIssues = false; }
+      if (c.manifestAnswer !== undefined) state.manifestAnswer = c.manifestAnswer;
+      if (c.reset) { state.rows.clear(); state.issues.clear(); state.log = []; state.seq = 0; state.failNext = []; state.manifestAnswer = undefined; state.maxBytes = workerData.maxBytes ?? 6 * 1024 * 1024; state.allowClass = workerData.allowClass ?? 'industry'; state.pageCap = undefined; state.legacyIssues = false; }
       return send(res, 200, { ok: true });
     }
     const entry = { method: req.method, path: url.pathname, bytes: raw.length, rows: 0, status: 0, auth: req.headers.authorization ?? '', body: raw.length < 65536 ? raw.toString('utf8') : undefined };
@@ -95,6 +99,32 @@ const server = http.createServer((req, res) => {
       entry.kind = body.kind;
       if (body.workClass !== state.allowClass) return done(403, { error: { code: 'forbidden', message: '不是本专班成员' } });
       return done(200, sync(body));
+    }
+    if (req.method === 'POST' && url.pathname === '/v1/sync/manifest') {
+      const body = JSON.parse(raw.toString('utf8'));
+      entry.kind = body.kind;
+      entry.rows = body.ids.length;
+      if (body.workClass !== state.allowClass) return done(403, { error: { code: 'forbidden', message: '不是本专班成员' } });
+      const a = state.manifestAnswer;
+      if (a) return done(a.status ?? 200, a.body);
+      return done(200, { deleted: 0, kept: body.ids.length, refused: [] });
+    }
+    if (req.method === 'GET' && url.pathname === '/v1/history') {
+      const k = url.searchParams.get('key') ?? '';
+      entry.kind = url.searchParams.get('kind') ?? undefined;
+      entry.key = k;
+      const known = [...state.rows.entries()].some(([rk, v]) => rk.includes(`|${entry.kind}|`) && JSON.stringify(JSON.parse(v.content)).includes(k));
+      if (!known) return done(404, { error: { code: 'not_found', message: '没有该行' } });
+      return done(200, { kind: entry.kind, key: k, entries: [{ revision: 2, at: '2022-06-10 10:00', by: 'ind@county.example', source: 'sheet', op: 'update', changes: { 员工人数: { from: '100', to: '99' } } }, { revision: 1, at: '2022-06-10 09:00', by: 'ind@county.example', source: 'sheet', op: 'create', changes: {} }], next: null });
+    }
+    const one = /^\/v1\/issues\/(WT-\d{8}-\d{3})$/.exec(url.pathname);
+    if (req.method === 'GET' && one) {
+      for (const v of state.rows.values()) {
+        if (v.id !== one[1]) continue;
+        const i = state.issues.get(v.id);
+        return done(200, { issue: { id: v.id, version: v.version, deleted: false, values: { ...JSON.parse(v.content), 编号: v.id, 状态: i?.status ?? '', 责任单位: i?.unit ?? '' } }, events: [], next: null });
+      }
+      return done(404, { error: { code: 'issue_not_found', message: '未找到' } });
     }
     if (req.method === 'GET' && url.pathname === '/v1/issues') {
       entry.query = url.search;

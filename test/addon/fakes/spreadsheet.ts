@@ -532,6 +532,20 @@ export class FakeSheet
   backgroundAt(row: number, header: string): string {
     return this.backgrounds.get(key(row, this.headers().indexOf(header) + 1)) ?? '#ffffff';
   }
+  /** A person deleting sheet row `row` (右键 → 删除行): the rows below move up, with their notes and fills. */
+  deleteRowByUser(row: number): void {
+    const last = this.lastRow();
+    const cols = Math.max(1, this.lastColumn());
+    for (const m of [this.cells, this.formulas, this.notes, this.backgrounds, this.fontWeights] as Map<string, unknown>[]) {
+      for (let r = row; r <= last; r++) {
+        for (let c = 1; c <= cols; c++) {
+          const below = m.get(key(r + 1, c));
+          if (below === undefined) m.delete(key(r, c));
+          else m.set(key(r, c), below);
+        }
+      }
+    }
+  }
   /** Type a row by header (like a person would), starting at column 1 order of the header row. */
   typeRow(row: number, values: Record<string, unknown>): void {
     const h = this.headers();
@@ -543,8 +557,12 @@ export class FakeSheet
   }
 }
 
-export class FakeSpreadsheet implements Faked<GSpreadsheet, 'getId' | 'getName' | 'getSheetByName' | 'getSheets' | 'insertSheet' | 'getSpreadsheetTimeZone' | 'toast' | 'getUrl'> {
+export class FakeSpreadsheet
+  implements Faked<GSpreadsheet, 'getId' | 'getName' | 'getSheetByName' | 'getSheets' | 'insertSheet' | 'getSpreadsheetTimeZone' | 'toast' | 'getUrl' | 'getActiveSheet' | 'getActiveRange'>
+{
   sheets: FakeSheet[] = [];
+  /** The person's selection: a cell of a sheet (getActiveSheet / getActiveRange). */
+  selected: { sheet: FakeSheet; row: number; col: number } | null = null;
   toasts: { message: string; title: string }[] = [];
   readonly wrapped: GSpreadsheet;
   constructor(
@@ -574,6 +592,16 @@ export class FakeSpreadsheet implements Faked<GSpreadsheet, 'getId' | 'getName' 
   }
   sheet(name: string): FakeSheet | undefined {
     return this.sheets.find((s) => s.name === name);
+  }
+  /** A person clicking a cell. */
+  select(sheet: FakeSheet, row: number, col = 1): void {
+    this.selected = { sheet, row, col };
+  }
+  getActiveSheet() {
+    return (this.selected?.sheet ?? this.sheets[0]).wrapped;
+  }
+  getActiveRange() {
+    return this.selected ? this.selected.sheet.getRange(this.selected.row, this.selected.col) : null;
   }
   getSheetByName(name: string) {
     return this.sheet(name)?.wrapped ?? null;

@@ -101,4 +101,27 @@ describe('coverage from kept per-sector sums', () => {
     expect(await coverageAt({ store: h.store, getProfile, settleMs: 0 }, DAY)).toEqual(await fresh());
     expect((await h.store.getCoverageSums(DAY))?.version).toBe(v);
   });
+
+  it('a manifest that deletes a whitelist row bumps the version like a sync that wrote: the kept sums stop counting it', async () => {
+    const getProfile = async () => (await h.store.getProfile())?.profile ?? null;
+    const deps = { store: h.store, getProfile, settleMs: 0 };
+    const covered = (r: Awaited<ReturnType<typeof coverageAt>>) => r.sectors.find((s) => s.sector === '工业生产')!.covered;
+    const kept = await coverageAt(deps, DAY);
+    const v = (await h.store.whitelistVersion()).version;
+    expect((await h.store.getCoverageSums(DAY))?.version).toBe(v);
+
+    const live = await h.store.listRows('whitelist', 'industry');
+    const gone = live.find((r) => r.value.status === '已纳入' && r.value.admittedOn! <= DAY)!;
+    const res = await h.call('POST', '/v1/sync/manifest', {
+      as: IND,
+      body: { spreadsheetId: 'sheet-industry', workClass: 'industry', kind: 'whitelist', ids: live.filter((r) => r.key !== gone.key).map((r) => r.key) },
+    });
+    expect(res.json).toMatchObject({ deleted: 1, deletedIds: [gone.key] });
+    expect((await h.store.whitelistVersion()).version).toBe(v + 1);
+
+    const after = await coverageAt(deps, DAY);
+    expect(covered(after)).toBeCloseTo(covered(kept) - gone.value.value, 6);
+    expect(after).toEqual(await fresh());
+    expect((await h.store.getCoverageSums(DAY))?.version).toBe(v + 1);
+  });
 });

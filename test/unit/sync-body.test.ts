@@ -1,7 +1,7 @@
 // The POST /v1/sync body check (functions/http/sync-body.ts): the shape the zod schema accepted,
 // trimmed, unknown keys dropped, and the first problem named by field path in Chinese.
 import { describe, expect, it } from 'vitest';
-import { checkSyncBody } from '../../functions/http/sync-body.js';
+import { checkManifestBody, checkSyncBody, MAX_MANIFEST_IDS } from '../../functions/http/sync-body.js';
 
 const good = { spreadsheetId: ' sheet-1 ', workClass: 'industry', kind: ' 问题诉求 ', rows: [{ row: 2, values: { 名称: 'x', 数: 3, 是: true, 空: null } }, { row: 3, values: {}, version: 4 }] };
 
@@ -43,5 +43,35 @@ describe('checkSyncBody', () => {
   it('reports the first field in the order of the body (spreadsheetId, workClass, kind, rows)', () => {
     const r = checkSyncBody({ spreadsheetId: '', workClass: 'nope', kind: '', rows: 1 });
     expect(r).toMatchObject({ ok: false, path: 'spreadsheetId' });
+  });
+});
+
+describe('checkSyncBody headers', () => {
+  it('keeps the header row as sent and refuses a malformed one', () => {
+    expect(checkSyncBody({ ...good, headers: [' 名称 ', '所属领域'] })).toMatchObject({ ok: true, body: { headers: [' 名称 ', '所属领域'] } });
+    expect(checkSyncBody({ ...good, headers: '名称' })).toMatchObject({ ok: false, path: 'headers', message: '应为数组' });
+    expect(checkSyncBody({ ...good, headers: ['名称', 3] })).toMatchObject({ ok: false, path: 'headers.1', message: '应为文本' });
+    expect(checkSyncBody({ ...good, headers: ['x'.repeat(201)] })).toMatchObject({ ok: false, path: 'headers.0', message: '不能超过 200 个字符' });
+    expect(checkSyncBody({ ...good, headers: Array.from({ length: 201 }, (_, i) => `列${i}`) })).toMatchObject({ ok: false, path: 'headers', message: '不能超过 200 项' });
+  });
+});
+
+describe('checkManifestBody', () => {
+  const manifest = { spreadsheetId: 'sheet-1', workClass: 'industry', kind: '白名单', ids: ['a', 'b'] };
+
+  it('accepts the documented shape, drops unknown keys and keeps confirmDeletions when given', () => {
+    expect(checkManifestBody({ ...manifest, extra: 1 })).toEqual({ ok: true, body: manifest });
+    expect(checkManifestBody({ ...manifest, confirmDeletions: true })).toEqual({ ok: true, body: { ...manifest, confirmDeletions: true } });
+  });
+
+  it.each([
+    [{ ...manifest, workClass: 'nope' }, 'workClass', '应为'],
+    [{ ...manifest, ids: 'a' }, 'ids', '应为数组'],
+    [{ ...manifest, ids: ['a', 1] }, 'ids.1', '应为文本'],
+    [{ ...manifest, ids: ['x'.repeat(301)] }, 'ids.0', '不能超过 300 个字符'],
+    [{ ...manifest, ids: new Array(MAX_MANIFEST_IDS + 1).fill('a') }, 'ids', `不能超过 ${MAX_MANIFEST_IDS} 项`],
+    [{ ...manifest, confirmDeletions: 'yes' }, 'confirmDeletions', '应为布尔值'],
+  ])('refuses a malformed manifest at %#', (body, path, message) => {
+    expect(checkManifestBody(body)).toMatchObject({ ok: false, path, message: expect.stringContaining(message) });
   });
 });

@@ -128,7 +128,9 @@ export function uploadResultPage(p: { record: UploadRecord; report: ImportReport
     '上传结果',
     html`<p>${record.file}（${className(record.workClass)}）：共 ${record.accepted + record.rejected} 行，<span class="ok">接受 ${record.accepted}</span> 行，<span class="${record.rejected ? 'bad' : 'ok'}">拒绝 ${record.rejected}</span> 行。</p><div class="box"><table><thead><tr><th>工作表</th><th>表</th><th>行数</th><th>接受</th><th>拒绝</th><th>删除</th></tr></thead><tbody>${record.tabs.map(
       (t) => html`<tr><td>${t.tab}</td><td>${KINDS[t.kind].tab}</td><td class="n">${t.rows}</td><td class="n">${t.accepted}</td><td class="n ${t.rejected ? 'bad' : ''}">${t.rejected}</td><td class="n">${t.deleted}</td></tr>`,
-    )}</tbody></table></div><a class="button" href="/my/uploads/${record.id}.xlsx">下载批注工作簿</a><p class="note">批注工作簿的第一个工作表“校验结果”汇总本次上传；被拒绝的单元格标红，鼠标移到单元格上可看到原因；灰色的系统列已由系统回填。改正后可直接上传该工作簿。</p>${
+    )}</tbody></table></div>${report.manifests
+      .filter((m) => !m.applied)
+      .map((m) => html`<p class="bad">「${KINDS[m.kind].tab}」未删除任何行：${m.message ?? '大批删除被拒绝'}</p>`)}<a class="button" href="/my/uploads/${record.id}.xlsx">下载批注工作簿</a><p class="note">批注工作簿的第一个工作表“校验结果”汇总本次上传；被拒绝的单元格标红，鼠标移到单元格上可看到原因；灰色的系统列已由系统回填。改正后可直接上传该工作簿。</p>${
       all.length > 0 &&
       html`<h2>被拒绝的行</h2><div class="box"><table><thead><tr><th>工作表</th><th>行</th><th>列</th><th>说明</th></tr></thead><tbody>${all
         .slice(0, PAGE_REJECTIONS)

@@ -7,7 +7,7 @@ import { KINDS } from '../domain/rows/kinds.js';
 import { kindOfTab } from './columns.js';
 import { apiCall, identityToken, NO_TOKEN_MESSAGE } from './http.js';
 import { loadSettings } from './settings.js';
-import { dateFormatterFor, isBlankRow, readTable, rowValues } from './table.js';
+import { copiedHiddenIds, dateFormatterFor, isBlankRow, ownValues, readTable } from './table.js';
 
 export interface RowHistoryEntry {
   at: string;
@@ -39,7 +39,7 @@ export function selectedRowHistory(ss: GoogleAppsScript.Spreadsheet.Spreadsheet)
   if (i < 1 || i >= t.values.length || isBlankRow(t, i)) return { ok: false, message: `第 ${row} 行是空行。`, tab: KINDS[kind].tab, row, entries: [] };
   const token = identityToken();
   if (!token) return { ok: false, message: NO_TOKEN_MESSAGE, entries: [] };
-  const key = rowIdentity(kind, rowValues(t, i, dateFormatterFor(ss.getSpreadsheetTimeZone()))).id;
+  const key = rowIdentity(kind, ownValues(t, i, copiedHiddenIds(t), dateFormatterFor(ss.getSpreadsheetTimeZone()))).id;
   const url = `${settings.apiUrl}/v1/history?kind=${encodeURIComponent(kind)}&key=${encodeURIComponent(key)}&limit=${SIDEBAR_HISTORY}`;
   const ans = apiCall<{ entries?: RowHistoryEntry[] }>(url, token, 'get');
   if (ans.status === 404) return { ok: true, message: `「${KINDS[kind].tab}」第 ${row} 行尚无历史记录（尚未同步）。`, tab: KINDS[kind].tab, row, entries: [] };

@@ -8,6 +8,8 @@ export interface ApiAnswer<T> {
   body?: T;
   /** Chinese, for toast / alert / sidebar, when !ok. */
   message?: string;
+  /** The JSON body of a refusal (!ok), when the server sent one: its `error.code` and details. */
+  refusal?: { error?: { code?: string; message?: string }; [field: string]: unknown };
 }
 
 export function identityToken(): string | null {
@@ -34,6 +36,15 @@ export function statusMessage(status: number, serverText: string): string {
   if (status >= 500) return `服务器暂时不可用（${status}）：本次未同步的行仍标记为「待同步」，稍后会自动重试${tail}`;
   if (status === 0) return `无法连接服务器：请检查「设置」中的 API 地址与网络${tail}`;
   return `请求失败（${status}）${tail}`;
+}
+
+function refusalOf(text: string): Pick<ApiAnswer<unknown>, 'refusal'> {
+  try {
+    const j = JSON.parse(text) as unknown;
+    return j && typeof j === 'object' && !Array.isArray(j) ? { refusal: j as NonNullable<ApiAnswer<unknown>['refusal']> } : {};
+  } catch {
+    return {};
+  }
 }
 
 function serverMessage(text: string): string {
@@ -67,7 +78,7 @@ export function apiCall<T>(url: string, token: string, method: 'get' | 'post', p
   }
   const status = res.getResponseCode();
   const text = res.getContentText();
-  if (status < 200 || status >= 300) return { ok: false, status, message: statusMessage(status, text) };
+  if (status < 200 || status >= 300) return { ok: false, status, message: statusMessage(status, text), ...refusalOf(text) };
   try {
     return { ok: true, status, body: JSON.parse(text) as T };
   } catch {

@@ -28,6 +28,12 @@ function active(): GoogleAppsScript.Spreadsheet.Spreadsheet {
   return SpreadsheetApp.getActiveSpreadsheet();
 }
 
+/** A yes/no question in a dialog (menu and sidebar runs; the background sync has no one to ask). */
+function askYesNo(question: string): boolean {
+  const ui = SpreadsheetApp.getUi();
+  return ui.alert(TITLE, question, ui.ButtonSet.YES_NO) === ui.Button.YES;
+}
+
 function notify(ok: boolean, message: string): void {
   if (ok) active().toast(message, TITLE, 8);
   else SpreadsheetApp.getUi().alert(TITLE, message, SpreadsheetApp.getUi().ButtonSet.OK);
@@ -94,7 +100,7 @@ export function menuValidate(): void {
 }
 
 export function menuSync(): void {
-  const r = syncSpreadsheet(active());
+  const r = syncSpreadsheet(active(), { confirm: askYesNo });
   notify(r.ok, r.message);
 }
 
@@ -137,7 +143,7 @@ export function sidebarValidate(): { result: ValidateSummary; state: SidebarStat
 }
 
 export function sidebarSync(): { result: SyncSummary; state: SidebarState } {
-  const result = syncSpreadsheet(active());
+  const result = syncSpreadsheet(active(), { confirm: askYesNo });
   return { result, state: sidebarState(active()) };
 }
 

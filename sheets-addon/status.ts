@@ -6,7 +6,7 @@
 import { KINDS } from '../domain/rows/kinds.js';
 import { toSheetText } from '../domain/rows/sheet-text.js';
 import { apiCall, identityToken, NO_TOKEN_MESSAGE } from './http.js';
-import { SYNC_HEADER, SYNC_STATE, VERSION_HEADER } from './columns.js';
+import { ID_HEADER, SYNC_HEADER, SYNC_STATE, VERSION_HEADER } from './columns.js';
 import { loadRefusedDeletions, loadSettings, saveRefusedDeletions } from './settings.js';
 import { type CellWrites, isBlankRow, readTable, writeBack } from './table.js';
 
@@ -117,6 +117,7 @@ function restoreRefused(t: ReturnType<typeof readTable>, idCol: number, apiUrl: 
       t.headers.map((h) => {
         if (h === VERSION_HEADER) return issue.version ?? '';
         if (h === SYNC_HEADER) return SYNC_STATE.synced;
+        if (h === ID_HEADER) return issue.id ?? id;
         const v = issue.values![h];
         return v === null || v === undefined ? '' : toSheetText(v);
       }),

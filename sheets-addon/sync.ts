@@ -9,25 +9,28 @@
 // differently but equal after folding are read as their column. After a run in which every batch of a
 // tab succeeded, the tab's manifest (`POST /v1/sync/manifest`, the ids of all its non-blank rows) lets
 // the server delete the rows no longer in the sheet; deletions it refuses (a routed issue) are kept
-// for 刷新状态 to restore. The add-on never confirms a mass deletion (the server refuses it, 409).
+// for 刷新状态 to restore. A mass deletion the server refuses (409 mass_delete) is put to the user
+// (yes/no naming the tab and the count); only a yes resends the manifest with `confirmDeletions`.
+// The row's server id is written into the hidden `_标识` and sent with it from then on.
 
 import { checkHeaders } from '../domain/rows/headers.js';
 import { rowIdentity } from '../domain/rows/identity.js';
 import { CLASS_KINDS, KINDS, type RowKind, type WorkClassId } from '../domain/rows/kinds.js';
 import { toSheetText } from '../domain/rows/sheet-text.js';
 import type { RowError } from '../domain/rows/types.js';
-import { SYNC_HEADER, SYNC_STATE, VERSION_HEADER } from './columns.js';
+import { ID_HEADER, SYNC_HEADER, SYNC_STATE, VERSION_HEADER } from './columns.js';
 import { apiCall, identityToken, NO_TOKEN_MESSAGE, utf8Length } from './http.js';
 import { type LastSync, loadRefusedDeletions, loadSettings, saveLastSync, saveRefusedDeletions, type Settings, workClassName } from './settings.js';
 import {
   applyMarks,
   type CellMark,
   type CellWrites,
+  copiedHiddenIds,
   dateFormatterFor,
   hasSyncColumns,
   isBlankRow,
+  ownValues,
   readTable,
-  rowValues,
   type Table,
   writeBack,
 } from './table.js';
@@ -174,7 +177,17 @@ export function batchRows(envelopeBytes: number, rows: SyncRow[], maxRows = MAX_
 }
 
 /** Sync every dirty row of the class's tabs. Never throws for HTTP failures: see the summary. */
-export function syncSpreadsheet(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, opts: { background?: boolean } = {}): SyncSummary {
+export interface SyncOptions {
+  /** The hourly trigger: no one to ask. */
+  background?: boolean;
+  /**
+   * Asks the user a yes/no question (Ui alert); without it (background) a mass deletion the server
+   * refused is left undone and the summary says so.
+   */
+  confirm?: (question: string) => boolean;
+}
+
+export function syncSpreadsheet(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, opts: SyncOptions = {}): SyncSummary {
   const empty = (ok: boolean, message: string): SyncSummary => ({
     ok,
     message,
@@ -233,6 +246,7 @@ export function syncSpreadsheet(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, op
       const writes: CellWrites = new Map();
       const toSend: SyncRow[] = [];
       const vcol = t.col.get(VERSION_HEADER)!;
+      const copies = copiedHiddenIds(t);
       for (const i of pending) {
         const r = results.get(i);
         if (!r) continue;
@@ -241,7 +255,7 @@ export function syncSpreadsheet(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, op
           continue;
         }
         const v = t.values[i][vcol];
-        const row: SyncRow = { row: t.base + i - 1, values: rowValues(t, i, fmt) };
+        const row: SyncRow = { row: t.base + i - 1, values: ownValues(t, i, copies, fmt) };
         if (typeof v === 'number' && Number.isFinite(v)) row.version = v;
         toSend.push(row);
       }
@@ -271,6 +285,8 @@ export function syncSpreadsheet(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, op
               const w: Record<string, string | number> = {};
               for (const [h, val] of Object.entries(res.writeBack ?? {})) if (t.col.has(h)) w[h] = toSheetText(val);
               if (typeof res.version === 'number') w[VERSION_HEADER] = res.version;
+              // The server's id in the hidden `_标识`: the next edit of this row is an update of it.
+              if (res.id) w[ID_HEADER] = res.id;
               w[SYNC_HEADER] = SYNC_STATE.synced;
               writes.set(i, w);
               marks.set(i, []);
@@ -291,8 +307,25 @@ export function syncSpreadsheet(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, op
       applyMarks(t, marks);
       tab.pending = pending.length - tab.accepted - tab.rejected;
       if (complete && !stop) {
-        const m = sendManifest(`${settings.apiUrl}/v1/sync/manifest`, token, { spreadsheetId, workClass, kind, ids: tabIds(t, ids, fmt) });
+        const manifestUrl = `${settings.apiUrl}/v1/sync/manifest`;
+        const manifest = { spreadsheetId, workClass, kind, ids: tabIds(t, ids, fmt) };
+        let m = sendManifest(manifestUrl, token, manifest);
         summary.fetches++;
+        if (!m.ok && m.mass) {
+          // The mass-delete guard (409 mass_delete): the user decides; nothing is deleted unless they say yes.
+          const question = massDeleteQuestion(tab.tab, m.mass);
+          if (opts.confirm?.(question)) {
+            m = sendManifest(manifestUrl, token, { ...manifest, confirmDeletions: true });
+            summary.fetches++;
+          } else {
+            notes.push(
+              opts.confirm
+                ? `「${tab.tab}」未删除任何行：您选择了不删除，服务器上不在表格中的 ${m.mass.wouldDelete} 行仍保留。`
+                : `「${tab.tab}」未删除任何行：有 ${m.mass.wouldDelete} 行已不在表格中，数量较多，需在菜单「立即同步」中确认后才会删除。`,
+            );
+            m = { ok: true, deleted: 0, refused: [] };
+          }
+        }
         if (!m.ok) {
           failures.push(`「${tab.tab}」${m.message}`);
         } else {
@@ -326,23 +359,42 @@ export function syncSpreadsheet(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, op
   }
 }
 
-/** The ids of every non-blank row of a tab: the server's answer of this run, else the row's own identity. */
+/** The ids of every non-blank row of a tab: the server's answer of this run, else the row's own identity (`_标识` first). */
 function tabIds(t: Table, accepted: ReadonlyMap<number, string>, fmt?: (d: Date) => string): string[] {
   const out: string[] = [];
+  const copies = copiedHiddenIds(t);
   for (let i = 1; i < t.values.length; i++) {
     if (isBlankRow(t, i)) continue;
-    out.push(accepted.get(i) ?? rowIdentity(t.kind, rowValues(t, i, fmt)).id);
+    out.push(accepted.get(i) ?? rowIdentity(t.kind, ownValues(t, i, copies, fmt)).id);
   }
   return out;
+}
+
+/** What the mass-delete guard counted (409 `mass_delete`). */
+export interface MassDelete {
+  live: number;
+  wouldDelete: number;
+}
+
+/** The yes/no question of a mass deletion: the tab and how many rows go. */
+export function massDeleteQuestion(tab: string, m: MassDelete): string {
+  return (
+    `「${tab}」中有 ${m.wouldDelete} 行已不在表格中（服务器现有 ${m.live} 行），同步将把它们从服务器删除。\n` +
+    '删除的行在服务器保留记录，重新填写即可恢复。\n确认删除这 ' + `${m.wouldDelete} 行吗？选择「否」则不删除任何行。`
+  );
 }
 
 function sendManifest(
   url: string,
   token: string,
-  body: { spreadsheetId: string; workClass: WorkClassId; kind: RowKind; ids: string[] },
-): { ok: true; deleted: number; refused: NonNullable<ManifestAnswer['refused']> } | { ok: false; message: string } {
+  body: { spreadsheetId: string; workClass: WorkClassId; kind: RowKind; ids: string[]; confirmDeletions?: true },
+): { ok: true; deleted: number; refused: NonNullable<ManifestAnswer['refused']> } | { ok: false; message: string; mass?: MassDelete } {
   const ans = apiCall<ManifestAnswer>(url, token, 'post', JSON.stringify(body));
-  if (!ans.ok || !ans.body) return { ok: false, message: ans.message ?? '删除同步失败' };
+  if (!ans.ok || !ans.body) {
+    const r = ans.refusal;
+    const mass = ans.status === 409 && r?.error?.code === 'mass_delete' && typeof r.live === 'number' && typeof r.wouldDelete === 'number' ? { live: r.live, wouldDelete: r.wouldDelete } : undefined;
+    return { ok: false, message: ans.message ?? '删除同步失败', ...(mass ? { mass } : {}) };
+  }
   return { ok: true, deleted: ans.body.deleted ?? 0, refused: ans.body.refused ?? [] };
 }
 

@@ -1,13 +1,13 @@
 /// <reference types="google-apps-script" />
 // Batched sheet I/O. A sheet is read with ONE getDataRange().getValues() (onEdit: one or two
 // getSheetValues) and written back with one setValues per contiguous block of product-owned columns
-// (system columns + `_版本` + `_同步`: one block in the 初始化本表 layout), marks with one getNotes
+// (system columns + `_版本` + `_同步` + `_标识`: one block in the 初始化本表 layout), marks with one getNotes
 // and, only when a mark changes, setNotes (+ getBackgrounds/setBackgrounds when a cell gains or
 // loses its red fill) over the same range. Nothing here touches a cell one by one.
 
 import { KINDS, type RowKind } from '../domain/rows/kinds.js';
 import { shanghaiDate, shanghaiDateTime } from '../domain/time/time.js';
-import { ERROR_FILL, NOTE_PREFIX, SYNC_HEADER, VERSION_HEADER } from './columns.js';
+import { ERROR_FILL, ID_HEADER, NOTE_PREFIX, SYNC_HEADER, VERSION_HEADER } from './columns.js';
 
 export type SheetCell = string | number | boolean | Date;
 
@@ -158,7 +158,10 @@ export function dateFormatterFor(tz: string): ((d: Date) => string) | undefined 
   };
 }
 
-/** The row's values keyed by header, for the kind's headers present in the sheet. */
+/**
+ * The row's values keyed by header, for the kind's headers present in the sheet, and its hidden
+ * `_标识` when filled (the server's id of the row: domain/rows/identity.ts reads it before the content).
+ */
 export function rowValues(t: Table, r: number, fmt?: (d: Date) => string): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   const row = t.values[r];
@@ -167,7 +170,38 @@ export function rowValues(t: Table, r: number, fmt?: (d: Date) => string): Recor
     if (i === undefined) continue;
     out[h] = wireValue(row[i], fmt);
   }
+  const id = hiddenId(t, r);
+  if (id !== '') out[ID_HEADER] = id;
   return out;
+}
+
+/** The `_标识` cell of a row ('' when the column is missing or the cell empty). */
+export function hiddenId(t: Table, r: number): string {
+  const c = t.col.get(ID_HEADER);
+  return c === undefined ? '' : String(t.values[r][c] ?? '').trim();
+}
+
+/**
+ * Rows whose `_标识` repeats the one of an earlier row (a row copied with its hidden cells): their
+ * hidden id is not theirs, so they are identified by their content and get their own id at the sync.
+ */
+export function copiedHiddenIds(t: Table): Set<number> {
+  const seen = new Set<string>();
+  const out = new Set<number>();
+  for (let i = 1; i < t.values.length; i++) {
+    const id = hiddenId(t, i);
+    if (id === '') continue;
+    if (seen.has(id)) out.add(i);
+    else seen.add(id);
+  }
+  return out;
+}
+
+/** A row's values (rowValues) without a `_标识` copied from an earlier row (`copies`: copiedHiddenIds). */
+export function ownValues(t: Table, r: number, copies: ReadonlySet<number>, fmt?: (d: Date) => string): Record<string, string | number | boolean> {
+  const values = rowValues(t, r, fmt);
+  if (copies.has(r)) delete values[ID_HEADER];
+  return values;
 }
 
 // ---- write-back -------------------------------------------------------------------------------------
@@ -201,7 +235,7 @@ export function writeBack(t: Table, writes: CellWrites): number {
   // Product-owned columns (system + sync): a block may span unchanged owned columns, never a
   // column staff type in (which could have changed since the read).
   const owned = new Set<number>();
-  for (const h of [...KINDS[t.kind].system, VERSION_HEADER, SYNC_HEADER]) {
+  for (const h of [...KINDS[t.kind].system, VERSION_HEADER, SYNC_HEADER, ID_HEADER]) {
     const c = t.col.get(h);
     if (c !== undefined) owned.add(c);
   }

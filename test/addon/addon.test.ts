@@ -59,6 +59,7 @@ const ISSUE_TEMPLATE = [
   ...KINDS.issue.system,
   '_版本',
   '_同步',
+  '_标识',
 ];
 
 describe('bundle', () => {
@@ -149,7 +150,7 @@ describe('menu, settings and 初始化本表', () => {
     setUp();
     expect(env.ss.sheets.map((s) => s.name)).toEqual(['白名单', '领域总量', '问题诉求', '政策清单', '政策咨询员']);
     const wl = sheet('白名单');
-    expect(wl.headers()).toEqual([...KINDS.whitelist.headers, '_版本', '_同步']);
+    expect(wl.headers()).toEqual([...KINDS.whitelist.headers, '_版本', '_同步', '_标识']);
     expect(wl.frozenRows).toBe(1);
     expect(wl.noteAt(1, '统一社会信用代码')).toContain('必填');
     const statusCol = wl.headers().indexOf('状态') + 1;
@@ -157,14 +158,15 @@ describe('menu, settings and 初始化本表', () => {
     expect(rule.values).toEqual([...WHITELIST_STATUSES]);
     expect(wl.isColumnHiddenByUser(wl.headers().indexOf('_版本') + 1)).toBe(true);
     expect(wl.isColumnHiddenByUser(wl.headers().indexOf('_同步') + 1)).toBe(true);
+    expect(wl.isColumnHiddenByUser(wl.headers().indexOf('_标识') + 1)).toBe(true);
 
     const issues = sheet('问题诉求');
     // Input columns first, then every product-owned column in one block (one write-back per sync).
     expect(issues.headers()).toEqual(ISSUE_TEMPLATE);
     expect(issues.headers().slice(0, 2)).toEqual(['反映企业代码', '企业名称']);
     const prot = issues.protections.map((p) => ({ a1: p.getRange().getA1Notation(), warn: p.warningOnly }));
-    // 编号, 责任单位…升级情况, 处理说明, _版本, _同步 (O…Y): one warning-only protected range.
-    expect(prot).toEqual([{ a1: 'O1:Y1000', warn: true }]);
+    // 编号, 责任单位…升级情况, 处理说明, _版本, _同步, _标识 (O…Z): one warning-only protected range.
+    expect(prot).toEqual([{ a1: 'O1:Z1000', warn: true }]);
     // Idempotent: running again neither duplicates columns nor protections.
     env.run('menuInitSheets');
     expect(issues.headers()).toEqual(ISSUE_TEMPLATE);
@@ -597,6 +599,97 @@ describe('deletions and headers (SPEC §7.1)', () => {
   });
 });
 
+describe('the hidden `_标识` column (SPEC §7.8 identity: 编号 → _标识 → natural key → fingerprint)', () => {
+  it('holds the server’s id after a sync and goes with the row, so an edit of its key cells updates the same row; a copied id is not reused', async () => {
+    setUp();
+    const wl = sheet('白名单');
+    for (let i = 0; i < 3; i++) typeAndEdit(wl, 2 + i, whitelistRow(i + 1));
+    env.run('menuSync');
+    expect([2, 3, 4].map((r) => wl.cell(r, '_标识'))).toEqual([uscc(1), uscc(2), uscc(3)]);
+    // The first sync sent no `_标识` (there was none yet).
+    const first = JSON.parse((await api.requests()).filter((r) => r.path === '/v1/sync')[0].body!);
+    expect(first.rows.map((r: { values: Record<string, unknown> }) => r.values._标识)).toEqual([undefined, undefined, undefined]);
+
+    // Row 3's 统一社会信用代码 corrected (its natural key changes); row 5 pasted as a copy of row 2, hidden cells included.
+    await api.control({ clearLog: true });
+    typeAndEdit(wl, 3, { 统一社会信用代码: uscc(12) });
+    typeAndEdit(wl, 5, { ...whitelistRow(5), _标识: uscc(1) });
+    env.log.reset();
+    env.run('menuSync');
+    const reqs = await api.requests();
+    const sent = JSON.parse(reqs.find((r) => r.path === '/v1/sync')!.body!).rows as { row: number; values: Record<string, unknown> }[];
+    expect(sent.map((r) => [r.row, r.values.统一社会信用代码, r.values._标识])).toEqual([
+      [3, uscc(12), uscc(2)],
+      [5, uscc(5), undefined],
+    ]);
+    // The manifest lists the rows by their ids: row 3 still by the id it was stored under.
+    const manifest = JSON.parse(reqs.find((r) => r.path === '/v1/sync/manifest' && r.kind === 'whitelist')!.body!);
+    expect(manifest.ids).toEqual([uscc(1), uscc(2), uscc(3), uscc(5)]);
+    expect(wl.cell(5, '_标识')).toBe(uscc(5));
+    expect(wl.cell(3, '_标识')).toBe(uscc(2));
+    // Still batched: the id goes back with the version and state, one setValues for the tab.
+    expect(env.log.method('Range.setValues')).toBe(1);
+    expect(env.log.sheet('白名单')).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('a mass deletion refused by the server (409 mass_delete) is put to the user', () => {
+  const refused = { status: 409, body: { error: { code: 'mass_delete', message: '超过删除上限' }, live: 8, wouldDelete: 7, deleted: 0, kept: 8, refused: [] } };
+
+  async function eightRowsThenSeven(answer: 'YES' | 'NO') {
+    setUp();
+    const wl = sheet('白名单');
+    for (let i = 0; i < 8; i++) typeAndEdit(wl, 2 + i, whitelistRow(i + 1));
+    env.run('menuSync');
+    for (let i = 0; i < 7; i++) wl.deleteRowByUser(3);
+    await api.control({ clearLog: true, manifestAnswer: { kind: 'whitelist', ...refused, confirmed: { deleted: 7, kept: 1, refused: [] } } });
+    env.sheets.ui.alertAnswers.push(answer);
+    const alertsBefore = env.sheets.ui.alerts.length;
+    env.run('menuSync');
+    const asked = env.sheets.ui.alerts.slice(alertsBefore);
+    const manifests = (await api.requests()).filter((r) => r.path === '/v1/sync/manifest' && r.kind === 'whitelist').map((r) => JSON.parse(r.body!));
+    return { asked, manifests };
+  }
+
+  it('yes: the question names the tab and the count, the manifest is sent again with confirmDeletions', async () => {
+    const { asked, manifests } = await eightRowsThenSeven('YES');
+    expect(asked).toHaveLength(1);
+    expect(asked[0].message).toContain('「白名单」中有 7 行已不在表格中（服务器现有 8 行）');
+    expect(asked[0].message).toContain('确认删除这 7 行吗');
+    expect(manifests).toHaveLength(2);
+    expect(manifests[0].confirmDeletions).toBeUndefined();
+    expect(manifests[1]).toMatchObject({ kind: 'whitelist', confirmDeletions: true, ids: [uscc(1)] });
+    expect(env.ss.toasts.at(-1)?.message).toContain('「白名单」删除 7 行');
+  });
+
+  it('no: nothing is resent or deleted, and the sidebar says so', async () => {
+    const { asked, manifests } = await eightRowsThenSeven('NO');
+    expect(asked).toHaveLength(1);
+    expect(manifests).toHaveLength(1);
+    expect(manifests[0].confirmDeletions).toBeUndefined();
+    const state = env.run<{ lastSync: { message: string } | null }>('getSidebarState');
+    expect(state.lastSync?.message).toContain('「白名单」未删除任何行：您选择了不删除，服务器上不在表格中的 7 行仍保留');
+    expect(state.lastSync?.message).not.toContain('删除 7 行（');
+  });
+
+  it('the hourly background sync asks no one and deletes nothing', async () => {
+    setUp();
+    const wl = sheet('白名单');
+    for (let i = 0; i < 8; i++) typeAndEdit(wl, 2 + i, whitelistRow(i + 1));
+    env.run('menuSync');
+    for (let i = 0; i < 7; i++) wl.deleteRowByUser(3);
+    await api.control({ clearLog: true, manifestAnswer: { kind: 'whitelist', ...refused, confirmed: { deleted: 7, kept: 1, refused: [] } } });
+    const alertsBefore = env.sheets.ui.alerts.length;
+    env.sheets.setActive(null);
+    env.run('syncInBackground', { triggerUid: env.services.triggers[0].uid, authMode: 'FULL' });
+    expect(env.sheets.ui.alerts.length).toBe(alertsBefore);
+    const manifests = (await api.requests()).filter((r) => r.path === '/v1/sync/manifest' && r.kind === 'whitelist');
+    expect(manifests).toHaveLength(1);
+    const last = JSON.parse(env.services.documentProperties.getProperty('sibao.lastSync')!);
+    expect(last.message).toContain('「白名单」未删除任何行：有 7 行已不在表格中，数量较多，需在菜单「立即同步」中确认后才会删除');
+  });
+});
+
 describe('the sidebar shows the selected row’s history', () => {
   it('asks GET /v1/history with the row’s identity and returns the entries, newest first', async () => {
     setUp();
@@ -645,7 +738,8 @@ describe('spreadsheet service calls per sheet (counts, not times)', () => {
     }
     setUp();
     const iss = sheet('问题诉求');
-    expect(iss.headers()).toEqual(handMade ? [...KINDS.issue.headers, '_版本', '_同步'] : ISSUE_TEMPLATE);
+    // 初始化本表 appends the missing `_标识` after the hand-made columns.
+    expect(iss.headers()).toEqual(handMade ? [...KINDS.issue.headers, '_版本', '_同步', '_标识'] : ISSUE_TEMPLATE);
     typeAndEdit(iss, 2, issueRow(1));
     typeAndEdit(iss, 3, issueRow(2));
     // While the request is in flight, a colleague edits an input column of a row being synced.

@@ -1,7 +1,10 @@
 // End to end on the REAL local stack (local/stack.ts in a child process: API handler, dynalite,
 // SES emulator, dispatcher) with the BUILT add-on in a bare vm: sheet → add-on → POST /v1/sync →
 // store → routing → outbox → SES emulator, and system columns back into the sheet.
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { contentIdentity } from '../../domain/rows/identity.js';
+import { KINDS } from '../../domain/rows/kinds.js';
 import { buildAddon } from '../../scripts/build-addon.js';
 import { createGasEnv, type GasEnv } from './fakes/gas-env.js';
 import { startStackProcess, type StackProcess } from './fakes/stack.js';
@@ -129,4 +132,58 @@ describe('add-on on the real local stack', () => {
     expect(env.sheets.ui.alerts.at(-1)?.message).toContain('身份验证失败（401）');
     expect(wl.cell(2, '_同步')).toBe('待同步');
   });
+});
+
+describe('the hidden `_标识` on the real stack', () => {
+  const COORD = 'coordination-editor@tongxu.example';
+  /** The demo's routing rules (examples/profile/路由规则.csv), as staff would paste them. */
+  const rules = () => {
+    const [head, ...lines] = readFileSync('examples/profile/路由规则.csv', 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    const headers = head.split(',');
+    return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [headers[i], v])));
+  };
+  async function history(key: string): Promise<{ status: number; ops: string[] }> {
+    const r = await fetch(`${stack.apiUrl}/v1/history?kind=routing_rule&key=${encodeURIComponent(key)}`, { headers: { authorization: `Bearer ${stack.tokens[COORD]}` } });
+    if (r.status !== 200) return { status: r.status, ops: [] };
+    return { status: 200, ops: ((await r.json()) as { entries: { op: string }[] }).entries.map((e) => e.op) };
+  }
+
+  it('a routing rule edited in the sheet is an update of the same rule: no delete, no create, batched calls', async () => {
+    // A coordination sheet with only the 路由规则 tab (the other tabs' manifests would speak for tabs it does not have).
+    env.services.setIdentityToken(stack.tokens[COORD]);
+    expect(env.run<{ ok: boolean }>('saveSettings', stack.apiUrl, 'coordination').ok).toBe(true);
+    const tab = env.ss.addSheet(KINDS.routing_rule.tab);
+    [...KINDS.routing_rule.headers, '_版本', '_同步', '_标识'].forEach((h, c) => tab.type(1, c + 1, h));
+    const demo = rules();
+    demo.forEach((r, i) => typeAndEdit(tab, 2 + i, r));
+    env.run('menuSync');
+    expect(env.sheets.ui.alerts).toEqual([]);
+    // The same rules the profile was seeded with: unchanged, nothing deleted; each row now holds its server id.
+    expect(env.ss.toasts.at(-1)?.message).toContain(`成功 ${demo.length} 行`);
+    expect(env.ss.toasts.at(-1)?.message).not.toContain('删除');
+    const ids = demo.map((_, i) => String(tab.cell(2 + i, '_标识')));
+    expect(ids.every((id) => id.startsWith('fp:'))).toBe(true);
+    const row = 2 + demo.findIndex((r) => r.优先级 === '20');
+    const id = String(tab.cell(row, '_标识'));
+    expect((await history(id)).ops).toEqual(['create']);
+
+    // The rule's keywords change: its content would now give another identity…
+    typeAndEdit(tab, row, { 关键词: '快递；邮政；寄递；物流园' });
+    const edited = contentIdentity('routing_rule', { ...demo[row - 2], 关键词: '快递；邮政；寄递；物流园' }).id;
+    expect(edited).not.toBe(id);
+    env.log.reset();
+    env.run('menuSync');
+    expect(env.sheets.ui.alerts).toEqual([]);
+    expect(env.ss.toasts.at(-1)?.message).toContain('提交 1 行，成功 1 行');
+    expect(env.ss.toasts.at(-1)?.message).not.toContain('删除');
+    // …but `_标识` went with it: the same rule updated, no rule created under the new identity, none deleted.
+    expect(tab.cell(row, '_标识')).toBe(id);
+    expect(tab.cell(row, '_版本')).toBe(2);
+    expect((await history(id)).ops).toEqual(['update', 'create']);
+    expect((await history(edited)).status).toBe(404);
+    for (const other of ids.filter((x) => x !== id)) expect((await history(other)).ops).toEqual(['create']);
+    // One read and one write-back for the tab.
+    expect(env.log.sheet(KINDS.routing_rule.tab)).toBeLessThanOrEqual(10);
+    expect(env.log.method('Range.setValues')).toBe(1);
+  }, 60_000);
 });

@@ -3,7 +3,7 @@
 // a worker thread because the add-on's UrlFetchApp blocks the test's thread. It is a stand-in for
 // the real API (the end-to-end test uses the real local stack): idempotent by row content, a stale
 // version is a conflict, 401 without the expected bearer, 403 for another class, 413 over the
-// byte limit. POST /v1/sync/manifest answers `manifestAnswer` (default: nothing deleted); GET
+// byte limit. POST /v1/sync/manifest answers `manifestAnswer` (default: nothing deleted; see below); GET
 // /v1/issues/{id} gives a stored issue row's values back.
 // Control: POST /__control {failNext:[status…], allowClass, maxBytes, manifestAnswer, pageCap,
 // legacyIssues (GET /v1/issues answers the whole list without `next`, as before pages)}; GET /__log.
@@ -35,7 +35,8 @@ function sync(body) {
   const results = [];
   for (const r of body.rows) {
     const key = `${body.spreadsheetId}|${body.kind}|${r.row}`;
-    const content = JSON.stringify(r.values);
+    // Hidden `_` columns (`_标识`) are not content, as on the real server.
+    const content = JSON.stringify(Object.fromEntries(Object.entries(r.values).filter(([h]) => !h.startsWith('_'))));
     const prev = state.rows.get(key);
     const note = String(r.values['备注'] ?? '') + String(r.values['问题描述'] ?? '');
     if (note.includes('#reject')) {
@@ -49,7 +50,9 @@ function sync(body) {
     let entry = prev;
     if (!prev) {
       state.seq++;
-      entry = { content, version: 1, id: body.kind === 'issue' ? `WT-20220610-${String(state.seq).padStart(3, '0')}` : `${body.kind}-${state.seq}` };
+      // The ids the real server answers: 编号 for issues, the natural key (统一社会信用代码) for whitelist rows.
+      const id = body.kind === 'issue' ? `WT-20220610-${String(state.seq).padStart(3, '0')}` : body.kind === 'whitelist' ? String(r.values['统一社会信用代码']) : `${body.kind}-${state.seq}`;
+      entry = { content, version: 1, id };
       state.rows.set(key, entry);
     } else if (prev.content !== content) {
       prev.content = content;
@@ -105,8 +108,12 @@ const server = http.createServer((req, res) => {
       entry.kind = body.kind;
       entry.rows = body.ids.length;
       if (body.workClass !== state.allowClass) return done(403, { error: { code: 'forbidden', message: '不是本专班成员' } });
+      // manifestAnswer: { status, body } for every tab, or only for `kind`; `confirmed` answers a resend with confirmDeletions.
       const a = state.manifestAnswer;
-      if (a) return done(a.status ?? 200, a.body);
+      if (a && (a.kind === undefined || a.kind === body.kind)) {
+        if (body.confirmDeletions === true && a.confirmed) return done(200, a.confirmed);
+        return done(a.status ?? 200, a.body);
+      }
       return done(200, { deleted: 0, kept: body.ids.length, refused: [] });
     }
     if (req.method === 'GET' && url.pathname === '/v1/history') {

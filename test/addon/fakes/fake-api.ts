@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 
 export interface FakeApi {
   url: string;
-  control(c: { failNext?: number[]; allowClass?: string; maxBytes?: number; overdue?: string[]; clearLog?: boolean; reset?: boolean; manifestAnswer?: { status?: number; body: unknown }; pageCap?: number | null; legacyIssues?: boolean }): Promise<void>;
+  control(c: { failNext?: number[]; allowClass?: string; maxBytes?: number; overdue?: string[]; clearLog?: boolean; reset?: boolean; manifestAnswer?: { status?: number; body: unknown; kind?: string; confirmed?: unknown }; pageCap?: number | null; legacyIssues?: boolean }): Promise<void>;
   requests(): Promise<{ method: string; path: string; bytes: number; rows: number; status: number; auth: string; kind?: string; body?: string; query?: string }[]>;
   stop(): Promise<void>;
 }

@@ -669,9 +669,17 @@ export class FakeUi implements Faked<GUi, 'createAddonMenu' | 'createMenu' | 'al
   createMenu(title: string) {
     return new FakeMenu(this, title);
   }
-  alert(a: string, b?: unknown, _c?: unknown) {
+  /** Scripted answers to alert() with a YES_NO / YES_NO_CANCEL button set (the user's click). */
+  alertAnswers: (keyof typeof BUTTON)[] = [];
+  alert(a: string, b?: unknown, c?: unknown) {
+    const buttons = typeof b === 'string' ? c : b;
     if (typeof b === 'string') this.alerts.push({ title: a, message: b });
     else this.alerts.push({ title: '', message: a });
+    if (buttons === BUTTON_SET.YES_NO || buttons === BUTTON_SET.YES_NO_CANCEL) {
+      const next = this.alertAnswers.shift();
+      if (!next) throw new Error('fake Ui.alert: a question without a scripted answer');
+      return BUTTON[next] as unknown as GoogleAppsScript.Base.Button;
+    }
     return BUTTON.OK as unknown as GoogleAppsScript.Base.Button;
   }
   prompt(a: string, b?: unknown, _c?: unknown) {

@@ -185,7 +185,10 @@ export async function startHttpServer(handler: ApiHandler, opts: HttpServerOptio
       else res.end();
     }
   });
-  server.keepAliveTimeout = 5_000;
+  // Longer than a client keeps an idle connection (undici: 4 s), so the client, not the server, ends
+  // it: a server closing an idle socket while the client reuses it answers ECONNRESET, which happened
+  // whenever this process's event loop was blocked (in-process tests on a loaded machine).
+  server.keepAliveTimeout = 65_000;
   // Malformed requests never reach the handler: answer them in Chinese instead of Node's bare 400/431.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable || (err as { code?: string }).code === 'ECONNRESET') {

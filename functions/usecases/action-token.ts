@@ -1,7 +1,8 @@
 // Signed one-click action links: `${base64url(payload)}.${base64url(HMAC-SHA256(payload))}`.
 // Sign with the first key, verify with any (key rotation). Single use is enforced by the issue
 // item (its `usedTokens` set), not here.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { signatureMatches } from './signature.js';
 
 export interface ActionTokenPayload {
   issueId: string;
@@ -52,12 +53,7 @@ export function verifyActionToken(token: string, secrets: readonly string[], now
     return { ok: false, reason: 'invalid' };
   }
   const [body, sig] = parts;
-  const given = Buffer.from(sig, 'base64url');
-  const good = secrets.some((k) => {
-    const want = mac(k, body);
-    return want.length === given.length && timingSafeEqual(want, given);
-  });
-  if (!good) return { ok: false, reason: 'invalid' };
+  if (!signatureMatches(sig, secrets, (k) => mac(k, body))) return { ok: false, reason: 'invalid' };
   let c: Compact;
   try {
     c = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Compact;

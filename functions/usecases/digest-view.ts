@@ -2,7 +2,8 @@
 // base64url(HMAC-SHA256(key, "digest-view:<YYYY-Www>:<exp>")), exp in epoch seconds. Signed with the
 // first action secret, verified with any (rotation). Whoever holds the mail may open that week's
 // page until exp (like the one-click action links); it grants nothing else.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { signatureMatches } from './signature.js';
 
 const mac = (key: string, week: string, exp: number) => createHmac('sha256', key).update(`digest-view:${week}:${exp}`).digest();
 
@@ -17,12 +18,7 @@ export function verifyDigestView(week: string, sig: string, secrets: readonly st
   const m = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(sig ?? '');
   if (!m) return { ok: false, reason: 'invalid' };
   const exp = Number(m[1]);
-  const given = Buffer.from(m[2], 'base64url');
-  const good = secrets.some((k) => {
-    const want = mac(k, week, exp);
-    return want.length === given.length && timingSafeEqual(want, given);
-  });
-  if (!good) return { ok: false, reason: 'invalid' };
+  if (!signatureMatches(m[2], secrets, (k) => mac(k, week, exp))) return { ok: false, reason: 'invalid' };
   if (exp * 1000 <= nowMs) return { ok: false, reason: 'expired' };
   return { ok: true, exp };
 }

@@ -18,6 +18,7 @@ import { shanghaiDateTime } from '../../domain/time/time.js';
 import { isValidEmail, type Clock, type Log, type Mailer, type Store, type WebStore } from '../ports.js';
 import { COMMAND_ROLE, type ProfileCache } from './access.js';
 import { deliver, type DeliveryReport } from './deliver.js';
+import { signatureMatches } from './signature.js';
 
 export const LOGIN_LINK_MINUTES = 15;
 export const SESSION_HOURS = 12;
@@ -50,12 +51,7 @@ export type WebTokenCheck = { ok: true; payload: Payload } | { ok: false; reason
 export function verifyWebToken(purpose: Purpose, token: string, secrets: readonly string[], nowMs: number): WebTokenCheck {
   const m = /^([A-Za-z0-9_-]{1,1024})\.([A-Za-z0-9_-]{43})$/.exec(token ?? '');
   if (!m) return { ok: false, reason: 'invalid' };
-  const given = Buffer.from(m[2], 'base64url');
-  const good = secrets.some((k) => {
-    const want = mac(k, purpose, m[1]);
-    return want.length === given.length && timingSafeEqual(want, given);
-  });
-  if (!good) return { ok: false, reason: 'invalid' };
+  if (!signatureMatches(m[2], secrets, (k) => mac(k, purpose, m[1]))) return { ok: false, reason: 'invalid' };
   let p: Payload;
   try {
     p = JSON.parse(Buffer.from(m[1], 'base64url').toString('utf8')) as Payload;

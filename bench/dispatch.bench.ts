@@ -165,6 +165,11 @@ async function measure(dynamo: ReturnType<typeof localDynamoClient>, sesEndpoint
       await baseStore.markDeliverySent(key, to, id, now);
       gaps.push(performance.now() - answered.get(id)!);
     },
+    async markDeliveriesSent(marks) {
+      await baseStore.markDeliveriesSent(marks);
+      const landed = performance.now();
+      for (const m of marks) gaps.push(landed - answered.get(m.messageId)!);
+    },
   };
   const dispatchA = makeDispatchHandler({ store, mailer: timedMailer, clock, config: { publicBaseUrl: BASE, actionSecrets: [SECRET], concurrency: CONCURRENCY } });
   const mails = ISSUES * 2;

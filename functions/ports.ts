@@ -266,6 +266,13 @@ export interface DeliveryRecord {
   updatedAt: number;
 }
 
+/** A delivery sent under its claim: the record the claim returned, SES's message id, when. */
+export interface SentMark {
+  claimed: DeliveryRecord;
+  messageId: string;
+  now: number;
+}
+
 export interface ProfileRecord {
   profile: Profile;
   problems: ProfileProblem[];
@@ -407,6 +414,12 @@ export interface Store {
    */
   claimDelivery(notificationKey: string, recipient: string, now: number, leaseMs: number, opts?: ClaimOptions): Promise<DeliveryRecord | null>;
   markDeliverySent(notificationKey: string, recipient: string, messageId: string, now: number): Promise<void>;
+  /**
+   * Mark many claimed deliveries sent at once (BatchWriteItem, 25 per call, unprocessed items retried):
+   * each record is written as claimed, `sent` with its message id, the lease and next attempt dropped.
+   * Unconditional, as markDeliverySent: the mail is out, whatever happened to the record since.
+   */
+  markDeliveriesSent(marks: readonly SentMark[]): Promise<void>;
   /** permanent: `rejected`; setAside: `set_aside` (no automatic retry); else `failed` until nextAttemptAt. */
   markDeliveryFailed(
     notificationKey: string,
@@ -426,6 +439,7 @@ export type JobStoreMethod =
   | 'getDelivery'
   | 'claimDelivery'
   | 'markDeliverySent'
+  | 'markDeliveriesSent'
   | 'markDeliveryFailed';
 /** What the API reads and writes (its bundle leaves the jobs' methods out: adapters createApiStore). */
 export type ApiStore = Omit<Store, JobStoreMethod>;

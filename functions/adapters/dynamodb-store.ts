@@ -762,6 +762,17 @@ function jobStoreMethods(doc: DynamoDBDocumentClient, tableName: string): Pick<S
       );
     },
 
+    async markDeliveriesSent(marks) {
+      // One put per key (a BatchWriteItem refuses a key twice): the last mark of a key wins.
+      const items = new Map<string, Item>();
+      for (const { claimed, messageId, now } of marks) {
+        const { leaseUntil: _lease, nextAttemptAt: _next, ...rest } = claimed;
+        const key = deliveryKey(claimed.notificationKey, claimed.recipient);
+        items.set(`${key.pk}\n${key.sk}`, { ...rest, ...key, type: 'delivery', status: 'sent', messageId, sentAt: now, updatedAt: now });
+      }
+      await batchWriteAll(doc, TableName, [...items.values()], 2);
+    },
+
     async markDeliveryFailed(notificationKey, recipient, f, now) {
       await doc.send(
         new UpdateCommand({

@@ -18,8 +18,8 @@
 // at most `concurrency` (dispatch.ts) duplicates per crash; see README "Faults" for the measured bound.
 // Used by the outbox dispatcher (dispatch.ts) and the weekly digest (digest.ts).
 import type { RenderedMail } from '../../domain/reports/mail-templates.js';
-import { errorInfo, isValidEmail, MailError, type Clock, type FailureStore, type JobName, type Log, type Mailer, type OpsMetrics, type Store, type SuppressionCheck } from '../ports.js';
-import { RETRY_HORIZON_MS, recordFailure } from './isolation.js';
+import { errorInfo, isValidEmail, MailError, type Clock, type FailureStore, type JobName, type Log, type Mailer, type OpsMetrics, type DeliveryRecord, type SentMark, type Store, type SuppressionCheck } from '../ports.js';
+import { pool, RETRY_HORIZON_MS, recordFailure } from './isolation.js';
 
 /** Delay before the next attempt after the n-th failed attempt (1-based); the last one repeats. */
 export const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 6 * 3_600_000];
@@ -60,6 +60,47 @@ export interface DeliveryDeps {
   log?: Log;
   /** Records set-aside deliveries; without it they are only marked in the delivery record. */
   setAside?: SetAsideRecorder;
+  /** Recipients handled at once (claim, send, mark; default 1: one after another). */
+  recipientConcurrency?: number;
+  /** Sent marks written together with other senders' (batchedSentMarks); default one write per mark. */
+  marks?: SentMarks;
+}
+
+/** Where a sent mark goes when marks are batched. */
+export interface SentMarks {
+  /** Resolves once this mark is written; rejects when its batch could not be written. */
+  mark(m: SentMark): Promise<void>;
+}
+
+/**
+ * Sent marks written in batches (group commit): a mark waits only for the batch in flight, if any,
+ * and then goes with every mark that arrived meanwhile (at most `max` per write, 25 = BatchWriteItem's
+ * limit). The at-least-once window of a mail is its own write plus at most one write before it.
+ */
+export function batchedSentMarks(store: Pick<Store, 'markDeliveriesSent'>, max = 25): SentMarks {
+  const queue: { m: SentMark; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  let flushing = false;
+  const flush = async () => {
+    flushing = true;
+    while (queue.length > 0) {
+      const batch = queue.splice(0, max);
+      try {
+        await store.markDeliveriesSent(batch.map((b) => b.m));
+        for (const b of batch) b.resolve();
+      } catch (err) {
+        for (const b of batch) b.reject(err);
+      }
+    }
+    flushing = false;
+  };
+  return {
+    mark(m) {
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ m, resolve, reject });
+        if (!flushing) void flush();
+      });
+    },
+  };
 }
 
 export interface DeliveryReport {
@@ -104,7 +145,7 @@ export async function deliver(
   const blocked = unique.length > 0 && deps.suppressed ? await deps.suppressed(unique) : new Set<string>();
   /** Held by another sender or waiting for its next attempt: final only if that sender finished meanwhile. */
   const held: string[] = [];
-  for (const to of unique) {
+  const one = async (to: string): Promise<void> => {
     // Claim first (one conditional write; nothing to read on the common path of a first send); a
     // refused claim is read to say why: final, set aside, held by another sender or not yet due.
     const now = clock.now();
@@ -120,27 +161,27 @@ export async function deliver(
         report.skipped++;
         if (!isFinal(status)) held.push(to);
       }
-      continue;
+      return;
     }
     if (!isValidEmail(to)) {
       // Never reaches the mailer (an address from an older profile that passed no validation).
       await store.markDeliveryFailed(key, to, { error: 'invalid_address', permanent: true }, clock.now());
       deps.log?.warn('recipient rejected', { key, reason: 'invalid_address' });
       report.rejected++;
-      continue;
+      return;
     }
     if (blocked.has(to.toLowerCase())) {
       await store.markDeliveryFailed(key, to, { error: 'suppressed_address', permanent: true }, clock.now());
       deps.log?.warn('recipient suppressed', { key, reason: 'suppressed_address' });
       report.suppressed++;
-      continue;
+      return;
     }
     try {
       const mail = await compose(to);
       const res = await mailer.send({ to: [to], subject: mail.subject, html: mail.html, text: mail.text });
       // The at-least-once window closes here: nothing but this write between SES's answer and the
       // mark, tried hard (the mail is out: a failed mark would only let it go out again).
-      await markSent(deps, key, to, res.messageId);
+      await markSent(deps, claim, res.messageId);
       report.sent++;
     } catch (err) {
       if (err instanceof MarkNotWritten) {
@@ -150,7 +191,7 @@ export async function deliver(
         report.sent++;
         report.complete = false;
         live++;
-        continue;
+        return;
       }
       const permanent = err instanceof MailError;
       const e = errorInfo(err);
@@ -177,7 +218,8 @@ export async function deliver(
         } else live++;
       }
     }
-  }
+  };
+  await pool(unique, Math.max(1, Math.floor(deps.recipientConcurrency ?? 1)), one);
   for (const to of held) {
     if (!isFinal((await store.getDelivery(key, to))?.status)) {
       report.complete = false;
@@ -203,10 +245,12 @@ class MarkNotWritten extends Error {
 const MARK_ATTEMPTS = 6;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function markSent(deps: DeliveryDeps, key: string, to: string, messageId: string): Promise<void> {
+async function markSent(deps: DeliveryDeps, claimed: DeliveryRecord, messageId: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await deps.store.markDeliverySent(key, to, messageId, deps.clock.now());
+      const now = deps.clock.now();
+      if (deps.marks) await deps.marks.mark({ claimed, messageId, now });
+      else await deps.store.markDeliverySent(claimed.notificationKey, claimed.recipient, messageId, now);
       return;
     } catch (err) {
       if (attempt >= MARK_ATTEMPTS) throw new MarkNotWritten(err);

@@ -5,8 +5,12 @@
 // A notification leaves the item's pending set (and the item the outbox) only when every recipient
 // is final.
 //
-// Each notification is one item on its own (isolation.ts): up to `concurrency` of them at once, their
-// sends started under `maxSendRate` per second (rate-limit.ts, SES's quota), a notification that
+// Each notification is one item on its own (isolation.ts). At most `concurrency` sends are in flight,
+// started under `maxSendRate` per second (rate-limit.ts, SES's quota); twice as many notifications are
+// in hand, their recipients at once, so that claims, sent marks and outbox writes of some overlap the
+// sends of others instead of leaving a send place idle. Sent marks of the run go in batches
+// (deliver.ts batchedSentMarks: one BatchWriteItem for the marks that arrive while one is written);
+// claims stay one conditional write per recipient (SPEC §7.8: no transactions). A notification that
 // throws (unreadable, unrenderable, an issue item that cannot be rewritten) recorded, retried with
 // backoff and set aside after its retries, while every other goes on. A notification whose open
 // recipients are all set aside (or that is set aside itself) moves from `pending` to `setAside` in its
@@ -16,9 +20,9 @@ import { parseNotification, type LinkId, type Notification } from '../../domain/
 import { renderNotification } from '../../domain/reports/mail-templates.js';
 import { newNonce, signActionToken } from './action-token.js';
 import { conditionalUpdate } from './conditional-update.js';
-import { deliver } from './deliver.js';
+import { batchedSentMarks, deliver } from './deliver.js';
 import { memoryFailures, openIsolation, pool, publishSetAside } from './isolation.js';
-import { createRateLimiter, rateLimitedMailer } from './rate-limit.js';
+import { concurrencyLimitedMailer, createRateLimiter, rateLimitedMailer } from './rate-limit.js';
 import { errorInfo, type Clock, type FailureStore, type Log, type Mailer, type OpsMetrics, type OutboxMetrics, type Store, type StoredIssue, type SuppressionCheck } from '../ports.js';
 
 export { RETRY_DELAYS_MS, retryDelay } from './deliver.js';
@@ -33,7 +37,7 @@ export interface DispatchConfigPart {
   actionTokenTtlDays?: number;
   /** How long a claim protects a recipient being sent to (default 5 min, real time). */
   leaseMs?: number;
-  /** Notifications handled at once (default DEFAULT_DISPATCH_CONCURRENCY). */
+  /** Sends in flight at most (default DEFAULT_DISPATCH_CONCURRENCY); twice as many notifications in hand. */
   concurrency?: number;
   /** Sends started per second at most (SES's quota; default: no limit). */
   maxSendRate?: number;
@@ -42,6 +46,8 @@ export interface DispatchConfigPart {
 }
 
 export const DEFAULT_DISPATCH_CONCURRENCY = 4;
+/** Notifications in hand per send place: one sending while another is claimed or marked. */
+const NOTIFICATIONS_PER_SEND_PLACE = 2;
 
 export interface DispatchDeps {
   store: Store;
@@ -113,8 +119,8 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
   const linkFor = linkSigner(config, clock);
   const failures = deps.failures ?? memoryFailures();
   const limiter = createRateLimiter(config.maxSendRate ?? 0);
-  const mailer = config.maxSendRate ? rateLimitedMailer(deps.mailer, limiter) : deps.mailer;
   const concurrency = Math.max(1, Math.floor(config.concurrency ?? DEFAULT_DISPATCH_CONCURRENCY));
+  const mailer = concurrencyLimitedMailer(config.maxSendRate ? rateLimitedMailer(deps.mailer, limiter) : deps.mailer, concurrency);
   const isolationDeps = { failures, clock, log, metrics: deps.ops };
 
   /**
@@ -141,11 +147,12 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
     const summary: DispatchSummary = { sent: 0, failed: 0, skipped: 0 };
     const started = leaseClock.now();
     const isolation = await openIsolation(isolationDeps, 'dispatch');
+    const marks = batchedSentMarks(store);
     const items = await store.listOutbox();
     const units = items.flatMap((issue) => Object.values(issue.pending).map((stored) => ({ issue, stored })));
     let setAside = 0;
     let deferred = 0;
-    await pool(units, concurrency, async ({ issue, stored }) => {
+    await pool(units, NOTIFICATIONS_PER_SEND_PLACE * concurrency, async ({ issue, stored }) => {
       const id = issue.record?.id ?? '?';
       const key = String(stored?.key ?? '');
       const recipients = recipientsOf(stored ?? {});
@@ -168,6 +175,8 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
             log,
             suppressed: deps.suppressed,
             leaseMs: config.leaseMs,
+            recipientConcurrency: concurrency,
+            marks,
             setAside: { failures, job: 'dispatch', subject: id, metrics: deps.ops, payload: { issueId: id } },
           },
           n.key,

@@ -1,7 +1,7 @@
 // The send-rate limit of the dispatcher (SPEC §7.6: bounded concurrency under SES's per-second
 // quota). Sends start at least 1000/rate ms apart on real time, chained on the instant each send was
 // actually let through, so no window of one second ever holds more than `rate` starts, whatever the
-// timers' jitter. A mailer wrapped with it keeps the Mailer port.
+// timers' jitter; and the bound on sends in flight. A mailer wrapped with either keeps the Mailer port.
 import type { Mailer } from '../ports.js';
 
 export interface RateLimiter {
@@ -47,6 +47,26 @@ export function rateLimitedMailer(mailer: Mailer, limiter: RateLimiter): Mailer 
     async send(msg) {
       await limiter.acquire();
       return mailer.send(msg);
+    },
+  };
+}
+
+/** The mailer with at most `n` sends in flight (a send waiting for its rate turn holds its place). */
+export function concurrencyLimitedMailer(mailer: Mailer, n: number): Mailer {
+  let free = Math.max(1, Math.floor(n));
+  const waiting: (() => void)[] = [];
+  return {
+    async send(msg) {
+      if (free > 0) free--;
+      else await new Promise<void>((r) => waiting.push(r));
+      try {
+        return await mailer.send(msg);
+      } finally {
+        // The place passes straight to the next waiting send, or is freed.
+        const next = waiting.shift();
+        if (next) next();
+        else free++;
+      }
     },
   };
 }

@@ -139,4 +139,26 @@ describe('dynamodb store', () => {
     expect(await store.claimDelivery('N#1', 'a@county.example', 99_999_999, 500)).toBeNull();
     expect(await store.getDelivery('N#1', 'a@county.example')).toMatchObject({ status: 'sent', messageId: 'm-1', attempts: 2 });
   });
+
+  it('marks many claimed deliveries sent in batches: final, as claimed, lease and next attempt dropped', async () => {
+    await ensureTable(services.dynamo, 'store-marks');
+    const store = createStore({ client: services.dynamo, tableName: 'store-marks' });
+    const to = (i: number) => `r${i}@county.example`;
+    // 60 recipients (three BatchWriteItem calls), one of them a retry of an earlier failure.
+    await store.claimDelivery('N#2', to(0), 1000, 500);
+    await store.markDeliveryFailed('N#2', to(0), { error: 'Throttling', nextAttemptAt: 2000, permanent: false }, 1100);
+    const claims = await Promise.all(Array.from({ length: 60 }, (_, i) => store.claimDelivery('N#2', to(i), 3000, 500, { generation: 7 })));
+    expect(claims.every((c) => c?.status === 'sending')).toBe(true);
+    const marks = claims.map((claimed, i) => ({ claimed: claimed!, messageId: `m-${i}`, now: 3100 + i }));
+    // A key twice in one call is written once (the last mark).
+    await store.markDeliveriesSent([...marks, { ...marks[5], messageId: 'm-5b' }]);
+    for (let i = 0; i < 60; i++) {
+      const d = await store.getDelivery('N#2', to(i));
+      expect(d).toMatchObject({ notificationKey: 'N#2', recipient: to(i), status: 'sent', messageId: i === 5 ? 'm-5b' : `m-${i}`, sentAt: 3100 + i, attempts: i === 0 ? 2 : 1 });
+      expect(d).not.toHaveProperty('leaseUntil');
+      expect(d).not.toHaveProperty('nextAttemptAt');
+      expect(await store.claimDelivery('N#2', to(i), 99_999_999, 500, { generation: 99 })).toBeNull();
+    }
+    expect((await store.getDelivery('N#2', to(0)))?.lastError).toBe('Throttling');
+  });
 });

@@ -20,6 +20,7 @@
 import type { RenderedMail } from '../../domain/reports/mail-templates.js';
 import { errorInfo, isValidEmail, MailError, type Clock, type FailureStore, type JobName, type Log, type Mailer, type OpsMetrics, type DeliveryRecord, type SentMark, type Store, type SuppressionCheck } from '../ports.js';
 import { pool, RETRY_HORIZON_MS, recordFailure } from './isolation.js';
+import type { Places } from './rate-limit.js';
 
 /** Delay before the next attempt after the n-th failed attempt (1-based); the last one repeats. */
 export const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 6 * 3_600_000];
@@ -64,7 +65,11 @@ export interface DeliveryDeps {
   recipientConcurrency?: number;
   /** Sent marks written together with other senders' (batchedSentMarks); default one write per mark. */
   marks?: SentMarks;
+  /** Bounds sends in flight, each with its mark (createPlaces; shared by a run's deliveries). Default: none. */
+  places?: Places;
 }
+
+const unbounded: Places = { run: (fn) => fn() };
 
 /** Where a sent mark goes when marks are batched. */
 export interface SentMarks {
@@ -178,10 +183,14 @@ export async function deliver(
     }
     try {
       const mail = await compose(to);
-      const res = await mailer.send({ to: [to], subject: mail.subject, html: mail.html, text: mail.text });
-      // The at-least-once window closes here: nothing but this write between SES's answer and the
-      // mark, tried hard (the mail is out: a failed mark would only let it go out again).
-      await markSent(deps, claim, res.messageId);
+      // A send holds its place until its mark has landed: answered but unmarked mails (what a crash
+      // can send twice) are never more than the places.
+      await (deps.places ?? unbounded).run(async () => {
+        const res = await mailer.send({ to: [to], subject: mail.subject, html: mail.html, text: mail.text });
+        // The at-least-once window closes here: nothing but this write between SES's answer and the
+        // mark, tried hard (the mail is out: a failed mark would only let it go out again).
+        await markSent(deps, claim, res.messageId);
+      });
       report.sent++;
     } catch (err) {
       if (err instanceof MarkNotWritten) {

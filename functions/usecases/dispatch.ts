@@ -6,7 +6,8 @@
 // is final.
 //
 // Each notification is one item on its own (isolation.ts). At most `concurrency` sends are in flight,
-// started under `maxSendRate` per second (rate-limit.ts, SES's quota); twice as many notifications are
+// each holding its place until its `sent` mark has landed (so a crash can send at most `concurrency`
+// mails twice), started under `maxSendRate` per second (rate-limit.ts, SES's quota); twice as many notifications are
 // in hand, their recipients at once, so that claims, sent marks and outbox writes of some overlap the
 // sends of others instead of leaving a send place idle. Sent marks of the run go in batches
 // (deliver.ts batchedSentMarks: one BatchWriteItem for the marks that arrive while one is written);
@@ -22,7 +23,7 @@ import { newNonce, signActionToken } from './action-token.js';
 import { conditionalUpdate } from './conditional-update.js';
 import { batchedSentMarks, deliver } from './deliver.js';
 import { memoryFailures, openIsolation, pool, publishSetAside } from './isolation.js';
-import { concurrencyLimitedMailer, createRateLimiter, rateLimitedMailer } from './rate-limit.js';
+import { createPlaces, createRateLimiter, rateLimitedMailer } from './rate-limit.js';
 import { errorInfo, type Clock, type FailureStore, type Log, type Mailer, type OpsMetrics, type OutboxMetrics, type Store, type StoredIssue, type SuppressionCheck } from '../ports.js';
 
 export { RETRY_DELAYS_MS, retryDelay } from './deliver.js';
@@ -120,7 +121,7 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
   const failures = deps.failures ?? memoryFailures();
   const limiter = createRateLimiter(config.maxSendRate ?? 0);
   const concurrency = Math.max(1, Math.floor(config.concurrency ?? DEFAULT_DISPATCH_CONCURRENCY));
-  const mailer = concurrencyLimitedMailer(config.maxSendRate ? rateLimitedMailer(deps.mailer, limiter) : deps.mailer, concurrency);
+  const mailer = config.maxSendRate ? rateLimitedMailer(deps.mailer, limiter) : deps.mailer;
   const isolationDeps = { failures, clock, log, metrics: deps.ops };
 
   /**
@@ -148,6 +149,7 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
     const started = leaseClock.now();
     const isolation = await openIsolation(isolationDeps, 'dispatch');
     const marks = batchedSentMarks(store);
+    const places = createPlaces(concurrency);
     const items = await store.listOutbox();
     const units = items.flatMap((issue) => Object.values(issue.pending).map((stored) => ({ issue, stored })));
     let setAside = 0;
@@ -177,6 +179,7 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
             leaseMs: config.leaseMs,
             recipientConcurrency: concurrency,
             marks,
+            places,
             setAside: { failures, job: 'dispatch', subject: id, metrics: deps.ops, payload: { issueId: id } },
           },
           n.key,

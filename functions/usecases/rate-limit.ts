@@ -1,7 +1,8 @@
 // The send-rate limit of the dispatcher (SPEC §7.6: bounded concurrency under SES's per-second
 // quota). Sends start at least 1000/rate ms apart on real time, chained on the instant each send was
 // actually let through, so no window of one second ever holds more than `rate` starts, whatever the
-// timers' jitter; and the bound on sends in flight. A mailer wrapped with either keeps the Mailer port.
+// timers' jitter. A mailer wrapped with it keeps the Mailer port. And `createPlaces`: the bound on
+// sends in flight.
 import type { Mailer } from '../ports.js';
 
 export interface RateLimiter {
@@ -51,18 +52,22 @@ export function rateLimitedMailer(mailer: Mailer, limiter: RateLimiter): Mailer 
   };
 }
 
-/** The mailer with at most `n` sends in flight (a send waiting for its rate turn holds its place). */
-export function concurrencyLimitedMailer(mailer: Mailer, n: number): Mailer {
+/** At most `n` tasks at once (the dispatcher's sends, each until its `sent` mark lands). */
+export interface Places {
+  run<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+export function createPlaces(n: number): Places {
   let free = Math.max(1, Math.floor(n));
   const waiting: (() => void)[] = [];
   return {
-    async send(msg) {
+    async run(fn) {
       if (free > 0) free--;
       else await new Promise<void>((r) => waiting.push(r));
       try {
-        return await mailer.send(msg);
+        return await fn();
       } finally {
-        // The place passes straight to the next waiting send, or is freed.
+        // The place passes straight to the next waiting task, or is freed.
         const next = waiting.shift();
         if (next) next();
         else free++;

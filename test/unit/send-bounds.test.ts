@@ -1,34 +1,28 @@
-// The dispatcher's send bounds (rate-limit.ts: sends in flight) and its batched sent marks (deliver.ts).
+// The dispatcher's send bounds (rate-limit.ts createPlaces: sends in flight) and its batched sent marks (deliver.ts).
 import { describe, expect, it } from 'vitest';
 import { batchedSentMarks } from '../../functions/usecases/deliver.js';
-import { concurrencyLimitedMailer } from '../../functions/usecases/rate-limit.js';
-import type { DeliveryRecord, Mailer, SentMark } from '../../functions/ports.js';
+import { createPlaces } from '../../functions/usecases/rate-limit.js';
+import type { DeliveryRecord, SentMark } from '../../functions/ports.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
 
-describe('concurrencyLimitedMailer', () => {
-  it('never has more than n sends in flight, passes every message and answer through, and frees a place on a failure', async () => {
+describe('createPlaces', () => {
+  it('never runs more than n tasks at once, passes every answer through, and frees a place on a failure', async () => {
     let inFlight = 0;
     let most = 0;
-    const seen: string[] = [];
-    const inner: Mailer = {
-      async send(msg) {
-        inFlight++;
-        most = Math.max(most, inFlight);
-        seen.push(msg.to[0]);
-        await tick();
-        inFlight--;
-        if (msg.to[0] === 'bad@x.example') throw new Error('refused');
-        return { messageId: `id-${msg.to[0]}` };
-      },
+    const places = createPlaces(3);
+    const task = (i: number) => async () => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await tick();
+      inFlight--;
+      if (i === 4) throw new Error('refused');
+      return i * 10;
     };
-    const m = concurrencyLimitedMailer(inner, 3);
-    const to = Array.from({ length: 20 }, (_, i) => (i === 4 ? 'bad@x.example' : `r${i}@x.example`));
-    const out = await Promise.allSettled(to.map((t) => m.send({ to: [t], subject: 's', html: 'h', text: 't' })));
+    const out = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => places.run(task(i))));
     expect(most).toBe(3);
-    expect(seen.sort()).toEqual([...to].sort());
     expect(out.filter((o) => o.status === 'rejected')).toHaveLength(1);
-    expect(out.map((o, i) => (o.status === 'fulfilled' ? o.value.messageId : to[i]))).toEqual(to.map((t) => (t === 'bad@x.example' ? t : `id-${t}`)));
+    expect(out.map((o, i) => (o.status === 'fulfilled' ? o.value : -i))).toEqual(Array.from({ length: 20 }, (_, i) => (i === 4 ? -4 : i * 10)));
   });
 });
 

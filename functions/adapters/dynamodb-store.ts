@@ -711,6 +711,15 @@ function jobStoreMethods(doc: DynamoDBDocumentClient, tableName: string): Pick<S
     async claimDelivery(notificationKey, recipient, now, leaseMs, opts = {}) {
       const leaseNow = opts.leaseNow ?? now;
       const generation = opts.generation ?? 0;
+      // The common case, a first send: put the claim where there is no record (the short condition
+      // costs the local server a third of the full one below, which decides every other case).
+      const first = { status: 'sending', leaseUntil: leaseNow + leaseMs, generation, attempts: 1, updatedAt: now, notificationKey, recipient } as const;
+      try {
+        await doc.send(new PutCommand({ TableName, Item: { ...deliveryKey(notificationKey, recipient), type: 'delivery', ...first }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        return { ...first };
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
       try {
         const res = await doc.send(
           new UpdateCommand({

@@ -5,7 +5,8 @@
 // the record is final — sent, or rejected for good —, set aside, held by another sender or waiting for
 // its next attempt: then read to say which); never mail a malformed address or one that bounced
 // permanently or complained (recorded rejected: `invalid_address`, `suppressed_address`); compose and
-// send; mark it sent. A first send costs three writes and the SES call, no read. A send error is permanent (MailError: rejected,
+// send; mark it sent. A first send costs a put-if-absent claim, the SES call and its share of a batched
+// mark when the caller batches marks (the dispatcher), no read. A send error is permanent (MailError: rejected,
 // never retried) or transient (failed, retried after RETRY_DELAYS_MS by attempt: 1 min, 5 min,
 // 30 min, 2 h, then every 6 h) until MAX_DELIVERY_ATTEMPTS: then the delivery is SET ASIDE (no more
 // automatic attempts; a JobFailure record for the alarm, the dashboard and `sibao redrive`).

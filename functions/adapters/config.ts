@@ -47,7 +47,7 @@ export interface ApiConfig extends AppConfig {
 export interface DispatchConfig extends AppConfig {
   mailFrom: string;
   configurationSet?: string;
-  /** Notifications handled at once (DISPATCH_CONCURRENCY, default 4). */
+  /** Sends in flight at most (DISPATCH_CONCURRENCY, default 4; twice as many notifications in hand). */
   concurrency?: number;
   /** Sends per second at most: SES's sending quota (SES_MAX_SEND_RATE; unset: no limit). */
   maxSendRate?: number;

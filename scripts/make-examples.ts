@@ -587,6 +587,8 @@ function filingRows(cls: WorkClassId, sector: Sector | undefined): { policy: Row
         联系电话: consultantPhone(),
         联系邮箱: `${f.unit}-zc${n ? n + 1 : ''}@${MAIL}`,
         负责政策类别: (mine.length ? mine : ['财政奖补', '税费减免']).join('；'),
+        // The first consultant of a unit agrees to a public phone (SPEC §7.8 公开联系方式).
+        公开联系方式: n === 0 ? '是' : '否',
       });
     }
   }

@@ -290,6 +290,11 @@ export const ROW_TABLE = {
       col('有效期至', 'validUntil', 'date'),
       col('链接', 'link', 'url'),
       col('责任单位', 'unit', 'text', { maxLen: 100, ref: 'unit' }),
+      // SPEC §7.4: the matching conditions a policy may add (empty: no condition).
+      col('适用乡镇', 'localities', 'list'),
+      col('最低产值（万元）', 'minValue', 'number', { max: { value: MAX_WAN, message: MSG.tooLargeWan } }),
+      col('申报截止', 'applyBy', 'date'),
+      col('兑现方式', 'delivery', 'free', { maxLen: 200 }),
     ],
     unique: [['id']],
     // 编号 is the county-wide key (§7.8); a row without one is identified by its fingerprint.
@@ -304,6 +309,8 @@ export const ROW_TABLE = {
       PHONE,
       EMAIL,
       col('负责政策类别', 'categories', 'enumList', { values: POLICY_CATEGORIES, all: '全部', default: [] }),
+      // SPEC §7.8: the phone appears on a public page only where this is 是.
+      col('公开联系方式', 'public', 'yesno'),
     ],
     unique: [['unit', 'name']],
     identity: { natural: ['unit', 'name'] },

@@ -687,3 +687,64 @@ export interface WebStore {
   /** An upload of that member with its annotated workbook; null for another member's or an unknown id. */
   getUpload(email: string, id: string): Promise<{ record: UploadRecord; workbook: Buffer } | null>;
 }
+
+// ---- 政策找企 and the enterprise's page (adapters/policy-store.ts, SPEC §7.4) ----------------------
+
+/** The answer an enterprise gave to a pushed policy (a later answer replaces an earlier one). */
+export interface PolicyFeedbackRecord {
+  answer: string;
+  at: number;
+  /** The address the answering link was sent to. */
+  by: string;
+}
+
+/** One policy matched to one enterprise: when it matched, when it was pushed, the answer. */
+export interface PolicyMatchRecord {
+  /** The policy's key (编号, else its sheet position). */
+  policy: string;
+  /** 统一社会信用代码 of the enterprise. */
+  enterprise: string;
+  enterpriseName: string;
+  matchedAt: number;
+  /** When a push listed it; null while it waits (the day's push already went, or no address). */
+  pushedAt: number | null;
+  /** Content hash of the policy row when last pushed: a changed policy is pushed again. */
+  policyHash: string;
+  /** Recorded by the first run as the baseline, never mailed (SPEC §7.8). */
+  baseline?: boolean;
+  feedback?: PolicyFeedbackRecord;
+}
+
+/** A mail that is not about an issue (政策推送, the Monday filing reminder): the outbox item carries it. */
+export interface MailItem {
+  /** Delivery key (push#<code>#<date>, remind#<unit>#<week>): once per key and recipient. */
+  key: string;
+  template: 'policy_push' | 'policy_reminder';
+  to: string[];
+  /** Template data (domain/reports/policy-mail.ts), JSON. */
+  data: unknown;
+  createdAt: number;
+  status: 'pending' | 'sent';
+  sentAt?: number;
+}
+
+export interface PolicyStore {
+  /** Every match, or those of one policy, or those of one enterprise. */
+  listMatches(q?: { policy?: string; enterprise?: string }): Promise<PolicyMatchRecord[]>;
+  putMatches(recs: readonly PolicyMatchRecord[]): Promise<void>;
+  /** Record an answer on an existing match; false when there is no such match. */
+  recordFeedback(policy: string, enterprise: string, feedback: PolicyFeedbackRecord): Promise<boolean>;
+  /** Create a named once-only marker (baseline, a day's push, a week's reminder); false when it exists. */
+  createMarker(name: string, at: number, ttlMs?: number): Promise<boolean>;
+  hasMarker(name: string): Promise<boolean>;
+  /** Put a mail in the outbox unless one with its key exists; false when it exists. */
+  createMail(m: MailItem): Promise<boolean>;
+  getMail(key: string): Promise<MailItem | null>;
+  listPendingMail(): Promise<MailItem[]>;
+  markMailSent(key: string, at: number): Promise<void>;
+  /**
+   * Take one of `limit` slots of a counter over one Shanghai day (a conditional increment; the item
+   * expires after the day): false when the limit is reached.
+   */
+  takeSlot(name: string, day: string, limit: number): Promise<boolean>;
+}

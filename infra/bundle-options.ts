@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 
 /** Lambda entries that exist (functions/handlers/<name>.ts exporting `handler`). */
-export const LAMBDA_FUNCTIONS: string[] = ['api', 'dispatch', 'sweep', 'digest', 'bounce', 'web'];
+export const LAMBDA_FUNCTIONS: string[] = ['api', 'dispatch', 'sweep', 'digest', 'bounce', 'web', 'pages'];
 
 export const BUNDLE_BANNER =
   "import { createRequire as __sibaoCreateRequire } from 'node:module'; const require = __sibaoCreateRequire(import.meta.url);";

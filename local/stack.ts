@@ -13,11 +13,13 @@ import { loadOrCreateDevIssuer } from '../functions/adapters/dev-issuer.js';
 import { createDigestStore } from '../functions/adapters/digest-store.js';
 import { createFailureStore } from '../functions/adapters/failure-store.js';
 import { memoryOpsMetrics } from '../functions/adapters/metrics.js';
+import { createPolicyStore } from '../functions/adapters/policy-store.js';
 import { makeDispatchHandler } from '../functions/handlers/dispatch.js';
 import { makeWebHandler } from '../functions/handlers/web.js';
 import { createWebStore } from '../functions/adapters/web-store.js';
 import { WEB_PATHS } from '../functions/http/web-routes.js';
 import { makeSweepHandler } from '../functions/handlers/sweep.js';
+import { isPagesPath, makePagesHandler } from '../functions/handlers/pages.js';
 import type { SweepSummary } from '../functions/usecases/sweep.js';
 import { createStore, ensureTable } from '../functions/adapters/dynamodb-store.js';
 import { createIdentityVerifier } from '../functions/adapters/identity.js';
@@ -181,7 +183,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         loginAnswerMs: opts.loginAnswerMs,
       },
     }) as ApiHandler;
-    api = (event) => (WEB_PATHS.test(event.rawPath ?? '') ? webHandler(event) : apiHandler(event));
+    const policies = createPolicyStore({ client: dynamo, tableName });
+    // The `pages` function (public pages, the enterprise's page) has its own Function URL on AWS;
+    // locally the one server routes its prefixes to it.
+    const pages = makePagesHandler({ store, policies, clock: opts.clock, config: { actionSecrets: [actionSecret], countyName: opts.countyName, profileTtlMs: 1_000 } }) as ApiHandler;
+    // One server locally; three Function URLs on AWS (api, web, pages).
+    api = (event) => {
+      const path = event.rawPath ?? '';
+      if (WEB_PATHS.test(path)) return webHandler(event);
+      if (isPagesPath(path)) return pages(event);
+      return apiHandler(event);
+    };
     // The jobs run on the simulated clock; their claims and leases on real time. This process holds
     // the data directory's lock, so a claim of an earlier process (an older generation) is orphaned.
     const generation = Date.now();
@@ -195,6 +207,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       failures,
       ops: metrics,
       suppressed: (emails) => digests.suppressedAmong(emails),
+      policies,
     });
 
     const dispatched: DispatchTotals = { runs: 0, sent: 0, failed: 0, skipped: 0 };
@@ -235,7 +248,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     });
 
     // The sweep, as EventBridge Scheduler runs it in AWS (every 15 min), on the stack's clock.
-    const sweep = makeSweepHandler({ store, clock: opts.clock, leaseClock: systemClock, failures, ops: metrics, digests });
+    const sweep = makeSweepHandler({ store, clock: opts.clock, leaseClock: systemClock, failures, ops: metrics, digests, policies });
     let sweeping: Promise<SweepSummary> | null = null;
     const sweepNow = async (): Promise<SweepSummary> => {
       while (sweeping) await sweeping.catch(() => undefined);

@@ -449,3 +449,32 @@ export function parseNotification(value: unknown): { ok: true; notification: Not
   if (res.success) return { ok: true, notification: res.data };
   return { ok: false, reason: 'invalid_data', problems: res.error.issues.map((i) => `${i.path.join('.')}: ${i.code}`) };
 }
+
+// ---- 政策推送: the enterprise's answers to a pushed policy (SPEC §7.4) ------------------------------
+
+/** The answers, in button order. A signed `/f/` link per policy and answer; a later answer replaces an earlier one. */
+export const POLICY_FEEDBACK = ['已了解', '申请中', '已兑现', '不适用'] as const;
+export type PolicyFeedback = (typeof POLICY_FEEDBACK)[number];
+
+export interface FeedbackLinkDef {
+  colour: string;
+  /** Success page text. */
+  done(policyName: string): string;
+}
+
+export const FEEDBACK_LINKS: Record<PolicyFeedback, FeedbackLinkDef> = {
+  已了解: { colour: BLUE, done: (p) => `已记录：您已了解「${p}」。如需申报，可联系邮件中的政策咨询员。` },
+  申请中: { colour: '#6f42c1', done: (p) => `已记录：「${p}」申请中。兑现后请再点一次“已兑现”。` },
+  已兑现: { colour: GREEN, done: (p) => `已记录：「${p}」已兑现。感谢反馈。` },
+  不适用: { colour: '#9a6700', done: (p) => `已记录：「${p}」对贵企业不适用。` },
+};
+
+export function isPolicyFeedback(v: unknown): v is PolicyFeedback {
+  return typeof v === 'string' && (POLICY_FEEDBACK as readonly string[]).includes(v);
+}
+
+/** The mails that are not about an issue, by template (usecases/policy-push.ts sends them). */
+export const STANDALONE_MAILS = {
+  policy_push: { label: '政策推送' },
+  policy_reminder: { label: '政策清单报备提醒' },
+} as const;

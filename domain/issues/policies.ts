@@ -119,12 +119,4 @@ export function consultantsFor(
   );
 }
 
-// ---- feedback ----------------------------------------------------------------------------------
-
-/** The enterprise's answers to a pushed policy (SPEC §7.4), in button order. */
-export const POLICY_FEEDBACK = ['已了解', '申请中', '已兑现', '不适用'] as const;
-export type PolicyFeedback = (typeof POLICY_FEEDBACK)[number];
-
-export function isPolicyFeedback(v: unknown): v is PolicyFeedback {
-  return typeof v === 'string' && (POLICY_FEEDBACK as readonly string[]).includes(v);
-}
+export { isPolicyFeedback, POLICY_FEEDBACK, type PolicyFeedback } from './catalog.js';

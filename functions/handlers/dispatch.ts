@@ -9,11 +9,22 @@ import { createOpsMetrics, createOutboxMetrics } from '../adapters/metrics.js';
 import { createRuntimeConfig, resolvePublicBaseUrl } from '../adapters/runtime-config.js';
 import { containerSecretReader } from '../adapters/secrets.js';
 import { createSesClient, createSesMailer } from '../adapters/ses-mailer.js';
-import { systemClock } from '../ports.js';
+import { createPolicyStore } from '../adapters/policy-store.js';
+import { systemClock, type PolicyStore } from '../ports.js';
 import { runDispatch, type DispatchDeps, type DispatchSummary } from '../usecases/dispatch.js';
+import { deliverMail } from '../usecases/policy-push.js';
 
-export function makeDispatchHandler(deps: LogOptional<DispatchDeps>): () => Promise<DispatchSummary> {
-  return runDispatch(withLogger(deps));
+/** The issue outbox, then (given the policy store) the mails that are not about an issue (政策推送, reminders). */
+export function makeDispatchHandler(deps: LogOptional<DispatchDeps> & { policies?: PolicyStore }): () => Promise<DispatchSummary> {
+  const d = withLogger(deps);
+  const run = runDispatch(d);
+  const policies = deps.policies;
+  if (!policies) return run;
+  return async () => {
+    const a = await run();
+    const b = await deliverMail({ ...d, leaseMs: d.config.leaseMs, policies, config: d.config });
+    return { sent: a.sent + b.sent, failed: a.failed + b.failed, skipped: a.skipped + b.skipped };
+  };
 }
 
 /**
@@ -39,6 +50,7 @@ async function wireDispatch(env: Record<string, string | undefined> = process.en
       ops,
       failures: createFailureStore({ client, tableName: config.tableName }),
       suppressed: (emails) => digests.suppressedAmong(emails),
+      policies: createPolicyStore({ client, tableName: config.tableName }),
     });
   if (config.publicBaseUrl) return withBaseUrl(config.publicBaseUrl);
   const runtime = createRuntimeConfig({ client, tableName: config.tableName });

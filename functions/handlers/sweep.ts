@@ -7,20 +7,33 @@ import { createOpsMetrics } from '../adapters/metrics.js';
 import { createStore } from '../adapters/dynamodb-store.js';
 import { lambdaDynamoClient, oncePerContainer } from '../adapters/lambda.js';
 import { withLogger, type LogOptional } from '../adapters/logger.js';
-import { systemClock, type DigestStore } from '../ports.js';
+import { systemClock, type DigestStore, type PolicyStore } from '../ports.js';
 import { retryFeedback } from '../usecases/bounce.js';
+import { createPolicyStore } from '../adapters/policy-store.js';
+import { planFilingReminders, planPolicyPushes, type PushPlanSummary } from '../usecases/policy-push.js';
 import { runSweep, type SweepDeps, type SweepSummary } from '../usecases/sweep.js';
 
-export function makeSweepHandler(deps: LogOptional<SweepDeps> & { digests?: DigestStore }): () => Promise<SweepSummary> {
+/** The sweep's summary, with what 政策找企 planned when the handler has its store. */
+export type SweepRunSummary = SweepSummary & { policy?: PushPlanSummary & { reminders: number } };
+
+/**
+ * The deadline sweep, then the bounce retries (given the digest and failure stores), then (given the
+ * policy store) the day's 政策推送 and the Monday filing reminders.
+ */
+export function makeSweepHandler(deps: LogOptional<SweepDeps> & { digests?: DigestStore; policies?: PolicyStore }): () => Promise<SweepRunSummary> {
   const wired = withLogger(deps);
   const sweep = runSweep(wired);
   const digests = deps.digests;
-  if (!digests || !wired.failures) return sweep;
-  const bounces = retryFeedback({ digests, failures: wired.failures, clock: wired.clock, log: wired.log, metrics: wired.ops });
+  const bounces = digests && wired.failures ? retryFeedback({ digests, failures: wired.failures, clock: wired.clock, log: wired.log, metrics: wired.ops }) : undefined;
+  const policies = deps.policies;
+  if (!bounces && !policies) return sweep;
   return async () => {
-    const summary = await sweep();
-    await bounces();
-    return summary;
+    const summary: SweepRunSummary = await sweep();
+    if (bounces) await bounces();
+    if (!policies) return summary;
+    const pd = { store: wired.store, policies, clock: wired.clock, log: wired.log };
+    const plan = await planPolicyPushes(pd);
+    return { ...summary, policy: { ...plan, reminders: await planFilingReminders(pd) } };
   };
 }
 
@@ -33,7 +46,8 @@ const wiring = oncePerContainer('sweep', () => {
     failures: createFailureStore({ client, tableName }),
     ops: createOpsMetrics({ county: requireEnv('COUNTY'), namespace: process.env.POWERTOOLS_METRICS_NAMESPACE?.trim() || undefined }),
     clock: systemClock,
+    policies: createPolicyStore({ client, tableName }),
   });
 });
 
-export const handler = async (): Promise<SweepSummary> => (await wiring())();
+export const handler = async (): Promise<SweepRunSummary> => (await wiring())();

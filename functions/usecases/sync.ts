@@ -495,12 +495,12 @@ async function upsertRow(
   return out.ok ? out.result : { ...base, ok: false, outcome: 'conflict', errors: [conflictError(out.current?.version ?? null)] };
 }
 
-function newIssueId(day: string, n: number): string {
+export function newIssueId(day: string, n: number): string {
   return `WT-${day.replaceAll('-', '')}-${String(n).padStart(3, '0')}`;
 }
 
 /** Route a stored-but-unrouted issue (or a new one). Returns the routed record + notifications, or a warning. */
-function route(id: string, issue: IssueRow, profile: Profile | null, now: number) {
+export function route(id: string, issue: IssueRow, profile: Profile | null, now: number) {
   if (!profile) {
     return {
       warning: { code: 'no_profile', column: '责任单位', message: '尚未导入配置（责任单位、工作专班等），问题已保存为待分派，配置导入后再次同步即自动分派' } as RowWarning,
@@ -518,7 +518,7 @@ function route(id: string, issue: IssueRow, profile: Profile | null, now: number
 }
 
 /** A stored issue that could not be routed yet: 待分派 without assignment. */
-function unroutedRecord(id: string, issue: IssueRow, now: number, warnings: RowWarning[]): StoredIssue['record'] {
+export function unroutedRecord(id: string, issue: IssueRow, now: number, warnings: RowWarning[]): StoredIssue['record'] {
   return {
     id,
     status: '待分派',

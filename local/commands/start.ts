@@ -144,6 +144,7 @@ export async function run(argv: string[]): Promise<number> {
     out(`sibao 本机服务已启动（${((Date.now() - t0) / 1000).toFixed(1)} 秒）`);
     out(`  API：          ${stack.apiUrl}`);
     out(`  邮件查看页：   ${stack.mailViewerUrl}`);
+    out(`  惠企政策公示： ${stack.apiUrl}/p/policies  （工作机制：${stack.apiUrl}/p/mechanisms）`);
     out(`  指挥部看板：   ${dashboardViewUrl(stack.apiUrl, [loadOrCreateActionSecret(stack.dataDir)], clock.now())}  （签名链接，30 天内有效）`);
     out(`  数据：         ${memory ? '内存（退出即丢弃）' : `${stack.dataDir}`}`);
     out(`  模拟时钟：     ${clock.iso()}（Asia/Shanghai，随真实时间前进${resumeFrom !== null ? '；从上次停止处继续' : ''}）`);

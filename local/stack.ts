@@ -167,7 +167,6 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const digests = createDigestStore({ client: dynamo, tableName });
     const failures = createFailureStore({ client: dynamo, tableName });
     const metrics = memoryOpsMetrics();
-    const apiHandler = makeApiHandler({ store, clock: opts.clock, identity, config: { ...apiConfig, countyName: opts.countyName }, digests, metrics, failures }) as ApiHandler;
     // The web front end (sign-in by mail, /my, uploads) on the same server, as its own function in AWS.
     const webHandler = makeWebHandler({
       store,
@@ -184,6 +183,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       },
     }) as ApiHandler;
     const policies = createPolicyStore({ client: dynamo, tableName });
+    const apiHandler = makeApiHandler({ store, clock: opts.clock, identity, config: { ...apiConfig, countyName: opts.countyName }, digests, metrics, failures, policies }) as ApiHandler;
     // The `pages` function (public pages, the enterprise's page) has its own Function URL on AWS;
     // locally the one server routes its prefixes to it.
     const pages = makePagesHandler({ store, policies, clock: opts.clock, config: { actionSecrets: [actionSecret], countyName: opts.countyName, profileTtlMs: 1_000 } }) as ApiHandler;

@@ -38,6 +38,25 @@ function strip<T>(item: Item): T {
 
 const isConditionFailed = (err: unknown) => (err as { name?: string })?.name === 'ConditionalCheckFailedException';
 
+type QueryAll = (input: Parameters<typeof queryAllPages>[2]) => Promise<Item[]>;
+
+async function listMatches(queryAll: QueryAll, q: { policy?: string; enterprise?: string } = {}): Promise<PolicyMatchRecord[]> {
+  const items = q.policy
+    ? await queryAll({ KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `PMATCH#${q.policy}` }, ConsistentRead: true })
+    : await queryAll({
+        IndexName: 'byKind',
+        KeyConditionExpression: q.enterprise ? 'kindPk = :k AND begins_with(kindSk, :e)' : 'kindPk = :k',
+        ExpressionAttributeValues: q.enterprise ? { ':k': 'KIND#policy_match', ':e': `${q.enterprise}#` } : { ':k': 'KIND#policy_match' },
+      });
+  return items.map((i) => strip<PolicyMatchRecord>(i)).filter((m) => !q.enterprise || m.enterprise === q.enterprise);
+}
+
+/** Only the match reader (the API's `GET /v1/policies/{编号}/matches`: keeps the rest out of its bundle). */
+export function createMatchReader({ client, tableName }: { client: DynamoDBClient; tableName: string }): Pick<PolicyStore, 'listMatches'> {
+  const doc = createDocumentClient(client);
+  return { listMatches: (q) => listMatches((input) => queryAllPages(doc, tableName, input), q) };
+}
+
 export function createPolicyStore({ client, tableName }: { client: DynamoDBClient; tableName: string }): PolicyStore {
   const doc = createDocumentClient(client);
   const TableName = tableName;
@@ -54,16 +73,7 @@ export function createPolicyStore({ client, tableName }: { client: DynamoDBClien
   }
 
   return {
-    async listMatches(q = {}) {
-      const items = q.policy
-        ? await queryAll({ KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `PMATCH#${q.policy}` }, ConsistentRead: true })
-        : await queryAll({
-            IndexName: 'byKind',
-            KeyConditionExpression: q.enterprise ? 'kindPk = :k AND begins_with(kindSk, :e)' : 'kindPk = :k',
-            ExpressionAttributeValues: q.enterprise ? { ':k': 'KIND#policy_match', ':e': `${q.enterprise}#` } : { ':k': 'KIND#policy_match' },
-          });
-      return items.map((i) => strip<PolicyMatchRecord>(i)).filter((m) => !q.enterprise || m.enterprise === q.enterprise);
-    },
+    listMatches: (q) => listMatches(queryAll, q),
 
     async putMatches(recs) {
       await batchWriteAll(

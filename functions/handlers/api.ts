@@ -10,7 +10,8 @@ import { lambdaDynamoClient, oncePerContainer } from '../adapters/lambda.js';
 import { createLogMetrics, logger } from '../adapters/logger.js';
 import { createBaseUrlRecorder, createRuntimeConfig } from '../adapters/runtime-config.js';
 import { containerSecretReader } from '../adapters/secrets.js';
-import { systemClock, type Clock, type DigestReader, type FailureStore, type IdentityVerifier, type Log, type OpsMetrics, type ApiStore } from '../ports.js';
+import { createMatchReader } from '../adapters/policy-store.js';
+import { systemClock, type Clock, type DigestReader, type FailureStore, type IdentityVerifier, type Log, type OpsMetrics, type ApiStore, type PolicyStore } from '../ports.js';
 import { createAccess, createProfileCache } from '../usecases/access.js';
 import { createRouter } from '../http/router.js';
 import { ACTION_LINK_PREFIX, apiRoutes } from '../http/routes.js';
@@ -42,13 +43,15 @@ export interface ApiDeps {
   metrics?: OpsMetrics;
   /** The background jobs' set-aside items (a line on the dashboard). */
   failures?: Pick<FailureStore, 'listFailures'>;
+  /** 政策找企's store: serves `GET /v1/policies/{编号}/matches` when present. */
+  policies?: Pick<PolicyStore, 'listMatches'>;
 }
 
 export function makeApiHandler(deps: ApiDeps): Handler {
   const log = deps.log ?? logger;
   const profiles = createProfileCache(deps.store);
   const access = createAccess({ identity: deps.identity, profiles, bootstrapAdmins: deps.config.bootstrapAdmins, actionSecrets: deps.config.actionSecrets });
-  const routes = apiRoutes({ store: deps.store, clock: deps.clock, log, identity: deps.identity, access, profiles, digests: deps.digests, failures: deps.failures, metrics: deps.metrics, config: deps.config });
+  const routes = apiRoutes({ store: deps.store, clock: deps.clock, log, identity: deps.identity, access, profiles, digests: deps.digests, failures: deps.failures, metrics: deps.metrics, policies: deps.policies, config: deps.config });
   return createRouter(routes, {
     authenticate: access.authenticate,
     authorise: { member: access.authoriseRead, 'signed-in': async () => undefined, command: access.authoriseCommand },
@@ -76,6 +79,7 @@ async function wireApi(env: Record<string, string | undefined> = process.env): P
     failures: createFailureLister({ client, tableName: config.tableName }),
     // A log line per datapoint, made a metric by a log metric filter (keeps Powertools Metrics out of this bundle).
     metrics: createLogMetrics(requireEnv('COUNTY', env)),
+    policies: createMatchReader({ client, tableName: config.tableName }),
   });
   if (config.publicBaseUrl) return api;
   const recorder = createBaseUrlRecorder(createRuntimeConfig({ client, tableName: config.tableName }));

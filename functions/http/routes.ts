@@ -4,7 +4,7 @@
 import { ISSUE_STATUSES, kindFromName, type IssueStatus, type RowKind } from '../../domain/rows/kinds.js';
 import { MetricsPeriodError } from '../../domain/issues/unit-rates.js';
 import { isIsoDate, shanghaiDate } from '../../domain/time/time.js';
-import { CursorError, type Clock, type DigestReader, type FailureStore, type IdentityVerifier, type Log, type OpsMetrics, type ApiStore } from '../ports.js';
+import { CursorError, type Clock, type DigestReader, type FailureStore, type IdentityVerifier, type Log, type OpsMetrics, type ApiStore, type PolicyStore } from '../ports.js';
 import type { Access, ProfileCache } from '../usecases/access.js';
 import { performAction, performCommandAction, showAction, type ActionDeps } from '../usecases/actions.js';
 import { DASHBOARD_PATH, dashboardModel } from '../usecases/dashboard.js';
@@ -41,6 +41,8 @@ export interface ApiRouteDeps {
   failures?: Pick<FailureStore, 'listFailures'>;
   /** Counts a sync row that failed unexpectedly (ApiUnexpectedErrors). */
   metrics?: OpsMetrics;
+  /** Serves `GET /v1/policies/{编号}/matches` when present. */
+  policies?: Pick<PolicyStore, 'listMatches'>;
   config: { actionSecrets: string[]; bootstrapAdmins?: string[]; countyName?: string };
 }
 
@@ -245,6 +247,23 @@ export function apiRoutes(deps: ApiRouteDeps): Route[] {
       },
     },
   ];
+
+  const policies = deps.policies;
+  if (policies) {
+    routes.push({
+      methods: ['GET'],
+      path: /^\/v1\/policies\/([^/]+)\/matches$/,
+      auth: 'member',
+      async handle(req) {
+        const policy = decodeURIComponent(req.params[0]);
+        const matches = await policies.listMatches({ policy });
+        return json(200, {
+          policy,
+          matches: matches.map((m) => ({ enterprise: m.enterprise, enterpriseName: m.enterpriseName, pushedAt: m.pushedAt === null ? null : new Date(m.pushedAt).toISOString(), feedback: m.feedback ? { answer: m.feedback.answer, at: new Date(m.feedback.at).toISOString() } : null })),
+        });
+      },
+    });
+  }
 
   const digests = deps.digests;
   if (digests) {

@@ -124,7 +124,6 @@ function issueView(s: StoredIssue, profile: Profile | null): EnterpriseIssueView
 }
 
 async function buildView(deps: EnterpriseDeps, row: WhitelistRow): Promise<EnterpriseView> {
-  const now = deps.clock.now();
   const [issues, matches, profile] = await Promise.all([deps.store.listIssues({}), deps.policies.listMatches({ enterprise: row.code }), deps.getProfile()]);
   const policyRows = await deps.store.getRows('policy', matches.map((m) => m.policy));
   const own = issues.filter((s) => s.record.issue.enterpriseCode === row.code).sort((a, b) => b.record.createdAt - a.record.createdAt);
@@ -153,10 +152,9 @@ async function buildView(deps: EnterpriseDeps, row: WhitelistRow): Promise<Enter
     urgencies: URGENCIES,
     left: Math.max(0, MAX_SELF_REPORTS - used),
   };
-  void now;
 }
 
-/** Reports taken today (the counter is read by taking nothing: a zero-limit probe would refuse). */
+/** Reports the enterprise made through its page today (for the page's "今天还可提交"; the limit itself is the counter). */
 async function countToday(deps: EnterpriseDeps, code: string): Promise<number> {
   const day = shanghaiDate(deps.clock.now());
   const prefix = `WT-${day.replaceAll('-', '')}-`;

@@ -9,10 +9,9 @@
 //   not filed a policy in force or a consultant gets one reminder that week.
 // - deliverMail (the dispatcher): sends the pending MAIL items through the one delivery path
 //   (deliver.ts), signing the answer links and the enterprise page link per recipient.
-// - answerPolicy (the `/f/` link's POST): records the enterprise's answer, replacing an earlier one.
 import { consultantsFor, matchingPolicies } from '../../domain/issues/policies.js';
 import { findUnit } from '../../domain/issues/lifecycle.js';
-import { isPolicyFeedback, type PolicyFeedback } from '../../domain/issues/catalog.js';
+import type { PolicyFeedback } from '../../domain/issues/catalog.js';
 import { renderPolicyPush, renderPolicyReminder, type PolicyPushData, type PolicyReminderData, type PushedPolicy } from '../../domain/reports/policy-mail.js';
 import { policyFiling } from '../../domain/reports/sections/policy.js';
 import { createCalendar } from '../../domain/time/calendar.js';
@@ -210,10 +209,4 @@ function composerFor(deps: MailDeliveryDeps, m: MailItem) {
         `${config.publicBaseUrl}/f/${signLink('f', { code: d.enterpriseCode, epoch, exp, policy, answer, recipient: to }, config.actionSecrets)}`,
     });
   };
-}
-
-/** Record an answer (a later one replaces an earlier one). false when the match does not exist. */
-export async function answerPolicy(policies: PolicyStore, policy: string, enterprise: string, answer: string, by: string, at: number): Promise<boolean> {
-  if (!isPolicyFeedback(answer)) return false;
-  return policies.recordFeedback(policy, enterprise, { answer, at, by });
 }

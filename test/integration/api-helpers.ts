@@ -12,7 +12,8 @@ import { makeDispatchHandler } from '../../functions/handlers/dispatch.js';
 import { createStore, ensureTable } from '../../functions/adapters/dynamodb-store.js';
 import { createIdentityVerifier } from '../../functions/adapters/identity.js';
 import { logger } from '../../functions/adapters/logger.js';
-import type { DigestStore, Mailer, Store, StoredIssue } from '../../functions/ports.js';
+import type { DigestStore, Mailer, PolicyStore, Store, StoredIssue } from '../../functions/ports.js';
+import { createPolicyStore } from '../../functions/adapters/policy-store.js';
 import { createSesMailer } from '../../functions/adapters/ses-mailer.js';
 import type { TestServices } from '../fixtures/local-services.js';
 
@@ -65,6 +66,8 @@ export interface Harness {
   /** The harness's own table on the shared dynalite. */
   tableName: string;
   store: Store;
+  /** 政策找企's store on the same table. */
+  policies: PolicyStore;
   clock: { t: number; now(): number };
   issuer: DevIssuer;
   api: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -104,8 +107,9 @@ export async function makeHarness(services: TestServices, opts: { withProfile?: 
   const issuer = await loadOrCreateDevIssuer(await mkdtemp(join(tmpdir(), 'sibao-issuer-')));
   const identity = createIdentityVerifier({ issuers: [{ iss: issuer.iss, jwks: issuer.jwks }], audience: issuer.aud });
   const config = { publicBaseUrl: BASE, actionSecrets: [SECRET], bootstrapAdmins: [ADMIN] };
+  const policies = createPolicyStore({ client: services.dynamo, tableName });
   const digests = createDigestStore({ client: services.dynamo, tableName });
-  const api = makeApiHandler({ store, clock, identity, config, ...(opts.digestReads ? { digests } : {}) });
+  const api = makeApiHandler({ store, clock, identity, config, policies, ...(opts.digestReads ? { digests } : {}) });
   const mailer = createSesMailer({ client: services.ses, from: '四保指挥部 <noreply@county.example>' });
   const dispatcher = (m: Mailer = mailer) =>
     makeDispatchHandler({ store, mailer: m, clock, config, suppressed: (emails) => digests.suppressedAmong(emails) });
@@ -142,7 +146,7 @@ export async function makeHarness(services: TestServices, opts: { withProfile?: 
   const sync: Harness['sync'] = (as, workClass, kind, rows, spreadsheetId = `sheet-${workClass}`) =>
     call('POST', '/v1/sync', { as, body: { spreadsheetId, workClass, kind, rows } });
 
-  const h: Harness = { tableName, store, clock, issuer, api, mailer, dispatcher, digests, call, sync, otherContainer };
+  const h: Harness = { tableName, store, policies, clock, issuer, api, mailer, dispatcher, digests, call, sync, otherContainer };
   if (opts.withProfile !== false) {
     for (const [kind, rows] of Object.entries(PROFILE_TABS)) {
       const res = await sync(ADMIN, 'coordination', kind, rows as unknown as unknown[], 'sheet-config');

@@ -1,0 +1,294 @@
+// 政策找企 on the local stack (real dynalite, SES emulator, the real handlers): the first run is a
+// baseline; admitting an enterprise sends ONE 政策推送 listing exactly its matches with consultants
+// and four answer links; a second change the same day sends none (it goes the next day); answers are
+// recorded on POST only and a later one replaces an earlier one; `GET /v1/policies/{编号}/matches`;
+// the Monday reminder to units that have not filed; the enterprise's page: a new 诉求 is routed and
+// mailed, the 11th of the day is refused with a Chinese message, GET never acts.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { makeDispatchHandler } from '../../functions/handlers/dispatch.js';
+import { makePagesHandler } from '../../functions/handlers/pages.js';
+import { makeSweepHandler, type SweepRunSummary } from '../../functions/handlers/sweep.js';
+import { startTestServices, type TestServices } from '../fixtures/local-services.js';
+import { ADMIN, BASE, ENTERPRISE, IND, makeHarness, SECRET, type Harness } from './api-helpers.js';
+import { at, parseMail, type Mail } from './closed-loop-helpers.js';
+
+let services: TestServices;
+beforeAll(async () => {
+  services = await startTestServices();
+});
+afterAll(async () => {
+  await services?.stop();
+});
+beforeEach(async () => {
+  await services.clearMails();
+});
+
+const CONTACT = 'boss@enterprise.example';
+
+const policy = (row: number, values: Record<string, string | number>) => ({ row, values: { 层级: '县', 政策类别: '财政奖补', 责任单位: 'U-GXJ', ...values } });
+const POLICIES = [
+  policy(2, { 编号: 'ZC-001', 政策名称: '工业稳产奖补', 适用领域: '工业生产', 最低员工人数: 50 }),
+  policy(3, { 编号: 'ZC-002', 政策名称: '商贸消费券', 适用领域: '商贸流通' }),
+  policy(4, { 编号: 'ZC-003', 政策名称: '申报已截止的政策', 适用领域: '全部', 申报截止: '2022-06-01' }),
+  policy(5, { 编号: 'ZC-004', 政策名称: '城关镇产值奖励', 适用领域: '全部', 适用乡镇: '城关镇', '最低产值（万元）': 500, 有效期至: '2022-12-31' }),
+  policy(6, { 编号: 'ZC-005', 政策名称: '员工太少不适用', 适用领域: '全部', 最低员工人数: 51 }),
+];
+const CONSULTANTS = [
+  { row: 2, values: { 单位: 'U-GXJ', 姓名: '政策咨询员（工信局）', 联系电话: '13800009001', 联系邮箱: 'zc@county.example', 负责政策类别: '财政奖补', 公开联系方式: '是' } },
+  { row: 3, values: { 单位: 'U-GXJ', 姓名: '金融顾问', 联系电话: '13800009002', 负责政策类别: '金融信贷' } },
+];
+
+function whitelist(status: '申报中' | '已纳入', email = CONTACT) {
+  return [
+    {
+      row: 2,
+      values: {
+        统一社会信用代码: ENTERPRISE,
+        名称: '示例机械有限公司',
+        所属领域: '工业生产',
+        所在乡镇: '城关镇',
+        '产值或投资额（万元）': 800,
+        员工人数: 50,
+        状态: status,
+        ...(status === '已纳入' ? { 纳入日期: '2022-06-06' } : {}),
+        联系人: '企业办公室',
+        联系电话: '13800000000',
+        联系邮箱: email,
+      },
+    },
+  ];
+}
+
+interface PolicyHarness extends Harness {
+  sweep(): Promise<SweepRunSummary>;
+  deliver(): Promise<Mail[]>;
+  page(method: string, url: string, form?: Record<string, string>, headers?: Record<string, string>): Promise<{ status: number; text: string; headers: Record<string, string> }>;
+}
+
+async function setUp(): Promise<PolicyHarness> {
+  const h = await makeHarness(services);
+  const ok = async (res: Promise<{ status: number; json: any; text: string }>) => {
+    const r = await res;
+    if (r.status !== 200 || !r.json.results.every((x: { ok: boolean }) => x.ok)) throw new Error(r.text);
+  };
+  await ok(h.sync(ADMIN, 'coordination', 'policy', POLICIES, 'sheet-policy'));
+  await ok(h.sync(ADMIN, 'coordination', 'consultant', CONSULTANTS, 'sheet-policy'));
+  await ok(h.sync(IND, 'industry', 'whitelist', whitelist('申报中')));
+  const sweep = makeSweepHandler({ store: h.store, clock: h.clock, policies: h.policies, config: { leaseMs: 0 } });
+  const dispatch = makeDispatchHandler({ store: h.store, mailer: h.mailer, clock: h.clock, config: { publicBaseUrl: BASE, actionSecrets: [SECRET] }, policies: h.policies });
+  const pages = makePagesHandler({ store: h.store, policies: h.policies, clock: h.clock, config: { actionSecrets: [SECRET], profileTtlMs: 0 } });
+  let seen = (await services.mails()).length;
+  return {
+    ...h,
+    sweep,
+    async deliver() {
+      await dispatch();
+      const all = (await services.mails()).map(parseMail);
+      const fresh = all.slice(seen);
+      seen = all.length;
+      return fresh;
+    },
+    async page(method, url, form, headers = {}) {
+      const path = url.startsWith(BASE) ? url.slice(BASE.length) : url;
+      const [rawPath, qs = ''] = path.split('?');
+      const body = form ? new URLSearchParams(form).toString() : undefined;
+      const event = {
+        version: '2.0',
+        rawPath,
+        rawQueryString: qs,
+        queryStringParameters: qs ? Object.fromEntries(new URLSearchParams(qs)) : undefined,
+        headers: { host: '127.0.0.1:8787', ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...headers },
+        requestContext: { http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } },
+        body,
+        isBase64Encoded: false,
+      } as unknown as APIGatewayProxyEventV2;
+      const res = await pages(event);
+      return { status: res.statusCode ?? 0, text: String(res.body ?? ''), headers: (res.headers ?? {}) as Record<string, string> };
+    },
+  };
+}
+
+/** The 政策推送 mails among the delivered (the Monday reminders also go on a Monday). */
+const pushes = (mails: Mail[]) => mails.filter((m) => m.key.startsWith('push#'));
+
+/** The answer links of a push mail, by policy name then answer. */
+function answerLinks(m: Mail): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  let current = '';
+  for (const line of m.text.split('\n')) {
+    const title = /^\d+\. (.+)$/.exec(line);
+    if (title) current = title[1];
+    const link = /^ {3}(已了解|申请中|已兑现|不适用)：(http\S+)$/.exec(line);
+    if (link) (out[current] ??= {})[link[1]] = link[2];
+  }
+  return out;
+}
+
+describe('政策推送', () => {
+  it('baseline first, then one push listing exactly the matches on admission; a second change the same day waits for the next day', async () => {
+    const h = await setUp();
+    h.clock.t = at('2022-06-06T10:00');
+    const first = await h.sweep();
+    expect(first.policy).toMatchObject({ baseline: true, pushes: 0 });
+    expect(pushes(await h.deliver())).toEqual([]);
+
+    // Admitted: the next sweep pushes exactly its matches.
+    const res = await h.sync(IND, 'industry', 'whitelist', whitelist('已纳入'));
+    expect(res.json.results[0].ok).toBe(true);
+    expect((await h.sweep()).policy).toMatchObject({ baseline: false, pushes: 1, matches: 2 });
+    const mails = pushes(await h.deliver());
+    expect(mails).toHaveLength(1);
+    const push = mails[0];
+    expect(push.to).toBe(CONTACT);
+    expect(push.subject).toContain('政策推送');
+    expect(push.key).toBe(`push#${ENTERPRISE}#2022-06-06`);
+    const links = answerLinks(push);
+    expect(Object.keys(links).sort()).toEqual(['城关镇产值奖励', '工业稳产奖补']);
+    for (const l of Object.values(links)) expect(Object.keys(l)).toEqual(['已了解', '申请中', '已兑现', '不适用']);
+    expect(push.text).toContain('政策咨询员（工信局），13800009001，zc@county.example');
+    expect(push.text).not.toContain('金融顾问');
+    expect(push.text).toMatch(/专属页面：http:\/\/127\.0\.0\.1:8787\/e\/e\./);
+    for (const absent of ['商贸消费券', '申报已截止的政策', '员工太少不适用']) expect(push.text).not.toContain(absent);
+
+    // Sweeps again and a new matching policy the same day: no second mail today.
+    expect((await h.sweep()).policy?.pushes).toBe(0);
+    await h.sync(ADMIN, 'coordination', 'policy', [policy(7, { 编号: 'ZC-006', 政策名称: '当天新增的政策', 适用领域: '工业生产' })], 'sheet-policy');
+    h.clock.t = at('2022-06-06T15:00');
+    expect((await h.sweep()).policy).toMatchObject({ pushes: 0, waiting: 1 });
+    expect(pushes(await h.deliver())).toEqual([]);
+    const waiting = await h.call('GET', '/v1/policies/ZC-006/matches', { as: ADMIN });
+    expect(waiting.status).toBe(200);
+    expect(waiting.json).toEqual({ policy: 'ZC-006', matches: [{ enterprise: ENTERPRISE, enterpriseName: '示例机械有限公司', pushedAt: null, feedback: null }] });
+
+    // The next day: one push with only the new policy.
+    h.clock.t = at('2022-06-07T09:00');
+    expect((await h.sweep()).policy?.pushes).toBe(1);
+    const next = pushes(await h.deliver());
+    expect(next).toHaveLength(1);
+    expect(Object.keys(answerLinks(next[0]))).toEqual(['当天新增的政策']);
+    expect((await h.sweep()).policy?.pushes).toBe(0);
+    expect(pushes(await h.deliver())).toEqual([]);
+  });
+
+  it('answers: GET shows a page and records nothing, POST records, a later answer replaces an earlier one', async () => {
+    const h = await setUp();
+    h.clock.t = at('2022-06-06T10:00');
+    await h.sweep();
+    await h.sync(IND, 'industry', 'whitelist', whitelist('已纳入'));
+    await h.sweep();
+    const [push] = pushes(await h.deliver());
+    const links = answerLinks(push)['工业稳产奖补'];
+
+    const shown = await h.page('GET', links['申请中']);
+    expect(shown.status).toBe(200);
+    expect(shown.text).toContain('确认反馈：申请中');
+    expect(shown.headers['cache-control']).toBe('no-store');
+    const before = await h.call('GET', '/v1/policies/ZC-001/matches', { as: IND });
+    expect(before.json.matches[0].feedback).toBeNull();
+    expect(before.json.matches[0].pushedAt).toBe(new Date(at('2022-06-06T10:00')).toISOString());
+
+    expect((await h.page('POST', links['申请中'], {})).text).toContain('申请中');
+    const applied = await h.call('GET', '/v1/policies/ZC-001/matches', { as: IND });
+    expect(applied.json.matches[0].feedback.answer).toBe('申请中');
+
+    h.clock.t = at('2022-06-20T10:00');
+    const replaced = await h.page('POST', links['已兑现'], {});
+    expect(replaced.status).toBe(200);
+    expect(replaced.text).toContain('此前的反馈「申请中」已被替换');
+    const after = await h.call('GET', '/v1/policies/ZC-001/matches', { as: IND });
+    expect(after.json.matches).toEqual([{ enterprise: ENTERPRISE, enterpriseName: '示例机械有限公司', pushedAt: expect.any(String), feedback: { answer: '已兑现', at: new Date(at('2022-06-20T10:00')).toISOString() } }]);
+
+    // A tampered link and a bearer-less matches request are refused.
+    expect((await h.page('POST', `${links['已了解']}x`, {})).status).toBe(404);
+    expect((await h.call('GET', '/v1/policies/ZC-001/matches')).status).toBe(401);
+  });
+
+  it('the Monday reminder goes once a week to each unit that has not filed a policy or a consultant', async () => {
+    const h = await setUp();
+    h.clock.t = at('2022-06-06T08:30'); // Monday before 09:00
+    expect((await h.sweep()).policy?.reminders).toBe(0);
+    h.clock.t = at('2022-06-06T09:05');
+    const s = await h.sweep();
+    // U-FGW and 城关镇 filed nothing; U-GXJ has policies and a consultant.
+    expect(s.policy?.reminders).toBe(2);
+    const mails = await h.deliver();
+    expect(mails.map((m) => m.to).sort()).toEqual(['cgz@county.example', 'fgw@county.example']);
+    expect(mails.find((m) => m.to === 'fgw@county.example')!.text).toContain('政策清单、政策咨询员');
+    h.clock.t = at('2022-06-07T09:05');
+    expect((await h.sweep()).policy?.reminders).toBe(0);
+    expect(await h.deliver()).toEqual([]);
+    h.clock.t = at('2022-06-13T09:05');
+    expect((await h.sweep()).policy?.reminders).toBe(2);
+  });
+});
+
+describe('the enterprise page /e/{token}', () => {
+  async function admitted() {
+    const h = await setUp();
+    h.clock.t = at('2022-06-06T10:00');
+    await h.sweep();
+    await h.sync(IND, 'industry', 'whitelist', whitelist('已纳入'));
+    await h.sweep();
+    const [push] = pushes(await h.deliver());
+    const page = /专属页面：(\S+)/.exec(push.text)![1];
+    return { h, page };
+  }
+
+  it('shows its matched policies; GET never acts; a new 诉求 is routed and mailed; the 11th of the day is refused in Chinese', async () => {
+    const { h, page } = await admitted();
+    const shown = await h.page('GET', page);
+    expect(shown.status).toBe(200);
+    expect(shown.headers['cache-control']).toBe('no-store');
+    expect(shown.headers['x-robots-tag']).toBe('noindex');
+    expect(shown.headers['referrer-policy']).toBe('no-referrer');
+    expect(shown.text).toContain('示例机械有限公司');
+    expect(shown.text).toContain('工业稳产奖补');
+    expect(shown.text).toContain('已反映的问题（0）');
+    expect(await h.store.listIssues({})).toHaveLength(0);
+
+    const sent = await h.page('POST', page, { category: '原料采购', description: '钢材<b>供应</b>中断', urgency: '一般' });
+    expect(sent.status).toBe(201);
+    const id = /编号 (WT-\d{8}-\d{3})/.exec(sent.text)![1];
+    const stored = await h.store.getIssue(id);
+    expect(stored!.values['来源']).toBe('企业自报');
+    expect(stored!.workClass).toBe('industry');
+    expect(stored!.record.status).toBe('已交办');
+    expect(stored!.record.assignments[0].unit).toBe('U-GXJ');
+    expect(sent.text).not.toContain('<b>供应</b>');
+    const assigned = await h.deliver();
+    expect(assigned.map((m) => m.to).sort()).toEqual(['gxj1@county.example', 'gxj2@county.example']);
+    expect(assigned[0].text).toContain('钢材<b>供应</b>中断');
+
+    // The page lists it with its deadlines.
+    const again = await h.page('GET', page);
+    expect(again.text).toContain(id);
+    expect(again.text).toContain('企业自报');
+    expect(again.text).toContain('办结时限');
+
+    for (let i = 2; i <= 10; i++) expect((await h.page('POST', page, { category: '其他', description: `第 ${i} 条`, urgency: '一般' })).status).toBe(201);
+    const eleventh = await h.page('POST', page, { category: '其他', description: '第 11 条', urgency: '一般' });
+    expect(eleventh.status).toBe(429);
+    expect(eleventh.text).toContain('已达每日上限');
+    expect((await h.store.listIssues({})).length).toBe(10);
+    // The next day the limit starts again.
+    h.clock.t = at('2022-06-07T09:00');
+    expect((await h.page('POST', page, { category: '其他', description: '次日', urgency: '一般' })).status).toBe(201);
+  });
+
+  it('refuses bad input, a foreign origin, a tampered token, and an old link after the contact address changed', async () => {
+    const { h, page } = await admitted();
+    const bad = await h.page('POST', page, { category: '不存在', description: 'x' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('请选择问题类别');
+    expect((await h.page('POST', page, { category: '其他', description: 'x' }, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await h.page('GET', `${page}A`)).status).toBe(404);
+    // An /a/ action-link style token never opens the page.
+    expect((await h.page('GET', page.replace('/e/e.', '/e/f.'))).status).toBe(404);
+    await h.sync(IND, 'industry', 'whitelist', whitelist('已纳入', 'new-boss@enterprise.example'));
+    const old = await h.page('GET', page);
+    expect(old.status).toBe(404);
+    expect(old.text).toContain('联系邮箱已变更');
+    expect(await h.store.listIssues({})).toHaveLength(0);
+  });
+});

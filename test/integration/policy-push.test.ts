@@ -292,3 +292,83 @@ describe('the enterprise page /e/{token}', () => {
     expect(await h.store.listIssues({})).toHaveLength(0);
   });
 });
+
+describe('public pages /p/', () => {
+  const HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>';
+  async function withHostilePolicies() {
+    const h = await setUp();
+    const hostile = [
+      policy(8, {
+        编号: 'ZC-X1',
+        政策名称: `=HYPERLINK("http://evil.example")${HOSTILE}`,
+        发文单位: `'><svg onload=alert(3)>`,
+        适用领域: '全部',
+        适用乡镇: `城关镇；${HOSTILE}`,
+        兑现方式: `</section><a href="javascript:alert(4)">点我</a>`,
+        链接: 'https://gov.example/zc?a=1&b=2',
+      }),
+    ];
+    const r = await h.sync(ADMIN, 'coordination', 'policy', hostile, 'sheet-policy');
+    expect(r.json.results[0].ok).toBe(true);
+    const c = await h.sync(ADMIN, 'coordination', 'consultant', [{ row: 4, values: { 单位: 'U-GXJ', 姓名: '咨<b onclick=x>询员', 联系电话: '13800009003', 联系邮箱: 'hostile@county.example', 负责政策类别: '全部', 公开联系方式: '是' } }], 'sheet-policy');
+    expect(c.json.results[0].ok).toBe(true);
+    return h;
+  }
+
+  it('no login, cacheable, no email address on any /p/ page, and no cell can inject markup', async () => {
+    const h = await withHostilePolicies();
+    for (const path of ['/p/policies', '/p/policies.json', '/p/mechanisms', '/p/policies?sector=工业生产&category=财政奖补&level=县']) {
+      const r = await h.page('GET', path);
+      expect(r.status, path).toBe(200);
+      expect(r.headers['cache-control'], path).toBe('public, max-age=300');
+      // Not one address of a person (the consultants', units' and enterprises' mail are all stored).
+      expect(r.text, path).not.toMatch(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/);
+      expect(r.text, path).not.toContain('@');
+    }
+    const page = (await h.page('GET', '/p/policies')).text;
+    expect(page).not.toContain('<script>');
+    expect(page).not.toContain('<img');
+    expect(page).not.toContain('<svg');
+    expect(page).not.toMatch(/href="javascript:/i);
+    expect(page).not.toMatch(/<a [^>]*onerror|onload=alert\(3\)>/);
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).toContain('href="https://gov.example/zc?a=1&amp;b=2"');
+    expect(page).toContain('咨&lt;b onclick=x&gt;询员 13800009003');
+    expect(page).not.toContain('<b onclick');
+    // The public phone only where 公开联系方式 is 是.
+    expect(page).toContain('13800009001');
+    expect(page).not.toContain('13800009002');
+    const json = JSON.parse((await h.page('GET', '/p/policies.json')).text);
+    expect(json).toMatchObject({ county: expect.any(String), updatedAt: expect.any(String) });
+    const x1 = json.policies.find((p: { 编号?: string }) => p.编号 === 'ZC-X1');
+    expect(x1.政策名称).toContain('<script>');
+    expect(x1.consultants.map((c: { 姓名: string }) => c.姓名)).toContain('咨<b onclick=x>询员');
+    for (const c of json.policies.flatMap((p: { consultants: object[] }) => p.consultants)) expect(Object.keys(c).sort()).toEqual(expect.arrayContaining(['单位', '姓名']));
+  });
+
+  it('filters by sector, category and level; ignores unknown filter values; lists only policies in force', async () => {
+    const h = await withHostilePolicies();
+    h.clock.t = at('2022-06-06T10:00');
+    const names = async (q: string) => JSON.parse((await h.page('GET', `/p/policies.json${q}`)).text).policies.map((p: { 政策名称: string }) => p.政策名称);
+    const all = await names('');
+    expect(all).toHaveLength(6);
+    expect(await names('?sector=商贸流通')).not.toContain('工业稳产奖补');
+    expect(await names('?sector=商贸流通')).toContain('商贸消费券');
+    expect(await names('?category=金融信贷')).toEqual([]);
+    expect(await names('?level=<script>')).toHaveLength(6);
+    h.clock.t = at('2023-01-01T10:00');
+    expect(await names('')).not.toContain('城关镇产值奖励');
+    const html = (await h.page('GET', '/p/policies?sector=商贸流通')).text;
+    expect(html).toContain('<option value="商贸流通" selected>');
+    expect(html).toContain('name="viewport" content="width=device-width,initial-scale=1"');
+  });
+
+  it('the mechanisms page names the classes, the time limits in force and the escalation path', async () => {
+    const h = await setUp();
+    const r = (await h.page('GET', '/p/mechanisms')).text;
+    expect(r).toContain('综合协调');
+    expect(r).toContain('牵头单位：县发展改革委');
+    expect(r).toContain('签收 1 天，反馈 3 天，办结 7 天');
+    expect(r).toContain('逾期升级');
+  });
+});

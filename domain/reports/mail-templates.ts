@@ -120,6 +120,8 @@ export interface RenderContext {
   record?: IssueRecord;
   /** The catalog's links of this mail, signed for the recipient. */
   buttons: MailButton[];
+  /** The enterprise's own page, on mails to an enterprise. */
+  enterprisePage?: string;
 }
 
 export type Renderer<T extends Template> = (n: NotificationOf<T>, ctx: RenderContext) => MailSlots;
@@ -300,6 +302,7 @@ export const RENDERERS: { [T in Template]: Renderer<T> } = {
     quote: d.description,
     buttons: ctx.buttons,
     buttonsNote: '每个链接只能使用一次；选择“不满意”可填写原因。',
+    paragraphs: ctx.enterprisePage ? [`贵企业的专属页面（查看问题办理进度、匹配的惠企政策，在线反映新的诉求）：${ctx.enterprisePage}`] : undefined,
   }),
   /** 待核实销号: to the command office when an issue is resolved (follow-up pending or by phone). */
   verify_list: ({ data: d }, ctx) => {
@@ -380,6 +383,8 @@ export interface MailContext {
   /** The address this copy is for: a `cc` address (a copy of an older notification) gets no links. */
   recipient?: string;
   sender?: string;
+  /** The enterprise's own page (`/e/{token}`): every mail to an enterprise carries it (SPEC §7.4). */
+  enterprisePage?: string;
 }
 
 /**
@@ -391,8 +396,7 @@ export function mailButtons(n: Notification, ctx: Pick<MailContext, 'record' | '
   const def: MailDef = MAILS[n.template];
   // Links are the reader's own actions: only those of the mail's audience, never for a cc'd address.
   const role = AUDIENCE_ROLE[AUDIENCES[n.template]];
-  const cc = ctx.recipient !== undefined && (n.cc ?? []).some((a) => a.trim().toLowerCase() === ctx.recipient!.trim().toLowerCase());
-  if (role === null || cc) return [];
+  if (role === null || isCopy(n, ctx.recipient)) return [];
   let ids = def.links.filter((id) => LINKS[id].as === role);
   if (def.live) {
     const r = ctx.record;
@@ -402,6 +406,11 @@ export function mailButtons(n: Notification, ctx: Pick<MailContext, 'record' | '
   return ids.map((id) => ({ label: LINKS[id].label, href: ctx.link(id), colour: LINKS[id].colour }));
 }
 
+/** Whether `recipient` gets this mail as a `cc` copy (no links of any kind: SPEC §7.8). */
+function isCopy(n: Notification, recipient: string | undefined): boolean {
+  return recipient !== undefined && (n.cc ?? []).some((a) => a.trim().toLowerCase() === recipient.trim().toLowerCase());
+}
+
 function slotsOf<T extends Template>(n: NotificationOf<T>, ctx: RenderContext): MailSlots {
   const render: Renderer<T> = RENDERERS[n.template];
   return render(n, ctx);
@@ -409,6 +418,8 @@ function slotsOf<T extends Template>(n: NotificationOf<T>, ctx: RenderContext): 
 
 /** The mail of a notification: its template's slots, the catalog's buttons, the reference line. */
 export function renderNotification(n: Notification, ctx: MailContext): RenderedMail {
-  const slots = slotsOf(n, { record: ctx.record, buttons: mailButtons(n, ctx) });
+  // The enterprise's page is the enterprise's link: never in a copy (包保干部).
+  const enterprisePage = isCopy(n, ctx.recipient) ? undefined : ctx.enterprisePage;
+  const slots = slotsOf(n, { record: ctx.record, buttons: mailButtons(n, ctx), enterprisePage });
   return composeMail(slots, { sender: ctx.sender, reference: `通知编号：${n.key}` });
 }

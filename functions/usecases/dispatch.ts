@@ -25,6 +25,7 @@ import { batchedSentMarks, deliver } from './deliver.js';
 import { memoryFailures, openIsolation, pool, publishSetAside } from './isolation.js';
 import { createPlaces, createRateLimiter, rateLimitedMailer } from './rate-limit.js';
 import { errorInfo, type Clock, type FailureStore, type Log, type Mailer, type OpsMetrics, type OutboxMetrics, type Store, type StoredIssue, type SuppressionCheck } from '../ports.js';
+import { enterprisePageFor } from './link-token.js';
 
 export { RETRY_DELAYS_MS, retryDelay } from './deliver.js';
 
@@ -38,6 +39,8 @@ export interface DispatchConfigPart {
   actionTokenTtlDays?: number;
   /** How long a claim protects a recipient being sent to (default 5 min, real time). */
   leaseMs?: number;
+  /** Base URL of the pages function (`/e/`, `/f/` links); default publicBaseUrl (one server locally). */
+  pagesBaseUrl?: string;
   /** Sends in flight at most (default DEFAULT_DISPATCH_CONCURRENCY); twice as many notifications in hand. */
   concurrency?: number;
   /** Sends started per second at most (SES's quota; default: no limit). */
@@ -123,6 +126,7 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
   const concurrency = Math.max(1, Math.floor(config.concurrency ?? DEFAULT_DISPATCH_CONCURRENCY));
   const mailer = config.maxSendRate ? rateLimitedMailer(deps.mailer, limiter) : deps.mailer;
   const isolationDeps = { failures, clock, log, metrics: deps.ops };
+  const pageFor = enterprisePageFor({ store, clock, config: { publicBaseUrl: config.pagesBaseUrl ?? config.publicBaseUrl, actionSecrets: config.actionSecrets } });
 
   /**
    * Move notification `key` of an issue out of `pending` (done, or into `setAside`): a conditional write
@@ -167,6 +171,7 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
         // Written by a newer version, or damaged: retried (a newer dispatcher may be deploying), then set aside.
         if (!parsed.ok) throw new UnreadableNotification(`${parsed.reason}: ${parsed.problems.slice(0, 3).join('; ')}`);
         const n = parsed.notification;
+        const page = n.template === 'follow_up' ? await pageFor(issue.record.issue.enterpriseCode) : undefined;
         const r = await deliver(
           {
             store,
@@ -184,7 +189,7 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
           },
           n.key,
           recipientsOf(n),
-          (to) => renderNotification(n, { record: issue.record, link: linkFor(issue, n, to), recipient: to }),
+          (to) => renderNotification(n, { record: issue.record, link: linkFor(issue, n, to), recipient: to, enterprisePage: page }),
         );
         if (r.complete) await moveNotification(id, n.key, 'done', issue);
         else if (r.allAside) {

@@ -4,6 +4,7 @@
 // action token (two parts, MAC over the body alone) nor the reverse. Sign with the first key, verify
 // with any (rotation).
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { Clock, Store } from '../ports.js';
 
 export type LinkPurpose = 'e' | 'f';
 
@@ -84,4 +85,16 @@ export function verifyFeedbackLink(token: string, secrets: readonly string[], no
 export function enterpriseLink(baseUrl: string, code: string, email: string | undefined, secrets: readonly string[], nowMs: number): string {
   const exp = Math.floor(nowMs / 1000) + ENTERPRISE_LINK_DAYS * 86_400;
   return `${baseUrl}/e/${signLink('e', { code, epoch: contactEpoch(email), exp }, secrets)}`;
+}
+
+/**
+ * The `/e/` link of a whitelist enterprise (by code), signed for the 联系邮箱 of its whitelist row,
+ * or undefined when the code is not on a whitelist (mails to an enterprise carry it: SPEC §7.4).
+ */
+export function enterprisePageFor(deps: { store: Pick<Store, 'getRows'>; clock: Clock; config: { publicBaseUrl: string; actionSecrets: string[] } }) {
+  return async (code: string | undefined): Promise<string | undefined> => {
+    if (!code) return undefined;
+    const row = (await deps.store.getRows('whitelist', [code])).get(code)?.value;
+    return row ? enterpriseLink(deps.config.publicBaseUrl, code, row.email, deps.config.actionSecrets, deps.clock.now()) : undefined;
+  };
 }

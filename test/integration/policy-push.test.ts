@@ -276,6 +276,21 @@ describe('the enterprise page /e/{token}', () => {
     expect((await h.page('POST', page, { category: '其他', description: '次日', urgency: '一般' })).status).toBe(201);
   });
 
+  it('the 回访 mail of an issue it reported carries its page link', async () => {
+    const { h, page } = await admitted();
+    const sent = await h.page('POST', page, { category: '原料采购', description: '缺钢材', urgency: '一般' });
+    const id = /编号 (WT-\d{8}-\d{3})/.exec(sent.text)![1];
+    const [assign] = await h.deliver();
+    const resolve = assign.links['反馈办理结果'];
+    const r = await h.call('POST', resolve.slice(BASE.length), { form: new URLSearchParams({ result: '已协调供货' }).toString() });
+    expect(r.status).toBe(200);
+    const followUp = (await h.deliver()).find((m) => m.to === CONTACT)!;
+    expect(followUp.key).toContain(`${id}#follow_up`);
+    const link = /专属页面[^：]*：(http\S+)/.exec(followUp.text)![1];
+    expect(link).toMatch(/\/e\/e\./);
+    expect((await h.page('GET', link)).text).toContain(id);
+  });
+
   it('refuses bad input, a foreign origin, a tampered token, and an old link after the contact address changed', async () => {
     const { h, page } = await admitted();
     const bad = await h.page('POST', page, { category: '不存在', description: 'x' });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { isoWeek, isoWeekRange, parseInstant, shanghaiDate } from '../domain/time/time.js';
 import { runDigest, type DigestResult } from '../functions/usecases/digest.js';
 import { createDigestStore } from '../functions/adapters/digest-store.js';
+import { createMatchReader } from '../functions/adapters/policy-store.js';
 import { logger } from '../functions/adapters/logger.js';
 import type { DigestStore } from '../functions/ports.js';
 import { createSesMailer } from '../functions/adapters/ses-mailer.js';
@@ -46,6 +47,7 @@ export async function runDemoDigest(stack: Stack, opts: { week?: string; countyN
       log: logger,
       store: stack.store,
       digests: stackDigestStore(stack),
+      policies: createMatchReader({ client: stack.dynamo, tableName: stack.tableName }),
       mailer: createSesMailer({ client: ses, from: MAIL_FROM }),
       clock: stack.clock,
       config: { countyName: opts.countyName ?? DEMO_COUNTY, publicBaseUrl: stack.apiUrl, actionSecrets: [loadOrCreateActionSecret(stack.dataDir)] },

@@ -245,7 +245,31 @@ function epidemicHtml(m: DigestModel): SafeHtml {
   return html`${summary}${classes}${ents}`;
 }
 
+/** 政策找企: pushes and answers by category (累计). */
+function outreachHtml(m: DigestModel): SafeHtml | false {
+  const o = m.outreach;
+  if (!o) return false;
+  const title = html`<div style="margin:12px 0 6px 0;font-size:14px;font-weight:bold;color:${C.text}">政策找企（累计）</div>`;
+  if (o.rows.length === 0) return html`${title}${p('尚无政策匹配到白名单企业。')}`;
+  return html`${title}${table(
+    ['政策类别', '已推送', '申请中', '已兑现'],
+    [...o.rows, o.total].map((r) => [td(r.category, NOWRAP), td(r.pushed), td(r.applying), td(r.delivered)]),
+    320,
+  )}`;
+}
+
+function outreachText(m: DigestModel): string[] {
+  const o = m.outreach;
+  if (!o) return [];
+  if (o.rows.length === 0) return ['政策找企（累计）：尚无政策匹配到白名单企业。'];
+  return ['政策找企（累计）：', ...[...o.rows, o.total].map((r) => `  ${r.category}｜已推送 ${r.pushed}｜申请中 ${r.applying}｜已兑现 ${r.delivered}`)];
+}
+
 function policyHtml(m: DigestModel): SafeHtml {
+  return html`${filingHtml(m)}${outreachHtml(m)}`;
+}
+
+function filingHtml(m: DigestModel): SafeHtml {
   const gaps = m.policy.gaps;
   const intro = p(`应报备单位 ${m.policy.required} 个，其中 ${gaps.length} 个尚未完整报备政策清单或惠企政策咨询员。`);
   if (gaps.length === 0) return intro;
@@ -422,6 +446,7 @@ export function renderDigestText(m: DigestModel): string {
   for (const x of m.policy.gaps) {
     out.push(`  ${x.unitName}（${x.type}）｜政策清单 ${x.policies > 0 ? `已报 ${x.policies}` : '未报备'}${x.expiredPolicies ? `（${x.expiredPolicies} 项已过期）` : ''}｜政策咨询员 ${x.consultants > 0 ? `已报 ${x.consultants}` : '未报备'}`);
   }
+  out.push(...outreachText(m));
 
   head(9);
   if (m.inspections.length === 0) out.push('目前没有等待审批的检查事项。');

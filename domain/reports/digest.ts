@@ -44,7 +44,8 @@ import { epidemicGaps, type EpidemicGaps } from './sections/epidemic.js';
 import { escalatedItems } from './sections/escalated.js';
 import { pendingInspections, type PendingInspection } from './sections/inspections.js';
 import type { IssueItem } from './sections/issue-item.js';
-import { policyFiling, type PolicyFiling } from './sections/policy.js';
+import { policyFiling, policyOutreach, type OutreachMatch, type PolicyFiling, type PolicyOutreach } from './sections/policy.js';
+import { POLICY_CATEGORIES } from '../rows/kinds.js';
 import { unitRates, type UnitRates } from './sections/units.js';
 import { whitelistChanges, type WhitelistChanges } from './sections/whitelist-changes.js';
 
@@ -68,6 +69,8 @@ export interface DigestInput {
   policies: readonly PolicyRow[];
   consultants: readonly ConsultantRow[];
   inspections: readonly InspectionRow[];
+  /** 政策找企: every match with its policy's category, whether it was pushed, the answer (absent: no section). */
+  policyMatches?: readonly OutreachMatch[];
   dataQuality?: readonly DataQualityWarning[];
   /** 产值或投资额 per code now (whitelistValues), stored in this week's snapshot. */
   values?: Record<string, number>;
@@ -132,6 +135,8 @@ export interface DigestModel {
   whitelistChanges: WhitelistChanges;
   epidemic: EpidemicGaps;
   policy: PolicyFiling;
+  /** 政策找企: pushes, 申请中 and 已兑现 by category (absent when the digest had no match data). */
+  outreach?: PolicyOutreach;
   inspections: PendingInspection[];
   dataQuality: DataQualityWarning[];
 }
@@ -194,6 +199,7 @@ export function buildDigest(input: DigestInput): DigestModel {
     whitelistChanges: changes,
     epidemic: epidemicGaps(input.epidemicSupport, input.admittedWhitelist, profile),
     policy: policyFiling(input.policies, input.consultants, window.asOf, profile, input.options?.policyUnitTypes),
+    ...(input.policyMatches ? { outreach: policyOutreach(input.policyMatches, POLICY_CATEGORIES) } : {}),
     inspections: pendingInspections(input.inspections, input.admittedWhitelist, window.asOf, profile),
     dataQuality,
   };

@@ -6,6 +6,7 @@
 // after recording it, so the function's Errors alarm sees it too.
 import { requireEnv, resolveAppConfig } from '../adapters/config.js';
 import { attachReadCounter, createDigestStore } from '../adapters/digest-store.js';
+import { createMatchReader } from '../adapters/policy-store.js';
 import { createStore } from '../adapters/dynamodb-store.js';
 import { lambdaDynamoClient, oncePerContainer } from '../adapters/lambda.js';
 import { withLogger, type LogOptional } from '../adapters/logger.js';
@@ -59,6 +60,7 @@ async function wireDigest(env: Record<string, string | undefined> = process.env)
     {
       store: createStore({ client, tableName: config.tableName }),
       digests: createDigestStore({ client, tableName: config.tableName }),
+      policies: createMatchReader({ client, tableName: config.tableName }),
       mailer: createSesMailer({ client: createSesClient(), from: requireEnv('MAIL_FROM', env), configurationSet: env.SES_CONFIGURATION_SET?.trim() || undefined }),
       clock: systemClock,
       config: { countyName: requireEnv('COUNTY_NAME', env), publicBaseUrl, actionSecrets: config.actionSecrets },

@@ -36,7 +36,8 @@ import { html } from '../../domain/reports/html.js';
 import { previousSnapshot, whitelistValues } from '../../domain/reports/snapshots.js';
 import { isoWeek, isoWeekRange, shanghaiDate } from '../../domain/time/time.js';
 import type { Profile, WhitelistRow } from '../../domain/rows/types.js';
-import { isValidEmail, noMetrics, type Clock, type DigestRecord, type DigestStore, type FailureStore, type Log, type Mailer, type OpsMetrics, type ReadCounter, type Store } from '../ports.js';
+import { isValidEmail, noMetrics, type Clock, type DigestRecord, type DigestStore, type FailureStore, type Log, type Mailer, type OpsMetrics, type PolicyMatchRecord, type PolicyStore, type ReadCounter, type RowRecord, type Store } from '../ports.js';
+import type { OutreachMatch } from '../../domain/reports/sections/policy.js';
 import { dashboardViewUrl } from './dashboard.js';
 import { signDigestView } from './digest-view.js';
 import { whitelistStates } from './whitelist-states.js';
@@ -81,6 +82,8 @@ export interface DigestDeps {
   ops?: OpsMetrics;
   /** Real time for the recipients' claims (default the job clock). */
   leaseClock?: Clock;
+  /** 政策找企's matches: the digest's 政策找企 part (section 九) when present. */
+  policies?: Pick<PolicyStore, 'listMatches'>;
 }
 
 export interface DigestRunOptions {
@@ -168,13 +171,22 @@ function weekEdits(rows: readonly { value: WhitelistRow; updatedAt: number; vers
   return out;
 }
 
+/** Each match with its policy's category, whether it was mailed, and the enterprise's answer. */
+function outreachMatches(matches: readonly PolicyMatchRecord[], policies: readonly RowRecord<'policy'>[]): OutreachMatch[] {
+  const category = new Map(policies.map((p) => [p.key, p.value.category ?? '']));
+  return matches
+    .filter((m) => category.has(m.policy))
+    .map((m) => ({ category: category.get(m.policy)!, pushed: m.pushedAt !== null && !m.baseline, ...(m.feedback ? { answer: m.feedback.answer } : {}) }));
+}
+
 /** Read what the week needs and build the model, the page and the text part. Writes nothing. */
 export async function generateDigest(
-  deps: Pick<DigestDeps, 'store' | 'digests' | 'config'>,
+  deps: Pick<DigestDeps, 'store' | 'digests' | 'config' | 'policies'>,
   week: string,
   now: number,
 ): Promise<{ model: DigestModel; html: string; text: string; issuesRead: number; profile: Profile }> {
   const { store, digests } = deps;
+  const matches = deps.policies?.listMatches();
   const window = digestWindow(week, now);
   const [profileRec, whitelistRead, totals, epidemic, policies, consultants, inspections, issues, snapshots, addresses] = await Promise.all([
     store.getProfile(),
@@ -222,6 +234,7 @@ export async function generateDigest(
     policies: policies.map((r) => r.value),
     consultants: consultants.map((r) => r.value),
     inspections: inspections.map((r) => r.value),
+    ...(matches ? { policyMatches: outreachMatches(await matches, policies) } : {}),
     dataQuality: [
       ...checkDataQuality({ whitelist, coverage, previousValues, edits }),
       ...addressWarnings(problemAddresses(addresses, profile)),

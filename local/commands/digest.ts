@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { isoWeek, isoWeekRange, shanghaiDate, TimeFormatError } from '../../domain/time/time.js';
 import { DigestError, runDigest as digestRun } from '../../functions/usecases/digest.js';
 import { createDigestStore } from '../../functions/adapters/digest-store.js';
+import { createMatchReader } from '../../functions/adapters/policy-store.js';
 import { createStore, ensureTable } from '../../functions/adapters/dynamodb-store.js';
 import { logger } from '../../functions/adapters/logger.js';
 import { createSesMailer } from '../../functions/adapters/ses-mailer.js';
@@ -86,6 +87,7 @@ export async function run(argv: string[]): Promise<number> {
       log: logger,
       store: createStore({ client: dynamo, tableName }),
       digests: createDigestStore({ client: dynamo, tableName }),
+      policies: createMatchReader({ client: dynamo, tableName }),
       mailer: createSesMailer({ client: ses, from: MAIL_FROM }),
       clock,
       config: { countyName: stringFlag(args, 'county') ?? DEMO_COUNTY, publicBaseUrl: apiUrl, actionSecrets: [loadOrCreateActionSecret(dataDir)] },

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { makeDispatchHandler } from '../../functions/handlers/dispatch.js';
 import { makePagesHandler } from '../../functions/handlers/pages.js';
+import { generateDigest } from '../../functions/usecases/digest.js';
 import { makeSweepHandler, type SweepRunSummary } from '../../functions/handlers/sweep.js';
 import { startTestServices, type TestServices } from '../fixtures/local-services.js';
 import { ADMIN, BASE, ENTERPRISE, IND, makeHarness, SECRET, type Harness } from './api-helpers.js';
@@ -198,6 +199,13 @@ describe('政策推送', () => {
     expect(replaced.text).toContain('此前的反馈「申请中」已被替换');
     const after = await h.call('GET', '/v1/policies/ZC-001/matches', { as: IND });
     expect(after.json.matches).toEqual([{ enterprise: ENTERPRISE, enterpriseName: '示例机械有限公司', pushedAt: expect.any(String), feedback: { answer: '已兑现', at: new Date(at('2022-06-20T10:00')).toISOString() } }]);
+
+    // The digest's 政策找企 part counts the pushes and answers by category.
+    const digest = await generateDigest({ store: h.store, digests: h.digests, policies: h.policies, config: { countyName: '示例县', publicBaseUrl: BASE, actionSecrets: [SECRET] } }, '2022-W25', h.clock.now());
+    expect(digest.model.outreach?.rows).toEqual([{ category: '财政奖补', pushed: 2, applying: 0, delivered: 1 }]);
+    expect(digest.text).toContain('政策找企（累计）');
+    expect(digest.text).toContain('财政奖补｜已推送 2｜申请中 0｜已兑现 1');
+    expect(digest.html).toContain('政策找企（累计）');
 
     // A tampered link and a bearer-less matches request are refused.
     expect((await h.page('POST', `${links['已了解']}x`, {})).status).toBe(404);

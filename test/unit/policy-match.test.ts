@@ -105,3 +105,24 @@ describe('consultantsFor', () => {
     expect(consultantsFor({ category: '财政奖补' }, all, profile)).toEqual([]);
   });
 });
+
+describe('policyOutreach (digest 政策找企)', () => {
+  it('counts pushes, 申请中 and 已兑现 by category, catalog order, baseline matches not pushed', async () => {
+    const { policyOutreach } = await import('../../domain/reports/sections/policy.js');
+    const o = policyOutreach(
+      [
+        { category: '金融信贷', pushed: true, answer: '申请中' },
+        { category: '财政奖补', pushed: true, answer: '已兑现' },
+        { category: '财政奖补', pushed: false },
+        { category: '', pushed: true, answer: '不适用' },
+      ],
+      ['财政奖补', '金融信贷'],
+    );
+    expect(o.rows).toEqual([
+      { category: '财政奖补', pushed: 1, applying: 0, delivered: 1 },
+      { category: '金融信贷', pushed: 1, applying: 1, delivered: 0 },
+      { category: '未分类', pushed: 1, applying: 0, delivered: 0 },
+    ]);
+    expect(o.total).toEqual({ category: '合计', pushed: 3, applying: 1, delivered: 1 });
+  });
+});

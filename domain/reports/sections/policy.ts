@@ -57,3 +57,45 @@ export function policyFiling(
     .filter((g) => g.policies === 0 || g.consultants === 0);
   return { required: required.length, gaps };
 }
+
+// ---- 政策找企 (SPEC §7.4): pushes and the enterprises' answers by policy category ---------------------
+
+/** One matched policy as the digest counts it. */
+export interface OutreachMatch {
+  /** 政策类别 of the policy ('' when it has none). */
+  category: string;
+  /** Mailed to the enterprise (a baseline match never was). */
+  pushed: boolean;
+  /** The enterprise's latest answer. */
+  answer?: string;
+}
+
+export interface OutreachRow {
+  category: string;
+  pushed: number;
+  applying: number;
+  delivered: number;
+}
+
+export interface PolicyOutreach {
+  rows: OutreachRow[];
+  total: OutreachRow;
+}
+
+/** Pushes, 申请中 and 已兑现 by category (categories in catalog order, then 未分类). */
+export function policyOutreach(matches: readonly OutreachMatch[], categoryOrder: readonly string[]): PolicyOutreach {
+  const by = new Map<string, OutreachRow>();
+  const total: OutreachRow = { category: '合计', pushed: 0, applying: 0, delivered: 0 };
+  for (const m of matches) {
+    const category = m.category || '未分类';
+    const row = by.get(category) ?? { category, pushed: 0, applying: 0, delivered: 0 };
+    for (const r of [row, total]) {
+      if (m.pushed) r.pushed += 1;
+      if (m.answer === '申请中') r.applying += 1;
+      if (m.answer === '已兑现') r.delivered += 1;
+    }
+    by.set(category, row);
+  }
+  const rank = (c: string) => (categoryOrder.includes(c) ? categoryOrder.indexOf(c) : categoryOrder.length);
+  return { rows: [...by.values()].sort((a, b) => rank(a.category) - rank(b.category)), total };
+}

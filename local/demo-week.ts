@@ -58,6 +58,10 @@ export interface DemoWeekReport {
   batches: number;
   /** Mails sent during the week. */
   sent: number;
+  /** 政策推送 mails sent (a county policy filed on Tuesday reaches the enterprises it matches). */
+  pushes: number;
+  /** Enterprises' answers to pushed policies (申请中, 已兑现) recorded through their links. */
+  policyAnswers: number;
   /** Issue ids used for each storyline role. */
   roles: { returned?: string; reopened?: string; overdue: string[] };
   /** The simulated instant the week ended at (Friday 17:00). */
@@ -77,6 +81,21 @@ interface IssueItem {
 }
 
 const at = (local: string) => `${local}+08:00`;
+
+/** The county policy the demo files on Tuesday (its 政策推送 reaches the admitted industrial enterprises). */
+export const DEMO_WEEK_POLICY = {
+  编号: 'RSJ-ZC-2022-06',
+  政策名称: '通许县工业企业稳岗留工补贴（2022年6月）',
+  发文单位: '通许县人民政府办公室',
+  层级: '县',
+  政策类别: '援企稳岗',
+  适用领域: '工业生产',
+  最低员工人数: 300,
+  有效期至: '2022-12-31',
+  申报截止: '2022-06-30',
+  兑现方式: '免申即享，核实后直接拨付',
+  责任单位: 'rsj',
+};
 
 export async function runDemoWeek(ctx: DemoWeekContext): Promise<DemoWeekReport> {
   const { stack, profile } = ctx;
@@ -98,6 +117,8 @@ export async function runDemoWeek(ctx: DemoWeekContext): Promise<DemoWeekReport>
     escalations: 0,
     batches: 0,
     sent: 0,
+    pushes: 0,
+    policyAnswers: 0,
     roles: { overdue: [] },
     endedAt: 0,
   };
@@ -111,7 +132,7 @@ export async function runDemoWeek(ctx: DemoWeekContext): Promise<DemoWeekReport>
     return body.emails.map((m) => {
       const text = m.body.text ?? '';
       const links: Record<string, string> = {};
-      for (const x of text.matchAll(/^([^：\n]+)：(http\S+)$/gm)) links[x[1]] = x[2];
+      for (const x of text.matchAll(/^ *([^：\n]+?)：(http\S+)$/gm)) links[x[1]] ??= x[2];
       return { to: m.destination.to.join(','), key: /^通知编号：(\S+)$/m.exec(text)?.[1] ?? '', links };
     });
   };
@@ -200,9 +221,28 @@ export async function runDemoWeek(ctx: DemoWeekContext): Promise<DemoWeekReport>
   for (const i of working.slice(0, 6)) {
     if (await click((await linksFor(`${i.id}#assign#0#unit`))['反馈进展'], { note: '已与企业对接，正在协调相关方' })) report.progress++;
   }
+  // 政策找企: the coordination class files a new county policy; the evening sweep pushes it to the
+  // admitted enterprises it matches (one mail each), which answer on Wednesday.
+  const editor = profile.members.find((m) => m.workClass === 'coordination' && m.role === '编辑')?.email;
+  stack.clock.set(at('2022-06-07T11:00'));
+  if (editor) {
+    const res = await fetch(`${stack.apiUrl}/v1/sync`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await stack.tokenFor(editor)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ spreadsheetId: 'demo-policy-week', workClass: 'coordination', kind: 'policy', rows: [{ row: 2, values: DEMO_WEEK_POLICY }] }),
+    });
+    await res.text();
+  }
   await sweepAt('2022-06-07T18:00');
+  const pushMails = (await mails()).filter((m) => m.key.startsWith('push#'));
+  report.pushes = pushMails.length;
+  log(`演示周 周二：新增县级政策「${DEMO_WEEK_POLICY.政策名称}」，向匹配的 ${report.pushes} 家白名单企业推送`);
 
-  // Wednesday: results; the first two overdue notices went out at 00:05.
+  // Wednesday: results; the first two overdue notices went out at 00:05. Enterprises answer the push.
+  stack.clock.set(at('2022-06-08T08:30'));
+  for (const [i, m] of pushMails.slice(0, 4).entries()) {
+    if (await click(m.links[i % 2 === 0 ? '申请中' : '已兑现'])) report.policyAnswers++;
+  }
   await sweepAt('2022-06-08T00:05');
   await sweepAt('2022-06-08T09:05');
   stack.clock.set(at('2022-06-08T10:00'));

@@ -14,6 +14,8 @@ import { join, resolve } from 'node:path';
 import { shanghaiDate, shanghaiDateTime, startOfShanghaiDay } from '../../domain/time/time.js';
 import { createStore } from '../../functions/adapters/dynamodb-store.js';
 import { logger } from '../../functions/adapters/logger.js';
+import { createMatchReader } from '../../functions/adapters/policy-store.js';
+import type { PolicyMatchRecord } from '../../functions/ports.js';
 import { boolFlag, dateFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { argSpecOf, commandHelp } from './spec.js';
 import { dataDirOf, readStackInfo } from '../data-dir.js';
@@ -50,6 +52,39 @@ export interface ExportSummary {
   /** The export instant, ISO with +08:00. */
   exportedAt: string;
   county: string;
+  /** 政策找企 (SPEC §7.4): every policy matched to an enterprise, when it was pushed, the enterprise's answer. */
+  policyMatches: ExportMatch[];
+}
+
+export interface ExportMatch {
+  enterprise: string;
+  enterpriseName: string;
+  policy: string;
+  policyName: string | null;
+  matchedAt: string;
+  /** null: not mailed yet (waiting for the next day's push), or recorded as the first run's baseline. */
+  pushedAt: string | null;
+  baseline: boolean;
+  feedback: { answer: string; at: string } | null;
+}
+
+const iso = (ms: number) => shanghaiDateTime(Math.floor(ms / 1000) * 1000);
+
+/** The matches with their answers, ordered by enterprise then policy. */
+export function exportMatches(matches: readonly PolicyMatchRecord[], policies: ExportData['policies']): ExportMatch[] {
+  const names = new Map(policies.map((p) => [p.key, p.value.name]));
+  return [...matches]
+    .sort((a, b) => (a.enterprise === b.enterprise ? (a.policy < b.policy ? -1 : 1) : a.enterprise < b.enterprise ? -1 : 1))
+    .map((m) => ({
+      enterprise: m.enterprise,
+      enterpriseName: m.enterpriseName,
+      policy: m.policy,
+      policyName: names.get(m.policy) ?? null,
+      matchedAt: iso(m.matchedAt),
+      pushedAt: m.pushedAt === null || m.baseline ? null : iso(m.pushedAt),
+      baseline: m.baseline === true,
+      feedback: m.feedback ? { answer: m.feedback.answer, at: iso(m.feedback.at) } : null,
+    }));
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -155,7 +190,8 @@ export async function run(argv: string[]): Promise<number> {
     progress.finish('完成');
 
     const rows = Object.fromEntries(tabs.map((t) => [t.name, t.rows.length]));
-    const summary: ExportSummary = { file, csv, rows, at, exportedAt: shanghaiDateTime(Math.floor(now / 1000) * 1000), county };
+    const policyMatches = exportMatches(await createMatchReader({ client: dynamo, tableName }).listMatches(), data.policies);
+    const summary: ExportSummary = { file, csv, rows, at, exportedAt: shanghaiDateTime(Math.floor(now / 1000) * 1000), county, policyMatches };
     if (json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else {
       const counts = tabs.map((t) => `${t.name} ${t.rows.length} 行`).join('，');

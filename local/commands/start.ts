@@ -54,6 +54,8 @@ function printWeek(w: DemoWeekReport, out: (line: string) => void): void {
     `回访答复 满意 ${w.followUps['满意']}、基本满意 ${w.followUps['基本满意']}、不满意 ${w.followUps['不满意']}`,
     `核实销号 ${w.verified} 次`,
     `巡查 ${w.sweeps} 次`,
+    `政策推送 ${w.pushes} 封`,
+    `企业答复政策 ${w.policyAnswers} 次`,
   ];
   for (const line of packLines(items)) out(line);
 }

@@ -46,6 +46,9 @@ describe('demo week', () => {
     expect(week.overdue).toBeGreaterThanOrEqual(2);
     expect(week.escalations).toBeGreaterThanOrEqual(2);
     expect(week.batches).toBeGreaterThanOrEqual(1);
+    // 政策找企: Tuesday's county policy is pushed (once per enterprise) and answered on Wednesday.
+    expect(week.pushes).toBeGreaterThanOrEqual(2);
+    expect(week.policyAnswers).toBeGreaterThanOrEqual(2);
     // Ends on Friday 17:00 (the clock runs on in real time while the last steps run).
     expect(week.endedAt - Date.parse('2022-06-10T17:00:00+08:00')).toBeGreaterThanOrEqual(0);
     expect(week.endedAt - Date.parse('2022-06-10T17:00:00+08:00')).toBeLessThan(60_000);

@@ -123,6 +123,14 @@ export const FUNCTION_SPECS = {
     // PUBLIC_BASE_URL: the API's URL (the dashboard link on /my).
     links: true,
   },
+  pages: {
+    description: 'sibao public policy list and mechanisms, the enterprise page and policy answers, behind its own Function URL',
+    memorySize: 256,
+    timeout: Duration.seconds(30),
+    sendsMail: false,
+    secrets: ['actionSecret'],
+    links: false,
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof FUNCTION_SPECS;
@@ -149,6 +157,8 @@ export class SibaoStack extends Stack {
   readonly apiUrl: lambda.FunctionUrl;
   /** The web front end's own URL (`/login`, `/my`): sessions and uploads live apart from the API. */
   readonly webUrl: lambda.FunctionUrl;
+  /** The pages function's URL (`/p/`, `/e/`, `/f/`): public pages and the enterprise's links. */
+  readonly pagesUrl: lambda.FunctionUrl;
   readonly alarmTopic: sns.Topic;
 
   constructor(scope: Construct, id: string, props: SibaoStackProps) {
@@ -280,7 +290,7 @@ export class SibaoStack extends Stack {
         environment: {
           COUNTY: county,
           // The county's name on the digest and on the dashboard page.
-          ...(name === 'digest' || name === 'api' || name === 'web' ? { COUNTY_NAME: config.countyName } : {}),
+          ...(name === 'digest' || name === 'api' || name === 'web' || name === 'pages' ? { COUNTY_NAME: config.countyName } : {}),
           POWERTOOLS_SERVICE_NAME: 'sibao',
           POWERTOOLS_LOG_LEVEL: config.logLevel,
           // The EMF metrics of every function (OPS_ALARMS, the dispatcher's oldest pending): namespace
@@ -333,6 +343,11 @@ export class SibaoStack extends Stack {
     for (const name of INFRA_FUNCTIONS) {
       if (name !== 'api' && (FUNCTION_SPECS[name] as FunctionSpec).links) fns[name].addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
     }
+
+    // ---- the pages function (SPEC §7.4): its own Function URL, no login (public pages, signed
+    // enterprise links); the dispatcher's /e/ and /f/ links point to it ---------------------------
+    this.pagesUrl = fns.pages.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    fns.dispatch.addEnvironment('PAGES_BASE_URL', trimSlash(this.pagesUrl.url));
 
     // ---- bounce handler: SES events via SNS ---------------------------------------------------
     sesEvents.addSubscription(new LambdaSubscription(fns.bounce, { deadLetterQueue: this.deadLetterQueues.bounce }));
@@ -467,6 +482,7 @@ export class SibaoStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.apiUrl.url, description: 'Base URL for the add-on (项目设置 → API 地址)' });
     new CfnOutput(this, 'PublicBaseUrl', { value: publicBaseUrl, description: 'Base URL the mails link to' });
     new CfnOutput(this, 'WebUrl', { value: this.webUrl.url, description: 'Sign-in page for offices without Google (<WebUrl>login): mail links, /my, workbook upload' });
+    new CfnOutput(this, 'PagesUrl', { value: this.pagesUrl.url, description: 'Public pages (<PagesUrl>p/policies 惠企政策清单, p/mechanisms 工作机制) and the enterprises\' links (/e/, /f/)' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'SesIdentity', { value: identity.emailIdentityName });
     new CfnOutput(this, 'SesConfigurationSet', { value: configurationSet.configurationSetName });

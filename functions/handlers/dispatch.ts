@@ -45,7 +45,7 @@ async function wireDispatch(env: Record<string, string | undefined> = process.en
       store: createStore({ client, tableName: config.tableName }),
       mailer: createSesMailer({ client: createSesClient(), from: config.mailFrom, configurationSet: config.configurationSet }),
       clock: systemClock,
-      config: { ...config, publicBaseUrl },
+      config: { ...config, publicBaseUrl, pagesBaseUrl: env.PAGES_BASE_URL?.trim().replace(/\/+$/, '') || undefined },
       metrics,
       ops,
       failures: createFailureStore({ client, tableName: config.tableName }),

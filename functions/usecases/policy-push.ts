@@ -177,7 +177,7 @@ export async function planFilingReminders(deps: PolicyPushDeps): Promise<number>
 export interface MailDeliveryDeps extends Omit<DeliveryDeps, 'store'> {
   store: DeliveryDeps['store'] & Pick<Store, 'listRows'>;
   policies: PolicyStore;
-  config: { publicBaseUrl: string; actionSecrets: string[] };
+  config: { publicBaseUrl: string; actionSecrets: string[]; pagesBaseUrl?: string };
 }
 
 /** Send the pending MAIL items (pushes, reminders) once per recipient; mark each sent when complete. */
@@ -196,7 +196,8 @@ export async function deliverMail(deps: MailDeliveryDeps): Promise<{ sent: numbe
 }
 
 function composerFor(deps: MailDeliveryDeps, m: MailItem) {
-  const { config, clock } = deps;
+  const { clock } = deps;
+  const config = { ...deps.config, publicBaseUrl: deps.config.pagesBaseUrl ?? deps.config.publicBaseUrl };
   if (m.template === 'policy_reminder') return () => renderPolicyReminder(m.data as PolicyReminderData);
   const d = m.data as PolicyPushData;
   return (to: string) => {

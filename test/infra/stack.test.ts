@@ -105,8 +105,10 @@ describe('functions', () => {
     expect(keys('api')).toEqual([...common, 'ACTION_SECRET_ARN', 'BOOTSTRAP_ADMINS', 'COUNTY_NAME', 'OAUTH_AUDIENCE_ARN'].sort());
     expect(envOf('api').COUNTY_NAME).toBe('通许县');
     expect(keys('dispatch')).toEqual(
-      [...common, 'ACTION_SECRET_ARN', 'DISPATCH_CONCURRENCY', 'DISPATCH_RUN_BUDGET_MS', 'MAIL_FROM', 'PUBLIC_BASE_URL', 'SES_CONFIGURATION_SET', 'SES_MAX_SEND_RATE'].sort(),
+      [...common, 'ACTION_SECRET_ARN', 'DISPATCH_CONCURRENCY', 'DISPATCH_RUN_BUDGET_MS', 'MAIL_FROM', 'PAGES_BASE_URL', 'PUBLIC_BASE_URL', 'SES_CONFIGURATION_SET', 'SES_MAX_SEND_RATE'].sort(),
     );
+    expect(keys('pages')).toEqual([...common, 'ACTION_SECRET_ARN', 'COUNTY_NAME'].sort());
+    expect(JSON.stringify(envOf('dispatch').PAGES_BASE_URL)).toContain(idOf('AWS::Lambda::Url', 'PagesFunctionFunctionUrl'));
     expect(keys('sweep')).toEqual(common);
     // SES's quota (default 14/s), 4 notifications at once, new ones taken for the timeout less 10 s.
     expect(envOf('dispatch')).toMatchObject({ SES_MAX_SEND_RATE: '14', DISPATCH_CONCURRENCY: '4', DISPATCH_RUN_BUDGET_MS: '40000' });
@@ -193,10 +195,12 @@ describe('DynamoDB table', () => {
 
 describe('API Function URL', () => {
   it('auth NONE (the handler verifies Google ID tokens; action links open from any mail client), CORS limited', () => {
-    // The API's and the web front end's (sign-in by mail, /my, uploads: no CORS, pages and forms only).
-    template.resourceCountIs('AWS::Lambda::Url', 2);
+    // The API's, the web front end's (sign-in by mail, /my, uploads: no CORS, pages and forms only)
+    // and the pages function's (public pages, the enterprise page; SPEC §7.4).
+    template.resourceCountIs('AWS::Lambda::Url', 3);
     template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': [fnId('web'), 'Arn'] } });
     expect(Object.values(resources).find((r) => r.Type === 'AWS::Lambda::Url' && JSON.stringify(r.Properties.TargetFunctionArn).includes(fnId('web')))!.Properties.Cors).toBeUndefined();
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': [fnId('pages'), 'Arn'] } });
     template.hasResourceProperties('AWS::Lambda::Url', {
       AuthType: 'NONE',
       TargetFunctionArn: { 'Fn::GetAtt': [fnId('api'), 'Arn'] },
@@ -371,8 +375,9 @@ describe('secrets', () => {
           (s) => actionsOf(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes(idOf('AWS::SecretsManager::Secret', secretPrefix)),
         ),
       );
-    // The digest signs its page's view link with the action key; web its sign-in links and sessions.
-    expect(readers('ActionSecret')).toEqual(['api', 'dispatch', 'digest', 'web']);
+    // The digest signs its page's view link with the action key; web its sign-in links and sessions;
+    // pages verifies the enterprise's and the answer links.
+    expect(readers('ActionSecret')).toEqual(['api', 'dispatch', 'digest', 'web', 'pages']);
     expect(readers('OAuthAudience')).toEqual(['api']);
   });
 });

@@ -158,12 +158,19 @@ describe('sibao export', () => {
       白名单汇总: demoRows('白名单') - invalidWhitelist,
       覆盖率: SECTORS.length + 1,
       问题台账: demoRows('问题诉求'),
-      政策清单: demoRows('政策清单'),
+      // + the county policy the demo week files on Tuesday (local/demo-week.ts DEMO_WEEK_POLICY).
+      政策清单: demoRows('政策清单') + 1,
       政策咨询员: demoRows('政策咨询员'),
     };
     expect(invalidWhitelist).toBe(6);
     expect(summary).toMatchObject({ file: out, at: expected.demoDay, county: '通许县', rows: want });
     expect(summary.exportedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
+    // 政策找企: the demo week's pushed county policy and the enterprises' answers.
+    const pushed = summary.policyMatches.filter((m: { pushedAt: string | null }) => m.pushedAt !== null);
+    expect(pushed.length).toBeGreaterThanOrEqual(2);
+    expect(pushed.every((m: { policy: string; policyName: string }) => m.policy === 'RSJ-ZC-2022-06' && m.policyName.includes('稳岗留工'))).toBe(true);
+    expect(summary.policyMatches.filter((m: { feedback: { answer: string } | null }) => m.feedback).map((m: { feedback: { answer: string } }) => m.feedback.answer)).toEqual(expect.arrayContaining(['申请中', '已兑现']));
+    expect(summary.policyMatches.some((m: { baseline: boolean }) => m.baseline)).toBe(true);
 
     const wb = await readWorkbook(out);
     expect(wb.worksheets.map((w) => w.name)).toEqual(TABS);
@@ -257,7 +264,8 @@ describe('sibao export', () => {
       const res = await runSibao(['export', '--data', dir, '--out', out, '--csv', csvDir, '--since', '2022-01-01', '--json']);
       expect(res.code, res.stderr).toBe(0);
       const summary = summaryOf(res.stdout);
-      expect(summary.rows['政策清单']).toBe(demoRows('政策清单') + 1);
+      // The imported row + the county policy the demo week files (DEMO_WEEK_POLICY).
+      expect(summary.rows['政策清单']).toBe(demoRows('政策清单') + 2);
       // --since: the 变更记录 tab lists every change, the import's new row with who made it.
       const changes = tabRecords((await readWorkbook(out)).getWorksheet('变更记录')!);
       expect(changes.headers).toEqual(['时间', '表', '标识', '操作', '操作人', '来源', '变更内容']);

@@ -67,6 +67,7 @@ interface Summary {
   at: string;
   exportedAt: string;
   county: string;
+  policyMatches: { policy: string; policyName: string; pushedAt: string | null; baseline: boolean; feedback: { answer: string } | null }[];
 }
 function summaryOf(stdout: string): Summary {
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as Summary;
@@ -166,11 +167,11 @@ describe('sibao export', () => {
     expect(summary).toMatchObject({ file: out, at: expected.demoDay, county: '通许县', rows: want });
     expect(summary.exportedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
     // 政策找企: the demo week's pushed county policy and the enterprises' answers.
-    const pushed = summary.policyMatches.filter((m: { pushedAt: string | null }) => m.pushedAt !== null);
+    const pushed = summary.policyMatches.filter((m) => m.pushedAt !== null);
     expect(pushed.length).toBeGreaterThanOrEqual(2);
-    expect(pushed.every((m: { policy: string; policyName: string }) => m.policy === 'RSJ-ZC-2022-06' && m.policyName.includes('稳岗留工'))).toBe(true);
-    expect(summary.policyMatches.filter((m: { feedback: { answer: string } | null }) => m.feedback).map((m: { feedback: { answer: string } }) => m.feedback.answer)).toEqual(expect.arrayContaining(['申请中', '已兑现']));
-    expect(summary.policyMatches.some((m: { baseline: boolean }) => m.baseline)).toBe(true);
+    expect(pushed.every((m) => m.policy === 'RSJ-ZC-2022-06' && m.policyName.includes('稳岗留工'))).toBe(true);
+    expect(summary.policyMatches.flatMap((m) => (m.feedback ? [m.feedback.answer] : []))).toEqual(expect.arrayContaining(['申请中', '已兑现']));
+    expect(summary.policyMatches.some((m) => m.baseline)).toBe(true);
 
     const wb = await readWorkbook(out);
     expect(wb.worksheets.map((w) => w.name)).toEqual(TABS);

@@ -8,7 +8,7 @@
 
 import type { DigestModel } from './digest.js';
 import { oneLine, html, type SafeHtml } from './html.js';
-import { FIGURES, figureText, figuresLine, overdueDifference } from './figures.js';
+import { FIGURES, figureText, figuresLine, outreachLine, overdueDifference } from './figures.js';
 import { badge, C, figureTile, changeColor, codeLine, coverageBar, coverageFigures, enterpriseCell, ISSUE_HEADERS, issueCells, levelCell, bar, formatNumber, formatPercent, formatPoints, hm, md, none, NOWRAP, NUM, p, RATES_NOTE, reportPage, small, sub, table, td, tile, unitRatesTable, ymd } from './report-html.js';
 import type { BacklogBucket } from './sections/backlog.js';
 import type { DigestSectorRow } from './sections/coverage.js';
@@ -245,24 +245,24 @@ function epidemicHtml(m: DigestModel): SafeHtml {
   return html`${summary}${classes}${ents}`;
 }
 
-/** 政策找企: pushes and answers by category (累计). */
+/** 政策找企: the week's model's figures, then pushes and answers by category. */
 function outreachHtml(m: DigestModel): SafeHtml | false {
   const o = m.outreach;
   if (!o) return false;
-  const title = html`<div style="margin:12px 0 6px 0;font-size:14px;font-weight:bold;color:${C.text}">政策找企（累计）</div>`;
-  if (o.rows.length === 0) return html`${title}${p('尚无政策匹配到白名单企业。')}`;
-  return html`${title}${table(
-    ['政策类别', '已推送', '申请中', '已兑现'],
-    [...o.rows, o.total].map((r) => [td(r.category, NOWRAP), td(r.pushed), td(r.applying), td(r.delivered)]),
-    320,
+  const title = html`<div style="margin:12px 0 6px 0;font-size:14px;font-weight:bold;color:${C.text}">政策找企</div>`;
+  if (o.rows.length === 0) return html`${title}${p('尚无政策推送到白名单企业。')}`;
+  return html`${title}${p(`${outreachLine(m.figures)}。`)}${table(
+    ['政策类别', '累计推送', '本周推送', '申请中', '已兑现'],
+    [...o.rows, o.total].map((r) => [td(r.category, NOWRAP), td(r.pushed), td(r.pushedThisWeek), td(r.applying), td(r.delivered)]),
+    360,
   )}`;
 }
 
 function outreachText(m: DigestModel): string[] {
   const o = m.outreach;
   if (!o) return [];
-  if (o.rows.length === 0) return ['政策找企（累计）：尚无政策匹配到白名单企业。'];
-  return ['政策找企（累计）：', ...[...o.rows, o.total].map((r) => `  ${r.category}｜已推送 ${r.pushed}｜申请中 ${r.applying}｜已兑现 ${r.delivered}`)];
+  if (o.rows.length === 0) return ['政策找企：尚无政策推送到白名单企业。'];
+  return [`政策找企：${outreachLine(m.figures)}`, ...[...o.rows, o.total].map((r) => `  ${r.category}｜累计推送 ${r.pushed}｜本周推送 ${r.pushedThisWeek}｜申请中 ${r.applying}｜已兑现 ${r.delivered}`)];
 }
 
 function policyHtml(m: DigestModel): SafeHtml {

@@ -44,8 +44,7 @@ import { epidemicGaps, type EpidemicGaps } from './sections/epidemic.js';
 import { escalatedItems } from './sections/escalated.js';
 import { pendingInspections, type PendingInspection } from './sections/inspections.js';
 import type { IssueItem } from './sections/issue-item.js';
-import { policyFiling, policyOutreach, type OutreachMatch, type PolicyFiling, type PolicyOutreach } from './sections/policy.js';
-import { POLICY_CATEGORIES } from '../rows/kinds.js';
+import { policyFiling, type OutreachMatch, type PolicyFiling, type PolicyOutreach } from './sections/policy.js';
 import { unitRates, type UnitRates } from './sections/units.js';
 import { whitelistChanges, type WhitelistChanges } from './sections/whitelist-changes.js';
 
@@ -135,8 +134,8 @@ export interface DigestModel {
   whitelistChanges: WhitelistChanges;
   epidemic: EpidemicGaps;
   policy: PolicyFiling;
-  /** 政策找企: pushes, 申请中 and 已兑现 by category (absent when the digest had no match data). */
-  outreach?: PolicyOutreach;
+  /** 政策找企 by category, from the week's model (null when the digest had no match data). */
+  outreach: PolicyOutreach | null;
   inspections: PendingInspection[];
   dataQuality: DataQualityWarning[];
 }
@@ -151,7 +150,7 @@ export function buildDigest(input: DigestInput): DigestModel {
     snapshots: input.snapshots ?? [],
     projectionWeeks: input.options?.projectionWeeks,
   });
-  const { figures, counts, backlog, batches: found } = countWeek(records, window, profile, weekBatches);
+  const { figures, counts, backlog, batches: found, outreach } = countWeek(records, window, profile, weekBatches, input.policyMatches ?? null);
   const activity = weekActivity(records, window, counts);
   const batches = batchesSection(records, window, profile, found);
   const overdue = overdueItems(backlog);
@@ -199,7 +198,7 @@ export function buildDigest(input: DigestInput): DigestModel {
     whitelistChanges: changes,
     epidemic: epidemicGaps(input.epidemicSupport, input.admittedWhitelist, profile),
     policy: policyFiling(input.policies, input.consultants, window.asOf, profile, input.options?.policyUnitTypes),
-    ...(input.policyMatches ? { outreach: policyOutreach(input.policyMatches, POLICY_CATEGORIES) } : {}),
+    outreach,
     inspections: pendingInspections(input.inspections, input.admittedWhitelist, window.asOf, profile),
     dataQuality,
   };

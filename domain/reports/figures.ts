@@ -17,6 +17,8 @@ import type { CommonProblemBatch } from '../issues/batches.js';
 import { weekCounts, type WeekCounts } from './sections/activity.js';
 import { openBacklog, type Backlog } from './sections/backlog.js';
 import { weekBatches } from './sections/batches.js';
+import { policyOutreach, type OutreachMatch, type PolicyOutreach } from './sections/policy.js';
+import { POLICY_CATEGORIES } from '../rows/kinds.js';
 
 export type FigureKey =
   | 'newIssues'
@@ -75,6 +77,32 @@ export interface WeekFigures {
   values: { [K in Exclude<FigureKey, 'batches'>]: number } & { batches: number | null };
   /** Of 本周新增逾期: issues no longer overdue at the window's end (resolved, or met since). */
   newlyOverdueNoLonger: number;
+  /** 政策找企 (policy × enterprise matches); null where the matches are not read (the dashboard). */
+  outreach: { [K in OutreachFigureKey]: number } | null;
+}
+
+// ---- 政策找企's figures (SPEC §7.4): one policy matched to one enterprise is one 项 ------------------
+
+export type OutreachFigureKey = 'policyPushed' | 'policyAnswered' | 'policyApplying' | 'policyDelivered';
+
+/**
+ * - policyPushed 本周政策推送: matches mailed in the window (a baseline match never was);
+ * - policyAnswered 本周企业反馈: answers given in the window (a replaced answer counts once);
+ * - policyApplying 政策申请中 / policyDelivered 政策已兑现: latest answers so far (累计).
+ */
+export const OUTREACH_FIGURES: { readonly [K in OutreachFigureKey]: { label: string; unit: '项' | '条' } } = {
+  policyPushed: { label: '本周政策推送', unit: '项' },
+  policyAnswered: { label: '本周企业反馈', unit: '条' },
+  policyApplying: { label: '政策申请中', unit: '项' },
+  policyDelivered: { label: '政策已兑现', unit: '项' },
+};
+
+export const OUTREACH_FIGURE_KEYS = Object.keys(OUTREACH_FIGURES) as OutreachFigureKey[];
+
+/** `本周政策推送 3 项`, as figureText. */
+export function outreachFigureText(f: Pick<WeekFigures, 'outreach'>, key: OutreachFigureKey): string {
+  const d = OUTREACH_FIGURES[key];
+  return `${d.label} ${f.outreach?.[key] ?? 0} ${d.unit}`;
 }
 
 /** The figures and the sections they were counted from (reports reuse the sections). */
@@ -84,6 +112,8 @@ export interface WeekCount {
   backlog: Backlog;
   /** The week's batches without names (sections/batches.ts batchesSection adds them). */
   batches: CommonProblemBatch[];
+  /** 政策找企 by category (the digest's part of section 九); null where the matches are not read. */
+  outreach: PolicyOutreach | null;
 }
 
 /** How a report finds the week's batches (weekBatches), or null where it does not count them. */
@@ -92,12 +122,20 @@ export type BatchFinder = ((records: readonly IssueRecord[], window: DigestWindo
 /**
  * The week's figures and the sections they come from. `findBatches`: weekBatches (digest, console);
  * null leaves 共性问题 uncounted (the dashboard: keeps the batch search out of the api bundle; its
- * page does not state the figure).
+ * page does not state the figure). `matches`: 政策找企's matches (digest, console); null leaves
+ * the outreach figures uncounted (the dashboard).
  */
-export function countWeek(records: readonly IssueRecord[], window: DigestWindow, profile: Pick<Profile, 'units'>, findBatches: BatchFinder): WeekCount {
+export function countWeek(
+  records: readonly IssueRecord[],
+  window: DigestWindow,
+  profile: Pick<Profile, 'units'>,
+  findBatches: BatchFinder,
+  matches: readonly OutreachMatch[] | null = null,
+): WeekCount {
   const activity = weekCounts(records, window);
   const backlog = openBacklog(records, window, profile);
   const batches = findBatches ? findBatches(records, window) : [];
+  const outreach = matches ? policyOutreach(matches, POLICY_CATEGORIES, window) : null;
   const overdueNow = new Set(backlog.items.filter((i) => i.overdue).map((i) => i.id));
   let noLonger = 0;
   for (const r of records) {
@@ -121,13 +159,19 @@ export function countWeek(records: readonly IssueRecord[], window: DigestWindow,
       batches: findBatches ? batches.length : null,
     },
     newlyOverdueNoLonger: noLonger,
+    outreach: outreach && {
+      policyPushed: outreach.total.pushedThisWeek,
+      policyAnswered: outreach.total.answeredThisWeek,
+      policyApplying: outreach.total.applying,
+      policyDelivered: outreach.total.delivered,
+    },
   };
-  return { figures, counts: activity, backlog, batches };
+  return { figures, counts: activity, backlog, batches, outreach };
 }
 
 /** The week's figures (countWeek without the sections). */
-export function weekFigures(records: readonly IssueRecord[], window: DigestWindow, profile: Pick<Profile, 'units'>): WeekFigures {
-  return countWeek(records, window, profile, weekBatches).figures;
+export function weekFigures(records: readonly IssueRecord[], window: DigestWindow, profile: Pick<Profile, 'units'>, matches: readonly OutreachMatch[] | null = null): WeekFigures {
+  return countWeek(records, window, profile, weekBatches, matches).figures;
 }
 
 /** `本周办结 9 件`: label, value and unit, as every report prints a figure. */
@@ -151,4 +195,9 @@ export function figuresLine(f: WeekFigures, keys: readonly FigureKey[] = FIGURE_
       return why ? `${figureText(f, k)}（${why}）` : figureText(f, k);
     })
     .join('，');
+}
+
+/** 政策找企's figures in one line (`本周政策推送 3 项，…`); '' where they are not counted. */
+export function outreachLine(f: Pick<WeekFigures, 'outreach'>): string {
+  return f.outreach ? OUTREACH_FIGURE_KEYS.map((k) => outreachFigureText(f, k)).join('，') : '';
 }

@@ -171,12 +171,20 @@ function weekEdits(rows: readonly { value: WhitelistRow; updatedAt: number; vers
   return out;
 }
 
-/** Each match with its policy's category, whether it was mailed, and the enterprise's answer. */
-function outreachMatches(matches: readonly PolicyMatchRecord[], policies: readonly RowRecord<'policy'>[]): OutreachMatch[] {
+/**
+ * Each match with its policy's category, when it was mailed, and the enterprise's answer: what the
+ * week's model (domain/reports/figures.ts) counts 政策找企 from (the digest, the console).
+ */
+export function outreachMatches(matches: readonly PolicyMatchRecord[], policies: readonly RowRecord<'policy'>[]): OutreachMatch[] {
   const category = new Map(policies.map((p) => [p.key, p.value.category ?? '']));
   return matches
     .filter((m) => category.has(m.policy))
-    .map((m) => ({ category: category.get(m.policy)!, pushed: m.pushedAt !== null && !m.baseline, ...(m.feedback ? { answer: m.feedback.answer } : {}) }));
+    .map((m) => ({
+      category: category.get(m.policy)!,
+      // A baseline match was recorded, never mailed.
+      pushedAt: m.baseline ? null : m.pushedAt,
+      ...(m.feedback ? { answer: m.feedback.answer, answeredAt: m.feedback.at } : {}),
+    }));
 }
 
 /** Read what the week needs and build the model, the page and the text part. Writes nothing. */

@@ -200,12 +200,14 @@ describe('政策推送', () => {
     const after = await h.call('GET', '/v1/policies/ZC-001/matches', { as: IND });
     expect(after.json.matches).toEqual([{ enterprise: ENTERPRISE, enterpriseName: '示例机械有限公司', pushedAt: expect.any(String), feedback: { answer: '已兑现', at: new Date(at('2022-06-20T10:00')).toISOString() } }]);
 
-    // The digest's 政策找企 part counts the pushes and answers by category.
     const digest = await generateDigest({ store: h.store, digests: h.digests, policies: h.policies, config: { countyName: '示例县', publicBaseUrl: BASE, actionSecrets: [SECRET] } }, '2022-W25', h.clock.now());
-    expect(digest.model.outreach?.rows).toEqual([{ category: '财政奖补', pushed: 2, applying: 0, delivered: 1 }]);
-    expect(digest.text).toContain('政策找企（累计）');
-    expect(digest.text).toContain('财政奖补｜已推送 2｜申请中 0｜已兑现 1');
-    expect(digest.html).toContain('政策找企（累计）');
+    // The digest's 政策找企 part: the week's model (figures.ts) counts the pushes and answers by category.
+    expect(digest.model.outreach?.rows).toEqual([{ category: '财政奖补', pushed: 2, pushedThisWeek: 0, applying: 0, delivered: 1, answeredThisWeek: 1 }]);
+    expect(digest.model.figures.outreach).toEqual({ policyPushed: 0, policyAnswered: 1, policyApplying: 0, policyDelivered: 1 });
+    expect(digest.text).toContain('政策找企：本周政策推送 0 项，本周企业反馈 1 条，政策申请中 0 项，政策已兑现 1 项');
+    expect(digest.text).toContain('财政奖补｜累计推送 2｜本周推送 0｜申请中 0｜已兑现 1');
+    expect(digest.html).toContain('政策找企');
+    expect(digest.html).toContain('本周政策推送 0 项');
 
     // A tampered link and a bearer-less matches request are refused.
     expect((await h.page('POST', `${links['已了解']}x`, {})).status).toBe(404);

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkDef } from '../../domain/issues/catalog.js';
 import { commandUnits, unitEmails } from '../../domain/issues/lifecycle.js';
-import { FIGURE_KEYS, FIGURES, type WeekFigures } from '../../domain/reports/figures.js';
+import { FIGURE_KEYS, FIGURES, OUTREACH_FIGURE_KEYS, OUTREACH_FIGURES, type WeekFigures } from '../../domain/reports/figures.js';
 import type { DigestModel } from '../../domain/reports/digest.js';
 import type { DashboardModel } from '../../domain/reports/dashboard.js';
 import type { Profile } from '../../domain/rows/types.js';
@@ -28,6 +28,7 @@ import { loadProfile } from '../../local/profile-files.js';
 import { loadOrCreateActionSecret, startStack, type Stack } from '../../local/stack.js';
 import { verifyActionToken, type ActionTokenPayload } from '../../functions/usecases/action-token.js';
 import { stackWeekFigures, weekFiguresLines } from '../../local/week-figures.js';
+import { createMatchReader } from '../../functions/adapters/policy-store.js';
 
 interface Mail {
   to: string[];
@@ -67,7 +68,7 @@ beforeAll(async () => {
   consoleFigures = await stackWeekFigures(stack, now);
   consoleLines = weekFiguresLines(consoleFigures);
   const digests = stackDigestStore(stack);
-  digest = (await generateDigest({ store: stack.store, digests, config: { countyName: DEMO_COUNTY, publicBaseUrl: stack.apiUrl, actionSecrets: ['x'] } }, WEEK, now)).model;
+  digest = (await generateDigest({ store: stack.store, digests, policies: createMatchReader({ client: stack.dynamo, tableName: stack.tableName }), config: { countyName: DEMO_COUNTY, publicBaseUrl: stack.apiUrl, actionSecrets: ['x'] } }, WEEK, now)).model;
   dashboard = await dashboardModel({ store: stack.store, digests, getProfile: async () => profile, countyName: DEMO_COUNTY }, now);
   const res = await fetch(`${stack.sesEndpoint}/store`);
   const body = (await res.json()) as { emails: { destination: { to: string[] }; subject: string; body: { text?: string; html?: string } }[] };
@@ -125,6 +126,22 @@ describe('the demo week: one set of figures', () => {
     expect(line).toContain(`${FIGURES.overdueNow.label} ${v.overdueNow} 件`);
     expect(v.resolved).toBeGreaterThan(0);
     expect(v.batches).toBeGreaterThan(0);
+  });
+
+  it('政策找企: console and digest state the same outreach figures from the one model; the demo week pushed and was answered', () => {
+    const line = consoleLines.join('\n');
+    expect(consoleFigures.outreach).toEqual(digest.figures.outreach);
+    const o = digest.figures.outreach!;
+    for (const key of OUTREACH_FIGURE_KEYS) {
+      const { label, unit } = OUTREACH_FIGURES[key];
+      expect(line, key).toContain(`${label} ${o[key]} ${unit}`);
+    }
+    // Tuesday's county policy was pushed that evening and answered on Wednesday.
+    expect(o.policyPushed).toBeGreaterThan(0);
+    expect(o.policyAnswered).toBeGreaterThan(0);
+    expect(digest.outreach!.total.pushedThisWeek).toBe(o.policyPushed);
+    // The dashboard does not read the matches.
+    expect(dashboard.figures.outreach).toBeNull();
   });
 
   it('the batch mails and the digest count the same batches and members, with the members’ 反映日期', () => {

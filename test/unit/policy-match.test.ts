@@ -106,23 +106,47 @@ describe('consultantsFor', () => {
   });
 });
 
-describe('policyOutreach (digest 政策找企)', () => {
-  it('counts pushes, 申请中 and 已兑现 by category, catalog order, baseline matches not pushed', async () => {
+describe('policyOutreach (digest 政策找企, counted by the week model)', () => {
+  const window = { from: Date.UTC(2022, 5, 5, 16), to: Date.UTC(2022, 5, 12, 16) - 1 };
+  const inWeek = window.from + 1000;
+  const before = window.from - 1000;
+  const after = window.to + 1000;
+  it('counts pushes (累计 and the week), 申请中 and 已兑现 by category, catalog order; baseline (never mailed) and later pushes left out', async () => {
     const { policyOutreach } = await import('../../domain/reports/sections/policy.js');
     const o = policyOutreach(
       [
-        { category: '金融信贷', pushed: true, answer: '申请中' },
-        { category: '财政奖补', pushed: true, answer: '已兑现' },
-        { category: '财政奖补', pushed: false },
-        { category: '', pushed: true, answer: '不适用' },
+        { category: '金融信贷', pushedAt: inWeek, answer: '申请中', answeredAt: inWeek },
+        { category: '财政奖补', pushedAt: before, answer: '已兑现', answeredAt: inWeek },
+        { category: '财政奖补', pushedAt: null },
+        { category: '财政奖补', pushedAt: after },
+        { category: '', pushedAt: before, answer: '不适用', answeredAt: before },
       ],
       ['财政奖补', '金融信贷'],
+      window,
     );
     expect(o.rows).toEqual([
-      { category: '财政奖补', pushed: 1, applying: 0, delivered: 1 },
-      { category: '金融信贷', pushed: 1, applying: 1, delivered: 0 },
-      { category: '未分类', pushed: 1, applying: 0, delivered: 0 },
+      { category: '财政奖补', pushed: 1, pushedThisWeek: 0, applying: 0, delivered: 1, answeredThisWeek: 1 },
+      { category: '金融信贷', pushed: 1, pushedThisWeek: 1, applying: 1, delivered: 0, answeredThisWeek: 1 },
+      { category: '未分类', pushed: 1, pushedThisWeek: 0, applying: 0, delivered: 0, answeredThisWeek: 0 },
     ]);
-    expect(o.total).toEqual({ category: '合计', pushed: 3, applying: 1, delivered: 1 });
+    expect(o.total).toEqual({ category: '合计', pushed: 3, pushedThisWeek: 1, applying: 1, delivered: 1, answeredThisWeek: 2 });
+  });
+
+  it('the week model states the figures from the same count; null where the matches are not read', async () => {
+    const { countWeek, outreachLine } = await import('../../domain/reports/figures.js');
+    const { digestWindow } = await import('../../domain/reports/week.js');
+    const w = digestWindow('2022-W23', Date.UTC(2022, 5, 10, 9));
+    const t = w.from + 3600_000;
+    const counted = countWeek([], w, { units: [] }, null, [
+      { category: '财政奖补', pushedAt: t, answer: '申请中', answeredAt: t },
+      { category: '财政奖补', pushedAt: t },
+    ]);
+    expect(counted.figures.outreach).toEqual({ policyPushed: 2, policyAnswered: 1, policyApplying: 1, policyDelivered: 0 });
+    expect(counted.outreach?.total.pushed).toBe(2);
+    expect(outreachLine(counted.figures)).toBe('本周政策推送 2 项，本周企业反馈 1 条，政策申请中 1 项，政策已兑现 0 项');
+    const uncounted = countWeek([], w, { units: [] }, null);
+    expect(uncounted.figures.outreach).toBeNull();
+    expect(uncounted.outreach).toBeNull();
+    expect(outreachLine(uncounted.figures)).toBe('');
   });
 });

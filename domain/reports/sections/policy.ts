@@ -4,7 +4,7 @@
 import type { UnitType } from '../../rows/kinds.js';
 import type { ConsultantRow, PolicyRow, Profile } from '../../rows/types.js';
 import { findUnit } from '../../issues/lifecycle.js';
-import { countBy, norm } from '../week.js';
+import { countBy, inWindow, norm, type DigestWindow } from '../week.js';
 
 export const DEFAULT_POLICY_UNIT_TYPES: readonly UnitType[] = ['县直部门', '乡镇', '街道', '园区'];
 
@@ -59,22 +59,30 @@ export function policyFiling(
 }
 
 // ---- 政策找企 (SPEC §7.4): pushes and the enterprises' answers by policy category ---------------------
+// Counted by the week's model (figures.ts countWeek), which states the week's figures from its total.
 
 /** One matched policy as the digest counts it. */
 export interface OutreachMatch {
   /** 政策类别 of the policy ('' when it has none). */
   category: string;
-  /** Mailed to the enterprise (a baseline match never was). */
-  pushed: boolean;
-  /** The enterprise's latest answer. */
+  /** When a push mailed it; null while it waits, and for a baseline match (never mailed). */
+  pushedAt: number | null;
+  /** The enterprise's latest answer and when it was given (a later answer replaces an earlier one). */
   answer?: string;
+  answeredAt?: number;
 }
 
 export interface OutreachRow {
   category: string;
+  /** Pushed so far (累计). */
   pushed: number;
+  /** Pushed in the week. */
+  pushedThisWeek: number;
+  /** Latest answer 申请中 / 已兑现 (累计, as answered so far). */
   applying: number;
   delivered: number;
+  /** Answers given in the week (any of the four). */
+  answeredThisWeek: number;
 }
 
 export interface PolicyOutreach {
@@ -82,17 +90,24 @@ export interface PolicyOutreach {
   total: OutreachRow;
 }
 
-/** Pushes, 申请中 and 已兑现 by category (categories in catalog order, then 未分类). */
-export function policyOutreach(matches: readonly OutreachMatch[], categoryOrder: readonly string[]): PolicyOutreach {
+/** Pushes and answers by category (categories in catalog order, then 未分类), the week's beside the 累计. */
+export function policyOutreach(matches: readonly OutreachMatch[], categoryOrder: readonly string[], window: Pick<DigestWindow, 'from' | 'to'>): PolicyOutreach {
+  const empty = (category: string): OutreachRow => ({ category, pushed: 0, pushedThisWeek: 0, applying: 0, delivered: 0, answeredThisWeek: 0 });
   const by = new Map<string, OutreachRow>();
-  const total: OutreachRow = { category: '合计', pushed: 0, applying: 0, delivered: 0 };
+  const total = empty('合计');
   for (const m of matches) {
+    // Counted to the window's end: a push or an answer after it belongs to a later week.
+    const pushed = m.pushedAt !== null && m.pushedAt <= window.to;
+    const answered = m.answer !== undefined && m.answeredAt !== undefined && m.answeredAt <= window.to;
+    if (!pushed && !answered) continue;
     const category = m.category || '未分类';
-    const row = by.get(category) ?? { category, pushed: 0, applying: 0, delivered: 0 };
+    const row = by.get(category) ?? empty(category);
     for (const r of [row, total]) {
-      if (m.pushed) r.pushed += 1;
-      if (m.answer === '申请中') r.applying += 1;
-      if (m.answer === '已兑现') r.delivered += 1;
+      if (pushed) r.pushed += 1;
+      if (pushed && inWindow(window, m.pushedAt!)) r.pushedThisWeek += 1;
+      if (answered && m.answer === '申请中') r.applying += 1;
+      if (answered && m.answer === '已兑现') r.delivered += 1;
+      if (answered && inWindow(window, m.answeredAt)) r.answeredThisWeek += 1;
     }
     by.set(category, row);
   }

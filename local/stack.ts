@@ -20,7 +20,7 @@ import { createWebStore } from '../functions/adapters/web-store.js';
 import { WEB_PATHS } from '../functions/http/web-routes.js';
 import { makeSweepHandler } from '../functions/handlers/sweep.js';
 import { isPagesPath, makePagesHandler } from '../functions/handlers/pages.js';
-import type { SweepSummary } from '../functions/usecases/sweep.js';
+import type { SweepRunSummary as SweepSummary } from '../functions/handlers/sweep.js';
 import { createStore, ensureTable } from '../functions/adapters/dynamodb-store.js';
 import { createIdentityVerifier } from '../functions/adapters/identity.js';
 import { logger } from '../functions/adapters/logger.js';

@@ -9,25 +9,23 @@
 //          the link usable; with a reason it acts once.
 //   a tampered token — 403 in Chinese.
 // Screenshots go to test-results/action-*.png.
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium, scrollWidth } from './browser.js';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logger } from '../../functions/adapters/logger.js';
-import { createSimClock, DEMO_START } from '../../local/clock.js';
+import { DEMO_START } from '../../local/clock.js';
 import { DEFAULT_PROFILE, EXAMPLES_DIR, memberOf, seedProfile } from '../../local/demo.js';
 import { readTables } from '../../local/files.js';
 import { loadProfile } from '../../local/profile-files.js';
-import { startStack, type Stack } from '../../local/stack.js';
+import type { Stack } from '../../local/stack.js';
 import { pushRows } from '../../local/sync-client.js';
 import type { StoredMail } from '../fixtures/local-services.js';
 import { parseMail, type Mail } from '../integration/closed-loop-helpers.js';
+import { OUT_DIR, startPageStack } from './page-setup.js';
 
 const WIDTH = 375;
 const HEIGHT = 800;
-const outDir = join(import.meta.dirname, '../../test-results');
 
 interface IssueSummary {
   id: string;
@@ -94,20 +92,10 @@ async function submit(page: Page, url: string): Promise<Response> {
   return res;
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(outDir, `action-${name}.png`), fullPage: true });
+const shot = (page: Page, name: string) => page.screenshot({ path: join(OUT_DIR, `action-${name}.png`), fullPage: true });
 
 beforeAll(async () => {
-  logger.setLogLevel('SILENT');
-  stack = await startStack({
-    dataDir: mkdtempSync(join(tmpdir(), 'sibao-e2e-actions-')),
-    memory: true,
-    port: 0,
-    sesPort: 0,
-    clock: createSimClock(DEMO_START),
-    dispatchIntervalMs: 0,
-    sweepIntervalMs: 0,
-    log: () => undefined,
-  });
+  stack = await startPageStack('actions', { start: DEMO_START });
   expect(new URL(stack.apiUrl).hostname).toBe('127.0.0.1');
   expect(new URL(stack.sesEndpoint).hostname).toBe('127.0.0.1');
 
@@ -142,7 +130,7 @@ beforeAll(async () => {
   browser = await launchChromium(['--lang=zh-CN']);
   // JavaScript off: the pages must work as plain HTML forms (page.evaluate still runs for the test).
   context = await browser.newContext({ viewport: { width: WIDTH, height: HEIGHT }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', javaScriptEnabled: false });
-  mkdirSync(outDir, { recursive: true });
+  mkdirSync(OUT_DIR, { recursive: true });
 }, 60_000);
 
 afterAll(async () => {

@@ -3,48 +3,21 @@
 // view link at desktop (1280 px) and phone (375 px) widths: every section heading is shown, the page
 // does not overflow sideways on the phone, runs no script, loads nothing else and carries the CSP.
 // Screenshots go to test-results/dashboard-<name>-<width>.png (full page) and …-top.png (first screen).
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium, openWatchedPage, scrollWidth } from './browser.js';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWatchedPage } from './browser.js';
+import { describe, expect, it } from 'vitest';
 import { DASHBOARD_SECTION_TITLES } from '../../domain/reports/dashboard-render.js';
 import { dashboardViewUrl } from '../../functions/usecases/dashboard.js';
-import { logger } from '../../functions/adapters/logger.js';
-import { createSimClock } from '../../local/clock.js';
 import { stackDigestStore } from '../../local/digest-demo.js';
-import { loadOrCreateActionSecret, startStack, type Stack } from '../../local/stack.js';
+import { loadOrCreateActionSecret } from '../../local/stack.js';
 import { COUNTY, EVIL_NAME } from '../fixtures/digest-fixture.js';
 import { seedDigestFixture } from '../fixtures/digest-seed.js';
+import { OUT_DIR, fitsAndShoot, usePageEnv } from './page-setup.js';
 
-const outDir = join(import.meta.dirname, '../../test-results');
-let browser: Browser;
-let stack: Stack;
 let url: string;
-
-beforeAll(async () => {
-  logger.setLogLevel('SILENT');
-  stack = await startStack({
-    dataDir: mkdtempSync(join(tmpdir(), 'sibao-e2e-dashboard-')),
-    memory: true,
-    port: 0,
-    sesPort: 0,
-    clock: createSimClock('2022-06-10T17:00+08:00'),
-    dispatchIntervalMs: 0,
-    sweepIntervalMs: 0,
-    countyName: COUNTY,
-    log: () => undefined,
-  });
+const env = usePageEnv('dashboard', { start: '2022-06-10T17:00+08:00', countyName: COUNTY }, async (stack) => {
   await seedDigestFixture(stack.store, stackDigestStore(stack));
   url = dashboardViewUrl(stack.apiUrl, [loadOrCreateActionSecret(stack.dataDir)], stack.clock.now());
-  browser = await launchChromium();
-  mkdirSync(outDir, { recursive: true });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
 });
 
 describe.each([
@@ -52,7 +25,7 @@ describe.each([
   { name: 'phone', width: 375, height: 740 },
 ])('dashboard page at $width px', ({ name, width, height }) => {
   it(`${name}: shows every section, loads nothing external, runs no script and does not overflow`, async () => {
-    const { context, page, requests, dialogs } = await openWatchedPage(browser, { width, height });
+    const { context, page, requests, dialogs } = await openWatchedPage(env.browser, { width, height });
 
     const res = await page.goto(url, { waitUntil: 'load' });
     expect(res?.status()).toBe(200);
@@ -76,10 +49,8 @@ describe.each([
     expect(await page.getByText(EVIL_NAME).count()).toBeGreaterThan(0);
     expect(requests).toEqual([url]);
 
-    expect(await scrollWidth(page)).toBeLessThanOrEqual(width);
-
-    await page.screenshot({ path: join(outDir, `dashboard-${name}-${width}.png`), fullPage: true });
-    await page.screenshot({ path: join(outDir, `dashboard-${name}-${width}-top.png`) });
+    await fitsAndShoot(page, width, `dashboard-${name}-${width}`);
+    await page.screenshot({ path: join(OUT_DIR, `dashboard-${name}-${width}-top.png`) });
     await context.close();
   });
 });

@@ -4,24 +4,17 @@
 // Two sources: the rendered fixture digest from a bare node:http server, and the REAL
 // GET /v1/digests/{week} of a local stack (startStack in memory) after the digest job published the
 // fixture county's week there (opened with the signed view link of the mail).
-import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
-import { launchChromium, openWatchedPage, scrollWidth } from './browser.js';
-import type { Browser } from 'playwright-core';
+import { openWatchedPage } from './browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDigest } from '../../domain/reports/digest.js';
 import { renderDigestHtml } from '../../domain/reports/digest-render.js';
 import { COUNTY, digestInput, WEEK } from '../fixtures/digest-fixture.js';
 import { seedDigestFixture } from '../fixtures/digest-seed.js';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { logger } from '../../functions/adapters/logger.js';
-import { createSimClock } from '../../local/clock.js';
 import { runDemoDigest, stackDigestStore } from '../../local/digest-demo.js';
-import { startStack, type Stack } from '../../local/stack.js';
+import { fitsAndShoot, usePageEnv } from './page-setup.js';
 
 const HEADINGS = [
   '一、核心指标',
@@ -37,13 +30,17 @@ const HEADINGS = [
   '十一、数据质量提示',
 ];
 
-const outDir = join(import.meta.dirname, '../../test-results');
 let server: Server;
-let browser: Browser;
 let base: string;
-let stack: Stack;
 /** Page URL per source. */
 const urls: Record<string, string> = {};
+
+const env = usePageEnv('digest', { start: '2022-06-10T16:00+08:00' }, async (stack) => {
+  await seedDigestFixture(stack.store, stackDigestStore(stack));
+  const published = await runDemoDigest(stack, { week: WEEK, countyName: COUNTY });
+  expect(published.status).toBe('sent');
+  urls.stack = published.url;
+});
 
 beforeAll(async () => {
   const html = renderDigestHtml(buildDigest(digestInput()));
@@ -58,27 +55,9 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   urls.fixture = `${base}/v1/digests/${WEEK}`;
-  logger.setLogLevel('SILENT');
-  stack = await startStack({
-    dataDir: mkdtempSync(join(tmpdir(), 'sibao-e2e-digest-')),
-    memory: true,
-    port: 0,
-    sesPort: 0,
-    clock: createSimClock('2022-06-10T16:00+08:00'),
-    dispatchIntervalMs: 0,
-    log: () => undefined,
-  });
-  await seedDigestFixture(stack.store, stackDigestStore(stack));
-  const published = await runDemoDigest(stack, { week: WEEK, countyName: COUNTY });
-  expect(published.status).toBe('sent');
-  urls.stack = published.url;
-  browser = await launchChromium();
-  mkdirSync(outDir, { recursive: true });
-}, 120_000);
+});
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
 });
 
@@ -90,7 +69,7 @@ describe.each([
 ])('digest page at $width px from the $source', ({ name, width, height, source }) => {
   it(`${name}: shows every section, loads nothing external, runs no script and does not overflow`, async () => {
     const url = urls[source];
-    const { context, page, requests, dialogs } = await openWatchedPage(browser, { width, height });
+    const { context, page, requests, dialogs } = await openWatchedPage(env.browser, { width, height });
 
     const res = await page.goto(url, { waitUntil: 'load' });
     expect(res?.status()).toBe(200);
@@ -108,10 +87,7 @@ describe.each([
     // Only the page itself was requested.
     expect(requests).toEqual([url]);
 
-    // The callback runs in the page (tsconfig has no DOM lib): read the width through globalThis.
-    expect(await scrollWidth(page)).toBeLessThanOrEqual(width);
-
-    await page.screenshot({ path: join(outDir, `digest-${source === 'stack' ? 'stack-' : ''}${name}-${width}.png`), fullPage: true });
+    await fitsAndShoot(page, width, `digest-${source === 'stack' ? 'stack-' : ''}${name}-${width}`);
     await context.close();
   });
 });

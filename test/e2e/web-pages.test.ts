@@ -2,48 +2,19 @@
 // (1280 px) widths: /login, the mailed link's confirm page, /my, and the upload with its progress
 // script and result page. No page scrolls sideways; the only script is the upload's (allowed by its
 // hash); nothing else is loaded. Screenshots: test-results/web-<page>-<width>.png.
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logger } from '../../functions/adapters/logger.js';
-import { createSimClock } from '../../local/clock.js';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_PROFILE, seedProfile } from '../../local/demo.js';
 import { loadProfile } from '../../local/profile-files.js';
-import { startStack, type Stack } from '../../local/stack.js';
-import { launchChromium, openWatchedPage, scrollWidth } from './browser.js';
+import { openWatchedPage } from './browser.js';
+import { fitsAndShoot, usePageEnv } from './page-setup.js';
 
-const outDir = join(import.meta.dirname, '../../test-results');
-let browser: Browser;
-let stack: Stack;
-
-beforeAll(async () => {
-  logger.setLogLevel('SILENT');
-  stack = await startStack({
-    dataDir: mkdtempSync(join(tmpdir(), 'sibao-e2e-web-')),
-    memory: true,
-    port: 0,
-    sesPort: 0,
-    clock: createSimClock(),
-    dispatchIntervalMs: 0,
-    sweepIntervalMs: 0,
-    loginAnswerMs: 50,
-    log: () => undefined,
-  });
+const env = usePageEnv('web', { loginAnswerMs: 50 }, async (stack) => {
   await seedProfile(stack, await loadProfile(DEFAULT_PROFILE));
-  browser = await launchChromium();
-  mkdirSync(outDir, { recursive: true });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
 });
 
 async function lastLink(to: string): Promise<string> {
-  const { emails } = (await (await fetch(`${stack.sesEndpoint}/store`)).json()) as { emails: { destination: { to: string[] }; body: { text?: string } }[] };
+  const { emails } = (await (await fetch(`${env.stack.sesEndpoint}/store`)).json()) as { emails: { destination: { to: string[] }; body: { text?: string } }[] };
   const mail = emails.filter((m) => m.destination.to.includes(to)).at(-1)!;
   return /(http:\/\/127\.0\.0\.1:\d+\/login\/[A-Za-z0-9_.-]+)/.exec(mail.body.text!)![1];
 }
@@ -62,13 +33,10 @@ describe.each([
   { name: 'desktop', width: 1280, height: 900, email: 'industry-editor@tongxu.example' },
 ])('web pages at $width px', ({ name, width, height, email }) => {
   it(`${name}: sign in by mail, /my, upload with progress, result page — no sideways scroll`, async () => {
-    const { context, page, dialogs, requests } = await openWatchedPage(browser, { width, height });
-    const shot = async (what: string) => {
-      expect(await scrollWidth(page), what).toBeLessThanOrEqual(width);
-      await page.screenshot({ path: join(outDir, `web-${what}-${width}.png`), fullPage: true });
-    };
+    const { context, page, dialogs, requests } = await openWatchedPage(env.browser, { width, height });
+    const shot = (what: string) => fitsAndShoot(page, width, `web-${what}-${width}`);
 
-    const login = await page.goto(`${stack.apiUrl}/login`);
+    const login = await page.goto(`${env.stack.apiUrl}/login`);
     expect(login?.status()).toBe(200);
     expect(login!.headers()['referrer-policy']).toBe('no-referrer');
     await shot('login');
@@ -97,7 +65,7 @@ describe.each([
     await shot('result');
 
     expect(dialogs).toEqual([]);
-    expect(requests.every((u) => u.startsWith(stack.apiUrl))).toBe(true);
+    expect(requests.every((u) => u.startsWith(env.stack.apiUrl))).toBe(true);
     await context.close();
   }, 60_000);
 });
@@ -105,16 +73,15 @@ describe.each([
 describe('the command office on /my', () => {
   it('a 审批 member sees the dashboard link, which opens the dashboard (1280 px and 375 px)', async () => {
     for (const width of [1280, 375]) {
-      const { context, page } = await openWatchedPage(browser, { width, height: 800 });
-      await page.goto(`${stack.apiUrl}/login`);
+      const { context, page } = await openWatchedPage(env.browser, { width, height: 800 });
+      await page.goto(`${env.stack.apiUrl}/login`);
       await page.fill('#email', 'command-approver@tongxu.example');
       await page.click('button[type=submit]');
       await page.locator('h1', { hasText: '请查收邮件' }).waitFor();
       await page.goto(await lastLink('command-approver@tongxu.example'));
       await page.click('button[type=submit]');
       await page.waitForURL(/\/my$/);
-      expect(await scrollWidth(page)).toBeLessThanOrEqual(width);
-      await page.screenshot({ path: join(outDir, `web-my-approver-${width}.png`), fullPage: true });
+      await fitsAndShoot(page, width, `web-my-approver-${width}`);
       await page.click('text=打开指挥部看板');
       await expect(page.locator('h1').innerText()).resolves.toBe('“四保”白名单指挥部看板');
       await context.close();

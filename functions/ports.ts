@@ -728,7 +728,23 @@ export interface MailItem {
   sentAt?: number;
 }
 
+/**
+ * An issue an enterprise reported on its page (来源 企业自报), kept for its class's 问题诉求 tab:
+ * 刷新状态 appends the ones the tab does not hold yet (by 编号; SPEC §7.8).
+ */
+export interface SelfReportRecord {
+  id: string;
+  workClass: WorkClassId;
+  at: number;
+  /** The tab's input columns (header → sheet value) and 来源. */
+  values: Record<string, string | number>;
+}
+
 export interface PolicyStore {
+  /** Record an enterprise's report for its class's tab (idempotent by id). */
+  putSelfReport(rec: SelfReportRecord): Promise<void>;
+  /** The class's enterprise reports, oldest first (one query on the class's partition). */
+  listSelfReports(workClass: WorkClassId): Promise<SelfReportRecord[]>;
   /** Every match, or those of one policy, or those of one enterprise. */
   listMatches(q?: { policy?: string; enterprise?: string }): Promise<PolicyMatchRecord[]>;
   putMatches(recs: readonly PolicyMatchRecord[]): Promise<void>;

@@ -186,7 +186,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const apiHandler = makeApiHandler({ store, clock: opts.clock, identity, config: { ...apiConfig, countyName: opts.countyName }, digests, metrics, failures, policies }) as ApiHandler;
     // The `pages` function (public pages, the enterprise's page) has its own Function URL on AWS;
     // locally the one server routes its prefixes to it.
-    const pages = makePagesHandler({ store, policies, clock: opts.clock, config: { actionSecrets: [actionSecret], countyName: opts.countyName, profileTtlMs: 1_000 } }) as ApiHandler;
+    const pages = makePagesHandler({ store, policies, clock: opts.clock, config: { actionSecrets: [actionSecret], countyName: opts.countyName } }) as ApiHandler;
     // One server locally; three Function URLs on AWS (api, web, pages).
     api = (event) => {
       const path = event.rawPath ?? '';

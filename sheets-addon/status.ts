@@ -8,7 +8,7 @@ import { toSheetText } from '../domain/rows/sheet-text.js';
 import { apiCall, identityToken, NO_TOKEN_MESSAGE } from './http.js';
 import { ID_HEADER, SYNC_HEADER, SYNC_STATE, VERSION_HEADER } from './columns.js';
 import { loadRefusedDeletions, loadSettings, saveRefusedDeletions } from './settings.js';
-import { type CellWrites, isBlankRow, readTable, writeBack } from './table.js';
+import { type CellWrites, isBlankRow, readTable, type Table, writeBack } from './table.js';
 
 export interface IssueStatus {
   id: string;
@@ -54,6 +54,33 @@ export function listIssues(apiUrl: string, token: string): { ok: true; byId: Map
   return { ok: false, message: `服务器上的问题超过 ${ISSUE_PAGE * MAX_ISSUE_PAGES} 条，本次未能读完，请联系县大数据局` };
 }
 
+/** An issue an enterprise reported on its page: its 编号 and the tab's values (GET /v1/enterprise-reports). */
+export interface EnterpriseReport {
+  id: string;
+  values: Record<string, string | number>;
+}
+
+/**
+ * The class's 企业自报 issues. A server without the route (404) or a failed read yields none: 刷新状态
+ * still refreshes the statuses, and the next run appends them.
+ */
+export function listEnterpriseReports(apiUrl: string, token: string, workClass: string): EnterpriseReport[] {
+  if (!workClass) return [];
+  const ans = apiCall<{ issues?: EnterpriseReport[] }>(`${apiUrl}/v1/enterprise-reports?workClass=${encodeURIComponent(workClass)}`, token, 'get');
+  return ans.ok && ans.body && Array.isArray(ans.body.issues) ? ans.body.issues.filter((r) => typeof r?.id === 'string' && r.values && typeof r.values === 'object') : [];
+}
+
+/** The system columns 刷新状态 writes for an issue the server lists. */
+function statusCells(s: IssueStatus): Record<string, string | number> {
+  const w: Record<string, string | number> = {};
+  if (s.status !== undefined) w['状态'] = toSheetText(s.status);
+  if (s.unit !== undefined) w['责任单位'] = toSheetText(s.also && s.also.length > 0 ? `${s.unit}（协办：${s.also.join('、')}）` : s.unit);
+  if (s.signBy !== undefined) w['签收时限'] = toSheetText(s.signBy);
+  if (s.resolveBy !== undefined) w['办结时限'] = toSheetText(s.resolveBy);
+  w['升级情况'] = toSheetText(escalationText(s));
+  return w;
+}
+
 export function refreshStatus(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): { ok: boolean; message: string; updated: number } {
   const settings = loadSettings();
   if (!settings.apiUrl) return { ok: false, message: '尚未设置 API 地址：请打开 扩展程序 → 四保调度 → 设置。', updated: 0 };
@@ -64,6 +91,7 @@ export function refreshStatus(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): { o
   const listed = listIssues(settings.apiUrl, token);
   if (!listed.ok) return { ok: false, message: listed.message, updated: 0 };
   const byId = listed.byId;
+  const reports = listEnterpriseReports(settings.apiUrl, token, settings.workClass);
   const lock = LockService.getDocumentLock() ?? LockService.getScriptLock();
   if (!lock.tryLock(20_000)) return { ok: false, message: '另一次同步正在进行，请稍后再试。', updated: 0 };
   try {
@@ -71,24 +99,31 @@ export function refreshStatus(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): { o
     const idCol = t.col.get('编号');
     if (idCol === undefined) return { ok: false, message: `「${KINDS.issue.tab}」缺少「编号」列：请先运行「初始化本表」。`, updated: 0 };
     const writes: CellWrites = new Map();
+    const inTab = new Set<string>();
     for (let i = 1; i < t.values.length; i++) {
-      const s = byId.get(String(t.values[i][idCol] ?? '').trim());
+      const id = String(t.values[i][idCol] ?? '').trim();
+      if (id) inTab.add(id);
+      const s = byId.get(id);
       if (!s) continue;
-      const w: Record<string, string | number> = {};
-      if (s.status !== undefined) w['状态'] = toSheetText(s.status);
-      if (s.unit !== undefined) w['责任单位'] = toSheetText(s.also && s.also.length > 0 ? `${s.unit}（协办：${s.also.join('、')}）` : s.unit);
-      if (s.signBy !== undefined) w['签收时限'] = toSheetText(s.signBy);
-      if (s.resolveBy !== undefined) w['办结时限'] = toSheetText(s.resolveBy);
-      w['升级情况'] = toSheetText(escalationText(s));
-      writes.set(i, w);
+      writes.set(i, statusCells(s));
     }
     writeBack(t, writes);
     const restored = restoreRefused(t, idCol, settings.apiUrl, token);
     const more = restored.length > 0 ? `已恢复 ${restored.length} 条删除被拒绝的问题行（${restored.join('、')}）。` : '';
-    return { ok: true, message: `已刷新 ${writes.size} 条问题的状态（服务器共 ${byId.size} 条）。${more}`, updated: writes.size };
+    for (const id of restored) inTab.add(id);
+    const added = appendEnterpriseReports(t, reports, inTab, byId, restored.length);
+    const addedText = added > 0 ? `新增企业自报问题 ${added} 条（来源：企业自报，企业通过专属页面反映，已按规则交办）；` : '';
+    return { ok: true, message: `${addedText}已刷新 ${writes.size} 条问题的状态（服务器共 ${byId.size} 条）。${more}`, updated: writes.size + added };
   } finally {
     lock.releaseLock();
   }
+}
+
+/** The sheet row below the last non-blank row (the data range may end in blank rows). */
+function appendRow(t: Table): number {
+  let last = t.values.length - 1;
+  while (last >= 1 && isBlankRow(t, last)) last--;
+  return t.base + last;
 }
 
 interface IssueDetailDto {
@@ -124,12 +159,28 @@ function restoreRefused(t: ReturnType<typeof readTable>, idCol: number, apiUrl: 
     );
     restored.push(id);
   }
-  // After the last non-blank row (the data range may end in blank rows).
-  let last = t.values.length - 1;
-  while (last >= 1 && isBlankRow(t, last)) last--;
-  if (rows.length > 0) t.sheet.getRange(t.base + last, 1, rows.length, t.headers.length).setValues(rows);
+  if (rows.length > 0) t.sheet.getRange(appendRow(t), 1, rows.length, t.headers.length).setValues(rows);
   saveRefusedDeletions(keep);
   return restored;
+}
+
+/**
+ * Append, below the last row (and the rows restoreRefused appended), the enterprise reports the
+ * tab does not hold (by 编号) and the issue list knows: their values (text through toSheetText, so a description cannot become a formula), the
+ * status columns, and 已同步 so the add-on does not send them back. One setValues call.
+ */
+function appendEnterpriseReports(t: Table, reports: readonly EnterpriseReport[], inTab: ReadonlySet<string>, byId: ReadonlyMap<string, IssueStatus>, appendedBefore: number): number {
+  const fresh = reports.filter((r) => !inTab.has(r.id) && byId.has(r.id));
+  if (fresh.length === 0) return 0;
+  const rows = fresh.map((r) => {
+    const cells: Record<string, string | number> = { ...r.values, ...statusCells(byId.get(r.id)!), 编号: r.id, [ID_HEADER]: r.id, [SYNC_HEADER]: SYNC_STATE.synced };
+    return t.headers.map((h) => {
+      const v = h === '' ? undefined : cells[h];
+      return v === undefined ? '' : typeof v === 'number' ? v : toSheetText(v);
+    });
+  });
+  t.sheet.getRange(appendRow(t) + appendedBefore, 1, rows.length, t.headers.length).setValues(rows);
+  return rows.length;
 }
 
 // ---- 覆盖率看板 -------------------------------------------------------------------------------------

@@ -4,12 +4,14 @@
 //   mail outbox item        MAIL#<key>            MAIL            kindPk = KIND#mail, kindSk = <status>#<createdAt ISO>#<key>
 //   once-only marker        MARK#<name>           MARK            — (expiresAt when given a lifetime)
 //   day counter (limits)    COUNTER#<name>#<day>  COUNTER         — (expiresAt a day after its day)
+//   enterprise report       SELFREPORT#<class>    ISSUE#<id>      — (the class's 企业自报 issues for 刷新状态)
 // A match is listed by policy on the table and by enterprise (or all) on byKind; mails waiting to be
 // sent are the `pending#` range of KIND#mail.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { endOfShanghaiDay } from '../../domain/time/time.js';
-import type { MailItem, PolicyFeedbackRecord, PolicyMatchRecord, PolicyStore } from '../ports.js';
+import type { MailItem, PolicyFeedbackRecord, PolicyMatchRecord, PolicyStore, SelfReportRecord } from '../ports.js';
+import type { WorkClassId } from '../../domain/rows/kinds.js';
 import { batchWriteAll, createDocumentClient, queryAllPages } from './dynamodb-store.js';
 import { TABLE_SCHEMA, ttlSeconds } from './table-schema.js';
 
@@ -51,10 +53,19 @@ async function listMatches(queryAll: QueryAll, q: { policy?: string; enterprise?
   return items.map((i) => strip<PolicyMatchRecord>(i)).filter((m) => !q.enterprise || m.enterprise === q.enterprise);
 }
 
-/** Only the match reader (the API's `GET /v1/policies/{编号}/matches`: keeps the rest out of its bundle). */
-export function createMatchReader({ client, tableName }: { client: DynamoDBClient; tableName: string }): Pick<PolicyStore, 'listMatches'> {
+async function listSelfReports(queryAll: QueryAll, workClass: WorkClassId): Promise<SelfReportRecord[]> {
+  const items = await queryAll({ KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `SELFREPORT#${workClass}` }, ConsistentRead: true });
+  return items.map((i) => strip<SelfReportRecord>(i)).sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
+}
+
+/**
+ * Only the readers the API needs (`GET /v1/policies/{编号}/matches`, `GET /v1/enterprise-reports`):
+ * keeps the rest out of its bundle.
+ */
+export function createMatchReader({ client, tableName }: { client: DynamoDBClient; tableName: string }): Pick<PolicyStore, 'listMatches' | 'listSelfReports'> {
   const doc = createDocumentClient(client);
-  return { listMatches: (q) => listMatches((input) => queryAllPages(doc, tableName, input), q) };
+  const queryAll: QueryAll = (input) => queryAllPages(doc, tableName, input);
+  return { listMatches: (q) => listMatches(queryAll, q), listSelfReports: (c) => listSelfReports(queryAll, c) };
 }
 
 export function createPolicyStore({ client, tableName }: { client: DynamoDBClient; tableName: string }): PolicyStore {
@@ -73,6 +84,10 @@ export function createPolicyStore({ client, tableName }: { client: DynamoDBClien
   }
 
   return {
+    async putSelfReport(rec) {
+      await doc.send(new PutCommand({ TableName, Item: { ...rec, pk: `SELFREPORT#${rec.workClass}`, sk: `ISSUE#${rec.id}` } }));
+    },
+    listSelfReports: (c) => listSelfReports(queryAll, c),
     listMatches: (q) => listMatches(queryAll, q),
 
     async putMatches(recs) {

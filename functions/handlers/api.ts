@@ -44,7 +44,7 @@ export interface ApiDeps {
   /** The background jobs' set-aside items (a line on the dashboard). */
   failures?: Pick<FailureStore, 'listFailures'>;
   /** 政策找企's store: serves `GET /v1/policies/{编号}/matches` when present. */
-  policies?: Pick<PolicyStore, 'listMatches'>;
+  policies?: Pick<PolicyStore, 'listMatches' | 'listSelfReports'>;
 }
 
 export function makeApiHandler(deps: ApiDeps): Handler {

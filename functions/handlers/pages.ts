@@ -24,7 +24,7 @@ export interface PagesDeps {
   policies: PolicyStore;
   clock: Clock;
   log?: Log;
-  config: { actionSecrets: string[]; countyName?: string; profileTtlMs?: number };
+  config: { actionSecrets: string[]; countyName?: string };
 }
 
 const noBearer = async (): Promise<never> => {
@@ -33,7 +33,7 @@ const noBearer = async (): Promise<never> => {
 
 export function makePagesHandler(deps: PagesDeps): Handler {
   const log = deps.log ?? logger;
-  const profiles = createProfileCache(deps.store, deps.config.profileTtlMs ?? 30_000);
+  const profiles = createProfileCache(deps.store);
   const routes = pageRoutes({ store: deps.store, policies: deps.policies, clock: deps.clock, log, getProfile: profiles.profile, config: deps.config });
   return createRouter(routes, {
     authenticate: noBearer,

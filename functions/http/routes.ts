@@ -1,7 +1,7 @@
 // The API's routes as one table: method, path, who may call it, and what answers. Each handler
 // parses the request, calls a use case and renders what it returns (JSON, or a page for the links and
 // the digest/dashboard pages). handlers/api.ts builds the table once per container with its ports.
-import { ISSUE_STATUSES, kindFromName, type IssueStatus, type RowKind } from '../../domain/rows/kinds.js';
+import { ISSUE_STATUSES, kindFromName, WORK_CLASS_IDS, type IssueStatus, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
 import { MetricsPeriodError } from '../../domain/issues/unit-rates.js';
 import { isIsoDate, shanghaiDate } from '../../domain/time/time.js';
 import { CursorError, type Clock, type DigestReader, type FailureStore, type IdentityVerifier, type Log, type OpsMetrics, type ApiStore, type PolicyStore } from '../ports.js';
@@ -41,8 +41,8 @@ export interface ApiRouteDeps {
   failures?: Pick<FailureStore, 'listFailures'>;
   /** Counts a sync row that failed unexpectedly (ApiUnexpectedErrors). */
   metrics?: OpsMetrics;
-  /** Serves `GET /v1/policies/{编号}/matches` when present. */
-  policies?: Pick<PolicyStore, 'listMatches'>;
+  /** Serves `GET /v1/policies/{编号}/matches` and `GET /v1/enterprise-reports` when present. */
+  policies?: Pick<PolicyStore, 'listMatches' | 'listSelfReports'>;
   config: { actionSecrets: string[]; bootstrapAdmins?: string[]; countyName?: string };
 }
 
@@ -250,6 +250,20 @@ export function apiRoutes(deps: ApiRouteDeps): Route[] {
 
   const policies = deps.policies;
   if (policies) {
+    // The class's 企业自报 issues with their tab values: 刷新状态 appends those its tab lacks (by 编号).
+    routes.push({
+      methods: ['GET'],
+      path: '/v1/enterprise-reports',
+      auth: 'member',
+      async handle(req) {
+        const workClass = query(req, 'workClass');
+        if (!workClass || !(WORK_CLASS_IDS as readonly string[]).includes(workClass)) {
+          throw new HttpError(400, 'invalid_work_class', `工作专班 workClass「${workClass ?? ''}」无效，应为：${WORK_CLASS_IDS.join('、')}`);
+        }
+        const reports = await policies.listSelfReports(workClass as WorkClassId);
+        return json(200, { workClass, issues: reports.map((r) => ({ id: r.id, values: r.values })) });
+      },
+    });
     routes.push({
       methods: ['GET'],
       path: /^\/v1\/policies\/([^/]+)\/matches$/,
@@ -259,7 +273,7 @@ export function apiRoutes(deps: ApiRouteDeps): Route[] {
         const matches = await policies.listMatches({ policy });
         return json(200, {
           policy,
-          matches: matches.map((m) => ({ enterprise: m.enterprise, enterpriseName: m.enterpriseName, pushedAt: m.pushedAt === null ? null : new Date(m.pushedAt).toISOString(), feedback: m.feedback ? { answer: m.feedback.answer, at: new Date(m.feedback.at).toISOString() } : null })),
+          matches: matches.map((m) => ({ enterprise: m.enterprise, enterpriseName: m.enterpriseName, pushedAt: m.pushedAt === null || m.baseline ? null : new Date(m.pushedAt).toISOString(), feedback: m.feedback ? { answer: m.feedback.answer, at: new Date(m.feedback.at).toISOString() } : null })),
         });
       },
     });

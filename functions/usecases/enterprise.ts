@@ -10,6 +10,7 @@ import { currentAssignment } from '../../domain/issues/lifecycle.js';
 import { isPolicyFeedback, FEEDBACK_LINKS, type PolicyFeedback } from '../../domain/issues/catalog.js';
 import { shanghaiDate, shanghaiDateTime } from '../../domain/time/time.js';
 import type { IssueRow, Profile, WhitelistRow } from '../../domain/rows/types.js';
+import { ROW_TABLE } from '../../domain/rows/table.js';
 import type { Clock, Log, PolicyStore, Store, StoredIssue } from '../ports.js';
 import { contactEpoch, verifyEnterpriseLink, verifyFeedbackLink } from './link-token.js';
 import { newIssueId, route, unroutedRecord } from './sync.js';
@@ -221,9 +222,28 @@ export async function reportFromEnterprise(deps: EnterpriseDeps, token: string, 
     pending: Object.fromEntries((routed.change?.notifications ?? []).map((n) => [n.key, n])),
     usedTokens: {},
   };
+  // For the class's 问题诉求 tab (刷新状态 appends it by 编号): recorded first, so a stored issue is
+  // never missing from it; the add-on appends only ids the issue list holds.
+  await deps.policies.putSelfReport({ id, workClass: stored.workClass, at: now, values: issueSheetValues(issue) });
   if (!(await deps.store.putIssue(stored, null))) return refuse(409, '提交冲突，请重试');
   deps.log?.info('enterprise report', { id, routed: !!routed.change });
   return { ok: true, statusCode: 201, created: id, view: await buildView(deps, row) };
+}
+
+/**
+ * The 问题诉求 tab's input columns of a reported issue (header → sheet value, from the row table)
+ * and 来源: what 刷新状态 writes into the class's tab.
+ */
+export function issueSheetValues(issue: IssueRow): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const c of ROW_TABLE.issue.columns) {
+    if ('system' in c) continue;
+    const v = (issue as unknown as Record<string, unknown>)[c.key];
+    if (v === undefined || v === null || v === '') continue;
+    out[c.header] = typeof v === 'boolean' ? (v ? '是' : '否') : typeof v === 'number' ? v : String(v);
+  }
+  out['来源'] = SELF_REPORTED;
+  return out;
 }
 
 // ---- `/f/{token}`: the answer to a pushed policy -------------------------------------------------

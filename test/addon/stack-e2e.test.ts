@@ -10,6 +10,7 @@ import { createGasEnv, type GasEnv } from './fakes/gas-env.js';
 import { startStackProcess, type StackProcess } from './fakes/stack.js';
 import type { FakeSheet } from './fakes/spreadsheet.js';
 import { issueRow, uscc, whitelistRow } from './rows.js';
+import { enterpriseLink } from '../../functions/usecases/link-token.js';
 
 const EDITOR = 'industry-editor@tongxu.example';
 let stack: StackProcess;
@@ -101,6 +102,62 @@ describe('add-on on the real local stack', () => {
     const rows = [2, 3, 4, 5, 6].map((r) => [board.cell(r, '所属领域'), board.cell(r, '已纳入（万元）')]);
     expect(rows).toContainEqual(['工业生产', 2500]);
     expect(board.charts).toHaveLength(1);
+  });
+
+  it('刷新状态 appends the issues enterprises reported on their page (来源 企业自报) to the class’s tab, once by 编号, as text', async () => {
+    const wl = env.ss.sheet('白名单')!;
+    const iss = env.ss.sheet('问题诉求')!;
+    const code = uscc(31);
+    const email = 'contact31@enterprise.example';
+    typeAndEdit(wl, 2, { ...whitelistRow(31), 统一社会信用代码: code, 所在乡镇: '玉皇庙镇', 联系邮箱: email });
+    typeAndEdit(iss, 2, issueRow(32, { 所在乡镇: '玉皇庙镇', 反映日期: '2022-06-06' }));
+    env.run('menuSync');
+    expect(wl.cell(2, '_同步')).toBe('已同步');
+    const typed = String(iss.cell(2, '编号'));
+
+    // The enterprise reports two problems through its own page (a form POST, as its browser sends it).
+    const page = enterpriseLink(stack.apiUrl, code, email, [stack.actionSecret], Date.now());
+    const hostile = '=HYPERLINK("http://attacker.example","点我") 厂区道路施工，原料车辆进不来';
+    const ids: string[] = [];
+    for (const [category, description] of [['原料采购', hostile], ['用工需求', '缺少熟练焊工 20 名，希望协调职业院校']]) {
+      const res = await fetch(page, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: stack.apiUrl }, body: new URLSearchParams({ category, description, urgency: '一般' }) });
+      expect(res.status).toBe(201);
+      ids.push(/编号 (WT-\d{8}-\d{3})/.exec(await res.text())![1]);
+    }
+
+    env.run('menuRefresh');
+    expect(env.ss.toasts.at(-1)?.message).toContain('新增企业自报问题 2 条');
+    const rowOf = (id: string) => [2, 3, 4, 5].find((r) => iss.cell(r, '编号') === id);
+    expect(rowOf(typed)).toBe(2);
+    const [r1, r2] = ids.map(rowOf);
+    expect([r1, r2]).toEqual([3, 4]);
+    expect(iss.cell(r1!, '反映企业代码')).toBe(code);
+    expect(iss.cell(r1!, '企业名称')).toBe(whitelistRow(31).名称);
+    expect(iss.cell(r1!, '问题类别')).toBe('原料采购');
+    // A description that looks like a formula is written as text, never as a formula.
+    expect(iss.cell(r1!, '问题描述')).toBe(hostile);
+    expect(iss.formulas.size).toBe(0);
+    expect(iss.cell(r1!, '状态')).toBe('已交办');
+    expect(String(iss.cell(r1!, '责任单位'))).not.toBe('');
+    expect(iss.cell(r1!, '_同步')).toBe('已同步');
+    expect(iss.cell(r2!, '问题类别')).toBe('用工需求');
+
+    // The route lists them for the class only; a bad class is refused in Chinese, a missing bearer 401.
+    const reports = async (q: string, auth = true) =>
+      fetch(`${stack.apiUrl}/v1/enterprise-reports${q}`, { headers: auth ? { authorization: `Bearer ${stack.tokens[EDITOR]}` } : {} });
+    expect(((await (await reports('?workClass=industry')).json()) as { issues: { id: string }[] }).issues.map((i) => i.id)).toEqual(ids);
+    expect(((await (await reports('?workClass=commerce')).json()) as { issues: unknown[] }).issues).toEqual([]);
+    const bad = await reports('?workClass=nope');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('工作专班');
+    expect((await reports('?workClass=industry', false)).status).toBe(401);
+
+    // Once by 编号: a second 刷新状态 appends nothing, and a sync sends none of them back.
+    env.run('menuRefresh');
+    expect(env.ss.toasts.at(-1)?.message).not.toContain('新增企业自报问题');
+    expect(iss.cell(5, '编号') ?? '').toBe('');
+    env.run('menuSync');
+    expect(iss.cell(r1!, '_同步')).toBe('已同步');
   });
 
   it('a stale version is a conflict, reported and not overwritten', () => {

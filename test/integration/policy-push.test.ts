@@ -78,7 +78,7 @@ async function setUp(): Promise<PolicyHarness> {
   await ok(h.sync(IND, 'industry', 'whitelist', whitelist('申报中')));
   const sweep = makeSweepHandler({ store: h.store, clock: h.clock, policies: h.policies, config: { leaseMs: 0 } });
   const dispatch = makeDispatchHandler({ store: h.store, mailer: h.mailer, clock: h.clock, config: { publicBaseUrl: BASE, actionSecrets: [SECRET] }, policies: h.policies });
-  const pages = makePagesHandler({ store: h.store, policies: h.policies, clock: h.clock, config: { actionSecrets: [SECRET], profileTtlMs: 0 } });
+  const pages = makePagesHandler({ store: h.store, policies: h.policies, clock: h.clock, config: { actionSecrets: [SECRET] } });
   let seen = (await services.mails()).length;
   return {
     ...h,

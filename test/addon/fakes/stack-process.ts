@@ -1,7 +1,7 @@
 // The REAL local stack (local/stack.ts: API handler, dynalite, SES emulator, dispatcher) in its own
 // process, for the add-on end-to-end test: the add-on's UrlFetchApp blocks the test's thread, so
 // the server cannot share it. Seeds the demo profile (examples/profile) through the API as county
-// IT, prints one JSON line {apiUrl, mailViewerUrl, sesEndpoint, tokens}, and stops the stack when
+// IT, prints one JSON line {apiUrl, mailViewerUrl, sesEndpoint, tokens, actionSecret}, and stops the stack when
 // stdin closes.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createSimClock } from '../../../local/clock.js';
 import { DEFAULT_PROFILE, seedProfile } from '../../../local/demo.js';
 import { loadProfile } from '../../../local/profile-files.js';
-import { startStack } from '../../../local/stack.js';
+import { loadOrCreateActionSecret, startStack } from '../../../local/stack.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sibao-addon-e2e-'));
 const stack = await startStack({ dataDir, memory: true, port: 0, sesPort: 0, clock: createSimClock(), dispatchIntervalMs: 200, log: () => undefined });
@@ -19,7 +19,7 @@ const emails = ['industry-editor@tongxu.example', 'commerce-editor@tongxu.exampl
 const tokens: Record<string, string> = {};
 for (const e of emails) tokens[e] = await stack.tokenFor(e);
 process.stdout.write(
-  `${JSON.stringify({ apiUrl: stack.apiUrl, mailViewerUrl: stack.mailViewerUrl, sesEndpoint: stack.sesEndpoint, seeded: { accepted: seeded.accepted, rejected: seeded.rejected }, tokens })}\n`,
+  `${JSON.stringify({ apiUrl: stack.apiUrl, mailViewerUrl: stack.mailViewerUrl, sesEndpoint: stack.sesEndpoint, seeded: { accepted: seeded.accepted, rejected: seeded.rejected }, tokens, actionSecret: loadOrCreateActionSecret(dataDir) })}\n`,
 );
 let stopping = false;
 const stop = async () => {

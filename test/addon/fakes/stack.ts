@@ -9,6 +9,8 @@ export interface StackProcess {
   sesEndpoint: string;
   seeded: { accepted: number; rejected: number };
   tokens: Record<string, string>;
+  /** The stack's action key (signs the enterprises' /e/ links in the test). */
+  actionSecret: string;
   stop(): Promise<void>;
 }
 

@@ -77,6 +77,12 @@ describe('sibao start', () => {
     expect(res.stderr).toMatch(/示例周操作[^\n]*：\n\s+签收 \d+ 次，退回 [1-9]/);
     expect(res.stderr).toMatch(/不满意 [1-9]/);
     expect(res.stderr).toMatch(/本周升级督办 [1-9]/);
+    // The public page's address, and the demo week's 政策找企: pushes and the enterprises' answers
+    // (the actions, then the week's figures from the one model).
+    expect(res.stderr).toMatch(/惠企政策公示： http:\/\/127\.0\.0\.1:\d+\/p\/policies /);
+    expect(res.stderr).toMatch(/政策推送 [1-9]\d* 封/);
+    expect(res.stderr).toMatch(/企业答复政策 [1-9]\d* 次/);
+    expect(res.stderr).toMatch(/本周政策推送 [1-9]\d* 项，本周企业反馈 [1-9]\d* 条/);
     // The human report (URLs, per-class table, rejections) went to stderr.
     expect(res.stderr).toMatch(/API：\s+http:\/\/127\.0\.0\.1:\d+/);
     expect(res.stderr).toMatch(/邮件查看页：\s+http:\/\/127\.0\.0\.1:\d+\//);

@@ -740,6 +740,14 @@ export interface SelfReportRecord {
   values: Record<string, string | number>;
 }
 
+/** The 来源 of an issue an enterprise reported on its own page (SPEC §7.4). */
+export const SELF_REPORTED = '企业自报';
+
+/** An issue an enterprise reported on its page: never deleted by a class's manifest (SPEC §7.8). */
+export function isSelfReported(s: Pick<StoredIssue, 'values'>): boolean {
+  return s.values['来源'] === SELF_REPORTED;
+}
+
 export interface PolicyStore {
   /** Record an enterprise's report for its class's tab (idempotent by id). */
   putSelfReport(rec: SelfReportRecord): Promise<void>;

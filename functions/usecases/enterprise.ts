@@ -11,14 +11,13 @@ import { isPolicyFeedback, FEEDBACK_LINKS, type PolicyFeedback } from '../../dom
 import { shanghaiDate, shanghaiDateTime } from '../../domain/time/time.js';
 import type { IssueRow, Profile, WhitelistRow } from '../../domain/rows/types.js';
 import { ROW_TABLE } from '../../domain/rows/table.js';
-import type { Clock, Log, PolicyStore, Store, StoredIssue } from '../ports.js';
+import { SELF_REPORTED, type Clock, type Log, type PolicyStore, type Store, type StoredIssue } from '../ports.js';
 import { contactEpoch, verifyEnterpriseLink, verifyFeedbackLink } from './link-token.js';
 import { newIssueId, route, unroutedRecord } from './sync.js';
 
 /** New 诉求 an enterprise may report through its page per Shanghai day. */
 export const MAX_SELF_REPORTS = 10;
-/** The 来源 of an issue reported through the enterprise's page. */
-export const SELF_REPORTED = '企业自报';
+export { SELF_REPORTED } from '../ports.js';
 const MAX_DESCRIPTION = 2000;
 
 export interface EnterpriseDeps {

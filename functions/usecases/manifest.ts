@@ -16,7 +16,7 @@ import type { HistoryEntry } from '../../domain/rows/history.js';
 import { SYSTEM_NUMBER_RE } from '../../domain/rows/identity.js';
 import { CONFIG_KINDS, KINDS, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
 import type { Profile } from '../../domain/rows/types.js';
-import type { ApiStore, Clock, ProfileRecord, RowRecord, StoredIssue } from '../ports.js';
+import { isSelfReported, type ApiStore, type Clock, type ProfileRecord, type RowRecord, type StoredIssue } from '../ports.js';
 import { COMMAND_ROLE, type Access, type ProfileCache } from './access.js';
 import { conditionalUpdate } from './conditional-update.js';
 import { HistoryDrain } from './history.js';
@@ -175,7 +175,8 @@ export async function applyManifest(deps: ManifestDeps, ctx: ManifestContext, re
   const listed = await storedIds(store, kind, req.ids);
   const live: Candidate[] =
     kind === 'issue'
-      ? (await store.listClassIssues(workClass)).map((issue) => ({ id: issue.record.id, issue }))
+      ? // An enterprise's own report is not the tab's to delete (its row may not be appended yet).
+        (await store.listClassIssues(workClass)).filter((issue) => !isSelfReported(issue)).map((issue) => ({ id: issue.record.id, issue }))
       : (await store.listRows(kind, workClass)).map((row) => ({ id: row.key, row }));
   const candidates = live.filter((c) => !listed.has(c.id));
   const refused = await refusals(store, ctx, kind, candidates, live);

@@ -265,6 +265,12 @@ describe('the enterprise page /e/{token}', () => {
     expect(stored!.workClass).toBe('industry');
     expect(stored!.record.status).toBe('已交办');
     expect(stored!.record.assignments[0].unit).toBe('U-GXJ');
+    // Not the class tab's to delete: a manifest of the class's 问题诉求 without it leaves it alone.
+    const manifest = await h.call('POST', '/v1/sync/manifest', { as: IND, body: { spreadsheetId: 'sheet-industry', workClass: 'industry', kind: 'issue', ids: [] } });
+    expect(manifest.status, manifest.text).toBe(200);
+    expect(manifest.json.deleted).toBe(0);
+    expect(JSON.stringify(manifest.json)).not.toContain(stored!.record.id);
+    expect((await h.store.getIssue(stored!.record.id))?.record.status).toBe('已交办');
     expect(sent.text).not.toContain('<b>供应</b>');
     const assigned = await h.deliver();
     expect(assigned.map((m) => m.to).sort()).toEqual(['gxj1@county.example', 'gxj2@county.example']);

@@ -668,6 +668,12 @@ export interface UploadRecord {
   tabs: { tab: string; kind: RowKind; rows: number; accepted: number; rejected: number; deleted: number }[];
   accepted: number;
   rejected: number;
+  /** Tabs whose deletions the mass-delete guard refused (nothing deleted), for the member to confirm. */
+  massDelete?: { tab: string; kind: RowKind; live: number; wouldDelete: number }[];
+  /** Until when (epoch ms) the refused deletions may be confirmed (WebStore keeps what that needs until then). */
+  confirmBy?: number;
+  /** When the member confirmed them (set once). */
+  confirmedAt?: number;
 }
 
 export interface WebStore {
@@ -680,8 +686,19 @@ export interface WebStore {
   claimOnce(key: string, expiresAt: number): Promise<boolean>;
   /** Whether `key` was claimed (a consistent read: a logged-out session is refused at once everywhere). */
   isClaimed(key: string): Promise<boolean>;
-  /** Record an upload and its annotated workbook (chunked: a workbook may pass one item's 400 KB). */
-  putUpload(rec: UploadRecord, workbook: Buffer): Promise<void>;
+  /**
+   * Record an upload and its annotated workbook (chunked: a workbook may pass one item's 400 KB), and,
+   * when the upload has deletions to confirm, what confirming needs (`pending.state`, chunked too, kept
+   * until `pending.expiresAt`, epoch seconds).
+   */
+  putUpload(rec: UploadRecord, workbook: Buffer, pending?: { state: Buffer; expiresAt: number }): Promise<void>;
+  /** An upload of that member with its pending state (null state once expired or gone); null for another member's or an unknown id. */
+  getPending(email: string, id: string): Promise<{ record: UploadRecord; state: Buffer | null } | null>;
+  /**
+   * Record the confirmation of an upload's deletions: its new record (with `confirmedAt`) and
+   * annotated workbook replace the old ones, once — false (nothing changed) when it was confirmed before.
+   */
+  confirmUpload(rec: UploadRecord, workbook: Buffer): Promise<boolean>;
   /** The member's latest uploads, newest first. */
   listUploads(email: string, limit: number): Promise<UploadRecord[]>;
   /** An upload of that member with its annotated workbook; null for another member's or an unknown id. */

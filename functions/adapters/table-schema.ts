@@ -42,12 +42,14 @@
 //   mail address state (bounces)    ADDR#<email>       ADDR            kindPk = KIND#address, kindSk = <status>#<email>
 // The web front end (adapters/web-store.ts): rate counters RATE#<key>/RATE and claimed sign-in links
 // CLAIM#<key>/CLAIM (both with expiresAt), uploads UPLOADS#<email>/<at>#<id> and their annotated
-// workbooks UPLOAD#<id>/BLOB#<nnn> (gzip chunks).
+// workbooks UPLOAD#<id>/BLOB#<nnn> (gzip chunks; WB#<token>#<nnn> once refused deletions are
+// confirmed), and what such a confirmation needs, UPLOAD#<id>/PENDING#<nnn> (with expiresAt).
 //
 // Time to live: `expiresAt` (epoch SECONDS, TABLE_SCHEMA.timeToLiveAttribute) is set only on items
 // that are transient and whose deletion changes nothing: leases (LEASE#…, a day after they lapse:
 // an absent lease is a free lease) and day counters (COUNTER#ISSUE#<day>, 90 days after their day:
-// only the current Shanghai day is ever counted). Nothing relies on the deletion happening (the
+// only the current Shanghai day is ever counted), and an upload's pending state (after its confirmBy
+// the confirmation is refused by the record's date). Nothing relies on the deletion happening (the
 // local server ignores TTL; AWS deletes within days). Used action tokens do NOT expire: single use
 // is recorded in the issue item itself (`usedTokens`, written with the action's state change), so
 // it lives as long as the issue; delivery records are the exactly-once proof of each mail and stay.

@@ -19,7 +19,8 @@ const STYLE = raw(
     `label{display:block;margin:12px 0 4px;font-weight:bold}` +
     `input[type=email],select,input[type=file]{width:100%;box-sizing:border-box;font-size:16px;padding:10px;border:1px solid #bbb;border-radius:6px;background:#fff}` +
     `button{margin-top:16px;width:100%;padding:14px;font-size:18px;background:#1a73e8;color:#fff;border:0;border-radius:6px}` +
-    `button.quiet{background:#fff;color:#1a73e8;border:1px solid #1a73e8;font-size:16px;padding:10px}` +
+    `button.quiet{background:#fff;color:#1a73e8;border:1px solid #1a73e8;font-size:16px;padding:10px}button.danger{background:#b00}` +
+    `td form button{margin:0;width:auto;padding:6px 10px;font-size:15px}.confirm{border:2px solid #b00;border-radius:8px;padding:4px 14px 14px;margin:16px 0}` +
     `.box{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:8px 0}` +
     `table{border-collapse:collapse;font-size:15px;min-width:100%}th,td{padding:6px 8px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}th{background:#f0f4fa;white-space:nowrap}` +
     `td.n{text-align:right;font-variant-numeric:tabular-nums}.bad{color:#b00;font-weight:bold}.ok{color:#1a7f37;font-weight:bold}` +
@@ -77,6 +78,17 @@ export function messagePage(title: string, message: string, link?: { href: strin
 
 const className = (id: string) => WORK_CLASSES.find((c) => c.id === id)?.name ?? id;
 
+/** Whether an upload's refused deletions may still be confirmed at `now`. */
+export const canConfirm = (u: UploadRecord, now: number): boolean => Boolean(u.massDelete?.length) && u.confirmedAt === undefined && now <= (u.confirmBy ?? 0);
+
+const wouldDelete = (u: UploadRecord) => (u.massDelete ?? []).reduce((n, m) => n + m.wouldDelete, 0);
+const minute = (at: number) => shanghaiDateTime(at).slice(0, 16).replace('T', ' ');
+
+/** The confirmation of an upload's refused deletions: a form POST (CSRF token of the session); a GET never deletes. */
+function confirmForm(u: UploadRecord, csrf: string, label = `确认删除 ${wouldDelete(u)} 行`): SafeHtml {
+  return html`<form method="post" action="/my/uploads/${u.id}/confirm"><input type="hidden" name="csrf" value="${csrf}"><button type="submit" class="danger">${label}</button></form>`;
+}
+
 export interface MyPageInput {
   email: string;
   classes: MyClass[];
@@ -87,13 +99,21 @@ export interface MyPageInput {
   decisionsUrl?: string;
   maxMb: number;
   notice?: string;
+  /** Now (service clock): which uploads' deletions may still be confirmed. */
+  now: number;
 }
 
-export function uploadsTable(uploads: readonly UploadRecord[]): SafeHtml {
+export function uploadsTable(uploads: readonly UploadRecord[], confirm?: { csrf: string; now: number }): SafeHtml {
   if (uploads.length === 0) return html`<p class="note">还没有上传记录。</p>`;
-  return html`<div class="box"><table><thead><tr><th>时间</th><th>文件</th><th>专班</th><th>接受</th><th>拒绝</th><th>批注工作簿</th></tr></thead><tbody>${uploads.map(
+  const deletion = (u: UploadRecord) =>
+    u.confirmedAt !== undefined
+      ? html`<td class="n">${u.tabs.reduce((n, t) => n + t.deleted, 0)}（已确认）</td>`
+      : confirm && canConfirm(u, confirm.now)
+        ? html`<td><span class="bad">${wouldDelete(u)} 行待确认</span>${confirmForm(u, confirm.csrf, '确认删除')}</td>`
+        : html`<td class="n">${u.tabs.reduce((n, t) => n + t.deleted, 0)}${u.massDelete?.length ? '（未确认）' : ''}</td>`;
+  return html`<div class="box"><table><thead><tr><th>时间</th><th>文件</th><th>专班</th><th>接受</th><th>拒绝</th><th>删除</th><th>批注工作簿</th></tr></thead><tbody>${uploads.map(
     (u) =>
-      html`<tr><td>${shanghaiDateTime(u.at).slice(0, 16).replace('T', ' ')}</td><td>${u.file}</td><td>${className(u.workClass)}</td><td class="n">${u.accepted}</td><td class="n ${u.rejected ? 'bad' : ''}">${u.rejected}</td><td><a href="/my/uploads/${u.id}.xlsx">下载</a></td></tr>`,
+      html`<tr><td>${minute(u.at)}</td><td>${u.file}</td><td>${className(u.workClass)}</td><td class="n">${u.accepted}</td><td class="n ${u.rejected ? 'bad' : ''}">${u.rejected}</td>${deletion(u)}<td><a href="/my/uploads/${u.id}.xlsx">下载</a></td></tr>`,
   )}</tbody></table></div>`;
 }
 
@@ -113,7 +133,7 @@ export function myPage(p: MyPageInput): string {
             (c) => html`<option value="${c.id}" ${c.id === selected.id && 'selected'}>${c.name}</option>`,
           )}</select><label for="file">工作簿（.xlsx，可含本专班的任意工作表：${selected.tabs.join('、')}）或单个工作表的 .csv</label><input id="file" name="file" type="file" required accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"><p class="note">不超过 ${p.maxMb} MB；更大的文件请交县政务服务和大数据局用 sibao import 导入。工作表名须为表名（如 白名单、问题诉求）。上传后每个工作表给出接受、拒绝行数，并可下载批注工作簿：被拒绝的单元格标红并附原因，系统列（编号、状态、责任单位、时限）已回填，可改正后再次上传。</p><button type="submit">上传并同步</button><progress id="progress" hidden max="1"></progress><p id="status" class="note" aria-live="polite"></p></form>`
         : html`<p class="note">您在各专班的角色均为只读，不能上传。</p>`
-    }<h2>最近上传</h2>${uploadsTable(p.uploads)}<form method="post" action="/my/logout"><input type="hidden" name="csrf" value="${p.csrf}"><button type="submit" class="quiet">退出登录</button></form>`,
+    }<h2>最近上传</h2>${uploadsTable(p.uploads, { csrf: p.csrf, now: p.now })}<form method="post" action="/my/logout"><input type="hidden" name="csrf" value="${p.csrf}"><button type="submit" class="quiet">退出登录</button></form>`,
     { script: Boolean(selected) },
   );
 }
@@ -121,16 +141,37 @@ export function myPage(p: MyPageInput): string {
 /** Most rejections listed on the page; the annotated workbook has them all. */
 export const PAGE_REJECTIONS = 200;
 
-export function uploadResultPage(p: { record: UploadRecord; report: ImportReport }): string {
+/** A second confirmation of the same upload: nothing changed. */
+export function alreadyConfirmedPage(u: UploadRecord): string {
+  const deleted = u.tabs.reduce((n, t) => n + t.deleted, 0);
+  const when = u.confirmedAt !== undefined ? `已于 ${minute(u.confirmedAt)} 确认（删除 ${deleted} 行）` : '已确认';
+  return messagePage('删除已确认', `“${u.file}”这次上传的删除${when}，本次未做任何更改。批注工作簿已更新，可在“最近上传”中下载。`, { href: '/my', label: '返回我的工作台' });
+}
+
+export interface UploadResultInput {
+  record: UploadRecord;
+  report: ImportReport;
+  /** The session's CSRF token (the confirm form of refused deletions). */
+  csrf: string;
+  now: number;
+  title?: string;
+}
+
+export function uploadResultPage(p: UploadResultInput): string {
   const { record, report } = p;
   const all = report.tabs.flatMap((t) => rejections(t.results).map((e) => ({ tab: tabNameOf(t), ...e })));
   return page(
-    '上传结果',
+    p.title ?? '上传结果',
     html`<p>${record.file}（${className(record.workClass)}）：共 ${record.accepted + record.rejected} 行，<span class="ok">接受 ${record.accepted}</span> 行，<span class="${record.rejected ? 'bad' : 'ok'}">拒绝 ${record.rejected}</span> 行。</p><div class="box"><table><thead><tr><th>工作表</th><th>表</th><th>行数</th><th>接受</th><th>拒绝</th><th>删除</th></tr></thead><tbody>${record.tabs.map(
       (t) => html`<tr><td>${t.tab}</td><td>${KINDS[t.kind].tab}</td><td class="n">${t.rows}</td><td class="n">${t.accepted}</td><td class="n ${t.rejected ? 'bad' : ''}">${t.rejected}</td><td class="n">${t.deleted}</td></tr>`,
     )}</tbody></table></div>${report.manifests
+      .filter((m) => m.applied && m.message)
+      .map((m) => html`<p class="ok">${m.message}</p>`)}${report.manifests
       .filter((m) => !m.applied)
-      .map((m) => html`<p class="bad">「${KINDS[m.kind].tab}」未删除任何行：${m.message ?? '大批删除被拒绝'}</p>`)}<a class="button" href="/my/uploads/${record.id}.xlsx">下载批注工作簿</a><p class="note">批注工作簿的第一个工作表“校验结果”汇总本次上传；被拒绝的单元格标红，鼠标移到单元格上可看到原因；灰色的系统列已由系统回填。改正后可直接上传该工作簿。</p>${
+      .map((m) => html`<p class="bad">${m.message ?? `「${KINDS[m.kind].tab}」未删除任何行（大批删除被拒绝）`}</p>`)}${
+      canConfirm(record, p.now) &&
+      html`<div class="confirm"><h2>确认删除</h2><p>${record.massDelete!.map((m) => `「${m.tab}」${m.wouldDelete} 行`).join('、')}不在本次上传的文件中，尚未删除。核对无误后确认，将从服务器删除这些行（服务器保留记录，重新上传含该行的表格即可恢复）；不确认则不删除任何行。</p><p class="note">请在 ${minute(record.confirmBy!)}（北京时间）前确认，无需重新选择文件；确认不计入上传次数。</p>${confirmForm(record, p.csrf)}</div>`
+    }<a class="button" href="/my/uploads/${record.id}.xlsx">下载批注工作簿</a><p class="note">批注工作簿的第一个工作表“校验结果”汇总本次上传；被拒绝的单元格标红，鼠标移到单元格上可看到原因；灰色的系统列已由系统回填。改正后可直接上传该工作簿。</p>${
       all.length > 0 &&
       html`<h2>被拒绝的行</h2><div class="box"><table><thead><tr><th>工作表</th><th>行</th><th>列</th><th>说明</th></tr></thead><tbody>${all
         .slice(0, PAGE_REJECTIONS)

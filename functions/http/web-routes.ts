@@ -9,7 +9,7 @@ import type { Clock, Log, Mailer, Store, WebStore } from '../ports.js';
 import { AccessDenied, type Access, type ProfileCache } from '../usecases/access.js';
 import { dashboardViewUrl } from '../usecases/dashboard.js';
 import { ImportPlanError } from '../usecases/import-tables.js';
-import { uploadWorkbook, type WorkbookCodec } from '../usecases/upload.js';
+import { CONFIRM_HOURS, confirmUploadDeletions, uploadWorkbook, type WorkbookCodec } from '../usecases/upload.js';
 import {
   checkCsrf,
   checkFormToken,
@@ -27,7 +27,7 @@ import {
 } from '../usecases/web-session.js';
 import { boundaryOf, MultipartError, parseMultipart } from './multipart.js';
 import type { ApiEvent, Result, Route } from './router.js';
-import { confirmLoginPage, loginPage, loginSentPage, messagePage, myPage, UPLOAD_SCRIPT_HASH, uploadResultPage } from './web-pages.js';
+import { alreadyConfirmedPage, confirmLoginPage, loginPage, loginSentPage, messagePage, myPage, UPLOAD_SCRIPT_HASH, uploadResultPage } from './web-pages.js';
 
 /** Largest workbook accepted on the page (SPEC §7.8: 4 MB, which fits Lambda's 6 MB request once encoded). */
 export const MAX_UPLOAD_BYTES = 4 * 1024 * 1024;
@@ -125,6 +125,8 @@ export function createWebRoutes(deps: WebRouteDeps): Route[] {
     countyName: deps.config.countyName,
   };
 
+  const uploadDeps = { store: deps.store, clock, access: deps.access, profiles: deps.profiles, web: deps.web, codec: deps.codec, log };
+
   const sessionCookie = (value: string, maxAge: number) =>
     `${cookieName}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
 
@@ -182,6 +184,7 @@ export function createWebRoutes(deps: WebRouteDeps): Route[] {
       dashboardUrl: isApprover(rows) ? dashboardViewUrl(deps.config.apiBaseUrl ?? base, secrets, clock.now(), SESSION_HOURS / 24) : undefined,
       maxMb: MAX_UPLOAD_BYTES / 1024 / 1024,
       notice,
+      now: clock.now(),
     });
   }
 
@@ -308,14 +311,49 @@ export function createWebRoutes(deps: WebRouteDeps): Route[] {
         if (!(await countUpload(deps, email))) return fail(429, '一小时内最多上传 20 次，请稍后再试。');
         try {
           const res = await uploadWorkbook(
-            { store: deps.store, clock, access: deps.access, profiles: deps.profiles, web: deps.web, codec: deps.codec, log },
+            uploadDeps,
             { email, workClass: target.id as WorkClassId, file: name, bytes: file.bytes },
           );
-          return htmlPage(200, uploadResultPage(res));
+          return htmlPage(200, uploadResultPage({ ...res, csrf: s.session.csrf, now: clock.now() }));
         } catch (err) {
           if (err instanceof ImportPlanError) return fail(422, err.message);
           if (err instanceof AccessDenied) return fail(403, err.message);
           throw err;
+        }
+      },
+    },
+    {
+      // The member confirms the deletions the mass-delete guard refused in one of their uploads
+      // (SPEC §7.7: the page asks). POST only, with the session's CSRF token and from this site; not
+      // counted as an upload; a second confirmation changes nothing.
+      methods: ['POST'],
+      path: /^\/my\/uploads\/([A-Za-z0-9_-]{1,64})\/confirm$/,
+      auth: 'session',
+      onlyMethodsMessage: '该地址只接受 POST（请在上传结果页点击“确认删除”）',
+      async handle(req) {
+        const s = await session(req.event);
+        if (!s) return htmlPage(401, messagePage('请先登录', '登录已失效（12 小时）或尚未登录，请重新登录后再确认。', { href: '/login', label: '登录' }));
+        const form = new URLSearchParams(bodyBuffer(req.event).toString('utf8'));
+        if (!sameOrigin(req.event) || !checkCsrf(s.session, form.get('csrf') ?? undefined)) return forbidden();
+        const back = { href: '/my', label: '返回我的工作台' };
+        let res;
+        try {
+          res = await confirmUploadDeletions(uploadDeps, { email: s.session.email, id: req.params[0] });
+        } catch (err) {
+          if (err instanceof AccessDenied) return htmlPage(403, messagePage('未删除任何行', err.message, back));
+          throw err;
+        }
+        switch (res.status) {
+          case 'confirmed':
+            return htmlPage(200, uploadResultPage({ record: res.record, report: res.report, csrf: s.session.csrf, now: clock.now(), title: '删除已确认' }));
+          case 'already':
+            return htmlPage(200, alreadyConfirmedPage(res.record));
+          case 'expired':
+            return htmlPage(410, messagePage('确认已过期', `确认期限（上传后 ${CONFIRM_HOURS} 小时）已过，未删除任何行。如仍要删除，请重新上传该文件后确认。`, back));
+          case 'none':
+            return htmlPage(409, messagePage('无需确认', '这次上传没有待确认的删除。', back));
+          case 'not_found':
+            return htmlPage(404, messagePage('找不到该上传', '没有这次上传（或它属于其他成员），未删除任何行。', back));
         }
       },
     },

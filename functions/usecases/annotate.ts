@@ -86,6 +86,12 @@ function resultSheet(report: ImportReport, meta: AnnotateMeta): AnnotatedSheet {
   for (const t of report.tabs) {
     rows.set(r++, [{ v: tabNameOf(t) }, { v: KINDS[t.table.kind].tab }, { v: className(t.workClass) }, { v: t.results.length }, { v: t.accepted }, { v: t.rejected }, { v: t.deleted }]);
   }
+  // Deletions the mass-delete guard refused (nothing deleted) or that were confirmed afterwards.
+  const said = report.manifests.filter((m) => m.message);
+  if (said.length > 0) {
+    r++;
+    for (const m of said) rows.set(r++, [h(m.applied ? '删除' : '删除未执行'), { v: m.message!, style: m.applied ? 'plain' : 'error' }]);
+  }
   const all = report.tabs.flatMap((t) => rejections(t.results).map((e) => ({ tab: tabNameOf(t), ...e })));
   if (all.length > 0) {
     r++;

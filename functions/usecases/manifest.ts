@@ -30,6 +30,11 @@ export interface ManifestRequest {
   /** The ids (sync's `id`, the add-on's `_标识`, or computed by domain/rows/identity.ts) of every row of the tab. */
   ids: string[];
   confirmDeletions?: boolean;
+  /**
+   * Delete only these of the rows missing from `ids` (the confirmation of a refused mass deletion on
+   * the upload page: exactly what was shown, never a row added since). Not part of the HTTP body.
+   */
+  only?: string[];
 }
 
 export type RefusalCode = 'issue_in_progress' | 'unit_in_use' | 'last_admin' | 'decision_in_progress';
@@ -54,6 +59,17 @@ export interface ManifestResult {
 export const MASS_DELETE_ROWS = 5;
 export const MASS_DELETE_SHARE = 0.2;
 
+/**
+ * The guard's refusal in Chinese: the tab, the counts, and what to do (`remedy`: how this front end
+ * confirms — the add-on's question and `sibao import --allow-deletions`, or the upload page's button).
+ */
+export function massDeleteMessage(tab: string, live: number, wouldDelete: number, remedy: string): string {
+  return (
+    `「${tab}」本次同步将删除 ${wouldDelete} 行（现有 ${live} 行的 ${Math.round((wouldDelete / Math.max(1, live)) * 100)}%），超过 ${MASS_DELETE_ROWS} 行且超过 ${Math.round(MASS_DELETE_SHARE * 100)}%，` +
+    `为防止误删未执行任何删除。请核对表格是否完整；${remedy}`
+  );
+}
+
 /** The guard refused the manifest whole: nothing was applied. */
 export class MassDeleteRefused extends Error {
   readonly code = 'mass_delete';
@@ -61,12 +77,11 @@ export class MassDeleteRefused extends Error {
     readonly live: number,
     readonly wouldDelete: number,
     readonly refused: ManifestRefusal[],
-    tab: string,
+    readonly tab: string,
+    /** The ids it would have deleted (refusals excluded). */
+    readonly doomed: string[],
   ) {
-    super(
-      `「${tab}」本次同步将删除 ${wouldDelete} 行（现有 ${live} 行的 ${Math.round((wouldDelete / Math.max(1, live)) * 100)}%），超过 ${MASS_DELETE_ROWS} 行且超过 ${Math.round(MASS_DELETE_SHARE * 100)}%，` +
-        '为防止误删未执行任何删除。请核对表格是否完整；确认要删除时，请在插件中确认删除，或使用 sibao import --allow-deletions',
-    );
+    super(massDeleteMessage(tab, live, wouldDelete, '确认要删除时，请在插件中确认删除，或使用 sibao import --allow-deletions'));
     this.name = 'MassDeleteRefused';
   }
 }
@@ -178,12 +193,13 @@ export async function applyManifest(deps: ManifestDeps, ctx: ManifestContext, re
       ? // An enterprise's own report is not the tab's to delete (its row may not be appended yet).
         (await store.listClassIssues(workClass)).filter((issue) => !isSelfReported(issue)).map((issue) => ({ id: issue.record.id, issue }))
       : (await store.listRows(kind, workClass)).map((row) => ({ id: row.key, row }));
-  const candidates = live.filter((c) => !listed.has(c.id));
+  const only = req.only ? new Set(req.only) : undefined;
+  const candidates = live.filter((c) => !listed.has(c.id) && (!only || only.has(c.id)));
   const refused = await refusals(store, ctx, kind, candidates, live);
   const refusedIds = new Set(refused.map((r) => r.id));
   const doomed = candidates.filter((c) => !refusedIds.has(c.id));
   if (doomed.length > MASS_DELETE_ROWS && doomed.length > MASS_DELETE_SHARE * live.length && !req.confirmDeletions) {
-    throw new MassDeleteRefused(live.length, doomed.length, refused, KINDS[kind].tab);
+    throw new MassDeleteRefused(live.length, doomed.length, refused, KINDS[kind].tab, doomed.map((c) => c.id));
   }
 
   const entry = (id: string, revision: number): HistoryEntry => ({ kind, key: id, revision, at: now, by: ctx.email, source: `manifest:${req.spreadsheetId}`, op: 'delete', changes: {} });

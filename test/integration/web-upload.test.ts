@@ -12,6 +12,7 @@ import { DEFAULT_PROFILE, seedProfile } from '../../local/demo.js';
 import { loadProfile } from '../../local/profile-files.js';
 import { startStack, type Stack } from '../../local/stack.js';
 import { writeZip } from '../../functions/adapters/workbook/zip.js';
+import { makeUscc } from '../../domain/rows/uscc.js';
 import { runSibao } from './cli-child.js';
 import { readFile, writeFile } from 'node:fs/promises';
 
@@ -285,6 +286,118 @@ describe('workbook upload', () => {
     const ro = await signIn(VIEWER);
     const res = await upload(ro, { name: '白名单.csv', bytes: Buffer.from('统一社会信用代码,名称\n'), type: 'text/csv' });
     expect(res.status).toBe(403);
+  });
+});
+
+describe('a mass deletion on the upload page asks to confirm', () => {
+  const OWNER = 'culture-tourism-editor@tongxu.example';
+  const code = (n: number) => makeUscc(`91410222MA46${String(n).padStart(4, '0')}X`);
+  const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+  async function tourism(ns: number[]): Promise<Buffer> {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('白名单');
+    ws.addRow(WHITELIST_HEADERS);
+    for (const n of ns) ws.addRow([code(n), `通许县文旅企业${n}`, '文化旅游', '高新区', 100 + n, 20, '已纳入', '2022-05-20', '办公室', '13800000001']);
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  }
+
+  const live = async () => (await stack.store.listRows('whitelist', 'culture_tourism')).map((r) => r.key).sort();
+  const confirmAction = (page: string) => /<form method="post" action="(\/my\/uploads\/[A-Za-z0-9_-]+\/confirm)">/.exec(page)?.[1];
+  const confirm = (action: string, cookie: string, csrf: string, headers: Record<string, string> = {}) =>
+    req(action, { method: 'POST', cookie, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: `csrf=${encodeURIComponent(csrf)}` });
+
+  async function history(key: string): Promise<{ op: string; by: string; source: string }[]> {
+    const res = await fetch(`${stack.apiUrl}/v1/history?kind=whitelist&key=${encodeURIComponent(key)}`, { headers: { authorization: `Bearer ${await stack.tokenFor(OWNER)}` } });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { entries: { op: string; by: string; source: string }[] }).entries;
+  }
+
+  async function summary(cookie: string, page: string): Promise<string[][]> {
+    const ws = (await readBack(await download(cookie, page))).getWorksheet('校验结果')!;
+    const out: string[][] = [];
+    ws.eachRow((row) => out.push((row.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
+    return out;
+  }
+
+  it('refuses the deletion, says so per tab and in the annotated workbook, then deletes on the uploader\'s confirmation, once', async () => {
+    const cookie = await signIn(OWNER);
+    const first = await upload(cookie, { name: '文旅白名单.xlsx', bytes: await tourism(range(1, 10)) }, { workClass: 'culture_tourism' });
+    expect(first.status).toBe(200);
+    expect(first.text).toMatch(/接受 10<\/span> 行/);
+    expect(confirmAction(first.text)).toBeUndefined();
+    expect(await live()).toEqual(range(1, 10).map(code).sort());
+
+    // Most rows removed: nothing deleted, the page says how many out of how many, and asks.
+    const second = await upload(cookie, { name: '文旅白名单-缺行.xlsx', bytes: await tourism([1, 2]) }, { workClass: 'culture_tourism' });
+    expect(second.status).toBe(200);
+    expect(second.text).toContain('「白名单」本次同步将删除 8 行（现有 10 行的 80%）');
+    expect(second.text).toContain('未执行任何删除');
+    expect(second.text).toContain('「白名单」8 行不在本次上传的文件中，尚未删除');
+    expect(second.text).toMatch(/<button type="submit" class="danger">确认删除 8 行<\/button>/);
+    const action = confirmAction(second.text)!;
+    expect(action).toBeTruthy();
+    expect(await live()).toEqual(range(1, 10).map(code).sort());
+    expect((await history(code(5))).map((e) => e.op)).not.toContain('delete');
+    const refusedSummary = (await summary(cookie, second.text)).find((r) => r[0] === '删除未执行');
+    expect(refusedSummary?.[1]).toContain('本次同步将删除 8 行（现有 10 行的 80%）');
+    expect(refusedSummary?.[1]).toContain('确认删除');
+    // The member's page lists it as waiting, with the same form.
+    expect(await (await req('/my', { cookie })).text()).toMatch(/8 行待确认.*action="\/my\/uploads\/[A-Za-z0-9_-]+\/confirm"/s);
+
+    // A GET never acts; a forged token, another site, another member are refused; nothing deleted.
+    const csrf = csrfOf(second.text);
+    expect((await req(action, { cookie })).status).toBe(405);
+    expect((await confirm(action, cookie, 'forged')).status).toBe(403);
+    expect((await confirm(action, cookie, csrf, { origin: 'https://evil.example' })).status).toBe(403);
+    const other = await signIn(EDITOR);
+    const otherCsrf = csrfOf(await (await req('/my', { cookie: other })).text());
+    const stranger = await confirm(action, other, otherCsrf);
+    expect(stranger.status).toBe(404);
+    expect(await stranger.text()).toContain('未删除任何行');
+    expect(await live()).toEqual(range(1, 10).map(code).sort());
+
+    // The uploader confirms: the 8 rows are deleted (tombstones, history op delete), the page and the
+    // annotated workbook say so.
+    const done = await confirm(action, cookie, csrf);
+    expect(done.status).toBe(200);
+    const donePage = await done.text();
+    expect(donePage).toContain('<h1>删除已确认</h1>');
+    expect(donePage).toMatch(new RegExp(`「白名单」经 ${OWNER.replace(/[.]/g, '\\.')} 于 [0-9-]+ [0-9:]+ 确认，删除 8 行`));
+    expect(donePage).toMatch(/<td>白名单<\/td><td>白名单<\/td><td class="n">2<\/td><td class="n">2<\/td><td class="n ">0<\/td><td class="n">8<\/td>/);
+    expect(confirmAction(donePage)).toBeUndefined();
+    expect(await live()).toEqual([code(1), code(2)].sort());
+    expect((await stack.store.listRows('whitelist', 'culture_tourism', { deleted: true })).length).toBe(10);
+    const h5 = await history(code(5));
+    expect(h5[0]).toMatchObject({ op: 'delete', by: OWNER });
+    const after = await summary(cookie, donePage);
+    expect(after.find((r) => r[0] === '白名单')?.slice(3)).toEqual(['2', '2', '0', '8']);
+    expect(after.find((r) => r[0] === '删除')?.[1]).toContain('确认，删除 8 行');
+    expect(after.some((r) => r[0] === '删除未执行')).toBe(false);
+
+    // A second confirmation changes nothing.
+    const again = await confirm(action, cookie, csrf);
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain('本次未做任何更改');
+    expect(await live()).toEqual([code(1), code(2)].sort());
+    expect(await history(code(5))).toEqual(h5);
+    expect(await (await req('/my', { cookie })).text()).toContain('8（已确认）');
+  });
+
+  it('deletes only the rows it showed: a row added after the refused upload stays', async () => {
+    const cookie = await signIn(OWNER);
+    // Rows 1..10 back (restored), then an upload that keeps only 1 and 2 is refused.
+    expect((await upload(cookie, { name: '文旅白名单.xlsx', bytes: await tourism(range(1, 10)) }, { workClass: 'culture_tourism' })).status).toBe(200);
+    expect(await live()).toEqual(range(1, 10).map(code).sort());
+    const refused = await upload(cookie, { name: '文旅白名单-缺行.xlsx', bytes: await tourism([1, 2]) }, { workClass: 'culture_tourism' });
+    const action = confirmAction(refused.text)!;
+    expect(action).toBeTruthy();
+    // Meanwhile row 11 is added (with every other row kept).
+    expect((await upload(cookie, { name: '文旅白名单-新增.xlsx', bytes: await tourism(range(1, 11)) }, { workClass: 'culture_tourism' })).status).toBe(200);
+    const done = await confirm(action, cookie, csrfOf(refused.text));
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('确认，删除 8 行');
+    expect(await live()).toEqual([code(1), code(2), code(11)].sort());
   });
 });
 

@@ -20,7 +20,7 @@ const STYLE = raw(
     `input[type=email],select,input[type=file]{width:100%;box-sizing:border-box;font-size:16px;padding:10px;border:1px solid #bbb;border-radius:6px;background:#fff}` +
     `button{margin-top:16px;width:100%;padding:14px;font-size:18px;background:#1a73e8;color:#fff;border:0;border-radius:6px}` +
     `button.quiet{background:#fff;color:#1a73e8;border:1px solid #1a73e8;font-size:16px;padding:10px}button.danger{background:#b00}` +
-    `td form button{margin:0;width:auto;padding:6px 10px;font-size:15px}.confirm{border:2px solid #b00;border-radius:8px;padding:4px 14px 14px;margin:16px 0}` +
+    `td form button{margin:4px 0 0;width:auto;padding:6px 10px;font-size:15px;white-space:nowrap}.confirm{border:2px solid #b00;border-radius:8px;padding:4px 14px 14px;margin:16px 0}` +
     `.box{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:8px 0}` +
     `table{border-collapse:collapse;font-size:15px;min-width:100%}th,td{padding:6px 8px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}th{background:#f0f4fa;white-space:nowrap}` +
     `td.n{text-align:right;font-variant-numeric:tabular-nums}.bad{color:#b00;font-weight:bold}.ok{color:#1a7f37;font-weight:bold}` +
@@ -109,7 +109,7 @@ export function uploadsTable(uploads: readonly UploadRecord[], confirm?: { csrf:
     u.confirmedAt !== undefined
       ? html`<td class="n">${u.tabs.reduce((n, t) => n + t.deleted, 0)}（已确认）</td>`
       : confirm && canConfirm(u, confirm.now)
-        ? html`<td><span class="bad">${wouldDelete(u)} 行待确认</span>${confirmForm(u, confirm.csrf, '确认删除')}</td>`
+        ? html`<td><span class="bad" style="white-space:nowrap">${wouldDelete(u)} 行待确认</span>${confirmForm(u, confirm.csrf, '确认删除')}</td>`
         : html`<td class="n">${u.tabs.reduce((n, t) => n + t.deleted, 0)}${u.massDelete?.length ? '（未确认）' : ''}</td>`;
   return html`<div class="box"><table><thead><tr><th>时间</th><th>文件</th><th>专班</th><th>接受</th><th>拒绝</th><th>删除</th><th>批注工作簿</th></tr></thead><tbody>${uploads.map(
     (u) =>

@@ -93,7 +93,7 @@ export async function uploadWorkbook(deps: UploadDeps, input: UploadInput): Prom
       } catch (err) {
         if (!(err instanceof MassDeleteRefused)) throw err;
         refused.push({ batch: m, doomed: err.doomed });
-        const message = massDeleteMessage(err.tab, err.live, err.wouldDelete, `确认要删除时，请在上传结果页点击“确认删除”（${CONFIRM_HOURS} 小时内有效，无需重新选择文件）。`);
+        const message = massDeleteMessage(err.tab, err.live, err.wouldDelete, `确认要删除时，请在网页的上传结果或“最近上传”中点击“确认删除”（${CONFIRM_HOURS} 小时内有效，无需重新选择文件）。`);
         return { applied: false, deleted: 0, kept: err.live, deletedIds: [], refused: err.refused, message, live: err.live, wouldDelete: err.wouldDelete };
       }
     },

@@ -1,8 +1,8 @@
 // The web front end's routes (SPEC §7.7, §7.8): sign-in by mail (`/login`, `/login/{token}`), the
-// member's page `/my`, the upload and its annotated workbook, logout. Every page is HTML (errors
-// too), sent `no-store`, `noindex`, `referrer-policy: no-referrer`. Every form POST needs a CSRF token
-// and an Origin of this site; the session cookie is read on `/my*` only (this table serves nothing
-// else). `POST /login` answers in at least `loginAnswerMs` whatever the address, so its timing does
+// member's page `/my`, the upload and its annotated workbook, the confirmation of a mass deletion the
+// upload's manifest was refused, logout. Every page is HTML (errors too), sent `no-store`,
+// `noindex`, `referrer-policy: no-referrer`. Every form POST needs a CSRF token and an Origin of this
+// site; the session cookie is read on `/my*` only (this table serves nothing else). `POST /login` answers in at least `loginAnswerMs` whatever the address, so its timing does
 // not tell members from others.
 import { WORK_CLASS_IDS, type WorkClassId } from '../../domain/rows/kinds.js';
 import type { Clock, Log, Mailer, Store, WebStore } from '../ports.js';

@@ -400,6 +400,27 @@ describe('a mass deletion on the upload page asks to confirm', () => {
     expect(await done.text()).toContain('确认，删除 8 行');
     expect(await live()).toEqual([code(1), code(2), code(11)].sort());
   });
+
+  it('a confirmation expires after 24 hours: nothing deleted', async () => {
+    let cookie = await signIn(OWNER);
+    expect((await upload(cookie, { name: '文旅白名单.xlsx', bytes: await tourism(range(1, 11)) }, { workClass: 'culture_tourism' })).status).toBe(200);
+    const refused = await upload(cookie, { name: '文旅白名单-缺行.xlsx', bytes: await tourism([1]) }, { workClass: 'culture_tourism' });
+    const action = confirmAction(refused.text)!;
+    expect(action).toBeTruthy();
+    stack.clock.advance(25 * 3_600_000);
+    try {
+      cookie = await signIn(OWNER); // the session (12 h) ended too
+      const my = await (await req('/my', { cookie })).text();
+      expect(my).toContain('<td class="n">0（未确认）</td>');
+      expect(my).not.toContain('行待确认');
+      const late = await confirm(action, cookie, csrfOf(my));
+      expect(late.status).toBe(410);
+      expect(await late.text()).toContain('未删除任何行');
+      expect(await live()).toEqual(range(1, 11).map(code).sort());
+    } finally {
+      stack.clock.advance(-25 * 3_600_000);
+    }
+  });
 });
 
 describe('sibao import --annotate', () => {

@@ -2,8 +2,9 @@
 // member's page `/my`, the upload and its annotated workbook, the confirmation of a mass deletion the
 // upload's manifest was refused, logout. Every page is HTML (errors too), sent `no-store`,
 // `noindex`, `referrer-policy: no-referrer`. Every form POST needs a CSRF token and an Origin of this
-// site; the session cookie is read on `/my*` only (this table serves nothing else). `POST /login` answers in at least `loginAnswerMs` whatever the address, so its timing does
-// not tell members from others.
+// site; the session cookie is read on `/my*` only (this table serves nothing else). `POST /login`
+// answers in at least `loginAnswerMs` whatever the address, so its timing does not tell members from
+// others.
 import { WORK_CLASS_IDS, type WorkClassId } from '../../domain/rows/kinds.js';
 import type { Clock, Log, Mailer, Store, WebStore } from '../ports.js';
 import { AccessDenied, type Access, type ProfileCache } from '../usecases/access.js';

@@ -213,7 +213,8 @@ const ABOUT: Partial<Record<RowKind, Record<string, About>>> = {
     检查事项: { what: '检查内容' },
     检查类别: { more: '“其他”类须指挥部审批，其余免审批' },
     状态: { what: '审批进度' },
-    审批意见: { what: '指挥部办公室填写' },
+    审批意见: { what: '指挥部办公室的审批意见（系统填写）' },
+    审批时间: { what: '指挥部办公室作出决定的时间（系统填写）' },
   },
   work_class: {
     专班编码: {

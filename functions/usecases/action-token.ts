@@ -75,3 +75,18 @@ export function verifyActionToken(token: string, secrets: readonly string[], now
   if (c.e * 1000 <= nowMs) return { ok: false, reason: 'expired', payload };
   return { ok: true, payload };
 }
+
+/**
+ * Whether a token (signed or not: this only routes it) names a decision answer (`decide:…`); the
+ * handler it goes to verifies it.
+ */
+export function isDecisionToken(token: string): boolean {
+  const body = token.split('.')[0];
+  if (!body || !B64URL.test(body) || token.length > 2048) return false;
+  try {
+    const c = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Partial<Compact>;
+    return typeof c?.a === 'string' && c.a.startsWith('decide:');
+  } catch {
+    return false;
+  }
+}

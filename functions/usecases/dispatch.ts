@@ -19,7 +19,7 @@ import { conditionalUpdate } from './conditional-update.js';
 import { deliver } from './deliver.js';
 import { memoryFailures, openIsolation, pool, publishSetAside } from './isolation.js';
 import { createRateLimiter, rateLimitedMailer } from './rate-limit.js';
-import { errorInfo, type Clock, type FailureStore, type Log, type Mailer, type OpsMetrics, type OutboxMetrics, type Store, type StoredIssue, type SuppressionCheck } from '../ports.js';
+import { errorInfo, type Clock, type FailureStore, type Log, type Mailer, type OpsMetrics, type OutboxMetrics, type Store, type StoredIssue, type SuppressionCheck, type DecisionRecord } from '../ports.js';
 
 export { RETRY_DELAYS_MS, retryDelay } from './deliver.js';
 
@@ -199,6 +199,7 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
       }
     });
     if (setAside) summary.setAside = setAside;
+    await dispatchDecisions(deps, { store, mailer, clock, leaseClock, generation: deps.generation, log, suppressed: deps.suppressed, leaseMs: config.leaseMs }, summary);
     log.info('dispatch', { ...summary, items: items.length, notifications: units.length, ...(deferred ? { deferred } : {}) });
     return summary;
   };
@@ -212,4 +213,42 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
       if (deps.ops) await publishSetAside({ failures, log, metrics: deps.ops });
     }
   };
+}
+
+/**
+ * The decisions' outbox (usecases/decisions.ts): same parse, render and delivery path; the answer
+ * links are signed for the decision (`decide:<label>`), one token per recipient and answer.
+ */
+async function dispatchDecisions(deps: DispatchDeps, delivery: Parameters<typeof deliver>[0], summary: DispatchSummary): Promise<void> {
+  const { store, clock, config, log } = deps;
+  const ttlSec = Math.round((config.actionTokenTtlDays ?? DEFAULT_ACTION_TOKEN_TTL_DAYS) * 86_400);
+  for (const rec of await store.listDecisionOutbox()) {
+    for (const stored of Object.values(rec.pending)) {
+      const parsed = parseNotification(stored);
+      if (!parsed.ok) {
+        log.warn('notification cannot be sent; left pending', { key: stored.key, template: stored.template, reason: parsed.reason });
+        summary.skipped += recipientsOf(stored).length;
+        continue;
+      }
+      const n = parsed.notification;
+      const link = (to: string) => (action: string) =>
+        `${config.publicBaseUrl}/a/${signActionToken({ issueId: rec.id, action, unit: '', recipient: to, assignment: 0, exp: Math.floor(clock.now() / 1000) + ttlSec, nonce: newNonce() }, config.actionSecrets)}`;
+      const r = await deliver(delivery, n.key, recipientsOf(n), (to) => renderNotification(n, { link: link(to) }));
+      summary.sent += r.sent;
+      summary.failed += r.failed + r.rejected + r.suppressed;
+      summary.skipped += r.skipped;
+      if (!r.complete) continue;
+      const done = await conditionalUpdate<DecisionRecord, void>({
+        read: () => store.getDecision(rec.id),
+        write: (next, rev) => store.putDecision(next, rev),
+        attempts: 5,
+        decide(cur) {
+          if (!cur || !cur.pending[n.key]) return { done: undefined };
+          const { [n.key]: _sent, ...pending } = cur.pending;
+          return { write: { ...cur, pending }, result: undefined };
+        },
+      });
+      if (!done.ok) log.warn('decision outbox completion contended; will retry next run', { id: rec.id, key: n.key });
+    }
+  }
 }

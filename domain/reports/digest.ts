@@ -35,7 +35,7 @@ import type { CoverageSnapshot } from './snapshots.js';
 import { digestWindow, type DigestWindow, type WhitelistEntry } from './week.js';
 import { weekActivity, type WeekActivity } from './sections/activity.js';
 import { backlogByAge, overdueItems, type BacklogBucket, type StatusCount } from './sections/backlog.js';
-import { batchesSection, weekBatches, type DigestBatch } from './sections/batches.js';
+import { batchesSection, weekBatches, type BatchAnswer, type DigestBatch } from './sections/batches.js';
 import { countWeek, type WeekFigures } from './figures.js';
 import { coverageSection, sectorsOnTrack, type DigestSectorRow } from './sections/coverage.js';
 import { coverageTrend } from './sections/coverage-trend.js';
@@ -68,6 +68,8 @@ export interface DigestInput {
   policies: readonly PolicyRow[];
   consultants: readonly ConsultantRow[];
   inspections: readonly InspectionRow[];
+  /** The command office's answers to batches, by batch id. */
+  batchAnswers?: ReadonlyMap<string, BatchAnswer>;
   dataQuality?: readonly DataQualityWarning[];
   /** 产值或投资额 per code now (whitelistValues), stored in this week's snapshot. */
   values?: Record<string, number>;
@@ -148,7 +150,7 @@ export function buildDigest(input: DigestInput): DigestModel {
   });
   const { figures, counts, backlog, batches: found } = countWeek(records, window, profile, weekBatches);
   const activity = weekActivity(records, window, counts);
-  const batches = batchesSection(records, window, profile, found);
+  const batches = batchesSection(records, window, profile, found, input.batchAnswers);
   const overdue = overdueItems(backlog);
   const changes = whitelistChanges(input.whitelistChanges, window);
   const dataQuality = dataQualitySection(input.dataQuality ?? [], records);

@@ -412,6 +412,8 @@ export interface MailContext {
   /** The address this copy is for: a `cc` address (a copy of an older notification) gets no links. */
   recipient?: string;
   sender?: string;
+  /** A copy for information (包保干部): the mail without any action link. */
+  copyOnly?: boolean;
 }
 
 /**
@@ -419,7 +421,8 @@ export interface MailContext {
  * (reminder) offers them only while its assignment is the current one, and only those the issue's
  * current status allows.
  */
-export function mailButtons(n: Notification, ctx: Pick<MailContext, 'record' | 'link' | 'recipient'>): MailButton[] {
+export function mailButtons(n: Notification, ctx: Pick<MailContext, 'record' | 'link' | 'recipient' | 'copyOnly'>): MailButton[] {
+  if (ctx.copyOnly) return [];
   const def: MailDef = MAILS[n.template];
   // Links are the reader's own actions: only those of the mail's audience, never for a cc'd address.
   const role = AUDIENCE_ROLE[AUDIENCES[n.template]];

@@ -155,6 +155,8 @@ const ABOUT: Partial<Record<RowKind, Record<string, About>>> = {
     联系人: { what: '企业联系人（职务或姓名）' },
     关联企业: { what: '上下游企业' },
     备注: { what: '自由填写' },
+    包保干部: { what: '万人助万企包保干部（选填）' },
+    包保干部邮箱: { what: '包保干部的邮箱（选填）', more: '该企业问题的每封通知都抄送此邮箱（不含办理链接）' },
   },
   sector_total: {
     统计期: { more: '覆盖率取不晚于统计日的最新统计期' },

@@ -229,6 +229,9 @@ export const ROW_TABLE = {
       EMAIL,
       col('关联企业', 'partners', 'codes', { default: [] }),
       col('备注', 'note', 'free', { maxLen: 2000 }),
+      // 万人助万企: the cadre who looks after the enterprise, copied on every mail about its issues.
+      col('包保干部', 'liaison', 'free', { maxLen: 50 }),
+      col('包保干部邮箱', 'liaisonEmail', 'email'),
     ],
     unique: [['code']],
     identity: { natural: ['code'] },

@@ -137,7 +137,27 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
     if (!out.ok) log.warn('outbox update contended; will retry next run', { issueId, key, to });
   }
 
+  /** The 包保干部邮箱 of an enterprise's whitelist row (read once per run). */
+  const liaisonCache = new Map<string, Promise<string[]>>();
+  function liaisonsOf(code: string | null | undefined): Promise<string[]> {
+    if (!code) return Promise.resolve([]);
+    const key = code.trim().toUpperCase();
+    let found = liaisonCache.get(key);
+    if (!found) {
+      found = store
+        .getRows('whitelist', [key])
+        .then((rows) => {
+          const email = rows.get(key)?.value.liaisonEmail;
+          return email && email.trim() ? [email.trim().toLowerCase()] : [];
+        })
+        .catch(() => []);
+      liaisonCache.set(key, found);
+    }
+    return found;
+  }
+
   const run = async () => {
+    liaisonCache.clear();
     const summary: DispatchSummary = { sent: 0, failed: 0, skipped: 0 };
     const started = leaseClock.now();
     const isolation = await openIsolation(isolationDeps, 'dispatch');
@@ -158,6 +178,8 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
         // Written by a newer version, or damaged: retried (a newer dispatcher may be deploying), then set aside.
         if (!parsed.ok) throw new UnreadableNotification(`${parsed.reason}: ${parsed.problems.slice(0, 3).join('; ')}`);
         const n = parsed.notification;
+        // 包保干部 (SPEC §7.2): copied on every mail about the enterprise's issue, without links.
+        const liaisons = n.template === 'batch' ? [] : (await liaisonsOf(issue.record?.issue?.enterpriseCode)).filter((e) => !recipientsOf(n).includes(e));
         const r = await deliver(
           {
             store,
@@ -171,8 +193,8 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
             setAside: { failures, job: 'dispatch', subject: id, metrics: deps.ops, payload: { issueId: id } },
           },
           n.key,
-          recipientsOf(n),
-          (to) => renderNotification(n, { record: issue.record, link: linkFor(issue, n, to), recipient: to }),
+          [...recipientsOf(n), ...liaisons],
+          (to) => renderNotification(n, { record: issue.record, link: linkFor(issue, n, to), recipient: to, copyOnly: liaisons.includes(to) }),
         );
         if (r.complete) await moveNotification(id, n.key, 'done', issue);
         else if (r.allAside) {

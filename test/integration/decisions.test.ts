@@ -109,7 +109,7 @@ describe('inspection approval (检查报备)', () => {
     expect(editor.status).toBe(403);
   });
 
-  it('a row imported as 已批准 is not 待审批; a reminder at 09:00 of the decision day; the planned day reached is flagged', async () => {
+  it('a row imported as 已批准 is not 待审批; a reminder at 09:00 of the decision day; the planned day reached is flagged', { timeout: 90_000 }, async () => {
     const h = await makeLoopHarness(services);
     const res = await syncInspections(h, [inspection({ 状态: '已批准', 审批意见: '线下已批' }), inspection({ 检查事项: '环保检查', 计划日期: '2022-06-07' })]);
     expect(res.map((r) => r.writeBack['状态'])).toEqual(['已批准', '待审批']);
@@ -142,7 +142,7 @@ describe('unit requests from the assignment mail', () => {
     return { id, assign };
   }
 
-  it('申请延期 → 同意 → the new deadline, and the reminder follows it', async () => {
+  it('申请延期 → 同意 → the new deadline, and the reminder follows it', { timeout: 90_000 }, async () => {
     const h = await makeLoopHarness(services);
     const { id, assign } = await assigned(h);
     const before = (await h.store.getIssue(id))!.record.assignments[0].resolveBy;
@@ -212,8 +212,36 @@ describe('unit requests from the assignment mail', () => {
   });
 });
 
+describe('包保干部', () => {
+  it('is copied on every mail about the enterprise\'s issues, without action links', async () => {
+    const h = await makeLoopHarness(services);
+    const code = makeUscc('91410222MA44ABCDE');
+    const wl = await h.sync(IND, 'industry', 'whitelist', [
+      {
+        row: 2,
+        values: { 统一社会信用代码: code, 名称: '示例机械有限公司', 所属领域: '工业生产', 所在乡镇: '城关镇', '产值或投资额（万元）': 1000, 状态: '已纳入', 纳入日期: '2022-05-01', 包保干部: '包保干部（工信局）', 包保干部邮箱: 'cadre@county.example' },
+      },
+    ]);
+    expect(wl.json.results[0].ok).toBe(true);
+    const [id] = await h.report([{ 反映企业代码: code }]);
+    const mails = await h.deliver();
+    const unit = mails.find((m) => m.key === `${id}#assign#0#unit` && m.to === 'gxj1@county.example')!;
+    const copy = mails.find((m) => m.key === `${id}#assign#0#unit` && m.to === 'cadre@county.example')!;
+    expect(Object.keys(unit.links).length).toBeGreaterThan(0);
+    expect(copy).toBeDefined();
+    expect(copy.links).toEqual({});
+    expect(copy.text).not.toContain('/a/');
+    // A later mail about the same issue (the unit's result → 回访 to the enterprise) copies the cadre too.
+    await h.post(unit.links['反馈办理结果'], { result: '已协调解决' });
+    const later = await h.deliver();
+    expect(later.filter((m) => m.to === 'cadre@county.example').map((m) => m.key).sort()).toEqual([`${id}#follow_up#0`, `${id}#verify_list#0`]);
+    expect(later.find((m) => m.to === 'cadre@county.example' && m.key === `${id}#follow_up#0`)!.links).toEqual({});
+    expect(duplicates(await h.allMails())).toEqual([]);
+  });
+});
+
 describe('batch answers (点办理、批处理)', () => {
-  it('a batch answered with closeMembers closes every member and sends each 回访 once', async () => {
+  it('a batch answered with closeMembers closes every member and sends each 回访 once', { timeout: 90_000 }, async () => {
     const h = await makeLoopHarness(services);
     const codes = ['91410222MA44ABCDE', '91410222MA44ABCDF', '91410222MA44ABCDG'].map((c) => makeUscc(c));
     const ids = await h.report(codes.map((c, i) => ({ 反映企业代码: c, 问题描述: `原料短缺 ${i}`, 联系邮箱: `e${i}@enterprise.example` })));

@@ -42,10 +42,9 @@ export function commandOfficeEmails(profile: Pick<Profile, 'members' | 'units'>)
 }
 
 /** The mail asking the command office to decide `rec`. */
-export function decisionMail(rec: DecisionRecord, to: readonly string[], now: number, template: 'decision' | 'decision_remind' = 'decision'): Notification | null {
-  const list = [...new Set(to.map((e) => e.trim().toLowerCase()).filter(Boolean))];
-  if (list.length === 0) return null;
-  const data: MailData<'decision'> = {
+/** What every decision mail says about the decision. */
+function decisionData(rec: DecisionRecord): MailData<'decision'> {
+  return {
     decisionId: rec.id,
     decisionType: rec.decisionType,
     subject: rec.subject,
@@ -54,6 +53,14 @@ export function decisionMail(rec: DecisionRecord, to: readonly string[], now: nu
     ...(rec.quote ? { quote: rec.quote } : {}),
     ...(rec.decideBy ? { decideBy: rec.decideBy } : {}),
   };
+}
+
+const addresses = (list: readonly string[]) => [...new Set(list.map((e) => e.trim().toLowerCase()).filter(Boolean))];
+
+export function decisionMail(rec: DecisionRecord, to: readonly string[], now: number, template: 'decision' | 'decision_remind' = 'decision'): Notification | null {
+  const list = addresses(to);
+  if (list.length === 0) return null;
+  const data = decisionData(rec);
   const key = template === 'decision' ? `${rec.id}#decision` : `${rec.id}#decision_remind#${rec.decideBy ?? ''}`;
   return { key, template, to: list, data, createdAt: now } as Notification;
 }
@@ -231,18 +238,9 @@ async function closeBatchMembers(deps: DecisionDeps, rec: DecisionRecord): Promi
 
 /** The outcome mail to who asked. */
 function resultMail(rec: DecisionRecord, now: number): Notification | null {
-  const to = [...new Set(rec.requesterEmails.map((e) => e.trim().toLowerCase()).filter(Boolean))];
+  const to = addresses(rec.requesterEmails);
   if (to.length === 0 || !rec.decision) return null;
-  const data: MailData<'decision_result'> = {
-    decisionId: rec.id,
-    decisionType: rec.decisionType,
-    subject: rec.subject,
-    requesterName: rec.requesterName,
-    rows: rec.rows,
-    ...(rec.quote ? { quote: rec.quote } : {}),
-    outcome: rec.decision,
-    ...(rec.note ? { note: rec.note } : {}),
-  };
+  const data: MailData<'decision_result'> = { ...decisionData(rec), outcome: rec.decision, ...(rec.note ? { note: rec.note } : {}) };
   return { key: `${rec.id}#decision_result`, template: 'decision_result', to, data, createdAt: now } as Notification;
 }
 

@@ -94,8 +94,6 @@ export interface DecisionView {
   /** Past its decide-by day (or, for an inspection, its planned day) without a decision. */
   late: boolean;
   rows: { label: string; text: string }[];
-  /** Answers whose note is required (驳回, 不同意, 答复). */
-  noteRequired: string[];
   decision: string | null;
   note: string | null;
   decidedAt: string | null;
@@ -120,7 +118,6 @@ export function decisionView(r: DecisionRecord, now: number): DecisionView {
     decideBy: r.decideBy ?? null,
     late,
     rows: r.rows,
-    noteRequired: decisionOptions(r.decisionType).filter((o) => o.note.required).map((o) => o.label),
     decision: r.decision ?? null,
     note: r.note ?? null,
     decidedAt: r.decidedAt === undefined ? null : new Date(r.decidedAt).toISOString(),
@@ -478,20 +475,20 @@ type LinkCheck = { ok: true; token: ActionTokenPayload; rec: DecisionRecord; opt
 
 async function checkLink(deps: DecisionDeps, secrets: readonly string[], raw: string): Promise<LinkCheck> {
   const v = verifyActionToken(raw, secrets, deps.clock.now());
-  if (!v.ok && v.reason === 'expired') return { ok: false, page: { statusCode: 410, view: messageView('链接已过期', '该审批链接已超过有效期，本次未做任何更改。请在指挥部看板或「指挥部待办」表中办理。') } };
-  if (!v.ok) return { ok: false, page: { statusCode: 403, view: messageView('链接无效', '该链接无法验证（可能复制不完整或被修改），本次未做任何更改。') } };
+  if (!v.ok && v.reason === 'expired') return { ok: false, page: { statusCode: 410, view: messageView('链接已过期', '该审批链接已过期，未做任何更改。') } };
+  if (!v.ok) return { ok: false, page: { statusCode: 403, view: messageView('链接无效', '该链接无法验证，未做任何更改。') } };
   const rec = await deps.store.getDecision(v.payload.issueId);
   if (!rec) return { ok: false, page: { statusCode: 404, view: messageView('事项不存在', `未找到待办事项 ${v.payload.issueId}。`) } };
   const option = decisionOption(rec.decisionType, v.payload.action.slice(DECISION_LINK_PREFIX.length));
-  if (!option) return { ok: false, page: { statusCode: 403, view: messageView('链接无效', '该链接对应的决定不存在，本次未做任何更改。') } };
-  if (rec.usedTokens[v.payload.nonce] !== undefined) return { ok: false, page: { statusCode: 410, view: messageView('链接已使用', `该链接已使用过（${rec.subject}：${rec.decision ?? rec.status}），无需重复操作。`) } };
+  if (!option) return { ok: false, page: { statusCode: 403, view: messageView('链接无效', '该链接对应的决定不存在。') } };
+  if (rec.usedTokens[v.payload.nonce] !== undefined) return { ok: false, page: { statusCode: 410, view: messageView('链接已使用', `该链接已使用过（${rec.decision ?? rec.status}）。`) } };
   if (!rec.open) {
     return { ok: false, page: { statusCode: 409, view: messageView('已经决定', `「${rec.subject}」已由 ${rec.decidedBy ?? '他人'} 决定：${rec.decision ?? rec.status}。本次未做任何更改。`) } };
   }
   // The decider must still be a 审批 member or a current 指挥部 address (SPEC §7.8).
   const profile = await deps.getProfile();
   if (!profile || !commandOfficeEmails(profile).includes(v.payload.recipient.toLowerCase())) {
-    return { ok: false, page: { statusCode: 403, view: messageView('无权决定', `${v.payload.recipient} 已不是指挥部办公室的审批人员，不能作出决定。`) } };
+    return { ok: false, page: { statusCode: 403, view: messageView('无权决定', `${v.payload.recipient} 已不是审批人员。`) } };
   }
   return { ok: true, token: v.payload, rec, option };
 }

@@ -10,7 +10,7 @@
 // template (mail-templates.ts). The compiler refuses a new action without its transition, a new
 // mail without its data schema or without its renderer.
 import * as z from 'zod/mini';
-import { FOLLOW_UP_RESULTS, ISSUE_STATUSES, type IssueStatus } from '../rows/kinds.js';
+import { FOLLOW_UP_RESULTS, ISSUE_STATUSES, type DecisionAnswer, type IssueStatus } from '../rows/kinds.js';
 import { stripControlChars } from '../rows/limits.js';
 
 // ---- actions ------------------------------------------------------------------------------------
@@ -303,7 +303,7 @@ export const DECISION_LABELS: Record<DecisionType, string> = {
 
 /** One answer to a decision: its button, whether it grants what was asked, its note field. */
 export interface DecisionOption {
-  label: string;
+  label: DecisionAnswer;
   grants: boolean;
   colour: string;
   caution?: boolean;

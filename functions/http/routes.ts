@@ -325,7 +325,13 @@ export function apiRoutes(deps: ApiRouteDeps): Route[] {
         methods: 'any',
         path: DASHBOARD_PATH,
         auth: 'view-link',
-        handle: (req) => handleDashboardRoute(req.event, { access, clock, model: (now) => dashboardModel({ store, digests, getProfile, countyName: deps.config.countyName, failures: deps.failures }, now) }),
+        handle: (req) =>
+          handleDashboardRoute(req.event, {
+            access,
+            clock,
+            actionSecrets: deps.config.actionSecrets,
+            model: (now, viewer) => dashboardModel({ store, digests, getProfile, countyName: deps.config.countyName, failures: deps.failures }, now, viewer),
+          }),
       },
       {
         methods: 'any',

@@ -12,9 +12,9 @@
 // recipients are all set aside (or that is set aside itself) moves from `pending` to `setAside` in its
 // issue item: out of the outbox and its age metric, back with `sibao redrive`. A run stops taking new
 // notifications after `runBudgetMs` (the Lambda's timeout); the rest wait for the next minute.
-import { parseNotification, type LinkId, type Notification } from '../../domain/issues/catalog.js';
+import { DECISION_LINK_PREFIX, parseNotification, type LinkId, type Notification } from '../../domain/issues/catalog.js';
 import { renderNotification } from '../../domain/reports/mail-templates.js';
-import { newNonce, signActionToken } from './action-token.js';
+import { newNonce, signActionToken, signDecisionToken } from './action-token.js';
 import { conditionalUpdate } from './conditional-update.js';
 import { deliver } from './deliver.js';
 import { memoryFailures, openIsolation, pool, publishSetAside } from './isolation.js';
@@ -254,7 +254,7 @@ async function dispatchDecisions(deps: DispatchDeps, delivery: Parameters<typeof
       }
       const n = parsed.notification;
       const link = (to: string) => (action: string) =>
-        `${config.publicBaseUrl}/a/${signActionToken({ issueId: rec.id, action, unit: '', recipient: to, assignment: 0, exp: Math.floor(clock.now() / 1000) + ttlSec, nonce: newNonce() }, config.actionSecrets)}`;
+        `${config.publicBaseUrl}/a/${signDecisionToken(rec.id, action.slice(DECISION_LINK_PREFIX.length), to, Math.floor(clock.now() / 1000) + ttlSec, config.actionSecrets)}`;
       const r = await deliver(delivery, n.key, recipientsOf(n), (to) => renderNotification(n, { link: link(to) }));
       summary.sent += r.sent;
       summary.failed += r.failed + r.rejected + r.suppressed;

@@ -112,10 +112,10 @@ function todo(m: DashboardModel, href?: IssueHref): SafeHtml {
         600,
       )}${more(t.length, m.headline.triage)}`
     : none('目前没有待分派的问题。');
-  return html`${decisions(m)}${sub(`待核实销号（${m.headline.awaiting} 件）`)}${p(
+  return html`${sub(`待核实销号（${m.headline.awaiting} 件）`)}${p(
     '已办结的问题待企业回访或由指挥部办公室核实销号；已回访（满意、基本满意）的可直接销号。',
     `font-size:12px;color:${C.muted}`,
-  )}${verify}${sub(`待分派（${m.headline.triage} 件）`)}${triage}`;
+  )}${verify}${sub(`待分派（${m.headline.triage} 件）`)}${triage}${decisions(m)}`;
 }
 
 function ledger(m: DashboardModel, href?: IssueHref): SafeHtml {

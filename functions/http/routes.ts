@@ -252,7 +252,7 @@ export function apiRoutes(deps: ApiRouteDeps): Route[] {
       methods: ['GET'],
       path: '/v1/decisions',
       auth: 'command',
-      handle: async () => json(200, { decisions: await decisionQueue(store, clock.now()) }),
+      handle: async () => json(200, { decisions: await decisionQueue(store, clock.now(), await getProfile()) }),
     },
 
     {

@@ -9,14 +9,13 @@
 // — issues of a unit no longer in the profile are not listed there.
 import { buildDashboard, type DashboardDecision, type DashboardModel } from '../../domain/reports/dashboard.js';
 import { decisionOptions } from '../../domain/issues/catalog.js';
-import { AWAITING_STATUSES } from '../../domain/reports/sections/todo.js';
 import { isoWeek, shanghaiDate } from '../../domain/time/time.js';
 import type { Profile } from '../../domain/rows/types.js';
 import type { IssueRecord } from '../../domain/issues/types.js';
 import { JOB_LABELS, type DigestStore, type FailureStore, type ApiStore } from '../ports.js';
 import { signDigestView } from './digest-view.js';
 import { signDecisionToken } from './action-token.js';
-import { decisionQueue } from './decisions.js';
+import { awaitingIssues, decisionQueue } from './decisions.js';
 import { coverageAt } from './queries.js';
 
 export const DASHBOARD_PATH = '/v1/dashboard';
@@ -60,10 +59,10 @@ export interface DashboardViewer {
 }
 
 /** The open decisions, each answer a signed form for the decider (`../a/<token>` from /v1/dashboard). */
-async function queueOf(store: ApiStore, now: number, viewer: DashboardViewer): Promise<DashboardDecision[]> {
+async function queueOf(store: ApiStore, now: number, viewer: DashboardViewer, profile: Profile | null, awaiting: Promise<readonly IssueRecord[]>): Promise<DashboardDecision[]> {
   const exp = Math.floor(now / 1000) + DASHBOARD_FORM_TTL_SECONDS;
   const decider = viewer.decider && viewer.secrets?.length ? viewer.decider : undefined;
-  return (await decisionQueue(store, now)).map((d) => ({
+  return (await decisionQueue(store, now, profile, awaiting)).map((d) => ({
     id: d.id,
     typeLabel: d.typeLabel,
     subject: d.subject,
@@ -90,27 +89,17 @@ async function setAsideOf(failures: DashboardDeps['failures']): Promise<Dashboar
   return { count: aside.length, items: aside.slice(0, SET_ASIDE_SHOWN).map((f) => ({ job: JOB_LABELS[f.job], subject: f.subject, since: f.setAsideAt! })) };
 }
 
-/** 已办结 / 已回访 issues of every unit of the profile (byUnit index, 8 units at a time). */
-async function awaitingIssues(store: ApiStore, profile: Profile | null): Promise<IssueRecord[]> {
-  const queries = (profile?.units ?? []).flatMap((u) => AWAITING_STATUSES.map((status) => ({ unit: u.code, status })));
-  const out: IssueRecord[] = [];
-  for (let i = 0; i < queries.length; i += 16) {
-    const parts = await Promise.all(queries.slice(i, i + 16).map((q) => store.listIssues(q)));
-    for (const list of parts) for (const s of list) out.push(s.record);
-  }
-  return out;
-}
-
 /** The dashboard at `now`. */
 export async function dashboardModel(deps: DashboardDeps, now: number, viewer: DashboardViewer = {}): Promise<DashboardModel> {
   const today = shanghaiDate(now);
   const profile = await deps.getProfile();
+  const awaitingRead = awaitingIssues(deps.store, profile);
   const [coverage, week, awaiting, setAside, decisions] = await Promise.all([
     coverageAt(deps, today),
     deps.digests.issuesForWeek(isoWeek(today), now),
-    awaitingIssues(deps.store, profile),
+    awaitingRead,
     setAsideOf(deps.failures),
-    queueOf(deps.store, now, viewer),
+    queueOf(deps.store, now, viewer, profile, awaitingRead),
   ]);
   return buildDashboard({
     now,

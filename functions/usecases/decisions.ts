@@ -18,6 +18,7 @@ import {
 } from '../../domain/issues/catalog.js';
 import { applyAction, commandUnits, currentAssignment, findUnit, unitEmails } from '../../domain/issues/lifecycle.js';
 import type { IssueRecord, Notification } from '../../domain/issues/types.js';
+import { AWAITING_STATUSES } from '../../domain/reports/sections/todo.js';
 import type { Profile } from '../../domain/rows/types.js';
 import { endOfShanghaiDay, shanghaiDate } from '../../domain/time/time.js';
 import type { ApiStore, BatchRecord, Clock, DecisionRecord, Log, StoredIssue } from '../ports.js';
@@ -125,10 +126,103 @@ export function decisionView(r: DecisionRecord, now: number): DecisionView {
   };
 }
 
-/** The open decisions, oldest first. */
-export async function decisionQueue(store: ApiStore, now: number): Promise<DecisionView[]> {
-  const open = await store.listDecisions({ open: true });
-  return open.sort((a, b) => a.since - b.since || (a.id < b.id ? -1 : 1)).map((r) => decisionView(r, now));
+/**
+ * Issues in 已办结 / 已回访 (waiting for the command office's 核实销号) of every unit of the profile,
+ * through the byUnit index (16 queries at a time): reads that grow with the units, not with history.
+ */
+export async function awaitingIssues(store: Pick<ApiStore, 'listIssues'>, profile: Pick<Profile, 'units'> | null): Promise<IssueRecord[]> {
+  const queries = (profile?.units ?? []).flatMap((u) => AWAITING_STATUSES.map((status) => ({ unit: u.code, status })));
+  const out: IssueRecord[] = [];
+  for (let i = 0; i < queries.length; i += 16) {
+    const parts = await Promise.all(queries.slice(i, i + 16).map((q) => store.listIssues(q)));
+    for (const list of parts) for (const s of list) out.push(s.record);
+  }
+  return out;
+}
+
+/** An issue waiting for 核实销号 as a decision of the queue (`verify_close`, its id the issue's 编号). */
+export function verifyDecisionView(r: IssueRecord, profile: Pick<Profile, 'units'> | null): DecisionView {
+  const a = r.assignments.length > 0 ? currentAssignment(r) : undefined;
+  const unitName = (a && profile?.units.find((u) => u.code === a.unit)?.name) ?? a?.unit ?? '';
+  const enterprise = [r.issue.enterpriseName, r.issue.enterpriseCode].filter(Boolean).join(' ') || '（未填写）';
+  return {
+    id: r.id,
+    type: 'verify_close',
+    typeLabel: DECISION_LABELS.verify_close,
+    subject: `${r.id} ${r.issue.category}：${r.issue.enterpriseName || r.issue.enterpriseCode || ''}`.trim(),
+    since: new Date(a?.resolvedAt ?? r.updatedAt).toISOString(),
+    options: decisionOptions('verify_close').map((o) => o.label),
+    requester: a?.unit ?? '',
+    requesterName: unitName,
+    status: r.status,
+    ref: r.id,
+    decideBy: null,
+    late: false,
+    rows: [
+      { label: '问题类别', text: r.issue.category },
+      { label: '反映企业', text: enterprise },
+      { label: '责任单位', text: unitName },
+      { label: '办理结果', text: r.result ?? '' },
+      { label: '回访结果', text: r.followUp ?? '待回访' },
+    ],
+    decision: null,
+    note: null,
+    decidedAt: null,
+    decidedBy: null,
+  };
+}
+
+/**
+ * The open decisions, oldest first. With the profile, the issues waiting for 核实销号 are in the
+ * queue too (type `verify_close`).
+ */
+export async function decisionQueue(
+  store: ApiStore,
+  now: number,
+  profile?: Pick<Profile, 'units'> | null,
+  /** The issues waiting for 核实销号 when the caller has read them already (awaitingIssues). */
+  awaitingRead?: Promise<readonly IssueRecord[]>,
+): Promise<DecisionView[]> {
+  const [open, awaiting] = await Promise.all([store.listDecisions({ open: true }), awaitingRead ?? (profile ? awaitingIssues(store, profile) : Promise.resolve([]))]);
+  const seen = new Set<string>();
+  const verify = awaiting.filter((r) => !seen.has(r.id) && seen.add(r.id)).map((r) => verifyDecisionView(r, profile ?? null));
+  return [...open.map((r) => decisionView(r, now)), ...verify].sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : a.id < b.id ? -1 : 1));
+}
+
+const ISSUE_ID = /^WT-\d{8}-\d{3,}$/;
+
+/**
+ * 核实销号 of an issue from the queue: the lifecycle's verify_close on the issue's conditional write;
+ * an issue no longer waiting (销号 by someone else, reopened) answers 409 `already_decided`.
+ */
+async function decideVerify(deps: DecisionDeps, id: string, input: DecideInput, by: string): Promise<DecideOutcome> {
+  const option = decisionOption('verify_close', String(input.decision ?? '').trim());
+  if (!option) return refuse(400, 'invalid_decision', `「${DECISION_LABELS.verify_close}」的决定应为：${decisionOptions('verify_close').map((o) => o.label).join('、')}`);
+  const note = typeof input.note === 'string' ? input.note.trim() : '';
+  if (note.length > option.note.max) return refuse(400, 'too_long', `${option.note.label}不能超过 ${option.note.max} 字（现有 ${note.length} 字）`);
+  const profile = await deps.getProfile();
+  if (!profile) return refuse(503, 'no_profile', '系统配置尚未就绪');
+  const out = await conditionalUpdate<StoredIssue, DecideOutcome>({
+    read: () => deps.store.getIssue(id),
+    write: (next, rev) => deps.store.putIssue(next, rev),
+    attempts: MAX_ATTEMPTS,
+    decide(cur) {
+      if (!cur) return { done: refuse(404, 'decision_not_found', `未找到待办事项 ${id}`) };
+      if (!AWAITING_STATUSES.includes(cur.record.status)) {
+        return { done: refuse(409, 'already_decided', `问题 ${id} 当前状态为「${cur.record.status}」，不在待核实销号之列（可能已由他人处理），本次未做更改`) };
+      }
+      const now = deps.clock.now();
+      const ctx = lifecycleContext(profile, now);
+      const res = applyAction(cur.record, { type: 'verify_close', actor: { role: 'command', by }, ...(note ? { note } : {}) }, ctx);
+      if (!res.ok) return { done: refuse(409, res.code, res.message) };
+      const { revision: _r, ...next } = applyChange(cur, res.record, res.notifications, ctx, by);
+      const view: DecisionView = { ...verifyDecisionView(cur.record, profile), status: res.record.status, decision: option.label, note: note || null, decidedAt: new Date(now).toISOString(), decidedBy: by };
+      return { write: next, result: { ok: true, decision: view } };
+    },
+  });
+  if (!out.ok) return refuse(409, 'already_decided', `待办事项 ${id} 正在被同时处理，请刷新后再试`);
+  if (out.result.ok) deps.log.info('decision', { id, type: 'verify_close', decision: option.label });
+  return out.result;
 }
 
 // ---- deciding ------------------------------------------------------------------------------------
@@ -248,6 +342,7 @@ function resultMail(rec: DecisionRecord, now: number): Notification | null {
 export async function decide(deps: DecisionDeps, id: string, input: DecideInput, by: string, nonce?: string): Promise<DecideOutcome> {
   const now = deps.clock.now();
   let first = await deps.store.getDecision(id);
+  if (!first && ISSUE_ID.test(id)) return decideVerify(deps, id, input, by);
   if (!first) return refuse(404, 'decision_not_found', `未找到待办事项 ${id}`);
   const option = decisionOption(first.decisionType, String(input.decision ?? '').trim());
   if (!option) {

@@ -212,6 +212,36 @@ describe('unit requests from the assignment mail', () => {
   });
 });
 
+describe('核实销号 from the queue (verify_close)', () => {
+  it('an issue in 已办结 is in GET /v1/decisions; POST 核实销号 closes it once, a second decider gets 409', async () => {
+    const h = await makeLoopHarness(services);
+    const [id] = await h.report([{}]);
+    const unit = (await h.deliver()).find((m) => m.key === `${id}#assign#0#unit` && m.to === 'gxj1@county.example')!;
+    expect((await h.call('GET', '/v1/decisions', { as: APPROVER })).json.decisions).toEqual([]);
+    expect((await h.post(unit.links['反馈办理结果'], { result: '已协调解决' })).status).toBe(200);
+
+    const queue = await h.call('GET', '/v1/decisions', { as: APPROVER });
+    expect(queue.json.decisions).toEqual([expect.objectContaining({ id, type: 'verify_close', options: ['核实销号'], requester: 'U-GXJ', status: '已办结' })]);
+    // Only 核实销号 is an answer; a member who is not 审批 may not decide.
+    const wrong = await h.call('POST', `/v1/decisions/${id}`, { as: APPROVER, body: { decision: '批准' } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.json.error.message).toContain('核实销号');
+    expect((await h.call('POST', `/v1/decisions/${id}`, { as: IND, body: { decision: '核实销号' } })).status).toBe(403);
+    expect((await h.store.getIssue(id))!.record.status).toBe('已办结');
+
+    const done = await h.call('POST', `/v1/decisions/${id}`, { as: APPROVER, body: { decision: '核实销号', note: '电话核实，企业确认已解决' } });
+    expect(done.status).toBe(200);
+    expect(done.json.decision).toMatchObject({ id, type: 'verify_close', decision: '核实销号', status: '已销号', decidedBy: APPROVER });
+    const rec = (await h.store.getIssue(id))!.record;
+    expect(rec.status).toBe('已销号');
+    expect(rec.events.at(-1)).toMatchObject({ type: 'verify_close', note: '电话核实，企业确认已解决' });
+    const again = await h.call('POST', `/v1/decisions/${id}`, { as: APPROVER, body: { decision: '核实销号' } });
+    expect(again.status).toBe(409);
+    expect(again.json.error.code).toBe('already_decided');
+    expect((await h.call('GET', '/v1/decisions', { as: APPROVER })).json.decisions).toEqual([]);
+  });
+});
+
 describe('包保干部', () => {
   it('is copied on every mail about the enterprise\'s issues, without action links', async () => {
     const h = await makeLoopHarness(services);

@@ -5,7 +5,7 @@
 // decision reaches the store (GET /v1/inspections, GET /v1/decisions over HTTP on 127.0.0.1).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildAddon } from '../../scripts/build-addon.js';
-import { SYSTEM_TABS } from '../../domain/rows/kinds.js';
+import { KINDS, SYSTEM_TABS } from '../../domain/rows/kinds.js';
 import { createGasEnv, type GasEnv } from './fakes/gas-env.js';
 import { startStackProcess, type StackProcess } from './fakes/stack.js';
 import type { FakeSheet } from './fakes/spreadsheet.js';
@@ -49,7 +49,12 @@ beforeEach(async () => {
   env.services.setIdentityToken(stack.tokens[APPROVER]);
   const saved = env.run<{ ok: boolean; message: string }>('saveSettings', stack.apiUrl, 'coordination');
   expect(saved.ok).toBe(true);
-  env.run('menuInitSheets');
+  // A coordination sheet with only its 检查报备 and 问题诉求 tabs (empty configuration tabs would ask to
+  // delete the seeded profile: their manifests speak for every row the class owns).
+  for (const kind of ['inspection', 'issue'] as const) {
+    const tab = env.ss.addSheet(KINDS[kind].tab);
+    [...KINDS[kind].headers, '_版本', '_同步', '_标识'].forEach((h, c) => tab.type(1, c + 1, h));
+  }
 });
 afterEach(async () => {
   await env.close();

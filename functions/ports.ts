@@ -7,6 +7,7 @@ import type { Profile, ProfileProblem, RowOf, RowWarning } from '../domain/rows/
 import type { IssueRecord, Notification } from '../domain/issues/types.js';
 import type { NumberedEvent } from '../domain/issues/events.js';
 import type { HistoryEntry } from '../domain/rows/history.js';
+import type { DecisionType } from '../domain/issues/catalog.js';
 import type { SweepSchedule } from '../domain/issues/sweep.js';
 import type { CoverageSnapshot } from '../domain/reports/snapshots.js';
 
@@ -186,36 +187,6 @@ export interface Page<T> {
   next: string | null;
 }
 
-/** The decision types of the command office's queue (SPEC §7.2 `GET /v1/decisions`). */
-export type DecisionType = 'triage' | 'reassign_request' | 'extend_request' | 'escalate_request' | 'inspection' | 'verify_close' | 'batch' | 'shutdown';
-
-/**
- * Something the command office must decide, stored on its own (DECISION#<id>) and listed pending
- * first (byKind `KIND#decision`, `pending#<since>#<id>`). Created idempotently by id.
- */
-export interface DecisionRecord {
-  id: string;
-  type: DecisionType;
-  /** What it is about: an issue id (WT-…), later an inspection or shutdown 编号. */
-  subject: string;
-  status: 'pending' | 'decided';
-  /** Epoch ms when it was asked for. */
-  since: number;
-  /** Who asked (email). */
-  by: string;
-  /** One line for the queue (Chinese). */
-  summary: string;
-  /** The answers offered, e.g. 同意 / 不同意. */
-  options: string[];
-  /** What is asked: `unit` for reassign_request; `date`, `reason` for later types. */
-  request: Record<string, string>;
-  decidedAt?: number;
-  decidedBy?: string;
-  decision?: string;
-  note?: string;
-  revision: number;
-}
-
 /** The record of a one-off data migration (the identity upgrade of SPEC §7.8). */
 export interface MigrationRecord {
   name: string;
@@ -232,6 +203,62 @@ export interface BatchRecord {
   /** The issue whose outbox carried the `batch#<id>` notification. */
   via: string;
   reportedAt: number;
+}
+
+/**
+ * One item of the command office's decision queue (SPEC §7.2): an inspection to approve, a unit's
+ * request (延期, 上报), a batch to answer. The subject's state the decision sets lives here too
+ * (an inspection's 状态 and 审批意见), with the item's own outbox, in ONE item: the decision, its
+ * mails and the used link tokens are one conditional write; concurrent deciders race on `revision`.
+ */
+export interface DecisionRecord {
+  /** JC-… for an inspection, SQ-… for a unit's request, the batch id for a batch. */
+  id: string;
+  decisionType: DecisionType;
+  /** One line: what is asked. */
+  subject: string;
+  /** The issue, inspection row key or batch it is about. */
+  ref: string;
+  /** Who asked: 单位编码 (or the 发起单位 as typed), and its display name. */
+  requester: string;
+  requesterName: string;
+  /** Addresses told the outcome. */
+  requesterEmails: string[];
+  /** Epoch ms it entered the queue. */
+  since: number;
+  /** While true it is in the queue. */
+  open: boolean;
+  /** The subject's state (检查报备 状态: 免审批/待审批/已批准/已驳回; a request: 待审批/已同意/不同意). */
+  status: string;
+  /** Decide by (ISO date, Shanghai), when the type has a time limit. */
+  decideBy?: string;
+  /** Type-specific facts (the inspection's columns; the requested date; the level). */
+  data: Record<string, string>;
+  /** Detail lines shown on mails, pages and the queue. */
+  rows: { label: string; text: string }[];
+  quote?: string;
+  /** The answer (an option label), its note, when and by whom. */
+  decision?: string;
+  note?: string;
+  decidedAt?: number;
+  decidedBy?: string;
+  /** The decision's effect on its subject is done (an issue extended, escalated …): the sweep finishes it otherwise. */
+  applied?: boolean;
+  /** Keys of reminders and flags already raised. */
+  flags: string[];
+  /** Mails not yet delivered to every recipient (the outbox), by key. */
+  pending: Record<string, Notification>;
+  usedTokens: Record<string, number>;
+  updatedAt: number;
+  revision: number;
+}
+
+export interface DecisionQuery {
+  type?: DecisionType;
+  /** Only those in (true) or out of (false) the queue. */
+  open?: boolean;
+  /** Only decided ones whose effect is not applied yet (the sweep finishes them). */
+  unapplied?: boolean;
 }
 
 export interface DuePage {
@@ -359,11 +386,6 @@ export interface Store {
   /** Issues of one class (its 问题诉求 tab), deleted ones excluded. */
   listClassIssues(workClass: WorkClassId): Promise<StoredIssue[]>;
 
-  /** Create a decision unless one with its id exists; false when it exists. */
-  putDecision(rec: DecisionRecord): Promise<boolean>;
-  getDecision(id: string): Promise<DecisionRecord | null>;
-  listDecisions(status?: DecisionRecord['status']): Promise<DecisionRecord[]>;
-
   getMigration(name: string): Promise<MigrationRecord | null>;
   putMigration(rec: MigrationRecord): Promise<void>;
 
@@ -407,6 +429,15 @@ export interface Store {
   /** Issues with pending notifications (the outbox). */
   listOutbox(): Promise<StoredIssue[]>;
 
+  getDecision(id: string): Promise<DecisionRecord | null>;
+  /** Conditional write on `revision` (null = must not exist); false when the condition failed. */
+  putDecision(rec: DecisionRecord, expectedRevision: number | null): Promise<boolean>;
+  listDecisions(q: DecisionQuery): Promise<DecisionRecord[]>;
+  /** Decisions with pending notifications (their outbox). */
+  listDecisionOutbox(): Promise<DecisionRecord[]>;
+  /** Next number of the day in a series (`JC`, `SQ`) from an atomic counter. */
+  nextSeriesNumber(series: string, day: string): Promise<number>;
+
   getDelivery(notificationKey: string, recipient: string): Promise<DeliveryRecord | null>;
   /**
    * Take the right to send: absent, failed and due, or a lapsed claim. null when not claimable now.
@@ -436,6 +467,7 @@ export type JobStoreMethod =
   | 'acquireLease'
   | 'releaseLease'
   | 'listOutbox'
+  | 'listDecisionOutbox'
   | 'getDelivery'
   | 'claimDelivery'
   | 'markDeliverySent'

@@ -11,7 +11,11 @@
 // (the last reopens as 重新办理 and is handled again); the command office verifies and closes; two
 // issues are never signed: overdue on Wednesday (copy to the command office), escalated to the 上级单位
 // on Friday. The common-problem batch (same 问题类别 from three or more enterprises) is reported by
-// the sweep. The clock ends on Friday 17:00, ready for the digest.
+// the sweep. The command office decides through its queue (SPEC §7.2): on Monday it approves one
+// 检查报备 (其他) and refuses another with the links of the approval mails (the exempt categories
+// never needed it); on Tuesday a unit asks for more time (申请延期) and another hands a 重大问题 up
+// (申请上报) from their assignment mails, both granted with the 同意 links; on Friday it answers the
+// reported batch (POST /v1/batches/{id}/answer). The clock ends on Friday 17:00, ready for the digest.
 import { isOpen } from '../domain/issues/lifecycle.js';
 import type { Profile } from '../domain/rows/types.js';
 import type { Store } from '../functions/ports.js';
@@ -62,8 +66,20 @@ export interface DemoWeekReport {
   pushes: number;
   /** Enterprises' answers to pushed policies (申请中, 已兑现) recorded through their links. */
   policyAnswers: number;
+  /** The command office's decisions (SPEC §7.2) taken during the week. */
+  decisions: {
+    /** 检查报备 批准 / 驳回 by the approval mails' links, and those 免审批 at once. */
+    approved: number;
+    refused: number;
+    exempt: number;
+    /** Unit requests granted (同意): 申请延期, 申请上报. */
+    extended: number;
+    escalated: number;
+    /** Common-problem batches answered. */
+    batchesAnswered: number;
+  };
   /** Issue ids used for each storyline role. */
-  roles: { returned?: string; reopened?: string; overdue: string[] };
+  roles: { returned?: string; reopened?: string; overdue: string[]; extended?: string; escalated?: string };
   /** The simulated instant the week ended at (Friday 17:00). */
   endedAt: number;
 }
@@ -119,6 +135,7 @@ export async function runDemoWeek(ctx: DemoWeekContext): Promise<DemoWeekReport>
     sent: 0,
     pushes: 0,
     policyAnswers: 0,
+    decisions: { approved: 0, refused: 0, exempt: 0, extended: 0, escalated: 0, batchesAnswered: 0 },
     roles: { overdue: [] },
     endedAt: 0,
   };
@@ -176,6 +193,21 @@ export async function runDemoWeek(ctx: DemoWeekContext): Promise<DemoWeekReport>
     report.batches += s.batches;
     await drain();
   };
+  /** The approver's GET of a JSON endpoint. */
+  const asApprover = async <T>(path: string, init: { method?: 'GET' | 'POST'; body?: unknown } = {}): Promise<{ status: number; body: T | null }> => {
+    if (!approver) return { status: 0, body: null };
+    const res = await fetch(`${stack.apiUrl}${path}`, {
+      method: init.method ?? 'GET',
+      headers: { authorization: `Bearer ${await stack.tokenFor(approver)}`, 'content-type': 'application/json' },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: res.ok ? (JSON.parse(text) as T) : null };
+  };
+  /** The open decisions of the queue (GET /v1/decisions), oldest first. */
+  const queue = async () => (await asApprover<{ decisions: { id: string; type: string }[] }>('/v1/decisions')).body?.decisions ?? [];
+  /** Answer a decision with the link of its mail (GET the confirmation page, then POST). */
+  const decideByMail = async (id: string, answer: string, note = ''): Promise<boolean> => click((await linksFor(`${id}#decision`))[answer], note ? { note } : {});
   const localityUnit = async (id: string): Promise<string> => {
     const locality = (await stack.store.getIssue(id))?.record.issue.locality;
     return profile.units.find((u) => u.name === locality)?.code ?? profile.units.find((u) => u.code === 'fgw')?.code ?? profile.units[0].code;
@@ -212,6 +244,16 @@ export async function runDemoWeek(ctx: DemoWeekContext): Promise<DemoWeekReport>
   stack.clock.set(at('2022-06-06T16:00'));
   for (const i of triage) if (await click((await linksFor(await currentAssignKey(i.id)))['签收'])) report.signed++;
   log(`演示周 周一：退回 ${report.returned} 个，指挥部改派 ${report.reassigned} 个`);
+
+  // The command office decides the week's 检查报备 (其他) from its approval mails.
+  stack.clock.set(at('2022-06-06T16:30'));
+  const inspections = (await asApprover<{ inspections: { id: string; status: string }[] }>('/v1/inspections')).body?.inspections ?? [];
+  report.decisions.exempt = inspections.filter((i) => i.status === '免审批').length;
+  const waiting = inspections.filter((i) => i.status === '待审批');
+  if (waiting[0] && (await decideByMail(waiting[0].id, '批准', '同意按计划检查，检查时不得影响企业正常生产'))) report.decisions.approved++;
+  if (waiting[1] && (await decideByMail(waiting[1].id, '驳回', '本月已安排同类检查，请与县应急管理局合并开展'))) report.decisions.refused++;
+  await drain();
+  log(`演示周 周一：检查报备 批准 ${report.decisions.approved} 项、驳回 ${report.decisions.refused} 项，免审批 ${report.decisions.exempt} 项`);
   await sweepAt('2022-06-06T18:00');
 
   // Tuesday: progress reports.
@@ -233,6 +275,23 @@ export async function runDemoWeek(ctx: DemoWeekContext): Promise<DemoWeekReport>
     });
     await res.text();
   }
+  // A unit asks for more time, another hands a 重大问题 up; the command office grants both.
+  stack.clock.set(at('2022-06-07T11:00'));
+  const [toExtend, toEscalate] = [working.at(-1), working.at(-2)];
+  if (toExtend && (await click((await linksFor(`${toExtend.id}#assign#0#unit`))['申请延期'], { date: '2022-06-24', reason: '需等待省级主管部门批复，预计 6 月下旬办结' }))) {
+    report.roles.extended = toExtend.id;
+  }
+  if (toEscalate && toEscalate !== toExtend && (await click((await linksFor(`${toEscalate.id}#assign#0#unit`))['申请上报'], { level: '重大问题', reason: '涉及跨县电力线路改造，超出本单位协调能力' }))) {
+    report.roles.escalated = toEscalate.id;
+  }
+  await drain();
+  stack.clock.set(at('2022-06-07T14:00'));
+  for (const d of await queue()) {
+    if (d.type === 'extend_request' && (await decideByMail(d.id, '同意'))) report.decisions.extended++;
+    if (d.type === 'escalate_request' && (await decideByMail(d.id, '同意', '请县领导协调供电公司'))) report.decisions.escalated++;
+  }
+  await drain();
+  log(`演示周 周二：延期申请同意 ${report.decisions.extended} 项，上报申请同意 ${report.decisions.escalated} 项`);
   await sweepAt('2022-06-07T18:00');
   const pushMails = (await mails()).filter((m) => m.key.startsWith('push#'));
   report.pushes = pushMails.length;
@@ -307,6 +366,17 @@ export async function runDemoWeek(ctx: DemoWeekContext): Promise<DemoWeekReport>
     const fu = rec ? (await linksFor(`${rec.id}#follow_up#${rec.assignments.length - 1}`))['满意'] : undefined;
     if (await click(fu)) report.followUps.满意++;
   }
+  // The command office answers the common-problem batch the sweep reported.
+  stack.clock.set(at('2022-06-10T15:00'));
+  for (const d of await queue()) {
+    if (d.type !== 'batch') continue;
+    const answered = await asApprover(`/v1/batches/${encodeURIComponent(d.id)}/answer`, {
+      method: 'POST',
+      body: { answer: '经指挥部办公室研究，此类问题由牵头单位集中协调、统一办理，各责任单位按此答复企业', policy: '指挥部办公室共性问题统一措施' },
+    });
+    if (answered.status === 200) report.decisions.batchesAnswered++;
+  }
+  await drain();
   await sweepAt('2022-06-10T17:00');
 
   const all = await stack.store.listIssues({});
@@ -316,7 +386,7 @@ export async function runDemoWeek(ctx: DemoWeekContext): Promise<DemoWeekReport>
   }
   report.endedAt = stack.clock.now();
   log(
-    `演示周 周五 17:00：当前逾期 ${report.overdue} 件，升级督办 ${report.escalations} 次，巡查报告共性问题 ${report.batches} 批，核实销号 ${report.verified} 件`,
+    `演示周 周五 17:00：当前逾期 ${report.overdue} 件，升级督办 ${report.escalations} 次，巡查报告共性问题 ${report.batches} 批（已答复 ${report.decisions.batchesAnswered} 批），核实销号 ${report.verified} 件`,
   );
   return report;
 }

@@ -657,6 +657,7 @@ function inspectionRows(allWhitelist: readonly Row[]): Row[] {
     计划日期: utcDate(day(42 + i)), // 2022-06-11 …
     状态: '',
     审批意见: '',
+    审批时间: '',
   }));
 }
 

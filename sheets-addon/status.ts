@@ -5,6 +5,7 @@
 
 import { KINDS } from '../domain/rows/kinds.js';
 import { toSheetText } from '../domain/rows/sheet-text.js';
+import { localMinute, refreshDecisionTab } from './decisions-tab.js';
 import { apiCall, identityToken, NO_TOKEN_MESSAGE } from './http.js';
 import { ID_HEADER, SYNC_HEADER, SYNC_STATE, VERSION_HEADER } from './columns.js';
 import { loadRefusedDeletions, loadSettings, saveRefusedDeletions } from './settings.js';
@@ -113,7 +114,12 @@ export function refreshStatus(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): { o
     for (const id of restored) inTab.add(id);
     const added = appendEnterpriseReports(t, reports, inTab, byId, restored.length);
     const addedText = added > 0 ? `新增企业自报问题 ${added} 条（来源：企业自报，企业通过专属页面反映，已按规则交办）；` : '';
-    return { ok: true, message: `${addedText}已刷新 ${writes.size} 条问题的状态（服务器共 ${byId.size} 条）。${more}`, updated: writes.size + added };
+    const message = `${addedText}已刷新 ${writes.size} 条问题的状态（服务器共 ${byId.size} 条）。${more}`;
+    // The coordination spreadsheet also holds the command office's queue (指挥部待办).
+    if (settings.workClass !== 'coordination') return { ok: true, message, updated: writes.size + added };
+    const inspections = refreshInspections(ss, settings.apiUrl, token);
+    const queue = refreshDecisionTab(ss, settings.apiUrl, token);
+    return { ok: queue.ok && inspections.ok, message: [message, inspections.message, queue.message].filter(Boolean).join('\n'), updated: writes.size + added };
   } finally {
     lock.releaseLock();
   }
@@ -181,6 +187,38 @@ function appendEnterpriseReports(t: Table, reports: readonly EnterpriseReport[],
   });
   t.sheet.getRange(appendRow(t) + appendedBefore, 1, rows.length, t.headers.length).setValues(rows);
   return rows.length;
+}
+
+interface InspectionDto {
+  id: string;
+  status?: string;
+  opinion?: string | null;
+  decidedAt?: string | null;
+  decidedBy?: string | null;
+}
+
+/** 检查报备: 状态, 审批意见 and 审批时间 from `GET /v1/inspections` (the command office's decisions). */
+function refreshInspections(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, apiUrl: string, token: string): { ok: boolean; message: string } {
+  const sheet = ss.getSheetByName(KINDS.inspection.tab);
+  if (!sheet) return { ok: true, message: '' };
+  const ans = apiCall<{ inspections?: InspectionDto[] }>(`${apiUrl}/v1/inspections`, token, 'get');
+  if (!ans.ok || !ans.body || !Array.isArray(ans.body.inspections)) return { ok: false, message: `「${KINDS.inspection.tab}」未刷新：${ans.message ?? '服务器返回的数据无法识别'}` };
+  const byId = new Map(ans.body.inspections.map((i) => [i.id, i]));
+  const t = readTable(sheet, 'inspection');
+  const idCol = t.col.get('编号');
+  if (idCol === undefined) return { ok: true, message: '' };
+  const writes: CellWrites = new Map();
+  for (let i = 1; i < t.values.length; i++) {
+    const s = byId.get(String(t.values[i][idCol] ?? '').trim());
+    if (!s) continue;
+    writes.set(i, {
+      ...(s.status !== undefined ? { 状态: toSheetText(s.status) } : {}),
+      审批意见: toSheetText(s.opinion ?? ''),
+      审批时间: s.decidedBy === 'import' ? '' : localMinute(s.decidedAt),
+    });
+  }
+  writeBack(t, writes);
+  return { ok: true, message: writes.size ? `已刷新 ${writes.size} 条检查报备的审批状态。` : '' };
 }
 
 // ---- 覆盖率看板 -------------------------------------------------------------------------------------

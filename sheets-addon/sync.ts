@@ -19,6 +19,7 @@ import { CLASS_KINDS, KINDS, type RowKind, type WorkClassId } from '../domain/ro
 import { toSheetText } from '../domain/rows/sheet-text.js';
 import type { RowError } from '../domain/rows/types.js';
 import { ID_HEADER, SYNC_HEADER, SYNC_STATE, VERSION_HEADER } from './columns.js';
+import { applyDecisionTab, type DecisionTabSummary } from './decisions-tab.js';
 import { apiCall, identityToken, NO_TOKEN_MESSAGE, utf8Length } from './http.js';
 import { type LastSync, loadRefusedDeletions, loadSettings, saveLastSync, saveRefusedDeletions, type Settings, workClassName } from './settings.js';
 import {
@@ -82,6 +83,8 @@ export interface SyncSummary {
   rejected: number;
   pending: number;
   fetches: number;
+  /** 指挥部待办 (coordination, 立即同步 only): the decisions typed in the tab. */
+  decisions?: DecisionTabSummary;
 }
 
 /** The tabs of the class that exist in the spreadsheet, whitelist first (issues check codes against it). */
@@ -339,6 +342,16 @@ export function syncSpreadsheet(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, op
       }
     }
     if (refusedIds.length > 0) saveRefusedDeletions([...loadRefusedDeletions(), ...refusedIds]);
+    // Decisions typed in 指挥部待办 are applied by whoever presses 立即同步, never by the background run.
+    let decisionsOk = true;
+    if (workClass === 'coordination' && !opts.background && !stop) {
+      const d = applyDecisionTab(ss, settings.apiUrl, token);
+      if (d.pending > 0 || d.lines.length > 0) {
+        summary.decisions = d;
+        summary.fetches += d.sent + (d.forbidden ? 1 : 0);
+        decisionsOk = !d.forbidden && d.refused === 0 && d.applied === d.pending;
+      }
+    }
     for (const tab of summary.tabs) {
       summary.sent += tab.sent;
       summary.accepted += tab.accepted;
@@ -347,11 +360,13 @@ export function syncSpreadsheet(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, op
     }
     const invalid = summary.tabs.reduce((n, x) => n + x.invalid, 0);
     const parts: string[] = [];
-    if (summary.sent === 0 && failures.length === 0 && invalid === 0) parts.push('没有需要同步的行。');
+    if (summary.sent === 0 && failures.length === 0 && invalid === 0) {
+      if (!summary.decisions) parts.push('没有需要同步的行。');
+    }
     else parts.push(`同步完成：提交 ${summary.sent} 行，成功 ${summary.accepted} 行，服务器退回 ${summary.rejected} 行。`);
     if (invalid > 0) parts.push(`${invalid} 行本地校验未通过，未提交（已标红）。`);
-    parts.push(...notes, ...failures);
-    summary.ok = failures.length === 0 && summary.rejected === 0 && invalid === 0;
+    parts.push(...notes, ...failures, ...(summary.decisions?.lines ?? []));
+    summary.ok = failures.length === 0 && summary.rejected === 0 && invalid === 0 && decisionsOk;
     summary.message = parts.join('\n');
     return record(summary, opts);
   } finally {

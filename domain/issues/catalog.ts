@@ -10,7 +10,7 @@
 // template (mail-templates.ts). The compiler refuses a new action without its transition, a new
 // mail without its data schema or without its renderer.
 import * as z from 'zod/mini';
-import { FOLLOW_UP_RESULTS, ISSUE_STATUSES, type IssueStatus } from '../rows/kinds.js';
+import { FOLLOW_UP_RESULTS, ISSUE_STATUSES, type DecisionAnswer, type IssueStatus } from '../rows/kinds.js';
 import { stripControlChars } from '../rows/limits.js';
 
 // ---- actions ------------------------------------------------------------------------------------
@@ -40,6 +40,10 @@ export interface ActionField {
   required: boolean;
   /** Longest accepted value, characters. */
   max: number;
+  /** A closed choice (a select on the page); the lifecycle checks the value. */
+  choices?: readonly string[];
+  /** A date input on the page (ISO date). */
+  date?: boolean;
   /**
    * Free text the lifecycle checks itself (empty or longer than `max` → this code). Fields without
    * a code (a unit, a date, a choice) are checked by their transition with their own codes.
@@ -63,6 +67,9 @@ export interface ActionDef {
 export const MAX_TEXT = 2000;
 
 const UNSIGNED = ['待分派', '已交办'] as const;
+/** What a problem handed up becomes: 超出协调范围 (the county command) or 重大问题 (county leadership too). */
+export const ESCALATION_LEVELS = ['超出协调范围', '重大问题'] as const;
+export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
 const UNRESOLVED = ['待分派', '已交办', '已签收', '办理中'] as const;
 const NOTE = { name: 'note', label: '备注', required: false, max: MAX_TEXT } as const;
 
@@ -113,6 +120,40 @@ export const ACTIONS = {
     api: true,
   },
   verify_close: { label: '核实销号', by: ['command'], from: ['已办结', '已回访'], fields: [NOTE], api: true },
+  /** 同意 on a unit's 申请上报 (or the command office's own call): the escalation of SPEC §7.1. */
+  report_up: {
+    label: '上报',
+    by: ['command'],
+    from: UNRESOLVED,
+    fields: [{ name: 'level', label: '上报类型', required: true, max: 20, choices: ESCALATION_LEVELS }, NOTE],
+  },
+  /** The command office's answer to a common-problem batch closes a member issue (办理结果 = the answer). */
+  answer_batch: {
+    label: '批量答复办结',
+    by: ['command'],
+    from: UNRESOLVED,
+    fields: [{ name: 'result', label: '答复内容', required: true, max: MAX_TEXT, code: 'result_required' }],
+  },
+  /** The unit asks the command office for a later 办结时限 (a decision, SPEC §7.2). */
+  request_extend: {
+    label: '申请延期',
+    by: ['unit'],
+    from: UNRESOLVED,
+    fields: [
+      { name: 'date', label: '申请延至', hint: '新的办结时限', required: true, max: 40, date: true },
+      { name: 'reason', label: '延期理由', required: true, max: MAX_TEXT, code: 'reason_required' },
+    ],
+  },
+  /** The unit hands the problem up (超出协调范围 or 重大问题), for the command office to decide. */
+  request_escalate: {
+    label: '申请上报',
+    by: ['unit'],
+    from: UNRESOLVED,
+    fields: [
+      { name: 'level', label: '上报类型', required: true, max: 20, choices: ESCALATION_LEVELS },
+      { name: 'reason', label: '上报理由', required: true, max: MAX_TEXT, code: 'reason_required' },
+    ],
+  },
   close: { label: '销号', by: ['command'], from: ['已回访'], fields: [NOTE], api: true },
 } as const satisfies Record<string, ActionDef>;
 
@@ -201,6 +242,8 @@ export const LINKS = {
   'follow_up:满意': followUpLink('满意', GREEN),
   'follow_up:基本满意': followUpLink('基本满意', BLUE),
   'follow_up:不满意': followUpLink('不满意', '#b00020'),
+  request_extend: link('request_extend', { colour: '#57606a', done: (id) => `问题 ${id} 的延期申请已提交指挥部办公室，审批结果将以邮件告知。` }),
+  request_escalate: link('request_escalate', { colour: '#57606a', done: (id) => `问题 ${id} 的上报申请已提交指挥部办公室，审批结果将以邮件告知。` }),
   verify_close: link('verify_close', {
     fields: [{ name: 'note', label: '核实情况', hint: '选填', required: false, max: MAX_TEXT }],
     colour: GREEN,
@@ -239,6 +282,75 @@ export function actionInput(
   Object.assign(out, extra.preset);
   // The keys are the catalog's fields of `type`, which is what IssueAction is made of.
   return out as IssueAction;
+}
+
+// ---- the command office's decisions (SPEC §7.2) ------------------------------------------------
+
+/** Every kind of decision the command office's one queue holds. */
+export const DECISION_TYPES = ['triage', 'reassign_request', 'extend_request', 'escalate_request', 'inspection', 'verify_close', 'batch', 'shutdown'] as const;
+export type DecisionType = (typeof DECISION_TYPES)[number];
+
+export const DECISION_LABELS: Record<DecisionType, string> = {
+  triage: '待分派',
+  reassign_request: '改派申请',
+  extend_request: '延期申请',
+  escalate_request: '上报申请',
+  inspection: '检查报备审批',
+  verify_close: '核实销号',
+  batch: '共性问题答复',
+  shutdown: '停产停工审批',
+};
+
+/** One answer to a decision: its button, whether it grants what was asked, its note field. */
+export interface DecisionOption {
+  label: DecisionAnswer;
+  grants: boolean;
+  colour: string;
+  caution?: boolean;
+  /** The note field of its form (审批意见, 意见, 答复内容). */
+  note: ActionField;
+  /** The state the subject is in after this answer (状态 of an inspection, of a request). */
+  status: string;
+}
+
+const APPROVE_NOTE = { name: 'note', label: '审批意见', hint: '选填', required: false, max: 500 } as const;
+const REFUSE_NOTE = { name: 'note', label: '审批意见', hint: '驳回须说明理由', required: true, max: 500, code: 'note_required' } as const;
+const AGREE: DecisionOption = { label: '同意', grants: true, colour: GREEN, note: { name: 'note', label: '意见', hint: '选填', required: false, max: MAX_TEXT }, status: '已同意' };
+const DISAGREE: DecisionOption = {
+  label: '不同意',
+  grants: false,
+  colour: '#b00020',
+  caution: true,
+  note: { name: 'note', label: '意见', hint: '说明理由', required: true, max: MAX_TEXT, code: 'note_required' },
+  status: '不同意',
+};
+
+/** The answers of each decision type that mails offer as signed links (`decide:<label>`). */
+export const DECISION_OPTIONS: Partial<Record<DecisionType, readonly DecisionOption[]>> = {
+  inspection: [
+    { label: '批准', grants: true, colour: GREEN, note: APPROVE_NOTE, status: '已批准' },
+    { label: '驳回', grants: false, colour: '#b00020', caution: true, note: REFUSE_NOTE, status: '已驳回' },
+  ],
+  extend_request: [AGREE, DISAGREE],
+  escalate_request: [AGREE, DISAGREE],
+  batch: [{ label: '答复', grants: true, colour: BLUE, note: { name: 'note', label: '答复内容', required: true, max: MAX_TEXT, code: 'note_required' }, status: '已答复' }],
+  // An issue in 已办结 / 已回访 waits for the command office; the answer applies the lifecycle's verify_close.
+  verify_close: [{ label: '核实销号', grants: true, colour: GREEN, note: { name: 'note', label: '核实情况', hint: '选填', required: false, max: MAX_TEXT }, status: '已销号' }],
+};
+
+/** Link ids of the decision answers (the token's `action`): `decide:批准`. */
+export const DECISION_LINK_PREFIX = 'decide:';
+
+export function decisionOptions(type: DecisionType): readonly DecisionOption[] {
+  return DECISION_OPTIONS[type] ?? [];
+}
+
+export function decisionOption(type: DecisionType, label: string): DecisionOption | undefined {
+  return decisionOptions(type).find((o) => o.label === label);
+}
+
+export function isDecisionType(value: unknown): value is DecisionType {
+  return typeof value === 'string' && (DECISION_TYPES as readonly string[]).includes(value);
 }
 
 // ---- mails --------------------------------------------------------------------------------------
@@ -288,6 +400,17 @@ function mailSchemas() {
     previousUnitName: optText,
     previousResult: z.optional(nullText),
   });
+  const decision = z.object({
+    decisionId: text,
+    decisionType: z.enum(DECISION_TYPES),
+    /** What is asked, one line (检查报备 JC-… ：事项). */
+    subject: text,
+    requesterName: text,
+    rows: z.array(z.object({ label: text, text: text })),
+    quote: optText,
+    /** Decide by (ISO date), when the type has a time limit. */
+    decideBy: optText,
+  });
   const deadline = z.extend(issue, { deadline: z.enum(['sign', 'feedback', 'resolve']), deadlineLabel: text, date: text });
   const result = z.extend(issue, { result: text });
   const escalation = z.extend(issue, { level: z.number(), target: text, targetName: text, since: text, workdaysOverdue: z.number() });
@@ -307,6 +430,13 @@ function mailSchemas() {
     verify_list: z.extend(result, { followUpByPhone: z.boolean() }),
     /** 补充说明: the sheet's 问题描述 changed after routing (edits.ts); `description` is the new one. */
     supplement: z.extend(issue, { previousDescription: text, by: text }),
+    /** Copy to the units a 上报 added (指挥部, 县领导). */
+    reported_up: z.extend(issue, { level: text, note: optText }),
+    /** A decision for the command office (its answers: DECISION_OPTIONS of its type). */
+    decision: decision,
+    decision_remind: decision,
+    /** The decision, to who asked (发起单位, the requesting unit). */
+    decision_result: z.extend(decision, { outcome: text, note: optText }),
     batch: z.object({
       batchId: text,
       category: text,
@@ -358,13 +488,15 @@ export interface MailDef {
    * assignment has ended, and only the actions its current status allows.
    */
   live?: boolean;
+  /** Carries the answers of its decision (DECISION_OPTIONS of data.decisionType) as `decide:` links. */
+  decision?: boolean;
 }
 
 const UNIT_WORK = ['sign', 'progress', 'resolve'] as const;
 
 /** Every mail a state change can call for, by template (its data: mailSchemas). */
 export const MAILS = {
-  assign: { label: '交办', links: ['sign', 'return', 'progress', 'resolve'] },
+  assign: { label: '交办', links: ['sign', 'return', 'progress', 'resolve', 'request_extend', 'request_escalate'] },
   copy: { label: '抄送', links: [] },
   reassigned: { label: '改派告知', links: [] },
   extend: { label: '延期', links: [] },
@@ -378,6 +510,10 @@ export const MAILS = {
   verify_list: { label: '待核实销号', links: ['verify_close'] },
   batch: { label: '共性问题', links: [] },
   supplement: { label: '补充说明', links: [] },
+  reported_up: { label: '上报', links: [] },
+  decision: { label: '待审批', links: [], decision: true },
+  decision_remind: { label: '审批提醒', links: [], decision: true },
+  decision_result: { label: '审批结果', links: [] },
 } as const satisfies { [T in Exclude<keyof MailSchemas, 'issue'>]: MailDef };
 
 export type Template = keyof typeof MAILS;
@@ -402,6 +538,10 @@ export const AUDIENCES: { readonly [T in Template]: MailAudience } = {
   verify_list: 'command',
   batch: 'command',
   supplement: 'unit',
+  reported_up: 'copied',
+  decision: 'command',
+  decision_remind: 'command',
+  decision_result: 'unit',
 };
 export const TEMPLATES = Object.keys(MAILS) as Template[];
 

@@ -21,12 +21,12 @@
 
 import { FOLLOW_UP_RESULTS } from '../rows/kinds.js';
 import type { IssueStatus } from '../rows/kinds.js';
-import { deadlinesFor } from './routing.js';
-import { compareDates, endOfShanghaiDay, isIsoDate, shanghaiDate } from '../time/time.js';
+import { copiedUnits, deadlinesFor, MAJOR_RESOLVE_CALENDAR_DAYS } from './routing.js';
+import { addDays, compareDates, endOfShanghaiDay, isIsoDate, shanghaiDate } from '../time/time.js';
 import type { IssueRow, Profile, RowWarning, Unit } from '../rows/types.js';
 import type { WorkCalendar } from '../time/types.js';
 import type { Assignment, IssueEvent, IssueRecord, RouteResult } from './types.js';
-import { MAILS, ROLE_ORDER, actionDef, isActionType, type ActorRole, type FieldErrorCode, type IssueAction, type IssueActionType, type IssueActor, type IssueMailData, type MailData, type Notification, type NotificationOf, type Template } from './catalog.js';
+import { ESCALATION_LEVELS, MAILS, ROLE_ORDER, actionDef, isActionType, type ActorRole, type FieldErrorCode, type IssueAction, type IssueActionType, type IssueActor, type IssueMailData, type MailData, type Notification, type NotificationOf, type Template } from './catalog.js';
 
 export { ACTION_TYPES } from './catalog.js';
 export type { IssueAction, IssueActionType, IssueActor } from './catalog.js';
@@ -55,6 +55,7 @@ export type LifecycleErrorCode =
   | 'unknown_unit'
   | 'same_unit'
   | 'invalid_date'
+  | 'invalid_level'
   | 'no_triage_unit'
   /** A field without its own code (a note, a unit, a date) longer than the catalog's `max`. */
   | 'too_long'
@@ -428,7 +429,8 @@ export function applyAction(record: IssueRecord, action: IssueAction, ctx: Lifec
       rec.status = '办理中';
       break;
     }
-    case 'resolve': {
+    case 'resolve':
+    case 'answer_batch': {
       const result = text(action.result);
       if (a.signedAt === undefined) a.signedAt = now;
       a.resolvedAt = now;
@@ -490,16 +492,46 @@ export function applyAction(record: IssueRecord, action: IssueAction, ctx: Lifec
     case 'extend': {
       const reason = text(action.reason);
       const date = text(action.resolveBy);
-      if (!isIsoDate(date)) return fail('invalid_date', `延期后的办结时限「${date}」不是有效日期（YYYY-MM-DD）`);
-      if (compareDates(date, a.resolveBy) <= 0) {
-        return fail('invalid_date', `延期后的办结时限 ${date} 应晚于当前办结时限 ${a.resolveBy}`);
-      }
-      if (deadlinePassed(date, now)) return fail('invalid_date', `延期后的办结时限 ${date} 已经过去`);
+      const bad = laterDate(date, a.resolveBy, now, '延期后的办结时限');
+      if (bad) return bad;
       if (a.extendedFrom === undefined) a.extendedFrom = a.resolveBy;
       const previousResolveBy = a.resolveBy;
       event.note = `${previousResolveBy} → ${date}：${reason}`;
       a.resolveBy = date;
       out.toUnits(`${rec.id}#extend#${ai}#${date}`, 'extend', [a.unit], { ...issueData(rec, ai, ctx.profile), reason, previousResolveBy });
+      break;
+    }
+    case 'request_extend': {
+      const date = text(action.date);
+      const bad = laterDate(date, a.resolveBy, now, '申请延至的日期');
+      if (bad) return bad;
+      event.note = `申请延至 ${date}：${text(action.reason)}`;
+      break;
+    }
+    case 'request_escalate': {
+      const level = text(action.level);
+      if (!isLevel(level)) return fail('invalid_level', `上报类型应为${ESCALATION_LEVELS.join('或')}`);
+      event.note = `申请上报（${level}）：${text(action.reason)}`;
+      break;
+    }
+    case 'report_up': {
+      const level = text(action.level);
+      if (!isLevel(level)) return fail('invalid_level', `上报类型应为${ESCALATION_LEVELS.join('或')}`);
+      const issue = { ...rec.issue };
+      if (level === '重大问题') issue.major = true;
+      else issue.beyondScope = true;
+      rec.issue = issue;
+      const added = copiedUnits(issue, ctx.profile.units, a.unit).filter((u) => !a.also.includes(u));
+      a.also = [...a.also, ...added];
+      if (issue.major) {
+        // 30 calendar days from the original routing; never shortens a later deadline (SPEC §7.8).
+        const routedOn = shanghaiDate((rec.assignments.find((x) => !x.triage) ?? rec.assignments[0]).assignedAt);
+        const by = ctx.calendar.addWorkdays(addDays(routedOn, MAJOR_RESOLVE_CALENDAR_DAYS), 0).date;
+        if (compareDates(by, a.resolveBy) > 0) a.resolveBy = by;
+      }
+      const note = action.note ? text(action.note) : undefined;
+      event.note = note ? `${level}：${note}` : level;
+      if (added.length > 0) out.toUnits(`${rec.id}#reported_up#${ai}#${level}`, 'reported_up', added, { ...issueData(rec, ai, ctx.profile), level, ...(note ? { note } : {}) });
       break;
     }
     case 'verify_close':
@@ -516,6 +548,18 @@ export function applyAction(record: IssueRecord, action: IssueAction, ctx: Lifec
   }
   rec.events.push(event);
   return done(rec, out);
+}
+
+/** A requested or granted 办结时限: a date, later than the current one, not passed. */
+function laterDate(date: string, current: string, now: number, what: string): ActionResult | null {
+  if (!isIsoDate(date)) return fail('invalid_date', `${what}「${date}」不是有效日期（YYYY-MM-DD）`);
+  if (compareDates(date, current) <= 0) return fail('invalid_date', `${what} ${date} 应晚于当前办结时限 ${current}`);
+  if (deadlinePassed(date, now)) return fail('invalid_date', `${what} ${date} 已经过去`);
+  return null;
+}
+
+function isLevel(level: string): level is (typeof ESCALATION_LEVELS)[number] {
+  return (ESCALATION_LEVELS as readonly string[]).includes(level);
 }
 
 function done(rec: IssueRecord, out: Outbox): ActionResult {

@@ -48,6 +48,7 @@ export const issueEventSchema = z.object({
   note: z.string().optional(),
   assignment: z.number().int().nonnegative().optional(),
   key: z.string().optional(),
+  ref: z.string().optional(),
 });
 
 /** Notifications are typed by template; their schema lives with the union in catalog.ts. */

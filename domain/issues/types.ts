@@ -56,6 +56,8 @@ export interface IssueEvent {
   assignment?: number;
   /** Key of the notification the event sent (sweep events): what was already sent. */
   key?: string;
+  /** The decision (SPEC §7.2) the event carries out: applying it twice is a no-op. */
+  ref?: string;
 }
 
 /** Notifications are typed by template in the catalog (one definition, with their zod schemas). */

@@ -4,7 +4,7 @@
 // wide tables scroll inside their own box, the page never scrolls sideways at 375 px. Every user
 // value goes through the escape-by-default `html` template (html.ts).
 
-import type { DashboardModel } from './dashboard.js';
+import type { DashboardDecision, DashboardModel } from './dashboard.js';
 import { html, type SafeHtml } from './html.js';
 import { figureText, figuresLine, overdueDifference } from './figures.js';
 import { badge, C, figureTile, coverageBar, coverageFigures, enterpriseCell, ISSUE_HEADERS, issueCells, issueIdCell, levelCell, formatPercent, hm, md, none, NOWRAP, NUM, p, RATES_NOTE, reportPage, small, sub, table, td, tile, unitRatesTable } from './report-html.js';
@@ -52,6 +52,34 @@ function coverage(m: DashboardModel): SafeHtml {
 const more = (shown: number, total: number) =>
   total > shown && p(`……另有 ${total - shown} 件未列出（完整清单见综合协调专班表格或 GET /v1/issues）。`, `font-size:12px;color:${C.muted}`);
 
+/** One answer of a decision: a signed form (POST decides) with its note field, or nothing for a viewer who may not decide. */
+function decisionForm(o: DashboardDecision['options'][number]): SafeHtml | false {
+  if (o.action === undefined) return false;
+  const hint = o.note.hint ?? (o.note.required ? '必填' : '选填');
+  return html`<form method="post" action="${o.action}" style="margin:10px 0 0 0"><label style="display:block;font-size:12px;line-height:1.6;color:${C.muted}">${o.label}：${o.note.label}（${hint}）<textarea name="${o.note.name}" rows="2" maxlength="${o.note.max}" style="display:block;width:100%;box-sizing:border-box;margin:2px 0 6px 0;padding:6px 8px;font-size:14px;line-height:1.5;border:1px solid ${C.line};border-radius:4px;font-family:inherit"></textarea></label><button type="submit" style="min-width:96px;padding:8px 16px;font-size:15px;line-height:1.4;color:#ffffff;background:${o.colour};border:0;border-radius:4px">${o.label}</button></form>`;
+}
+
+function decisionCard(d: DashboardDecision, canDecide: boolean): SafeHtml {
+  const edge = d.late ? C.red : C.amber;
+  return html`<div style="margin:0 0 12px 0;padding:10px 12px;border:1px solid ${C.line};border-left:4px solid ${edge};border-radius:6px;word-break:break-word"><div style="font-size:14px;line-height:1.6;font-weight:bold;color:#111827">${badge(d.typeLabel, C.text, C.soft)} ${d.subject}${d.late && html` ${badge('已逾期', C.red, C.redBg)}`}</div><div style="font-size:12px;line-height:1.7;color:${C.muted}">${d.id} · ${d.requesterName} · ${hm(d.since)} 提交${d.decideBy && `，请于 ${md(d.decideBy)} 前决定`}</div>${d.rows.map(
+    (r) => html`<div style="font-size:13px;line-height:1.7;color:${C.text}"><span style="color:${C.muted}">${r.label}：</span>${r.text}</div>`,
+  )}${
+    canDecide
+      ? d.options.map((o) => decisionForm(o))
+      : small(`可选决定：${d.options.map((o) => o.label).join('、')}（由审批人员通过审批邮件、表格「指挥部待办」或登录后的看板决定）`)
+  }</div>`;
+}
+
+function decisions(m: DashboardModel): SafeHtml {
+  const list = m.decisions;
+  const body = list.length
+    ? html`${m.canDecide && p('点击按钮即提交决定（每项只能决定一次，先提交者生效）；打开或刷新本页不会办理任何事项。', `font-size:12px;color:${C.muted}`)}${list.map((d) =>
+        decisionCard(d, m.canDecide),
+      )}${more(list.length, m.headline.decisions)}`
+    : none('目前没有待决定的事项。');
+  return html`${sub(`待决事项（${m.headline.decisions} 件）`)}${body}`;
+}
+
 function todo(m: DashboardModel, href?: IssueHref): SafeHtml {
   const v = m.todo.verify;
   const verify = v.length
@@ -87,7 +115,7 @@ function todo(m: DashboardModel, href?: IssueHref): SafeHtml {
   return html`${sub(`待核实销号（${m.headline.awaiting} 件）`)}${p(
     '已办结的问题待企业回访或由指挥部办公室核实销号；已回访（满意、基本满意）的可直接销号。',
     `font-size:12px;color:${C.muted}`,
-  )}${verify}${sub(`待分派（${m.headline.triage} 件）`)}${triage}`;
+  )}${verify}${sub(`待分派（${m.headline.triage} 件）`)}${triage}${decisions(m)}`;
 }
 
 function ledger(m: DashboardModel, href?: IssueHref): SafeHtml {
@@ -127,12 +155,13 @@ export function renderDashboardHtml(m: DashboardModel, opts: { issueHref?: Issue
   const bodies = [headline(m), coverage(m), todo(m, opts.issueHref), ledger(m, opts.issueHref), units(m)];
   return reportPage({
     title: m.title,
-    refreshSeconds: DASHBOARD_REFRESH_SECONDS,
+    // A page with decision forms does not reload itself (a reload would drop what is being typed).
+    refreshSeconds: m.canDecide ? undefined : DASHBOARD_REFRESH_SECONDS,
     maxWidth: 1100,
     countyName: m.countyName,
     office: '指挥部办公室',
     heading: '“四保”白名单指挥部看板',
-    lines: [`数据截至 ${hm(m.generatedAt)}`, `实时数据，每 ${DASHBOARD_REFRESH_SECONDS / 60} 分钟自动刷新｜仅供指挥部办公室、督办督查专班使用，请勿转发链接`],
+    lines: [`数据截至 ${hm(m.generatedAt)}`, `${m.canDecide ? '实时数据，请手动刷新' : `实时数据，每 ${DASHBOARD_REFRESH_SECONDS / 60} 分钟自动刷新`}｜仅供指挥部办公室、督办督查专班使用，请勿转发链接`],
     alert: setAsideLine(m),
     sections: bodies.map((b, i) => [DASHBOARD_SECTION_TITLES[i], b] as const),
     footer: '本看板根据各工作专班共享表格和问题诉求办理记录实时生成；每周五 17:00 的督办督查周报为正式报送版本。数据如有出入，请以各专班核实后的表格为准。',

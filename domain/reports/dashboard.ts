@@ -42,7 +42,36 @@ export interface DashboardInput {
   awaitingIssues?: readonly IssueRecord[];
   /** Items the background jobs set aside (failed their retries; `sibao redrive`). */
   setAside?: DashboardSetAside;
+  /** The command office's open decisions (GET /v1/decisions), oldest first. */
+  decisions?: readonly DashboardDecision[];
   options?: { listCap?: number };
+}
+
+/**
+ * One open decision of the queue as the dashboard lists it. Its answers carry `action` (the target of
+ * a signed form: POST decides, GET only shows the confirm page) only when the viewer may decide (a
+ * coordination member with role 审批); other viewers see the matter without buttons.
+ */
+export interface DashboardDecision {
+  id: string;
+  typeLabel: string;
+  subject: string;
+  requesterName: string;
+  /** Epoch ms it entered the queue. */
+  since: number;
+  decideBy: string | null;
+  late: boolean;
+  rows: readonly { label: string; text: string }[];
+  options: readonly DashboardDecisionOption[];
+}
+
+export interface DashboardDecisionOption {
+  label: string;
+  colour: string;
+  caution?: boolean;
+  note: { name: string; label: string; hint?: string; required: boolean; max: number };
+  /** The signed form target (relative to the dashboard's URL); absent for a viewer who may not decide. */
+  action?: string;
 }
 
 /** What the background jobs set aside: a line on the dashboard until someone re-drives it. */
@@ -81,6 +110,8 @@ export interface DashboardModel {
     triage: number;
     /** Issues created this week (Monday 00:00 to now). */
     newThisWeek: number;
+    /** Open decisions of the command office's queue. */
+    decisions: number;
   };
   /** The week's figures so far (figures.ts): the digest's, counted to now. */
   figures: WeekFigures;
@@ -88,6 +119,10 @@ export interface DashboardModel {
   ledger: DashboardLedgerGroup[];
   /** At most the list cap each; the headline has the counts. */
   todo: CommandTodo;
+  /** The decision queue (at most the list cap); buttons when the viewer may decide. */
+  decisions: DashboardDecision[];
+  /** The viewer may decide (the page carries signed forms). */
+  canDecide: boolean;
   units: UnitRates;
   listCap: number;
   setAside: DashboardSetAside;
@@ -140,11 +175,14 @@ export function buildDashboard(input: DashboardInput): DashboardModel {
       awaiting: todo.verify.length,
       triage: todo.triage.length,
       newThisWeek: figures.values.newIssues,
+      decisions: input.decisions?.length ?? 0,
     },
     figures,
     coverage,
     ledger,
     todo: { verify: todo.verify.slice(0, cap), triage: todo.triage.slice(0, cap) },
+    decisions: (input.decisions ?? []).slice(0, cap),
+    canDecide: (input.decisions ?? []).some((d) => d.options.some((o) => o.action !== undefined)),
     units: unitRates(records, window, profile),
     listCap: cap,
     setAside: input.setAside ?? { count: 0, items: [] },

@@ -197,7 +197,11 @@ function batchesHtml(m: DigestModel): SafeHtml {
   if (m.batches.length === 0) return none('本周未发现共性问题（同类问题 14 天内来自 3 家及以上企业）。');
   return html`${m.batches.map(
     (b) =>
-      html`<div style="margin:0 0 10px 0;padding:10px 12px;border-left:4px solid ${C.amber};background:${C.amberBg}"><div style="font-size:14px;line-height:1.6;font-weight:bold;color:#111827">${b.category}：${batchCount(b)}${b.newThisWeek && html` ${badge('本周新增', C.amber, '#ffffff')}`}</div><div style="font-size:13px;line-height:1.7;color:${C.text}">反映日期 ${md(b.firstReported)}—${md(b.lastReported)}；企业：${b.enterpriseNames.join('、')}</div><div style="font-size:13px;line-height:1.7;color:${C.text}">责任单位：${b.unitNames.join('、')}；编号：${b.memberIds.join('、')}</div><div style="font-size:12px;line-height:1.7;color:${C.muted}">建议指挥部办公室研究出台政策性解决办法（点办理、批处理）。</div></div>`,
+      html`<div style="margin:0 0 10px 0;padding:10px 12px;border-left:4px solid ${C.amber};background:${C.amberBg}"><div style="font-size:14px;line-height:1.6;font-weight:bold;color:#111827">${b.category}：${batchCount(b)}${b.newThisWeek && html` ${badge('本周新增', C.amber, '#ffffff')}`}</div><div style="font-size:13px;line-height:1.7;color:${C.text}">反映日期 ${md(b.firstReported)}—${md(b.lastReported)}；企业：${b.enterpriseNames.join('、')}</div><div style="font-size:13px;line-height:1.7;color:${C.text}">责任单位：${b.unitNames.join('、')}；编号：${b.memberIds.join('、')}</div>${
+        b.answer
+          ? html`<div style="font-size:13px;line-height:1.7;color:${C.text}">已答复（${md(b.answer.on)}${b.answer.closedMembers ? '，成员问题已一并办结' : ''}）：${b.answer.answer}</div>`
+          : html`<div style="font-size:12px;line-height:1.7;color:${C.muted}">未答复：建议指挥部办公室研究出台政策性解决办法（点办理、批处理）。</div>`
+      }</div>`,
   )}`;
 }
 
@@ -420,6 +424,7 @@ export function renderDigestText(m: DigestModel): string {
       `${b.category}：${batchCount(b)}，反映日期 ${b.firstReported} 至 ${b.lastReported}${b.newThisWeek ? '［本周新增］' : ''}`,
       `  企业：${b.enterpriseNames.join('、')}`,
       `  责任单位：${b.unitNames.join('、')}；编号：${b.memberIds.join('、')}`,
+      b.answer ? `  已答复（${b.answer.on}${b.answer.closedMembers ? '，成员问题已一并办结' : ''}）：${b.answer.answer}` : '  未答复',
     );
   }
 

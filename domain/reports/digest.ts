@@ -35,7 +35,7 @@ import type { CoverageSnapshot } from './snapshots.js';
 import { digestWindow, type DigestWindow, type WhitelistEntry } from './week.js';
 import { weekActivity, type WeekActivity } from './sections/activity.js';
 import { backlogByAge, overdueItems, type BacklogBucket, type StatusCount } from './sections/backlog.js';
-import { batchesSection, weekBatches, type DigestBatch } from './sections/batches.js';
+import { batchesSection, weekBatches, type BatchAnswer, type DigestBatch } from './sections/batches.js';
 import { countWeek, type WeekFigures } from './figures.js';
 import { coverageSection, sectorsOnTrack, type DigestSectorRow } from './sections/coverage.js';
 import { coverageTrend } from './sections/coverage-trend.js';
@@ -70,6 +70,8 @@ export interface DigestInput {
   inspections: readonly InspectionRow[];
   /** 政策找企: every match with its policy's category, whether it was pushed, the answer (absent: no section). */
   policyMatches?: readonly OutreachMatch[];
+  /** The command office's answers to batches, by batch id. */
+  batchAnswers?: ReadonlyMap<string, BatchAnswer>;
   dataQuality?: readonly DataQualityWarning[];
   /** 产值或投资额 per code now (whitelistValues), stored in this week's snapshot. */
   values?: Record<string, number>;
@@ -152,7 +154,7 @@ export function buildDigest(input: DigestInput): DigestModel {
   });
   const { figures, counts, backlog, batches: found, outreach } = countWeek(records, window, profile, weekBatches, input.policyMatches ?? null);
   const activity = weekActivity(records, window, counts);
-  const batches = batchesSection(records, window, profile, found);
+  const batches = batchesSection(records, window, profile, found, input.batchAnswers);
   const overdue = overdueItems(backlog);
   const changes = whitelistChanges(input.whitelistChanges, window);
   const dataQuality = dataQualitySection(input.dataQuality ?? [], records);

@@ -4,7 +4,7 @@
 // LINKS labels and colours). HTML uses inline styles only (mail clients drop <style>) and is built
 // with the escape-by-default `html` template; the text part says the same.
 import { html, multiline, oneLine, type SafeHtml } from './html.js';
-import { AUDIENCES, AUDIENCE_ROLE, LINKS, MAILS, actionDef, type IssueMailData, type LinkId, type MailData, type MailDef, type Notification, type NotificationOf, type Template } from '../issues/catalog.js';
+import { AUDIENCES, AUDIENCE_ROLE, DECISION_LABELS, DECISION_LINK_PREFIX, LINKS, MAILS, actionDef, decisionOptions, type IssueMailData, type LinkId, type MailData, type MailDef, type Notification, type NotificationOf, type Template } from '../issues/catalog.js';
 import { currentIndex } from '../issues/lifecycle.js';
 import type { IssueRecord } from '../issues/types.js';
 
@@ -343,6 +343,24 @@ export const RENDERERS: { [T in Template]: Renderer<T> } = {
       list: { title: '涉及问题编号', items: d.issueIds },
     };
   },
+  /** 上报: the units a 上报 added (指挥部 for 超出协调范围, 县领导 for 重大问题), copied from now on. */
+  reported_up: ({ data: d }) => ({
+    subject: `【四保】问题上报（${d.level}）${d.issueId}：${d.category}`,
+    heading: `问题上报（${d.level}）`,
+    intro: `经指挥部办公室同意，${d.unitName}办理的问题 ${d.issueId} 作为「${d.level}」上报，请贵单位掌握并协调解决。${d.level === '重大问题' ? '重大问题须在交办后 30 日内办结。' : ''}`,
+    rows: [...issueRows(d, d.unitName), row('办结时限', deadline(d.resolveBy)), ...(d.note ? [row('说明', d.note)] : [])],
+    quote: d.description,
+  }),
+  decision: (n, ctx) => decisionAsk(n.data, ctx, false),
+  decision_remind: (n, ctx) => decisionAsk(n.data, ctx, true),
+  /** 审批结果: to who asked (发起单位, the requesting unit). */
+  decision_result: ({ data: d }) => ({
+    subject: `【四保】${DECISION_LABELS[d.decisionType]}结果：${d.outcome} — ${d.subject}`,
+    heading: `${DECISION_LABELS[d.decisionType]}：${d.outcome}`,
+    intro: `${d.requesterName}：指挥部办公室对「${d.subject}」的决定为「${d.outcome}」。`,
+    rows: [...d.rows.map((r) => row(r.label, r.text)), row('决定', d.outcome), ...(d.note ? [row('意见', d.note)] : [])],
+    quote: d.quote,
+  }),
   /** 改派告知: to the unit whose assignment ended by 改派. */
   reassigned: ({ data: d }) => ({
     subject: `【四保】改派告知 ${d.issueId}：已改由${d.newUnitName}办理`,
@@ -373,18 +391,34 @@ export const RENDERERS: { [T in Template]: Renderer<T> } = {
   }),
 };
 
+/** 待审批 / 审批提醒: to the command office, with the decision's answers as buttons. */
+function decisionAsk(d: MailData<'decision'>, ctx: RenderContext, reminder: boolean): MailSlots {
+  const what = DECISION_LABELS[d.decisionType];
+  return {
+    subject: `【四保】${reminder ? '审批提醒：' : ''}${what} ${d.subject}`,
+    heading: reminder ? `${what}（待决定，提醒）` : what,
+    intro: `指挥部办公室：${d.requesterName}提交的「${d.subject}」等待决定${d.decideBy ? `，请于 ${d.decideBy} 前审批` : ''}。${reminder ? '该事项尚未决定，特此提醒。' : ''}`,
+    rows: d.rows.map((r) => row(r.label, r.text)),
+    quote: d.quote,
+    buttons: ctx.buttons,
+    buttonsNote: '每个链接只能使用一次；已由他人决定的事项不会重复办理。',
+  };
+}
+
 // ---- rendering a notification -------------------------------------------------------------------
 
 export interface MailContext {
   /** The issue the notification rides on, as it is when the mail is sent. */
   record?: IssueRecord;
-  /** The signed URL of one of the catalog's links, for this recipient. */
-  link(id: LinkId): string;
+  /** The signed URL of one of the catalog's links (or a decision answer `decide:<label>`), for this recipient. */
+  link(id: LinkId | `${typeof DECISION_LINK_PREFIX}${string}`): string;
   /** The address this copy is for: a `cc` address (a copy of an older notification) gets no links. */
   recipient?: string;
   sender?: string;
   /** The enterprise's own page (`/e/{token}`): every mail to an enterprise carries it (SPEC §7.4). */
   enterprisePage?: string;
+  /** A copy for information (包保干部): the mail without any action link. */
+  copyOnly?: boolean;
 }
 
 /**
@@ -392,11 +426,16 @@ export interface MailContext {
  * (reminder) offers them only while its assignment is the current one, and only those the issue's
  * current status allows.
  */
-export function mailButtons(n: Notification, ctx: Pick<MailContext, 'record' | 'link' | 'recipient'>): MailButton[] {
+export function mailButtons(n: Notification, ctx: Pick<MailContext, 'record' | 'link' | 'recipient' | 'copyOnly'>): MailButton[] {
+  if (ctx.copyOnly) return [];
   const def: MailDef = MAILS[n.template];
   // Links are the reader's own actions: only those of the mail's audience, never for a cc'd address.
   const role = AUDIENCE_ROLE[AUDIENCES[n.template]];
   if (role === null || isCopy(n, ctx.recipient)) return [];
+  if (def.decision) {
+    const d = n.data as MailData<'decision'>;
+    return decisionOptions(d.decisionType).map((o) => ({ label: o.label, href: ctx.link(`${DECISION_LINK_PREFIX}${o.label}`), colour: o.colour }));
+  }
   let ids = def.links.filter((id) => LINKS[id].as === role);
   if (def.live) {
     const r = ctx.record;

@@ -155,6 +155,8 @@ const ABOUT: Partial<Record<RowKind, Record<string, About>>> = {
     联系人: { what: '企业联系人（职务或姓名）' },
     关联企业: { what: '上下游企业' },
     备注: { what: '自由填写' },
+    包保干部: { what: '万人助万企包保干部（选填）' },
+    包保干部邮箱: { what: '包保干部的邮箱（选填）', more: '该企业问题的每封通知都抄送此邮箱（不含办理链接）' },
   },
   sector_total: {
     统计期: { more: '覆盖率取不晚于统计日的最新统计期' },
@@ -213,7 +215,8 @@ const ABOUT: Partial<Record<RowKind, Record<string, About>>> = {
     检查事项: { what: '检查内容' },
     检查类别: { more: '“其他”类须指挥部审批，其余免审批' },
     状态: { what: '审批进度' },
-    审批意见: { what: '指挥部办公室填写' },
+    审批意见: { what: '指挥部办公室的审批意见（系统填写）' },
+    审批时间: { what: '指挥部办公室作出决定的时间（系统填写）' },
   },
   work_class: {
     专班编码: {

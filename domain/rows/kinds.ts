@@ -3,14 +3,13 @@
 // enumerations the columns draw from (values.ts, re-exported here); and which work class may write
 // which kind.
 
-import { type KindDecl, ROW_TABLE, type RowKind } from './table.js';
+import { type KindDecl, ROW_TABLE, type RowKind, SYSTEM_TAB_TABLE, type SystemTab } from './table.js';
 import type { WorkClassId } from './values.js';
 
 export * from './values.js';
-export type { RowKind };
+export type { RowKind, SystemTab };
 
-export interface KindDef {
-  kind: RowKind;
+export interface TabDef {
   /** The tab name (and CSV file name) in Chinese. */
   tab: string;
   /** Every header of the kind, in template order. */
@@ -21,9 +20,12 @@ export interface KindDef {
   config: boolean;
 }
 
-function kindDef(kind: RowKind, d: KindDecl): KindDef {
+export interface KindDef extends TabDef {
+  kind: RowKind;
+}
+
+function tabDef(d: KindDecl): TabDef {
   return {
-    kind,
     tab: d.tab,
     headers: d.columns.map((c) => c.header),
     system: d.columns.filter((c) => c.system === true).map((c) => c.header),
@@ -31,11 +33,20 @@ function kindDef(kind: RowKind, d: KindDecl): KindDef {
   };
 }
 
+function kindDef(kind: RowKind, d: KindDecl): KindDef {
+  return { kind, ...tabDef(d) };
+}
+
 export const KINDS: Record<RowKind, KindDef> = Object.fromEntries(
   (Object.keys(ROW_TABLE) as RowKind[]).map((k) => [k, kindDef(k, ROW_TABLE[k])]),
 ) as Record<RowKind, KindDef>;
 
 export const ROW_KINDS = Object.keys(KINDS) as RowKind[];
+
+/** The system tabs (table.ts SYSTEM_TAB_TABLE): the add-on writes them from the server; never synced as rows. */
+export const SYSTEM_TABS: Record<SystemTab, TabDef> = Object.fromEntries(
+  (Object.keys(SYSTEM_TAB_TABLE) as SystemTab[]).map((k) => [k, tabDef(SYSTEM_TAB_TABLE[k])]),
+) as Record<SystemTab, TabDef>;
 export const CONFIG_KINDS = ROW_KINDS.filter((k) => KINDS[k].config);
 
 /** Which kinds each work class may write (SPEC §3 成员). Supervision only reads. */

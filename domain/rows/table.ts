@@ -17,6 +17,7 @@
 import { MSG } from './messages.js';
 import {
   CALENDAR_DAY_TYPES,
+  DECISION_ANSWERS,
   FOLLOW_UP_RESULTS,
   INSPECTION_CATEGORIES,
   INSPECTION_STATUSES,
@@ -229,6 +230,9 @@ export const ROW_TABLE = {
       EMAIL,
       col('关联企业', 'partners', 'codes', { default: [] }),
       col('备注', 'note', 'free', { maxLen: 2000 }),
+      // 万人助万企: the cadre who looks after the enterprise, copied on every mail about its issues.
+      col('包保干部', 'liaison', 'free', { maxLen: 50 }),
+      col('包保干部邮箱', 'liaisonEmail', 'email'),
     ],
     unique: [['code']],
     identity: { natural: ['code'] },
@@ -338,7 +342,8 @@ export const ROW_TABLE = {
       col('检查类别', 'category', 'enum', { required: true, values: INSPECTION_CATEGORIES }),
       col('计划日期', 'plannedOn', 'date', { required: true }),
       sys('状态', { key: 'status', type: 'enum', values: INSPECTION_STATUSES }),
-      col('审批意见', 'opinion', 'free', { maxLen: 500 }),
+      sys('审批意见', { key: 'opinion' }),
+      sys('审批时间'),
     ],
     identity: { number: 'JC', fingerprint: ['initiator', 'enterpriseCode', 'matter', 'plannedOn'] },
     planned: ['审批时间'],
@@ -442,6 +447,36 @@ export const ROW_TABLE = {
   //   finding         number 'DC', else natural 督查日期+被督查单位+问题
   //   operating_mode  natural 状态+开始时间+范围
 } as const satisfies Record<string, KindDecl>;
+
+/**
+ * System tabs: written by the add-on from the server, never synced as rows, declared with the same
+ * column helpers (system columns are the server's; the others are typed by staff and sent as
+ * something else than a row). 指挥部待办 (SPEC §7.2): the open decisions of `GET /v1/decisions`,
+ * written by 刷新状态; 决定 and 意见, typed by a member with role 审批, are applied on 立即同步
+ * (`POST /v1/decisions/{编号}`), and 处理结果 says what became of them.
+ */
+export const SYSTEM_TAB_TABLE = {
+  decision_queue: kind({
+    tab: '指挥部待办',
+    columns: [
+      sys('编号', { key: 'id', type: 'ident' }),
+      sys('事项类型', { key: 'typeLabel' }),
+      sys('事项', { key: 'subject' }),
+      sys('提交方', { key: 'requesterName' }),
+      sys('提交时间', { key: 'since' }),
+      sys('决定时限', { key: 'decideBy' }),
+      sys('详情', { key: 'details' }),
+      sys('可选决定', { key: 'options' }),
+      col('决定', 'decision', 'enum', { values: DECISION_ANSWERS }),
+      col('意见', 'note', 'free', { maxLen: 2000 }),
+      sys('处理结果', { key: 'result' }),
+    ],
+    // A row is the decision of its 编号 (the queue's id); never synced, so no other identity.
+    identity: { natural: ['id'] },
+  }),
+} as const satisfies Record<string, KindDecl>;
+
+export type SystemTab = keyof typeof SYSTEM_TAB_TABLE;
 
 // ---- row types, derived -------------------------------------------------------------------------
 

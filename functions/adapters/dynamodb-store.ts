@@ -44,9 +44,10 @@ import {
 import { CLASS_KINDS, WORK_CLASS_IDS, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
 import { compactEvents, eventTotal, ITEM_EVENTS, numberedEvents } from '../../domain/issues/events.js';
 import { sweepDueAt } from '../../domain/issues/sweep.js';
+import { DECISION_TYPES } from '../../domain/issues/catalog.js';
 import { endOfShanghaiDay } from '../../domain/time/time.js';
 import { isOpen } from '../../domain/issues/lifecycle.js';
-import type { ApiStore, BatchRecord, CoverageSumsRecord, DeliveryRecord, IssuePageQuery, IssueQuery, IssueSummarySource, JobStoreMethod, RowRecord, StoredIssue, Store } from '../ports.js';
+import type { ApiStore, BatchRecord, CoverageSumsRecord, DecisionRecord, DeliveryRecord, IssuePageQuery, IssueQuery, IssueSummarySource, JobStoreMethod, RowRecord, StoredIssue, Store } from '../ports.js';
 import { CursorError, ISSUE_SUMMARY_FIELDS, isThrottling, StoreError } from '../ports.js';
 import { createHistoryStore, eventItem, historyItem, usedTokenItem } from './history-store.js';
 import { parseProfileItem, parseRowItem } from './stored-rows.js';
@@ -131,6 +132,20 @@ const issuePk = (id: string) => `ISSUE#${id}`;
 
 function rowItem(rec: RowRecord): Item {
   return { pk: rowPk(rec.kind, rec.key), sk: 'ROW', type: 'row', kindPk: `KIND#${rec.kind}`, kindSk: `${rec.workClass}#${rec.key}`, ...rec };
+}
+
+const decisionPk = (id: string) => `DECISION#${id}`;
+
+/** A decision item: listed by type (open ones first by `O#`), in the decisions' own outbox partition. */
+function decisionItem(rec: DecisionRecord): Item {
+  const item: Item = { pk: decisionPk(rec.id), sk: 'DECISION', ...rec, type: 'decision', kindPk: `KIND#decision#${rec.decisionType}`, kindSk: `${rec.open ? 'O' : rec.applied === false ? 'A' : 'C'}#${rec.id}` };
+  const pending = Object.values(rec.pending ?? {});
+  if (pending.length > 0) {
+    const oldest = Math.min(...pending.map((n) => n.createdAt));
+    item.outboxPk = 'PENDING_DECISION';
+    item.outboxSk = `${String(oldest).padStart(15, '0')}#${rec.id}`;
+  }
+  return item;
 }
 
 /** Sort key of the byDeadline index: UTC ISO instant (sorts as time) + id. */
@@ -618,6 +633,46 @@ function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiSto
         throw err;
       }
     },
+
+    async getDecision(id) {
+      const res = await doc.send(new GetCommand({ TableName, Key: { pk: decisionPk(id), sk: 'DECISION' }, ConsistentRead: true }));
+      return strip<DecisionRecord>(res.Item as Item | undefined);
+    },
+
+    putDecision(rec, expectedRevision) {
+      return conditionalPut(decisionItem(rec), expectedRevision);
+    },
+
+    async listDecisions(q) {
+      const types = q.type ? [q.type] : DECISION_TYPES;
+      const out: DecisionRecord[] = [];
+      for (const t of types) {
+        const prefix = q.unapplied ? 'A#' : q.open ? 'O#' : undefined;
+        const items = await queryAll({
+          IndexName: 'byKind',
+          KeyConditionExpression: prefix ? 'kindPk = :p AND begins_with(kindSk, :o)' : 'kindPk = :p',
+          ExpressionAttributeValues: { ':p': `KIND#decision#${t}`, ...(prefix ? { ':o': prefix } : {}) },
+        });
+        const recs = items.map((i) => strip<DecisionRecord>(i)!);
+        out.push(...(q.open === false ? recs.filter((r) => !r.open) : recs));
+      }
+      return out;
+    },
+
+    async nextSeriesNumber(series, day) {
+      const res = await doc.send(
+        new UpdateCommand({
+          TableName,
+          Key: { pk: `COUNTER#${series}#${day.replaceAll('-', '')}`, sk: 'COUNTER' },
+          UpdateExpression: 'ADD #n :one SET #ttl = :ttl',
+          ExpressionAttributeNames: { '#n': 'n', '#ttl': TABLE_SCHEMA.timeToLiveAttribute },
+          ExpressionAttributeValues: { ':one': 1, ':ttl': ttlSeconds(endOfShanghaiDay(day) + COUNTER_TTL_MS) },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(res.Attributes?.n);
+    },
+
   };
 }
 
@@ -702,6 +757,12 @@ function jobStoreMethods(doc: DynamoDBDocumentClient, tableName: string): Pick<S
       });
       return items.map((i) => strip<StoredIssue>(i)!);
     },
+
+    async listDecisionOutbox() {
+      const items = await queryAll({ IndexName: 'outbox', KeyConditionExpression: 'outboxPk = :p', ExpressionAttributeValues: { ':p': 'PENDING_DECISION' } });
+      return items.map((i) => strip<DecisionRecord>(i)!);
+    },
+
 
     async getDelivery(notificationKey, recipient) {
       const res = await doc.send(new GetCommand({ TableName, Key: deliveryKey(notificationKey, recipient), ConsistentRead: true }));

@@ -15,7 +15,7 @@ import type { NumberedEvent } from '../../domain/issues/events.js';
 import type { HistoryEntry } from '../../domain/rows/history.js';
 import type { RowKind } from '../../domain/rows/kinds.js';
 import { shanghaiDate } from '../../domain/time/time.js';
-import type { DecisionRecord, MigrationRecord, Store } from '../ports.js';
+import type { MigrationRecord, Store } from '../ports.js';
 
 type Item = Record<string, unknown>;
 
@@ -49,32 +49,9 @@ export function usedTokenItem(issueId: string, nonce: string, at: number): Item 
 const HISTORY_FIELDS = ['kind', 'key', 'revision', 'at', 'by', 'source', 'op', 'changes'] as const;
 const pick = <T>(item: Item, fields: readonly string[]): T => Object.fromEntries(fields.filter((f) => item[f] !== undefined).map((f) => [f, item[f]])) as T;
 const EVENT_FIELDS = ['seq', 'at', 'type', 'actor', 'unit', 'note', 'assignment', 'key'] as const;
-const DECISION_ATTRS = ['pk', 'sk', 'type', 'kindPk', 'kindSk'];
-
-function decisionItem(rec: DecisionRecord): Item {
-  return {
-    pk: `DECISION#${rec.id}`,
-    sk: 'DECISION',
-    kindPk: 'KIND#decision',
-    kindSk: `${rec.status}#${pad(rec.since, 15)}#${rec.id}`,
-    ...rec,
-    // `type` is the item type elsewhere: the decision's own type goes under decisionType.
-    type: 'decision',
-    decisionType: rec.type,
-  };
-}
-
-function decisionOf(item: Item): DecisionRecord {
-  const out: Item = { ...item };
-  for (const k of DECISION_ATTRS) delete out[k];
-  out.type = item.decisionType;
-  delete out.decisionType;
-  return out as unknown as DecisionRecord;
-}
-
 type HistoryStore = Pick<
   Store,
-  'putHistory' | 'listHistory' | 'listHistoryBetween' | 'listIssueEvents' | 'isTokenUsed' | 'putDecision' | 'getDecision' | 'listDecisions' | 'getMigration' | 'putMigration'
+  'putHistory' | 'listHistory' | 'listHistoryBetween' | 'listIssueEvents' | 'isTokenUsed' | 'getMigration' | 'putMigration'
 >;
 
 export function createHistoryStore(doc: DynamoDBDocumentClient, TableName: string, batchPut: BatchPut, queryAll: QueryAll): HistoryStore {
@@ -131,30 +108,6 @@ export function createHistoryStore(doc: DynamoDBDocumentClient, TableName: strin
     async isTokenUsed(nonce) {
       const res = await doc.send(new GetCommand({ TableName, Key: { pk: `USED#${nonce}`, sk: 'USED' }, ConsistentRead: true, ProjectionExpression: 'pk' }));
       return res.Item !== undefined;
-    },
-
-    async putDecision(rec) {
-      try {
-        await doc.send(new PutCommand({ TableName, Item: decisionItem(rec), ConditionExpression: 'attribute_not_exists(pk)' }));
-        return true;
-      } catch (err) {
-        if ((err as Error)?.name === 'ConditionalCheckFailedException') return false;
-        throw err;
-      }
-    },
-
-    async getDecision(id) {
-      const res = await doc.send(new GetCommand({ TableName, Key: { pk: `DECISION#${id}`, sk: 'DECISION' }, ConsistentRead: true }));
-      return res.Item ? decisionOf(res.Item as Item) : null;
-    },
-
-    async listDecisions(status) {
-      const items = await queryAll({
-        IndexName: 'byKind',
-        KeyConditionExpression: status ? 'kindPk = :p AND begins_with(kindSk, :s)' : 'kindPk = :p',
-        ExpressionAttributeValues: status ? { ':p': 'KIND#decision', ':s': `${status}#` } : { ':p': 'KIND#decision' },
-      });
-      return items.map(decisionOf);
     },
 
     async getMigration(name) {

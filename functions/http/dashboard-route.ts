@@ -17,24 +17,34 @@ import type { DashboardModel } from '../../domain/reports/dashboard.js';
 import { renderDashboardHtml } from '../../domain/reports/dashboard-render.js';
 import { renderIssuePageHtml, type IssuePageModel } from '../../domain/reports/issue-page.js';
 import { DIGEST_PAGE_HEADERS, noticePage } from './digest-routes.js';
+import type { DashboardViewer } from '../usecases/dashboard.js';
 import { bearerOf } from './router.js';
 import type { Clock } from '../ports.js';
 import type { Access } from '../usecases/access.js';
-import { DASHBOARD_LINK_DAYS, DASHBOARD_SUBJECT } from '../usecases/dashboard.js';
+import { DASHBOARD_LINK_DAYS, dashboardSubject } from '../usecases/dashboard.js';
 
 export interface DashboardRouteDeps {
-  access: Pick<Access, 'viewDashboard'>;
+  access: Pick<Access, 'viewDashboard' | 'isCommand'>;
   clock: Clock;
-  /** The dashboard's model at `now` (usecases/dashboard.ts dashboardModel). */
-  model(now: number): Promise<DashboardModel>;
+  /** Keys of the decision forms a 审批 viewer gets. */
+  actionSecrets?: readonly string[];
+  /** The dashboard's model at `now` (usecases/dashboard.ts dashboardModel) for this viewer. */
+  model(now: number, viewer: DashboardViewer): Promise<DashboardModel>;
 }
+
+/** The page with decision forms: they post back to this origin (`/a/<token>`), nothing else changes. */
+const DECIDER_PAGE_HEADERS = {
+  ...DIGEST_PAGE_HEADERS,
+  'content-security-policy': DIGEST_PAGE_HEADERS['content-security-policy'].replace("form-action 'none'", "form-action 'self'"),
+};
 
 type Result = APIGatewayProxyStructuredResultV2;
 
-/** Who may see the page: null when allowed, else the answer to give. */
-async function access(event: APIGatewayProxyEventV2, deps: Pick<DashboardRouteDeps, 'access' | 'clock'>): Promise<Result | null> {
-  const v = await deps.access.viewDashboard({ sig: event.queryStringParameters?.sig, bearer: bearerOf(event), now: deps.clock.now() }, DASHBOARD_SUBJECT);
-  if (v.ok) return null;
+/** Who may see the page: the viewer when allowed (a bearer's, or the one a signed link names), else the answer to give. */
+async function access(event: APIGatewayProxyEventV2, deps: Pick<DashboardRouteDeps, 'access' | 'clock'>): Promise<{ viewer: string | undefined } | Result> {
+  const as = event.queryStringParameters?.as?.trim().toLowerCase() || undefined;
+  const v = await deps.access.viewDashboard({ sig: event.queryStringParameters?.sig, bearer: bearerOf(event), now: deps.clock.now(), as }, dashboardSubject(as));
+  if (v.ok) return { viewer: v.email };
   switch (v.reason) {
     case 'link_expired':
       return noticePage(410, '看板链接已过期', `该看板链接已过有效期（${DASHBOARD_LINK_DAYS} 天）。请使用本周督办督查周报邮件中的新链接，或联系综合协调专班重新获取。`);
@@ -52,17 +62,24 @@ async function access(event: APIGatewayProxyEventV2, deps: Pick<DashboardRouteDe
 /** `?sig=` of the request, carried by the links between the dashboard and its issue pages. */
 const sigQuery = (event: APIGatewayProxyEventV2) => {
   const sig = event.queryStringParameters?.sig;
-  return sig ? `?sig=${encodeURIComponent(sig)}` : '';
+  const as = event.queryStringParameters?.as;
+  return sig ? `?sig=${encodeURIComponent(sig)}${as ? `&as=${encodeURIComponent(as)}` : ''}` : '';
 };
 
 export async function handleDashboardRoute(event: APIGatewayProxyEventV2, deps: DashboardRouteDeps): Promise<Result> {
   const method = event.requestContext?.http?.method?.toUpperCase() ?? 'GET';
   if (method !== 'GET' && method !== 'HEAD') return noticePage(405, '不支持的请求', '该地址只接受 GET。');
-  const denied = await access(event, deps);
-  if (denied) return denied;
-  const model = await deps.model(deps.clock.now());
+  const allowed = await access(event, deps);
+  if (!('viewer' in allowed)) return allowed;
+  // Decision buttons need a 审批 member (re-checked on each request; the POST checks again).
+  const decider = allowed.viewer && deps.actionSecrets?.length && (await deps.access.isCommand(allowed.viewer)) ? allowed.viewer : undefined;
+  const model = await deps.model(deps.clock.now(), decider ? { decider, secrets: deps.actionSecrets } : {});
   const q = sigQuery(event);
-  return { statusCode: 200, headers: DIGEST_PAGE_HEADERS, body: method === 'HEAD' ? '' : renderDashboardHtml(model, { issueHref: (id) => `${DASHBOARD_ISSUE_PREFIX}${id}${q}` }) };
+  return {
+    statusCode: 200,
+    headers: model.canDecide ? DECIDER_PAGE_HEADERS : DIGEST_PAGE_HEADERS,
+    body: method === 'HEAD' ? '' : renderDashboardHtml(model, { issueHref: (id) => `${DASHBOARD_ISSUE_PREFIX}${id}${q}` }),
+  };
 }
 
 /** The dashboard's issue pages: `/v1/dashboard/issues/{编号}`, with the dashboard's access. */
@@ -76,8 +93,8 @@ export async function handleIssuePageRoute(
 ): Promise<Result> {
   const method = event.requestContext?.http?.method?.toUpperCase() ?? 'GET';
   if (method !== 'GET' && method !== 'HEAD') return noticePage(405, '不支持的请求', '该地址只接受 GET。');
-  const denied = await access(event, deps);
-  if (denied) return denied;
+  const allowed = await access(event, deps);
+  if (!('viewer' in allowed)) return allowed;
   const model = await deps.page(id, deps.clock.now(), `/v1/dashboard${sigQuery(event)}`);
   if (!model) return noticePage(404, '问题不存在', `未找到编号为 ${id} 的问题。`);
   return { statusCode: 200, headers: DIGEST_PAGE_HEADERS, body: method === 'HEAD' ? '' : renderIssuePageHtml(model) };

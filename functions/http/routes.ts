@@ -1,7 +1,7 @@
 // The API's routes as one table: method, path, who may call it, and what answers. Each handler
 // parses the request, calls a use case and renders what it returns (JSON, or a page for the links and
 // the digest/dashboard pages). handlers/api.ts builds the table once per container with its ports.
-import { ISSUE_STATUSES, kindFromName, WORK_CLASS_IDS, type IssueStatus, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
+import { INSPECTION_STATUSES, ISSUE_STATUSES, kindFromName, WORK_CLASS_IDS, type IssueStatus, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
 import { MetricsPeriodError } from '../../domain/issues/unit-rates.js';
 import { isIsoDate, shanghaiDate } from '../../domain/time/time.js';
 import { CursorError, type Clock, type DigestReader, type FailureStore, type IdentityVerifier, type Log, type OpsMetrics, type ApiStore, type PolicyStore } from '../ports.js';
@@ -12,6 +12,9 @@ import { coverageAt, ISSUE_PAGE_MAX, issueSummaryPage, unitRates } from '../usec
 import { issueDetail, issuePageModel, pageSize, parseCursor, rowHistory } from '../usecases/history.js';
 import { manifestAsMember, MassDeleteRefused } from '../usecases/manifest.js';
 import { HeaderRefused, issueWriteBack, syncAsMember } from '../usecases/sync.js';
+import { answerBatch, decide, decisionQueue, parseBatchAnswer, parseDecideBody, performDecisionLink, showDecisionLink, type DecisionDeps } from '../usecases/decisions.js';
+import { listInspections } from '../usecases/inspections.js';
+import { isDecisionToken } from '../usecases/action-token.js';
 import { renderPageView } from './action-pages.js';
 import { DASHBOARD_ISSUE_PATH, handleDashboardRoute, handleIssuePageRoute } from './dashboard-route.js';
 import { DIGEST_PATH, handleDigestRoute } from './digest-routes.js';
@@ -27,6 +30,17 @@ export const ACTION_LINK_PREFIX = '/a/';
 const ACTION_LINK_PATH = /^\/a\/([\s\S]+)$/;
 const ISSUE_ACTIONS_PATH = /^\/v1\/issues\/(WT-\d{8}-\d{3,})\/actions$/;
 const ISSUE_PATH = /^\/v1\/issues\/(WT-\d{8}-\d{3,})$/;
+const DECISION_PATH = /^\/v1\/decisions\/([^/]{1,200})$/;
+const BATCH_ANSWER_PATH = /^\/v1\/batches\/([^/]{1,300})\/answer$/;
+
+/** A path parameter, percent-decoded (a bad encoding is 400). */
+function decodedParam(p: string): string {
+  try {
+    return decodeURIComponent(p);
+  } catch {
+    throw new HttpError(400, 'invalid_path', '地址格式不正确');
+  }
+}
 
 export interface ApiRouteDeps {
   store: ApiStore;
@@ -70,6 +84,7 @@ export function apiRoutes(deps: ApiRouteDeps): Route[] {
   const { store, clock, log, access, profiles } = deps;
   const getProfile = profiles.profile;
   const actionDeps: ActionDeps = { store, clock, log, actionSecrets: deps.config.actionSecrets, getProfile };
+  const decisionDeps: DecisionDeps = { store, clock, log, getProfile };
   const query = (req: { event: { queryStringParameters?: Record<string, string | undefined> } }, name: string) =>
     req.event.queryStringParameters?.[name]?.trim() || undefined;
   /** `?limit=&cursor=` of the history lists (newest first). */
@@ -236,12 +251,66 @@ export function apiRoutes(deps: ApiRouteDeps): Route[] {
     },
 
     {
+      methods: ['GET'],
+      path: '/v1/decisions',
+      auth: 'command',
+      handle: async () => json(200, { decisions: await decisionQueue(store, clock.now(), await getProfile()) }),
+    },
+
+    {
+      methods: ['POST'],
+      path: DECISION_PATH,
+      auth: 'command',
+      onlyMethodsMessage: '该地址只接受 POST',
+      async handle(req) {
+        const body = parseDecideBody(parseJson(rawBody(req.event) || 'null'));
+        if (!body.ok) throw new HttpError(400, 'invalid_request', body.message);
+        const res = await decide(decisionDeps, decodedParam(req.params[0]), body.input, req.email!);
+        return res.ok ? json(200, { ok: true, decision: res.decision }) : json(res.status, { error: { code: res.code, message: res.message } });
+      },
+    },
+
+    {
+      methods: ['POST'],
+      path: BATCH_ANSWER_PATH,
+      auth: 'command',
+      onlyMethodsMessage: '该地址只接受 POST',
+      async handle(req) {
+        const body = parseBatchAnswer(parseJson(rawBody(req.event) || 'null'));
+        if (!body.ok) throw new HttpError(400, 'invalid_request', body.message);
+        const res = await answerBatch(decisionDeps, decodedParam(req.params[0]), body.input, req.email!);
+        return res.ok ? json(200, { ok: true, decision: res.decision }) : json(res.status, { error: { code: res.code, message: res.message } });
+      },
+    },
+
+    {
+      methods: ['GET'],
+      path: '/v1/inspections',
+      auth: 'member',
+      async handle(req) {
+        const status = query(req, 'status');
+        if (status && !(INSPECTION_STATUSES as readonly string[]).includes(status)) {
+          throw new HttpError(400, 'invalid_status', `状态「${status}」无效，应为：${INSPECTION_STATUSES.join('、')}`);
+        }
+        return json(200, { inspections: await listInspections(store, status, clock.now()) });
+      },
+    },
+
+    {
       methods: ['GET', 'POST'],
       path: ACTION_LINK_PATH,
       auth: 'action-link',
       onlyMethodsMessage: '该地址只接受 GET 或 POST',
       async handle(req) {
         const token = req.params[0];
+        if (isDecisionToken(token)) {
+          const secrets = deps.config.actionSecrets;
+          const page =
+            req.method === 'POST'
+              ? await performDecisionLink(decisionDeps, secrets, token, new URLSearchParams(rawBody(req.event)))
+              : await showDecisionLink(decisionDeps, secrets, token);
+          return html(page.statusCode, renderPageView(page.view));
+        }
         const page = req.method === 'POST' ? await performAction(actionDeps, token, new URLSearchParams(rawBody(req.event))) : await showAction(actionDeps, token);
         return html(page.statusCode, renderPageView(page.view));
       },
@@ -289,7 +358,13 @@ export function apiRoutes(deps: ApiRouteDeps): Route[] {
         methods: 'any',
         path: DASHBOARD_PATH,
         auth: 'view-link',
-        handle: (req) => handleDashboardRoute(req.event, { access, clock, model: (now) => dashboardModel({ store, digests, getProfile, countyName: deps.config.countyName, failures: deps.failures }, now) }),
+        handle: (req) =>
+          handleDashboardRoute(req.event, {
+            access,
+            clock,
+            actionSecrets: deps.config.actionSecrets,
+            model: (now, viewer) => dashboardModel({ store, digests, getProfile, countyName: deps.config.countyName, failures: deps.failures }, now, viewer),
+          }),
       },
       {
         methods: 'any',

@@ -182,7 +182,8 @@ export function createWebRoutes(deps: WebRouteDeps): Route[] {
       selected,
       uploads: await deps.web.listUploads(email, 10),
       csrf,
-      dashboardUrl: isApprover(rows) ? dashboardViewUrl(deps.config.apiBaseUrl ?? base, secrets, clock.now(), SESSION_HOURS / 24) : undefined,
+      // The approver's own link: the dashboard carries the decision queue's signed forms for them.
+      dashboardUrl: isApprover(rows) ? dashboardViewUrl(deps.config.apiBaseUrl ?? base, secrets, clock.now(), SESSION_HOURS / 24, email) : undefined,
       maxMb: MAX_UPLOAD_BYTES / 1024 / 1024,
       notice,
       now: clock.now(),

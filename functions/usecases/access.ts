@@ -62,7 +62,8 @@ const DASHBOARD_CLASSES: readonly string[] = ['coordination', 'supervision'];
 
 /** What a page viewer (signed link or bearer) may see; the route renders the refusals. */
 export type ViewDecision =
-  | { ok: true }
+  /** `email`: the viewer, when a bearer or a link naming its viewer (`as`) says who it is. */
+  | { ok: true; email?: string }
   | { ok: false; reason: 'link_expired' | 'link_invalid' | 'login_required' | 'identity_invalid' }
   | { ok: false; reason: 'not_allowed'; email: string };
 
@@ -80,6 +81,8 @@ export interface ViewRequest {
   sig?: string;
   bearer: string | null;
   now: number;
+  /** The viewer a signed link names (the link signs it with the subject). */
+  as?: string;
 }
 
 export function createAccess(deps: AccessDeps) {
@@ -94,13 +97,13 @@ export function createAccess(deps: AccessDeps) {
   async function view(req: ViewRequest, subject: string, allowed: (email: string) => Promise<boolean>): Promise<ViewDecision> {
     if (req.sig) {
       const v = verifyDigestView(subject, req.sig, deps.actionSecrets, req.now);
-      if (v.ok) return { ok: true };
+      if (v.ok) return req.as ? { ok: true, email: req.as } : { ok: true };
       if (!req.bearer) return { ok: false, reason: v.reason === 'expired' ? 'link_expired' : 'link_invalid' };
     }
     if (!req.bearer) return { ok: false, reason: 'login_required' };
     const who = await deps.identity.verify(req.bearer);
     if (!who) return { ok: false, reason: 'identity_invalid' };
-    return (await allowed(who.email)) ? { ok: true } : { ok: false, reason: 'not_allowed', email: who.email };
+    return (await allowed(who.email)) ? { ok: true, email: who.email } : { ok: false, reason: 'not_allowed', email: who.email };
   }
 
   return {
@@ -142,6 +145,12 @@ export function createAccess(deps: AccessDeps) {
       if (!CLASS_KINDS[workClass].includes(kind)) {
         throw new AccessDenied('forbidden', 'kind_not_allowed', `「${className(workClass)}」专班不负责「${KINDS[kind].tab}」表，不能同步该表`);
       }
+    },
+
+    /** Whether `email` is a coordination member with role 审批 (read consistently on each request). */
+    async isCommand(email: string): Promise<boolean> {
+      const e = email.trim().toLowerCase();
+      return (await members()).some((m) => m.email === e && m.workClass === 'coordination' && m.role === COMMAND_ROLE);
     },
 
     /** Command-office decisions: a coordination member with role 审批. */

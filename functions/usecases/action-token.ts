@@ -75,3 +75,26 @@ export function verifyActionToken(token: string, secrets: readonly string[], now
   if (c.e * 1000 <= nowMs) return { ok: false, reason: 'expired', payload };
   return { ok: true, payload };
 }
+
+/** Prefix of a decision answer's action (domain/issues/catalog.ts DECISION_LINK_PREFIX). */
+const DECIDE = 'decide:';
+
+/** The signed token of one answer to a decision (`decide:<answer>`, the decision's id in place of an issue's). */
+export function signDecisionToken(decisionId: string, answer: string, recipient: string, exp: number, secrets: readonly string[]): string {
+  return signActionToken({ issueId: decisionId, action: `${DECIDE}${answer}`, unit: '', recipient, assignment: 0, exp, nonce: newNonce() }, secrets);
+}
+
+/**
+ * Whether a token (signed or not: this only routes it) names a decision answer (`decide:…`); the
+ * handler it goes to verifies it.
+ */
+export function isDecisionToken(token: string): boolean {
+  const body = token.split('.')[0];
+  if (!body || !B64URL.test(body) || token.length > 2048) return false;
+  try {
+    const c = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Partial<Compact>;
+    return typeof c?.a === 'string' && c.a.startsWith(DECIDE);
+  } catch {
+    return false;
+  }
+}

@@ -7,17 +7,17 @@
 // - the command office's actions (改派, 延期, 核实销号, 电话回访, 销号) behind the authenticated API
 //   (`POST /v1/issues/{id}/actions`): the body checked against the catalog's fields, same
 //   lifecycle, same single conditional write.
-import { createCalendar } from '../../domain/time/calendar.js';
 import { API_ACTIONS, actionDef, actionInput, linkDef, type ActorRole, type IssueActionType, type IssueActor, type LinkDef } from '../../domain/issues/catalog.js';
-import { applyAction, currentAssignment, currentIndex, type ActionResult, type LifecycleContext } from '../../domain/issues/lifecycle.js';
-import { dueForSweep, sweepSchedule } from '../../domain/issues/sweep.js';
+import { applyAction, currentAssignment, currentIndex, type ActionResult } from '../../domain/issues/lifecycle.js';
 import { issueItem, lateState } from '../../domain/reports/sections/issue-item.js';
 import { shanghaiDate } from '../../domain/time/time.js';
 import type { Profile } from '../../domain/rows/types.js';
-import type { IssueRecord, Notification } from '../../domain/issues/types.js';
+import type { IssueRecord } from '../../domain/issues/types.js';
 import { verifyActionToken, type ActionTokenPayload } from './action-token.js';
 import { confirmView, messageView, type PageResponse, type PageView } from './page-views.js';
 import { StoreError, type Clock, type IssueSummarySource, type Log, type ApiStore, type StoredIssue } from '../ports.js';
+import { applyChange, lifecycleContext } from './issue-change.js';
+import { openDecision, requestDecision, requestId } from './decisions.js';
 
 export interface ActionDeps {
   store: ApiStore;
@@ -31,32 +31,7 @@ export type { PageResponse };
 
 const MAX_ATTEMPTS = 4;
 
-export function lifecycleContext(profile: Profile, now: number): LifecycleContext {
-  return { now, profile, calendar: createCalendar(profile.calendarOverrides) };
-}
-
-/**
- * The stored item after a lifecycle change: new record, its notifications added to the outbox, the
- * sweep schedule recomputed (so the deadline index points at the next reminder/overdue/escalation).
- */
-export function applyChange(
-  cur: StoredIssue,
-  record: IssueRecord,
-  notifications: readonly Notification[],
-  ctx: LifecycleContext,
-  updatedBy: string,
-  extra: Partial<StoredIssue> = {},
-): StoredIssue {
-  return {
-    ...cur,
-    ...extra,
-    record,
-    revision: cur.revision + 1,
-    updatedBy,
-    pending: { ...cur.pending, ...Object.fromEntries(notifications.map((n) => [n.key, n])) },
-    sweep: sweepSchedule(record, dueForSweep(record, ctx, Math.max(ctx.now, record.updatedAt))),
-  };
-}
+export { applyChange, lifecycleContext };
 
 type Checked = { ok: true; token: ActionTokenPayload; def: LinkDef; issue: StoredIssue } | { ok: false; page: PageResponse };
 
@@ -147,6 +122,15 @@ export async function performAction(deps: ActionDeps, rawToken: string, form: UR
     if (!result.ok) {
       deps.log.info('action refused', { issueId: c.issue.record.id, action: c.token.action, code: result.code });
       return refusal(c.def.label, result) ?? { statusCode: 400, view: confirmFor(c, profile, now, result.message, form) };
+    }
+    if (action.type === 'request_extend' || action.type === 'request_escalate') {
+      // The request becomes a decision for the command office, created before the token is consumed
+      // (its id comes from the token's nonce: a retry finds it there).
+      const id = requestId(c.issue.record.id, c.token.nonce);
+      const fields = action.type === 'request_extend' ? { date: action.date.trim(), reason: action.reason.trim() } : { level: action.level.trim(), reason: action.reason.trim() };
+      await openDecision(deps.store, requestDecision(c.issue, action.type, fields, id, profile, c.token.recipient, now));
+      const events = result.record.events;
+      events[events.length - 1] = { ...events[events.length - 1], ref: `${id}#request` };
     }
     const next = applyChange(c.issue, result.record, result.notifications, ctx, `link:${c.token.recipient}`, {
       usedTokens: { ...c.issue.usedTokens, [c.token.nonce]: now },

@@ -7,13 +7,15 @@
 // ACT#OPEN + ACT#<this week> + byResolveWeek RW#<this week>); and the 已办结 / 已回访 issues of each
 // unit of the profile through the byUnit index (unitPk = UNIT#<code>, unitSk begins with the status)
 // — issues of a unit no longer in the profile are not listed there.
-import { buildDashboard, type DashboardModel } from '../../domain/reports/dashboard.js';
-import { AWAITING_STATUSES } from '../../domain/reports/sections/todo.js';
+import { buildDashboard, type DashboardDecision, type DashboardModel } from '../../domain/reports/dashboard.js';
+import { decisionOptions } from '../../domain/issues/catalog.js';
 import { isoWeek, shanghaiDate } from '../../domain/time/time.js';
 import type { Profile } from '../../domain/rows/types.js';
 import type { IssueRecord } from '../../domain/issues/types.js';
 import { JOB_LABELS, type DigestStore, type FailureStore, type ApiStore } from '../ports.js';
 import { signDigestView } from './digest-view.js';
+import { signDecisionToken } from './action-token.js';
+import { awaitingIssues, decisionQueue } from './decisions.js';
 import { coverageAt } from './queries.js';
 
 export const DASHBOARD_PATH = '/v1/dashboard';
@@ -22,10 +24,22 @@ export const DASHBOARD_LINK_DAYS = 30;
 /** What a dashboard link signs instead of a week. */
 export const DASHBOARD_SUBJECT = 'dashboard';
 
-/** The dashboard's URL signed until `now` + ttlDays. */
-export function dashboardViewUrl(baseUrl: string, secrets: readonly string[], now: number, ttlDays = DASHBOARD_LINK_DAYS): string {
+/** Validity of the signed decision forms on a decider's dashboard page, seconds. */
+export const DASHBOARD_FORM_TTL_SECONDS = 86_400;
+
+/** What a dashboard link signs: `dashboard`, or `dashboard:<email>` for a link that names its viewer (`as`). */
+export function dashboardSubject(as?: string): string {
+  return as ? `${DASHBOARD_SUBJECT}:${as.trim().toLowerCase()}` : DASHBOARD_SUBJECT;
+}
+
+/**
+ * The dashboard's URL signed until `now` + ttlDays. With `as` (a member's email) the link names its
+ * viewer: when that member has role 审批, the page carries the decision queue's signed forms.
+ */
+export function dashboardViewUrl(baseUrl: string, secrets: readonly string[], now: number, ttlDays = DASHBOARD_LINK_DAYS, as?: string): string {
   const exp = Math.floor(now / 1000) + ttlDays * 86_400;
-  return `${baseUrl.replace(/\/+$/, '')}${DASHBOARD_PATH}?sig=${signDigestView(DASHBOARD_SUBJECT, exp, secrets)}`;
+  const who = as ? `&as=${encodeURIComponent(as.trim().toLowerCase())}` : '';
+  return `${baseUrl.replace(/\/+$/, '')}${DASHBOARD_PATH}?sig=${signDigestView(dashboardSubject(as), exp, secrets)}${who}`;
 }
 
 export interface DashboardDeps {
@@ -37,6 +51,36 @@ export interface DashboardDeps {
   failures?: Pick<FailureStore, 'listFailures'>;
 }
 
+/** Who looks at the page: a 审批 member (`decider`) gets the queue's answers as signed forms. */
+export interface DashboardViewer {
+  decider?: string;
+  /** Keys of the signed forms (the action links' keys). */
+  secrets?: readonly string[];
+}
+
+/** The open decisions, each answer a signed form for the decider (`../a/<token>` from /v1/dashboard). */
+async function queueOf(store: ApiStore, now: number, viewer: DashboardViewer, profile: Profile | null, awaiting: Promise<readonly IssueRecord[]>): Promise<DashboardDecision[]> {
+  const exp = Math.floor(now / 1000) + DASHBOARD_FORM_TTL_SECONDS;
+  const decider = viewer.decider && viewer.secrets?.length ? viewer.decider : undefined;
+  return (await decisionQueue(store, now, profile, awaiting)).map((d) => ({
+    id: d.id,
+    typeLabel: d.typeLabel,
+    subject: d.subject,
+    requesterName: d.requesterName,
+    since: Date.parse(d.since),
+    decideBy: d.decideBy,
+    late: d.late,
+    rows: d.rows,
+    options: decisionOptions(d.type).map((o) => ({
+      label: o.label,
+      colour: o.colour,
+      ...(o.caution ? { caution: true } : {}),
+      note: { name: o.note.name, label: o.note.label, ...(o.note.hint ? { hint: o.note.hint } : {}), required: o.note.required, max: o.note.max },
+      ...(decider ? { action: `../a/${signDecisionToken(d.id, o.label, decider, exp, viewer.secrets!)}` } : {}),
+    })),
+  }));
+}
+
 const SET_ASIDE_SHOWN = 5;
 
 async function setAsideOf(failures: DashboardDeps['failures']): Promise<DashboardModel['setAside'] | undefined> {
@@ -45,26 +89,17 @@ async function setAsideOf(failures: DashboardDeps['failures']): Promise<Dashboar
   return { count: aside.length, items: aside.slice(0, SET_ASIDE_SHOWN).map((f) => ({ job: JOB_LABELS[f.job], subject: f.subject, since: f.setAsideAt! })) };
 }
 
-/** 已办结 / 已回访 issues of every unit of the profile (byUnit index, 8 units at a time). */
-async function awaitingIssues(store: ApiStore, profile: Profile | null): Promise<IssueRecord[]> {
-  const queries = (profile?.units ?? []).flatMap((u) => AWAITING_STATUSES.map((status) => ({ unit: u.code, status })));
-  const out: IssueRecord[] = [];
-  for (let i = 0; i < queries.length; i += 16) {
-    const parts = await Promise.all(queries.slice(i, i + 16).map((q) => store.listIssues(q)));
-    for (const list of parts) for (const s of list) out.push(s.record);
-  }
-  return out;
-}
-
 /** The dashboard at `now`. */
-export async function dashboardModel(deps: DashboardDeps, now: number): Promise<DashboardModel> {
+export async function dashboardModel(deps: DashboardDeps, now: number, viewer: DashboardViewer = {}): Promise<DashboardModel> {
   const today = shanghaiDate(now);
   const profile = await deps.getProfile();
-  const [coverage, week, awaiting, setAside] = await Promise.all([
+  const awaitingRead = awaitingIssues(deps.store, profile);
+  const [coverage, week, awaiting, setAside, decisions] = await Promise.all([
     coverageAt(deps, today),
     deps.digests.issuesForWeek(isoWeek(today), now),
-    awaitingIssues(deps.store, profile),
+    awaitingRead,
     setAsideOf(deps.failures),
+    queueOf(deps.store, now, viewer, profile, awaitingRead),
   ]);
   return buildDashboard({
     now,
@@ -75,5 +110,6 @@ export async function dashboardModel(deps: DashboardDeps, now: number): Promise<
     recentIssues: week,
     awaitingIssues: awaiting,
     ...(setAside ? { setAside } : {}),
+    decisions,
   });
 }

@@ -35,6 +35,7 @@ import { digestSubject, renderDigestHtml, renderDigestText } from '../../domain/
 import { html } from '../../domain/reports/html.js';
 import { previousSnapshot, whitelistValues } from '../../domain/reports/snapshots.js';
 import { isoWeek, isoWeekRange, shanghaiDate } from '../../domain/time/time.js';
+import { inspectionStatusByRow } from './inspections.js';
 import type { Profile, WhitelistRow } from '../../domain/rows/types.js';
 import { isValidEmail, noMetrics, type Clock, type DigestRecord, type DigestStore, type FailureStore, type Log, type Mailer, type OpsMetrics, type PolicyMatchRecord, type PolicyStore, type ReadCounter, type RowRecord, type Store } from '../ports.js';
 import type { OutreachMatch } from '../../domain/reports/sections/policy.js';
@@ -196,7 +197,7 @@ export async function generateDigest(
   const { store, digests } = deps;
   const matches = deps.policies?.listMatches();
   const window = digestWindow(week, now);
-  const [profileRec, whitelistRead, totals, epidemic, policies, consultants, inspections, issues, snapshots, addresses] = await Promise.all([
+  const [profileRec, whitelistRead, totals, epidemic, policies, consultants, inspections, issues, snapshots, addresses, inspectionStates, batchDecisions] = await Promise.all([
     store.getProfile(),
     whitelistStates(store),
     store.listRows('sector_total'),
@@ -207,6 +208,8 @@ export async function generateDigest(
     digests.issuesForWeek(week, now),
     digests.snapshotsBefore(week, SNAPSHOTS_READ),
     digests.listProblemAddresses(),
+    inspectionStatusByRow(store),
+    store.listDecisions({ type: 'batch' }),
   ]);
   if (!profileRec) throw new DigestError('no_profile', '尚未导入县配置（工作专班、责任单位等），无法生成周报；请先同步配置表');
   const profile = profileRec.profile;
@@ -241,8 +244,17 @@ export async function generateDigest(
     epidemicSupport: epidemic.map((r) => r.value),
     policies: policies.map((r) => r.value),
     consultants: consultants.map((r) => r.value),
-    inspections: inspections.map((r) => r.value),
+    // 状态 is the decision's (a row imported as 已批准 is not 待审批).
+    inspections: inspections.map((r) => {
+      const state = inspectionStates.get(r.key);
+      return state ? { ...r.value, id: state.id, status: state.status as typeof r.value.status } : r.value;
+    }),
     ...(matches ? { policyMatches: outreachMatches(await matches, policies) } : {}),
+    batchAnswers: new Map(
+      batchDecisions
+        .filter((d) => !d.open && d.note)
+        .map((d) => [d.id, { answer: d.note!, on: shanghaiDate(d.decidedAt ?? d.updatedAt), closedMembers: d.data.closeMembers === '是' }]),
+    ),
     dataQuality: [
       ...checkDataQuality({ whitelist, coverage, previousValues, edits }),
       ...addressWarnings(problemAddresses(addresses, profile)),

@@ -17,14 +17,14 @@
 // recipients are all set aside (or that is set aside itself) moves from `pending` to `setAside` in its
 // issue item: out of the outbox and its age metric, back with `sibao redrive`. A run stops taking new
 // notifications after `runBudgetMs` (the Lambda's timeout); the rest wait for the next minute.
-import { parseNotification, type LinkId, type Notification } from '../../domain/issues/catalog.js';
+import { DECISION_LINK_PREFIX, parseNotification, type LinkId, type Notification } from '../../domain/issues/catalog.js';
 import { renderNotification } from '../../domain/reports/mail-templates.js';
-import { newNonce, signActionToken } from './action-token.js';
+import { newNonce, signActionToken, signDecisionToken } from './action-token.js';
 import { conditionalUpdate } from './conditional-update.js';
 import { batchedSentMarks, deliver } from './deliver.js';
 import { memoryFailures, openIsolation, pool, publishSetAside } from './isolation.js';
 import { createPlaces, createRateLimiter, rateLimitedMailer } from './rate-limit.js';
-import { errorInfo, type Clock, type FailureStore, type Log, type Mailer, type OpsMetrics, type OutboxMetrics, type Store, type StoredIssue, type SuppressionCheck } from '../ports.js';
+import { errorInfo, type Clock, type FailureStore, type Log, type Mailer, type OpsMetrics, type OutboxMetrics, type Store, type StoredIssue, type SuppressionCheck, type DecisionRecord } from '../ports.js';
 import { enterprisePageFor } from './link-token.js';
 
 export { RETRY_DELAYS_MS, retryDelay } from './deliver.js';
@@ -148,7 +148,27 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
     if (!out.ok) log.warn('outbox update contended; will retry next run', { issueId, key, to });
   }
 
+  /** The 包保干部邮箱 of an enterprise's whitelist row (read once per run). */
+  const liaisonCache = new Map<string, Promise<string[]>>();
+  function liaisonsOf(code: string | null | undefined): Promise<string[]> {
+    if (!code) return Promise.resolve([]);
+    const key = code.trim().toUpperCase();
+    let found = liaisonCache.get(key);
+    if (!found) {
+      found = store
+        .getRows('whitelist', [key])
+        .then((rows) => {
+          const email = rows.get(key)?.value.liaisonEmail;
+          return email && email.trim() ? [email.trim().toLowerCase()] : [];
+        })
+        .catch(() => []);
+      liaisonCache.set(key, found);
+    }
+    return found;
+  }
+
   const run = async () => {
+    liaisonCache.clear();
     const summary: DispatchSummary = { sent: 0, failed: 0, skipped: 0 };
     const started = leaseClock.now();
     const isolation = await openIsolation(isolationDeps, 'dispatch');
@@ -172,6 +192,8 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
         if (!parsed.ok) throw new UnreadableNotification(`${parsed.reason}: ${parsed.problems.slice(0, 3).join('; ')}`);
         const n = parsed.notification;
         const page = n.template === 'follow_up' ? await pageFor(issue.record.issue.enterpriseCode) : undefined;
+        // 包保干部 (SPEC §7.2): copied on every mail about the enterprise's issue, without links.
+        const liaisons = n.template === 'batch' ? [] : (await liaisonsOf(issue.record?.issue?.enterpriseCode)).filter((e) => !recipientsOf(n).includes(e));
         const r = await deliver(
           {
             store,
@@ -188,8 +210,8 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
             setAside: { failures, job: 'dispatch', subject: id, metrics: deps.ops, payload: { issueId: id } },
           },
           n.key,
-          recipientsOf(n),
-          (to) => renderNotification(n, { record: issue.record, link: linkFor(issue, n, to), recipient: to, enterprisePage: page }),
+          [...recipientsOf(n), ...liaisons],
+          (to) => renderNotification(n, { record: issue.record, link: linkFor(issue, n, to), recipient: to, copyOnly: liaisons.includes(to), enterprisePage: liaisons.includes(to) ? undefined : page }),
         );
         if (r.complete) await moveNotification(id, n.key, 'done', issue);
         else if (r.allAside) {
@@ -216,6 +238,7 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
       }
     });
     if (setAside) summary.setAside = setAside;
+    await dispatchDecisions(deps, { store, mailer, clock, leaseClock, generation: deps.generation, log, suppressed: deps.suppressed, leaseMs: config.leaseMs }, summary);
     log.info('dispatch', { ...summary, items: items.length, notifications: units.length, ...(deferred ? { deferred } : {}) });
     return summary;
   };
@@ -229,4 +252,42 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
       if (deps.ops) await publishSetAside({ failures, log, metrics: deps.ops });
     }
   };
+}
+
+/**
+ * The decisions' outbox (usecases/decisions.ts): same parse, render and delivery path; the answer
+ * links are signed for the decision (`decide:<label>`), one token per recipient and answer.
+ */
+async function dispatchDecisions(deps: DispatchDeps, delivery: Parameters<typeof deliver>[0], summary: DispatchSummary): Promise<void> {
+  const { store, clock, config, log } = deps;
+  const ttlSec = Math.round((config.actionTokenTtlDays ?? DEFAULT_ACTION_TOKEN_TTL_DAYS) * 86_400);
+  for (const rec of await store.listDecisionOutbox()) {
+    for (const stored of Object.values(rec.pending)) {
+      const parsed = parseNotification(stored);
+      if (!parsed.ok) {
+        log.warn('notification cannot be sent; left pending', { key: stored.key, template: stored.template, reason: parsed.reason });
+        summary.skipped += recipientsOf(stored).length;
+        continue;
+      }
+      const n = parsed.notification;
+      const link = (to: string) => (action: string) =>
+        `${config.publicBaseUrl}/a/${signDecisionToken(rec.id, action.slice(DECISION_LINK_PREFIX.length), to, Math.floor(clock.now() / 1000) + ttlSec, config.actionSecrets)}`;
+      const r = await deliver(delivery, n.key, recipientsOf(n), (to) => renderNotification(n, { link: link(to) }));
+      summary.sent += r.sent;
+      summary.failed += r.failed + r.rejected + r.suppressed;
+      summary.skipped += r.skipped;
+      if (!r.complete) continue;
+      const done = await conditionalUpdate<DecisionRecord, void>({
+        read: () => store.getDecision(rec.id),
+        write: (next, rev) => store.putDecision(next, rev),
+        attempts: 5,
+        decide(cur) {
+          if (!cur || !cur.pending[n.key]) return { done: undefined };
+          const { [n.key]: _sent, ...pending } = cur.pending;
+          return { write: { ...cur, pending }, result: undefined };
+        },
+      });
+      if (!done.ok) log.warn('decision outbox completion contended; will retry next run', { id: rec.id, key: n.key });
+    }
+  }
 }

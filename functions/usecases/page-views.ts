@@ -1,6 +1,6 @@
 // What the link actions answer (usecases/actions.ts): a page described as data, with its status.
 // http/action-pages.ts renders it; the use case never builds HTML.
-import type { LinkDef } from '../../domain/issues/catalog.js';
+import type { ActionField, LinkDef } from '../../domain/issues/catalog.js';
 
 /** The confirmation page of a link action (GET shows it; a refused POST shows it again with `error`). */
 export interface ConfirmView {
@@ -24,7 +24,20 @@ export interface ConfirmView {
   error?: string;
 }
 
-export type PageView = { kind: 'confirm'; confirm: ConfirmView } | { kind: 'message'; title: string; message: string };
+/** The confirmation page of a decision link (批准/驳回, 同意/不同意): the matter, the answer's note field. */
+export interface DecisionConfirmView {
+  title: string;
+  rows: { label: string; text: string }[];
+  quote?: string;
+  option: { label: string; colour: string; caution?: boolean; note: ActionField };
+  values?: Record<string, string>;
+  error?: string;
+}
+
+export type PageView =
+  | { kind: 'confirm'; confirm: ConfirmView }
+  | { kind: 'decision'; decision: DecisionConfirmView }
+  | { kind: 'message'; title: string; message: string };
 
 export interface PageResponse {
   statusCode: number;

@@ -27,6 +27,7 @@ import type { Profile } from '../../domain/rows/types.js';
 import type { Clock, FailureStore, Log, OpsMetrics, Store, StoredIssue } from '../ports.js';
 import { conditionalUpdate } from './conditional-update.js';
 import { memoryFailures, openIsolation, pool, type JobIsolation } from './isolation.js';
+import { batchDecision, openDecision, sweepDecisions } from './decisions.js';
 
 export interface SweepConfig {
   /** Issues per index page (default 100). */
@@ -138,7 +139,10 @@ export function runSweep(deps: SweepDeps): () => Promise<SweepSummary> {
     });
     if (!queued.ok || !queued.result) return;
     // Recorded after the notification is queued: a crash in between re-queues the same key next run.
-    if (await store.putBatch({ id: batch.id, category: batch.category, issueIds: batch.issueIds, via, reportedAt: now })) {
+    const rec = { id: batch.id, category: batch.category, issueIds: batch.issueIds, via, reportedAt: now };
+    // The batch waits in the command office's queue for its answer (usecases/decisions.ts).
+    if (!(await store.getDecision(batch.id))) await openDecision(store, batchDecision(rec, profile, now));
+    if (await store.putBatch(rec)) {
       summary.batches++;
       summary.notifications++;
     }
@@ -172,6 +176,8 @@ export function runSweep(deps: SweepDeps): () => Promise<SweepSummary> {
         cursor = page.cursor;
       } while (cursor);
       if (withBatches) await reportBatches(profile, now, summary, isolation);
+      const decisions = await sweepDecisions({ store, clock, log, getProfile: async () => profile });
+      if (decisions.reminded + decisions.flagged + decisions.applied > 0) log.info('sweep decisions', decisions);
       log.info('sweep', { ...summary });
       return summary;
     } finally {

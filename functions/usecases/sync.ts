@@ -34,6 +34,8 @@ import { conditionalUpdate } from './conditional-update.js';
 import { HistoryDrain } from './history.js';
 import { ensureIdentityUpgrade } from './identity-upgrade.js';
 import { pool } from './isolation.js';
+import { registerInspections } from './inspections.js';
+import { openDecision, reassignRequestDecision } from './decisions.js';
 
 export interface SyncRowInput {
   row: number;
@@ -306,6 +308,7 @@ export async function syncRows(deps: SyncDeps, ctx: SyncContext, request: SyncRe
   const valid = okRows(validated);
 
   await syncPlainRows(deps, ctx, req, valid, results, now);
+  if (kind === 'inspection') await writeBackInspections(deps, ctx, req, valid, results, now);
   // After the rows: coverage sums kept under an older version are summed again (queries.ts
   // coverageAt). Once per call that wrote, not per row. (A call that dies between its rows and this
   // bump leaves the day's kept sums without those rows until the next whitelist write or day.)
@@ -638,18 +641,7 @@ async function upsertIssue(
         if (edit.reassignRequest) {
           const r = edit.reassignRequest;
           // Created before the issue write and idempotent by id: a retried sync of the same edit finds it.
-          await store.putDecision({
-            id: `${id}#reassign_request#v${next.version}`,
-            type: 'reassign_request',
-            subject: id!,
-            status: 'pending',
-            since: r.at,
-            by: r.by,
-            summary: `改派申请：问题 ${id} 由「${r.from}」改派至「${r.unitName}」`,
-            options: ['同意', '不同意'],
-            request: { unit: r.unit, from: r.from },
-            revision: 1,
-          });
+          await openDecision(store, reassignRequestDecision(current.record, r, `${id}#reassign_request#v${next.version}`, profile, now));
         }
         next = {
           ...next,
@@ -662,6 +654,25 @@ async function upsertIssue(
     },
   });
   return out.ok ? out.result : { ...base, ok: false, id, outcome: 'conflict', errors: [conflictError(null)] };
+}
+
+/** 检查报备: 编号, approval and the system columns of each stored row (usecases/inspections.ts). */
+async function writeBackInspections(
+  deps: SyncDeps,
+  ctx: SyncContext,
+  req: SyncRequest,
+  valid: readonly { value: RowOf<RowKind>; i: number }[],
+  results: SyncRowResult[],
+  now: number,
+): Promise<void> {
+  const rows = valid
+    .filter(({ i }) => results[i].ok && results[i].id)
+    .map(({ value, i }) => ({ key: results[i].id!, value: value as RowOf<'inspection'>, cells: req.rows[i].values }));
+  const wb = await registerInspections(deps.store, ctx.profile, rows, now);
+  for (const { i } of valid) {
+    const w = results[i].id ? wb.get(results[i].id!) : undefined;
+    if (w) results[i] = { ...results[i], writeBack: { ...results[i].writeBack, ...w } };
+  }
 }
 
 /** Rebuild the profile from every stored configuration row and store it. */

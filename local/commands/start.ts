@@ -58,6 +58,15 @@ function printWeek(w: DemoWeekReport, out: (line: string) => void): void {
     `企业答复政策 ${w.policyAnswers} 次`,
   ];
   for (const line of packLines(items)) out(line);
+  const d = w.decisions;
+  out('指挥部决定（待办队列）：');
+  const decided = [
+    `检查报备 批准 ${d.approved}、驳回 ${d.refused}（免审批 ${d.exempt}）`,
+    `延期申请 同意 ${d.extended}`,
+    `上报申请 同意 ${d.escalated}`,
+    `共性问题 答复 ${d.batchesAnswered} 批`,
+  ];
+  for (const line of packLines(decided)) out(line);
 }
 
 /** The week's figures at the stack's clock (the digest's and the dashboard's model). */

@@ -49,6 +49,14 @@ describe('demo week', () => {
     // 政策找企: Tuesday's county policy is pushed (once per enterprise) and answered on Wednesday.
     expect(week.pushes).toBeGreaterThanOrEqual(2);
     expect(week.policyAnswers).toBeGreaterThanOrEqual(2);
+    // One of each of the command office's decisions (SPEC §7.2).
+    expect(week.decisions).toEqual({ approved: 1, refused: 1, exempt: 3, extended: 1, escalated: 1, batchesAnswered: week.batches });
+    const extended = (await stack.store.getIssue(week.roles.extended!))!.record;
+    expect(extended.assignments.at(-1)!.resolveBy).toBe('2022-06-24');
+    const escalated = (await stack.store.getIssue(week.roles.escalated!))!.record;
+    expect(escalated.events.some((e) => e.type === 'report_up')).toBe(true);
+    const decided = await stack.store.listDecisions({ type: 'inspection' });
+    expect(decided.map((d) => d.status).sort()).toEqual(['免审批', '免审批', '免审批', '已批准', '已驳回']);
     // Ends on Friday 17:00 (the clock runs on in real time while the last steps run).
     expect(week.endedAt - Date.parse('2022-06-10T17:00:00+08:00')).toBeGreaterThanOrEqual(0);
     expect(week.endedAt - Date.parse('2022-06-10T17:00:00+08:00')).toBeLessThan(60_000);

@@ -28,7 +28,7 @@ describe('closed loop: the happy path', () => {
     const assigned = await h.deliver();
     expect(assigned.map((m) => m.to).sort()).toEqual(GXJ);
     const links = assigned.find((m) => m.to === GXJ[0])!.links;
-    expect(Object.keys(links)).toEqual(['签收', '退回', '反馈进展', '反馈办理结果']);
+    expect(Object.keys(links)).toEqual(['签收', '退回', '反馈进展', '反馈办理结果', '申请延期', '申请上报']);
     expect(assigned[0].key).toBe(`${id}#assign#0#unit`);
 
     // Mail scanners open every link: nothing changes.

@@ -76,6 +76,7 @@ describe('sibao start', () => {
     expect(page).toContain('白名单覆盖率');
     expect(res.stderr).toMatch(/示例周操作[^\n]*：\n\s+签收 \d+ 次，退回 [1-9]/);
     expect(res.stderr).toMatch(/不满意 [1-9]/);
+    expect(res.stderr).toMatch(/指挥部决定（待办队列）：\n\s+检查报备 批准 1、驳回 1（免审批 3），延期申请 同意 1，上报申请 同意 1，共性问题 答复 [1-9] 批/);
     expect(res.stderr).toMatch(/本周升级督办 [1-9]/);
     // The public page's address, and the demo week's 政策找企: pushes and the enterprises' answers
     // (the actions, then the week's figures from the one model).

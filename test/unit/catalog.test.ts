@@ -99,7 +99,9 @@ describe('confirmation pages from the catalog', () => {
     const page = confirmPage({ ...base, link: l, values: Object.fromEntries(l.fields.map((f) => [f.name, '"><script>x</script>'])) });
     expect(page).toContain(`确认${l.label}</button>`);
     for (const f of l.fields) {
-      expect(page).toContain(`name="${f.name}" rows="4" maxlength="${f.max}"`);
+      if (f.choices) expect(page).toContain(`<select id="f-${f.name}" name="${f.name}"`);
+      else if (f.date) expect(page).toContain(`<input type="date" id="f-${f.name}" name="${f.name}"`);
+      else expect(page).toContain(`name="${f.name}" rows="4" maxlength="${f.max}"`);
       expect(page).toContain(f.required ? `${f.label}${f.hint ? `（${f.hint}）` : ''}（必填）` : `${f.label}`);
     }
     expect(page).not.toContain('<script>');

@@ -42,7 +42,7 @@ type Step = typeof stepArb extends fc.Arbitrary<infer T> ? T : never;
 
 function actionOf(s: Step, r: IssueRecord): IssueAction {
   const cur = r.assignments.length - 1;
-  const fit = { sign: 'current', return: 'current', progress: 'current', resolve: 'current', follow_up: 'enterprise' }[
+  const fit = { sign: 'current', return: 'current', progress: 'current', resolve: 'current', follow_up: 'enterprise', request_extend: 'current', request_escalate: 'current' }[
     s.type as string
   ] ?? 'command';
   const who = s.actor === 'fit' ? fit : s.actor;
@@ -74,6 +74,14 @@ function actionOf(s: Step, r: IssueRecord): IssueAction {
     case 'verify_close':
     case 'close':
       return { type: t, actor };
+    case 'report_up':
+      return { type: t, actor, level: s.followUp === '满意' ? '重大问题' : '超出协调范围' };
+    case 'answer_batch':
+      return { type: t, actor, result: s.text };
+    case 'request_extend':
+      return { type: t, actor, assignment, date: addDays(r.assignments[cur].resolveBy, s.extendDays), reason: s.text };
+    case 'request_escalate':
+      return { type: t, actor, assignment, level: s.followUp === '满意' ? '重大问题' : '超出协调范围', reason: s.text };
   }
 }
 
@@ -237,6 +245,8 @@ describe('lifecycle under random sequences of actions and sweeps', () => {
         'extend:办理中',
         'verify_close:已销号',
         'close:已销号',
+        'answer_batch:已办结',
+        ...['待分派', '已交办', '已签收', '办理中'].flatMap((st) => [`report_up:${st}`, `request_extend:${st}`, `request_escalate:${st}`]),
         'sweep:remind',
         'sweep:overdue',
         'sweep:overdue_copy',

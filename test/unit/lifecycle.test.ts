@@ -45,6 +45,10 @@ const EXPECTED: Record<IssueActionType, Partial<Record<IssueStatus, IssueStatus>
   extend: { 待分派: '待分派', 已交办: '已交办', 已签收: '已签收', 办理中: '办理中' },
   verify_close: { 已办结: '已销号', 已回访: '已销号' },
   close: { 已回访: '已销号' },
+  report_up: { 待分派: '待分派', 已交办: '已交办', 已签收: '已签收', 办理中: '办理中' },
+  answer_batch: { 待分派: '已办结', 已交办: '已办结', 已签收: '已办结', 办理中: '已办结' },
+  request_extend: { 待分派: '待分派', 已交办: '已交办', 已签收: '已签收', 办理中: '办理中' },
+  request_escalate: { 待分派: '待分派', 已交办: '已交办', 已签收: '已签收', 办理中: '办理中' },
 };
 
 function actionFor(type: IssueActionType, r: IssueRecord): IssueAction {
@@ -68,6 +72,14 @@ function actionFor(type: IssueActionType, r: IssueRecord): IssueAction {
       return { type, actor: command };
     case 'close':
       return { type, actor: command };
+    case 'report_up':
+      return { type, actor: command, level: '重大问题' };
+    case 'answer_batch':
+      return { type, actor: command, result: '已出台统一政策' };
+    case 'request_extend':
+      return { type, actor: current, date: '2022-06-30', reason: '需等待省级批复' };
+    case 'request_escalate':
+      return { type, actor: current, level: '超出协调范围', reason: '需县级协调' };
   }
 }
 
@@ -115,7 +127,7 @@ describe('create', () => {
       reason: 'new',
     });
     // The links a mail carries are its catalog entry's: SPEC §5's 签收, 退回, 反馈办理结果, and 反馈进展.
-    expect(MAILS[notifications[0].template].links).toEqual(['sign', 'return', 'progress', 'resolve']);
+    expect(MAILS[notifications[0].template].links).toEqual(['sign', 'return', 'progress', 'resolve', 'request_extend', 'request_escalate']);
     expect(MAILS[notifications[1].template].links).toEqual([]);
   });
 

@@ -38,5 +38,5 @@ export const record: IssueRecord = create('WT-20220606-001', issue(), at('2022-0
 /** The mail of a notification of `template` with `data`; links not given get a default URL. */
 export function render<T extends Template>(template: T, data: MailData<T>, links: Partial<Record<LinkId, string>> = {}, rec: IssueRecord | undefined = record): RenderedMail {
   const n = { key: `WT-20220606-001#${template}`, template, to: ['unit@county.example'], data, createdAt: 0 } as Notification;
-  return renderNotification(n, { record: rec, link: (id) => links[id] ?? `https://x.example/a/${id}` });
+  return renderNotification(n, { record: rec, link: (id) => links[id as LinkId] ?? `https://x.example/a/${id}` });
 }

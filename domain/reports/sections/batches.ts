@@ -19,11 +19,21 @@ export interface DigestBatch extends CommonProblemBatch {
   openMembers: number;
   /** True when the batch was found this week (anchor or a member reported in the window). */
   newThisWeek: boolean;
+  /** The command office's answer (POST /v1/batches/{id}/answer), when given. */
+  answer?: BatchAnswer;
 }
 
 /** The week's batches (members resolved during the window count as open), before names are added. */
 export function weekBatches(records: readonly IssueRecord[], window: DigestWindow): CommonProblemBatch[] {
   return findCommonProblems(records, window.to, { openSince: window.from });
+}
+
+export interface BatchAnswer {
+  answer: string;
+  /** ISO date (Shanghai) of the answer. */
+  on: string;
+  /** Member issues closed with it. */
+  closedMembers: boolean;
 }
 
 /** The week's batches with names (`found`: weekBatches already computed over the same records). */
@@ -32,6 +42,7 @@ export function batchesSection(
   window: DigestWindow,
   profile: Pick<Profile, 'units'>,
   found: readonly CommonProblemBatch[] = weekBatches(records, window),
+  answers: ReadonlyMap<string, BatchAnswer> = new Map(),
 ): DigestBatch[] {
   const byId = new Map(records.map((r) => [r.id, r]));
   return found.map((b) => ({
@@ -50,5 +61,6 @@ export function batchesSection(
       return r !== undefined && isOpen(r.status);
     }).length,
     newThisWeek: b.memberIds.some((id) => inWindow(window, byId.get(id)?.createdAt)),
+    ...(answers.has(b.id) ? { answer: answers.get(b.id) } : {}),
   }));
 }

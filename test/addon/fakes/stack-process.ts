@@ -15,7 +15,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'sibao-addon-e2e-'));
 const stack = await startStack({ dataDir, memory: true, port: 0, sesPort: 0, clock: createSimClock(), dispatchIntervalMs: 200, log: () => undefined });
 const loaded = await loadProfile(DEFAULT_PROFILE);
 const seeded = await seedProfile(stack, loaded);
-const emails = ['industry-editor@tongxu.example', 'commerce-editor@tongxu.example', 'coordination-editor@tongxu.example'];
+const emails = ['industry-editor@tongxu.example', 'commerce-editor@tongxu.example', 'command-approver@tongxu.example', 'coordination-editor@tongxu.example'];
 const tokens: Record<string, string> = {};
 for (const e of emails) tokens[e] = await stack.tokenFor(e);
 process.stdout.write(

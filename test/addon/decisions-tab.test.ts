@@ -1,0 +1,137 @@
+// 指挥部待办 on the REAL local stack (local/stack.ts in a child process) with the BUILT add-on in a bare
+// vm and the fake Sheets services: an 其他 inspection synced from the coordination spreadsheet opens a
+// decision; 刷新状态 lists it in the tab; a 决定 typed there is applied on 立即同步 only for a member
+// with role 审批 (an 编辑 member gets a Chinese refusal in the sidebar and nothing changes); the
+// decision reaches the store (GET /v1/inspections, GET /v1/decisions over HTTP on 127.0.0.1).
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildAddon } from '../../scripts/build-addon.js';
+import { KINDS, SYSTEM_TABS } from '../../domain/rows/kinds.js';
+import { createGasEnv, type GasEnv } from './fakes/gas-env.js';
+import { startStackProcess, type StackProcess } from './fakes/stack.js';
+import type { FakeSheet } from './fakes/spreadsheet.js';
+import { uscc } from './rows.js';
+
+const APPROVER = 'command-approver@tongxu.example';
+const EDITOR = 'coordination-editor@tongxu.example';
+const TAB = SYSTEM_TABS.decision_queue.tab;
+let stack: StackProcess;
+let env: GasEnv;
+
+async function api<T>(path: string, who: string): Promise<{ status: number; body: T }> {
+  const r = await fetch(`${stack.apiUrl}${path}`, { headers: { authorization: `Bearer ${stack.tokens[who]}` } });
+  return { status: r.status, body: (await r.json()) as T };
+}
+
+interface Inspection {
+  id: string;
+  status: string;
+  opinion: string | null;
+  decidedBy: string | null;
+}
+
+function typeAndEdit(s: FakeSheet, row: number, values: Record<string, unknown>): void {
+  s.typeRow(row, values);
+  env.run('onEdit', { authMode: 'LIMITED', range: s.range(row, 1, 1, s.headers().length), source: env.ss.wrapped });
+}
+
+type SidebarAnswer = { result: { ok: boolean; message: string }; state: unknown };
+
+beforeAll(async () => {
+  await buildAddon();
+  stack = await startStackProcess();
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+let n = 0;
+beforeEach(async () => {
+  env = await createGasEnv({ spreadsheetId: `e2e-coordination-${++n}` });
+  env.services.setIdentityToken(stack.tokens[APPROVER]);
+  const saved = env.run<{ ok: boolean; message: string }>('saveSettings', stack.apiUrl, 'coordination');
+  expect(saved.ok).toBe(true);
+  // A coordination sheet with only its 检查报备 and 问题诉求 tabs (empty configuration tabs would ask to
+  // delete the seeded profile: their manifests speak for every row the class owns).
+  for (const kind of ['inspection', 'issue'] as const) {
+    const tab = env.ss.addSheet(KINDS[kind].tab);
+    [...KINDS[kind].headers, '_版本', '_同步', '_标识'].forEach((h, c) => tab.type(1, c + 1, h));
+  }
+});
+afterEach(async () => {
+  await env.close();
+});
+
+describe('指挥部待办 tab on the real local stack', () => {
+  it('lists an 其他 inspection on 刷新状态; an 编辑 member is refused; a 审批 member’s 批准 on 立即同步 reaches the store', async () => {
+    const insp = env.ss.sheet('检查报备')!;
+    typeAndEdit(insp, 2, { 发起单位: '县市场监督管理局', 被检查企业代码: uscc(31), 检查事项: '食品经营许可现场核查', 检查类别: '其他', 计划日期: '2022-06-20' });
+    env.run('menuSync');
+    expect(env.sheets.ui.alerts).toEqual([]);
+    const id = String(insp.cell(2, '编号'));
+    expect(id).toMatch(/^JC-\d{8}-\d{3}$/);
+    expect(insp.cell(2, '状态')).toBe('待审批');
+
+    // 刷新状态 writes the queue into the system tab.
+    env.run('menuRefresh');
+    const tab = env.ss.sheet(TAB)!;
+    expect(tab.headers()).toEqual(expect.arrayContaining([...SYSTEM_TABS.decision_queue.headers]));
+    const rowOf = (want: string) => {
+      for (let r = 2; r <= 50; r++) if (String(tab.cell(r, '编号') ?? '') === want) return r;
+      return -1;
+    };
+    const row = rowOf(id);
+    expect(row).toBeGreaterThan(1);
+    expect(tab.cell(row, '事项类型')).toBe('检查报备审批');
+    expect(tab.cell(row, '可选决定')).toBe('批准、驳回');
+    expect(String(tab.cell(row, '详情'))).toContain('食品经营许可现场核查');
+
+    // An 编辑 member of the command office types a decision: refused in Chinese, nothing applied.
+    env.services.setIdentityToken(stack.tokens[EDITOR]);
+    tab.typeRow(row, { 决定: '批准', 意见: '同意' });
+    const refused = env.run<SidebarAnswer>('sidebarSync');
+    expect(refused.result.ok).toBe(false);
+    expect(refused.result.message).toContain('只有综合协调专班角色为「审批」的成员可以决定');
+    expect(refused.result.message).toContain('未做任何更改');
+    expect(String(tab.cell(row, '处理结果') ?? '')).toBe('');
+    let queue = await api<{ decisions: { id: string }[] }>('/v1/decisions', APPROVER);
+    expect(queue.body.decisions.map((d) => d.id)).toContain(id);
+    let listed = await api<{ inspections: Inspection[] }>('/v1/inspections', APPROVER);
+    expect(listed.body.inspections.find((i) => i.id === id)?.status).toBe('待审批');
+
+    // The 审批 member: 驳回 without 意见 is refused by the server and says so in 处理结果 …
+    env.services.setIdentityToken(stack.tokens[APPROVER]);
+    tab.typeRow(row, { 决定: '驳回', 意见: '' });
+    const noNote = env.run<SidebarAnswer>('sidebarSync');
+    expect(noNote.result.ok).toBe(false);
+    expect(String(tab.cell(row, '处理结果'))).toMatch(/^未通过：.*审批意见/);
+    listed = await api<{ inspections: Inspection[] }>('/v1/inspections', APPROVER);
+    expect(listed.body.inspections.find((i) => i.id === id)?.status).toBe('待审批');
+
+    // … and 批准 with 意见 is applied: the store holds the decision, the queue no longer lists it.
+    tab.typeRow(row, { 决定: '批准', 意见: '同意按计划检查，注意不影响正常生产' });
+    const done = env.run<SidebarAnswer>('sidebarSync');
+    expect(done.result.message).toContain('已生效 1 项');
+    expect(done.result.ok).toBe(true);
+    expect(String(tab.cell(row, '处理结果'))).toMatch(/^已批准/);
+    listed = await api<{ inspections: Inspection[] }>('/v1/inspections?status=已批准', APPROVER);
+    expect(listed.body.inspections.find((i) => i.id === id)).toMatchObject({ status: '已批准', opinion: '同意按计划检查，注意不影响正常生产', decidedBy: APPROVER });
+    queue = await api<{ decisions: { id: string }[] }>('/v1/decisions', APPROVER);
+    expect(queue.body.decisions.map((d) => d.id)).not.toContain(id);
+
+    // A second 立即同步 sends nothing again; 刷新状态 drops the decided row and writes the row's 状态 back.
+    const again = env.run<SidebarAnswer>('sidebarSync');
+    expect(again.result.message).not.toContain('提交 1 项决定');
+    env.run('menuRefresh');
+    expect(rowOf(id)).toBe(-1);
+    expect(insp.cell(2, '状态')).toBe('已批准');
+    expect(insp.cell(2, '审批意见')).toBe('同意按计划检查，注意不影响正常生产');
+    expect(String(insp.cell(2, '审批时间'))).toMatch(/^2022-06-\d\d \d\d:\d\d$/);
+  });
+
+  it('an 编辑 member’s 刷新状态 leaves the tab alone and says why', () => {
+    env.services.setIdentityToken(stack.tokens[EDITOR]);
+    env.run('menuRefresh');
+    const msg = [...env.sheets.ui.alerts.map((a) => a.message), ...env.ss.toasts.map((t) => t.message)].join('\n');
+    expect(msg).toContain(`「${TAB}」未刷新`);
+    expect(env.ss.sheet(TAB)).toBeUndefined();
+  });
+});

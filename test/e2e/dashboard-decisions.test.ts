@@ -1,0 +1,137 @@
+// The dashboard's decision queue (SPEC §7.2) in Chromium at 375 px on a REAL local stack (startStack in
+// memory, the demo profile, two 其他 inspections synced through POST /v1/sync): the approver's own
+// signed link shows each open decision with its answers as signed forms; opening (GET) the page changes
+// nothing; the page does not scroll sideways and every button is inside the screen; pressing 批准 posts
+// the form and the decision reaches the store; 驳回 without 审批意见 is refused in Chinese. The plain
+// read-only link lists the same queue without any form.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logger } from '../../functions/adapters/logger.js';
+import { dashboardViewUrl } from '../../functions/usecases/dashboard.js';
+import { createSimClock } from '../../local/clock.js';
+import { DEFAULT_PROFILE, seedProfile } from '../../local/demo.js';
+import { loadProfile } from '../../local/profile-files.js';
+import { loadOrCreateActionSecret, startStack, type Stack } from '../../local/stack.js';
+import { makeUscc } from '../../domain/rows/uscc.js';
+import { launchChromium, openWatchedPage, scrollWidth } from './browser.js';
+
+const APPROVER = 'command-approver@tongxu.example';
+const outDir = join(import.meta.dirname, '../../test-results');
+let browser: Browser;
+let stack: Stack;
+let token: string;
+let ids: string[];
+
+async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: T }> {
+  const r = await fetch(`${stack.apiUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: r.status, json: (await r.json()) as T };
+}
+
+const openIds = async () => (await api<{ decisions: { id: string }[] }>('GET', '/v1/decisions')).json.decisions.map((d) => d.id);
+
+beforeAll(async () => {
+  logger.setLogLevel('SILENT');
+  stack = await startStack({
+    dataDir: mkdtempSync(join(tmpdir(), 'sibao-e2e-decisions-')),
+    memory: true,
+    port: 0,
+    sesPort: 0,
+    clock: createSimClock('2022-06-08T10:00+08:00'),
+    dispatchIntervalMs: 0,
+    sweepIntervalMs: 0,
+    log: () => undefined,
+  });
+  const seeded = await seedProfile(stack, await loadProfile(DEFAULT_PROFILE));
+  expect(seeded.rejected).toBe(0);
+  token = await stack.tokenFor(APPROVER);
+  const rows = ['食品经营许可现场核查（一家企业名称很长很长很长很长很长的有限责任公司仓储物流中心）', '特种设备年度检验'].map((matter, i) => ({
+    row: i + 2,
+    values: { 发起单位: '县市场监督管理局', 被检查企业代码: makeUscc(`91410222MA${String(41 + i).padStart(7, '0')}`), 检查事项: matter, 检查类别: '其他', 计划日期: '2022-06-15' },
+  }));
+  const synced = await api<{ results: { ok: boolean; writeBack: Record<string, string> }[] }>('POST', '/v1/sync', { spreadsheetId: 'e2e-coordination', workClass: 'coordination', kind: 'inspection', rows });
+  expect(synced.status).toBe(200);
+  ids = synced.json.results.map((r) => r.writeBack['编号']);
+  expect(ids).toHaveLength(2);
+  browser = await launchChromium();
+  mkdirSync(outDir, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('dashboard decision queue at 375 px', () => {
+  it('the read-only link lists the queue without any form', async () => {
+    const url = dashboardViewUrl(stack.apiUrl, [loadOrCreateActionSecret(stack.dataDir)], stack.clock.now());
+    const { context, page } = await openWatchedPage(browser, { width: 375, height: 740 });
+    const res = await page.goto(url, { waitUntil: 'load' });
+    expect(res?.status()).toBe(200);
+    expect(res!.headers()['content-security-policy']).toMatch(/form-action 'none'/);
+    await expect(page.getByText('待决事项（2 件）').isVisible()).resolves.toBe(true);
+    await expect(page.getByText(ids[0]).first().isVisible()).resolves.toBe(true);
+    expect(await page.locator('form').count()).toBe(0);
+    expect(await page.locator('button').count()).toBe(0);
+    await context.close();
+  });
+
+  it('the approver’s page: GET never acts, no sideways scroll, buttons on screen; 驳回 without 意见 refused; 批准 decides', async () => {
+    const url = dashboardViewUrl(stack.apiUrl, [loadOrCreateActionSecret(stack.dataDir)], stack.clock.now(), 1, APPROVER);
+    const { context, page, dialogs } = await openWatchedPage(browser, { width: 375, height: 740 });
+    const res = await page.goto(url, { waitUntil: 'load' });
+    expect(res?.status()).toBe(200);
+    const csp = res!.headers()['content-security-policy'];
+    expect(csp).toMatch(/form-action 'self'/);
+    expect(csp).toMatch(/default-src 'none'/);
+    expect(await page.locator('script').count()).toBe(0);
+    expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(0);
+
+    // Two decisions, two answers each; every form posts; opening the page decided nothing.
+    expect(await page.locator('form[method="post"]').count()).toBe(4);
+    await page.reload({ waitUntil: 'load' });
+    expect(await openIds()).toEqual(expect.arrayContaining(ids));
+
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
+    for (const b of await page.getByRole('button').all()) {
+      const box = (await b.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(375);
+      expect(box.height).toBeGreaterThanOrEqual(32);
+    }
+    await page.screenshot({ path: join(outDir, 'dashboard-decisions-375.png'), fullPage: true });
+
+    // A card per decision: its forms are inside it.
+    const card = (id: string) => page.locator('div', { hasText: id }).filter({ has: page.locator('form') }).last();
+    // 驳回 without 审批意见: refused, nothing decided.
+    await card(ids[1]).locator('form', { has: page.getByRole('button', { name: '驳回' }) }).getByRole('button').click();
+    await page.waitForLoadState('load');
+    await expect(page.locator('body').innerText()).resolves.toContain('审批意见');
+    expect(await openIds()).toContain(ids[1]);
+
+    // 批准 with a note: decided, written to the store, gone from the queue.
+    await page.goto(url, { waitUntil: 'load' });
+    const approve = card(ids[0]).locator('form', { has: page.getByRole('button', { name: '批准' }) });
+    await approve.locator('textarea').fill('同意，检查时请勿影响正常生产');
+    await approve.getByRole('button').click();
+    await page.waitForLoadState('load');
+    await expect(page.locator('body').innerText()).resolves.toContain('已批准');
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
+    const listed = await api<{ inspections: { id: string; status: string; opinion: string | null; decidedBy: string | null }[] }>('GET', '/v1/inspections?status=已批准');
+    expect(listed.json.inspections.find((i) => i.id === ids[0])).toMatchObject({ status: '已批准', opinion: '同意，检查时请勿影响正常生产', decidedBy: APPROVER });
+    expect(await openIds()).not.toContain(ids[0]);
+    expect(await openIds()).toContain(ids[1]);
+
+    // The page now lists only the other one.
+    await page.goto(url, { waitUntil: 'load' });
+    await expect(page.getByText('待决事项（1 件）').isVisible()).resolves.toBe(true);
+    expect(dialogs).toEqual([]);
+    await context.close();
+  });
+});

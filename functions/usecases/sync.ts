@@ -286,7 +286,8 @@ export async function syncRows(deps: SyncDeps, ctx: SyncContext, request: SyncRe
 
   const vctx: ValidationContext = {};
   if (profile) vctx.profile = profile;
-  if (kind === 'whitelist') vctx.sector = CLASS_SECTOR[workClass];
+  // Columns marked ownSector (whitelist, shutdown) must name the class's own sector.
+  vctx.sector = CLASS_SECTOR[workClass];
 
   const raw: RawRow[] = req.rows.map((r) => ({ row: r.row, values: r.values }));
   if (kind === 'issue') {

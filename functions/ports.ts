@@ -378,6 +378,8 @@ export interface Store {
   claimIssueSource(sourceKey: string, id: string): Promise<string>;
   /** Next number of the day (1, 2, …) from an atomic counter. */
   nextIssueNumber(day: string): Promise<number>;
+  /** Next number of the day in a series (`TC` shutdowns, `DC` findings) from an atomic counter. */
+  nextSeriesNumber(series: string, day: string): Promise<number>;
   /** Issues of a current responsible unit (optionally in one status), or all issues (optionally by status). */
   listIssues(q: IssueQuery): Promise<StoredIssue[]>;
   /**

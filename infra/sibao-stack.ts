@@ -85,10 +85,11 @@ export const FUNCTION_SPECS = {
     async: { retryAttempts: 2, maxEventAge: Duration.minutes(5) },
   },
   sweep: {
-    description: 'sibao sweep: reminders, overdue marks and escalations into the outbox, every 15 minutes',
+    description: 'sibao sweep: reminders, overdue marks and escalations into the outbox, every 15 minutes; the registers\' overrun and 熔断 mails',
     memorySize: 256,
     timeout: Duration.minutes(5),
-    sendsMail: false,
+    // The registers' mails (停产停工 overrun, 熔断), once each through the delivery path.
+    sendsMail: true,
     secrets: [],
     links: false,
     async: { retryAttempts: 2, maxEventAge: Duration.minutes(15) },

@@ -235,7 +235,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     });
 
     // The sweep, as EventBridge Scheduler runs it in AWS (every 15 min), on the stack's clock.
-    const sweep = makeSweepHandler({ store, clock: opts.clock, leaseClock: systemClock, failures, ops: metrics, digests });
+    const sweep = makeSweepHandler({ store, clock: opts.clock, leaseClock: systemClock, failures, ops: metrics, digests, mailer });
     let sweeping: Promise<SweepSummary> | null = null;
     const sweepNow = async (): Promise<SweepSummary> => {
       while (sweeping) await sweeping.catch(() => undefined);

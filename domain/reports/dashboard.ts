@@ -16,6 +16,7 @@
 // week's end — overdue and deadlines (issue-item.ts), the backlog (backlog.ts), coverage
 // (coverage.ts), unit rates (units.ts), the week's new issues (activity.ts), the to-do (todo.ts).
 
+import type { RegisterSections } from './sections/registers.js';
 import type { CoverageReport } from './coverage.js';
 import type { IssueStatus } from '../rows/kinds.js';
 import type { Profile } from '../rows/types.js';
@@ -42,6 +43,8 @@ export interface DashboardInput {
   awaitingIssues?: readonly IssueRecord[];
   /** Items the background jobs set aside (failed their retries; `sibao redrive`). */
   setAside?: DashboardSetAside;
+  /** The registers today: the mode (平急转换), shutdowns, 熔断, findings (sections/registers.ts). */
+  registers?: RegisterSections;
   options?: { listCap?: number };
 }
 
@@ -91,6 +94,7 @@ export interface DashboardModel {
   units: UnitRates;
   listCap: number;
   setAside: DashboardSetAside;
+  registers?: RegisterSections;
 }
 
 function latestById(lists: ReadonlyArray<readonly IssueRecord[] | undefined>): IssueRecord[] {
@@ -148,5 +152,6 @@ export function buildDashboard(input: DashboardInput): DashboardModel {
     units: unitRates(records, window, profile),
     listCap: cap,
     setAside: input.setAside ?? { count: 0, items: [] },
+    ...(input.registers ? { registers: input.registers } : {}),
   };
 }

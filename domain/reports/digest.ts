@@ -47,6 +47,8 @@ import type { IssueItem } from './sections/issue-item.js';
 import { policyFiling, type PolicyFiling } from './sections/policy.js';
 import { unitRates, type UnitRates } from './sections/units.js';
 import { whitelistChanges, type WhitelistChanges } from './sections/whitelist-changes.js';
+import { registerSections, type RegisterInput, type RegisterSections } from './sections/registers.js';
+import { createCalendar } from '../time/calendar.js';
 
 export { DigestInputError, digestWindow, weekLabel } from './week.js';
 export type { DigestWindow, WhitelistEntry } from './week.js';
@@ -58,7 +60,7 @@ export interface DigestInput {
   generatedAt: number;
   /** e.g. 通许县 */
   countyName: string;
-  profile: Pick<Profile, 'units' | 'workClasses'>;
+  profile: Pick<Profile, 'units' | 'workClasses'> & Partial<Pick<Profile, 'calendarOverrides' | 'operatingModes'>>;
   coverage: CoverageReport;
   snapshots?: readonly CoverageSnapshot[];
   issues: readonly IssueRecord[];
@@ -68,6 +70,8 @@ export interface DigestInput {
   policies: readonly PolicyRow[];
   consultants: readonly ConsultantRow[];
   inspections: readonly InspectionRow[];
+  /** The registers' rows (absent: none kept yet). */
+  registers?: RegisterInput;
   dataQuality?: readonly DataQualityWarning[];
   /** 产值或投资额 per code now (whitelistValues), stored in this week's snapshot. */
   values?: Record<string, number>;
@@ -134,6 +138,8 @@ export interface DigestModel {
   policy: PolicyFiling;
   inspections: PendingInspection[];
   dataQuality: DataQualityWarning[];
+  /** 停产停工, 熔断 and 督办督查情况 (SPEC §7.3; seed 要求10). */
+  registers: RegisterSections;
 }
 
 export function buildDigest(input: DigestInput): DigestModel {
@@ -196,5 +202,11 @@ export function buildDigest(input: DigestInput): DigestModel {
     policy: policyFiling(input.policies, input.consultants, window.asOf, profile, input.options?.policyUnitTypes),
     inspections: pendingInspections(input.inspections, input.admittedWhitelist, window.asOf, profile),
     dataQuality,
+    registers: registerSections(
+      input.registers ?? { shutdowns: [], spotChecks: [], findings: [], whitelist: input.whitelistChanges, modes: profile.operatingModes },
+      { from: window.monday, to: window.asOf, at: window.to },
+      profile,
+      createCalendar(profile.calendarOverrides ?? []),
+    ),
   };
 }

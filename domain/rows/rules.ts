@@ -274,8 +274,9 @@ function kindRules(): { [K in RowKind]?: KindRule<K>[] } {
       (row, s, ctx) => {
         const col = h('operating_mode', 'scope');
         const items = row.scope ?? [];
+        // On a normalised row nothing changes (the edge checks compare the field itself).
         if (items.length === 0 || items.includes(WHOLE_COUNTY)) {
-          row.scope = [WHOLE_COUNTY];
+          if (items.length !== 1) row.scope = [WHOLE_COUNTY];
           return;
         }
         if (ctx?.profile === undefined) return;
@@ -289,7 +290,7 @@ function kindRules(): { [K in RowKind]?: KindRule<K>[] } {
           }
           out.push(u.name);
         }
-        row.scope = out;
+        if (out.some((name, i) => name !== items[i])) row.scope = [...new Set(out)];
       },
     ],
     sla_rule: [

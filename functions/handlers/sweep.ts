@@ -1,4 +1,6 @@
 // Lambda `sweep` (EventBridge Scheduler every 15 minutes): the deadline sweep, usecases/sweep.ts, then
+// the registers' mails (usecases/registers.ts: the 3-day shutdown overrun to the county leadership,
+// 熔断 to the sector class; each once, through the delivery path and the SES mailer), then
 // the bounce notifications whose recording failed earlier and are due again (usecases/bounce.ts).
 import { requireEnv } from '../adapters/config.js';
 import { createDigestStore } from '../adapters/digest-store.js';
@@ -7,19 +9,27 @@ import { createOpsMetrics } from '../adapters/metrics.js';
 import { createStore } from '../adapters/dynamodb-store.js';
 import { lambdaDynamoClient, oncePerContainer } from '../adapters/lambda.js';
 import { withLogger, type LogOptional } from '../adapters/logger.js';
-import { systemClock, type DigestStore } from '../ports.js';
+import { systemClock, type DigestStore, type Mailer } from '../ports.js';
+import { createSesClient, createSesMailer } from '../adapters/ses-mailer.js';
 import { retryFeedback } from '../usecases/bounce.js';
 import { runSweep, type SweepDeps, type SweepSummary } from '../usecases/sweep.js';
+import { sweepRegisters, type RegisterSweepSummary } from '../usecases/registers.js';
 
-export function makeSweepHandler(deps: LogOptional<SweepDeps> & { digests?: DigestStore }): () => Promise<SweepSummary> {
+export type SweepResult = SweepSummary & { registers?: RegisterSweepSummary };
+
+export function makeSweepHandler(deps: LogOptional<SweepDeps> & { digests?: DigestStore; mailer?: Mailer }): () => Promise<SweepResult> {
   const wired = withLogger(deps);
   const sweep = runSweep(wired);
   const digests = deps.digests;
-  if (!digests || !wired.failures) return sweep;
-  const bounces = retryFeedback({ digests, failures: wired.failures, clock: wired.clock, log: wired.log, metrics: wired.ops });
+  const registers = deps.mailer
+    ? sweepRegisters({ store: wired.store, mailer: deps.mailer, clock: wired.clock, leaseClock: wired.leaseClock, log: wired.log, suppressed: digests ? (emails) => digests.suppressedAmong(emails) : undefined })
+    : undefined;
+  const bounces = digests && wired.failures ? retryFeedback({ digests, failures: wired.failures, clock: wired.clock, log: wired.log, metrics: wired.ops }) : undefined;
   return async () => {
-    const summary = await sweep();
-    await bounces();
+    const summary: SweepResult = await sweep();
+    // A run that found the lease held leaves the registers to the run holding it.
+    if (registers && !summary.skipped) summary.registers = await registers();
+    if (bounces) await bounces();
     return summary;
   };
 }
@@ -33,7 +43,8 @@ const wiring = oncePerContainer('sweep', () => {
     failures: createFailureStore({ client, tableName }),
     ops: createOpsMetrics({ county: requireEnv('COUNTY'), namespace: process.env.POWERTOOLS_METRICS_NAMESPACE?.trim() || undefined }),
     clock: systemClock,
+    mailer: createSesMailer({ client: createSesClient(), from: requireEnv('MAIL_FROM'), configurationSet: process.env.SES_CONFIGURATION_SET?.trim() || undefined }),
   });
 });
 
-export const handler = async (): Promise<SweepSummary> => (await wiring())();
+export const handler = async (): Promise<SweepResult> => (await wiring())();

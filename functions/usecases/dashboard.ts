@@ -15,6 +15,7 @@ import type { IssueRecord } from '../../domain/issues/types.js';
 import { JOB_LABELS, type DigestStore, type FailureStore, type ApiStore } from '../ports.js';
 import { signDigestView } from './digest-view.js';
 import { coverageAt } from './queries.js';
+import { readRegisters, registersToday } from './register-sync.js';
 
 export const DASHBOARD_PATH = '/v1/dashboard';
 /** Validity of a signed dashboard link, days. */
@@ -60,11 +61,12 @@ async function awaitingIssues(store: ApiStore, profile: Profile | null): Promise
 export async function dashboardModel(deps: DashboardDeps, now: number): Promise<DashboardModel> {
   const today = shanghaiDate(now);
   const profile = await deps.getProfile();
-  const [coverage, week, awaiting, setAside] = await Promise.all([
+  const [coverage, week, awaiting, setAside, registers] = await Promise.all([
     coverageAt(deps, today),
     deps.digests.issuesForWeek(isoWeek(today), now),
     awaitingIssues(deps.store, profile),
     setAsideOf(deps.failures),
+    readRegisters(deps.store),
   ]);
   return buildDashboard({
     now,
@@ -75,5 +77,6 @@ export async function dashboardModel(deps: DashboardDeps, now: number): Promise<
     recentIssues: week,
     awaitingIssues: awaiting,
     ...(setAside ? { setAside } : {}),
+    ...(profile ? { registers: registersToday(registers, profile, now) } : {}),
   });
 }

@@ -41,6 +41,7 @@ import { dashboardViewUrl } from './dashboard.js';
 import { signDigestView } from './digest-view.js';
 import { whitelistStates } from './whitelist-states.js';
 import { deliver } from './deliver.js';
+import { readRegisters } from './register-sync.js';
 import { memoryFailures, openIsolation } from './isolation.js';
 
 export class DigestError extends Error {
@@ -193,6 +194,7 @@ export async function generateDigest(
   // Sheet order (whitelistStates sorts): a duplicated code counts once, the first row's.
   const whitelistRecs = whitelistRead.live;
   const whitelist = whitelistRecs.map((r) => r.value);
+  const registers = await readRegisters(store, whitelist);
   // Deleted rows count up to their deletion day and are listed among the week's removals.
   const states = whitelistRead.states;
   const coverage = computeCoverage({ whitelist: states, totals: totals.map((r) => r.value), targets: profile.sectorTargets, at: window.asOf });
@@ -222,6 +224,7 @@ export async function generateDigest(
     policies: policies.map((r) => r.value),
     consultants: consultants.map((r) => r.value),
     inspections: inspections.map((r) => r.value),
+    registers,
     dataQuality: [
       ...checkDataQuality({ whitelist, coverage, previousValues, edits }),
       ...addressWarnings(problemAddresses(addresses, profile)),

@@ -34,7 +34,9 @@ const HEADINGS = [
   '八、防疫保障配备缺口',
   '九、政策清单及咨询员报备',
   '十、待审批检查事项',
-  '十一、数据质量提示',
+  '十一、停产停工及熔断抽查',
+  '十二、督办督查情况',
+  '十三、数据质量提示',
 ];
 
 const outDir = join(import.meta.dirname, '../../test-results');

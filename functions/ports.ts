@@ -435,7 +435,7 @@ export interface Store {
   listDecisions(q: DecisionQuery): Promise<DecisionRecord[]>;
   /** Decisions with pending notifications (their outbox). */
   listDecisionOutbox(): Promise<DecisionRecord[]>;
-  /** Next number of the day in a series (`JC`, `SQ`) from an atomic counter. */
+  /** Next number of the day in a series (`JC` inspections, `SQ` requests, `TC` shutdowns, `DC` findings) from an atomic counter. */
   nextSeriesNumber(series: string, day: string): Promise<number>;
 
   getDelivery(notificationKey: string, recipient: string): Promise<DeliveryRecord | null>;

@@ -85,10 +85,11 @@ export const FUNCTION_SPECS = {
     async: { retryAttempts: 2, maxEventAge: Duration.minutes(5) },
   },
   sweep: {
-    description: 'sibao sweep: reminders, overdue marks and escalations into the outbox, every 15 minutes',
+    description: 'sibao sweep: reminders, overdue marks and escalations into the outbox, every 15 minutes; the registers\' overrun and 熔断 mails',
     memorySize: 256,
     timeout: Duration.minutes(5),
-    sendsMail: false,
+    // The registers' mails (停产停工 overrun, 熔断), once each through the delivery path.
+    sendsMail: true,
     secrets: [],
     links: false,
     async: { retryAttempts: 2, maxEventAge: Duration.minutes(15) },
@@ -383,6 +384,23 @@ export class SibaoStack extends Stack {
       scheduler.ScheduleExpression.cron({ weekDay: 'FRI', hour: '17-23', minute: '0/15', timeZone: TimeZone.ASIA_SHANGHAI }),
       'Friday supervision digest, 17:00 Asia/Shanghai, retried every 15 minutes until 23:45',
     );
+    // The emergency's daily report (日报, SPEC §7.3 平急转换): the digest function at 17:00 Shanghai every
+    // day with `daily: true`. It runs only while a mode is in force: the function reads the profile's
+    // 运行状态 first and, when no 应急 row is in force at that instant, returns `no_mode` having read
+    // one item and sent nothing (usecases/daily-report.ts) — so starting or ending an emergency is a
+    // row in the coordination sheet, never a redeploy. Once per date: delivery records `daily#<date>`.
+    const digestSpec = FUNCTION_SPECS.digest;
+    new scheduler.Schedule(this, 'DailyReportSchedule', {
+      scheduleGroup: group,
+      schedule: scheduler.ScheduleExpression.cron({ hour: '17', minute: '0', timeZone: TimeZone.ASIA_SHANGHAI }),
+      description: 'Daily report while an emergency (运行状态 应急) is in force, 17:00 Asia/Shanghai; exits at once otherwise',
+      target: new LambdaInvoke(fns.digest, {
+        deadLetterQueue: this.deadLetterQueues.digest,
+        retryAttempts: digestSpec.async.retryAttempts,
+        maxEventAge: digestSpec.async.maxEventAge,
+        input: scheduler.ScheduleTargetInput.fromObject({ job: 'daily_report', county, scheduledTime: scheduler.ContextAttribute.scheduledTime, daily: true }),
+      }),
+    });
 
     // ---- alarms -------------------------------------------------------------------------------
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: `sibao ${county} alarms`, masterKey: topicKey, enforceSSL: true });

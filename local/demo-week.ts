@@ -36,6 +36,8 @@ export interface DemoWeekStack {
   drainOutbox(): Promise<{ runs: number; sent: number; failed: number; skipped: number }>;
   /** Run the sweep once now; optional — without it the demo runs the sweep handler on `store` + `clock` itself. */
   sweepNow?(): Promise<SweepSummary>;
+  /** The daily report (日报) at the stack's clock; optional — the demo skips it without. */
+  dailyReportNow?(): Promise<{ status: string; delivered: number }>;
 }
 
 export interface DemoWeekContext {
@@ -55,6 +57,8 @@ export interface DemoWeekReport {
   reopened: number;
   verified: number;
   sweeps: number;
+  /** Daily reports (日报) mailed: Wednesday is the demo's emergency day (运行状态 应急). */
+  dailyReports: number;
   /** Notifications the sweeps queued (reminders, overdue, escalations, batches). */
   sweepNotifications: number;
   overdue: number;
@@ -128,6 +132,7 @@ export async function runDemoWeek(ctx: DemoWeekContext): Promise<DemoWeekReport>
     reopened: 0,
     verified: 0,
     sweeps: 0,
+    dailyReports: 0,
     sweepNotifications: 0,
     overdue: 0,
     escalations: 0,
@@ -335,6 +340,15 @@ export async function runDemoWeek(ctx: DemoWeekContext): Promise<DemoWeekReport>
   }
   await drain();
   log(`演示周 周三：反馈进展 ${report.progress} 个，办结 ${report.resolved} 个，回访 满意 ${report.followUps.满意}、基本满意 ${report.followUps.基本满意}、不满意 ${report.followUps.不满意}`);
+  // 17:00 each day: the daily report goes while 应急 is in force (Wednesday only in the demo).
+  const daily = async (local: string) => {
+    if (!stack.dailyReportNow) return;
+    stack.clock.set(at(local));
+    const r = await stack.dailyReportNow();
+    if (r.status === 'sent') report.dailyReports++;
+  };
+  await daily('2022-06-08T17:00');
+  if (report.dailyReports > 0) log('演示周 周三 17:00：全县应急状态，日报已报送指挥部办公室和指挥部成员单位');
   await sweepAt('2022-06-08T18:00');
 
   // Thursday: the reopened issue is handled again; the command office verifies and closes.
@@ -355,6 +369,7 @@ export async function runDemoWeek(ctx: DemoWeekContext): Promise<DemoWeekReport>
     const key = `${id}#verify_list#${rec.assignments.length - 1}`;
     if (await click((await linksFor(key))['核实销号'], { note: '电话回访核实' })) report.verified++;
   }
+  await daily('2022-06-09T17:00');
   await sweepAt('2022-06-09T18:00');
 
   // Friday: the reopened issue's second follow-up; escalations of the never-signed issues.

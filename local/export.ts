@@ -3,7 +3,8 @@
 // ledger, the policy lists and the policy consultants — with Chinese headers and a 说明 tab.
 //
 // Format (documented for the receiver in the 说明 tab):
-// - one .xlsx workbook, tabs 白名单汇总, 覆盖率, 问题台账, 政策清单, 政策咨询员, 说明; row 1 of each data
+// - one .xlsx workbook, tabs 白名单汇总, 覆盖率, 问题台账, 政策清单, 政策咨询员, 停产停工, 熔断抽查,
+//   督查发现, 运行状态 (the registers: their sheet columns plus what the rules say), 说明; row 1 of each data
 //   tab is the header, one record per row, no merged cells, no formulas;
 // - optionally the same data tabs as CSV files `<tab>.csv` (UTF-8 with BOM, CRLF);
 // - numbers are numeric cells (money in 万元, coverage as a fraction shown as a percentage);
@@ -23,7 +24,13 @@ import { currentAssignment } from '../domain/issues/lifecycle.js';
 import { unitByCodeOrName } from '../domain/rows/profile.js';
 import { cleanCell } from '../domain/rows/limits.js';
 import { toSheetText } from '../domain/rows/sheet-text.js';
-import { shanghaiDateTime } from '../domain/time/time.js';
+import { shanghaiDateTime, startOfShanghaiDay } from '../domain/time/time.js';
+import { createCalendar } from '../domain/time/calendar.js';
+import { findingState, fuseItems, isShutdownInForce, isShutdownOverrun, modeInForce, SHUTDOWN_MAX_DAYS, shutdownDays } from '../domain/issues/registers.js';
+import type { RegisterInput } from '../domain/reports/sections/registers.js';
+import { SCHEMAS } from '../domain/rows/schemas.js';
+import { headerNote } from '../domain/rows/header-notes.js';
+import { readRegisters } from '../functions/usecases/register-sync.js';
 import { sheetColumnWidth } from './format.js';
 import type { Profile } from '../domain/rows/types.js';
 import type { ProfileRecord, RowRecord, Store, StoredIssue } from '../functions/ports.js';
@@ -50,7 +57,7 @@ export interface ExportTab {
 }
 
 /** The data tabs in workbook order (the 说明 tab comes last). */
-export const EXPORT_TABS = ['白名单汇总', '覆盖率', '问题台账', '政策清单', '政策咨询员'] as const;
+export const EXPORT_TABS = ['白名单汇总', '覆盖率', '问题台账', '政策清单', '政策咨询员', '停产停工', '熔断抽查', '督查发现', '运行状态'] as const;
 export type ExportTabName = (typeof EXPORT_TABS)[number];
 export const README_TAB = '说明';
 
@@ -61,10 +68,12 @@ export interface ExportData {
   issues: StoredIssue[];
   policies: RowRecord<'policy'>[];
   consultants: RowRecord<'consultant'>[];
+  /** The seed's registers (SPEC §7.3) with their system 编号. */
+  registers: RegisterInput;
 }
 
 /** The store reads the export needs (a subset of the Store port). */
-export type ExportStore = Pick<Store, 'getProfile' | 'listRows' | 'listIssues'>;
+export type ExportStore = Pick<Store, 'getProfile' | 'listRows' | 'listIssues' | 'getIssueSource'>;
 
 /** The optional tab of `--since`: every create/update/delete/restore of every row since that day. */
 export const CHANGES_TAB = '变更记录';
@@ -121,11 +130,13 @@ export async function readExportData(store: ExportStore, onStep: (label: string)
   onStep(`政策清单 ${policies.length} 行`);
   const consultants = await store.listRows('consultant');
   onStep(`政策咨询员 ${consultants.length} 行`);
-  return { profile: profileRec.profile, whitelist, totals, issues, policies, consultants };
+  const registers = await readRegisters(store, whitelist.map((r) => r.value));
+  onStep(`台账 停产停工 ${registers.shutdowns.length} 行、熔断抽查 ${registers.spotChecks.length} 行、督查发现 ${registers.findings.length} 行`);
+  return { profile: profileRec.profile, whitelist, totals, issues, policies, consultants, registers };
 }
 
 /** Steps readExportData reports (for a progress total). */
-export const READ_STEPS = 6;
+export const READ_STEPS = 7;
 
 // ---- building the tabs ---------------------------------------------------------------------------
 
@@ -397,7 +408,88 @@ function consultantTab(d: ExportData): ExportTab {
   return { name: '政策咨询员', columns: CONSULTANT_COLUMNS, rows, about: '各单位的政策咨询员' };
 }
 
-/** The five data tabs, in workbook order. */
+// ---- the seed's registers: each tab is the kind's own columns (as in the sheet) plus what the rules say ----
+
+/** A register row's input columns, as the sheet has them (lists joined by “；”, yes/no as 是/否). */
+function inputCells(kind: 'shutdown' | 'spot_check' | 'finding' | 'operating_mode', row: object): { columns: ExportColumn[]; cells: ExportCell[] } {
+  const specs = SCHEMAS[kind].columns;
+  const v = row as Record<string, unknown>;
+  return {
+    columns: specs.map((c) => ({ header: c.header, type: c.type === 'date' ? 'date' : 'text', meaning: headerNote(kind, c.header) })),
+    cells: specs.map((c) => {
+      const x = v[c.key];
+      if (x === undefined || x === null) return null;
+      if (Array.isArray(x)) return x.join('；');
+      if (typeof x === 'boolean') return yesNo(x);
+      return typeof x === 'number' ? x : String(x);
+    }),
+  };
+}
+
+function registerTab(name: ExportTabName, kind: 'shutdown' | 'spot_check' | 'finding' | 'operating_mode', rows: readonly { id?: string; row: object; extra: ExportCell[] }[], extra: ExportColumn[], about: string, numbered: boolean): ExportTab {
+  const head = inputCells(kind, {}).columns;
+  const idCol: ExportColumn[] = numbered ? [{ header: '编号', type: 'text', meaning: '系统编号' }] : [];
+  return {
+    name,
+    columns: [...idCol, ...head, ...extra],
+    rows: rows.map((r) => [...(numbered ? [r.id ?? null] : []), ...inputCells(kind, r.row).cells, ...r.extra]),
+    about,
+  };
+}
+
+function registerTabs(d: ExportData, at: string): ExportTab[] {
+  const r = d.registers;
+  const calendar = createCalendar(d.profile.calendarOverrides);
+  const fuse = new Map(fuseItems(r.spotChecks, r.whitelist).map((f) => [f.check, f.pending]));
+  const now = startOfShanghaiDay(at) + 17 * 3_600_000;
+  return [
+    registerTab(
+      '停产停工',
+      'shutdown',
+      r.shutdowns.map((s) => ({ id: s.id, row: s.row, extra: [isShutdownInForce(s.row, at) ? '停产中' : s.row.startOn > at ? '未开始' : '已恢复', shutdownDays(s.row, at), yesNo(isShutdownOverrun(s.row, at))] })),
+      [
+        { header: '停产状态', type: 'text', meaning: '统计日：停产中、已恢复或未开始（审批状态以指挥部办公室的决定为准）' },
+        { header: '已停产天数', type: 'integer', meaning: '开始日期至统计日（已恢复的至实际恢复日期）的自然日数' },
+        { header: `超过${SHUTDOWN_MAX_DAYS}天`, type: 'text', meaning: `统计日仍未恢复且距开始日期超过 ${SHUTDOWN_MAX_DAYS} 个自然日` },
+      ],
+      '白名单企业停产停工台账（附件2 三(七)：原则上不超过 3 天）',
+      true,
+    ),
+    registerTab(
+      '熔断抽查',
+      'spot_check',
+      r.spotChecks.map((c) => ({ row: c, extra: [c.result === '熔断' ? yesNo(fuse.get(c)) : null] })),
+      [{ header: '待移出白名单', type: 'text', meaning: '结果为熔断、企业仍在白名单中（尚未以“熔断”原因移出）' }],
+      '防疫保障专班的熔断抽查记录（附件1 四(三)）',
+      false,
+    ),
+    registerTab(
+      '督查发现',
+      'finding',
+      r.findings.map((f) => {
+        const st = findingState(f.row, at, calendar);
+        return { id: f.id, row: f.row, extra: [st.due, st.status, st.workdaysOverdue] };
+      }),
+      [
+        { header: '整改截止日', type: 'date', meaning: '整改时限换算的日期（按工作日计算，遇休息日顺延）' },
+        { header: '状态', type: 'text', meaning: '统计日：整改中、已整改或逾期' },
+        { header: '逾期工作日', type: 'integer', meaning: '统计日超过整改截止日的工作日数' },
+      ],
+      '督办督查专班的督查发现及整改情况（要求10）',
+      true,
+    ),
+    registerTab(
+      '运行状态',
+      'operating_mode',
+      (d.profile.operatingModes ?? []).map((m) => ({ row: m, extra: [yesNo(modeInForce(m, now))] })),
+      [{ header: '统计日17时执行中', type: 'text', meaning: '统计日 17:00 该行是否在执行（平急转换）' }],
+      '平急转换：常态、应急及其范围（附件1 一(三)）',
+      false,
+    ),
+  ];
+}
+
+/** The data tabs, in workbook order. */
 export function buildExportTabs(d: ExportData, at: string): ExportTab[] {
   const coverage = computeCoverage({
     // Sheet order: a duplicated code counts once, the first row's (as the digest does).
@@ -408,7 +500,7 @@ export function buildExportTabs(d: ExportData, at: string): ExportTab[] {
   });
   // Text stored before the limits existed may hold control characters: the xlsx format cannot carry
   // most of them, so both files get the text without them and agree cell for cell (limits.ts).
-  return [whitelistTab(d), coverageTab(coverage), issueTab(d), policyTab(d), consultantTab(d)].map((t) => ({ ...t, rows: t.rows.map((r) => r.map(cleanCell)) }));
+  return [whitelistTab(d), coverageTab(coverage), issueTab(d), policyTab(d), consultantTab(d), ...registerTabs(d, at)].map((t) => ({ ...t, rows: t.rows.map((r) => r.map(cleanCell)) }));
 }
 
 const TYPE_TEXT: Record<ColumnType, string> = {

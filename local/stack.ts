@@ -21,6 +21,7 @@ import { WEB_PATHS } from '../functions/http/web-routes.js';
 import { makeSweepHandler } from '../functions/handlers/sweep.js';
 import { isPagesPath, makePagesHandler } from '../functions/handlers/pages.js';
 import type { SweepRunSummary as SweepSummary } from '../functions/handlers/sweep.js';
+import { runDailyReport, type DailyReportResult } from '../functions/usecases/daily-report.js';
 import { createStore, ensureTable } from '../functions/adapters/dynamodb-store.js';
 import { createIdentityVerifier } from '../functions/adapters/identity.js';
 import { logger } from '../functions/adapters/logger.js';
@@ -100,6 +101,8 @@ export interface Stack {
   readonly dispatched: DispatchTotals;
   /** Run the sweep once now at the stack's clock (serialised with the interval's runs). */
   sweepNow(): Promise<SweepSummary>;
+  /** The emergency's daily report (日报) at the stack's clock, as the 17:00 schedule runs it in AWS. */
+  dailyReportNow(): Promise<DailyReportResult>;
   /** Failing items of the background jobs and the items set aside (`sibao redrive`). */
   failures: FailureStore;
   /** What the functions would publish as metrics in AWS (totals and last values). */
@@ -248,7 +251,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     });
 
     // The sweep, as EventBridge Scheduler runs it in AWS (every 15 min), on the stack's clock.
-    const sweep = makeSweepHandler({ store, clock: opts.clock, leaseClock: systemClock, failures, ops: metrics, digests, policies });
+    const sweep = makeSweepHandler({ store, clock: opts.clock, leaseClock: systemClock, failures, ops: metrics, digests, policies, mailer });
     let sweeping: Promise<SweepSummary> | null = null;
     const sweepNow = async (): Promise<SweepSummary> => {
       while (sweeping) await sweeping.catch(() => undefined);
@@ -317,6 +320,15 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       },
       dispatched,
       sweepNow,
+      dailyReportNow: runDailyReport({
+        store,
+        digests,
+        mailer,
+        clock: opts.clock,
+        leaseClock: systemClock,
+        log: { info: () => undefined, warn: (m) => log(`日报：${m}`), error: (m) => log(`日报出错：${m}`) },
+        config: { countyName: opts.countyName ?? '本县' },
+      }),
       failures,
       metrics,
       stop() {

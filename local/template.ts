@@ -101,6 +101,7 @@ export function addTemplateSheet(wb: ExcelJSNs.Workbook, kind: RowKind, opts: Te
     const type = columnOf(kind, h)?.type;
     if (type !== undefined && TEXT_TYPES.has(type)) column.numFmt = '@';
     if (type === 'date') column.numFmt = 'yyyy-mm-dd';
+    if (type === 'datetime') column.numFmt = 'yyyy-mm-dd hh:mm';
     const range = `${letter}2:${letter}${TEMPLATE_LAST_ROW}`;
     const dvs = (ws as unknown as { dataValidations: { add(address: string, v: ExcelJSNs.DataValidation): void } }).dataValidations;
     const list = dropdownOf(kind, h, opts);

@@ -146,6 +146,13 @@ const MEMBER_ROWS: Row[] = [
   ]),
   { 邮箱: `epidemic-editor@${MAIL}`, 专班编码: 'epidemic_support', 角色: '编辑' },
   { 邮箱: `supervision-viewer@${MAIL}`, 专班编码: 'supervision', 角色: '只读' },
+  // The supervision class writes its own findings (督查发现, SPEC §7.3).
+  { 邮箱: `supervision-editor@${MAIL}`, 专班编码: 'supervision', 角色: '编辑' },
+];
+
+/** 运行状态: one emergency day in the demo week (Wednesday), county-wide (附件1 一(三) 平急转换). */
+const MODE_ROWS: Row[] = [
+  { 状态: '应急', 开始时间: '2022-06-08 00:00', 结束时间: '2022-06-09 00:00', 范围: '全县', 说明: '本县发现输入性病例，启动应急状态（演示）' },
 ];
 
 /** The county's own adjustments on top of the national calendar: none needed for 2022. */
@@ -639,6 +646,43 @@ function epidemicRows(allWhitelist: readonly Row[]): { rows: Row[]; gaps: string
   return { rows, gaps };
 }
 
+// ---- the seed's registers (SPEC §7.3): fixed rows, no PRNG (the rest of the demo stays as it was) ----
+
+const admittedOf = (rows: readonly Row[], sector: Sector) => rows.filter((r) => r.状态 === '已纳入' && r.所属领域 === sector);
+
+/**
+ * 停产停工 of the industry class: one shutdown from Monday that is still not resumed on Friday (more
+ * than 3 days: overrun), one whole-enterprise shutdown reported to the province and resumed on
+ * Thursday. 状态 as recorded before the system (the command office's decision queue takes over).
+ */
+function shutdownRows(allWhitelist: readonly Row[]): Row[] {
+  const [, , a, , , b] = admittedOf(allWhitelist, '工业生产');
+  const row = (w: Row, over: Row): Row => ({ 编号: '', 企业代码: w.统一社会信用代码, 企业名称: w.名称, 所属领域: '工业生产', 实际恢复日期: '', 状态: '', 审批意见: '', 审批时间: '', ...over });
+  return [
+    row(a, { 停产范围: '部分', 原因: '疫情', 开始日期: utcDate('2022-06-06'), 预计恢复日期: utcDate('2022-06-08'), 报省会商: '否', 状态: '已同意' }),
+    row(b, { 停产范围: '全部', 原因: '安全', 开始日期: utcDate('2022-06-07'), 预计恢复日期: utcDate('2022-06-09'), 实际恢复日期: utcDate('2022-06-09'), 报省会商: '是', 状态: '已同意' }),
+  ];
+}
+
+/** 熔断抽查 of the epidemic-support class: 合格, 整改, and one 熔断 of a commerce enterprise (still on its whitelist). */
+function spotCheckRows(allWhitelist: readonly Row[]): Row[] {
+  const industry = admittedOf(allWhitelist, '工业生产');
+  const commerce = admittedOf(allWhitelist, '商贸流通');
+  return [
+    { 企业代码: industry[0].统一社会信用代码, 抽查日期: utcDate('2022-06-02'), 抽查单位: '县卫健委', 结果: '合格', 说明: '' },
+    { 企业代码: industry[1].统一社会信用代码, 抽查日期: utcDate('2022-06-02'), 抽查单位: '县疾控中心', 结果: '整改', 说明: '员工进出登记不全，限期整改' },
+    { 企业代码: commerce[1].统一社会信用代码, 抽查日期: utcDate('2022-06-06'), 抽查单位: '县卫健委', 结果: '熔断', 说明: '未落实员工核酸检测和进出管控，致疫情输入' },
+  ];
+}
+
+/** 督查发现 of the supervision class: one left overdue (2 working days from Thursday 06-02), one rectified on Wednesday. */
+function findingRows(): Row[] {
+  return [
+    { 编号: '', 督查日期: utcDate('2022-06-02'), 被督查单位: '县商务局', 问题: '白名单企业诉求台账未按日更新', 整改时限: '2个工作日', 整改情况: '', 整改完成日期: '', 状态: '' },
+    { 编号: '', 督查日期: utcDate('2022-06-06'), 被督查单位: '玉皇庙镇', 问题: '包联企业防疫物资保障联络人未明确', 整改时限: utcDate('2022-06-08'), 整改情况: '已明确专人负责并公示', 整改完成日期: utcDate('2022-06-08'), 状态: '' },
+  ];
+}
+
 function inspectionRows(allWhitelist: readonly Row[]): Row[] {
   const admitted = allWhitelist.filter((r) => r.状态 === '已纳入');
   const items: [string, string, string][] = [
@@ -715,6 +759,7 @@ export function buildDemo() {
     sla_rule: SLA_ROWS,
     member: MEMBER_ROWS,
     calendar_override: CALENDAR_ROWS,
+    operating_mode: MODE_ROWS,
   };
   const books: Workbook[] = [];
   const expected: ExpectedInvalid[] = [];
@@ -756,7 +801,9 @@ export function buildDemo() {
       ...filingRows('coordination', undefined),
     },
   });
-  books.push({ cls: 'epidemic_support', sheets: { epidemic_support: epidemic.rows } });
+  books.push({ cls: 'epidemic_support', sheets: { epidemic_support: epidemic.rows, spot_check: spotCheckRows(allWhitelist) } });
+  books.find((b) => b.cls === 'industry')!.sheets.shutdown = shutdownRows(allWhitelist);
+  books.push({ cls: 'supervision', sheets: { finding: findingRows() } });
   return { profile, books, expected, coverage, epidemicGaps: epidemic.gaps, policyGaps: policyGapList, allWhitelist };
 }
 
@@ -817,12 +864,14 @@ const README = `# 示例县：通许县（合成数据）
 依据《关于成立通许县常态化疫情防控下经济运行调度机制指挥部的通知》（附件 3）构建的演示数据。
 所有企业、项目、电话和邮箱均为虚构；联系人只写岗位，不含真实姓名。由 \`npx tsx scripts/make-examples.ts\` 生成，请勿手工修改。
 
-- \`profile/\`：县配置（工作专班、责任单位、路由规则、领域目标、办理时限、成员、节假日调整）。
+- \`profile/\`：县配置（工作专班、责任单位、路由规则、领域目标、办理时限、成员、节假日调整、运行状态：演示周的周三为全县应急状态）。
 - \`workbooks/<专班>.xlsx\`：各工作专班的工作簿（白名单、领域总量、问题诉求、政策清单、政策咨询员等），
   每个领域的白名单末尾有几行故意写错的数据（见 \`expected-invalid.json\`）。
 - 政策清单、政策咨询员：县直部门、乡镇、街道、园区按“谁负责、谁报备”填写（县直部门和乡镇多在综合协调专班的工作簿里，
   各领域牵头部门在本专班工作簿里）；故意留了几个缺口（未配备咨询员、未报政策清单、政策均已过期），
   周报第九部分会列出它们（见 \`expected-invalid.json\` 的 \`policyGaps\`）。
+- 台账：工业生产专班的「停产停工」（一家周一起停产、周五仍未恢复，超过 3 天；一家整体停产已报省会商、周四恢复），
+  防疫保障专班的「熔断抽查」（一家商贸企业熔断，待商贸流通专班移出白名单），督办督查专班的「督查发现」（一项逾期、一项已整改）。
 - \`csv/<专班>/<表名>.csv\`：同样的数据，CSV 格式。
 - \`invalid/\`：常见错误示例；\`valid/白名单.csv\`：全部正确的白名单。
 

@@ -22,7 +22,7 @@ import {
 export function contextFor(workClass: WorkClassId | '', kind: RowKind, knownCodes?: ReadonlySet<string>): ValidationContext {
   const ctx: ValidationContext = {};
   const sector = workClass ? CLASS_SECTOR[workClass] : undefined;
-  if (sector && kind === 'whitelist') ctx.sector = sector;
+  if (sector) ctx.sector = sector;
   if (knownCodes && kind === 'issue') ctx.knownCodes = knownCodes;
   return ctx;
 }

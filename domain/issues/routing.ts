@@ -6,7 +6,8 @@
 import { SECTOR_CLASS } from '../rows/kinds.js';
 import type { Urgency } from '../rows/kinds.js';
 import { unverifiedMessage } from '../time/calendar.js';
-import { addDays, shanghaiDate } from '../time/time.js';
+import { addDays, shanghaiDate, toEpochMs } from '../time/time.js';
+import { emergencyFor, emergencyMessage } from './registers.js';
 import { DEFAULT_SLA_RULES, slaRuleFor } from '../rows/profile.js';
 
 export { DEFAULT_SLA_RULES, slaRuleFor };
@@ -170,7 +171,10 @@ export function routeIssue(
 ): RouteResult {
   const chosen = chooseUnit(issue, profile);
   const day = shanghaiDate(at);
-  const { warnings, ...deadlines } = deadlinesFor(issue.urgency, issue.major, day, profile, calendar);
+  // 平急转换: while 应急 is in force for the issue's place, a new issue gets the 紧急 limits.
+  const emergency = issue.urgency === '紧急' ? undefined : emergencyFor(profile.operatingModes, toEpochMs(at), issue.locality);
+  const { warnings, ...deadlines } = deadlinesFor(emergency ? '紧急' : issue.urgency, issue.major, day, profile, calendar);
+  if (emergency) warnings.push({ code: 'emergency_sla', column: '紧急程度', message: emergencyMessage(emergency) });
   return {
     ...chosen,
     also: copiedUnits(issue, profile.units, chosen.unit),

@@ -4,6 +4,7 @@
 // wide tables scroll inside their own box, the page never scrolls sideways at 375 px. Every user
 // value goes through the escape-by-default `html` template (html.ts).
 
+import { shutdownsHtml } from './register-render.js';
 import type { DashboardDecision, DashboardModel } from './dashboard.js';
 import { html, type SafeHtml } from './html.js';
 import { figureText, figuresLine, overdueDifference } from './figures.js';
@@ -13,7 +14,7 @@ import type { IssueItem } from './sections/issue-item.js';
 import { weekLabel } from './week.js';
 
 /** The section headings, in order. */
-export const DASHBOARD_SECTION_TITLES = ['一、核心指标', '二、白名单覆盖率', '三、指挥部办公室待办', '四、在办问题台账', '五、本周责任单位办理情况'] as const;
+export const DASHBOARD_SECTION_TITLES = ['一、核心指标', '二、白名单覆盖率', '三、指挥部办公室待办', '四、在办问题台账', '五、本周责任单位办理情况', '六、停产停工、熔断及督查'] as const;
 
 /** Seconds between reloads on a wall screen. */
 export const DASHBOARD_REFRESH_SECONDS = 300;
@@ -148,11 +149,27 @@ function setAsideLine(m: DashboardModel): SafeHtml | false {
   return html`<tr><td class="px" style="padding:12px 24px;background:#fdecea;border-bottom:1px solid ${C.line};font-size:14px;line-height:1.7;color:${C.red}"><b>后台任务搁置 ${a.count} 项</b>：多次重试仍失败，已停止自动重试并告警。${shown}${a.count > a.items.length && ' 等'}。<span style="color:${C.text}">请县政务服务和大数据局排除原因后运行 sibao redrive 重新处理。</span></td></tr>`;
 }
 
+/** 运行状态 under the heading: 应急 in red with its start and scope, else 常态 (since when, if known). */
+export function modeText(m: DashboardModel): SafeHtml {
+  const mode = m.registers?.mode;
+  if (!mode) return html``;
+  const since = mode.since ? `，自 ${mode.since} 起` : '';
+  return mode.mode === '应急'
+    ? html`｜运行状态：${badge('应急', '#ffffff', C.red)}（${mode.scope.join('、')}${since}）`
+    : html`｜运行状态：常态${since}`;
+}
+
+function registers(m: DashboardModel): SafeHtml {
+  if (!m.registers) return none('尚无停产停工、熔断抽查和督查发现记录。');
+  const f = m.registers.findings;
+  return html`${shutdownsHtml(m.registers, '今日')}${p(`督查发现：当前逾期未整改 ${f.overdue.length} 项，未整改 ${f.byUnit.reduce((n, u) => n + u.open, 0)} 项。`)}`;
+}
+
 /** The link of an issue's page (its timeline) from the dashboard, carrying the page's own access. */
 export type IssueHref = (id: string) => string;
 
 export function renderDashboardHtml(m: DashboardModel, opts: { issueHref?: IssueHref } = {}): string {
-  const bodies = [headline(m), coverage(m), todo(m, opts.issueHref), ledger(m, opts.issueHref), units(m)];
+  const bodies = [headline(m), coverage(m), todo(m, opts.issueHref), ledger(m, opts.issueHref), units(m), registers(m)];
   return reportPage({
     title: m.title,
     // A page with decision forms does not reload itself (a reload would drop what is being typed).
@@ -161,7 +178,7 @@ export function renderDashboardHtml(m: DashboardModel, opts: { issueHref?: Issue
     countyName: m.countyName,
     office: '指挥部办公室',
     heading: '“四保”白名单指挥部看板',
-    lines: [`数据截至 ${hm(m.generatedAt)}`, `${m.canDecide ? '实时数据，请手动刷新' : `实时数据，每 ${DASHBOARD_REFRESH_SECONDS / 60} 分钟自动刷新`}｜仅供指挥部办公室、督办督查专班使用，请勿转发链接`],
+    lines: [html`数据截至 ${hm(m.generatedAt)}${modeText(m)}`, `${m.canDecide ? '实时数据，请手动刷新' : `实时数据，每 ${DASHBOARD_REFRESH_SECONDS / 60} 分钟自动刷新`}｜仅供指挥部办公室、督办督查专班使用，请勿转发链接`],
     alert: setAsideLine(m),
     sections: bodies.map((b, i) => [DASHBOARD_SECTION_TITLES[i], b] as const),
     footer: '本看板根据各工作专班共享表格和问题诉求办理记录实时生成；每周五 17:00 的督办督查周报为正式报送版本。数据如有出入，请以各专班核实后的表格为准。',

@@ -16,6 +16,7 @@
 // week's end — overdue and deadlines (issue-item.ts), the backlog (backlog.ts), coverage
 // (coverage.ts), unit rates (units.ts), the week's new issues (activity.ts), the to-do (todo.ts).
 
+import type { RegisterSections } from './sections/registers.js';
 import type { CoverageReport } from './coverage.js';
 import type { IssueStatus } from '../rows/kinds.js';
 import type { Profile } from '../rows/types.js';
@@ -44,6 +45,8 @@ export interface DashboardInput {
   setAside?: DashboardSetAside;
   /** The command office's open decisions (GET /v1/decisions), oldest first. */
   decisions?: readonly DashboardDecision[];
+  /** The registers today: the mode (平急转换), shutdowns, 熔断, findings (sections/registers.ts). */
+  registers?: RegisterSections;
   options?: { listCap?: number };
 }
 
@@ -126,6 +129,7 @@ export interface DashboardModel {
   units: UnitRates;
   listCap: number;
   setAside: DashboardSetAside;
+  registers?: RegisterSections;
 }
 
 function latestById(lists: ReadonlyArray<readonly IssueRecord[] | undefined>): IssueRecord[] {
@@ -186,5 +190,6 @@ export function buildDashboard(input: DashboardInput): DashboardModel {
     units: unitRates(records, window, profile),
     listCap: cap,
     setAside: input.setAside ?? { count: 0, items: [] },
+    ...(input.registers ? { registers: input.registers } : {}),
   };
 }

@@ -6,6 +6,7 @@
 // descriptions, unit names, messages) is interpolated into the escape-by-default `html` template
 // (html.ts): nothing is escaped by hand, and only trusted constants are marked raw.
 
+import { findingsHtml, findingsText, REGISTER_TITLES, shutdownsHtml, shutdownsText } from './register-render.js';
 import type { DigestModel } from './digest.js';
 import { oneLine, html, type SafeHtml } from './html.js';
 import { FIGURES, figureText, figuresLine, outreachLine, overdueDifference } from './figures.js';
@@ -35,7 +36,9 @@ const SECTION_TITLES = [
   '八、防疫保障配备缺口',
   '九、政策清单及咨询员报备',
   '十、待审批检查事项',
-  '十一、数据质量提示',
+  `十一、${REGISTER_TITLES.shutdowns}`,
+  `十二、${REGISTER_TITLES.findings}`,
+  '十三、数据质量提示',
 ] as const;
 /** The section headings, in order (the same in the HTML and the text part). */
 export const DIGEST_SECTION_TITLES: readonly string[] = SECTION_TITLES;
@@ -328,6 +331,8 @@ export function renderDigestHtml(m: DigestModel): string {
     epidemicHtml(m),
     policyHtml(m),
     inspectionsHtml(m),
+    shutdownsHtml(m.registers),
+    findingsHtml(m.registers),
     dataQualityHtml(m),
   ];
   return reportPage({
@@ -460,6 +465,12 @@ export function renderDigestText(m: DigestModel): string {
   }
 
   head(10);
+  out.push(...shutdownsText(m.registers));
+
+  head(11);
+  out.push(...findingsText(m.registers));
+
+  head(12);
   if (m.dataQuality.length === 0) out.push('本周未发现数据质量问题。');
   for (const w of m.dataQuality) out.push(`  [${w.severity === 'error' ? '错误' : '提示'}] ${w.message}`);
 

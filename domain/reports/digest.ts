@@ -47,6 +47,8 @@ import type { IssueItem } from './sections/issue-item.js';
 import { policyFiling, type OutreachMatch, type PolicyFiling, type PolicyOutreach } from './sections/policy.js';
 import { unitRates, type UnitRates } from './sections/units.js';
 import { whitelistChanges, type WhitelistChanges } from './sections/whitelist-changes.js';
+import { registerSections, type RegisterInput, type RegisterSections } from './sections/registers.js';
+import { createCalendar } from '../time/calendar.js';
 
 export { DigestInputError, digestWindow, weekLabel } from './week.js';
 export type { DigestWindow, WhitelistEntry } from './week.js';
@@ -58,7 +60,7 @@ export interface DigestInput {
   generatedAt: number;
   /** e.g. 通许县 */
   countyName: string;
-  profile: Pick<Profile, 'units' | 'workClasses'>;
+  profile: Pick<Profile, 'units' | 'workClasses'> & Partial<Pick<Profile, 'calendarOverrides' | 'operatingModes'>>;
   coverage: CoverageReport;
   snapshots?: readonly CoverageSnapshot[];
   issues: readonly IssueRecord[];
@@ -72,6 +74,8 @@ export interface DigestInput {
   policyMatches?: readonly OutreachMatch[];
   /** The command office's answers to batches, by batch id. */
   batchAnswers?: ReadonlyMap<string, BatchAnswer>;
+  /** The registers' rows (absent: none kept yet). */
+  registers?: RegisterInput;
   dataQuality?: readonly DataQualityWarning[];
   /** 产值或投资额 per code now (whitelistValues), stored in this week's snapshot. */
   values?: Record<string, number>;
@@ -140,6 +144,8 @@ export interface DigestModel {
   outreach: PolicyOutreach | null;
   inspections: PendingInspection[];
   dataQuality: DataQualityWarning[];
+  /** 停产停工, 熔断 and 督办督查情况 (SPEC §7.3; seed 要求10). */
+  registers: RegisterSections;
 }
 
 export function buildDigest(input: DigestInput): DigestModel {
@@ -203,5 +209,11 @@ export function buildDigest(input: DigestInput): DigestModel {
     outreach,
     inspections: pendingInspections(input.inspections, input.admittedWhitelist, window.asOf, profile),
     dataQuality,
+    registers: registerSections(
+      input.registers ?? { shutdowns: [], spotChecks: [], findings: [], whitelist: input.whitelistChanges, modes: profile.operatingModes },
+      { from: window.monday, to: window.asOf, at: window.to },
+      profile,
+      createCalendar(profile.calendarOverrides ?? []),
+    ),
   };
 }

@@ -19,6 +19,8 @@ import {
 } from './kinds.js';
 import { type ColumnSpec, columnOf, headerOf, SCHEMAS } from './schemas.js';
 import { MAX_WAN, ROW_TABLE } from './table.js';
+import { SHUTDOWN_MAX_DAYS } from './rules.js';
+import { WHOLE_COUNTY } from './values.js';
 
 /** Options of a sheet that belongs to one sector class. */
 export interface NoteOptions {
@@ -30,6 +32,8 @@ export interface NoteOptions {
 export interface Condition {
   header: string;
   values: readonly string[];
+  /** The column must then be 是 (not only filled). */
+  isYes?: boolean;
 }
 
 /** A numeric column's bounds, as validation checks them. */
@@ -104,6 +108,8 @@ function typeHint(spec: ColumnSpec): TypeHint {
       return { text: '比例，大于 0 且不超过 100%，如 70% 或 0.7', examples: ['70%', '0.7'] };
     case 'date':
       return { text: `日期，如 ${or(DATE_EXAMPLES)}`, examples: DATE_EXAMPLES };
+    case 'datetime':
+      return { text: '日期和时刻，如 2022年6月9日14时 或 2022-06-09 14:00（只写日期表示当日 0 时）', examples: ['2022年6月9日14时', '2022-06-09 14:00'] };
     case 'period':
       return { text: '年月，如 2022-06 或 2022年6月', examples: ['2022-06', '2022年6月'] };
     case 'yesno':
@@ -218,6 +224,46 @@ const ABOUT: Partial<Record<RowKind, Record<string, About>>> = {
     审批意见: { what: '指挥部办公室的审批意见（系统填写）' },
     审批时间: { what: '指挥部办公室作出决定的时间（系统填写）' },
   },
+  shutdown: {
+    编号: { what: '停产停工编号 TC-YYYYMMDD-NNN' },
+    企业代码: { what: '停产停工的白名单企业（项目）', more: '不在白名单中时提示' },
+    企业名称: { what: '企业（项目）名称' },
+    停产范围: { more: '“全部”（整体停产）须报省会商', examples: ['部分'] },
+    开始日期: { what: '停产停工开始的日期', more: `原则上不超过 ${SHUTDOWN_MAX_DAYS} 天；开始 ${SHUTDOWN_MAX_DAYS} 天后仍未填实际恢复日期的，报县领导` },
+    预计恢复日期: { more: `距开始日期超过 ${SHUTDOWN_MAX_DAYS} 天时提示` },
+    实际恢复日期: { what: '复工复产的日期', more: '填写后状态为已恢复' },
+    报省会商: { what: '是否已报省指挥部会商' },
+    状态: { what: '指挥部办公室审批进度' },
+    审批意见: { what: '指挥部办公室的意见' },
+    审批时间: { what: '指挥部办公室审批的时间' },
+  },
+  spot_check: {
+    企业代码: { what: '抽查的白名单企业（项目）', more: '不在白名单中时提示' },
+    抽查日期: { more: '晚于今天时提示核对' },
+    抽查单位: { what: '如 县卫健委' },
+    结果: { more: '“熔断”即防控不力致疫情输入扩散：通知所属领域专班将企业移出白名单（移出原因 熔断）' },
+    说明: { what: '抽查发现的问题' },
+  },
+  finding: {
+    编号: { what: '督查发现编号 DC-YYYYMMDD-NNN' },
+    督查日期: { more: '晚于今天时提示核对' },
+    被督查单位: { what: '被督查的责任单位', more: UNIT_REF },
+    问题: { what: '督查发现的问题' },
+    整改时限: {
+      what: '整改截止日期，或从督查日期起算的工作日数',
+      more: '如 2022-06-15 或 5个工作日（按工作日计算，遇休息日顺延）；过期未整改为逾期',
+      examples: ['2022-06-15', '5个工作日'],
+    },
+    整改情况: { what: '被督查单位的整改情况' },
+    整改完成日期: { what: '整改完成的日期', more: '填写后状态为已整改' },
+    状态: { what: '整改进度' },
+  },
+  operating_mode: {
+    状态: { what: '常态或应急（平急转换）', more: '应急期间范围内新问题按“紧急”时限办理，每日 17:00 向指挥部报送日报' },
+    开始时间: { what: '进入该状态的时刻' },
+    结束时间: { what: '结束的时刻', more: '空 = 仍在执行' },
+    范围: { what: `“${WHOLE_COUNTY}”或乡镇（街道、园区）名称`, more: `空 = ${WHOLE_COUNTY}`, examples: [WHOLE_COUNTY] },
+  },
   work_class: {
     专班编码: {
       more: `也可填专班名称，如 ${WORK_CLASSES[1].name}`,
@@ -268,7 +314,10 @@ function systemValues(kind: RowKind, header: string): readonly string[] | undefi
 
 /** The condition under which a column is required (ColumnRules.when), with the other column's header. */
 function conditionOf(kind: RowKind, spec: ColumnSpec): Condition | undefined {
-  return spec.when ? { header: headerOf(kind, spec.when.field), values: spec.when.in } : undefined;
+  if (!spec.when) return undefined;
+  const c: Condition = { header: headerOf(kind, spec.when.field), values: spec.when.in };
+  if (spec.when.isYes) c.isYes = true;
+  return c;
 }
 
 // ---- facts --------------------------------------------------------------------------------------
@@ -363,7 +412,7 @@ export function headerNote(kind: RowKind, header: string, opts: NoteOptions = {}
   }
   const spec = columnOf(kind, header)!;
   const c = facts.condition;
-  const need = facts.required ? '必填' : c ? `「${c.header}」为${c.values.join('或')}时必填` : '选填';
+  const need = facts.required ? '必填' : c ? `「${c.header}」为${c.values.join('或')}时${c.isYes ? '必填“是”' : '必填'}` : '选填';
   const unit = /（万元）$/.test(header) ? '单位：万元' : '';
   const values = facts.values;
   // Only a column marked ownSector is checked against the sheet's sector (`wrong_sector`).

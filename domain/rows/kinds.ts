@@ -49,16 +49,18 @@ export const SYSTEM_TABS: Record<SystemTab, TabDef> = Object.fromEntries(
 ) as Record<SystemTab, TabDef>;
 export const CONFIG_KINDS = ROW_KINDS.filter((k) => KINDS[k].config);
 
-/** Which kinds each work class may write (SPEC §3 成员). Supervision only reads. */
+/** Which kinds each work class may write (SPEC §3 成员, §7.3). */
+const SECTOR_KINDS: readonly RowKind[] = ['whitelist', 'sector_total', 'issue', 'policy', 'consultant', 'shutdown'];
 export const CLASS_KINDS: Record<WorkClassId, readonly RowKind[]> = {
   coordination: [...CONFIG_KINDS, 'inspection', 'issue', 'policy', 'consultant'],
-  industry: ['whitelist', 'sector_total', 'issue', 'policy', 'consultant'],
-  commerce: ['whitelist', 'sector_total', 'issue', 'policy', 'consultant'],
-  transport: ['whitelist', 'sector_total', 'issue', 'policy', 'consultant'],
-  culture_tourism: ['whitelist', 'sector_total', 'issue', 'policy', 'consultant'],
-  key_projects: ['whitelist', 'sector_total', 'issue', 'policy', 'consultant'],
-  epidemic_support: ['epidemic_support'],
-  supervision: [],
+  industry: SECTOR_KINDS,
+  commerce: SECTOR_KINDS,
+  transport: SECTOR_KINDS,
+  culture_tourism: SECTOR_KINDS,
+  key_projects: SECTOR_KINDS,
+  epidemic_support: ['epidemic_support', 'spot_check'],
+  // Supervision reads everything and writes its own findings (SPEC §7.3, §7.8).
+  supervision: ['finding'],
 };
 
 /** Resolve a kind from a kind id or a tab name (`责任单位`, `unit`). */

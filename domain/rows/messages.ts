@@ -17,6 +17,8 @@ export const MSG = {
   required: (col: string) => `「${col}」为必填项，不能为空`,
   /** `conditional_required` of a column required while another column holds a value. */
   requiredWhen: (col: string, otherCol: string, value: string) => conditional(col, `${otherCol}为「${value}」时需填写${col}`),
+  /** `conditional_required` of a yes/no column that must be 是 (停产范围 全部 → 报省会商). */
+  yesWhen: (col: string, otherCol: string, value: string) => `「${col}」应为「是」：${otherCol}为「${value}」时须${col}`,
   enumValue: (col: string, found: unknown, allowed: readonly string[]) =>
     `「${col}」的值「${shown(found)}」无效，应为以下之一：${list(allowed)}`,
   listItem: (col: string, found: string, allowed: readonly string[]) =>
@@ -31,6 +33,8 @@ export const MSG = {
     `「${col}」应为 0% 到 100% 之间的比例（如 70% 或 0.7），实际为「${shown(found)}」`,
   date: (col: string, found: unknown) =>
     `「${col}」不是有效日期：「${shown(found)}」，应为 2022-06-10、2022/6/10 或 2022年6月10日 这样的真实日期`,
+  datetime: (col: string, found: unknown) =>
+    `「${col}」不是有效时间：「${shown(found)}」，应为 2022-06-08 14:00 或 2022年6月8日14时 这样的日期和时刻（只写日期表示当日 0 时）`,
   period: (col: string, found: unknown) => `「${col}」不是有效统计期：「${shown(found)}」，应为年月，如 2022-06 或 2022年6月`,
   dateOrder: (col: string, found: string, otherCol: string, other: string) =>
     `「${col}」${found} 早于「${otherCol}」${other}，应不早于${otherCol}`,
@@ -56,6 +60,10 @@ export const MSG = {
   notOnWhitelist: (col: string, code: string) => `「${col}」的「${code}」不在白名单中（仍会受理，请核实企业代码）`,
   statusMismatch: (col: string, otherCol: string, value: string) => `${otherCol}为「${value}」，「${col}」已填写但不会生效`,
   slaOrder: (col: string) => `「${col}」的时限应满足：签收 ≤ 反馈 ≤ 办结`,
+  /** 停产停工: 原则上不超过 3 天 (附件2 三(七)). */
+  longShutdown: (col: string, days: number) => `「${col}」距开始日期 ${days} 天，超过 3 天：停产停工原则上不超过 3 天，超期将报县领导（仍会受理）`,
+  findingDeadline: (col: string, found: unknown) =>
+    `「${col}」应为日期（如 2022-06-15）或工作日数（如 5个工作日，从督查日期起算），实际为「${shown(found)}」`,
   noContact: (col: string) => conditional(col, '联系电话和联系邮箱至少填写一项'),
   /** A stored or sent value that validation would accept but that is not in its normalised form. */
   notNormalised: (col: string, found: unknown, expected: unknown) =>

@@ -262,6 +262,45 @@ export function parseDate(cell: Cell): string | undefined {
   return isoDate(+m[1], +m[2], +m[3]);
 }
 
+const DATETIME_RE = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]+(\d{1,2})[:：](\d{2})(?:[:：]\d{2}(?:\.\d+)?)?)?$/;
+const DATETIME_CN_RE = /^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?\s*(?:(\d{1,2})\s*(?:[:：]|时|点)\s*(?:(\d{1,2})\s*分?)?)?$/;
+
+/**
+ * A moment of the county's day → `YYYY-MM-DD HH:mm` (Asia/Shanghai wall clock): `2022-06-08 14:00`,
+ * `2022/6/8 14:00`, `2022年6月8日14时`, `2022年6月8日 14:30`, a date alone (00:00), a date serial
+ * with its fraction, or a JS Date (its UTC fields: exceljs gives a cell's wall clock as UTC).
+ */
+export function parseDateTime(cell: Cell): string | undefined {
+  if (cell === null || cell === undefined || typeof cell === 'boolean') return undefined;
+  let date: string | undefined;
+  let h = 0;
+  let mi = 0;
+  if (typeof cell === 'number') {
+    date = dateFromSerial(cell);
+    const minutes = Math.round((cell - Math.floor(cell)) * 1440);
+    h = Math.floor(minutes / 60);
+    mi = minutes % 60;
+    if (h === 24) return undefined;
+  } else if (cell instanceof Date) {
+    if (Number.isNaN(cell.getTime())) return undefined;
+    date = isoDate(cell.getUTCFullYear(), cell.getUTCMonth() + 1, cell.getUTCDate());
+    h = cell.getUTCHours();
+    mi = cell.getUTCMinutes();
+  } else {
+    const s = toHalfWidth(cell).trim();
+    const m = DATETIME_RE.exec(s) ?? DATETIME_CN_RE.exec(s);
+    if (m === null) {
+      date = parseDate(s);
+    } else {
+      date = isoDate(+m[1], +m[2], +m[3]);
+      h = m[4] === undefined ? 0 : +m[4];
+      mi = m[5] === undefined ? 0 : +m[5];
+    }
+  }
+  if (date === undefined || h > 23 || mi > 59) return undefined;
+  return `${date} ${pad2(h)}:${pad2(mi)}`;
+}
+
 /** The decimal number in s[from, to), or -1 if any character is not a digit. */
 function digits(s: string, from: number, to: number): number {
   let n = 0;

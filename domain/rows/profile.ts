@@ -85,6 +85,12 @@ export function buildProfile(tables: Partial<Record<RowKind, RawRow[]>>): BuiltP
   // Units resolve by code or name; the index is built from the units, which are final from here on.
   const lookupProfile: Profile = { ...emptyProfile(), units: profile.units };
   const resolveUnit = (text: string): string | undefined => unitByCodeOrName(lookupProfile, text)?.code;
+  // 运行状态: its 范围 names townships of the units (a row naming an unknown one is left out).
+  if (tables.operating_mode !== undefined) {
+    const r = validateRows('operating_mode', tables.operating_mode, { profile: lookupProfile });
+    results.operating_mode = r;
+    profile.operatingModes = okValues(r).map((x) => x.value);
+  }
 
   // 上级单位: known unit, no cycles.
   const unitTab = KINDS.unit.tab;

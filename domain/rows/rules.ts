@@ -8,7 +8,8 @@
 // A rule may normalise a field (a unit name becomes its 单位编码, a work class name its id); on a
 // normalised row it changes nothing, which is what the edge schemas check.
 
-import { LOCALITY_UNIT_TYPES, type Sector, WORK_CLASSES } from './values.js';
+import { LOCALITY_UNIT_TYPES, type Sector, WHOLE_COUNTY, WORK_CLASSES } from './values.js';
+import { epochDaysFromIso, parseDate } from './normalize.js';
 import { MSG } from './messages.js';
 import { type ColumnSpec, columnOf, enumKey, headerOf, matchEnum, SCHEMAS } from './schemas.js';
 import type { RowKind, RowOf } from './table.js';
@@ -162,7 +163,9 @@ function columnRules(kind: RowKind, spec: ColumnSpec): RowRule[] {
       const v = row[when.field] as string | undefined;
       if (v === undefined) return;
       if (values.includes(v)) {
-        if (row[key] === undefined && !s.failed(h)) s.error(h, key, 'conditional_required', MSG.requiredWhen(h, other, v));
+        if (when.isYes === true) {
+          if (row[key] !== true && !s.failed(h)) s.error(h, key, 'conditional_required', MSG.yesWhen(h, other, v));
+        } else if (row[key] === undefined && !s.failed(h)) s.error(h, key, 'conditional_required', MSG.requiredWhen(h, other, v));
       } else if (ignored && row[key] !== undefined) s.warn(h, key, 'status_mismatch', MSG.statusMismatch(h, other, v));
     });
   }
@@ -183,6 +186,12 @@ function orderRule(kind: RowKind, spec: ColumnSpec): RowRule | undefined {
 }
 
 // ---- rules of one kind ------------------------------------------------------------------------------
+
+/** 停产停工 原则上不超过 3 天 (附件2 三(七)). */
+export const SHUTDOWN_MAX_DAYS = 3;
+/** 整改时限 given as working days: `5个工作日` (its normal form), `5工作日`. */
+const FINDING_WORKDAYS_RE = /^(\d{1,3})个?工作日$/;
+export const WORKDAYS_SUFFIX = '个工作日';
 
 type KindRule<K extends RowKind> = (row: Partial<RowOf<K>>, s: RuleSink, ctx: ValidationContext | undefined) => void;
 
@@ -229,6 +238,59 @@ function kindRules(): { [K in RowKind]?: KindRule<K>[] } {
       // 名称 defaults to the class's own name.
       (row) => {
         if (row.name === undefined && row.id !== undefined) row.name = WORK_CLASS_NAME.get(row.id);
+      },
+    ],
+    shutdown: [
+      (row, s) => {
+        if (row.startOn === undefined || row.expectedOn === undefined) return;
+        const days = epochDaysFromIso(row.expectedOn) - epochDaysFromIso(row.startOn);
+        const col = h('shutdown', 'expectedOn');
+        if (days > SHUTDOWN_MAX_DAYS) s.warn(col, 'expectedOn', 'long_shutdown', MSG.longShutdown(col, days));
+      },
+    ],
+    finding: [
+      // 整改时限: a date (not before 督查日期) or `N个工作日` counted from 督查日期 (time/ reads it).
+      (row, s) => {
+        const col = h('finding', 'deadline');
+        const text = row.deadline;
+        if (text === undefined) return;
+        const days = FINDING_WORKDAYS_RE.exec(text.replace(/\s+/g, ''));
+        if (days !== null) {
+          row.deadline = `${Number(days[1])}${WORKDAYS_SUFFIX}`;
+          return;
+        }
+        const d = parseDate(text);
+        if (d === undefined) {
+          delete row.deadline;
+          s.error(col, 'deadline', 'date', MSG.findingDeadline(col, text));
+        } else if (row.inspectedOn !== undefined && d < row.inspectedOn) {
+          delete row.deadline;
+          s.error(col, 'deadline', 'date_order', MSG.dateOrder(col, d, h('finding', 'inspectedOn'), row.inspectedOn));
+        } else row.deadline = d;
+      },
+    ],
+    operating_mode: [
+      // 范围: 全县 (also when empty), or townships of the profile (by name or code, stored as name).
+      (row, s, ctx) => {
+        const col = h('operating_mode', 'scope');
+        const items = row.scope ?? [];
+        // On a normalised row nothing changes (the edge checks compare the field itself).
+        if (items.length === 0 || items.includes(WHOLE_COUNTY)) {
+          if (items.length !== 1) row.scope = [WHOLE_COUNTY];
+          return;
+        }
+        if (ctx?.profile === undefined) return;
+        const out: string[] = [];
+        for (const t of items) {
+          const u = localityUnit(ctx.profile, t);
+          if (u === undefined) {
+            delete row.scope;
+            s.error(col, 'scope', 'unknown_reference', MSG.unknownReference(col, t, REFS.locality.what));
+            return;
+          }
+          out.push(u.name);
+        }
+        if (out.some((name, i) => name !== items[i])) row.scope = [...new Set(out)];
       },
     ],
     sla_rule: [

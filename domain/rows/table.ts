@@ -23,12 +23,20 @@ import {
   INSPECTION_STATUSES,
   ISSUE_CATEGORIES,
   ISSUE_STATUSES,
+  FINDING_STATUSES,
   MEMBER_ROLES,
+  OPERATING_MODES,
   POLICY_CATEGORIES,
   POLICY_LEVELS,
   REMOVAL_REASON_FUSE,
   REMOVAL_REASONS,
   SECTORS,
+  SHUTDOWN_REASONS,
+  SHUTDOWN_SCOPE_WHOLE,
+  SHUTDOWN_SCOPES,
+  SHUTDOWN_STATUSES,
+  SPOT_CHECK_FUSE,
+  SPOT_CHECK_RESULTS,
   SUPPORT_TARGET_TYPES,
   UNIT_TYPES,
   URGENCIES,
@@ -51,6 +59,8 @@ export type ColumnType =
   | 'integer'
   | 'percent'
   | 'date'
+  /** A moment of the county's day, stored as `YYYY-MM-DD HH:mm` (Asia/Shanghai). */
+  | 'datetime'
   | 'period'
   | 'yesno'
   | 'phone'
@@ -72,6 +82,8 @@ export interface WhenRule {
   readonly in: readonly string[];
   /** When the condition does not hold, a filled cell has no effect: warn `status_mismatch`. */
   readonly otherwiseIgnored?: boolean;
+  /** A yes/no column that must be 是 (not only filled) while the condition holds. */
+  readonly isYes?: boolean;
 }
 
 /** An upper bound checked on a number column, with the message that explains it. */
@@ -348,6 +360,58 @@ export const ROW_TABLE = {
     identity: { number: 'JC', fingerprint: ['initiator', 'enterpriseCode', 'matter', 'plannedOn'] },
     planned: ['审批时间'],
   }),
+  // ---- the seed's registers (SPEC §7.3; natural keys of §7.8 as `unique`) ----
+  shutdown: kind({
+    tab: '停产停工',
+    columns: [
+      sys('编号', { key: 'id', type: 'ident' }),
+      col('企业代码', 'enterpriseCode', 'code', { required: true, ref: 'listed' }),
+      col('企业名称', 'enterpriseName', 'free', { maxLen: 100 }),
+      col('所属领域', 'sector', 'enum', { required: true, values: SECTORS, ownSector: true }),
+      col('停产范围', 'scope', 'enum', { required: true, values: SHUTDOWN_SCOPES, aliases: { 全部停产: '全部', 部分停产: '部分', 整体: '全部' } }),
+      col('原因', 'reason', 'enum', { required: true, values: SHUTDOWN_REASONS }),
+      col('开始日期', 'startOn', 'date', { required: true }),
+      col('预计恢复日期', 'expectedOn', 'date', { notBefore: 'startOn' }),
+      col('实际恢复日期', 'resumedOn', 'date', { notBefore: 'startOn' }),
+      // A whole-enterprise shutdown goes to the province (附件1 四(三)): 全部 requires 是.
+      col('报省会商', 'toProvince', 'yesno', { default: false, when: { field: 'scope', in: [SHUTDOWN_SCOPE_WHOLE], isYes: true } }),
+      sys('状态', { values: SHUTDOWN_STATUSES }),
+      sys('审批意见'),
+      sys('审批时间'),
+    ],
+    unique: [['enterpriseCode', 'startOn']],
+    // TC-/DC- 编号 are kept per row key (usecases/register-sync.ts); the key stays the natural one (or
+    // the add-on's `_标识`), so a written-back 编号 never makes a second row.
+    identity: { natural: ['enterpriseCode', 'startOn'] },
+  }),
+  spot_check: kind({
+    tab: '熔断抽查',
+    columns: [
+      col('企业代码', 'enterpriseCode', 'code', { required: true, ref: 'listed' }),
+      col('抽查日期', 'checkedOn', 'date', { required: true, notAfterToday: true }),
+      col('抽查单位', 'checker', 'text', { required: true, maxLen: 100 }),
+      col('结果', 'result', 'enum', { required: true, values: SPOT_CHECK_RESULTS }),
+      col('说明', 'note', 'free', { maxLen: 2000, when: { field: 'result', in: [SPOT_CHECK_FUSE] } }),
+    ],
+    unique: [['enterpriseCode', 'checkedOn', 'checker']],
+    identity: { natural: ['enterpriseCode', 'checkedOn', 'checker'] },
+  }),
+  finding: kind({
+    tab: '督查发现',
+    columns: [
+      sys('编号', { key: 'id', type: 'ident' }),
+      col('督查日期', 'inspectedOn', 'date', { required: true, notAfterToday: true }),
+      col('被督查单位', 'unit', 'text', { required: true, maxLen: 100, ref: 'unit' }),
+      col('问题', 'problem', 'free', { required: true, maxLen: 2000 }),
+      // A date, or a number of working days from 督查日期 (`5个工作日`): a kind rule in rules.ts.
+      col('整改时限', 'deadline', 'text', { required: true, maxLen: 20 }),
+      col('整改情况', 'progress', 'free', { maxLen: 2000 }),
+      col('整改完成日期', 'rectifiedOn', 'date', { notBefore: 'inspectedOn' }),
+      sys('状态', { values: FINDING_STATUSES }),
+    ],
+    unique: [['inspectedOn', 'unit', 'problem']],
+    identity: { natural: ['inspectedOn', 'unit', 'problem'] },
+  }),
   work_class: kind({
     tab: '工作专班',
     config: true,
@@ -441,11 +505,20 @@ export const ROW_TABLE = {
     unique: [['date']],
     identity: { natural: ['date'] },
   }),
-  // The registers of SPEC §7.3 join this table with their identities (§7.8), when they are built:
-  //   shutdown        number 'TC', natural 编号 else 企业代码+开始日期
-  //   spot_check      natural 企业代码+抽查日期+抽查单位
-  //   finding         number 'DC', else natural 督查日期+被督查单位+问题
-  //   operating_mode  natural 状态+开始时间+范围
+  operating_mode: kind({
+    tab: '运行状态',
+    config: true,
+    columns: [
+      col('状态', 'mode', 'enum', { required: true, values: OPERATING_MODES, aliases: { 平时: '常态', 正常: '常态', 紧急: '应急', 战时: '应急' } }),
+      col('开始时间', 'startAt', 'datetime', { required: true }),
+      col('结束时间', 'endAt', 'datetime', { notBefore: 'startAt' }),
+      // 全县, or township names (a kind rule in rules.ts checks them; empty means 全县).
+      col('范围', 'scope', 'list', { commas: true, filled: true }),
+      col('说明', 'note', 'free', { maxLen: 2000 }),
+    ],
+    unique: [['mode', 'startAt', 'scope']],
+    identity: { natural: ['mode', 'startAt', 'scope'] },
+  }),
 } as const satisfies Record<string, KindDecl>;
 
 /**

@@ -73,6 +73,10 @@ export type PolicyRow = RowOf<'policy'>;
 export type ConsultantRow = RowOf<'consultant'>;
 export type EpidemicSupportRow = RowOf<'epidemic_support'>;
 export type InspectionRow = RowOf<'inspection'>;
+export type ShutdownRow = RowOf<'shutdown'>;
+export type SpotCheckRow = RowOf<'spot_check'>;
+export type FindingRow = RowOf<'finding'>;
+export type OperatingModeRow = RowOf<'operating_mode'>;
 
 // ---- the profile (configuration tabs) ----------------------------------------------------------
 
@@ -93,6 +97,8 @@ export interface Profile {
   slaRules: SlaRule[];
   members: Member[];
   calendarOverrides: CalendarOverride[];
+  /** 运行状态 (平急转换): absent in profiles built before the tab existed, which means 常态. */
+  operatingModes?: OperatingModeRow[];
 }
 
 /** A problem with the profile as a whole (unknown reference, missing lead unit, cycle…). */

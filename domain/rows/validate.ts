@@ -16,6 +16,7 @@ import {
   isEmptyCell,
   looksLikeFormula,
   parseDate,
+  parseDateTime,
   parseEmail,
   parseNumber,
   parsePercent,
@@ -142,6 +143,12 @@ function readColumn(spec: ColumnSpec, cell: Cell, out: Out, r: RowResult, s: Res
     case 'date': {
       const d = parseDate(cell);
       if (d === undefined) err(r, h, 'date', MSG.date(h, cell));
+      else out[spec.key] = d;
+      return;
+    }
+    case 'datetime': {
+      const d = parseDateTime(cell);
+      if (d === undefined) err(r, h, 'date', MSG.datetime(h, cell));
       else out[spec.key] = d;
       return;
     }

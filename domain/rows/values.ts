@@ -79,3 +79,22 @@ export const CALENDAR_DAY_TYPES = ['休息日', '工作日'] as const;
 export const ISSUE_STATUSES = ['待分派', '已交办', '已签收', '办理中', '已办结', '已回访', '已销号'] as const;
 export type IssueStatus = (typeof ISSUE_STATUSES)[number];
 export const FOLLOW_UP_RESULTS = ['满意', '基本满意', '不满意'] as const;
+
+// ---- the seed's registers (SPEC §7.3) ----------------------------------------------------------------
+
+/** 停产停工: 停产范围; a whole-enterprise shutdown (全部) must go to the province (报省会商). */
+export const SHUTDOWN_SCOPES = ['全部', '部分'] as const;
+export const SHUTDOWN_SCOPE_WHOLE = SHUTDOWN_SCOPES[0];
+export const SHUTDOWN_REASONS = ['疫情', '安全', '环保', '其他'] as const;
+/** 停产停工 状态 (system): the command office's approval, then 已恢复 once 实际恢复日期 is filled. */
+export const SHUTDOWN_STATUSES = ['待审批', '已同意', '已驳回', '已恢复'] as const;
+/** 熔断抽查 结果: 熔断 removes the enterprise from the whitelist (附件1 四(三)). */
+export const SPOT_CHECK_RESULTS = ['合格', '整改', '熔断'] as const;
+export const SPOT_CHECK_FUSE = SPOT_CHECK_RESULTS[2];
+/** 督查发现 状态 (system). */
+export const FINDING_STATUSES = ['整改中', '已整改', '逾期'] as const;
+/** 运行状态 状态 (平急转换, 附件1 一(三)). */
+export const OPERATING_MODES = ['常态', '应急'] as const;
+export const MODE_EMERGENCY = OPERATING_MODES[1];
+/** 运行状态 范围: the whole county, else township names. */
+export const WHOLE_COUNTY = '全县';

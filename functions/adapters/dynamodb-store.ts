@@ -566,6 +566,20 @@ function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiSto
       return Number(res.Attributes?.n);
     },
 
+    async nextSeriesNumber(series, day) {
+      const res = await doc.send(
+        new UpdateCommand({
+          TableName,
+          Key: { pk: `COUNTER#${series}#${day.replaceAll('-', '')}`, sk: 'COUNTER' },
+          UpdateExpression: 'ADD #n :one SET #ttl = :ttl',
+          ExpressionAttributeNames: { '#n': 'n', '#ttl': TABLE_SCHEMA.timeToLiveAttribute },
+          ExpressionAttributeValues: { ':one': 1, ':ttl': ttlSeconds(endOfShanghaiDay(day) + COUNTER_TTL_MS) },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(res.Attributes?.n);
+    },
+
     async listIssues(q: IssueQuery) {
       let items: Item[];
       if (q.unit) {
@@ -657,20 +671,6 @@ function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiSto
         out.push(...(q.open === false ? recs.filter((r) => !r.open) : recs));
       }
       return out;
-    },
-
-    async nextSeriesNumber(series, day) {
-      const res = await doc.send(
-        new UpdateCommand({
-          TableName,
-          Key: { pk: `COUNTER#${series}#${day.replaceAll('-', '')}`, sk: 'COUNTER' },
-          UpdateExpression: 'ADD #n :one SET #ttl = :ttl',
-          ExpressionAttributeNames: { '#n': 'n', '#ttl': TABLE_SCHEMA.timeToLiveAttribute },
-          ExpressionAttributeValues: { ':one': 1, ':ttl': ttlSeconds(endOfShanghaiDay(day) + COUNTER_TTL_MS) },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return Number(res.Attributes?.n);
     },
 
   };

@@ -63,7 +63,10 @@ const PROFILE_LISTS: [list: string, kind: RowKind][] = [
   ['slaRules', 'sla_rule'],
   ['members', 'member'],
   ['calendarOverrides', 'calendar_override'],
+  ['operatingModes', 'operating_mode'],
 ];
+/** Lists a profile stored before their tab existed may lack (read as empty). */
+const OPTIONAL_LISTS = new Set(['operatingModes']);
 
 /** The stored profile item, parsed; throws StoredDataError when it is not one. */
 export function parseProfileItem(item: unknown): ProfileRecord {
@@ -74,7 +77,7 @@ export function parseProfileItem(item: unknown): ProfileRecord {
   const stored = isObject(it.profile) ? it.profile : {};
   const profile: Item = {};
   for (const [list, kind] of PROFILE_LISTS) {
-    const rows: unknown = stored[list];
+    const rows: unknown = stored[list] ?? (OPTIONAL_LISTS.has(list) ? [] : undefined);
     if (!Array.isArray(rows)) problems.push({ path: ['profile', list], message: `应为「${KINDS[kind].tab}」行的列表` });
     else
       profile[list] = rows.map((r, i) => {

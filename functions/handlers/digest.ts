@@ -17,20 +17,30 @@ import { createFailureStore } from '../adapters/failure-store.js';
 import { createOpsMetrics } from '../adapters/metrics.js';
 import { systemClock } from '../ports.js';
 import { runDigest, runScheduledDigest, type DigestDeps, type DigestResult, type ScheduledDigestResult } from '../usecases/digest.js';
+import { runDailyReport, type DailyReportResult } from '../usecases/daily-report.js';
 
 export interface DigestEvent {
   week?: string;
   send?: boolean;
+  /** The daily report (日报) of an emergency: the 17:00 schedule sets it (usecases/daily-report.ts). */
+  daily?: boolean;
 }
 
 /** What the Lambda returns: the run without the page, the text and the model. */
-export type DigestSummary = Omit<DigestResult, 'html' | 'text' | 'model'> | ScheduledDigestResult;
+export type DigestSummary = Omit<DigestResult, 'html' | 'text' | 'model'> | ScheduledDigestResult | Omit<DailyReportResult, 'model'>;
 
 export function makeDigestHandler(deps: LogOptional<DigestDeps>, env: Record<string, string | undefined> = process.env): (event?: DigestEvent) => Promise<DigestSummary> {
   const wired = withLogger(deps);
   const dryRun = runDigest(wired);
   const scheduled = runScheduledDigest(wired);
+  const daily = runDailyReport({ ...wired, config: { countyName: wired.config.countyName } });
   return async (event = {}) => {
+    if (event?.daily === true) {
+      // Sends only while an 应急 row of 运行状态 is in force; otherwise returns `no_mode` at once.
+      const { model: _m, ...res } = await daily();
+      if (res.status === 'incomplete') wired.log.warn('daily report incomplete', { ...res });
+      return res;
+    }
     const send = typeof event?.send === 'boolean' ? event.send : env.DIGEST_SEND?.trim().toLowerCase() === 'true';
     const week = event?.week ? { week: event.week } : {};
     if (send) {

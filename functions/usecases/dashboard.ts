@@ -17,6 +17,7 @@ import { signDigestView } from './digest-view.js';
 import { signDecisionToken } from './action-token.js';
 import { awaitingIssues, decisionQueue } from './decisions.js';
 import { coverageAt } from './queries.js';
+import { readRegisters, registersToday } from './register-sync.js';
 
 export const DASHBOARD_PATH = '/v1/dashboard';
 /** Validity of a signed dashboard link, days. */
@@ -94,12 +95,13 @@ export async function dashboardModel(deps: DashboardDeps, now: number, viewer: D
   const today = shanghaiDate(now);
   const profile = await deps.getProfile();
   const awaitingRead = awaitingIssues(deps.store, profile);
-  const [coverage, week, awaiting, setAside, decisions] = await Promise.all([
+  const [coverage, week, awaiting, setAside, decisions, registers] = await Promise.all([
     coverageAt(deps, today),
     deps.digests.issuesForWeek(isoWeek(today), now),
     awaitingRead,
     setAsideOf(deps.failures),
     queueOf(deps.store, now, viewer, profile, awaitingRead),
+    readRegisters(deps.store),
   ]);
   return buildDashboard({
     now,
@@ -111,5 +113,6 @@ export async function dashboardModel(deps: DashboardDeps, now: number, viewer: D
     awaitingIssues: awaiting,
     ...(setAside ? { setAside } : {}),
     decisions,
+    ...(profile ? { registers: registersToday(registers, profile, now) } : {}),
   });
 }

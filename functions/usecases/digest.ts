@@ -43,6 +43,7 @@ import { dashboardViewUrl } from './dashboard.js';
 import { signDigestView } from './digest-view.js';
 import { whitelistStates } from './whitelist-states.js';
 import { deliver } from './deliver.js';
+import { readRegisters } from './register-sync.js';
 import { memoryFailures, openIsolation } from './isolation.js';
 
 export class DigestError extends Error {
@@ -216,6 +217,7 @@ export async function generateDigest(
   // Sheet order (whitelistStates sorts): a duplicated code counts once, the first row's.
   const whitelistRecs = whitelistRead.live;
   const whitelist = whitelistRecs.map((r) => r.value);
+  const registers = await readRegisters(store, whitelist);
   // Deleted rows count up to their deletion day and are listed among the week's removals.
   const states = whitelistRead.states;
   const coverage = computeCoverage({ whitelist: states, totals: totals.map((r) => r.value), targets: profile.sectorTargets, at: window.asOf });
@@ -255,6 +257,7 @@ export async function generateDigest(
         .filter((d) => !d.open && d.note)
         .map((d) => [d.id, { answer: d.note!, on: shanghaiDate(d.decidedAt ?? d.updatedAt), closedMembers: d.data.closeMembers === '是' }]),
     ),
+    registers,
     dataQuality: [
       ...checkDataQuality({ whitelist, coverage, previousValues, edits }),
       ...addressWarnings(problemAddresses(addresses, profile)),

@@ -25,7 +25,7 @@ import { FINGERPRINT_PREFIX, fingerprintOf, rowIdentity, SYSTEM_NUMBER_RE } from
 import { buildProfile } from '../../domain/rows/profile.js';
 import { routeIssue, RoutingError } from '../../domain/issues/routing.js';
 import { shanghaiDate } from '../../domain/time/time.js';
-import type { IssueRow, Profile, RawRow, RowError, RowOf, RowResult, RowWarning } from '../../domain/rows/types.js';
+import type { FindingRow, ShutdownRow, IssueRow, Profile, RawRow, RowError, RowOf, RowResult, RowWarning } from '../../domain/rows/types.js';
 import { cleanCells } from '../../domain/rows/limits.js';
 import { validateRows, type ValidationContext } from '../../domain/rows/validate.js';
 import { errorInfo, noMetrics, StoreError, type Clock, type JsonCell, type Log, type OpsMetrics, type ProfileRecord, type RowRecord, type ApiStore, type StoredIssue } from '../ports.js';
@@ -36,6 +36,7 @@ import { ensureIdentityUpgrade } from './identity-upgrade.js';
 import { pool } from './isolation.js';
 import { registerInspections } from './inspections.js';
 import { openDecision, reassignRequestDecision } from './decisions.js';
+import { registerWriteBacks } from './register-sync.js';
 
 export interface SyncRowInput {
   row: number;
@@ -288,12 +289,13 @@ export async function syncRows(deps: SyncDeps, ctx: SyncContext, request: SyncRe
 
   const vctx: ValidationContext = {};
   if (profile) vctx.profile = profile;
-  if (kind === 'whitelist') vctx.sector = CLASS_SECTOR[workClass];
+  // Columns marked ownSector (whitelist, shutdown) must name the class's own sector.
+  vctx.sector = CLASS_SECTOR[workClass];
+  vctx.today = shanghaiDate(now);
 
   const raw: RawRow[] = req.rows.map((r) => ({ row: r.row, values: r.values }));
   if (kind === 'issue') {
     vctx.knownCodes = await knownCodesOf(store, raw, vctx);
-    vctx.today = shanghaiDate(now);
     const validated = validateRows('issue', raw, vctx);
     const results = validated.map(answerOf);
     const drain = new HistoryDrain(store);
@@ -309,6 +311,12 @@ export async function syncRows(deps: SyncDeps, ctx: SyncContext, request: SyncRe
 
   await syncPlainRows(deps, ctx, req, valid, results, now);
   if (kind === 'inspection') await writeBackInspections(deps, ctx, req, valid, results, now);
+  if (kind === 'shutdown' || kind === 'finding') {
+    // 编号 and 状态 of the seed's registers (usecases/registers.ts), written back with the row.
+    const stored = valid.filter(({ i }) => results[i].ok && results[i].id);
+    const wb = await registerWriteBacks(store, profile, kind, stored.map(({ value, i }) => ({ key: results[i].id!, value: value as ShutdownRow | FindingRow, cells: req.rows[i].values })), now);
+    for (const { i } of stored) results[i] = { ...results[i], writeBack: { ...results[i].writeBack, ...wb.get(results[i].id!) } };
+  }
   // After the rows: coverage sums kept under an older version are summed again (queries.ts
   // coverageAt). Once per call that wrote, not per row. (A call that dies between its rows and this
   // bump leaves the day's kept sums without those rows until the next whitelist write or day.)

@@ -148,7 +148,7 @@ describe('menu, settings and 初始化本表', () => {
 
   it('creates the class tabs with exact headers, notes, dropdowns, protection and hidden sync columns', () => {
     setUp();
-    expect(env.ss.sheets.map((s) => s.name)).toEqual(['白名单', '领域总量', '问题诉求', '政策清单', '政策咨询员']);
+    expect(env.ss.sheets.map((s) => s.name)).toEqual(['白名单', '领域总量', '问题诉求', '政策清单', '政策咨询员', '停产停工']);
     const wl = sheet('白名单');
     expect(wl.headers()).toEqual([...KINDS.whitelist.headers, '_版本', '_同步', '_标识']);
     expect(wl.frozenRows).toBe(1);
@@ -260,7 +260,7 @@ describe('立即同步', () => {
     expect(iss.cell(2, '_同步')).toBe('已同步');
     expect(wl.cell(4, '_同步')).toBe('已同步');
     // Write-back is batched: per tab one read, one setValues per block of product-owned columns.
-    expect(env.log.method('Range.getValues')).toBe(5); // one read per class tab (5 tabs)
+    expect(env.log.method('Range.getValues')).toBe(6); // one read per class tab (6 tabs, 停产停工 included)
     expect(env.log.sum('Range.setValue', 'Range.setNote', 'Range.setBackground')).toBe(0);
     // whitelist: _版本 _同步; issue: 编号…升级情况 _版本 _同步 — one block each in the template layout.
     expect(env.log.method('Range.setValues')).toBe(2);
@@ -542,7 +542,7 @@ describe('deletions and headers (SPEC §7.1)', () => {
     env.run('menuSync');
     const manifests = (await api.requests()).filter((r) => r.path === '/v1/sync/manifest');
     // One per tab of the class (this run: nothing else to send).
-    expect(manifests.map((r) => r.kind)).toEqual(['whitelist', 'sector_total', 'issue', 'policy', 'consultant']);
+    expect(manifests.map((r) => r.kind)).toEqual(['whitelist', 'sector_total', 'issue', 'policy', 'consultant', 'shutdown']);
     const body = JSON.parse(manifests[0].body!);
     expect(body).toMatchObject({ spreadsheetId: env.ss.id, workClass: 'industry', kind: 'whitelist' });
     expect(body.confirmDeletions).toBeUndefined();

@@ -109,7 +109,8 @@ describe('functions', () => {
     );
     expect(keys('pages')).toEqual([...common, 'ACTION_SECRET_ARN', 'COUNTY_NAME'].sort());
     expect(JSON.stringify(envOf('dispatch').PAGES_BASE_URL)).toContain(idOf('AWS::Lambda::Url', 'PagesFunctionFunctionUrl'));
-    expect(keys('sweep')).toEqual(common);
+    // The registers' mails (停产停工 overrun, 熔断) go from the sweep.
+    expect(keys('sweep')).toEqual([...common, 'MAIL_FROM', 'SES_CONFIGURATION_SET'].sort());
     // SES's quota (default 14/s), 4 notifications at once, new ones taken for the timeout less 10 s.
     expect(envOf('dispatch')).toMatchObject({ SES_MAX_SEND_RATE: '14', DISPATCH_CONCURRENCY: '4', DISPATCH_RUN_BUDGET_MS: '40000' });
     expect(keys('digest')).toEqual([...common, 'ACTION_SECRET_ARN', 'COUNTY_NAME', 'MAIL_FROM', 'PUBLIC_BASE_URL', 'SES_CONFIGURATION_SET'].sort());
@@ -236,8 +237,8 @@ describe('schedules (EventBridge Scheduler)', () => {
     return JSON.parse(input.asString());
   };
 
-  it('three schedules in the county group: dispatch every minute, sweep every 15 minutes, digest Friday 17:00 Shanghai and every 15 minutes after', () => {
-    template.resourceCountIs('AWS::Scheduler::Schedule', 3);
+  it('four schedules in the county group: dispatch every minute, sweep every 15 minutes, digest Friday 17:00 Shanghai and every 15 minutes after, the daily report at 17:00 Shanghai', () => {
+    template.resourceCountIs('AWS::Scheduler::Schedule', 4);
     template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'sibao-tongxu' });
     const expectSchedule = (name: FunctionName, expression: string, tz?: string) =>
       template.hasResourceProperties('AWS::Scheduler::Schedule', {
@@ -255,6 +256,17 @@ describe('schedules (EventBridge Scheduler)', () => {
     expectSchedule('dispatch', 'rate(1 minute)');
     expectSchedule('sweep', 'rate(15 minutes)');
     expectSchedule('digest', 'cron(0/15 17-23 ? * FRI *)', 'Asia/Shanghai');
+    expectSchedule('digest', 'cron(0 17 * * ? *)', 'Asia/Shanghai');
+  });
+
+  it('the daily report: 17:00 Shanghai every day, the digest function with `daily` (it exits at once when no 应急 is in force)', () => {
+    const input = new Capture();
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 17 * * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Shanghai',
+      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId('digest'), 'Arn'] }, Input: input }),
+    });
+    expect(JSON.parse(input.asString())).toEqual({ job: 'daily_report', county: 'tongxu', scheduledTime: '<aws.scheduler.scheduled-time>', daily: true });
   });
 
   it('passes the job name and the scheduled time (a late or retried run computes the right week)', () => {

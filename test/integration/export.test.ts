@@ -25,7 +25,7 @@ afterAll(() => {
 });
 
 const EXAMPLES = join(ROOT, 'examples');
-const TABS = ['白名单汇总', '覆盖率', '问题台账', '政策清单', '政策咨询员', '说明'];
+const TABS = ['白名单汇总', '覆盖率', '问题台账', '政策清单', '政策咨询员', '停产停工', '熔断抽查', '督查发现', '运行状态', '说明'];
 const ISSUE_HEADERS = [
   '编号', '反映企业代码', '企业名称', '所属领域', '问题类别', '问题描述', '紧急程度', '反映日期', '责任单位', '状态',
   '签收时限', '办结时限', '是否逾期', '升级级别', '退回次数', '重办次数', '回访结果',
@@ -147,7 +147,7 @@ describe('sibao export', () => {
     expect(res.code, res.stderr).toBe(0);
   }, 180_000);
 
-  it('writes the six tabs with Chinese headers and exactly the rows the demo loaded (store opened under the lock)', async () => {
+  it('writes the nine data tabs (the four registers too) with Chinese headers and exactly the rows the demo loaded (store opened under the lock)', async () => {
     const out = join(dir, 'x.xlsx');
     const csvDir = join(dir, 'csv-export');
     const res = await runSibao(['export', '--data', dir, '--out', out, '--csv', csvDir, '--at', expected.demoDay, '--json']);
@@ -162,7 +162,12 @@ describe('sibao export', () => {
       // + the county policy the demo week files on Tuesday (local/demo-week.ts DEMO_WEEK_POLICY).
       政策清单: demoRows('政策清单') + 1,
       政策咨询员: demoRows('政策咨询员'),
+      停产停工: demoRows('停产停工'),
+      熔断抽查: demoRows('熔断抽查'),
+      督查发现: demoRows('督查发现'),
+      运行状态: demoRows('运行状态'),
     };
+    expect([want.停产停工, want.熔断抽查, want.督查发现, want.运行状态]).toEqual([2, 3, 2, 1]);
     expect(invalidWhitelist).toBe(6);
     expect(summary).toMatchObject({ file: out, at: expected.demoDay, county: '通许县', rows: want });
     expect(summary.exportedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
@@ -227,6 +232,17 @@ describe('sibao export', () => {
     for (const r of pol.rows) expect(unitNames.has(String(r['责任单位'])), String(r['责任单位'])).toBe(true);
     const con = tabRecords(wb.getWorksheet('政策咨询员')!);
     expect(con.headers.slice(0, 5)).toEqual(['单位', '姓名', '联系电话', '联系邮箱', '负责政策类别']);
+
+    // The registers on Friday: the shutdown from Monday is overrun, the other resumed; the 熔断
+    // enterprise still waits for its removal; one finding overdue, one rectified; Wednesday's emergency.
+    const sd = tabRecords(wb.getWorksheet('停产停工')!);
+    expect(sd.headers.slice(0, 2)).toEqual(['编号', '企业代码']);
+    expect(sd.rows.map((r) => [String(r['编号']).slice(0, 3), r['停产状态'], r['超过3天']]).sort()).toEqual([['TC-', '停产中', '是'], ['TC-', '已恢复', '否']]);
+    const fc = tabRecords(wb.getWorksheet('熔断抽查')!);
+    expect(fc.rows.filter((r) => r['结果'] === '熔断').map((r) => r['待移出白名单'])).toEqual(['是']);
+    const fd = tabRecords(wb.getWorksheet('督查发现')!);
+    expect(fd.rows.map((r) => [String(r['编号']).slice(0, 3), r['状态'], r['整改截止日']])).toEqual([['DC-', '逾期', '2022-06-07'], ['DC-', '已整改', '2022-06-08']]);
+    expect(tabRecords(wb.getWorksheet('运行状态')!).rows.map((r) => [r['状态'], r['开始时间'], r['统计日17时执行中']])).toEqual([['应急', '2022-06-08 00:00', '否']]);
 
     // 说明: the source county, the instant and the row counts.
     const readme = tabRecords(wb.getWorksheet('说明')!);

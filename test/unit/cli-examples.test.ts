@@ -88,7 +88,7 @@ describe('demo profile', () => {
 describe('demo workbooks', () => {
   it('every workbook row is valid except the rows meant to be invalid, which fail with the expected codes', async () => {
     const files = (await readdir(join(EX, 'workbooks'))).filter((f) => f.endsWith('.xlsx')).map((f) => `workbooks/${f}`);
-    expect(files).toHaveLength(7);
+    expect(files).toHaveLength(8);
     const { found, valid } = await invalidRows(files);
     const want = expectedRows('workbooks/');
     expect([...found.keys()].sort()).toEqual([...want.keys()].sort());

@@ -104,6 +104,8 @@ describe('必填 / 选填 / 系统列', () => {
       'whitelist.移出日期',
       'whitelist.移出原因',
       'epidemic_support.结对医疗机构',
+      'shutdown.报省会商',
+      'spot_check.说明',
     ]);
     for (const [kind, h] of conditional) {
       const cond = noteFacts(kind, h)!.condition!;

@@ -31,7 +31,10 @@ describe('the row table', () => {
         expect(other, `${c.header} when ${c.when.field}`).toBeDefined();
         for (const v of c.when.in) expect(other!.values, `${c.header} when ${v}`).toContain(v);
       }
-      if (c.notBefore) expect(byKey.get(c.notBefore)?.type, `${c.header} notBefore`).toBe('date');
+      if (c.notBefore) {
+        expect(['date', 'datetime'], `${c.header} notBefore`).toContain(c.type);
+        expect(byKey.get(c.notBefore)?.type, `${c.header} notBefore`).toBe(c.type);
+      }
       // A system column is written by the product: never required of input, never carries input rules.
       if (c.system) expect([c.required, c.when, c.ref, c.default]).toEqual([undefined, undefined, undefined, undefined]);
       if (c.type === 'enum' || c.type === 'enumList') expect(c.values?.length, c.header).toBeGreaterThan(0);

@@ -1,0 +1,198 @@
+// The seed's registers on the local stack (real dynalite + SES emulator): 停产停工 numbered at sync,
+// 全部 without 报省会商 refused, the 3-day overrun mail to the county leadership once however often the
+// sweep runs, 熔断 mailed to the sector class once, the emergency's 紧急 limits on new issues and its
+// daily report at 17:00 (none after it ends), and the digest's 督办督查情况 and shutdown lists.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeSweepHandler } from '../../functions/handlers/sweep.js';
+import { runDailyReport } from '../../functions/usecases/daily-report.js';
+import { generateDigest } from '../../functions/usecases/digest.js';
+import { dashboardModel } from '../../functions/usecases/dashboard.js';
+import { renderDashboardHtml } from '../../domain/reports/dashboard-render.js';
+import { makeUscc } from '../../domain/rows/uscc.js';
+import { startTestServices, type TestServices } from '../fixtures/local-services.js';
+import { ADMIN, IND, issueValues } from './api-helpers.js';
+import { APPROVER, at, makeLoopHarness, parseMail, type LoopHarness } from './closed-loop-helpers.js';
+
+const EPI = 'epi@county.example';
+const SUP = 'sup@county.example';
+const A = makeUscc('91410222MA44TCA01');
+const B = makeUscc('91410222MA44TCA02');
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+let services: TestServices;
+beforeAll(async () => {
+  services = await startTestServices();
+});
+afterAll(async () => {
+  await services?.stop();
+});
+beforeEach(async () => {
+  await services.clearMails();
+});
+
+async function harness(): Promise<LoopHarness> {
+  const h = await makeLoopHarness(services);
+  const classes = [
+    { row: 4, values: { 专班编码: 'epidemic_support', 名称: '防疫保障', 牵头单位: 'U-FGW' } },
+    { row: 5, values: { 专班编码: 'supervision', 名称: '督办督查', 牵头单位: 'U-FGW' } },
+  ];
+  expect((await h.sync(ADMIN, 'coordination', 'work_class', classes, 'sheet-config')).json.results.every((r: { ok: boolean }) => r.ok)).toBe(true);
+  const members = [
+    { row: 5, values: { 邮箱: EPI, 专班编码: 'epidemic_support', 角色: '编辑' } },
+    { row: 6, values: { 邮箱: SUP, 专班编码: 'supervision', 角色: '编辑' } },
+  ];
+  const res = await h.sync(ADMIN, 'coordination', 'member', members, 'sheet-config');
+  expect(res.json.results.every((r: { ok: boolean }) => r.ok)).toBe(true);
+  const wl = await h.sync(IND, 'industry', 'whitelist', [A, B].map((code, i) => ({ row: i + 2, values: { 统一社会信用代码: code, 名称: `演示企业${i + 1}`, 所属领域: '工业生产', 所在乡镇: '城关镇', '产值或投资额（万元）': 1000, 状态: '已纳入', 纳入日期: '2022-05-10', 联系电话: '13800000001' } })));
+  expect(wl.json.results.every((r: { ok: boolean }) => r.ok)).toBe(true);
+  return h;
+}
+
+const sweepWithMail = (h: LoopHarness) => makeSweepHandler({ store: h.store, clock: h.clock, mailer: h.mailer, config: { batches: false } });
+const mailsWith = async (subject: string) => (await services.mails()).map(parseMail).filter((m) => m.subject.includes(subject));
+
+describe('停产停工 on the local stack', () => {
+  it('numbers the row at sync, refuses 全部 without 报省会商, and mails the overrun to the county leadership once', async () => {
+    const h = await harness();
+    h.clock.t = at('2022-06-06T09:00');
+    const rows = [
+      { row: 2, values: { 企业代码: A, 企业名称: '演示企业1', 所属领域: '工业生产', 停产范围: '部分', 原因: '疫情', 开始日期: '2022-06-06', 预计恢复日期: '2022-06-08', 报省会商: '否', 状态: '已同意' } },
+      { row: 3, values: { 企业代码: B, 企业名称: '演示企业2', 所属领域: '工业生产', 停产范围: '全部', 原因: '安全', 开始日期: '2022-06-06', 报省会商: '否' } },
+    ];
+    const res = await h.sync(IND, 'industry', 'shutdown', rows, 'sheet-industry');
+    expect(res.status).toBe(200);
+    const [ok, refused] = res.json.results;
+    expect(ok).toMatchObject({ ok: true, writeBack: { 编号: 'TC-20220606-001', 状态: '已同意' } });
+    expect(refused.ok).toBe(false);
+    expect(refused.errors).toEqual([{ column: '报省会商', code: 'conditional_required', message: expect.stringContaining('停产范围为「全部」') }]);
+    // A re-sync keeps the number.
+    const again = await h.sync(IND, 'industry', 'shutdown', [rows[0]], 'sheet-industry');
+    expect(again.json.results[0].writeBack.编号).toBe('TC-20220606-001');
+
+    const sweep = sweepWithMail(h);
+    // 06-09 is the third day after 开始日期: not yet more than 3 days.
+    h.clock.t = at('2022-06-09T23:45');
+    expect((await sweep()).registers).toMatchObject({ overrun: 0, sent: 0 });
+    expect(await mailsWith('停产停工超期')).toEqual([]);
+    // From 06-10 on: one mail, whatever the number of runs.
+    for (const t of ['2022-06-10T00:00', '2022-06-10T00:15', '2022-06-10T09:00', '2022-06-11T09:00']) {
+      h.clock.t = at(t);
+      await sweep();
+    }
+    await Promise.all([sweep(), sweep()]);
+    const mails = await mailsWith('停产停工超期');
+    expect(mails.map((m) => [m.to, m.key])).toEqual([['lead@county.example', 'TC-20220606-001#overrun']]);
+    expect(mails[0].text).toContain('演示企业1');
+    expect(mails[0].text).toContain('超过“原则上不超过 3 天”');
+  });
+});
+
+describe('熔断抽查 on the local stack', () => {
+  it('mails the sector class once to remove the enterprise; listed until the whitelist shows 已移出 for 熔断', async () => {
+    const h = await harness();
+    h.clock.t = at('2022-06-07T10:00');
+    const res = await h.sync(EPI, 'epidemic_support', 'spot_check', [
+      { row: 2, values: { 企业代码: A, 抽查日期: '2022-06-07', 抽查单位: '县卫健委', 结果: '熔断', 说明: '未落实进出管控' } },
+      { row: 3, values: { 企业代码: B, 抽查日期: '2022-06-07', 抽查单位: '县卫健委', 结果: '合格' } },
+    ]);
+    expect(res.text).toContain('"ok":true');
+    expect(res.json.results.map((r: { ok: boolean }) => r.ok)).toEqual([true, true]);
+    const sweep = sweepWithMail(h);
+    for (let i = 0; i < 3; i++) {
+      h.clock.t += 15 * 60_000;
+      await sweep();
+    }
+    const mails = await mailsWith('【熔断】');
+    // The industry class: its editor member and its 牵头单位's two addresses.
+    expect(mails.map((m) => m.to).sort()).toEqual(['gxj1@county.example', 'gxj2@county.example', IND].sort());
+    expect(new Set(mails.map((m) => m.key))).toEqual(new Set([`fuse#${A}#2022-06-07#县卫健委`]));
+    expect(mails[0].text).toContain('熔断（防控不力致疫情输入扩散）');
+
+    const page = async () => renderDashboardHtml(await dashboardModel({ store: h.store, digests: h.digests, getProfile: async () => (await h.store.getProfile())!.profile }, h.clock.t));
+    expect(await page()).toContain('熔断待移出白名单 1 家');
+    const removed = await h.sync(IND, 'industry', 'whitelist', [{ row: 2, values: { 统一社会信用代码: A, 名称: '演示企业1', 所属领域: '工业生产', 所在乡镇: '城关镇', '产值或投资额（万元）': 1000, 状态: '已移出', 纳入日期: '2022-05-10', 移出日期: '2022-06-07', 移出原因: '熔断', 联系电话: '13800000001' } }]);
+    expect(removed.json.results[0].ok).toBe(true);
+    expect(await page()).toContain('熔断待移出白名单 0 家');
+  });
+});
+
+describe('平急转换 on the local stack', () => {
+  it('new issues in scope use the 紧急 limits while 应急 is in force; a daily report at 17:00 each day of it and none after', async () => {
+    const h = await harness();
+    h.clock.t = at('2022-06-06T09:00');
+    const mode = await h.sync(ADMIN, 'coordination', 'operating_mode', [{ row: 2, values: { 状态: '应急', 开始时间: '2022-06-08 00:00', 结束时间: '2022-06-09 00:00', 范围: '城关镇', 说明: '演示' } }], 'sheet-config');
+    expect(mode.json.results[0].ok).toBe(true);
+    expect((await h.store.getProfile())!.profile.operatingModes).toHaveLength(1);
+
+    // Issues reported during the emergency: 城关镇 gets 紧急 limits, elsewhere the ordinary ones.
+    h.clock.t = at('2022-06-08T10:00');
+    const ids = await h.report([{ 所在乡镇: '城关镇', 问题描述: '原料运输受阻（应急期间）' }, { 所在乡镇: '', 问题描述: '原料采购困难（未写乡镇）' }]);
+    const [inScope, outside] = await Promise.all(ids.map(async (id) => (await h.store.getIssue(id))!.record));
+    expect(inScope.assignments[0]).toMatchObject({ signBy: '2022-06-08', resolveBy: '2022-06-09' });
+    expect(inScope.warnings.map((w) => w.code)).toContain('emergency_sla');
+    expect(outside.assignments[0].resolveBy).toBe('2022-06-17');
+
+    const daily = runDailyReport({ store: h.store, digests: h.digests, mailer: h.mailer, clock: h.clock, log: silent, config: { countyName: '演示县' } });
+    h.clock.t = at('2022-06-07T17:00');
+    expect(await daily()).toMatchObject({ status: 'no_mode', delivered: 0 });
+    h.clock.t = at('2022-06-08T17:00');
+    const sent = await daily();
+    expect(sent).toMatchObject({ status: 'sent', date: '2022-06-08', recipients: [APPROVER, 'zhb@county.example'].sort(), delivered: 2 });
+    // A retried or second run the same day mails nobody again.
+    h.clock.t = at('2022-06-08T17:15');
+    expect(await daily()).toMatchObject({ delivered: 0 });
+    h.clock.t = at('2022-06-09T17:00');
+    expect(await daily()).toMatchObject({ status: 'no_mode', delivered: 0 });
+    const reports = await mailsWith('【应急日报】');
+    expect(reports.map((m) => [m.to, m.key]).sort()).toEqual([[APPROVER, 'daily#2022-06-08'], ['zhb@county.example', 'daily#2022-06-08']]);
+    expect(reports[0].subject).toContain('今日新增问题 2 件');
+    expect(reports[0].text).toContain('应急，自 2022-06-08 00:00 起｜范围：城关镇');
+
+    // The dashboard says the mode and since when, while in force; 常态 since its end afterwards.
+    const page = async () => renderDashboardHtml(await dashboardModel({ store: h.store, digests: h.digests, getProfile: async () => (await h.store.getProfile())!.profile }, h.clock.t));
+    h.clock.t = at('2022-06-08T12:00');
+    expect(await page()).toMatch(/运行状态：<span[^>]*>应急<\/span>（城关镇，自 2022-06-08 00:00 起）/);
+    h.clock.t = at('2022-06-09T12:00');
+    expect(await page()).toContain('运行状态：常态，自 2022-06-09 00:00 起');
+  });
+});
+
+describe('督办督查情况 in the digest', () => {
+  it('lists new, rectified and overdue findings by unit, and the shutdown lists', async () => {
+    const h = await harness();
+    h.clock.t = at('2022-06-06T09:00');
+    const f = await h.sync(SUP, 'supervision', 'finding', [
+      { row: 2, values: { 督查日期: '2022-06-02', 被督查单位: 'U-GXJ', 问题: '诉求台账未按日更新', 整改时限: '2个工作日' } },
+      { row: 3, values: { 督查日期: '2022-06-06', 被督查单位: '城关镇', 问题: '包联联络人未明确', 整改时限: '2022-06-08', 整改情况: '已明确专人', 整改完成日期: '2022-06-08' } },
+    ]);
+    expect(f.json.results.map((r: { writeBack: Record<string, string> }) => r.writeBack)).toEqual([
+      { 编号: 'DC-20220606-001', 状态: '整改中' },
+      { 编号: 'DC-20220606-002', 状态: '整改中' },
+    ]);
+    await h.sync(IND, 'industry', 'shutdown', [
+      { row: 2, values: { 企业代码: A, 所属领域: '工业生产', 停产范围: '部分', 原因: '疫情', 开始日期: '2022-06-06' } },
+      { row: 3, values: { 企业代码: B, 所属领域: '工业生产', 停产范围: '全部', 原因: '安全', 开始日期: '2022-06-07', 实际恢复日期: '2022-06-09', 报省会商: '是' } },
+    ]);
+    // The supervision class writes only its own tab.
+    expect((await h.sync(SUP, 'supervision', 'shutdown', [{ row: 2, values: {} }])).status).toBe(403);
+
+    const friday = at('2022-06-10T17:00');
+    const { model, html, text } = await generateDigest({ store: h.store, digests: h.digests, config: { countyName: '演示县', publicBaseUrl: 'http://127.0.0.1', actionSecrets: ['x'.repeat(32)] } }, '2022-W23', friday);
+    const fd = model.registers.findings;
+    expect(fd.found.map((x) => x.id)).toEqual(['DC-20220606-002']);
+    expect(fd.rectified.map((x) => x.id)).toEqual(['DC-20220606-002']);
+    expect(fd.overdue).toMatchObject([{ id: 'DC-20220606-001', unitName: '县工业和信息化局', due: '2022-06-07', workdaysOverdue: 3 }]);
+    expect(fd.byUnit.map((u) => [u.unitName, u.found, u.rectified, u.overdue, u.open])).toEqual([
+      ['县工业和信息化局', 0, 0, 1, 1],
+      ['城关镇', 1, 1, 0, 0],
+    ]);
+    const sd = model.registers.shutdowns;
+    expect(sd.inForce.map((s) => [s.id, s.days, s.overrun])).toEqual([['TC-20220606-001', 4, true]]);
+    expect(sd.overrun).toHaveLength(1);
+    expect(sd.resumed.map((s) => s.id)).toEqual(['TC-20220606-002']);
+    expect(html).toContain('十二、督办督查情况');
+    expect(html).toContain('本周新发现 1 项，本周整改完成 1 项，当前逾期未整改 1 项');
+    expect(text).toContain('停产停工中 1 家，其中超过 3 天 1 家');
+    expect(text).toContain('县工业和信息化局｜本周发现 0｜本周整改 0｜逾期 1｜未整改 1');
+  });
+});

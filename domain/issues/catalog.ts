@@ -331,6 +331,11 @@ export const DECISION_OPTIONS: Partial<Record<DecisionType, readonly DecisionOpt
     { label: '批准', grants: true, colour: GREEN, note: APPROVE_NOTE, status: '已批准' },
     { label: '驳回', grants: false, colour: '#b00020', caution: true, note: REFUSE_NOTE, status: '已驳回' },
   ],
+  // 停产停工 (SPEC §7.3 "approval as for inspections"): 批准/驳回, its 状态 of SHUTDOWN_STATUSES.
+  shutdown: [
+    { label: '批准', grants: true, colour: GREEN, note: APPROVE_NOTE, status: '已同意' },
+    { label: '驳回', grants: false, colour: '#b00020', caution: true, note: REFUSE_NOTE, status: '已驳回' },
+  ],
   extend_request: [AGREE, DISAGREE],
   escalate_request: [AGREE, DISAGREE],
   batch: [{ label: '答复', grants: true, colour: BLUE, note: { name: 'note', label: '答复内容', required: true, max: MAX_TEXT, code: 'note_required' }, status: '已答复' }],

@@ -3,14 +3,19 @@
 // ports; also the registers' rows as reports read them. The mails are registers.ts (not in the api bundle).
 //
 // The shutdown's approval goes through the command office's decision queue (type `shutdown`, SPEC
-// §7.2; issue 13). Until that queue exists here, the approval is the row's own 状态 cell as typed
-// (records kept before the system): `shutdownApproval` below is the one place the queue joins.
-import { approvalFromCell, findingState, shutdownStatus, type ShutdownApproval } from '../../domain/issues/registers.js';
+// §7.2/§7.3, "approval as for inspections"): a shutdown's first sync opens a decision whose id is its
+// TC- 编号, mailed to the command office with 批准/驳回 and decided there (link, API, 指挥部待办);
+// its 状态 (已同意/已驳回, else 待审批) comes back with the row on every later sync. A row that arrives
+// already marked 已同意/已驳回 (records kept before the system) is recorded as decided by import.
+import { approvalFromCell, findingState, shutdownStatus } from '../../domain/issues/registers.js';
+import { SECTOR_CLASS, type Sector, type WorkClassId } from '../../domain/rows/kinds.js';
 import type { FindingRow, Profile, ShutdownRow, WhitelistRow } from '../../domain/rows/types.js';
 import { registerSections, type RegisterInput, type RegisterSections } from '../../domain/reports/sections/registers.js';
 import { createCalendar } from '../../domain/time/calendar.js';
 import { shanghaiDate } from '../../domain/time/time.js';
-import type { JsonCell, Store } from '../ports.js';
+import { isValidEmail, type ApiStore, type DecisionRecord, type JsonCell, type Store } from '../ports.js';
+import { commandOfficeEmails, decisionMail, openDecision, withPending } from './decisions.js';
+import { inspectionWriteBack } from './inspections.js';
 
 type Series = 'TC' | 'DC';
 const SERIES: Record<'shutdown' | 'finding', Series> = { shutdown: 'TC', finding: 'DC' };
@@ -33,12 +38,70 @@ async function numberOf(store: Pick<Store, 'getIssueSource' | 'claimIssueSource'
   return store.claimIssueSource(source, `${series}-${day.replaceAll('-', '')}-${String(n).padStart(3, '0')}`);
 }
 
-/**
- * The command office's answer on a shutdown. The decision queue (type `shutdown`) joins here; until
- * it does, the row's 状态 cell as typed is the record (待审批 when empty).
- */
-export async function shutdownApproval(_id: string, cell: JsonCell | undefined): Promise<ShutdownApproval | undefined> {
-  return approvalFromCell(cell);
+export const lower = (xs: readonly string[]) => xs.map((e) => e.trim().toLowerCase()).filter((e) => isValidEmail(e));
+
+/** A sector class: its 联系邮箱, its members with role 编辑 or 审批, and its 牵头单位's 联系邮箱. */
+export function classEmails(profile: Pick<Profile, 'units' | 'workClasses' | 'members'>, cls: WorkClassId): string[] {
+  const wc = profile.workClasses.find((w) => w.id === cls);
+  const lead = profile.units.find((u) => u.code === wc?.leadUnit);
+  const members = profile.members.filter((m) => m.workClass === cls && m.role !== '只读').map((m) => m.email);
+  return [...new Set(lower([...(wc?.email ? [wc.email] : []), ...members, ...(lead?.emails ?? [])]))].sort();
+}
+
+/** The shutdown's decision (type `shutdown`), asked by its sector class, one working day to decide. */
+function shutdownDecision(id: string, rowKey: string, row: ShutdownRow, legacy: { status?: string; opinion?: string }, profile: Profile | null, now: number): DecisionRecord {
+  const cls = SECTOR_CLASS[row.sector as Sector];
+  const className = profile?.workClasses.find((w) => w.id === cls)?.name ?? row.sector;
+  const enterprise = [row.enterpriseName, row.enterpriseCode].filter(Boolean).join(' ');
+  const imported = approvalFromCell(legacy.status);
+  const decided = imported === '已同意' || imported === '已驳回' ? imported : undefined;
+  const rec: DecisionRecord = {
+    id,
+    decisionType: 'shutdown',
+    subject: `停产停工 ${id}：${enterprise}（${row.scope}）`,
+    ref: rowKey,
+    requester: cls,
+    requesterName: className,
+    requesterEmails: profile ? classEmails(profile, cls) : [],
+    since: now,
+    open: !decided,
+    status: decided ?? '待审批',
+    data: { enterpriseCode: row.enterpriseCode, sector: row.sector, scope: row.scope, startOn: row.startOn },
+    rows: [
+      { label: '编号', text: id },
+      { label: '企业', text: enterprise },
+      { label: '所属领域', text: row.sector },
+      { label: '停产范围', text: row.scope },
+      { label: '原因', text: row.reason },
+      { label: '开始日期', text: row.startOn },
+      { label: '预计恢复日期', text: row.expectedOn ?? '' },
+      { label: '报省会商', text: row.toProvince ? '是' : '否' },
+    ],
+    flags: [],
+    pending: {},
+    usedTokens: {},
+    updatedAt: now,
+    revision: 1,
+  };
+  if (decided) {
+    rec.decision = decided === '已同意' ? '批准' : '驳回';
+    rec.decidedAt = now;
+    rec.decidedBy = 'import';
+    if (legacy.opinion) rec.note = legacy.opinion;
+  }
+  if (!rec.open || !profile) return rec;
+  rec.decideBy = createCalendar(profile.calendarOverrides).addWorkdays(shanghaiDate(now), 1).date;
+  return withPending(rec, [decisionMail(rec, commandOfficeEmails(profile), now)]);
+}
+
+/** The shutdown's decision: the one of its 编号, else opened now (the queue's copy wins over the cell). */
+async function shutdownDecisionOf(store: ApiStore, profile: Profile | null, id: string, r: RegisterSyncRow, now: number): Promise<DecisionRecord> {
+  const existing = await store.getDecision(id);
+  if (existing) return existing;
+  const legacy = { status: String(r.cells['状态'] ?? '').trim(), opinion: String(r.cells['审批意见'] ?? '').trim() };
+  const fresh = shutdownDecision(id, r.key, r.value as ShutdownRow, legacy, profile, now);
+  await openDecision(store, fresh);
+  return (await store.getDecision(id)) ?? fresh;
 }
 
 export interface RegisterSyncRow {
@@ -50,7 +113,7 @@ export interface RegisterSyncRow {
 
 /** After the rows are stored: 编号 and 状态 of each 停产停工 / 督查发现 row, by row key. */
 export async function registerWriteBacks(
-  store: Pick<Store, 'getIssueSource' | 'claimIssueSource' | 'nextSeriesNumber'>,
+  store: ApiStore,
   profile: Profile | null,
   kind: 'shutdown' | 'finding',
   rows: readonly RegisterSyncRow[],
@@ -62,8 +125,9 @@ export async function registerWriteBacks(
   for (const r of rows) {
     const id = await numberOf(store, kind, r.key, r.cells['编号'], now);
     if (kind === 'shutdown') {
-      const status = shutdownStatus(r.value as ShutdownRow, await shutdownApproval(id, r.cells['状态']), today);
-      out.set(r.key, { 编号: id, 状态: status });
+      const rec = await shutdownDecisionOf(store, profile, id, r, now);
+      // 编号, 审批意见, 审批时间 as for inspections; 状态 is 已恢复 once resumed, else the approval.
+      out.set(r.key, { ...inspectionWriteBack(rec), 编号: id, 状态: shutdownStatus(r.value as ShutdownRow, approvalFromCell(rec.status), today) });
     } else {
       out.set(r.key, { 编号: id, 状态: findingState(r.value as FindingRow, today, calendar).status });
     }

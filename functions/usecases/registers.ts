@@ -8,25 +8,17 @@
 //   and recipient), however often the sweep runs; a message whose every recipient is final is marked
 //   (SRC#mail#<key>) so later runs skip it without touching its delivery records.
 import { fuseMail, overrunMail } from '../../domain/reports/register-render.js';
-import { WORK_CLASSES, type WorkClassId } from '../../domain/rows/kinds.js';
+import { WORK_CLASSES } from '../../domain/rows/kinds.js';
 import type { Profile } from '../../domain/rows/types.js';
-import { isValidEmail, type Clock, type Log, type Mailer, type Store, type SuppressionCheck } from '../ports.js';
-import { readRegisters, registersToday } from './register-sync.js';
+import type { Clock, Log, Mailer, Store, SuppressionCheck } from '../ports.js';
+import { classEmails, lower, readRegisters, registersToday } from './register-sync.js';
 import { deliver } from './deliver.js';
 
-const lower = (xs: readonly string[]) => xs.map((e) => e.trim().toLowerCase()).filter((e) => isValidEmail(e));
+export { classEmails };
 
 /** County leadership: the 联系邮箱 of units of 类型 县领导. */
 export function leadershipEmails(profile: Pick<Profile, 'units'>): string[] {
   return [...new Set(lower(profile.units.filter((u) => u.type === '县领导').flatMap((u) => u.emails)))].sort();
-}
-
-/** A sector class: its 联系邮箱, its members with role 编辑 or 审批, and its 牵头单位's 联系邮箱. */
-export function classEmails(profile: Pick<Profile, 'units' | 'workClasses' | 'members'>, cls: WorkClassId): string[] {
-  const wc = profile.workClasses.find((w) => w.id === cls);
-  const lead = profile.units.find((u) => u.code === wc?.leadUnit);
-  const members = profile.members.filter((m) => m.workClass === cls && m.role !== '只读').map((m) => m.email);
-  return [...new Set(lower([...(wc?.email ? [wc.email] : []), ...members, ...(lead?.emails ?? [])]))].sort();
 }
 
 export interface RegisterSweepDeps {

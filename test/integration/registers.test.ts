@@ -85,6 +85,49 @@ describe('停产停工 on the local stack', () => {
     expect(mails[0].text).toContain('演示企业1');
     expect(mails[0].text).toContain('超过“原则上不超过 3 天”');
   });
+
+  it('a synced shutdown opens a `shutdown` decision; 批准 (POST) is its 状态 on the next sync; a second decider gets 409', async () => {
+    const h = await harness();
+    h.clock.t = at('2022-06-06T09:00');
+    const row = { row: 2, values: { 企业代码: A, 企业名称: '演示企业1', 所属领域: '工业生产', 停产范围: '全部', 原因: '疫情', 开始日期: '2022-06-06', 报省会商: '是' } };
+    const first = await h.sync(IND, 'industry', 'shutdown', [row], 'sheet-industry');
+    expect(first.json.results[0]).toMatchObject({ ok: true, writeBack: { 编号: 'TC-20220606-001', 状态: '待审批', 审批意见: '', 审批时间: '' } });
+
+    // The command office is asked by mail with 批准/驳回, and the queue lists it.
+    const asked = await h.deliver();
+    const ask = asked.find((m) => m.key === 'TC-20220606-001#decision' && m.to === APPROVER)!;
+    expect(ask.subject).toContain('停产停工审批');
+    expect(Object.keys(ask.links)).toEqual(['批准', '驳回']);
+    const queue = await h.call('GET', '/v1/decisions', { as: APPROVER });
+    expect(queue.status).toBe(200);
+    expect(queue.json.decisions).toEqual([
+      expect.objectContaining({ id: 'TC-20220606-001', type: 'shutdown', typeLabel: '停产停工审批', options: ['批准', '驳回'], requester: 'industry', status: '待审批' }),
+    ]);
+    // A second sync before the decision opens nothing new.
+    expect((await h.sync(IND, 'industry', 'shutdown', [row], 'sheet-industry')).json.results[0].writeBack.状态).toBe('待审批');
+    expect(await h.deliver()).toEqual([]);
+
+    h.clock.t = at('2022-06-06T10:30');
+    const ok = await h.call('POST', '/v1/decisions/TC-20220606-001', { as: APPROVER, body: { decision: '批准', note: '已报省会商' } });
+    expect(ok.status).toBe(200);
+    expect(ok.json.decision).toMatchObject({ type: 'shutdown', status: '已同意', decision: '批准', decidedBy: APPROVER });
+    const late = await h.call('POST', '/v1/decisions/TC-20220606-001', { as: APPROVER, body: { decision: '驳回', note: '晚了' } });
+    expect(late.status).toBe(409);
+    expect(late.json.error.code).toBe('already_decided');
+    expect((await h.post(ask.links['驳回'], { note: '晚了' })).status).toBe(409);
+    expect((await h.call('GET', '/v1/decisions', { as: APPROVER })).json.decisions).toEqual([]);
+
+    // The sector class hears the outcome; the row's 状态 is the decision on its next sync.
+    const result = await h.deliver();
+    expect(result.filter((m) => m.key === 'TC-20220606-001#decision_result').map((m) => m.to)).toContain(IND);
+    const again = await h.sync(IND, 'industry', 'shutdown', [row], 'sheet-industry');
+    expect(again.json.results[0].writeBack).toMatchObject({ 编号: 'TC-20220606-001', 状态: '已同意', 审批意见: '已报省会商', 审批时间: '2022-06-06 10:30' });
+    // 实际恢复日期 makes it 已恢复, the approval kept in the queue.
+    h.clock.t = at('2022-06-08T09:00');
+    const resumed = await h.sync(IND, 'industry', 'shutdown', [{ row: 2, values: { ...row.values, 实际恢复日期: '2022-06-08' } }], 'sheet-industry');
+    expect(resumed.json.results[0].writeBack.状态).toBe('已恢复');
+    expect((await h.store.getDecision('TC-20220606-001'))?.status).toBe('已同意');
+  });
 });
 
 describe('熔断抽查 on the local stack', () => {

@@ -4,8 +4,8 @@
 // sync of the row restores it, and its history says so.
 // - Refused with a code, never applied: a routed issue (`issue_in_progress`); a unit with open
 //   assignments or named as 上级单位 / 牵头单位 by what stays (`unit_in_use`); the last coordination
-//   member with role 编辑 or 审批, or the caller's own 成员 row (`last_admin`); an inspection (later a
-//   shutdown) with a decision (`decision_in_progress`, see decisionRefusal).
+//   member with role 编辑 or 审批, or the caller's own 成员 row (`last_admin`); an inspection or a
+//   shutdown with a decision (`decision_in_progress`, see decisionRefusal and refusals).
 // - The mass-delete guard: when what would be deleted (refusals excluded) is more than 5 rows and
 //   more than 20% of the live rows, nothing is applied and the answer is 409 `mass_delete` with the
 //   counts, unless `confirmDeletions`.
@@ -21,6 +21,7 @@ import { COMMAND_ROLE, type Access, type ProfileCache } from './access.js';
 import { conditionalUpdate } from './conditional-update.js';
 import { HistoryDrain } from './history.js';
 import { ensureIdentityUpgrade } from './identity-upgrade.js';
+import { registerSourceKey } from './register-sync.js';
 import { rebuildProfile } from './sync.js';
 
 export interface ManifestRequest {
@@ -105,8 +106,8 @@ interface Candidate {
 
 /**
  * The refusal hook for rows that carry a decision of the command office (SPEC §7.8
- * `decision_in_progress`): an inspection once it waits for, or has, an approval decision. The
- * shutdown register (§7.3) joins here when it is built.
+ * `decision_in_progress`): an inspection once it waits for, or has, an approval decision (a shutdown's
+ * decision is read from the queue in `refusals`).
  */
 export function decisionRefusal(kind: RowKind, value: Record<string, unknown>): string | undefined {
   if (kind === 'inspection' && typeof value.status === 'string' && ['待审批', '已批准', '已驳回'].includes(value.status)) {
@@ -158,6 +159,15 @@ async function refusals(store: ApiStore, ctx: ManifestContext, kind: RowKind, ca
       else if (noAdminLeft && isCoordinationAdmin(m)) {
         refuse(c.id, 'last_admin', `删除后综合协调专班将没有角色为「编辑」或「审批」的成员，无人能维护配置；已保留 ${m.email}`);
       }
+    }
+    return out;
+  }
+  if (kind === 'shutdown') {
+    // A shutdown's decision is found by its 编号 (register-sync.ts), kept per row key.
+    for (const c of candidates) {
+      const id = await store.getIssueSource(registerSourceKey('shutdown', c.id));
+      const rec = id ? await store.getDecision(id) : null;
+      if (rec) refuse(c.id, 'decision_in_progress', `停产停工 ${rec.id} 已进入审批（状态「${rec.status}」），不能删除；如需撤销请联系指挥部办公室`);
     }
     return out;
   }

@@ -1,5 +1,5 @@
 // The seed's registers on the local stack (real dynalite + SES emulator): 停产停工 numbered at sync,
-// 全部 without 报省会商 refused, the 3-day overrun mail to the county leadership once however often the
+// approved through the decision queue (type `shutdown`), 全部 without 报省会商 refused, the 3-day overrun mail to the county leadership once however often the
 // sweep runs, 熔断 mailed to the sector class once, the emergency's 紧急 limits on new issues and its
 // daily report at 17:00 (none after it ends), and the digest's 督办督查情况 and shutdown lists.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -127,6 +127,10 @@ describe('停产停工 on the local stack', () => {
     const resumed = await h.sync(IND, 'industry', 'shutdown', [{ row: 2, values: { ...row.values, 实际恢复日期: '2022-06-08' } }], 'sheet-industry');
     expect(resumed.json.results[0].writeBack.状态).toBe('已恢复');
     expect((await h.store.getDecision('TC-20220606-001'))?.status).toBe('已同意');
+    // A shutdown with a decision is not deleted by a manifest that leaves it out (SPEC §7.8).
+    const gone = await h.call('POST', '/v1/sync/manifest', { as: IND, body: { spreadsheetId: 'sheet-industry', workClass: 'industry', kind: 'shutdown', ids: [] } });
+    expect(gone.status).toBe(200);
+    expect(gone.json).toMatchObject({ deleted: 0, refused: [expect.objectContaining({ id: first.json.results[0].id, code: 'decision_in_progress' })] });
   });
 });
 

@@ -1,7 +1,8 @@
 // The seed's registers on the local stack (real dynalite + SES emulator): 停产停工 numbered at sync,
-// approved through the decision queue (type `shutdown`), 全部 without 报省会商 refused, the 3-day overrun mail to the county leadership once however often the
-// sweep runs, 熔断 mailed to the sector class once, the emergency's 紧急 limits on new issues and its
-// daily report at 17:00 (none after it ends), and the digest's 督办督查情况 and shutdown lists.
+// approved through the decision queue (type `shutdown`), 全部 without 报省会商 refused, the 3-day
+// overrun mail to the county leadership once however often the sweep runs, 熔断 mailed to the sector
+// class once, the emergency's 紧急 limits on new issues and its daily report at 17:00 (none after it
+// ends), and the digest's 督办督查情况 and shutdown lists.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeSweepHandler } from '../../functions/handlers/sweep.js';
 import { runDailyReport } from '../../functions/usecases/daily-report.js';

@@ -252,6 +252,11 @@ function effectAction(rec: Pick<DecisionRecord, 'decisionType' | 'data' | 'note'
   if (rec.decisionType === 'escalate_request') {
     return { type: 'report_up', actor, level: rec.data.level ?? '', ...(rec.data.reason ? { note: rec.data.reason } : {}) };
   }
+  if (rec.decisionType === 'reassign_request') {
+    // The command office's 改派 (as edits.ts applies it for a 审批 member): the new unit is mailed.
+    const note = [`改派申请（${rec.data.by ?? ''}）经指挥部同意`, rec.note].filter(Boolean).join('；');
+    return { type: 'reassign', actor, unit: rec.data.unit ?? '', note };
+  }
   return null;
 }
 
@@ -275,8 +280,9 @@ export async function applyDecisionEffect(deps: DecisionDeps, rec: DecisionRecor
         const ctx = lifecycleContext(profile, deps.clock.now());
         const res = applyAction(cur.record, action, ctx);
         if (!res.ok) return { done: res.message };
+        // Every event the action added carries the decision id (a 改派 adds its reassign and assign).
         const events = res.record.events;
-        events[events.length - 1] = { ...events[events.length - 1], ref: rec.id };
+        for (let i = cur.record.events.length; i < events.length; i++) events[i] = { ...events[i], ref: rec.id };
         const { revision: _r, ...next } = applyChange(cur, res.record, res.notifications, ctx, rec.decidedBy ?? 'command');
         return { write: next, result: null };
       },
@@ -476,8 +482,8 @@ export function requestDecision(
 
 /**
  * A 改派申请 (an edit of a routed issue's 指定责任单位 by someone who may not reassign, edits.ts)
- * as an item of the queue: listed for the command office; no mail, and no answer is offered here yet
- * (DECISION_OPTIONS has none for `reassign_request`).
+ * as an item of the queue, mailed to the command office: 同意 applies the 改派 (effectAction),
+ * 不同意 (with a reason) leaves the unit; the editor who asked gets the decision_result mail.
  */
 export function reassignRequestDecision(
   r: IssueRecord,
@@ -487,7 +493,7 @@ export function reassignRequestDecision(
   now: number,
 ): DecisionRecord {
   const fromName = findUnit(profile, ask.from)?.name ?? ask.from;
-  return {
+  const rec: DecisionRecord = {
     id,
     decisionType: 'reassign_request',
     subject: `${r.id} 申请改派至「${ask.unitName}」`,
@@ -514,6 +520,7 @@ export function reassignRequestDecision(
     updatedAt: now,
     revision: 1,
   };
+  return withPending(rec, [decisionMail(rec, commandOfficeEmails(profile), now)]);
 }
 
 // ---- the sweep's part ----------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeUscc } from '../../domain/rows/uscc.js';
 import { startTestServices, type TestServices } from '../fixtures/local-services.js';
-import { ADMIN, IND } from './api-helpers.js';
+import { ADMIN, IND, issueValues } from './api-helpers.js';
 import { APPROVER, at, CONTACT, duplicates, makeLoopHarness, type LoopHarness, type Mail } from './closed-loop-helpers.js';
 
 let services: TestServices;
@@ -209,6 +209,69 @@ describe('unit requests from the assignment mail', () => {
     expect((await h.store.getIssue(id))!.record.assignments[0].resolveBy).toBe('2022-06-15');
     const out = await h.deliver();
     expect(out.find((m) => m.to === 'gxj1@county.example')!.text).toContain('请按期办结');
+  });
+});
+
+describe('改派申请 from an edit of 指定责任单位 (reassign_request)', () => {
+  it('同意 reassigns as the command office\'s 改派 (new unit mailed once); 不同意 needs a note and keeps the unit; a second decider gets 409', { timeout: 90_000 }, async () => {
+    const h = await makeLoopHarness(services);
+    const values = issueValues({ 联系邮箱: CONTACT });
+    const first = await h.sync(IND, 'industry', 'issue', [{ row: 2, values }]);
+    const id = first.json.results[0].id as string;
+    await h.deliver();
+    let version = first.json.results[0].version as number;
+    const edit = async (unit: string) => {
+      const res = await h.sync(IND, 'industry', 'issue', [{ row: 2, version, values: { ...values, 编号: id, 指定责任单位: unit } }]);
+      expect(res.json.results[0]).toMatchObject({ ok: true, outcome: 'updated' });
+      version = res.json.results[0].version;
+      return res.json.results[0].writeBack as Record<string, string>;
+    };
+    const queued = async () => (await h.call('GET', '/v1/decisions', { as: APPROVER })).json.decisions.filter((d: { type: string }) => d.type === 'reassign_request');
+
+    // The editor (not 审批) asks for 城关镇: a request in the queue, mailed to the office with its answers.
+    expect((await edit('U-CGZ')).处理说明).toContain('已提交改派申请（改派至「城关镇」）');
+    const [ask] = await queued();
+    expect(ask).toMatchObject({ type: 'reassign_request', options: ['同意', '不同意'], requester: 'U-GXJ', ref: id });
+    const asked = await h.deliver();
+    expect(to(asked, `${ask.id}#decision`)).toEqual(OFFICE);
+    expect(Object.keys(asked.find((m) => m.to === APPROVER)!.links)).toEqual(['同意', '不同意']);
+    expect((await h.store.getIssue(id))!.record.assignments.at(-1)!.unit).toBe('U-GXJ');
+
+    const path = (d: { id: string }) => `/v1/decisions/${encodeURIComponent(d.id)}`;
+    expect((await h.call('POST', path(ask), { as: IND, body: { decision: '同意' } })).status).toBe(403);
+    const agreed = await h.call('POST', path(ask), { as: APPROVER, body: { decision: '同意', note: '属城关镇辖区' } });
+    expect(agreed.status).toBe(200);
+    expect(agreed.json.decision).toMatchObject({ id: ask.id, type: 'reassign_request', decision: '同意', status: '已同意', decidedBy: APPROVER });
+    const rec = (await h.store.getIssue(id))!.record;
+    expect(rec.assignments.at(-1)!.unit).toBe('U-CGZ');
+    expect(rec.events.filter((e) => e.ref === ask.id).map((e) => e.type)).toEqual(['reassign', 'assign']);
+    expect((await h.store.getDecision(ask.id))!.applied).toBe(true);
+    await h.sweep()();
+    const out = await h.deliver();
+    expect(to(out, `${id}#assign#1#unit`)).toEqual(['cgz@county.example']);
+    expect(out.filter((m) => m.to === 'cgz@county.example' && m.key.startsWith(`${id}#assign#`))).toHaveLength(1);
+    expect(to(out, `${id}#reassigned#0`)).toEqual(['gxj1@county.example', 'gxj2@county.example']);
+    expect(to(out, `${ask.id}#decision_result`)).toEqual([IND]);
+    expect(await queued()).toEqual([]);
+
+    // Another request (to 县发展改革委): 不同意 needs a reason; with it the unit stays 城关镇.
+    expect((await edit('U-FGW')).处理说明).toContain('已提交改派申请（改派至「县发展改革委」）');
+    const [again] = await queued();
+    expect(again.id).not.toBe(ask.id);
+    const bare = await h.call('POST', path(again), { as: APPROVER, body: { decision: '不同意' } });
+    expect(bare.status).toBe(400);
+    expect(bare.json.error.code).toBe('note_required');
+    const refused = await h.call('POST', path(again), { as: APPROVER, body: { decision: '不同意', note: '仍由城关镇办理' } });
+    expect(refused.status).toBe(200);
+    expect((await h.store.getIssue(id))!.record.assignments.at(-1)!.unit).toBe('U-CGZ');
+    const late = await h.call('POST', path(again), { as: APPROVER, body: { decision: '同意' } });
+    expect(late.status).toBe(409);
+    expect(late.json.error.code).toBe('already_decided');
+    const told = await h.deliver();
+    expect(told.find((m) => m.key === `${again.id}#decision_result`)).toMatchObject({ to: IND });
+    expect(told.find((m) => m.key === `${again.id}#decision_result`)!.text).toContain('仍由城关镇办理');
+    expect(told.filter((m) => m.to === 'fgw@county.example')).toEqual([]);
+    expect(duplicates(await h.allMails())).toEqual([]);
   });
 });
 

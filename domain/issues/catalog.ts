@@ -341,6 +341,8 @@ export const DECISION_OPTIONS: Partial<Record<DecisionType, readonly DecisionOpt
   // 改派申请 (an edit of 指定责任单位, edits.ts): 同意 applies the command office's 改派.
   reassign_request: [AGREE, DISAGREE],
   batch: [{ label: '答复', grants: true, colour: BLUE, note: { name: 'note', label: '答复内容', required: true, max: MAX_TEXT, code: 'note_required' }, status: '已答复' }],
+  // An issue in 待分派 waits at triage; 分派 (with `unit`) applies the command office's 改派.
+  triage: [{ label: '分派', grants: true, colour: BLUE, note: { name: 'note', label: '分派说明', hint: '选填', required: false, max: MAX_TEXT }, status: '已交办' }],
   // An issue in 已办结 / 已回访 waits for the command office; the answer applies the lifecycle's verify_close.
   verify_close: [{ label: '核实销号', grants: true, colour: GREEN, note: { name: 'note', label: '核实情况', hint: '选填', required: false, max: MAX_TEXT }, status: '已销号' }],
 };

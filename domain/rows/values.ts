@@ -66,7 +66,7 @@ export const SUPPORT_TARGET_TYPES = ['工作专班', '白名单企业'] as const
 export const INSPECTION_CATEGORIES = ['疫情防控', '安全生产', '出入境检验检疫', '其他'] as const;
 export const INSPECTION_STATUSES = ['免审批', '待审批', '已批准', '已驳回'] as const;
 /** The command office's answers to a decision (domain/issues/catalog.ts DECISION_OPTIONS uses these labels). */
-export const DECISION_ANSWERS = ['批准', '驳回', '同意', '不同意', '答复', '核实销号'] as const;
+export const DECISION_ANSWERS = ['批准', '驳回', '同意', '不同意', '答复', '核实销号', '分派'] as const;
 export type DecisionAnswer = (typeof DECISION_ANSWERS)[number];
 export const UNIT_TYPES = ['县直部门', '乡镇', '街道', '园区', '指挥部', '县领导'] as const;
 export type UnitType = (typeof UNIT_TYPES)[number];

@@ -16,7 +16,7 @@ import {
   type IssueAction,
   type MailData,
 } from '../../domain/issues/catalog.js';
-import { applyAction, commandUnits, currentAssignment, findUnit, unitEmails } from '../../domain/issues/lifecycle.js';
+import { applyAction, commandUnits, currentAssignment, findUnit, triageUnit, unitEmails } from '../../domain/issues/lifecycle.js';
 import type { IssueRecord, Notification } from '../../domain/issues/types.js';
 import { AWAITING_STATUSES } from '../../domain/reports/sections/todo.js';
 import type { Profile } from '../../domain/rows/types.js';
@@ -140,31 +140,53 @@ export async function awaitingIssues(store: Pick<ApiStore, 'listIssues'>, profil
   return out;
 }
 
-/** An issue waiting for 核实销号 as a decision of the queue (`verify_close`, its id the issue's 编号). */
+/** The queue's type of an issue waiting for the command office: 待分派 → triage, else 核实销号. */
+const issueDecisionType = (r: Pick<IssueRecord, 'status'>): 'triage' | 'verify_close' => (r.status === '待分派' ? 'triage' : 'verify_close');
+
+/** Issues in 待分派 at the triage unit (牵头单位 of coordination): the queue's `triage` items. */
+export async function triageIssues(store: Pick<ApiStore, 'listIssues'>, profile: Pick<Profile, 'units' | 'workClasses'> | null): Promise<IssueRecord[]> {
+  const unit = profile ? triageUnit(profile) : undefined;
+  return unit ? (await store.listIssues({ unit, status: '待分派' })).map((s) => s.record) : [];
+}
+
+/**
+ * An issue waiting for the command office as a decision of the queue, its id the issue's 编号:
+ * `triage` (待分派, answered by 分派 with a unit) or `verify_close` (已办结 / 已回访, 核实销号).
+ */
 export function verifyDecisionView(r: IssueRecord, profile: Pick<Profile, 'units'> | null): DecisionView {
+  const type = issueDecisionType(r);
   const a = r.assignments.length > 0 ? currentAssignment(r) : undefined;
   const unitName = (a && profile?.units.find((u) => u.code === a.unit)?.name) ?? a?.unit ?? '';
   const enterprise = [r.issue.enterpriseName, r.issue.enterpriseCode].filter(Boolean).join(' ') || '（未填写）';
+  const rows =
+    type === 'triage'
+      ? [
+          { label: '问题类别', text: r.issue.category },
+          { label: '反映企业', text: enterprise },
+          { label: '问题描述', text: r.issue.description },
+          { label: '分派单位', text: unitName },
+        ]
+      : [
+          { label: '问题类别', text: r.issue.category },
+          { label: '反映企业', text: enterprise },
+          { label: '责任单位', text: unitName },
+          { label: '办理结果', text: r.result ?? '' },
+          { label: '回访结果', text: r.followUp ?? '待回访' },
+        ];
   return {
     id: r.id,
-    type: 'verify_close',
-    typeLabel: DECISION_LABELS.verify_close,
+    type,
+    typeLabel: DECISION_LABELS[type],
     subject: `${r.id} ${r.issue.category}：${r.issue.enterpriseName || r.issue.enterpriseCode || ''}`.trim(),
-    since: new Date(a?.resolvedAt ?? r.updatedAt).toISOString(),
-    options: decisionOptions('verify_close').map((o) => o.label),
+    since: new Date((type === 'triage' ? a?.assignedAt : a?.resolvedAt) ?? r.updatedAt).toISOString(),
+    options: decisionOptions(type).map((o) => o.label),
     requester: a?.unit ?? '',
     requesterName: unitName,
     status: r.status,
     ref: r.id,
     decideBy: null,
     late: false,
-    rows: [
-      { label: '问题类别', text: r.issue.category },
-      { label: '反映企业', text: enterprise },
-      { label: '责任单位', text: unitName },
-      { label: '办理结果', text: r.result ?? '' },
-      { label: '回访结果', text: r.followUp ?? '待回访' },
-    ],
+    rows,
     decision: null,
     note: null,
     decidedAt: null,
@@ -173,33 +195,48 @@ export function verifyDecisionView(r: IssueRecord, profile: Pick<Profile, 'units
 }
 
 /**
- * The open decisions, oldest first. With the profile, the issues waiting for 核实销号 are in the
- * queue too (type `verify_close`).
+ * The open decisions, oldest first. With the profile, the issues waiting for 核实销号 (type
+ * `verify_close`) and those waiting at triage (type `triage`) are in the queue too.
  */
 export async function decisionQueue(
   store: ApiStore,
   now: number,
-  profile?: Pick<Profile, 'units'> | null,
+  profile?: Pick<Profile, 'units' | 'workClasses'> | null,
   /** The issues waiting for 核实销号 when the caller has read them already (awaitingIssues). */
   awaitingRead?: Promise<readonly IssueRecord[]>,
 ): Promise<DecisionView[]> {
-  const [open, awaiting] = await Promise.all([store.listDecisions({ open: true }), awaitingRead ?? (profile ? awaitingIssues(store, profile) : Promise.resolve([]))]);
+  const [open, awaiting, triage] = await Promise.all([
+    store.listDecisions({ open: true }),
+    awaitingRead ?? (profile ? awaitingIssues(store, profile) : Promise.resolve([])),
+    triageIssues(store, profile ?? null),
+  ]);
   const seen = new Set<string>();
-  const verify = awaiting.filter((r) => !seen.has(r.id) && seen.add(r.id)).map((r) => verifyDecisionView(r, profile ?? null));
+  const verify = [...awaiting, ...triage].filter((r) => !seen.has(r.id) && seen.add(r.id)).map((r) => verifyDecisionView(r, profile ?? null));
   return [...open.map((r) => decisionView(r, now)), ...verify].sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : a.id < b.id ? -1 : 1));
 }
 
 const ISSUE_ID = /^WT-\d{8}-\d{3,}$/;
 
 /**
- * 核实销号 of an issue from the queue: the lifecycle's verify_close on the issue's conditional write;
- * an issue no longer waiting (销号 by someone else, reopened) answers 409 `already_decided`.
+ * An issue decided from the queue, on the issue's conditional write: 核实销号 (the lifecycle's
+ * verify_close) or, at triage, 分派 to `unit` (the command office's 改派, the unit mailed). An issue
+ * no longer waiting (销号 or 分派 by someone else, reopened) answers 409 `already_decided`.
  */
 async function decideVerify(deps: DecisionDeps, id: string, input: DecideInput, by: string): Promise<DecideOutcome> {
-  const option = decisionOption('verify_close', String(input.decision ?? '').trim());
-  if (!option) return refuse(400, 'invalid_decision', `「${DECISION_LABELS.verify_close}」的决定应为：${decisionOptions('verify_close').map((o) => o.label).join('、')}`);
+  const found = await deps.store.getIssue(id);
+  if (!found) return refuse(404, 'decision_not_found', `未找到待办事项 ${id}`);
+  const type = issueDecisionType(found.record);
+  const label = String(input.decision ?? '').trim();
+  const option = decisionOption(type, label);
+  const waiting: readonly string[] = type === 'triage' ? ['待分派'] : AWAITING_STATUSES;
+  // The issue moved on since the queue was read (分派 or 销号 by another decider): 409, as a record's decision.
+  const moved = !waiting.includes(found.record.status) || (!option && decisionOption(type === 'triage' ? 'verify_close' : 'triage', label));
+  if (moved) return refuse(409, 'already_decided', `问题 ${id} 当前状态为「${found.record.status}」，不在${DECISION_LABELS[type]}之列（可能已由他人处理），本次未做更改`);
+  if (!option) return refuse(400, 'invalid_decision', `「${DECISION_LABELS[type]}」的决定应为：${decisionOptions(type).map((o) => o.label).join('、')}`);
   const note = typeof input.note === 'string' ? input.note.trim() : '';
   if (note.length > option.note.max) return refuse(400, 'too_long', `${option.note.label}不能超过 ${option.note.max} 字（现有 ${note.length} 字）`);
+  const unit = typeof input.unit === 'string' ? input.unit.trim() : '';
+  if (type === 'triage' && !unit) return refuse(400, 'unit_required', `${option.label}须填写 unit（责任单位的单位编码）`);
   const profile = await deps.getProfile();
   if (!profile) return refuse(503, 'no_profile', '系统配置尚未就绪');
   const out = await conditionalUpdate<StoredIssue, DecideOutcome>({
@@ -208,20 +245,23 @@ async function decideVerify(deps: DecisionDeps, id: string, input: DecideInput, 
     attempts: MAX_ATTEMPTS,
     decide(cur) {
       if (!cur) return { done: refuse(404, 'decision_not_found', `未找到待办事项 ${id}`) };
-      if (!AWAITING_STATUSES.includes(cur.record.status)) {
-        return { done: refuse(409, 'already_decided', `问题 ${id} 当前状态为「${cur.record.status}」，不在待核实销号之列（可能已由他人处理），本次未做更改`) };
+      if (!waiting.includes(cur.record.status)) {
+        return { done: refuse(409, 'already_decided', `问题 ${id} 当前状态为「${cur.record.status}」，不在${DECISION_LABELS[type]}之列（可能已由他人处理），本次未做更改`) };
       }
       const now = deps.clock.now();
       const ctx = lifecycleContext(profile, now);
-      const res = applyAction(cur.record, { type: 'verify_close', actor: { role: 'command', by }, ...(note ? { note } : {}) }, ctx);
-      if (!res.ok) return { done: refuse(409, res.code, res.message) };
+      const actor = { role: 'command' as const, by };
+      const action: IssueAction =
+        type === 'triage' ? { type: 'reassign', actor, unit, note: note || '指挥部办公室分派' } : { type: 'verify_close', actor, ...(note ? { note } : {}) };
+      const res = applyAction(cur.record, action, ctx);
+      if (!res.ok) return { done: refuse(res.code === 'unknown_unit' ? 400 : 409, res.code, res.message) };
       const { revision: _r, ...next } = applyChange(cur, res.record, res.notifications, ctx, by);
       const view: DecisionView = { ...verifyDecisionView(cur.record, profile), status: res.record.status, decision: option.label, note: note || null, decidedAt: new Date(now).toISOString(), decidedBy: by };
       return { write: next, result: { ok: true, decision: view } };
     },
   });
   if (!out.ok) return refuse(409, 'already_decided', `待办事项 ${id} 正在被同时处理，请刷新后再试`);
-  if (out.result.ok) deps.log.info('decision', { id, type: 'verify_close', decision: option.label });
+  if (out.result.ok) deps.log.info('decision', { id, type, decision: option.label });
   return out.result;
 }
 
@@ -232,6 +272,8 @@ export interface DecideInput {
   note?: string;
   /** 同意 on 延期: another date than the one asked for. */
   date?: string;
+  /** 分派 at triage: the 单位编码 of the responsible unit. */
+  unit?: string;
   /** Facts recorded with the decision (a batch answer's closeMembers, policy). */
   data?: Record<string, string>;
 }
@@ -421,7 +463,7 @@ export function parseDecideBody(body: unknown): { ok: true; input: DecideInput }
   for (const k of ['note', 'date', 'unit'] as const) {
     if (b[k] !== undefined && (typeof b[k] !== 'string' || (b[k] as string).length > 2000)) return { ok: false, message: `字段 ${k} 应为不超过 2000 字的文本` };
   }
-  return { ok: true, input: { decision: b.decision, ...(typeof b.note === 'string' ? { note: b.note } : {}), ...(typeof b.date === 'string' ? { date: b.date } : {}) } };
+  return { ok: true, input: { decision: b.decision, ...(typeof b.note === 'string' ? { note: b.note } : {}), ...(typeof b.date === 'string' ? { date: b.date } : {}), ...(typeof b.unit === 'string' ? { unit: b.unit } : {}) } };
 }
 
 // ---- unit requests (申请延期, 申请上报) ------------------------------------------------------------

@@ -275,6 +275,40 @@ describe('改派申请 from an edit of 指定责任单位 (reassign_request)', (
   });
 });
 
+describe('待分派 from the queue (triage)', () => {
+  it('an issue returned to triage is in GET /v1/decisions; 分派 needs a unit, assigns it once (unit mailed), a second decider gets 409', async () => {
+    const h = await makeLoopHarness(services);
+    const [id] = await h.report([{}]);
+    const unit = (await h.deliver()).find((m) => m.key === `${id}#assign#0#unit` && m.to === 'gxj1@county.example')!;
+    expect((await h.post(unit.links['退回'], { reason: '非本单位职责' })).status).toBe(200);
+    expect((await h.store.getIssue(id))!.record.status).toBe('待分派');
+    await h.deliver();
+
+    const queue = await h.call('GET', '/v1/decisions', { as: APPROVER });
+    expect(queue.json.decisions).toEqual([expect.objectContaining({ id, type: 'triage', typeLabel: '待分派', options: ['分派'], requester: 'U-FGW', status: '待分派' })]);
+    const bare = await h.call('POST', `/v1/decisions/${id}`, { as: APPROVER, body: { decision: '分派' } });
+    expect(bare.status).toBe(400);
+    expect(bare.json.error.code).toBe('unit_required');
+    expect((await h.call('POST', `/v1/decisions/${id}`, { as: APPROVER, body: { decision: '分派', unit: 'U-NONE' } })).status).toBe(400);
+    expect((await h.call('POST', `/v1/decisions/${id}`, { as: IND, body: { decision: '分派', unit: 'U-CGZ' } })).status).toBe(403);
+    expect((await h.store.getIssue(id))!.record.status).toBe('待分派');
+
+    const done = await h.call('POST', `/v1/decisions/${id}`, { as: APPROVER, body: { decision: '分派', unit: 'U-CGZ', note: '属城关镇辖区' } });
+    expect(done.status).toBe(200);
+    expect(done.json.decision).toMatchObject({ id, type: 'triage', decision: '分派', status: '已交办', decidedBy: APPROVER });
+    const rec = (await h.store.getIssue(id))!.record;
+    expect(rec.status).toBe('已交办');
+    expect(rec.assignments.at(-1)!.unit).toBe('U-CGZ');
+    const out = await h.deliver();
+    expect(to(out, `${id}#assign#2#unit`)).toEqual(['cgz@county.example']);
+    const again = await h.call('POST', `/v1/decisions/${id}`, { as: APPROVER, body: { decision: '分派', unit: 'U-GXJ' } });
+    expect(again.status).toBe(409);
+    expect(again.json.error.code).toBe('already_decided');
+    expect((await h.call('GET', '/v1/decisions', { as: APPROVER })).json.decisions).toEqual([]);
+    expect(duplicates(await h.allMails())).toEqual([]);
+  });
+});
+
 describe('核实销号 from the queue (verify_close)', () => {
   it('an issue in 已办结 is in GET /v1/decisions; POST 核实销号 closes it once, a second decider gets 409', async () => {
     const h = await makeLoopHarness(services);

@@ -4,12 +4,13 @@
 // - 刷新状态 rewrites it from `GET /v1/decisions` (one row per open decision, oldest first), keeping
 //   what a member typed in 决定 / 意见 for decisions still open.
 // - 立即同步 sends each row whose 决定 is filled and not yet done as `POST /v1/decisions/{编号}`
-//   `{"decision","note"}` and writes 处理结果. The server decides who may: only coordination members
+//   `{"decision","note"}` (with 分派单位 as `unit` when 决定 is 分派: a triage item's responsible
+//   unit, 单位编码 or 名称; the server answers unknown_unit) and writes 处理结果. The server decides who may: only coordination members
 //   with role 审批. For anyone else the first answer is 403: nothing is applied, the rest is not sent,
 //   and the sidebar says why in Chinese.
 
 import { SYSTEM_TABS } from '../domain/rows/kinds.js';
-import { DECISION_ANSWERS } from '../domain/rows/values.js';
+import { DECISION_ANSWERS, type DecisionAnswer } from '../domain/rows/values.js';
 import { toSheetText } from '../domain/rows/sheet-text.js';
 import { shanghaiDateTime } from '../domain/time/time.js';
 import { apiCall } from './http.js';
@@ -19,6 +20,8 @@ export const DECISION_TAB = DEF.tab;
 const SYSTEM_FILL = '#eeeeee';
 const INPUT_FILL = '#e8f0fe';
 const PROTECTION_DESCRIPTION = '四保调度：指挥部待办（由服务器写入）';
+/** The answer of a triage item (待分派): it needs 分派单位, sent as `unit`. */
+const ASSIGN: DecisionAnswer = '分派';
 /** 处理结果 of a decision that reached the server (applied, or decided by someone else first): never sent again. */
 const DONE_PREFIX = '已';
 
@@ -40,6 +43,7 @@ type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
 const HEADER_NOTES: Record<string, string> = {
   决定: `请填写：${DECISION_ANSWERS.join('、')}之一（须为本行「可选决定」中的一项）。「立即同步」时提交，仅综合协调专班角色为「审批」的成员可以决定。`,
+  分派单位: '「决定」为「分派」时必填：责任单位的单位编码或名称（须在「责任单位」表中）。',
   意见: '驳回、不同意须说明理由；答复共性问题时填写答复内容。',
   处理结果: '系统列：「立即同步」提交决定后的结果。',
 };
@@ -118,10 +122,10 @@ export function refreshDecisionTab(ss: GoogleAppsScript.Spreadsheet.Spreadsheet,
   const width = col.size;
   const old = readRows(sheet);
   // What members typed for a decision still open is kept (the rest of the row is the server's).
-  const typed = new Map<string, { decision: unknown; note: unknown }>();
+  const typed = new Map<string, { decision: unknown; unit: unknown; note: unknown }>();
   for (const r of old) {
     const id = cellText(r[col.get('编号')!]);
-    if (id) typed.set(id, { decision: r[col.get('决定')!] ?? '', note: r[col.get('意见')!] ?? '' });
+    if (id) typed.set(id, { decision: r[col.get('决定')!] ?? '', unit: r[col.get('分派单位')!] ?? '', note: r[col.get('意见')!] ?? '' });
   }
   const rows: (string | number)[][] = ans.body.decisions.map((e) => {
     const row: (string | number)[] = new Array<string | number>(width).fill('');
@@ -129,6 +133,7 @@ export function refreshDecisionTab(ss: GoogleAppsScript.Spreadsheet.Spreadsheet,
     const t = typed.get(e.id);
     if (t) {
       row[col.get('决定')!] = t.decision as string;
+      row[col.get('分派单位')!] = t.unit as string;
       row[col.get('意见')!] = t.note as string;
     }
     return row;
@@ -162,7 +167,7 @@ export function applyDecisionTab(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, a
   if (!sheet || sheet.getLastRow() < 2) return out;
   const values = sheet.getDataRange().getValues() as unknown[][];
   const col = new Map((values[0] ?? []).map((h, i) => [cellText(h), i]));
-  const [c, cDecision, cNote, cResult, cOptions] = ['编号', '决定', '意见', '处理结果', '可选决定'].map((h) => col.get(h));
+  const [c, cDecision, cNote, cResult, cOptions, cUnit] = ['编号', '决定', '意见', '处理结果', '可选决定', '分派单位'].map((h) => col.get(h));
   if (c === undefined || cDecision === undefined || cResult === undefined) {
     out.lines.push(`「${DEF.tab}」缺少「编号」「决定」或「处理结果」列：请先「刷新状态」。`);
     return out;
@@ -185,11 +190,17 @@ export function applyDecisionTab(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, a
       out.refused++;
       continue;
     }
+    const unit = decision === ASSIGN && cUnit !== undefined ? cellText(r[cUnit]) : '';
+    if (decision === ASSIGN && !unit) {
+      results[i] = `未提交：「${ASSIGN}」须填写「分派单位」（责任单位的单位编码或名称）`;
+      out.refused++;
+      continue;
+    }
     const ans = apiCall<{ decision?: { decision?: string; decidedAt?: string | null } }>(
       `${apiUrl}/v1/decisions/${encodeURIComponent(id)}`,
       token,
       'post',
-      JSON.stringify({ decision, ...(note ? { note } : {}) }),
+      JSON.stringify({ decision, ...(unit ? { unit } : {}), ...(note ? { note } : {}) }),
     );
     if (ans.status === 403) {
       // Not a 审批 member: nothing was applied; nothing more is sent.

@@ -541,6 +541,8 @@ export const SYSTEM_TAB_TABLE = {
       sys('详情', { key: 'details' }),
       sys('可选决定', { key: 'options' }),
       col('决定', 'decision', 'enum', { values: DECISION_ANSWERS }),
+      // 分派 of a triage item: the responsible unit (单位编码 or 名称), sent as `unit`.
+      col('分派单位', 'unit', 'text', { maxLen: 100, ref: 'unit' }),
       col('意见', 'note', 'free', { maxLen: 2000 }),
       sys('处理结果', { key: 'result' }),
     ],

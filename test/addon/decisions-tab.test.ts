@@ -9,7 +9,7 @@ import { KINDS, SYSTEM_TABS } from '../../domain/rows/kinds.js';
 import { createGasEnv, type GasEnv } from './fakes/gas-env.js';
 import { startStackProcess, type StackProcess } from './fakes/stack.js';
 import type { FakeSheet } from './fakes/spreadsheet.js';
-import { uscc } from './rows.js';
+import { issueRow, uscc } from './rows.js';
 
 const APPROVER = 'command-approver@tongxu.example';
 const EDITOR = 'coordination-editor@tongxu.example';
@@ -125,6 +125,52 @@ describe('指挥部待办 tab on the real local stack', () => {
     expect(insp.cell(2, '状态')).toBe('已批准');
     expect(insp.cell(2, '审批意见')).toBe('同意按计划检查，注意不影响正常生产');
     expect(String(insp.cell(2, '审批时间'))).toMatch(/^2022-06-\d\d \d\d:\d\d$/);
+  });
+
+  it('a 待分派 issue: 分派 without 分派单位 is not sent; with a unit name it reaches the store (已交办 at that unit)', async () => {
+    // No rule, no 所属领域: the issue is routed to triage (牵头单位 of 综合协调) and waits 待分派.
+    const iss = env.ss.sheet('问题诉求')!;
+    const row2 = issueRow(41, { 问题类别: '原料采购', 所在乡镇: '玉皇庙镇', 问题描述: '原料价格上涨，采购渠道有限', 反映日期: '2022-06-10' });
+    delete row2['所属领域'];
+    typeAndEdit(iss, 2, row2);
+    env.run('menuSync');
+    expect(env.sheets.ui.alerts).toEqual([]);
+    const id = String(iss.cell(2, '编号'));
+    expect(id).toMatch(/^WT-\d{8}-\d{3}$/);
+    expect(iss.cell(2, '状态')).toBe('待分派');
+
+    env.run('menuRefresh');
+    const tab = env.ss.sheet(TAB)!;
+    expect(tab.headers()).toContain('分派单位');
+    let row = -1;
+    for (let r = 2; r <= 50; r++) if (String(tab.cell(r, '编号') ?? '') === id) row = r;
+    expect(row).toBeGreaterThan(1);
+    expect(tab.cell(row, '事项类型')).toBe('待分派');
+    expect(tab.cell(row, '可选决定')).toBe('分派');
+
+    // 分派 with no unit: refused in the row, nothing sent.
+    tab.typeRow(row, { 决定: '分派', 分派单位: '', 意见: '属交通运输领域' });
+    const bare = env.run<SidebarAnswer>('sidebarSync');
+    expect(bare.result.ok).toBe(false);
+    expect(String(tab.cell(row, '处理结果'))).toContain('须填写「分派单位」');
+    // A unit not in 责任单位: the server's unknown_unit in 处理结果.
+    tab.typeRow(row, { 分派单位: '不存在的单位' });
+    env.run<SidebarAnswer>('sidebarSync');
+    expect(String(tab.cell(row, '处理结果'))).toMatch(/^未通过：.*不存在的单位/);
+    let queue = await api<{ decisions: { id: string }[] }>('/v1/decisions', APPROVER);
+    expect(queue.body.decisions.map((d) => d.id)).toContain(id);
+
+    // A 分派单位 kept across 刷新状态, given by name: applied, the issue is 已交办 at 县交通运输局 (jtj).
+    tab.typeRow(row, { 分派单位: '县交通运输局' });
+    env.run('menuRefresh');
+    expect(tab.cell(row, '分派单位')).toBe('县交通运输局');
+    const done = env.run<SidebarAnswer>('sidebarSync');
+    expect(done.result.message).toContain('已生效 1 项');
+    expect(String(tab.cell(row, '处理结果'))).toMatch(/^已分派/);
+    const atUnit = await api<{ issues: { id: string; status: string }[] }>('/v1/issues?unit=jtj&status=已交办', APPROVER);
+    expect(atUnit.body.issues.find((i) => i.id === id)).toMatchObject({ id, status: '已交办' });
+    queue = await api<{ decisions: { id: string }[] }>('/v1/decisions', APPROVER);
+    expect(queue.body.decisions.map((d) => d.id)).not.toContain(id);
   });
 
   it('an 编辑 member’s 刷新状态 leaves the tab alone and says why', () => {

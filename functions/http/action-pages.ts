@@ -63,7 +63,7 @@ export function decisionConfirmPage(p: DecisionConfirmView): string {
       (r) => html`<tr><td style="padding:4px 8px 4px 0;color:#555;white-space:nowrap;vertical-align:top;">${r.label}</td><td style="padding:4px 0;">${r.text}</td></tr>`,
     )}</table>${p.quote && html`<p style="background:#fafafa;border-left:3px solid #ccc;padding:8px 10px;margin:0 0 12px;">${multiline(p.quote)}</p>`}${
       p.error && html`<p role="alert" style="color:#b00;font-weight:bold;">${p.error}</p>`
-    }<form method="post">${field(o.note, p.values?.[o.note.name] ?? '')}<button type="submit" style="margin-top:16px;width:100%;padding:14px;font-size:18px;background:${o.caution ? o.colour : '#1a7f37'};color:#fff;border:0;border-radius:6px;">确认${o.label}</button></form><p style="color:#777;font-size:14px;">仅打开本页不会办理任何事项；点击上方按钮后才会生效。</p>`,
+    }<form method="post">${(p.fields ?? []).map((f) => field(f, p.values?.[f.name] ?? ''))}${field(o.note, p.values?.[o.note.name] ?? '')}<button type="submit" style="margin-top:16px;width:100%;padding:14px;font-size:18px;background:${o.caution ? o.colour : '#1a7f37'};color:#fff;border:0;border-radius:6px;">确认${o.label}</button></form><p style="color:#777;font-size:14px;">仅打开本页不会办理任何事项；点击上方按钮后才会生效。</p>`,
   );
 }
 

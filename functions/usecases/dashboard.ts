@@ -15,7 +15,7 @@ import type { IssueRecord } from '../../domain/issues/types.js';
 import { JOB_LABELS, type DigestStore, type FailureStore, type ApiStore } from '../ports.js';
 import { signDigestView } from './digest-view.js';
 import { signDecisionToken } from './action-token.js';
-import { awaitingIssues, decisionQueue } from './decisions.js';
+import { assignableUnits, awaitingIssues, decisionQueue, UNIT_FIELD } from './decisions.js';
 import { coverageAt } from './queries.js';
 import { readRegisters, registersToday } from './register-sync.js';
 
@@ -63,6 +63,7 @@ export interface DashboardViewer {
 async function queueOf(store: ApiStore, now: number, viewer: DashboardViewer, profile: Profile | null, awaiting: Promise<readonly IssueRecord[]>): Promise<DashboardDecision[]> {
   const exp = Math.floor(now / 1000) + DASHBOARD_FORM_TTL_SECONDS;
   const decider = viewer.decider && viewer.secrets?.length ? viewer.decider : undefined;
+  const units = profile ? assignableUnits(profile).map((u) => ({ value: u.code, text: u.name })) : [];
   return (await decisionQueue(store, now, profile, awaiting)).map((d) => ({
     id: d.id,
     typeLabel: d.typeLabel,
@@ -77,6 +78,7 @@ async function queueOf(store: ApiStore, now: number, viewer: DashboardViewer, pr
       colour: o.colour,
       ...(o.caution ? { caution: true } : {}),
       note: { name: o.note.name, label: o.note.label, ...(o.note.hint ? { hint: o.note.hint } : {}), required: o.note.required, max: o.note.max },
+      ...(d.type === 'triage' ? { choose: { name: UNIT_FIELD.name, label: UNIT_FIELD.label, choices: units } } : {}),
       ...(decider ? { action: `../a/${signDecisionToken(d.id, o.label, decider, exp, viewer.secrets!)}` } : {}),
     })),
   }));

@@ -615,27 +615,62 @@ export async function sweepDecisions(deps: DecisionDeps): Promise<{ reminded: nu
 
 // ---- the signed answer links of the decision mails (`/a/{token}`, action `decide:<label>`) -------
 
-type LinkCheck = { ok: true; token: ActionTokenPayload; rec: DecisionRecord; option: DecisionOption } | { ok: false; page: PageResponse };
+/** What a decision link's page shows of its matter: a decision record, or an issue of the queue (triage, 核实销号). */
+type LinkSubject = Pick<DecisionRecord, 'id' | 'decisionType' | 'subject' | 'rows' | 'requesterName' | 'quote'>;
+type LinkCheck = { ok: true; token: ActionTokenPayload; rec: LinkSubject; option: DecisionOption; units: readonly string[] } | { ok: false; page: PageResponse };
+
+/** The units a triage item may be 分派 to (names, the profile's order): every unit but the triage unit. */
+export function assignableUnits(profile: Pick<Profile, 'units' | 'workClasses'>): { code: string; name: string }[] {
+  const triage = triageUnit(profile);
+  return profile.units.filter((u) => u.code !== triage).map((u) => ({ code: u.code, name: u.name }));
+}
+
+/** An issue waiting in the queue (its id an issue's 编号) as the subject of a link, or a page saying why not. */
+async function issueLinkSubject(deps: DecisionDeps, id: string, profile: Profile | null): Promise<LinkSubject | PageResponse> {
+  const found = await deps.store.getIssue(id);
+  if (!found) return { statusCode: 404, view: messageView('事项不存在', `未找到待办事项 ${id}。`) };
+  const type = issueDecisionType(found.record);
+  const waiting: readonly string[] = type === 'triage' ? ['待分派'] : AWAITING_STATUSES;
+  if (!waiting.includes(found.record.status)) {
+    return { statusCode: 409, view: messageView('已经决定', `问题 ${id} 当前状态为「${found.record.status}」，可能已由他人处理。本次未做任何更改。`) };
+  }
+  const v = verifyDecisionView(found.record, profile);
+  return { id, decisionType: type, subject: v.subject, rows: v.rows, requesterName: v.requesterName };
+}
 
 async function checkLink(deps: DecisionDeps, secrets: readonly string[], raw: string): Promise<LinkCheck> {
   const v = verifyActionToken(raw, secrets, deps.clock.now());
   if (!v.ok && v.reason === 'expired') return { ok: false, page: { statusCode: 410, view: messageView('链接已过期', '该审批链接已过期，未做任何更改。') } };
   if (!v.ok) return { ok: false, page: { statusCode: 403, view: messageView('链接无效', '该链接无法验证，未做任何更改。') } };
-  const rec = await deps.store.getDecision(v.payload.issueId);
-  if (!rec) return { ok: false, page: { statusCode: 404, view: messageView('事项不存在', `未找到待办事项 ${v.payload.issueId}。`) } };
+  const stored = await deps.store.getDecision(v.payload.issueId);
+  let rec: LinkSubject;
+  if (stored) {
+    if (stored.usedTokens[v.payload.nonce] !== undefined) return { ok: false, page: { statusCode: 410, view: messageView('链接已使用', `该链接已使用过（${stored.decision ?? stored.status}）。`) } };
+    if (!stored.open) {
+      return { ok: false, page: { statusCode: 409, view: messageView('已经决定', `「${stored.subject}」已由 ${stored.decidedBy ?? '他人'} 决定：${stored.decision ?? stored.status}。本次未做任何更改。`) } };
+    }
+    rec = stored;
+  } else if (ISSUE_ID.test(v.payload.issueId)) {
+    // An issue of the queue (the dashboard's forms): decided once by its own conditional write.
+    const subject = await issueLinkSubject(deps, v.payload.issueId, await deps.getProfile());
+    if ('statusCode' in subject) return { ok: false, page: subject };
+    rec = subject;
+  } else {
+    return { ok: false, page: { statusCode: 404, view: messageView('事项不存在', `未找到待办事项 ${v.payload.issueId}。`) } };
+  }
   const option = decisionOption(rec.decisionType, v.payload.action.slice(DECISION_LINK_PREFIX.length));
   if (!option) return { ok: false, page: { statusCode: 403, view: messageView('链接无效', '该链接对应的决定不存在。') } };
-  if (rec.usedTokens[v.payload.nonce] !== undefined) return { ok: false, page: { statusCode: 410, view: messageView('链接已使用', `该链接已使用过（${rec.decision ?? rec.status}）。`) } };
-  if (!rec.open) {
-    return { ok: false, page: { statusCode: 409, view: messageView('已经决定', `「${rec.subject}」已由 ${rec.decidedBy ?? '他人'} 决定：${rec.decision ?? rec.status}。本次未做任何更改。`) } };
-  }
   // The decider must still be a 审批 member or a current 指挥部 address (SPEC §7.8).
   const profile = await deps.getProfile();
   if (!profile || !commandOfficeEmails(profile).includes(v.payload.recipient.toLowerCase())) {
     return { ok: false, page: { statusCode: 403, view: messageView('无权决定', `${v.payload.recipient} 已不是审批人员。`) } };
   }
-  return { ok: true, token: v.payload, rec, option };
+  const units = rec.decisionType === 'triage' ? assignableUnits(profile).map((u) => u.name) : [];
+  return { ok: true, token: v.payload, rec, option, units };
 }
+
+/** 分派 of a triage item: the responsible unit (the form's select; the API's `unit`). */
+export const UNIT_FIELD = { name: 'unit', label: '分派单位', required: true, max: 100 } as const;
 
 function decisionPage(c: Extract<LinkCheck, { ok: true }>, error?: string, form?: URLSearchParams): PageView {
   return {
@@ -645,7 +680,8 @@ function decisionPage(c: Extract<LinkCheck, { ok: true }>, error?: string, form?
       rows: [{ label: '事项类型', text: DECISION_LABELS[c.rec.decisionType] }, ...c.rec.rows, { label: '提交单位', text: c.rec.requesterName }],
       ...(c.rec.quote ? { quote: c.rec.quote } : {}),
       option: { label: c.option.label, colour: c.option.colour, caution: c.option.caution, note: c.option.note },
-      ...(form ? { values: { [c.option.note.name]: form.get(c.option.note.name) ?? '' } } : {}),
+      ...(c.units.length > 0 ? { fields: [{ ...UNIT_FIELD, choices: c.units }] } : {}),
+      ...(form ? { values: { [c.option.note.name]: form.get(c.option.note.name) ?? '', ...(c.units.length > 0 ? { unit: form.get('unit') ?? '' } : {}) } } : {}),
       ...(error ? { error } : {}),
     },
   };
@@ -661,7 +697,8 @@ export async function showDecisionLink(deps: DecisionDeps, secrets: readonly str
 export async function performDecisionLink(deps: DecisionDeps, secrets: readonly string[], raw: string, form: URLSearchParams): Promise<PageResponse> {
   const c = await checkLink(deps, secrets, raw);
   if (!c.ok) return c.page;
-  const res = await decide(deps, c.rec.id, { decision: c.option.label, note: form.get('note') ?? '' }, c.token.recipient, c.token.nonce);
+  const unit = form.get(UNIT_FIELD.name);
+  const res = await decide(deps, c.rec.id, { decision: c.option.label, note: form.get('note') ?? '', ...(unit ? { unit } : {}) }, c.token.recipient, c.token.nonce);
   if (res.ok) return { statusCode: 200, view: messageView(`已${c.option.label}`, `「${c.rec.subject}」：${c.option.label}。决定已记录，并已通知${c.rec.requesterName}。`) };
   if (res.status === 400) return { statusCode: 400, view: decisionPage(c, res.message, form) };
   return { statusCode: res.status, view: messageView(res.code === 'already_decided' ? '已经决定' : '未能办理', res.message) };

@@ -30,6 +30,8 @@ export interface DecisionConfirmView {
   rows: { label: string; text: string }[];
   quote?: string;
   option: { label: string; colour: string; caution?: boolean; note: ActionField };
+  /** Fields the answer needs before its note (分派单位 of a triage item). */
+  fields?: readonly ActionField[];
   values?: Record<string, string>;
   error?: string;
 }

@@ -3,7 +3,8 @@
 // signed link shows each open decision with its answers as signed forms; opening (GET) the page changes
 // nothing; the page does not scroll sideways and every button is inside the screen; pressing 批准 posts
 // the form and the decision reaches the store; 驳回 without 审批意见 is refused in Chinese. The plain
-// read-only link lists the same queue without any form.
+// read-only link lists the same queue without any form. A 待分派 issue's 分派 form has a select of
+// the units (not the triage unit): choosing one and pressing 分派 assigns the issue (已交办 there).
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +132,40 @@ describe('dashboard decision queue at 375 px', () => {
     // The page now lists only the other one.
     await page.goto(url, { waitUntil: 'load' });
     await expect(page.getByText('待决事项（1 件）').isVisible()).resolves.toBe(true);
+    expect(dialogs).toEqual([]);
+    await context.close();
+  });
+
+  it('a 待分派 issue: its 分派 form has a select of the units (not the triage unit); choosing one and pressing 分派 assigns it', async () => {
+    // No rule, no 所属领域: routed to triage (牵头单位 of 综合协调, command), 待分派.
+    const values = { 反映企业代码: makeUscc('91410222MA0000051'), 企业名称: '示例工业企业51有限公司', 所在乡镇: '玉皇庙镇', 问题类别: '原料采购', 问题描述: '原料价格上涨，采购渠道有限', 紧急程度: '一般', 反映日期: '2022-06-08', 联系人: '企业联络员', 联系电话: '13800000000' };
+    const synced = await api<{ results: { ok: boolean; writeBack: Record<string, string> }[] }>('POST', '/v1/sync', { spreadsheetId: 'e2e-coordination', workClass: 'coordination', kind: 'issue', rows: [{ row: 2, values }] });
+    expect(synced.status).toBe(200);
+    expect(synced.json.results[0]).toMatchObject({ ok: true, writeBack: { 状态: '待分派' } });
+    const id = synced.json.results[0].writeBack['编号'];
+
+    const url = dashboardViewUrl(stack.apiUrl, [loadOrCreateActionSecret(stack.dataDir)], stack.clock.now(), 1, APPROVER);
+    const { context, page, dialogs } = await openWatchedPage(browser, { width: 375, height: 740 });
+    await page.goto(url, { waitUntil: 'load' });
+    const form = page.locator('div', { hasText: id }).filter({ has: page.locator('form') }).last().locator('form', { has: page.getByRole('button', { name: '分派' }) });
+    const select = form.locator('select[name="unit"]');
+    const offered = await select.locator('option').evaluateAll((os) => os.map((o) => o.getAttribute('value')));
+    expect(offered).toContain('jtj');
+    expect(offered).not.toContain('command');
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
+    const box = (await select.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(375);
+    expect(await openIds()).toContain(id);
+
+    await select.selectOption('jtj');
+    await form.locator('textarea').fill('属交通运输领域');
+    await form.getByRole('button').click();
+    await page.waitForLoadState('load');
+    await expect(page.locator('body').innerText()).resolves.toContain('已分派');
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
+    const atUnit = await api<{ issues: { id: string; status: string }[] }>('GET', '/v1/issues?unit=jtj&status=已交办');
+    expect(atUnit.json.issues.find((i) => i.id === id)).toMatchObject({ id, status: '已交办' });
+    expect(await openIds()).not.toContain(id);
     expect(dialogs).toEqual([]);
     await context.close();
   });

@@ -1,21 +1,12 @@
 // Action links beyond signing: concurrent double submission, stale and already-done links on GET,
 // forged action names, and the command-office route's method and identity checks.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newNonce, signActionToken } from '../../functions/usecases/action-token.js';
-import { startTestServices, type TestServices } from '../fixtures/local-services.js';
+import { useTestServices } from '../fixtures/local-services.js';
 import { BASE, SECRET } from './api-helpers.js';
 import { at, makeLoopHarness } from './closed-loop-helpers.js';
 
-let services: TestServices;
-beforeAll(async () => {
-  services = await startTestServices();
-});
-afterAll(async () => {
-  await services?.stop();
-});
-beforeEach(async () => {
-  await services.clearMails();
-});
+const services = useTestServices();
 
 describe('action links (closed loop)', () => {
   it('two simultaneous POSTs of one link act once: one 200, one 410', async () => {

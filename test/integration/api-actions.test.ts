@@ -1,19 +1,10 @@
 // The one-click action links: GET never changes state, POST signs once, tampered/expired refused.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newNonce, signActionToken } from '../../functions/usecases/action-token.js';
-import { startTestServices, type TestServices } from '../fixtures/local-services.js';
+import { useTestServices } from '../fixtures/local-services.js';
 import { IND, issueValues, linksOf, makeHarness, SECRET, BASE, type Harness } from './api-helpers.js';
 
-let services: TestServices;
-beforeAll(async () => {
-  services = await startTestServices();
-});
-afterAll(async () => {
-  await services?.stop();
-});
-beforeEach(async () => {
-  await services.clearMails();
-});
+const services = useTestServices();
 
 async function routedWithLinks(): Promise<{ h: Harness; links: Record<string, string>[] }> {
   const h = await makeHarness(services);

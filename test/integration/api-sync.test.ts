@@ -1,19 +1,10 @@
 // POST /v1/sync and the read endpoints on the real dynalite + SES emulator, with the dev issuer.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeUscc } from '../../domain/rows/uscc.js';
-import { startTestServices, type TestServices } from '../fixtures/local-services.js';
+import { useTestServices } from '../fixtures/local-services.js';
 import { ADMIN, IND, RO, issueValues, linksOf, makeHarness, PROFILE_TABS, type Harness } from './api-helpers.js';
 
-let services: TestServices;
-beforeAll(async () => {
-  services = await startTestServices();
-});
-afterAll(async () => {
-  await services?.stop();
-});
-beforeEach(async () => {
-  await services.clearMails();
-});
+const services = useTestServices();
 
 describe('bootstrap and authorisation', () => {
   it('lets only a bootstrap admin write configuration before members exist, then members rule', async () => {

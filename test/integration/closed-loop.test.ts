@@ -1,21 +1,12 @@
 // The closed loop end to end through the real handlers (API, dispatcher, sweep) on dynalite and the
 // SES emulator, on a simulated clock: assign -> sign -> progress -> result -> follow-up -> close, and
 // the unhappy paths (退回 and 改派, 不满意 -> 重新办理, overdue -> escalation twice up the chain).
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServices, type TestServices } from '../fixtures/local-services.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServices } from '../fixtures/local-services.js';
 import { IND, T0 } from './api-helpers.js';
 import { APPROVER, at, CONTACT, duplicates, makeLoopHarness } from './closed-loop-helpers.js';
 
-let services: TestServices;
-beforeAll(async () => {
-  services = await startTestServices();
-});
-afterAll(async () => {
-  await services?.stop();
-});
-beforeEach(async () => {
-  await services.clearMails();
-});
+const services = useTestServices();
 
 const GXJ = ['gxj1@county.example', 'gxj2@county.example'];
 

@@ -1,21 +1,12 @@
 // The command office's decisions (SPEC §7.2, issue 13) on the local stack: inspection approval,
 // units' requests (申请延期, 申请上报), the one queue, batch answers. Real dynalite + SES emulator.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeUscc } from '../../domain/rows/uscc.js';
-import { startTestServices, type TestServices } from '../fixtures/local-services.js';
+import { useTestServices } from '../fixtures/local-services.js';
 import { ADMIN, IND, issueValues } from './api-helpers.js';
 import { APPROVER, at, CONTACT, duplicates, makeLoopHarness, type LoopHarness, type Mail } from './closed-loop-helpers.js';
 
-let services: TestServices;
-beforeAll(async () => {
-  services = await startTestServices();
-});
-afterAll(async () => {
-  await services?.stop();
-});
-beforeEach(async () => {
-  await services.clearMails();
-});
+const services = useTestServices();
 
 const OFFICE = ['approver@county.example', 'zhb@county.example'];
 

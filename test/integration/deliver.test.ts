@@ -1,23 +1,14 @@
 // The one delivery path (functions/usecases/deliver.ts) on the real dynalite + SES emulator: once per
 // recipient, suppressed and malformed addresses final without a send, one retry schedule, and a
 // recipient held by another sender counted complete only once that sender has finished.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeBounceHandler } from '../../functions/handlers/bounce.js';
 import type { Mailer } from '../../functions/ports.js';
 import { deliver, RETRY_DELAYS_MS, type DeliveryDeps } from '../../functions/usecases/deliver.js';
-import { startTestServices, type TestServices } from '../fixtures/local-services.js';
+import { useTestServices } from '../fixtures/local-services.js';
 import { makeHarness, type Harness } from './api-helpers.js';
 
-let services: TestServices;
-beforeAll(async () => {
-  services = await startTestServices();
-});
-afterAll(async () => {
-  await services?.stop();
-});
-beforeEach(async () => {
-  await services.clearMails();
-});
+const services = useTestServices();
 
 const letter = (to: string) => ({ subject: `测试邮件 ${to}`, html: '<p>正文</p>', text: '正文' });
 const sentTo = async () => (await services.mails()).map((m) => m.destination.to.join(',')).sort();

@@ -1,21 +1,12 @@
 // The dispatcher on the real dynalite + SES emulator: exactly one mail per recipient across
 // restarts, crashes and send failures.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeBounceHandler } from '../../functions/handlers/bounce.js';
 import type { Mailer } from '../../functions/ports.js';
-import { startTestServices, type TestServices } from '../fixtures/local-services.js';
+import { useTestServices } from '../fixtures/local-services.js';
 import { IND, issueValues, makeHarness } from './api-helpers.js';
 
-let services: TestServices;
-beforeAll(async () => {
-  services = await startTestServices();
-});
-afterAll(async () => {
-  await services?.stop();
-});
-beforeEach(async () => {
-  await services.clearMails();
-});
+const services = useTestServices();
 
 const recipients = async () => (await services.mails()).map((m) => m.destination.to.join(',')).sort();
 

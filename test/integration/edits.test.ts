@@ -2,20 +2,11 @@
 // real dynalite + SES emulator: 指定责任单位 → 改派 (审批 of coordination) or 改派申请; 重大问题 /
 // 超出协调范围 → escalation with copies and mails; 问题描述 → 补充说明 to the unit. The write-back's
 // 处理说明 says what happened; nothing is silently ignored.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServices, type TestServices } from '../fixtures/local-services.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServices } from '../fixtures/local-services.js';
 import { ADMIN, IND, issueValues, makeHarness } from './api-helpers.js';
 
-let services: TestServices;
-beforeAll(async () => {
-  services = await startTestServices();
-});
-afterAll(async () => {
-  await services?.stop();
-});
-beforeEach(async () => {
-  await services.clearMails();
-});
+const services = useTestServices();
 
 /** An industry editor who is also 审批 of the coordination class (the command office). */
 const BOSS = 'boss@county.example';

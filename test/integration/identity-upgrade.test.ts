@@ -3,24 +3,15 @@
 // files as two rows, an issue found only by `<sheet>#issue#<row>`. The first sync and manifest of
 // the new release through another container: no duplicate issue, no second mail, no mass deletion.
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FINGERPRINT_PREFIX, fingerprintOf, splitKey } from '../../domain/rows/identity.js';
 import type { RowKind } from '../../domain/rows/kinds.js';
 import { createDocumentClient } from '../../functions/adapters/dynamodb-store.js';
 import { IDENTITY_UPGRADE, upgradeIdentities } from '../../functions/usecases/identity-upgrade.js';
-import { startTestServices, type TestServices } from '../fixtures/local-services.js';
+import { useTestServices } from '../fixtures/local-services.js';
 import { ADMIN, IND, issueValues, makeHarness, PROFILE_TABS } from './api-helpers.js';
 
-let services: TestServices;
-beforeAll(async () => {
-  services = await startTestServices();
-});
-afterAll(async () => {
-  await services?.stop();
-});
-beforeEach(async () => {
-  await services.clearMails();
-});
+const services = useTestServices();
 
 describe('identity upgrade', () => {
   it('re-keys an old store once: the same issue, no second mail, the doubled rules merged, nothing deleted', async () => {

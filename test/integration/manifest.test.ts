@@ -1,22 +1,13 @@
 // POST /v1/sync/manifest (SPEC §7.1 Deletions, §7.8) on the real dynalite + SES emulator: rows missing
 // from a tab's manifest become tombstones (who, when, restorable), the mass-delete guard, the
 // refusals, and the configuration effects on the very next request.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeUscc } from '../../domain/rows/uscc.js';
 import { generateDigest } from '../../functions/usecases/digest.js';
-import { startTestServices, type TestServices } from '../fixtures/local-services.js';
+import { useTestServices } from '../fixtures/local-services.js';
 import { ADMIN, BASE, IND, RO, SECRET, issueValues, makeHarness, type Harness } from './api-helpers.js';
 
-let services: TestServices;
-beforeAll(async () => {
-  services = await startTestServices();
-});
-afterAll(async () => {
-  await services?.stop();
-});
-beforeEach(async () => {
-  await services.clearMails();
-});
+const services = useTestServices();
 
 const manifest = (h: Harness, as: string, workClass: string, kind: string, ids: string[], more: Record<string, unknown> = {}) =>
   h.call('POST', '/v1/sync/manifest', { as, body: { spreadsheetId: `sheet-${workClass}`, workClass, kind, ids, ...more } });

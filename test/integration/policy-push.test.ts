@@ -4,26 +4,17 @@
 // recorded on POST only and a later one replaces an earlier one; `GET /v1/policies/{编号}/matches`;
 // the Monday reminder to units that have not filed; the enterprise's page: a new 诉求 is routed and
 // mailed, the 11th of the day is refused with a Chinese message, GET never acts.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { makeDispatchHandler } from '../../functions/handlers/dispatch.js';
 import { makePagesHandler } from '../../functions/handlers/pages.js';
 import { generateDigest } from '../../functions/usecases/digest.js';
 import { makeSweepHandler, type SweepRunSummary } from '../../functions/handlers/sweep.js';
-import { startTestServices, type TestServices } from '../fixtures/local-services.js';
+import { useTestServices } from '../fixtures/local-services.js';
 import { ADMIN, BASE, ENTERPRISE, IND, makeHarness, SECRET, type Harness } from './api-helpers.js';
 import { at, parseMail, type Mail } from './closed-loop-helpers.js';
 
-let services: TestServices;
-beforeAll(async () => {
-  services = await startTestServices();
-});
-afterAll(async () => {
-  await services?.stop();
-});
-beforeEach(async () => {
-  await services.clearMails();
-});
+const services = useTestServices();
 
 const CONTACT = 'boss@enterprise.example';
 

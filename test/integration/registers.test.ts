@@ -3,14 +3,14 @@
 // overrun mail to the county leadership once however often the sweep runs, 熔断 mailed to the sector
 // class once, the emergency's 紧急 limits on new issues and its daily report at 17:00 (none after it
 // ends), and the digest's 督办督查情况 and shutdown lists.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeSweepHandler } from '../../functions/handlers/sweep.js';
 import { runDailyReport } from '../../functions/usecases/daily-report.js';
 import { generateDigest } from '../../functions/usecases/digest.js';
 import { dashboardModel } from '../../functions/usecases/dashboard.js';
 import { renderDashboardHtml } from '../../domain/reports/dashboard-render.js';
 import { makeUscc } from '../../domain/rows/uscc.js';
-import { startTestServices, type TestServices } from '../fixtures/local-services.js';
+import { useTestServices } from '../fixtures/local-services.js';
 import { ADMIN, IND, issueValues } from './api-helpers.js';
 import { APPROVER, at, makeLoopHarness, parseMail, type LoopHarness } from './closed-loop-helpers.js';
 
@@ -20,16 +20,7 @@ const A = makeUscc('91410222MA44TCA01');
 const B = makeUscc('91410222MA44TCA02');
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-let services: TestServices;
-beforeAll(async () => {
-  services = await startTestServices();
-});
-afterAll(async () => {
-  await services?.stop();
-});
-beforeEach(async () => {
-  await services.clearMails();
-});
+const services = useTestServices();
 
 async function harness(): Promise<LoopHarness> {
   const h = await makeLoopHarness(services);

@@ -1,21 +1,12 @@
 // The sweep handler on dynalite + the SES emulator: reads only what the deadline index says is due,
 // page by page; concurrent runs at the same instant produce each notification once; the lease;
 // common-problem batches reported once.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeUscc } from '../../domain/rows/uscc.js';
-import { startTestServices, type TestServices } from '../fixtures/local-services.js';
+import { useTestServices } from '../fixtures/local-services.js';
 import { at, duplicates, makeLoopHarness } from './closed-loop-helpers.js';
 
-let services: TestServices;
-beforeAll(async () => {
-  services = await startTestServices();
-});
-afterAll(async () => {
-  await services?.stop();
-});
-beforeEach(async () => {
-  await services.clearMails();
-});
+const services = useTestServices();
 
 describe('sweep', () => {
   it('reads only due issues, page by page, and nothing once each knows its next instant', async () => {

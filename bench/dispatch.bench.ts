@@ -9,6 +9,10 @@
 //             SES client and a real rendered notification, after a warm-up: R_seq mails/s;
 //   for reference (no target): the same raw sends with C in flight and no store — what C in flight
 //             can reach at all on this machine (with 2 cores and a CPU-bound emulator, well below C ×);
+//             the first-send claims alone with C in flight and no SES; claim-then-send with C in
+//             flight and nothing else (the least a dispatcher that claims each recipient before its
+//             mail does, SPEC §6 without transactions); and raw SESv2 bulk sends, 50 mails a
+//             request (what a bulk-sending dispatcher could reach; not built, README);
 //   A. 2,000 mails (1,000 issues, 2 recipients each, routed and stored by the sync use case) sent by
 //      the dispatcher with concurrency C (DISPATCH_CONCURRENCY, default 4) and no rate limit, timed
 //      from the first run to an empty outbox: R_A. Target R_A ≥ 0.5 × R_seq × C. Every mail arrives
@@ -42,6 +46,7 @@ logger.setLogLevel('SILENT');
 const ISSUES = Number(process.env.BENCH_DISPATCH_ISSUES ?? 1_000);
 const CONCURRENCY = Number(process.env.DISPATCH_CONCURRENCY ?? DEFAULT_DISPATCH_CONCURRENCY);
 const SEQ_MAILS = 400;
+const CLAIMS = 2_000;
 const RTT_MS = Number(process.env.SES_RTT_MS ?? 25);
 
 /** A proxy process that forwards to `target` after `delayMs` (the network round trip). */
@@ -118,6 +123,26 @@ async function seed(store: Store, n: number, sheet: string): Promise<void> {
   }
 }
 
+/**
+ * One SESv2 SendBulkEmail of 50 copies of `mail` (inline template whose data is the rendered mail),
+ * straight to the emulator (it wants an Authorization header, not a valid signature). Mails accepted.
+ */
+async function sendBulk(endpoint: string, batch: number, mail: { subject: string; html: string; text: string }): Promise<number> {
+  const data = JSON.stringify({ s: mail.subject, h: mail.html, t: mail.text });
+  const body = JSON.stringify({
+    FromEmailAddress: 'noreply@county.example',
+    DefaultContent: { Template: { TemplateContent: { Subject: '{{s}}', Html: '{{{h}}}', Text: '{{{t}}}' } } },
+    BulkEmailEntries: Array.from({ length: 50 }, (_, j) => ({ Destination: { ToAddresses: [`bulk${batch}-${j}@county.example`] }, ReplacementEmailContent: { ReplacementTemplate: { ReplacementTemplateData: data } } })),
+  });
+  const res = await fetch(`${endpoint}/v2/email/outbound-bulk-emails`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'AWS4-HMAC-SHA256 Credential=bench/20220606/us-east-1/ses/aws4_request, SignedHeaders=host, Signature=bench' },
+    body,
+  });
+  const out = (await res.json()) as { BulkEmailEntryResults?: { Status: string }[] };
+  return (out.BulkEmailEntryResults ?? []).filter((e) => e.Status === 'SUCCESS').length;
+}
+
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
 
@@ -153,6 +178,36 @@ async function measure(dynamo: ReturnType<typeof localDynamoClient>, sesEndpoint
     while (nextPar < SEQ_MAILS) await inner.send({ to: [`par${nextPar++}@county.example`], subject: mail.subject, html: mail.html, text: mail.text });
   }));
   const rPar = SEQ_MAILS / ((performance.now() - t) / 1000);
+  await clear();
+  // Not a target either: the claims alone, C in flight, no SES — the first-send claim every
+  // recipient needs before its mail (one conditional write each, SPEC §6 without transactions).
+  const claimTable = name();
+  await ensureTable(dynamo, claimTable);
+  const claimStore = createStore({ client: dynamo, tableName: claimTable });
+  let nextClaim = 0;
+  t = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (nextClaim < CLAIMS) await claimStore.claimDelivery(`N-bench-${nextClaim++}`, 'claim@county.example', T0, 60_000);
+  }));
+  const rClaims = CLAIMS / ((performance.now() - t) / 1000);
+  // The least a claiming dispatcher does per mail: claim, then send (no outbox, render or marks).
+  let nextBoth = 0;
+  t = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (nextBoth < SEQ_MAILS) {
+      const i = nextBoth++;
+      await claimStore.claimDelivery(`N-both-${i}`, 'claim@county.example', T0, 60_000);
+      await inner.send({ to: [`both${i}@county.example`], subject: mail.subject, html: mail.html, text: mail.text });
+    }
+  }));
+  const rBoth = SEQ_MAILS / ((performance.now() - t) / 1000);
+  await clear();
+  // And what SES's bulk call would give (SESv2 SendBulkEmail, 50 mails per request, same mail as
+  // template data): not used by the dispatcher (README "Dispatch throughput").
+  let bulkSent = 0;
+  t = performance.now();
+  for (let b = 0; b < SEQ_MAILS / 50; b++) bulkSent += await sendBulk(sesEndpoint, b, mail);
+  const rBulk = bulkSent / ((performance.now() - t) / 1000);
   await clear();
 
   // A. 2,000 mails, concurrency C, no rate limit; the at-least-once window per mail.
@@ -238,6 +293,9 @@ async function measure(dynamo: ReturnType<typeof localDynamoClient>, sesEndpoint
     `--- ${where}`,
     `baseline: raw sequential-send floor  ${rSeq.toFixed(0)} mails/s`,
     `   (not a target) raw sends, ${CONCURRENCY} in flight, no store  ${rPar.toFixed(0)} mails/s = ${(rPar / rSeq).toFixed(2)} × floor: the ceiling of any dispatcher here; A / that = ${(rA / rPar).toFixed(2)}`,
+    `   (not a target) claims alone, ${CONCURRENCY} in flight, no SES  ${rClaims.toFixed(0)} claims/s`,
+    `   (not a target) claim then send, ${CONCURRENCY} in flight, nothing else (no outbox, render or marks)  ${rBoth.toFixed(0)} mails/s = ${(rBoth / (rSeq * CONCURRENCY)).toFixed(2)} × (floor × ${CONCURRENCY}): the ceiling of a dispatcher that claims each recipient; A / that = ${(rA / rBoth).toFixed(2)}`,
+    `   (not a target, not used) raw SES bulk sends (SESv2 SendBulkEmail, 50 per request), one at a time  ${rBulk.toFixed(0)} mails/s = ${(rBulk / rSeq).toFixed(1)} × floor`,
     `A. dispatch of ${mails} mails, concurrency ${CONCURRENCY}, no rate limit  ${rA.toFixed(0)} mails/s  (${runs} run)`,
     `   A / (floor × ${CONCURRENCY}) = ${ratio.toFixed(2)}  (target ≥ 0.5) ${ok(ratio >= 0.5)};  A / floor = ${(rA / rSeq).toFixed(2)}`,
     `   every mail once: lost ${lost}, sent twice ${twice} ${ok(lost === 0 && twice === 0)}`,

@@ -132,10 +132,19 @@ export interface RowRecord<K extends RowKind = RowKind> {
  * An issue item: the lifecycle record (domain/lifecycle.ts), the sheet row it came from and its
  * outbox, all in ONE item so a state change and the notifications it causes are one write.
  */
+/**
+ * Row kinds whose writes bump a version (Store.bumpRowsVersion): the whitelist (coverage sums kept
+ * per day, the policy push plan) and the policies (the push plan). One read tells a job whether
+ * anything it derives from these rows can have changed since it last looked.
+ */
+export const VERSIONED_KINDS = ['whitelist', 'policy'] as const satisfies readonly RowKind[];
+export type VersionedKind = (typeof VERSIONED_KINDS)[number];
+export const isVersionedKind = (kind: RowKind): kind is VersionedKind => (VERSIONED_KINDS as readonly RowKind[]).includes(kind);
+
 /** The whitelist's per-sector sums on a day (domain/reports/coverage.ts SectorSums), as of a whitelist version. */
 export interface CoverageSumsRecord {
   day: string;
-  /** Store.whitelistVersion() read before the whitelist was read. */
+  /** Store.rowsVersion('whitelist') read before the whitelist was read. */
   version: number;
   /** Sector → [万元 in hundredths, rows counted]. */
   sums: Record<string, [number, number]>;
@@ -389,10 +398,13 @@ export interface Store {
   getMigration(name: string): Promise<MigrationRecord | null>;
   putMigration(rec: MigrationRecord): Promise<void>;
 
-  /** The whitelist's version (bumpWhitelistVersion), with the wall-clock instant of the last bump. Read consistently. */
-  whitelistVersion(): Promise<{ version: number; at: number }>;
-  /** After whitelist rows are written (sync): coverage sums kept under an older version are stale. */
-  bumpWhitelistVersion(): Promise<void>;
+  /** A versioned kind's version (bumpRowsVersion), with the wall-clock instant of the last bump. Read consistently. */
+  rowsVersion(kind: VersionedKind): Promise<{ version: number; at: number }>;
+  /**
+   * After rows of a versioned kind are written or deleted (sync, manifest): what was computed under an
+   * older version is stale (coverage sums kept for the day, the policy push plan).
+   */
+  bumpRowsVersion(kind: VersionedKind): Promise<void>;
   /** The per-sector sums of a day kept by coverage reads (null when none is kept). */
   getCoverageSums(day: string): Promise<CoverageSumsRecord | null>;
   /** Keep a day's sums unless sums of a later whitelist version are already kept (a no-op then). */
@@ -797,6 +809,15 @@ export function isSelfReported(s: Pick<StoredIssue, 'values'>): boolean {
   return s.values['来源'] === SELF_REPORTED;
 }
 
+/** The inputs of a complete push plan: the day and the row versions it read (before the rows), and when. */
+export interface PushPlanState {
+  day: string;
+  whitelistVersion: number;
+  policyVersion: number;
+  /** The job clock when the versions were read. */
+  at: number;
+}
+
 export interface PolicyStore {
   /** Record an enterprise's report for its class's tab (idempotent by id). */
   putSelfReport(rec: SelfReportRecord): Promise<void>;
@@ -810,6 +831,9 @@ export interface PolicyStore {
   /** Create a named once-only marker (baseline, a day's push, a week's reminder); false when it exists. */
   createMarker(name: string, at: number, ttlMs?: number): Promise<boolean>;
   hasMarker(name: string): Promise<boolean>;
+  /** What the last complete push plan saw (policy-push.ts), or null before the first. Read consistently. */
+  getPlanState(): Promise<PushPlanState | null>;
+  putPlanState(s: PushPlanState): Promise<void>;
   /** Put a mail in the outbox unless one with its key exists; false when it exists. */
   createMail(m: MailItem): Promise<boolean>;
   getMail(key: string): Promise<MailItem | null>;

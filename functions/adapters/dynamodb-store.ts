@@ -47,7 +47,7 @@ import { sweepDueAt } from '../../domain/issues/sweep.js';
 import { DECISION_TYPES } from '../../domain/issues/catalog.js';
 import { endOfShanghaiDay } from '../../domain/time/time.js';
 import { isOpen } from '../../domain/issues/lifecycle.js';
-import type { ApiStore, BatchRecord, CoverageSumsRecord, DecisionRecord, DeliveryRecord, IssuePageQuery, IssueQuery, IssueSummarySource, JobStoreMethod, RowRecord, StoredIssue, Store } from '../ports.js';
+import type { ApiStore, BatchRecord, CoverageSumsRecord, DecisionRecord, DeliveryRecord, IssuePageQuery, IssueQuery, IssueSummarySource, JobStoreMethod, RowRecord, StoredIssue, Store, VersionedKind } from '../ports.js';
 import { CursorError, ISSUE_SUMMARY_FIELDS, isThrottling, StoreError } from '../ports.js';
 import { createHistoryStore, eventItem, historyItem, usedTokenItem } from './history-store.js';
 import { parseProfileItem, parseRowItem } from './stored-rows.js';
@@ -106,8 +106,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Backoff for unprocessed batch items: 50 ms doubling, capped at 2 s, with jitter. */
 const backoffMs = (attempt: number) => Math.min(2_000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2);
 const MAX_BATCH_ATTEMPTS = 10;
-/** The whitelist version item (Store.whitelistVersion) and a day's coverage sums (kept a week past the day). */
-const WHITELIST_VERSION_KEY = { pk: 'COVERAGE', sk: 'VERSION' };
+/**
+ * The version item of a versioned row kind (Store.rowsVersion; the whitelist's where 0.1 kept it, next
+ * to the coverage sums) and a day's coverage sums (kept a week past the day).
+ */
+const rowsVersionKey = (kind: VersionedKind) => (kind === 'whitelist' ? { pk: 'COVERAGE', sk: 'VERSION' } : { pk: 'ROWSVERSION', sk: kind });
 const coverageSumsKey = (day: string) => ({ pk: 'COVERAGE', sk: `SUMS#${day}` });
 const COVERAGE_SUMS_TTL_MS = 7 * 86_400_000;
 
@@ -448,11 +451,11 @@ function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiSto
       await batchWriteAll(doc, TableName, recs.map(rowItem), BATCH_WRITES_IN_FLIGHT);
     },
 
-    async bumpWhitelistVersion() {
+    async bumpRowsVersion(kind) {
       await doc.send(
         new UpdateCommand({
           TableName,
-          Key: WHITELIST_VERSION_KEY,
+          Key: rowsVersionKey(kind),
           UpdateExpression: 'ADD version :one SET #at = :now',
           ExpressionAttributeNames: { '#at': 'at' },
           ExpressionAttributeValues: { ':one': 1, ':now': Date.now() },
@@ -460,8 +463,8 @@ function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiSto
       );
     },
 
-    async whitelistVersion() {
-      const res = await doc.send(new GetCommand({ TableName, Key: WHITELIST_VERSION_KEY, ConsistentRead: true }));
+    async rowsVersion(kind) {
+      const res = await doc.send(new GetCommand({ TableName, Key: rowsVersionKey(kind), ConsistentRead: true }));
       return { version: Number(res.Item?.version ?? 0), at: Number(res.Item?.at ?? 0) };
     },
 

@@ -3,6 +3,7 @@
 //   policy match            PMATCH#<policy>       ENT#<code>      kindPk = KIND#policy_match, kindSk = <code>#<policy>
 //   mail outbox item        MAIL#<key>            MAIL            kindPk = KIND#mail, kindSk = <status>#<createdAt ISO>#<key>
 //   once-only marker        MARK#<name>           MARK            — (expiresAt when given a lifetime)
+//   push plan state         POLICYPLAN            STATE           — (one item, overwritten by each complete plan)
 //   day counter (limits)    COUNTER#<name>#<day>  COUNTER         — (expiresAt a day after its day)
 //   enterprise report       SELFREPORT#<class>    ISSUE#<id>      — (the class's 企业自报 issues for 刷新状态)
 // A match is listed by policy on the table and by enterprise (or all) on byKind; mails waiting to be
@@ -30,6 +31,8 @@ const mailKeys = (m: Pick<MailItem, 'key' | 'status' | 'createdAt'>) => ({
   kindPk: 'KIND#mail',
   kindSk: `${m.status}#${new Date(m.createdAt).toISOString()}#${m.key}`,
 });
+
+const PLAN_STATE_KEY = { pk: 'POLICYPLAN', sk: 'STATE' };
 
 const STRIP = new Set(['pk', 'sk', 'kindPk', 'kindSk', 'type', TABLE_SCHEMA.timeToLiveAttribute]);
 function strip<T>(item: Item): T {
@@ -123,6 +126,16 @@ export function createPolicyStore({ client, tableName }: { client: DynamoDBClien
     async hasMarker(name) {
       const res = await doc.send(new GetCommand({ TableName, Key: { pk: `MARK#${name}`, sk: 'MARK' }, ConsistentRead: true }));
       return !!res.Item;
+    },
+
+    async getPlanState() {
+      const res = await doc.send(new GetCommand({ TableName, Key: PLAN_STATE_KEY, ConsistentRead: true }));
+      if (!res.Item) return null;
+      return { day: String(res.Item.day), whitelistVersion: Number(res.Item.whitelistVersion), policyVersion: Number(res.Item.policyVersion), at: Number(res.Item.at) };
+    },
+
+    async putPlanState(s) {
+      await doc.send(new PutCommand({ TableName, Item: { ...PLAN_STATE_KEY, ...s } }));
     },
 
     async createMail(m) {

@@ -16,7 +16,7 @@ import type { HistoryEntry } from '../../domain/rows/history.js';
 import { SYSTEM_NUMBER_RE } from '../../domain/rows/identity.js';
 import { CONFIG_KINDS, KINDS, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
 import type { Profile } from '../../domain/rows/types.js';
-import { isSelfReported, type ApiStore, type Clock, type ProfileRecord, type RowRecord, type StoredIssue } from '../ports.js';
+import { isSelfReported, isVersionedKind, type ApiStore, type Clock, type ProfileRecord, type RowRecord, type StoredIssue } from '../ports.js';
 import { COMMAND_ROLE, type Access, type ProfileCache } from './access.js';
 import { conditionalUpdate } from './conditional-update.js';
 import { HistoryDrain } from './history.js';
@@ -222,7 +222,7 @@ export async function applyManifest(deps: ManifestDeps, ctx: ManifestContext, re
   }
   // After the tombstones, like a whitelist sync that wrote (sync.ts): the day's kept coverage sums
   // no longer count a deleted row (queries.ts coverageAt). A restore is a sync that writes.
-  if (kind === 'whitelist' && deletedIds.length > 0) await store.bumpWhitelistVersion();
+  if (isVersionedKind(kind) && deletedIds.length > 0) await store.bumpRowsVersion(kind);
   let profile: ProfileRecord | undefined;
   if (CONFIG_KINDS.includes(kind) && deletedIds.length > 0) profile = await rebuildProfile(store, ctx.email, now);
   return { deleted: deletedIds.length, kept: live.length - deletedIds.length, refused, deletedIds, ...(profile ? { profile } : {}) };

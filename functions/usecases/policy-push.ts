@@ -1,7 +1,12 @@
 // 政策找企 (SPEC §7.4, §7.8) in terms of ports:
 // - planPolicyPushes (the sweep): match every policy to every admitted whitelist enterprise
 //   (domain/issues/policies.ts); a match not seen before, or whose policy changed since it was pushed,
-//   is new. Each enterprise with new matches and a 联系邮箱 gets at most one 政策推送 a day: the mail
+//   is new. Matching depends only on the whitelist, the policies and the day, so each run starts from
+//   what the last complete plan saw (PushPlanState: the day and both row versions, Store.rowsVersion):
+//   all the same → nothing more is read (three reads every 15 minutes); only the whitelist written
+//   since, the same day → only the enterprises whose rows changed since that plan (with an overlap for
+//   writes in flight) are matched, with their own matches; otherwise (a new day, a policy written, the
+//   first run) every enterprise with every match. Each enterprise with new matches and a 联系邮箱 gets at most one 政策推送 a day: the mail
 //   is put in the outbox (a MAIL item created once per enterprise and day — the intent), then its
 //   matches are marked pushed. New matches found after the day's push wait for the next day. The very
 //   first run records the existing matches as a baseline without mailing.
@@ -19,10 +24,11 @@ import { addDays, isoWeek, isoWeekRange, shanghaiDate, startOfShanghaiDay } from
 import type { ConsultantRow, PolicyRow, Profile } from '../../domain/rows/types.js';
 import type { Clock, Log, MailItem, PolicyMatchRecord, PolicyStore, RowRecord, Store } from '../ports.js';
 import { deliver, type DeliveryDeps } from './deliver.js';
+import { pool } from './isolation.js';
 import { enterpriseLink, signLink, contactEpoch, ENTERPRISE_LINK_DAYS } from './link-token.js';
 
 export interface PolicyPushDeps {
-  store: Pick<Store, 'listRows' | 'getProfile'>;
+  store: Pick<Store, 'listRows' | 'getProfile' | 'rowsVersion'>;
   policies: PolicyStore;
   clock: Clock;
   log?: Log;
@@ -38,9 +44,23 @@ export interface PushPlanSummary {
   /** New matches waiting (the day's push already went, or the enterprise has no address). */
   waiting: number;
   baseline: boolean;
+  /**
+   * `all`: every admitted enterprise; `changed`: those whose whitelist rows were written since the last
+   * complete plan (the counts above are theirs); `unchanged`: nothing was read (counts 0).
+   */
+  planned: 'all' | 'changed' | 'unchanged';
 }
 
 export const BASELINE_MARKER = 'policy-baseline';
+
+/**
+ * A whitelist row written this long before the last plan read the versions is still planned again: a
+ * sync stamps its rows when it starts and bumps the version after them (an API call ends well within it).
+ */
+export const PLAN_OVERLAP_MS = 15 * 60_000;
+
+/** Enterprises whose matches are read at once in a `changed` plan. */
+const MATCH_READS_IN_FLIGHT = 8;
 
 /** The consultants' contact lines a push carries for a policy. */
 export function pushedPolicy(rec: RowRecord<'policy'>, consultants: readonly ConsultantRow[], profile: Profile | null): PushedPolicy {
@@ -61,8 +81,11 @@ export function pushedPolicy(rec: RowRecord<'policy'>, consultants: readonly Con
   };
 }
 
-/** The admitted whitelist enterprises and, for each, the keys of the policies that apply today. */
-export async function currentMatches(deps: Pick<PolicyPushDeps, 'store' | 'clock'>) {
+/**
+ * The admitted whitelist enterprises (only those whose rows were written at or after `since`, when
+ * given) and, for each, the keys of the policies that apply today.
+ */
+export async function currentMatches(deps: Pick<PolicyPushDeps, 'store' | 'clock'>, since?: number) {
   const [whitelist, policyRows, consultantRows, profile] = await Promise.all([
     deps.store.listRows('whitelist'),
     deps.store.listRows('policy'),
@@ -71,18 +94,32 @@ export async function currentMatches(deps: Pick<PolicyPushDeps, 'store' | 'clock
   ]);
   const today = shanghaiDate(deps.clock.now());
   const keyed = policyRows.map((r) => ({ key: r.key, policy: r.value }));
-  const enterprises = whitelist.filter((w) => w.value.status === '已纳入').map((w) => ({ rec: w, policies: matchingPolicies(keyed, w.value, today) }));
+  const enterprises = whitelist.filter((w) => w.value.status === '已纳入' && (since === undefined || w.updatedAt >= since)).map((w) => ({ rec: w, policies: matchingPolicies(keyed, w.value, today) }));
   return { today, enterprises, policyRows, consultants: consultantRows.map((c) => c.value), profile: profile?.profile ?? null };
 }
 
 export async function planPolicyPushes(deps: PolicyPushDeps): Promise<PushPlanSummary> {
   const { policies, clock } = deps;
   const now = clock.now();
-  const { today, enterprises, policyRows, consultants, profile } = await currentMatches(deps);
+  // The versions are read before the rows (each write bumps its kind's version after its rows): a
+  // plan complete under these versions saw every row written before them.
+  const [whitelistV, policyV, last] = await Promise.all([deps.store.rowsVersion('whitelist'), deps.store.rowsVersion('policy'), policies.getPlanState()]);
+  const state = { day: shanghaiDate(now), whitelistVersion: whitelistV.version, policyVersion: policyV.version, at: now };
+  const sameDay = !!last && last.day === state.day && last.policyVersion === state.policyVersion;
+  if (sameDay && last.whitelistVersion === state.whitelistVersion) {
+    const summary: PushPlanSummary = { matches: 0, recorded: 0, pushes: 0, waiting: 0, baseline: false, planned: 'unchanged' };
+    deps.log?.info('policy push plan', { ...summary });
+    return summary;
+  }
+  const since = sameDay ? last.at - PLAN_OVERLAP_MS : undefined;
+  const { today, enterprises, policyRows, consultants, profile } = await currentMatches(deps, since);
   const byPolicy = new Map(policyRows.map((r) => [r.key, r]));
-  const existing = new Map((await policies.listMatches()).map((m) => [`${m.enterprise}#${m.policy}`, m]));
+  const existing = new Map<string, PolicyMatchRecord>();
+  const add = (ms: readonly PolicyMatchRecord[]) => ms.forEach((m) => existing.set(`${m.enterprise}#${m.policy}`, m));
+  if (since === undefined) add(await policies.listMatches());
+  else await pool(enterprises, MATCH_READS_IN_FLIGHT, async ({ rec }) => add(await policies.listMatches({ enterprise: rec.value.code })));
   const baseline = !(await policies.hasMarker(BASELINE_MARKER));
-  const summary: PushPlanSummary = { matches: 0, recorded: 0, pushes: 0, waiting: 0, baseline };
+  const summary: PushPlanSummary = { matches: 0, recorded: 0, pushes: 0, waiting: 0, baseline, planned: since === undefined ? 'all' : 'changed' };
   const writes: PolicyMatchRecord[] = [];
 
   for (const { rec, policies: keys } of enterprises) {
@@ -134,6 +171,9 @@ export async function planPolicyPushes(deps: PolicyPushDeps): Promise<PushPlanSu
   }
   if (writes.length > 0) await policies.putMatches(writes);
   if (baseline) await policies.createMarker(BASELINE_MARKER, now);
+  // Complete: the next run starts from here. (A run that stops before this line leaves the older
+  // state: the next one plans at least as much again, and planning is idempotent.)
+  await policies.putPlanState(state);
   deps.log?.info('policy push plan', { ...summary });
   return summary;
 }

@@ -55,7 +55,7 @@ export const COVERAGE_SETTLE_MS = 2_000;
 export async function coverageAt(deps: QueryDeps & { settleMs?: number }, at: string): Promise<CoverageReport> {
   const day = shanghaiDate(at);
   const [version, kept, totals, profile] = await Promise.all([
-    deps.store.whitelistVersion(),
+    deps.store.rowsVersion('whitelist'),
     deps.store.getCoverageSums(day),
     deps.store.listRows('sector_total'),
     deps.getProfile(),

@@ -28,7 +28,7 @@ import { shanghaiDate } from '../../domain/time/time.js';
 import type { FindingRow, ShutdownRow, IssueRow, Profile, RawRow, RowError, RowOf, RowResult, RowWarning } from '../../domain/rows/types.js';
 import { cleanCells } from '../../domain/rows/limits.js';
 import { validateRows, type ValidationContext } from '../../domain/rows/validate.js';
-import { errorInfo, noMetrics, StoreError, type Clock, type JsonCell, type Log, type OpsMetrics, type ProfileRecord, type RowRecord, type ApiStore, type StoredIssue } from '../ports.js';
+import { errorInfo, isVersionedKind, noMetrics, StoreError, type Clock, type JsonCell, type Log, type OpsMetrics, type ProfileRecord, type RowRecord, type ApiStore, type StoredIssue } from '../ports.js';
 import { COMMAND_ROLE, type Access, type ProfileCache } from './access.js';
 import { conditionalUpdate } from './conditional-update.js';
 import { HistoryDrain } from './history.js';
@@ -320,7 +320,7 @@ export async function syncRows(deps: SyncDeps, ctx: SyncContext, request: SyncRe
   // After the rows: coverage sums kept under an older version are summed again (queries.ts
   // coverageAt). Once per call that wrote, not per row. (A call that dies between its rows and this
   // bump leaves the day's kept sums without those rows until the next whitelist write or day.)
-  if (kind === 'whitelist' && results.some((r) => r.outcome === 'created' || r.outcome === 'updated')) await store.bumpWhitelistVersion();
+  if (isVersionedKind(kind) && results.some((r) => r.outcome === 'created' || r.outcome === 'updated')) await store.bumpRowsVersion(kind);
 
   let rebuilt: ProfileRecord | undefined;
   if (CONFIG_KINDS.includes(kind) && results.some((r) => r.outcome === 'created' || r.outcome === 'updated')) {

@@ -55,7 +55,7 @@ describe('coverage from kept per-sector sums', () => {
     expect(first).toEqual(await fresh());
     expect(first.sectors.find((s) => s.sector === '工业生产')!.count).toBeGreaterThan(15);
     const kept = await h.store.getCoverageSums(DAY);
-    expect(kept?.version).toBe((await h.store.whitelistVersion()).version);
+    expect(kept?.version).toBe((await h.store.rowsVersion('whitelist')).version);
 
     const listed: string[] = [];
     const watching = { ...deps, store: { ...h.store, listRows: ((kind: never) => (listed.push(kind), h.store.listRows(kind))) as typeof h.store.listRows } };
@@ -70,10 +70,10 @@ describe('coverage from kept per-sector sums', () => {
     const getProfile = async () => (await h.store.getProfile())?.profile ?? null;
     const deps = { store: h.store, getProfile, settleMs: 0 };
     await coverageAt(deps, DAY);
-    const before = (await h.store.whitelistVersion()).version;
+    const before = (await h.store.rowsVersion('whitelist')).version;
     const edit = await h.sync(IND, 'industry', 'whitelist', [{ ...row(0, { '产值或投资额（万元）': 5_000 }), version: 1 }]);
     expect(edit.json.results[0]).toMatchObject({ ok: true, outcome: 'updated' });
-    expect((await h.store.whitelistVersion()).version).toBeGreaterThan(before);
+    expect((await h.store.rowsVersion('whitelist')).version).toBeGreaterThan(before);
     expect(await coverageAt(deps, DAY)).toEqual(await fresh());
 
     // Two syncs of new rows and coverage reads, all at once; then the kept sums are a fresh read's.
@@ -93,7 +93,7 @@ describe('coverage from kept per-sector sums', () => {
   it('right after a whitelist write, sums are answered but not kept until the index has settled', async () => {
     const getProfile = async () => (await h.store.getProfile())?.profile ?? null;
     await h.sync(IND, 'industry', 'whitelist', [row(300)]);
-    const v = (await h.store.whitelistVersion()).version;
+    const v = (await h.store.rowsVersion('whitelist')).version;
     const res = await h.call('GET', '/v1/coverage', { as: IND, query: { at: DAY } });
     expect(res.status).toBe(200);
     expect(res.json).toEqual(JSON.parse(JSON.stringify(await fresh())));
@@ -107,7 +107,7 @@ describe('coverage from kept per-sector sums', () => {
     const deps = { store: h.store, getProfile, settleMs: 0 };
     const covered = (r: Awaited<ReturnType<typeof coverageAt>>) => r.sectors.find((s) => s.sector === '工业生产')!.covered;
     const kept = await coverageAt(deps, DAY);
-    const v = (await h.store.whitelistVersion()).version;
+    const v = (await h.store.rowsVersion('whitelist')).version;
     expect((await h.store.getCoverageSums(DAY))?.version).toBe(v);
 
     const live = await h.store.listRows('whitelist', 'industry');
@@ -117,7 +117,7 @@ describe('coverage from kept per-sector sums', () => {
       body: { spreadsheetId: 'sheet-industry', workClass: 'industry', kind: 'whitelist', ids: live.filter((r) => r.key !== gone.key).map((r) => r.key) },
     });
     expect(res.json).toMatchObject({ deleted: 1, deletedIds: [gone.key] });
-    expect((await h.store.whitelistVersion()).version).toBe(v + 1);
+    expect((await h.store.rowsVersion('whitelist')).version).toBe(v + 1);
 
     const after = await coverageAt(deps, DAY);
     expect(covered(after)).toBeCloseTo(covered(kept) - gone.value.value, 6);

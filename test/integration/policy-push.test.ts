@@ -224,6 +224,56 @@ describe('政策推送', () => {
   });
 });
 
+describe('the push plan reads what changed since the last plan', () => {
+  it('unchanged: no row or match read; a whitelist write the same day: only that enterprise; a policy write, a deletion or a new day: everything', async () => {
+    const h = await setUp();
+    const scans: string[] = [];
+    const store = { ...h.store, listRows: ((kind: string) => (scans.push(kind), h.store.listRows(kind as never))) as typeof h.store.listRows };
+    const matchReads: string[] = [];
+    const policies = { ...h.policies, listMatches: (q?: { policy?: string; enterprise?: string }) => (matchReads.push(q?.enterprise ?? 'all'), h.policies.listMatches(q)) };
+    const sweep = makeSweepHandler({ store, clock: h.clock, policies, config: { leaseMs: 0 } });
+    const whitelistScans = () => scans.filter((k) => k === 'whitelist').length;
+    h.clock.t = at('2022-06-06T10:00');
+
+    expect((await sweep()).policy).toMatchObject({ baseline: true, planned: 'all' });
+    expect([whitelistScans(), matchReads]).toEqual([1, ['all']]);
+    // Nothing changed: the plan stops after the versions.
+    expect((await sweep()).policy).toMatchObject({ planned: 'unchanged', pushes: 0 });
+    expect([whitelistScans(), matchReads]).toEqual([1, ['all']]);
+
+    // Admitted (the whitelist written, same day): only that enterprise, with its own matches.
+    await h.sync(IND, 'industry', 'whitelist', whitelist('已纳入'));
+    expect((await sweep()).policy).toMatchObject({ planned: 'changed', pushes: 1, matches: 2 });
+    expect([whitelistScans(), matchReads]).toEqual([2, ['all', ENTERPRISE]]);
+    expect(pushes(await h.deliver())).toHaveLength(1);
+    expect((await sweep()).policy?.planned).toBe('unchanged');
+    // A consultant's new phone changes no match: still nothing to plan.
+    await h.sync(ADMIN, 'coordination', 'consultant', [{ row: 2, values: { ...CONSULTANTS[0].values, 联系电话: '13800009009' } }], 'sheet-policy');
+    expect((await sweep()).policy?.planned).toBe('unchanged');
+    // A later whitelist write the same day that changes no match pushes nothing more.
+    await h.sync(IND, 'industry', 'whitelist', whitelist('已纳入', 'office@enterprise.example'));
+    expect((await sweep()).policy).toMatchObject({ planned: 'changed', pushes: 0, matches: 2 });
+    expect(whitelistScans()).toBe(3);
+
+    // A new policy the same day: every enterprise (it waits for tomorrow's push).
+    await h.sync(ADMIN, 'coordination', 'policy', [policy(7, { 编号: 'ZC-006', 政策名称: '当天新增的政策', 适用领域: '工业生产' })], 'sheet-policy');
+    expect((await sweep()).policy).toMatchObject({ planned: 'all', pushes: 0, waiting: 1 });
+    expect(matchReads.at(-1)).toBe('all');
+    // The next day with no write: everything again (matching depends on the day); the waiting match pushed.
+    h.clock.t = at('2022-06-07T09:00');
+    expect((await sweep()).policy).toMatchObject({ planned: 'all', pushes: 1 });
+    expect((await sweep()).policy?.planned).toBe('unchanged');
+
+    // A policy deleted by the class's manifest moves the policies' version too.
+    const ids = (await h.store.listRowKeys('policy')).filter((k) => k !== 'ZC-002');
+    const del = await h.call('POST', '/v1/sync/manifest', { as: ADMIN, body: { spreadsheetId: 'sheet-policy', workClass: 'coordination', kind: 'policy', ids } });
+    expect(del.status).toBe(200);
+    expect(del.json.deleted).toBe(1);
+    expect((await sweep()).policy?.planned).toBe('all');
+    expect(pushes(await h.deliver())).toHaveLength(1);
+  });
+});
+
 describe('the enterprise page /e/{token}', () => {
   async function admitted() {
     const h = await setUp();

@@ -72,6 +72,7 @@ async function queueOf(store: ApiStore, now: number, viewer: DashboardViewer, pr
     since: Date.parse(d.since),
     decideBy: d.decideBy,
     late: d.late,
+    ...(d.plannedDate ? { plannedDate: d.plannedDate, plannedReached: d.plannedReached } : {}),
     rows: d.rows,
     options: decisionOptions(d.type).map((o) => ({
       label: o.label,

@@ -1,14 +1,15 @@
 // The inspection planned-date flag (SPEC §7.2: 计划日期 reached while still 待审批) has one definition,
 // plannedDateReached (domain/reports/sections/inspections.ts). Here: the definition at its edges, the
 // digest section's `due`, the queue's view of a record (decisionView) and the dashboard's 待决事项
-// card (buildDashboard + renderDashboardHtml): 计划日期已到 and the planned day for a late inspection,
+// card (dashboardDecision + buildDashboard + renderDashboardHtml): 计划日期已到 and the planned day for a late inspection,
 // the planned day without the badge for an early one.
 import { describe, expect, it } from 'vitest';
 import type { InspectionRow } from '../../domain/rows/types.js';
-import { buildDashboard, type DashboardDecision } from '../../domain/reports/dashboard.js';
+import { buildDashboard } from '../../domain/reports/dashboard.js';
 import { renderDashboardHtml } from '../../domain/reports/dashboard-render.js';
 import { pendingInspections, plannedDateReached } from '../../domain/reports/sections/inspections.js';
 import { computeCoverage } from '../../domain/reports/coverage.js';
+import { dashboardDecision } from '../../functions/usecases/dashboard.js';
 import { decisionView, type DecisionView } from '../../functions/usecases/decisions.js';
 import type { DecisionRecord } from '../../functions/ports.js';
 import { profile, targets, totals, whitelist } from '../fixtures/digest-fixture.js';
@@ -81,18 +82,7 @@ describe('the queue and the dashboard show the flag', () => {
   });
 
   it('the 待决事项 card: 计划日期已到 next to the late item, the planned day on both, no badge on the early one', () => {
-    const card = (d: DecisionView): DashboardDecision => ({
-      id: d.id,
-      typeLabel: d.typeLabel,
-      subject: d.subject,
-      requesterName: d.requesterName,
-      since: Date.parse(d.since),
-      decideBy: d.decideBy,
-      late: d.late,
-      ...(d.plannedDate ? { plannedDate: d.plannedDate, plannedReached: d.plannedReached } : {}),
-      rows: d.rows,
-      options: d.options.map((label) => ({ label, colour: '#1a7f37', note: { name: 'note', label: '审批意见', required: false, max: 200 } })),
-    });
+    const card = (d: DecisionView) => dashboardDecision(d, [], () => undefined);
     const coverage = computeCoverage({ whitelist, totals, targets, at: TODAY });
     const m = buildDashboard({ now: NOW, countyName: '示例县', profile, coverage, openIssues: [], decisions: [card(late), card(early)] });
     expect(m.decisions.map((d) => [d.id, d.plannedDate, d.plannedReached])).toEqual([

@@ -5,7 +5,8 @@
 //   examples/invalid/*.csv              small files with typical mistakes
 //   examples/valid/白名单.csv            a clean whitelist
 //   examples/expected-invalid.json      the rows of the workbooks that are meant to be invalid
-// Deterministic: a seeded PRNG, no clock. All data is synthetic; people are roles, mail is *.example.
+// Deterministic: a seeded PRNG, no clock (the workbooks' zip entries carry the data's day, 2022-06-01):
+// every run writes the same bytes. All data is synthetic; people are roles, mail is *.example.
 // Run: npx tsx scripts/make-examples.ts [OUT_DIR]
 
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import { CLASS_KINDS, KINDS, SECTOR_CLASS, type RowKind, type Sector, type WorkC
 import { toSheetText } from '../domain/rows/sheet-text.js';
 import type { Cell } from '../domain/rows/types.js';
 import { makeUscc, USCC_CHARSET } from '../domain/rows/uscc.js';
+import { rewriteZip } from '../functions/adapters/workbook/zip.js';
 import { toCsv } from '../local/files.js';
 import { addTemplateSheet } from '../local/template.js';
 import { seededRandom } from '../local/seeded-random.js';
@@ -726,15 +728,18 @@ async function writeWorkbook(dir: string, book: Workbook, sector: Sector | undef
   const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'sibao make-examples';
-  wb.created = new Date(Date.UTC(2022, 5, 1));
-  wb.modified = new Date(Date.UTC(2022, 5, 1));
+  const at = new Date(Date.UTC(2022, 5, 1));
+  wb.created = at;
+  wb.modified = at;
   for (const kind of CLASS_KINDS[book.cls]) {
     const rows = book.sheets[kind];
     if (!rows) continue;
     const ws = addTemplateSheet(wb, kind, { sector });
     for (const r of rows) ws.addRow(KINDS[kind].headers.map((h) => (r[h] === '' ? null : (r[h] ?? null))));
   }
-  await wb.xlsx.writeFile(join(dir, 'workbooks', `${book.cls}.xlsx`));
+  // exceljs (JSZip) stamps the clock into every zip entry: rewritten with the workbook's own time, so
+  // the same workbook is the same bytes on every run.
+  await writeFile(join(dir, 'workbooks', `${book.cls}.xlsx`), rewriteZip(Buffer.from(await wb.xlsx.writeBuffer()), { modified: at }));
   const csvDir = join(dir, 'csv', book.cls);
   await mkdir(csvDir, { recursive: true });
   for (const kind of CLASS_KINDS[book.cls]) {

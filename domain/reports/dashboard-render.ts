@@ -67,7 +67,7 @@ function decisionForm(o: DashboardDecision['options'][number]): SafeHtml | false
 
 function decisionCard(d: DashboardDecision, canDecide: boolean): SafeHtml {
   const edge = d.late ? C.red : C.amber;
-  return html`<div style="margin:0 0 12px 0;padding:10px 12px;border:1px solid ${C.line};border-left:4px solid ${edge};border-radius:6px;word-break:break-word"><div style="font-size:14px;line-height:1.6;font-weight:bold;color:#111827">${badge(d.typeLabel, C.text, C.soft)} ${d.subject}${d.late && html` ${badge('已逾期', C.red, C.redBg)}`}</div><div style="font-size:12px;line-height:1.7;color:${C.muted}">${d.id} · ${d.requesterName} · ${hm(d.since)} 提交${d.decideBy && `，请于 ${md(d.decideBy)} 前决定`}</div>${d.rows.map(
+  return html`<div style="margin:0 0 12px 0;padding:10px 12px;border:1px solid ${C.line};border-left:4px solid ${edge};border-radius:6px;word-break:break-word"><div style="font-size:14px;line-height:1.6;font-weight:bold;color:#111827">${badge(d.typeLabel, C.text, C.soft)} ${d.subject}${d.plannedReached ? html` ${badge('计划日期已到', C.red, C.redBg)}` : d.late && html` ${badge('已逾期', C.red, C.redBg)}`}</div><div style="font-size:12px;line-height:1.7;color:${C.muted}">${d.id} · ${d.requesterName} · ${hm(d.since)} 提交${d.decideBy && `，请于 ${md(d.decideBy)} 前决定`}${d.plannedDate && `，计划 ${md(d.plannedDate)} 检查`}</div>${d.rows.map(
     (r) => html`<div style="font-size:13px;line-height:1.7;color:${C.text}"><span style="color:${C.muted}">${r.label}：</span>${r.text}</div>`,
   )}${
     canDecide

@@ -64,6 +64,10 @@ export interface DashboardDecision {
   since: number;
   decideBy: string | null;
   late: boolean;
+  /** An inspection's 计划日期 (ISO day). */
+  plannedDate?: string;
+  /** An inspection whose 计划日期 came while still 待审批 (sections/inspections.ts plannedDateReached). */
+  plannedReached?: boolean;
   rows: readonly { label: string; text: string }[];
   options: readonly DashboardDecisionOption[];
 }

@@ -15,7 +15,7 @@ import type { IssueRecord } from '../../domain/issues/types.js';
 import { JOB_LABELS, type DigestStore, type FailureStore, type ApiStore } from '../ports.js';
 import { signDigestView } from './digest-view.js';
 import { signDecisionToken } from './action-token.js';
-import { assignableUnits, awaitingIssues, decisionQueue, UNIT_FIELD } from './decisions.js';
+import { assignableUnits, awaitingIssues, decisionQueue, type DecisionView, UNIT_FIELD } from './decisions.js';
 import { coverageAt } from './queries.js';
 import { readRegisters, registersToday } from './register-sync.js';
 
@@ -59,12 +59,12 @@ export interface DashboardViewer {
   secrets?: readonly string[];
 }
 
-/** The open decisions, each answer a signed form for the decider (`../a/<token>` from /v1/dashboard). */
-async function queueOf(store: ApiStore, now: number, viewer: DashboardViewer, profile: Profile | null, awaiting: Promise<readonly IssueRecord[]>): Promise<DashboardDecision[]> {
-  const exp = Math.floor(now / 1000) + DASHBOARD_FORM_TTL_SECONDS;
-  const decider = viewer.decider && viewer.secrets?.length ? viewer.decider : undefined;
-  const units = profile ? assignableUnits(profile).map((u) => ({ value: u.code, text: u.name })) : [];
-  return (await decisionQueue(store, now, profile, awaiting)).map((d) => ({
+/**
+ * One decision of the queue as the dashboard lists it: `units` are the choices of a triage item's
+ * 分派, `action(label)` the signed form target of an answer (undefined for a viewer who may not decide).
+ */
+export function dashboardDecision(d: DecisionView, units: readonly { value: string; text: string }[], action: (label: string) => string | undefined): DashboardDecision {
+  return {
     id: d.id,
     typeLabel: d.typeLabel,
     subject: d.subject,
@@ -72,16 +72,30 @@ async function queueOf(store: ApiStore, now: number, viewer: DashboardViewer, pr
     since: Date.parse(d.since),
     decideBy: d.decideBy,
     late: d.late,
+    ...(d.plannedDate ? { plannedDate: d.plannedDate, plannedReached: d.plannedReached } : {}),
     rows: d.rows,
-    options: decisionOptions(d.type).map((o) => ({
-      label: o.label,
-      colour: o.colour,
-      ...(o.caution ? { caution: true } : {}),
-      note: { name: o.note.name, label: o.note.label, ...(o.note.hint ? { hint: o.note.hint } : {}), required: o.note.required, max: o.note.max },
-      ...(d.type === 'triage' ? { choose: { name: UNIT_FIELD.name, label: UNIT_FIELD.label, choices: units } } : {}),
-      ...(decider ? { action: `../a/${signDecisionToken(d.id, o.label, decider, exp, viewer.secrets!)}` } : {}),
-    })),
-  }));
+    options: decisionOptions(d.type).map((o) => {
+      const target = action(o.label);
+      return {
+        label: o.label,
+        colour: o.colour,
+        ...(o.caution ? { caution: true } : {}),
+        note: { name: o.note.name, label: o.note.label, ...(o.note.hint ? { hint: o.note.hint } : {}), required: o.note.required, max: o.note.max },
+        ...(d.type === 'triage' ? { choose: { name: UNIT_FIELD.name, label: UNIT_FIELD.label, choices: units } } : {}),
+        ...(target ? { action: target } : {}),
+      };
+    }),
+  };
+}
+
+/** The open decisions, each answer a signed form for the decider (`../a/<token>` from /v1/dashboard). */
+async function queueOf(store: ApiStore, now: number, viewer: DashboardViewer, profile: Profile | null, awaiting: Promise<readonly IssueRecord[]>): Promise<DashboardDecision[]> {
+  const exp = Math.floor(now / 1000) + DASHBOARD_FORM_TTL_SECONDS;
+  const decider = viewer.decider && viewer.secrets?.length ? viewer.decider : undefined;
+  const units = profile ? assignableUnits(profile).map((u) => ({ value: u.code, text: u.name })) : [];
+  return (await decisionQueue(store, now, profile, awaiting)).map((d) =>
+    dashboardDecision(d, units, (label) => (decider ? `../a/${signDecisionToken(d.id, label, decider, exp, viewer.secrets!)}` : undefined)),
+  );
 }
 
 const SET_ASIDE_SHOWN = 5;

@@ -18,6 +18,7 @@ import {
 } from '../../domain/issues/catalog.js';
 import { applyAction, commandUnits, currentAssignment, findUnit, triageUnit, unitEmails } from '../../domain/issues/lifecycle.js';
 import type { IssueRecord, Notification } from '../../domain/issues/types.js';
+import { plannedDateReached } from '../../domain/reports/sections/inspections.js';
 import { AWAITING_STATUSES } from '../../domain/reports/sections/todo.js';
 import type { Profile } from '../../domain/rows/types.js';
 import { endOfShanghaiDay, shanghaiDate } from '../../domain/time/time.js';
@@ -94,6 +95,10 @@ export interface DecisionView {
   decideBy: string | null;
   /** Past its decide-by day (or, for an inspection, its planned day) without a decision. */
   late: boolean;
+  /** An inspection's 计划日期 (ISO day); null for other types. */
+  plannedDate: string | null;
+  /** An inspection whose 计划日期 came while still 待审批 (the flag of GET /v1/inspections and the digest). */
+  plannedReached: boolean;
   rows: { label: string; text: string }[];
   decision: string | null;
   note: string | null;
@@ -101,10 +106,15 @@ export interface DecisionView {
   decidedBy: string | null;
 }
 
+/** An inspection record's planned-date flag (sections/inspections.ts): 计划日期 reached while still 待审批. */
+export function inspectionPlannedReached(r: Pick<DecisionRecord, 'decisionType' | 'status' | 'data'>, today: string): boolean {
+  return r.decisionType === 'inspection' && plannedDateReached({ status: r.status, category: r.data.category, plannedOn: r.data.plannedOn }, today);
+}
+
 export function decisionView(r: DecisionRecord, now: number): DecisionView {
   const today = shanghaiDate(now);
-  const planned = r.data.plannedOn;
-  const late = r.open && ((r.decideBy !== undefined && r.decideBy < today) || (planned !== undefined && planned <= today));
+  const plannedReached = inspectionPlannedReached(r, today);
+  const late = r.open && ((r.decideBy !== undefined && r.decideBy < today) || plannedReached);
   return {
     id: r.id,
     type: r.decisionType,
@@ -118,6 +128,8 @@ export function decisionView(r: DecisionRecord, now: number): DecisionView {
     ref: r.ref,
     decideBy: r.decideBy ?? null,
     late,
+    plannedDate: r.decisionType === 'inspection' ? (r.data.plannedOn ?? null) : null,
+    plannedReached,
     rows: r.rows,
     decision: r.decision ?? null,
     note: r.note ?? null,
@@ -186,6 +198,8 @@ export function verifyDecisionView(r: IssueRecord, profile: Pick<Profile, 'units
     ref: r.id,
     decideBy: null,
     late: false,
+    plannedDate: null,
+    plannedReached: false,
     rows,
     decision: null,
     note: null,
@@ -582,7 +596,7 @@ export async function sweepDecisions(deps: DecisionDeps): Promise<{ reminded: nu
   if (!profile) return summary;
   for (const rec of await deps.store.listDecisions({ open: true })) {
     const remind = rec.decideBy !== undefined && now >= nineOf(rec.decideBy) && !rec.flags.includes(`remind#${rec.decideBy}`);
-    const due = rec.data.plannedOn !== undefined && rec.data.plannedOn <= today && !rec.flags.includes('planned_reached');
+    const due = inspectionPlannedReached(rec, today) && !rec.flags.includes('planned_reached');
     if (!remind && !due) continue;
     const out = await conditionalUpdate<DecisionRecord, void>({
       read: () => deps.store.getDecision(rec.id),

@@ -8,7 +8,7 @@ import { createCalendar } from '../../domain/time/calendar.js';
 import type { InspectionRow, Profile } from '../../domain/rows/types.js';
 import { shanghaiDate, shanghaiDateTime } from '../../domain/time/time.js';
 import type { ApiStore, DecisionRecord } from '../ports.js';
-import { commandOfficeEmails, decisionMail, openDecision, withPending } from './decisions.js';
+import { commandOfficeEmails, decisionMail, inspectionPlannedReached, openDecision, withPending } from './decisions.js';
 
 /** Categories that need no approval (seed 要求7). */
 export const EXEMPT_INSPECTION_CATEGORIES: readonly string[] = ['疫情防控', '安全生产', '出入境检验检疫'];
@@ -135,7 +135,7 @@ export async function listInspections(store: Pick<ApiStore, 'listDecisions'>, st
       opinion: r.note ?? null,
       decidedAt: r.decidedAt === undefined ? null : new Date(r.decidedAt).toISOString(),
       decidedBy: r.decidedBy ?? null,
-      plannedReached: r.status === '待审批' && (r.data.plannedOn ?? '9999') <= today,
+      plannedReached: inspectionPlannedReached(r, today),
     }));
 }
 

@@ -53,6 +53,15 @@ function typeAndEdit(s: FakeSheet, row: number, values: Record<string, unknown>)
   env.run('onEdit', { authMode: 'LIMITED', range: s.eventRange(row, 1, 1, s.headers().length), source: env.ss.wrapped, value: '' });
 }
 
+/** Settings and 初始化本表 (setUp), `count` valid 白名单 rows typed from row 2, then 立即同步: the 白名单 tab. */
+function syncedWhitelist(count: number): FakeSheet {
+  setUp();
+  const wl = sheet('白名单');
+  for (let i = 0; i < count; i++) typeAndEdit(wl, 2 + i, whitelistRow(i + 1));
+  env.run('menuSync');
+  return wl;
+}
+
 /** The 问题诉求 order of 初始化本表: input columns, then 编号 and the other system columns, then sync. */
 const ISSUE_TEMPLATE = [
   ...KINDS.issue.headers.filter((h) => !KINDS.issue.system.includes(h)),
@@ -418,10 +427,7 @@ describe('刷新状态, 覆盖率看板 and the sidebar', () => {
   });
 
   it('builds the coverage tab with a native chart', () => {
-    setUp();
-    const wl = sheet('白名单');
-    for (let i = 0; i < 4; i++) typeAndEdit(wl, 2 + i, whitelistRow(i + 1));
-    env.run('menuSync');
+    const wl = syncedWhitelist(4);
     env.run('menuCoverage');
     const board = sheet('覆盖率看板');
     expect(board.headers()[0]).toBe('所属领域');
@@ -450,6 +456,21 @@ describe('刷新状态, 覆盖率看板 and the sidebar', () => {
   });
 });
 
+/**
+ * After an onEdit of 白名单 row `edited` with a bad 联系电话: that row noted and 待同步; row
+ * `untouched.note` has no note there and row `untouched.sync` no _同步 mark. The edit read the sheet
+ * values once (Sheet.getSheetValues), `rangeReads` times Range.getValues, and made ≤ 10 calls on the tab.
+ */
+function expectOnlyEditedMarked(wl: FakeSheet, edited: number, untouched: { note: number; sync: number }, rangeReads: number): void {
+  expect(wl.noteAt(edited, '联系电话')).toContain('不是有效电话号码');
+  expect(wl.cell(edited, '_同步')).toBe('待同步');
+  expect(wl.noteAt(untouched.note, '联系电话')).toBe('');
+  expect(wl.cell(untouched.sync, '_同步')).toBe('');
+  expect(env.log.method('Sheet.getSheetValues')).toBe(1);
+  expect(env.log.method('Range.getValues')).toBe(rangeReads);
+  expect(env.log.sheet('白名单')).toBeLessThanOrEqual(10);
+}
+
 describe('onEdit reads only what it needs', () => {
   it('works from the range alone when the event carries no row/column properties', () => {
     setUp();
@@ -467,13 +488,8 @@ describe('onEdit reads only what it needs', () => {
     wl.typeRow(3, { ...whitelistRow(2), 联系电话: '12345' });
     env.log.reset();
     env.run('onEdit', { authMode: 'LIMITED', range: wl.eventRange(3, 12), source: env.ss.wrapped });
-    expect(wl.noteAt(3, '联系电话')).toContain('不是有效电话号码');
-    expect(wl.noteAt(2, '联系电话')).toBe('');
-    expect(wl.cell(2, '_同步')).toBe('');
-    expect(wl.cell(3, '_同步')).toBe('待同步');
-    expect(env.log.method('Sheet.getSheetValues')).toBe(1);
-    expect(env.log.method('Range.getValues')).toBe(0);
-    expect(env.log.sheet('白名单')).toBeLessThanOrEqual(10);
+    // Header and rows in one read (no Range.getValues).
+    expectOnlyEditedMarked(wl, 3, { note: 2, sync: 2 }, 0);
   });
 
   it('a paste that includes the header row validates the data rows and leaves the header alone', () => {
@@ -497,15 +513,9 @@ describe('onEdit reads only what it needs', () => {
     wl.typeRow(300, { 联系电话: 'bad' }); // above the edit: not read, not marked
     env.log.reset();
     typeAndEdit(wl, 602, { ...whitelistRow(601), 联系电话: '12345' });
-    expect(wl.noteAt(602, '联系电话')).toContain('不是有效电话号码');
     expect(wl.backgroundAt(602, '联系电话')).toBe(ERROR_FILL);
-    expect(wl.cell(602, '_同步')).toBe('待同步');
-    expect(wl.noteAt(300, '联系电话')).toBe('');
-    expect(wl.cell(601, '_同步')).toBe('');
     // One getSheetValues for the header, one getValues on the event's own range (the edited row).
-    expect(env.log.method('Sheet.getSheetValues')).toBe(1);
-    expect(env.log.method('Range.getValues')).toBe(1);
-    expect(env.log.sheet('白名单')).toBeLessThanOrEqual(10);
+    expectOnlyEditedMarked(wl, 602, { note: 300, sync: 601 }, 1);
   });
 
   it('a changed message on an already marked cell rewrites the notes only; other fills are kept', () => {
@@ -531,10 +541,7 @@ describe('onEdit reads only what it needs', () => {
 
 describe('deletions and headers (SPEC §7.1)', () => {
   it('after rows are deleted, 立即同步 sends one manifest per tab with the ids of the rows left, within ≤ 10 calls per sheet', async () => {
-    setUp();
-    const wl = sheet('白名单');
-    for (let i = 0; i < 4; i++) typeAndEdit(wl, 2 + i, whitelistRow(i + 1));
-    env.run('menuSync');
+    const wl = syncedWhitelist(4);
     wl.deleteRowByUser(3);
     wl.deleteRowByUser(3);
     await api.control({ clearLog: true, manifestAnswer: { body: { deleted: 2, kept: 2, refused: [] } } });
@@ -601,10 +608,7 @@ describe('deletions and headers (SPEC §7.1)', () => {
 
 describe('the hidden `_标识` column (SPEC §7.8 identity: 编号 → _标识 → natural key → fingerprint)', () => {
   it('holds the server’s id after a sync and goes with the row, so an edit of its key cells updates the same row; a copied id is not reused', async () => {
-    setUp();
-    const wl = sheet('白名单');
-    for (let i = 0; i < 3; i++) typeAndEdit(wl, 2 + i, whitelistRow(i + 1));
-    env.run('menuSync');
+    const wl = syncedWhitelist(3);
     expect([2, 3, 4].map((r) => wl.cell(r, '_标识'))).toEqual([uscc(1), uscc(2), uscc(3)]);
     // The first sync sent no `_标识` (there was none yet).
     const first = JSON.parse((await api.requests()).filter((r) => r.path === '/v1/sync')[0].body!);
@@ -637,10 +641,7 @@ describe('a mass deletion refused by the server (409 mass_delete) is put to the 
   const refused = { status: 409, body: { error: { code: 'mass_delete', message: '超过删除上限' }, live: 8, wouldDelete: 7, deleted: 0, kept: 8, refused: [] } };
 
   async function eightRowsThenSeven(answer: 'YES' | 'NO') {
-    setUp();
-    const wl = sheet('白名单');
-    for (let i = 0; i < 8; i++) typeAndEdit(wl, 2 + i, whitelistRow(i + 1));
-    env.run('menuSync');
+    const wl = syncedWhitelist(8);
     for (let i = 0; i < 7; i++) wl.deleteRowByUser(3);
     await api.control({ clearLog: true, manifestAnswer: { kind: 'whitelist', ...refused, confirmed: { deleted: 7, kept: 1, refused: [] } } });
     env.sheets.ui.alertAnswers.push(answer);
@@ -673,10 +674,7 @@ describe('a mass deletion refused by the server (409 mass_delete) is put to the 
   });
 
   it('the hourly background sync asks no one and deletes nothing', async () => {
-    setUp();
-    const wl = sheet('白名单');
-    for (let i = 0; i < 8; i++) typeAndEdit(wl, 2 + i, whitelistRow(i + 1));
-    env.run('menuSync');
+    const wl = syncedWhitelist(8);
     for (let i = 0; i < 7; i++) wl.deleteRowByUser(3);
     await api.control({ clearLog: true, manifestAnswer: { kind: 'whitelist', ...refused, confirmed: { deleted: 7, kept: 1, refused: [] } } });
     const alertsBefore = env.sheets.ui.alerts.length;

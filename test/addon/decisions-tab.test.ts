@@ -3,12 +3,12 @@
 // decision; 刷新状态 lists it in the tab; a 决定 typed there is applied on 立即同步 only for a member
 // with role 审批 (an 编辑 member gets a Chinese refusal in the sidebar and nothing changes); the
 // decision reaches the store (GET /v1/inspections, GET /v1/decisions over HTTP on 127.0.0.1).
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildAddon } from '../../scripts/build-addon.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { KINDS, SYSTEM_TABS } from '../../domain/rows/kinds.js';
-import { createGasEnv, type GasEnv } from './fakes/gas-env.js';
-import { startStackProcess, type StackProcess } from './fakes/stack.js';
+import type { GasEnv } from './fakes/gas-env.js';
+import type { StackProcess } from './fakes/stack.js';
 import type { FakeSheet } from './fakes/spreadsheet.js';
+import { typeAndEdit as typeRowAndEdit, useAddonOnStack } from './stack-harness.js';
 import { issueRow, uscc } from './rows.js';
 
 const APPROVER = 'command-approver@tongxu.example';
@@ -29,35 +29,25 @@ interface Inspection {
   decidedBy: string | null;
 }
 
-function typeAndEdit(s: FakeSheet, row: number, values: Record<string, unknown>): void {
-  s.typeRow(row, values);
-  env.run('onEdit', { authMode: 'LIMITED', range: s.range(row, 1, 1, s.headers().length), source: env.ss.wrapped });
-}
+const typeAndEdit = (s: FakeSheet, row: number, values: Record<string, unknown>) => typeRowAndEdit(env, s, row, values);
 
 type SidebarAnswer = { result: { ok: boolean; message: string }; state: unknown };
 
-beforeAll(async () => {
-  await buildAddon();
-  stack = await startStackProcess();
-}, 120_000);
-afterAll(async () => {
-  await stack?.stop();
+const on = useAddonOnStack({
+  spreadsheet: 'e2e-coordination',
+  as: APPROVER,
+  workClass: 'coordination',
+  prepare(env) {
+    // A coordination sheet with only its 检查报备 and 问题诉求 tabs (empty configuration tabs would ask to
+    // delete the seeded profile: their manifests speak for every row the class owns).
+    for (const kind of ['inspection', 'issue'] as const) {
+      const tab = env.ss.addSheet(KINDS[kind].tab);
+      [...KINDS[kind].headers, '_版本', '_同步', '_标识'].forEach((h, c) => tab.type(1, c + 1, h));
+    }
+  },
 });
-let n = 0;
-beforeEach(async () => {
-  env = await createGasEnv({ spreadsheetId: `e2e-coordination-${++n}` });
-  env.services.setIdentityToken(stack.tokens[APPROVER]);
-  const saved = env.run<{ ok: boolean; message: string }>('saveSettings', stack.apiUrl, 'coordination');
-  expect(saved.ok).toBe(true);
-  // A coordination sheet with only its 检查报备 and 问题诉求 tabs (empty configuration tabs would ask to
-  // delete the seeded profile: their manifests speak for every row the class owns).
-  for (const kind of ['inspection', 'issue'] as const) {
-    const tab = env.ss.addSheet(KINDS[kind].tab);
-    [...KINDS[kind].headers, '_版本', '_同步', '_标识'].forEach((h, c) => tab.type(1, c + 1, h));
-  }
-});
-afterEach(async () => {
-  await env.close();
+beforeEach(() => {
+  ({ stack, env } = on);
 });
 
 describe('指挥部待办 tab on the real local stack', () => {

@@ -2,13 +2,13 @@
 // SES emulator, dispatcher) with the BUILT add-on in a bare vm: sheet → add-on → POST /v1/sync →
 // store → routing → outbox → SES emulator, and system columns back into the sheet.
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { contentIdentity } from '../../domain/rows/identity.js';
 import { KINDS } from '../../domain/rows/kinds.js';
-import { buildAddon } from '../../scripts/build-addon.js';
-import { createGasEnv, type GasEnv } from './fakes/gas-env.js';
-import { startStackProcess, type StackProcess } from './fakes/stack.js';
+import type { GasEnv } from './fakes/gas-env.js';
+import type { StackProcess } from './fakes/stack.js';
 import type { FakeSheet } from './fakes/spreadsheet.js';
+import { typeAndEdit as typeRowAndEdit, useAddonOnStack } from './stack-harness.js';
 import { issueRow, uscc, whitelistRow } from './rows.js';
 import { enterpriseLink } from '../../functions/usecases/link-token.js';
 
@@ -36,28 +36,11 @@ async function waitForMail(match: (m: Mail) => boolean, timeoutMs = 20_000): Pro
   }
 }
 
-function typeAndEdit(s: FakeSheet, row: number, values: Record<string, unknown>): void {
-  s.typeRow(row, values);
-  env.run('onEdit', { authMode: 'LIMITED', range: s.range(row, 1, 1, s.headers().length), source: env.ss.wrapped });
-}
+const typeAndEdit = (s: FakeSheet, row: number, values: Record<string, unknown>) => typeRowAndEdit(env, s, row, values);
 
-beforeAll(async () => {
-  await buildAddon();
-  stack = await startStackProcess();
-}, 120_000);
-afterAll(async () => {
-  await stack?.stop();
-});
-let n = 0;
-beforeEach(async () => {
-  env = await createGasEnv({ spreadsheetId: `e2e-industry-${++n}` });
-  env.services.setIdentityToken(stack.tokens[EDITOR]);
-  const saved = env.run<{ ok: boolean; message: string }>('saveSettings', stack.apiUrl, 'industry');
-  expect(saved.ok).toBe(true);
-  env.run('menuInitSheets');
-});
-afterEach(async () => {
-  await env.close();
+const on = useAddonOnStack({ spreadsheet: 'e2e-industry', as: EDITOR, workClass: 'industry', prepare: (env) => env.run('menuInitSheets') });
+beforeEach(() => {
+  ({ stack, env } = on);
 });
 
 describe('add-on on the real local stack', () => {

@@ -5,29 +5,25 @@
 // the form and the decision reaches the store; 驳回 without 审批意见 is refused in Chinese. The plain
 // read-only link lists the same queue without any form. A 待分派 issue's 分派 form has a select of
 // the units (not the triage unit): choosing one and pressing 分派 assigns the issue (已交办 there).
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// An inspection whose 计划日期 came while 待审批 carries the badge 计划日期已到; an early one does not.
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logger } from '../../functions/adapters/logger.js';
+import { describe, expect, it } from 'vitest';
 import { dashboardViewUrl } from '../../functions/usecases/dashboard.js';
-import { createSimClock } from '../../local/clock.js';
 import { DEFAULT_PROFILE, seedProfile } from '../../local/demo.js';
 import { loadProfile } from '../../local/profile-files.js';
-import { loadOrCreateActionSecret, startStack, type Stack } from '../../local/stack.js';
+import { loadOrCreateActionSecret, type Stack } from '../../local/stack.js';
 import { makeUscc } from '../../domain/rows/uscc.js';
-import { launchChromium, openWatchedPage, scrollWidth } from './browser.js';
+import { openWatchedPage, scrollWidth } from './browser.js';
+import { fitsAndShoot, OUT_DIR, usePageEnv } from './page-setup.js';
 
 const APPROVER = 'command-approver@tongxu.example';
-const outDir = join(import.meta.dirname, '../../test-results');
-let browser: Browser;
-let stack: Stack;
 let token: string;
 let ids: string[];
 
+type SyncResults = { results: { ok: boolean; writeBack: Record<string, string> }[] };
+
 async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: T }> {
-  const r = await fetch(`${stack.apiUrl}${path}`, {
+  const r = await fetch(`${env.stack.apiUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -37,42 +33,32 @@ async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pro
 
 const openIds = async () => (await api<{ decisions: { id: string }[] }>('GET', '/v1/decisions')).json.decisions.map((d) => d.id);
 
-beforeAll(async () => {
-  logger.setLogLevel('SILENT');
-  stack = await startStack({
-    dataDir: mkdtempSync(join(tmpdir(), 'sibao-e2e-decisions-')),
-    memory: true,
-    port: 0,
-    sesPort: 0,
-    clock: createSimClock('2022-06-08T10:00+08:00'),
-    dispatchIntervalMs: 0,
-    sweepIntervalMs: 0,
-    log: () => undefined,
-  });
+/** 其他 inspections of the 县市场监督管理局 (rows from `firstRow`), synced through POST /v1/sync: their 编号. */
+async function syncInspections(list: { matter: string; plannedOn: string; code: number }[], firstRow = 2): Promise<string[]> {
+  const rows = list.map(({ matter, plannedOn, code }, i) => ({
+    row: firstRow + i,
+    values: { 发起单位: '县市场监督管理局', 被检查企业代码: makeUscc(`91410222MA${String(code).padStart(7, '0')}`), 检查事项: matter, 检查类别: '其他', 计划日期: plannedOn },
+  }));
+  const synced = await api<SyncResults>('POST', '/v1/sync', { spreadsheetId: 'e2e-coordination', workClass: 'coordination', kind: 'inspection', rows });
+  expect(synced.status).toBe(200);
+  return synced.json.results.map((r) => r.writeBack['编号']);
+}
+
+const env = usePageEnv('decisions', { start: '2022-06-08T10:00+08:00' }, async (stack: Stack) => {
   const seeded = await seedProfile(stack, await loadProfile(DEFAULT_PROFILE));
   expect(seeded.rejected).toBe(0);
   token = await stack.tokenFor(APPROVER);
-  const rows = ['食品经营许可现场核查（一家企业名称很长很长很长很长很长的有限责任公司仓储物流中心）', '特种设备年度检验'].map((matter, i) => ({
-    row: i + 2,
-    values: { 发起单位: '县市场监督管理局', 被检查企业代码: makeUscc(`91410222MA${String(41 + i).padStart(7, '0')}`), 检查事项: matter, 检查类别: '其他', 计划日期: '2022-06-15' },
-  }));
-  const synced = await api<{ results: { ok: boolean; writeBack: Record<string, string> }[] }>('POST', '/v1/sync', { spreadsheetId: 'e2e-coordination', workClass: 'coordination', kind: 'inspection', rows });
-  expect(synced.status).toBe(200);
-  ids = synced.json.results.map((r) => r.writeBack['编号']);
+  ids = await syncInspections([
+    { matter: '食品经营许可现场核查（一家企业名称很长很长很长很长很长的有限责任公司仓储物流中心）', plannedOn: '2022-06-15', code: 41 },
+    { matter: '特种设备年度检验', plannedOn: '2022-06-15', code: 42 },
+  ]);
   expect(ids).toHaveLength(2);
-  browser = await launchChromium();
-  mkdirSync(outDir, { recursive: true });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
 });
 
 describe('dashboard decision queue at 375 px', () => {
   it('the read-only link lists the queue without any form', async () => {
-    const url = dashboardViewUrl(stack.apiUrl, [loadOrCreateActionSecret(stack.dataDir)], stack.clock.now());
-    const { context, page } = await openWatchedPage(browser, { width: 375, height: 740 });
+    const url = dashboardViewUrl(env.stack.apiUrl, [loadOrCreateActionSecret(env.stack.dataDir)], env.stack.clock.now());
+    const { context, page } = await openWatchedPage(env.browser, { width: 375, height: 740 });
     const res = await page.goto(url, { waitUntil: 'load' });
     expect(res?.status()).toBe(200);
     expect(res!.headers()['content-security-policy']).toMatch(/form-action 'none'/);
@@ -84,8 +70,8 @@ describe('dashboard decision queue at 375 px', () => {
   });
 
   it('the approver’s page: GET never acts, no sideways scroll, buttons on screen; 驳回 without 意见 refused; 批准 decides', async () => {
-    const url = dashboardViewUrl(stack.apiUrl, [loadOrCreateActionSecret(stack.dataDir)], stack.clock.now(), 1, APPROVER);
-    const { context, page, dialogs } = await openWatchedPage(browser, { width: 375, height: 740 });
+    const url = dashboardViewUrl(env.stack.apiUrl, [loadOrCreateActionSecret(env.stack.dataDir)], env.stack.clock.now(), 1, APPROVER);
+    const { context, page, dialogs } = await openWatchedPage(env.browser, { width: 375, height: 740 });
     const res = await page.goto(url, { waitUntil: 'load' });
     expect(res?.status()).toBe(200);
     const csp = res!.headers()['content-security-policy'];
@@ -106,7 +92,7 @@ describe('dashboard decision queue at 375 px', () => {
       expect(box.x + box.width).toBeLessThanOrEqual(375);
       expect(box.height).toBeGreaterThanOrEqual(32);
     }
-    await page.screenshot({ path: join(outDir, 'dashboard-decisions-375.png'), fullPage: true });
+    await page.screenshot({ path: join(OUT_DIR, 'dashboard-decisions-375.png'), fullPage: true });
 
     // A card per decision: its forms are inside it.
     const card = (id: string) => page.locator('div', { hasText: id }).filter({ has: page.locator('form') }).last();
@@ -139,13 +125,13 @@ describe('dashboard decision queue at 375 px', () => {
   it('a 待分派 issue: its 分派 form has a select of the units (not the triage unit); choosing one and pressing 分派 assigns it', async () => {
     // No rule, no 所属领域: routed to triage (牵头单位 of 综合协调, command), 待分派.
     const values = { 反映企业代码: makeUscc('91410222MA0000051'), 企业名称: '示例工业企业51有限公司', 所在乡镇: '玉皇庙镇', 问题类别: '原料采购', 问题描述: '原料价格上涨，采购渠道有限', 紧急程度: '一般', 反映日期: '2022-06-08', 联系人: '企业联络员', 联系电话: '13800000000' };
-    const synced = await api<{ results: { ok: boolean; writeBack: Record<string, string> }[] }>('POST', '/v1/sync', { spreadsheetId: 'e2e-coordination', workClass: 'coordination', kind: 'issue', rows: [{ row: 2, values }] });
+    const synced = await api<SyncResults>('POST', '/v1/sync', { spreadsheetId: 'e2e-coordination', workClass: 'coordination', kind: 'issue', rows: [{ row: 2, values }] });
     expect(synced.status).toBe(200);
     expect(synced.json.results[0]).toMatchObject({ ok: true, writeBack: { 状态: '待分派' } });
     const id = synced.json.results[0].writeBack['编号'];
 
-    const url = dashboardViewUrl(stack.apiUrl, [loadOrCreateActionSecret(stack.dataDir)], stack.clock.now(), 1, APPROVER);
-    const { context, page, dialogs } = await openWatchedPage(browser, { width: 375, height: 740 });
+    const url = dashboardViewUrl(env.stack.apiUrl, [loadOrCreateActionSecret(env.stack.dataDir)], env.stack.clock.now(), 1, APPROVER);
+    const { context, page, dialogs } = await openWatchedPage(env.browser, { width: 375, height: 740 });
     await page.goto(url, { waitUntil: 'load' });
     const form = page.locator('div', { hasText: id }).filter({ has: page.locator('form') }).last().locator('form', { has: page.getByRole('button', { name: '分派' }) });
     const select = form.locator('select[name="unit"]');
@@ -166,6 +152,34 @@ describe('dashboard decision queue at 375 px', () => {
     const atUnit = await api<{ issues: { id: string; status: string }[] }>('GET', '/v1/issues?unit=jtj&status=已交办');
     expect(atUnit.json.issues.find((i) => i.id === id)).toMatchObject({ id, status: '已交办' });
     expect(await openIds()).not.toContain(id);
+    expect(dialogs).toEqual([]);
+    await context.close();
+  });
+
+  it('an inspection whose 计划日期 came while 待审批 carries 计划日期已到 and its planned day; an early one only its planned day', async () => {
+    // Today is 2022-06-08: planned today → flagged; ids[1] (planned 06-15, still open) → not.
+    const [lateId] = await syncInspections([{ matter: '消防设施检查', plannedOn: '2022-06-08', code: 43 }], 4);
+    const flags = await api<{ inspections: { id: string; plannedReached: boolean }[] }>('GET', '/v1/inspections?status=待审批');
+    expect(flags.json.inspections.find((i) => i.id === lateId)).toMatchObject({ plannedReached: true });
+    expect(flags.json.inspections.find((i) => i.id === ids[1])).toMatchObject({ plannedReached: false });
+
+    const url = dashboardViewUrl(env.stack.apiUrl, [loadOrCreateActionSecret(env.stack.dataDir)], env.stack.clock.now(), 1, APPROVER);
+    const { context, page, dialogs } = await openWatchedPage(env.browser, { width: 375, height: 740 });
+    await page.goto(url, { waitUntil: 'load' });
+    const card = (id: string) => page.locator('div', { hasText: id }).filter({ has: page.locator('form') }).last();
+    const late = await card(lateId).innerText();
+    const early = await card(ids[1]).innerText();
+    expect(late).toContain('计划日期已到');
+    expect(late).toContain('计划 6月8日 检查');
+    expect(early).not.toContain('计划日期已到');
+    expect(early).toContain('计划 6月15日 检查');
+    const badge = card(lateId).getByText('计划日期已到', { exact: true });
+    await expect(badge.isVisible()).resolves.toBe(true);
+    const box = (await badge.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(375);
+    await fitsAndShoot(page, 375, 'dashboard-decisions-planned-375');
+    expect(await openIds()).toEqual(expect.arrayContaining([lateId, ids[1]]));
     expect(dialogs).toEqual([]);
     await context.close();
   });

@@ -142,7 +142,7 @@ describe('demo workbooks', () => {
 });
 
 describe('scripts/make-examples.ts', () => {
-  it('regenerates the committed CSV files and manifest byte for byte', async () => {
+  it('regenerates the committed files (CSV, manifest and the .xlsx workbooks) byte for byte', async () => {
     const out = await mkdtemp(join(tmpdir(), 'sibao-examples-'));
     await makeExamples(out);
     const list = async (dir: string): Promise<string[]> => {
@@ -150,12 +150,16 @@ describe('scripts/make-examples.ts', () => {
       const files: string[] = [];
       for (const e of entries) {
         if (e.isDirectory()) files.push(...(await list(join(dir, e.name))).map((f) => `${e.name}/${f}`));
-        else if (!e.name.endsWith('.xlsx')) files.push(e.name);
+        else files.push(e.name);
       }
       return files.sort();
     };
     const mine = await list(out);
     expect(mine).toEqual(await list(EX));
-    for (const f of mine) expect(await readFile(join(out, f), 'utf8'), f).toBe(await readFile(join(EX, f), 'utf8'));
+    expect(mine.filter((f) => f.endsWith('.xlsx'))).toHaveLength(8);
+    for (const f of mine) {
+      if (f.endsWith('.xlsx')) expect((await readFile(join(out, f))).equals(await readFile(join(EX, f))), f).toBe(true);
+      else expect(await readFile(join(out, f), 'utf8'), f).toBe(await readFile(join(EX, f), 'utf8'));
+    }
   }, 60_000);
 });

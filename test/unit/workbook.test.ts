@@ -2,12 +2,13 @@
 // anything is inflated (budget, ratio, macros, external links, encryption), inflation is capped, the
 // reader gives values only (a formula's cached result, shared and inline strings without phonetic
 // runs, booleans, dates by style), and the writer's output reads back in exceljs (an independent
-// reader) with values, fills, comments and formula-looking text kept as text.
+// reader) with values, fills, comments and formula-looking text kept as text. Writing is
+// deterministic: the same workbook is the same bytes whenever it is written (rewriteZip for exceljs's).
 import ExcelJS from 'exceljs';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readXlsx, UPLOAD_READ_LIMITS } from '../../functions/adapters/workbook/xlsx-read.js';
 import { FILLS, writeXlsx } from '../../functions/adapters/workbook/xlsx-write.js';
-import { readZipIndex, WorkbookError, writeZip } from '../../functions/adapters/workbook/zip.js';
+import { openZip, readZipIndex, rewriteZip, WorkbookError, writeZip } from '../../functions/adapters/workbook/zip.js';
 
 const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const R = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
@@ -106,5 +107,86 @@ describe('writeXlsx', () => {
     // And our own reader reads it back the same (the re-upload path).
     const again = readXlsx(bytes);
     expect(again[1].rows.find((r) => r.row === 3)!.cells).toEqual(['91410222GA45C5XLKA', '=1+1']);
+  });
+});
+
+describe('writing the same workbook twice gives the same bytes', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  /** Writes `make()` at each of `times` (the system clock set to it). */
+  async function writtenAt<T>(times: string[], make: () => T | Promise<T>): Promise<T[]> {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const out: T[] = [];
+    for (const t of times) {
+      vi.setSystemTime(new Date(t));
+      out.push(await make());
+    }
+    return out;
+  }
+  /** Every entry's DOS time and date, from the central directory and from the local header it points at. */
+  function entryStamps(buf: Buffer): string[] {
+    const eocd = buf.length - 22;
+    expect(buf.readUInt32LE(eocd)).toBe(0x06054b50);
+    const stamps: string[] = [];
+    let p = buf.readUInt32LE(eocd + 16);
+    for (let i = 0; i < buf.readUInt16LE(eocd + 10); i++) {
+      const local = buf.readUInt32LE(p + 42);
+      stamps.push(`${buf.readUInt16LE(p + 14)}/${buf.readUInt16LE(p + 12)}`, `${buf.readUInt16LE(local + 12)}/${buf.readUInt16LE(local + 10)}`);
+      p += 46 + buf.readUInt16LE(p + 28) + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
+    }
+    return stamps;
+  }
+  const entries = (buf: Buffer) => {
+    const z = openZip(buf);
+    return z.names().map((n) => [n, z.read(n)!.toString('base64')]);
+  };
+
+  it('exceljs stamps the clock into its zip; rewriteZip gives one set of bytes with the same entries, at the given time', async () => {
+    const build = async () => {
+      const wb = new ExcelJS.Workbook();
+      const at = new Date(Date.UTC(2022, 5, 1));
+      wb.created = at;
+      wb.modified = at;
+      const ws = wb.addWorksheet('白名单');
+      ws.addRow(['统一社会信用代码', '企业名称', '年营业收入（万元）']);
+      ws.addRow(['91410222MA44ABCDE0', '通许县示例食品有限公司', 1234.5]);
+      return Buffer.from(await wb.xlsx.writeBuffer());
+    };
+    const [a, b] = await writtenAt(['2026-12-07T08:00:00Z', '2026-12-08T17:31:46Z'], build);
+    // The raw archives differ (zip entry times) though their entries are the same.
+    expect(a.equals(b)).toBe(false);
+    expect(entries(a)).toEqual(entries(b));
+
+    const modified = new Date(Date.UTC(2022, 5, 1, 9, 30, 10));
+    const [ra, rb] = [rewriteZip(a, { modified }), rewriteZip(b, { modified })];
+    expect(ra.equals(rb)).toBe(true);
+    expect(entries(ra)).toEqual(entries(a));
+    // 2022-06-01 09:30:10 in DOS form: date (42 << 9 | 6 << 5 | 1), time (9 << 11 | 30 << 5 | 5).
+    const stamp = `${(42 << 9) | (6 << 5) | 1}/${(9 << 11) | (30 << 5) | 5}`;
+    expect(new Set(entryStamps(ra))).toEqual(new Set([stamp]));
+    expect(entryStamps(ra)).toHaveLength(2 * readZipIndex(a).length);
+
+    const back = new ExcelJS.Workbook();
+    await back.xlsx.load(ra as unknown as ArrayBuffer);
+    expect(back.getWorksheet('白名单')!.getRow(2).values).toEqual([undefined, '91410222MA44ABCDE0', '通许县示例食品有限公司', 1234.5]);
+  });
+
+  it('writeXlsx and writeZip: the same input at two times is the same bytes (folders stored, files deflated)', async () => {
+    const sheets = [{ name: '白名单', rows: new Map([[1, [{ v: '企业名称', style: 'header' as const }, { v: 12 }]]]) }];
+    const [x1, x2] = await writtenAt(['2026-12-07T08:00:00Z', '2027-01-02T03:04:05Z'], () => writeXlsx(sheets));
+    expect(x1.equals(x2)).toBe(true);
+    const files = [
+      { name: 'xl/', data: '' },
+      { name: 'xl/a.xml', data: '<a/>' },
+    ];
+    const [z1, z2] = await writtenAt(['2026-12-07T08:00:00Z', '2027-01-02T03:04:05Z'], () => writeZip(files));
+    expect(z1.equals(z2)).toBe(true);
+    expect(readZipIndex(z1).map((e) => [e.name, e.method])).toEqual([
+      ['xl/', 0],
+      ['xl/a.xml', 8],
+    ]);
+    // The default time: 1980-01-01 00:00.
+    expect(new Set(entryStamps(z1))).toEqual(new Set([`${(0 << 9) | (1 << 5) | 1}/0`]));
   });
 });

@@ -1,6 +1,7 @@
 // Section: inspections waiting for approval (digest 十): 检查报备 rows in 待审批 (or, before the
 // status column is filled, of 类别 其他), earliest planned day first; `due` when the planned day has
-// come. Pure.
+// come. Pure. The planned-date flag itself (`plannedDateReached`) is defined here once: the digest,
+// `GET /v1/inspections`, the decision queue (dashboard 待决事项) and the sweep all read it.
 
 import type { InspectionRow, Profile } from '../../rows/types.js';
 import { normCode, unitNameOf, type WhitelistEntry } from '../week.js';
@@ -18,6 +19,23 @@ export interface PendingInspection {
   due: boolean;
 }
 
+/** The facts of an 检查报备 the planned-date flag reads (a row, or a decision record's data and 状态). */
+export interface InspectionFacts {
+  status?: string;
+  category?: string;
+  plannedOn?: string;
+}
+
+/** Waiting for the command office's approval: 待审批, or (before 状态 is filled) of 类别 其他. */
+export function awaitingApproval(i: Pick<InspectionFacts, 'status' | 'category'>): boolean {
+  return i.status === '待审批' || (!i.status && i.category === '其他');
+}
+
+/** The planned-date flag: 计划日期 reached (`today` or earlier, ISO days) while still waiting for approval. */
+export function plannedDateReached(i: InspectionFacts, today: string): boolean {
+  return awaitingApproval(i) && !!i.plannedOn && i.plannedOn <= today;
+}
+
 export function pendingInspections(
   rows: readonly InspectionRow[],
   admitted: readonly WhitelistEntry[],
@@ -26,7 +44,7 @@ export function pendingInspections(
 ): PendingInspection[] {
   const names = new Map(admitted.map((e) => [normCode(e.code), e.name]));
   return rows
-    .filter((i) => i.status === '待审批' || (!i.status && i.category === '其他'))
+    .filter((i) => awaitingApproval(i))
     .map((i) => {
       const name = names.get(normCode(i.enterpriseCode));
       return {
@@ -38,7 +56,7 @@ export function pendingInspections(
         matter: i.matter,
         category: i.category,
         plannedOn: i.plannedOn,
-        due: i.plannedOn <= asOf,
+        due: plannedDateReached(i, asOf),
       };
     })
     .sort((a, b) => (a.plannedOn < b.plannedOn ? -1 : a.plannedOn > b.plannedOn ? 1 : (a.id ?? '') < (b.id ?? '') ? -1 : 1));

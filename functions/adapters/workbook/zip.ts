@@ -163,46 +163,59 @@ function crc32(data: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-/** A zip of `files` (deflated), with fixed timestamps so the same input gives the same bytes. */
-export function writeZip(files: readonly { name: string; data: Buffer | string }[]): Buffer {
+/** 1980-01-01 00:00, the earliest DOS time: the default time of every entry. */
+const DOS_EPOCH = new Date(Date.UTC(1980, 0, 1));
+
+/** `at` as DOS time and date (no zone in the format: `at`'s UTC fields; before 1980 → 1980-01-01). */
+function dosDateTime(at: Date): { time: number; date: number } {
+  const d = at.getTime() < DOS_EPOCH.getTime() ? DOS_EPOCH : at;
+  return {
+    time: (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | (d.getUTCSeconds() >> 1),
+    date: ((d.getUTCFullYear() - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate(),
+  };
+}
+
+export interface ZipWriteOptions {
+  /** The time every entry carries (default 1980-01-01 00:00): fixed, so the same input gives the same bytes. */
+  modified?: Date;
+}
+
+/**
+ * A zip of `files`, in their order: deflated, an empty one (a folder) stored; every entry with the
+ * same DOS time, so the same input gives the same bytes.
+ */
+export function writeZip(files: readonly { name: string; data: Buffer | string }[], opts: ZipWriteOptions = {}): Buffer {
   const locals: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
-  // 1980-01-01 00:00 in DOS format.
-  const dosTime = 0;
-  const dosDate = (0 << 9) | (1 << 5) | 1;
+  const { time, date } = dosDateTime(opts.modified ?? DOS_EPOCH);
   for (const f of files) {
     const raw = typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data;
-    const packed = deflateRawSync(raw);
+    const method = raw.length === 0 ? 0 : 8;
+    const packed = method === 0 ? raw : deflateRawSync(raw);
     const name = Buffer.from(f.name, 'utf8');
     const crc = crc32(raw);
+    // The fields the local header (from byte 4) and the central directory entry (from byte 6) share.
+    const fields = (head: Buffer, at: number) => {
+      head.writeUInt16LE(20, at); // version needed
+      head.writeUInt16LE(0x0800, at + 2); // UTF-8 names
+      head.writeUInt16LE(method, at + 4);
+      head.writeUInt16LE(time, at + 6);
+      head.writeUInt16LE(date, at + 8);
+      head.writeUInt32LE(crc, at + 10);
+      head.writeUInt32LE(packed.length, at + 14);
+      head.writeUInt32LE(raw.length, at + 18);
+      head.writeUInt16LE(name.length, at + 22);
+      return head;
+    };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8);
-    local.writeUInt16LE(dosTime, 10);
-    local.writeUInt16LE(dosDate, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
     const dir = Buffer.alloc(46);
     dir.writeUInt32LE(0x02014b50, 0);
-    dir.writeUInt16LE(20, 4);
-    dir.writeUInt16LE(20, 6);
-    dir.writeUInt16LE(0x0800, 8);
-    dir.writeUInt16LE(8, 10);
-    dir.writeUInt16LE(dosTime, 12);
-    dir.writeUInt16LE(dosDate, 14);
-    dir.writeUInt32LE(crc, 16);
-    dir.writeUInt32LE(packed.length, 20);
-    dir.writeUInt32LE(raw.length, 24);
-    dir.writeUInt16LE(name.length, 28);
+    dir.writeUInt16LE(20, 4); // version made by
     dir.writeUInt32LE(offset, 42);
-    locals.push(local, name, packed);
-    central.push(dir, name);
+    locals.push(fields(local, 4), name, packed);
+    central.push(fields(dir, 6), name);
     offset += 30 + name.length + packed.length;
   }
   const dirBuf = Buffer.concat(central);
@@ -213,4 +226,17 @@ export function writeZip(files: readonly { name: string; data: Buffer | string }
   end.writeUInt32LE(dirBuf.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, dirBuf, end]);
+}
+
+/**
+ * The same entries (names, order, bytes) written again by writeZip: an archive whose writer stamps
+ * the clock into every entry (exceljs through JSZip) becomes the same bytes on every run. For
+ * archives we made; read within `limits`.
+ */
+export function rewriteZip(buf: Buffer, opts: ZipWriteOptions = {}, limits: ZipLimits = UPLOAD_ZIP_LIMITS): Buffer {
+  const zip = openZip(buf, limits);
+  return writeZip(
+    zip.names().map((name) => ({ name, data: zip.read(name)! })),
+    opts,
+  );
 }

@@ -24,7 +24,6 @@
 //      landing (a crash inside it is what can send a mail twice): p50, p99, max.
 // A missed target is printed (✗), not an exit code; the bench fails only when a mail is lost or sent twice.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SendEmailCommand } from '@aws-sdk/client-ses';
@@ -39,6 +38,7 @@ import { parseNotification } from '../domain/issues/catalog.js';
 import { renderNotification } from '../domain/reports/mail-templates.js';
 import { makeUscc } from '../domain/rows/uscc.js';
 import { localDynamoClient, localSesClient } from '../local/services.js';
+import { BENCH_CONFIG, freePort } from './synthetic.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 logger.setLogLevel('SILENT');
@@ -69,13 +69,6 @@ const clock = { t: T0, now() { return this.t; } };
 const BASE = 'http://127.0.0.1:8787';
 const SECRET = 'bench-dispatch-secret-0123456789abcdef-0123';
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function child(args: string[], url: string): Promise<ChildProcess> {
   const p = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -91,17 +84,8 @@ async function child(args: string[], url: string): Promise<ChildProcess> {
 }
 
 const TABS = {
-  work_class: [
-    { row: 2, values: { 专班编码: 'coordination', 名称: '综合协调', 牵头单位: 'U-FGW' } },
-    { row: 3, values: { 专班编码: 'industry', 名称: '工业生产', 牵头单位: 'U-GXJ' } },
-  ],
-  unit: [
-    { row: 2, values: { 单位编码: 'U-FGW', 单位名称: '县发展改革委', 类型: '县直部门', 联系邮箱: 'fgw@county.example' } },
-    { row: 3, values: { 单位编码: 'U-GXJ', 单位名称: '县工业和信息化局', 类型: '县直部门', 联系邮箱: 'gxj1@county.example；gxj2@county.example' } },
-    { row: 4, values: { 单位编码: 'U-CGZ', 单位名称: '城关镇', 类型: '乡镇', 联系邮箱: 'cgz@county.example' } },
-  ],
+  ...BENCH_CONFIG,
   routing_rule: [{ row: 2, values: { 优先级: 1, 问题类别: '原料采购', 责任单位: 'U-GXJ' } }],
-  member: [{ row: 2, values: { 邮箱: 'ind@county.example', 专班编码: 'industry', 角色: '编辑' } }],
 } as const;
 
 async function seed(store: Store, n: number, sheet: string): Promise<void> {

@@ -13,7 +13,6 @@
 //   unchanged should not grow with the matches; changed still reads the whitelist), with the
 //   DynamoDB calls of each.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createStore, ensureTable } from '../functions/adapters/dynamodb-store.js';
 import { logger } from '../functions/adapters/logger.js';
 import { createPolicyStore } from '../functions/adapters/policy-store.js';
@@ -21,7 +20,7 @@ import type { Store } from '../functions/ports.js';
 import { planPolicyPushes } from '../functions/usecases/policy-push.js';
 import { syncRows } from '../functions/usecases/sync.js';
 import { localDynamoClient } from '../local/services.js';
-import { syntheticUscc } from './synthetic.js';
+import { BENCH_CONFIG, freePort, syntheticUscc } from './synthetic.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 logger.setLogLevel('SILENT');
@@ -33,30 +32,11 @@ const RUNS = 5;
 const T_SEED = Date.parse('2022-06-06T09:00:00+08:00');
 const clock = { t: T_SEED, now() { return this.t; } };
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
-const CONFIG = {
-  work_class: [
-    { row: 2, values: { 专班编码: 'coordination', 名称: '综合协调', 牵头单位: 'U-FGW' } },
-    { row: 3, values: { 专班编码: 'industry', 名称: '工业生产', 牵头单位: 'U-GXJ' } },
-  ],
-  unit: [
-    { row: 2, values: { 单位编码: 'U-FGW', 单位名称: '县发展改革委', 类型: '县直部门', 联系邮箱: 'fgw@county.example' } },
-    { row: 3, values: { 单位编码: 'U-GXJ', 单位名称: '县工业和信息化局', 类型: '县直部门', 联系邮箱: 'gxj@county.example' } },
-    { row: 4, values: { 单位编码: 'U-CGZ', 单位名称: '城关镇', 类型: '乡镇', 联系邮箱: 'cgz@county.example' } },
-  ],
-  member: [{ row: 2, values: { 邮箱: 'ind@county.example', 专班编码: 'industry', 角色: '编辑' } }],
-} as const;
 
 async function seed(store: Store, enterprises: number): Promise<void> {
   let profile = null;
-  for (const [kind, rows] of Object.entries(CONFIG)) {
+  for (const [kind, rows] of Object.entries(BENCH_CONFIG)) {
     const res = await syncRows({ store, clock }, { email: 'admin@county.example', profile: null }, { spreadsheetId: 'config', workClass: 'coordination', kind: kind as never, rows: rows as never });
     profile = res.profile?.profile ?? profile;
   }

@@ -2,12 +2,14 @@
 // approved through the decision queue (type `shutdown`), 全部 without 报省会商 refused, the 3-day
 // overrun mail to the county leadership once however often the sweep runs, 熔断 mailed to the sector
 // class once, the emergency's 紧急 limits on new issues and its daily report at 17:00 (none after it
-// ends), and the digest's 督办督查情况 and shutdown lists.
+// ends), and the digest's 督办督查情况 and shutdown lists; the dashboard and digest show each shutdown's
+// approval from its decision; a register mail set aside after its retries is a JobFailure (the
+// sweep's for the overrun mail, re-driven and sent once; the digest job's for the 日报).
 import { describe, expect, it } from 'vitest';
 import { createFailureStore } from '../../functions/adapters/failure-store.js';
 import { makeSweepHandler } from '../../functions/handlers/sweep.js';
 import type { Mailer } from '../../functions/ports.js';
-import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_MS } from '../../functions/usecases/deliver.js';
+import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_MS, retryDelay } from '../../functions/usecases/deliver.js';
 import { listSetAside, redrive } from '../../functions/usecases/redrive.js';
 import { runDailyReport } from '../../functions/usecases/daily-report.js';
 import { generateDigest } from '../../functions/usecases/digest.js';
@@ -186,6 +188,30 @@ describe('a register mail that exhausts its retries', () => {
     expect((await mailsWith('停产停工超期')).map((m) => [m.to, m.key])).toEqual([['lead@county.example', key]]);
     expect(await listSetAside({ failures })).toEqual([]);
     expect(await page()).not.toContain('后台任务搁置');
+  });
+
+  it('the 日报 of a day, refused transiently at every attempt, is set aside as a JobFailure named by its date', async () => {
+    const h = await harness();
+    h.clock.t = at('2022-06-06T09:00');
+    await h.sync(ADMIN, 'coordination', 'operating_mode', [{ row: 2, values: { 状态: '应急', 开始时间: '2022-06-08 00:00', 结束时间: '2022-06-09 00:00', 范围: '全县' } }], 'sheet-config');
+    const failures = createFailureStore({ client: services.dynamo, tableName: h.tableName });
+    const flaky: Mailer = {
+      async send(msg) {
+        if (msg.to.includes('zhb@county.example')) throw Object.assign(new Error('throttled'), { name: 'Throttling' });
+        return h.mailer.send(msg);
+      },
+    };
+    const daily = runDailyReport({ store: h.store, digests: h.digests, mailer: flaky, clock: h.clock, log: silent, config: { countyName: '演示县' }, failures });
+    // Re-run as each retry falls due, all within the emergency day.
+    h.clock.t = at('2022-06-08T00:05');
+    for (let attempt = 1; attempt <= MAX_DELIVERY_ATTEMPTS; attempt++) {
+      expect((await daily()).date).toBe('2022-06-08');
+      h.clock.t += retryDelay(attempt);
+    }
+    expect(await h.store.getDelivery('daily#2022-06-08', 'zhb@county.example')).toMatchObject({ status: 'set_aside', attempts: MAX_DELIVERY_ATTEMPTS });
+    expect((await listSetAside({ failures })).map((f) => [f.job, f.key, f.subject])).toEqual([['digest', 'daily#2022-06-08|zhb@county.example', '日报 2022-06-08 → zhb@county.example']]);
+    // The command office's other recipient got it once.
+    expect((await mailsWith('【应急日报】')).map((m) => m.to)).toEqual([APPROVER]);
   });
 });
 

@@ -73,7 +73,7 @@ export interface ExportData {
 }
 
 /** The store reads the export needs (a subset of the Store port). */
-export type ExportStore = Pick<Store, 'getProfile' | 'listRows' | 'listIssues' | 'getIssueSource'>;
+export type ExportStore = Pick<Store, 'getProfile' | 'listRows' | 'listIssues' | 'getIssueSource' | 'listDecisions'>;
 
 /** The optional tab of `--since`: every create/update/delete/restore of every row since that day. */
 export const CHANGES_TAB = '变更记录';

@@ -328,6 +328,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         leaseClock: systemClock,
         log: { info: () => undefined, warn: (m) => log(`日报：${m}`), error: (m) => log(`日报出错：${m}`) },
         config: { countyName: opts.countyName ?? '本县' },
+        failures,
+        ops: metrics,
       }),
       failures,
       metrics,

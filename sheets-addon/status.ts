@@ -115,8 +115,11 @@ export function refreshStatus(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): { o
     const added = appendEnterpriseReports(t, reports, inTab, byId, restored.length);
     const addedText = added > 0 ? `新增企业自报问题 ${added} 条（来源：企业自报，企业通过专属页面反映，已按规则交办）；` : '';
     const message = `${addedText}已刷新 ${writes.size} 条问题的状态（服务器共 ${byId.size} 条）。${more}`;
-    // The coordination spreadsheet also holds the command office's queue (指挥部待办).
-    if (settings.workClass !== 'coordination') return { ok: true, message, updated: writes.size + added };
+    // A sector class's 停产停工 tab: the command office's approval, without waiting for the next sync.
+    if (settings.workClass !== 'coordination') {
+      const shutdowns = refreshShutdowns(ss, settings.apiUrl, token, settings.workClass);
+      return { ok: shutdowns.ok, message: [message, shutdowns.message].filter(Boolean).join('\n'), updated: writes.size + added };
+    }
     const inspections = refreshInspections(ss, settings.apiUrl, token);
     const queue = refreshDecisionTab(ss, settings.apiUrl, token);
     return { ok: queue.ok && inspections.ok, message: [message, inspections.message, queue.message].filter(Boolean).join('\n'), updated: writes.size + added };
@@ -219,6 +222,38 @@ function refreshInspections(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, apiUrl
   }
   writeBack(t, writes);
   return { ok: true, message: writes.size ? `已刷新 ${writes.size} 条检查报备的审批状态。` : '' };
+}
+
+/**
+ * 停产停工: 状态, 审批意见 and 审批时间 by 编号 from `GET /v1/shutdowns` (the columns a sync writes
+ * back, computed by the server the same way), in one writeBack. A tab without numbered rows asks
+ * nothing; a server without the route (404) leaves the tab to the next sync.
+ */
+function refreshShutdowns(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, apiUrl: string, token: string, workClass: string): { ok: boolean; message: string } {
+  const sheet = ss.getSheetByName(KINDS.shutdown.tab);
+  if (!sheet) return { ok: true, message: '' };
+  const t = readTable(sheet, 'shutdown');
+  const idCol = t.col.get('编号');
+  if (idCol === undefined) return { ok: true, message: '' };
+  const rows = new Map<string, number>();
+  for (let i = 1; i < t.values.length; i++) {
+    const id = String(t.values[i][idCol] ?? '').trim();
+    if (id) rows.set(id, i);
+  }
+  if (rows.size === 0) return { ok: true, message: '' };
+  const ans = apiCall<{ shutdowns?: { id: string; values?: Record<string, string> }[] }>(`${apiUrl}/v1/shutdowns?workClass=${encodeURIComponent(workClass)}`, token, 'get');
+  if (!ans.ok && ans.status === 404) return { ok: true, message: '' };
+  if (!ans.ok || !ans.body || !Array.isArray(ans.body.shutdowns)) return { ok: false, message: `「${KINDS.shutdown.tab}」未刷新：${ans.message ?? '服务器返回的数据无法识别'}` };
+  // Only the tab's system columns (never one staff type in), 编号 being the key.
+  const system = new Set<string>(KINDS.shutdown.system.filter((h) => h !== '编号'));
+  const writes: CellWrites = new Map();
+  for (const s of ans.body.shutdowns) {
+    const i = rows.get(s?.id);
+    if (i === undefined || !s.values || typeof s.values !== 'object') continue;
+    writes.set(i, Object.fromEntries(Object.entries(s.values).filter(([h]) => system.has(h)).map(([h, v]) => [h, toSheetText(String(v ?? ''))])));
+  }
+  writeBack(t, writes);
+  return { ok: true, message: writes.size ? `已刷新 ${writes.size} 条停产停工的审批状态。` : '' };
 }
 
 // ---- 覆盖率看板 -------------------------------------------------------------------------------------

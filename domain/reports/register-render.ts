@@ -3,14 +3,40 @@
 // 熔断 notice to the sector class. Escape-by-default (html.ts).
 
 import { SHUTDOWN_MAX_DAYS } from '../issues/registers.js';
+import { shanghaiDateTime } from '../time/time.js';
 import { html, type SafeHtml } from './html.js';
 import type { RenderedMail } from './mail-templates.js';
 import { badge, C, codeLine, hm, md, none, NOWRAP, NUM, p, reportPage, sub, table, td, tile } from './report-html.js';
-import type { FindingItem, RegisterSections, ShutdownItem } from './sections/registers.js';
+import type { FindingItem, RegisterSections, ShutdownApprovalState, ShutdownItem } from './sections/registers.js';
 import type { WeekFigures } from './figures.js';
 import { FIGURES, FIGURE_KEYS } from './figures.js';
 
 export const REGISTER_TITLES = { shutdowns: '停产停工及熔断抽查', findings: '督办督查情况' } as const;
+
+/** When the command office decided a shutdown: 6月6日 10:30 (empty while 待审批 or when recorded by import). */
+const approvalWhen = (a: ShutdownApprovalState) => (a.at === undefined ? '' : `${md(shanghaiDateTime(a.at).slice(0, 10))} ${shanghaiDateTime(a.at).slice(11, 16)}`);
+/** The 审批意见 said with the approval: a 驳回's reason. */
+const approvalNote = (a: ShutdownApprovalState) => (a.status === '已驳回' && a.note ? a.note : '');
+
+/** The command office's answer on a shutdown, one line: 待审批 / 已同意（6月6日 10:30） / 已驳回（…）：审批意见. */
+export function approvalText(a: ShutdownApprovalState): string {
+  const when = approvalWhen(a);
+  const note = approvalNote(a);
+  return `${a.status}${when && `（${when}）`}${note && `：${note}`}`;
+}
+
+const APPROVAL_COLOUR: Record<ShutdownApprovalState['status'], string> = { 待审批: C.amber, 已同意: C.green, 已驳回: C.red };
+
+function approvalCell(a: ShutdownApprovalState): SafeHtml {
+  const when = approvalWhen(a);
+  const note = approvalNote(a);
+  return td(
+    html`<span style="color:${APPROVAL_COLOUR[a.status]};font-weight:bold">${a.status}</span>${when && html`<br><span style="color:${C.muted};font-size:12px">${when}</span>`}${
+      note && html`<br><span style="font-size:12px">审批意见：${note}</span>`
+    }`,
+    'min-width:90px',
+  );
+}
 
 const shutdownRow = (s: ShutdownItem): SafeHtml[] => [
   td(html`${s.enterpriseName}${codeLine(s.enterpriseCode)}`, 'min-width:120px'),
@@ -19,15 +45,16 @@ const shutdownRow = (s: ShutdownItem): SafeHtml[] => [
   td(s.reason, NOWRAP),
   td(html`${md(s.startOn)}${s.resumedOn ? html`—${md(s.resumedOn)}` : ''}`, NOWRAP),
   td(html`${s.days} 天${s.overrun && html` ${badge(`超过 ${SHUTDOWN_MAX_DAYS} 天`, '#ffffff', C.red)}`}`, NOWRAP),
+  approvalCell(s.approval),
   td(s.id ?? '—', NOWRAP),
 ];
-const SHUTDOWN_HEADERS = ['企业', '领域', '范围', '原因', '起止', ['已停产', NUM] as [string, string], '编号'];
+const SHUTDOWN_HEADERS = ['企业', '领域', '范围', '原因', '起止', ['已停产', NUM] as [string, string], '审批', '编号'];
 
 export function shutdownsHtml(s: RegisterSections, periodWord = '本周'): SafeHtml {
   const { inForce, overrun, resumed } = s.shutdowns;
   return html`${p(`白名单企业不得随意停产停工；确需停产停工的报指挥部办公室（整体停产报省会商），原则上不超过 ${SHUTDOWN_MAX_DAYS} 天。`)}${sub(`停产停工中 ${inForce.length} 家，其中超过 ${SHUTDOWN_MAX_DAYS} 天 ${overrun.length} 家`)}${
-    inForce.length === 0 ? none('目前没有停产停工的白名单企业。') : table(SHUTDOWN_HEADERS, inForce.map(shutdownRow), 640)
-  }${sub(`${periodWord}已恢复 ${resumed.length} 家`)}${resumed.length === 0 ? none(`${periodWord}无。`) : table(SHUTDOWN_HEADERS, resumed.map(shutdownRow), 640)}${sub(`熔断待移出白名单 ${s.fusePending.length} 家`)}${
+    inForce.length === 0 ? none('目前没有停产停工的白名单企业。') : table(SHUTDOWN_HEADERS, inForce.map(shutdownRow), 720)
+  }${sub(`${periodWord}已恢复 ${resumed.length} 家`)}${resumed.length === 0 ? none(`${periodWord}无。`) : table(SHUTDOWN_HEADERS, resumed.map(shutdownRow), 720)}${sub(`熔断待移出白名单 ${s.fusePending.length} 家`)}${
     s.fusePending.length === 0
       ? none('没有待移出的熔断企业。')
       : table(
@@ -63,7 +90,7 @@ export function findingsHtml(s: RegisterSections, periodWord = '本周'): SafeHt
 }
 
 const shutdownLine = (s: ShutdownItem) =>
-  `  ${s.overrun ? '【超期】' : ''}${s.enterpriseName}（${s.enterpriseCode}）｜${s.sector}｜${s.scope}${s.toProvince ? '（已报省）' : ''}｜${s.reason}｜${s.startOn}${s.resumedOn ? ` 至 ${s.resumedOn}` : ' 起'}｜${s.days} 天｜${s.id ?? ''}`;
+  `  ${s.overrun ? '【超期】' : ''}${s.enterpriseName}（${s.enterpriseCode}）｜${s.sector}｜${s.scope}${s.toProvince ? '（已报省）' : ''}｜${s.reason}｜${s.startOn}${s.resumedOn ? ` 至 ${s.resumedOn}` : ' 起'}｜${s.days} 天｜${approvalText(s.approval)}｜${s.id ?? ''}`;
 const findingLine = (f: FindingItem) => `  ${f.unitName}｜${f.problem}｜督查 ${f.inspectedOn}｜时限 ${f.due}｜${f.status === '逾期' ? `逾期 ${f.workdaysOverdue} 个工作日` : f.status}｜${f.id ?? ''}`;
 
 export function shutdownsText(s: RegisterSections, periodWord = '本周'): string[] {

@@ -30,7 +30,16 @@ export function makeSweepHandler(deps: LogOptional<SweepDeps> & { digests?: Dige
   const sweep = runSweep(wired);
   const digests = deps.digests;
   const registers = deps.mailer
-    ? sweepRegisters({ store: wired.store, mailer: deps.mailer, clock: wired.clock, leaseClock: wired.leaseClock, log: wired.log, suppressed: digests ? (emails) => digests.suppressedAmong(emails) : undefined })
+    ? sweepRegisters({
+        store: wired.store,
+        mailer: deps.mailer,
+        clock: wired.clock,
+        leaseClock: wired.leaseClock,
+        log: wired.log,
+        suppressed: digests ? (emails) => digests.suppressedAmong(emails) : undefined,
+        failures: wired.failures,
+        ops: wired.ops,
+      })
     : undefined;
   const bounces = digests && wired.failures ? retryFeedback({ digests, failures: wired.failures, clock: wired.clock, log: wired.log, metrics: wired.ops }) : undefined;
   const policies = deps.policies;

@@ -14,6 +14,7 @@ import { manifestAsMember, MassDeleteRefused } from '../usecases/manifest.js';
 import { HeaderRefused, issueWriteBack, syncAsMember } from '../usecases/sync.js';
 import { answerBatch, decide, decisionQueue, parseBatchAnswer, parseDecideBody, performDecisionLink, showDecisionLink, type DecisionDeps } from '../usecases/decisions.js';
 import { listInspections } from '../usecases/inspections.js';
+import { shutdownStates } from '../usecases/register-sync.js';
 import { isDecisionToken } from '../usecases/action-token.js';
 import { renderPageView } from './action-pages.js';
 import { DASHBOARD_ISSUE_PATH, handleDashboardRoute, handleIssuePageRoute } from './dashboard-route.js';
@@ -94,6 +95,15 @@ export function apiRoutes(deps: ApiRouteDeps): Route[] {
     const before = parseCursor(query(req, 'cursor'));
     if (before === null) throw new HttpError(400, 'invalid_cursor', '分页游标（cursor）无效，请使用上一页返回的 next');
     return { limit, ...(before === undefined ? {} : { before }) };
+  };
+  /** `workClass=` (required unless `required` is false): a 工作专班 id, else 400. */
+  const workClassParam = (req: Parameters<typeof query>[0], required = true): WorkClassId | undefined => {
+    const workClass = query(req, 'workClass');
+    if (!workClass && !required) return undefined;
+    if (!workClass || !(WORK_CLASS_IDS as readonly string[]).includes(workClass)) {
+      throw new HttpError(400, 'invalid_work_class', `工作专班 workClass「${workClass ?? ''}」无效，应为：${WORK_CLASS_IDS.join('、')}`);
+    }
+    return workClass as WorkClassId;
   };
 
   const routes: Route[] = [
@@ -297,6 +307,16 @@ export function apiRoutes(deps: ApiRouteDeps): Route[] {
     },
 
     {
+      // 刷新状态 of a sector class: its 停产停工 rows' system columns (状态, 审批意见, 审批时间) by 编号.
+      methods: ['GET'],
+      path: '/v1/shutdowns',
+      auth: 'member',
+      async handle(req) {
+        return json(200, { shutdowns: await shutdownStates(store, workClassParam(req, false), clock.now()) });
+      },
+    },
+
+    {
       methods: ['GET', 'POST'],
       path: ACTION_LINK_PATH,
       auth: 'action-link',
@@ -325,11 +345,8 @@ export function apiRoutes(deps: ApiRouteDeps): Route[] {
       path: '/v1/enterprise-reports',
       auth: 'member',
       async handle(req) {
-        const workClass = query(req, 'workClass');
-        if (!workClass || !(WORK_CLASS_IDS as readonly string[]).includes(workClass)) {
-          throw new HttpError(400, 'invalid_work_class', `工作专班 workClass「${workClass ?? ''}」无效，应为：${WORK_CLASS_IDS.join('、')}`);
-        }
-        const reports = await policies.listSelfReports(workClass as WorkClassId);
+        const workClass = workClassParam(req)!;
+        const reports = await policies.listSelfReports(workClass);
         return json(200, { workClass, issues: reports.map((r) => ({ id: r.id, values: r.values })) });
       },
     });

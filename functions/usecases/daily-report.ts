@@ -15,7 +15,7 @@ import { registerSections } from '../../domain/reports/sections/registers.js';
 import type { Profile } from '../../domain/rows/types.js';
 import { createCalendar } from '../../domain/time/calendar.js';
 import { isoWeek, shanghaiDate, startOfShanghaiDay } from '../../domain/time/time.js';
-import { isValidEmail, type Clock, type DigestStore, type Log, type Mailer, type Store, type SuppressionCheck } from '../ports.js';
+import { isValidEmail, type Clock, type DigestStore, type FailureStore, type Log, type Mailer, type OpsMetrics, type Store, type SuppressionCheck } from '../ports.js';
 import { deliver } from './deliver.js';
 import { readRegisters } from './register-sync.js';
 
@@ -27,6 +27,9 @@ export interface DailyReportDeps {
   log: Log;
   config: { countyName: string };
   leaseClock?: Clock;
+  /** Where a delivery set aside after its retries is recorded (the digest job's JobFailure list). */
+  failures?: FailureStore;
+  ops?: OpsMetrics;
 }
 
 export interface DailyReportResult {
@@ -83,7 +86,8 @@ export function runDailyReport(deps: DailyReportDeps): () => Promise<DailyReport
     const model = await buildDailyReport(deps, profile, now);
     const recipients = commandOfficeEmails(profile);
     const mail = { subject: dailySubject(model), html: renderDailyHtml(model), text: renderDailyText(model) };
-    const r = await deliver({ store, mailer: deps.mailer, clock, leaseClock: deps.leaseClock, suppressed, log }, model.key, recipients, () => mail);
+    const setAside = deps.failures ? { setAside: { failures: deps.failures, job: 'digest' as const, subject: `日报 ${date}`, metrics: deps.ops } } : {};
+    const r = await deliver({ store, mailer: deps.mailer, clock, leaseClock: deps.leaseClock, suppressed, log, ...setAside }, model.key, recipients, () => mail);
     log.info('daily report', { date, recipients: recipients.length, sent: r.sent, failed: r.failed });
     return { status: r.complete ? 'sent' : 'incomplete', date, recipients, delivered: r.sent, failed: r.failed, skipped: r.skipped, model };
   };

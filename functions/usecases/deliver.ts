@@ -36,8 +36,8 @@ export const DEFAULT_LEASE_MS = 5 * 60_000;
 /** Where a set-aside delivery is recorded (the job's JobFailure list). */
 export interface SetAsideRecorder {
   failures: FailureStore;
-  job: Extract<JobName, 'dispatch' | 'digest'>;
-  /** What people recognise in the list: 编号 or week. */
+  job: Extract<JobName, 'dispatch' | 'digest' | 'sweep'>;
+  /** What people recognise in the list: 编号, week or day. */
   subject: string;
   metrics?: OpsMetrics;
   /** What a re-drive needs besides the key (the issue id of a notification). */

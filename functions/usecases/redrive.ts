@@ -2,9 +2,10 @@
 // alarm, a line on the dashboard, and a command to re-drive it — `sibao redrive`). An item set aside
 // is a JobFailure with `setAsideAt` (isolation.ts); re-driving it gives it a fresh retry budget and
 // puts it where its job looks:
-// - a delivery (`<notificationKey>|<recipient>`, dispatch or digest): the delivery record due now
-//   (`failed`, attempts 0), the notification back from the issue's `setAside` into `pending` (the
-//   outbox), the failure record deleted; the next dispatcher run (or digest run) sends it;
+// - a delivery (`<notificationKey>|<recipient>`: dispatch, digest or daily report, or a register mail
+//   of the sweep): the delivery record due now (`failed`, attempts 0), the notification back from the
+//   issue's `setAside` into `pending` (the outbox), the failure record deleted; the next dispatcher
+//   run (digest run, sweep run: the overrun/熔断 mail is due as long as its condition holds) sends it;
 // - a notification (dispatch, `<notificationKey>`): back into `pending`, the record deleted;
 // - an issue or batch (sweep), a week (digest), a bounce notification (bounce): the record made due
 //   now with attempts 0 (a bounce keeps its payload), so the job's next run tries it again.
@@ -62,7 +63,9 @@ export async function redrive(deps: RedriveDeps, f: JobFailure): Promise<Redrive
   const now = deps.clock.now();
   const base = { job: f.job, key: f.key, subject: f.subject };
   const sep = f.key.lastIndexOf('|');
-  if ((f.job === 'dispatch' || f.job === 'digest') && sep > 0) {
+  // A delivery `<key>|<recipient>`: the dispatcher's and the digest's, and the sweep's register mails
+  // (the sweep's own items, issues and `batch#…`, are never keyed with an address).
+  if ((f.job === 'dispatch' || f.job === 'digest' || (f.job === 'sweep' && f.key.includes('@', sep))) && sep > 0) {
     const key = f.key.slice(0, sep);
     const recipient = f.key.slice(sep + 1);
     const revived = await deps.failures.reviveDelivery(key, recipient, now);
@@ -70,7 +73,7 @@ export async function redrive(deps: RedriveDeps, f: JobFailure): Promise<Redrive
     const back = issueId ? await backToOutbox(deps, issueId, key) : false;
     await clearFailure(deps, f.job, f.key);
     deps.log.info('redrive', { job: f.job, key: f.key, revived, back });
-    return { ...base, done: `${recipient} 的投递已恢复为待发送${back ? '，通知已放回发件队列' : ''}${f.job === 'digest' ? '（下次周报任务运行时发送）' : ''}` };
+    return { ...base, done: `${recipient} 的投递已恢复为待发送${back ? '，通知已放回发件队列' : ''}${f.job === 'dispatch' ? '' : `（下次${JOB_LABELS[f.job]}任务运行时发送）`}` };
   }
   if (f.job === 'dispatch') {
     const issueId = issueOf(f);

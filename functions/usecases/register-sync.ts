@@ -10,12 +10,11 @@
 import { approvalFromCell, findingState, shutdownStatus } from '../../domain/issues/registers.js';
 import { SECTOR_CLASS, type Sector, type WorkClassId } from '../../domain/rows/kinds.js';
 import type { FindingRow, Profile, ShutdownRow, WhitelistRow } from '../../domain/rows/types.js';
-import { registerSections, type RegisterInput, type RegisterSections } from '../../domain/reports/sections/registers.js';
+import { registerSections, type RegisterInput, type RegisterSections, type ShutdownApprovalState } from '../../domain/reports/sections/registers.js';
 import { createCalendar } from '../../domain/time/calendar.js';
-import { shanghaiDate } from '../../domain/time/time.js';
+import { shanghaiDate, shanghaiDateTime } from '../../domain/time/time.js';
 import { isValidEmail, type ApiStore, type DecisionRecord, type JsonCell, type Store } from '../ports.js';
 import { commandOfficeEmails, decisionMail, openDecision, withPending } from './decisions.js';
-import { inspectionWriteBack } from './inspections.js';
 
 type Series = 'TC' | 'DC';
 const SERIES: Record<'shutdown' | 'finding', Series> = { shutdown: 'TC', finding: 'DC' };
@@ -126,8 +125,7 @@ export async function registerWriteBacks(
     const id = await numberOf(store, kind, r.key, r.cells['编号'], now);
     if (kind === 'shutdown') {
       const rec = await shutdownDecisionOf(store, profile, id, r, now);
-      // 编号, 审批意见, 审批时间 as for inspections; 状态 is 已恢复 once resumed, else the approval.
-      out.set(r.key, { ...inspectionWriteBack(rec), 编号: id, 状态: shutdownStatus(r.value as ShutdownRow, approvalFromCell(rec.status), today) });
+      out.set(r.key, shutdownWriteBack(id, r.value as ShutdownRow, shutdownApproval(rec), today));
     } else {
       out.set(r.key, { 编号: id, 状态: findingState(r.value as FindingRow, today, calendar).status });
     }
@@ -135,22 +133,70 @@ export async function registerWriteBacks(
   return out;
 }
 
-/** The registers' current rows with their 编号 (one read per numbered row), for reports and the sweep. */
-export async function readRegisters(store: Pick<Store, 'listRows' | 'getIssueSource' | 'getProfile'>, whitelist?: readonly WhitelistRow[]): Promise<RegisterInput> {
+/**
+ * A shutdown's approval: what its decision (type `shutdown`, id = its TC- 编号) holds, the one place
+ * that knows it; no decision (a row synced before numbering) is 待审批. The instant is left out for a
+ * decision recorded by import (records kept before the system), as on inspections.
+ */
+export function shutdownApproval(rec: DecisionRecord | null | undefined): ShutdownApprovalState {
+  const status = approvalFromCell(rec?.status) ?? '待审批';
+  const out: ShutdownApprovalState = { status };
+  if (!rec || status === '待审批') return out;
+  if (rec.decidedAt !== undefined && rec.decidedBy !== 'import') out.at = rec.decidedAt;
+  if (rec.note) out.note = rec.note;
+  return out;
+}
+
+/**
+ * The system columns of a 停产停工 row, written back at sync and on 刷新状态 (GET /v1/shutdowns):
+ * 编号; 状态 is 已恢复 once resumed, else the approval; 审批意见 and 审批时间 as for inspections.
+ */
+export function shutdownWriteBack(id: string, row: Pick<ShutdownRow, 'resumedOn'>, approval: ShutdownApprovalState, today: string): Record<string, string> {
+  return {
+    编号: id,
+    状态: shutdownStatus(row, approval.status, today),
+    审批意见: approval.note ?? '',
+    审批时间: approval.at === undefined ? '' : shanghaiDateTime(approval.at).slice(0, 16).replace('T', ' '),
+  };
+}
+
+/** Each stored 停产停工 row with its 编号 (one read per row) and its approval (one query for all). */
+export async function readShutdowns(store: Pick<Store, 'listRows' | 'getIssueSource' | 'listDecisions'>): Promise<{ key: string; id?: string; row: ShutdownRow; approval: ShutdownApprovalState }[]> {
+  const [rows, decisions] = await Promise.all([store.listRows('shutdown'), store.listDecisions({ type: 'shutdown' })]);
+  const byId = new Map(decisions.map((d) => [d.id, d]));
+  return Promise.all(
+    rows.map(async ({ key, value: row }) => {
+      const id = await store.getIssueSource(registerSourceKey('shutdown', key));
+      return id ? { key, id, row, approval: shutdownApproval(byId.get(id)) } : { key, row, approval: shutdownApproval(null) };
+    }),
+  );
+}
+
+/** `GET /v1/shutdowns?workClass=`: the numbered 停产停工 rows of a sector class with their system columns now (刷新状态). */
+export async function shutdownStates(store: Pick<Store, 'listRows' | 'getIssueSource' | 'listDecisions'>, workClass: WorkClassId | undefined, now: number): Promise<{ id: string; values: Record<string, string> }[]> {
+  const today = shanghaiDate(now);
+  return (await readShutdowns(store))
+    .filter((s): s is typeof s & { id: string } => s.id !== undefined && (!workClass || SECTOR_CLASS[s.row.sector as Sector] === workClass))
+    .map((s) => ({ id: s.id, values: shutdownWriteBack(s.id, s.row, s.approval, today) }))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/** The registers' current rows with their 编号 (one read per numbered row) and approvals, for reports and the sweep. */
+export async function readRegisters(store: Pick<Store, 'listRows' | 'getIssueSource' | 'getProfile' | 'listDecisions'>, whitelist?: readonly WhitelistRow[]): Promise<RegisterInput> {
   const [shutdowns, spotChecks, findings, wl, profile] = await Promise.all([
-    store.listRows('shutdown'),
+    readShutdowns(store),
     store.listRows('spot_check'),
     store.listRows('finding'),
     whitelist ? Promise.resolve(null) : store.listRows('whitelist'),
     store.getProfile(),
   ]);
-  const withId = async <R>(kind: 'shutdown' | 'finding', recs: readonly { key: string; value: R }[]) =>
+  const withId = async <R>(kind: 'finding', recs: readonly { key: string; value: R }[]) =>
     Promise.all(recs.map(async (r) => {
       const id = await store.getIssueSource(registerSourceKey(kind, r.key));
       return id ? { id, row: r.value } : { row: r.value };
     }));
   return {
-    shutdowns: await withId('shutdown', shutdowns),
+    shutdowns: shutdowns.map(({ id, row, approval }) => (id ? { id, row, approval } : { row, approval })),
     spotChecks: spotChecks.map((r) => r.value),
     findings: await withId('finding', findings),
     whitelist: whitelist ?? wl!.map((r) => r.value),

@@ -10,7 +10,7 @@
 import { fuseMail, overrunMail } from '../../domain/reports/register-render.js';
 import { WORK_CLASSES } from '../../domain/rows/kinds.js';
 import type { Profile } from '../../domain/rows/types.js';
-import type { Clock, Log, Mailer, Store, SuppressionCheck } from '../ports.js';
+import type { Clock, FailureStore, Log, Mailer, OpsMetrics, Store, SuppressionCheck } from '../ports.js';
 import { classEmails, lower, readRegisters, registersToday } from './register-sync.js';
 import { deliver } from './deliver.js';
 
@@ -29,6 +29,9 @@ export interface RegisterSweepDeps {
   /** Real time for the recipients' claims (default the job clock). */
   leaseClock?: Clock;
   suppressed?: SuppressionCheck;
+  /** Where a delivery set aside after its retries is recorded (the sweep's JobFailure list: alarm, dashboard, `sibao redrive`). */
+  failures?: FailureStore;
+  ops?: OpsMetrics;
 }
 
 export interface RegisterSweepSummary {
@@ -57,14 +60,16 @@ export function sweepRegisters(deps: RegisterSweepDeps): () => Promise<RegisterS
     const s = registersToday(await readRegisters(store), profile, now);
     summary.overrun = s.shutdowns.overrun.length;
     summary.fusePending = s.fusePending.length;
-    const send = async (key: string, to: readonly string[], mail: Parameters<typeof deliver>[3]) => {
+    /** `subject`: what people recognise in the set-aside list (the TC- 编号, the enterprise). */
+    const send = async (key: string, subject: string, to: readonly string[], mail: Parameters<typeof deliver>[3]) => {
       const marker = `mail#${key}`;
       if (to.length === 0) {
         log.warn('register mail without recipients', { key });
         return;
       }
       if (await store.getIssueSource(marker)) return;
-      const r = await deliver(delivery, key, to, mail);
+      const setAside = deps.failures ? { setAside: { failures: deps.failures, job: 'sweep' as const, subject, metrics: deps.ops } } : {};
+      const r = await deliver({ ...delivery, ...setAside }, key, to, mail);
       summary.sent += r.sent;
       summary.failed += r.failed;
       if (r.complete) await store.claimIssueSource(marker, 'sent');
@@ -72,14 +77,14 @@ export function sweepRegisters(deps: RegisterSweepDeps): () => Promise<RegisterS
     for (const item of s.shutdowns.overrun) {
       // A shutdown row is numbered at sync; one synced before numbering is keyed by its code and start.
       const key = OVERRUN_KEY(item.id ?? `shutdown#${item.enterpriseCode}#${item.startOn}`);
-      await send(key, leadershipEmails(profile), () => overrunMail(item, key));
+      await send(key, `停产停工超期 ${item.id ?? item.enterpriseCode}（${item.enterpriseName}）`, leadershipEmails(profile), () => overrunMail(item, key));
     }
     const byCode = new Map(s.fusePending.map((f) => [f.enterpriseCode, f]));
     for (const f of byCode.values()) {
       const cls = WORK_CLASSES.find((c) => c.name === f.sector)?.id;
       if (!cls) continue;
       const key = FUSE_KEY(f.enterpriseCode, f.checkedOn, f.checker);
-      await send(key, classEmails(profile, cls), () => fuseMail(f, f.sector, key));
+      await send(key, `熔断移出 ${f.enterpriseName}（${f.enterpriseCode}，${f.checkedOn}）`, classEmails(profile, cls), () => fuseMail(f, f.sector, key));
     }
     if (summary.overrun + summary.fusePending > 0) log.info('sweep registers', { ...summary });
     return summary;

@@ -180,6 +180,63 @@ describe('add-on on the real local stack', () => {
   });
 });
 
+describe('停产停工 on the real stack', () => {
+  const APPROVER = 'command-approver@tongxu.example';
+  it('刷新状态 writes the command office’s decision (状态, 审批意见, 审批时间) into the tab without a sync, in one batched write', async () => {
+    const wl = env.ss.sheet('白名单')!;
+    const tab = env.ss.sheet(KINDS.shutdown.tab)!;
+    typeAndEdit(wl, 2, { ...whitelistRow(51), 统一社会信用代码: uscc(51), 所在乡镇: '玉皇庙镇' });
+    typeAndEdit(tab, 2, { 企业代码: uscc(51), 所属领域: '工业生产', 停产范围: '部分', 原因: '疫情', 开始日期: '2022-06-06', 预计恢复日期: '2022-06-08', 报省会商: '否' });
+    env.run('menuSync');
+    expect(env.sheets.ui.alerts).toEqual([]);
+    const id = String(tab.cell(2, '编号'));
+    expect(id).toMatch(/^TC-\d{8}-\d{3}$/);
+    expect(tab.cell(2, '状态')).toBe('待审批');
+    expect(tab.cell(2, '审批时间') ?? '').toBe('');
+
+    // 刷新状态 before the decision: still 待审批 (the class's other tabs catch up here too, e.g. the
+    // 企业自报 issues an earlier test left on the shared stack).
+    env.run('menuRefresh');
+    expect(tab.cell(2, '状态')).toBe('待审批');
+
+    // The command office refuses it over the API (as from its mail link or the 指挥部待办 tab).
+    const note = '部分停产理由不充分，请先协调原料供应';
+    const res = await fetch(`${stack.apiUrl}/v1/decisions/${id}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.tokens[APPROVER]}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ decision: '驳回', note }),
+    });
+    expect(res.status).toBe(200);
+
+    // 刷新状态 (no sync): the tab has the decision; one read and one setValues for the tab.
+    env.log.reset();
+    env.run('menuRefresh');
+    expect(env.sheets.ui.alerts).toEqual([]);
+    expect(env.ss.toasts.at(-1)?.message).toContain('已刷新 1 条停产停工的审批状态');
+    expect(tab.cell(2, '状态')).toBe('已驳回');
+    expect(tab.cell(2, '审批意见')).toBe(note);
+    expect(String(tab.cell(2, '审批时间'))).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+    expect(tab.cell(2, '_同步')).toBe('已同步');
+    expect(env.log.sheet(KINDS.shutdown.tab)).toBeLessThanOrEqual(10);
+    expect(env.log.sheetMethod(KINDS.shutdown.tab, 'Range.setValues')).toBe(1);
+    // The same columns the next sync writes back: nothing to change then, nothing written again now.
+    env.log.reset();
+    env.run('menuRefresh');
+    expect(env.log.sheetMethod(KINDS.shutdown.tab, 'Range.setValues')).toBe(0);
+    tab.typeRow(2, { _同步: '待同步' });
+    env.run('menuSync');
+    expect([tab.cell(2, '状态'), tab.cell(2, '审批意见')]).toEqual(['已驳回', note]);
+
+    // The route answers a class its own rows only; a bad class is refused in Chinese.
+    const list = async (q: string) => fetch(`${stack.apiUrl}/v1/shutdowns${q}`, { headers: { authorization: `Bearer ${stack.tokens[EDITOR]}` } });
+    expect(((await (await list('?workClass=industry')).json()) as { shutdowns: { id: string }[] }).shutdowns.map((x) => x.id)).toContain(id);
+    expect(((await (await list('?workClass=commerce')).json()) as { shutdowns: unknown[] }).shutdowns).toEqual([]);
+    const bad = await list('?workClass=nope');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('工作专班');
+  });
+});
+
 describe('the hidden `_标识` on the real stack', () => {
   const COORD = 'coordination-editor@tongxu.example';
   /** The demo's routing rules (examples/profile/路由规则.csv), as staff would paste them. */

@@ -2,9 +2,15 @@
 // approved through the decision queue (type `shutdown`), 全部 without 报省会商 refused, the 3-day
 // overrun mail to the county leadership once however often the sweep runs, 熔断 mailed to the sector
 // class once, the emergency's 紧急 limits on new issues and its daily report at 17:00 (none after it
-// ends), and the digest's 督办督查情况 and shutdown lists.
+// ends), and the digest's 督办督查情况 and shutdown lists; the dashboard and digest show each shutdown's
+// approval from its decision; a register mail set aside after its retries is a JobFailure (the
+// sweep's for the overrun mail, re-driven and sent once; the digest job's for the 日报).
 import { describe, expect, it } from 'vitest';
+import { createFailureStore } from '../../functions/adapters/failure-store.js';
 import { makeSweepHandler } from '../../functions/handlers/sweep.js';
+import type { Mailer } from '../../functions/ports.js';
+import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_MS, retryDelay } from '../../functions/usecases/deliver.js';
+import { listSetAside, redrive } from '../../functions/usecases/redrive.js';
 import { runDailyReport } from '../../functions/usecases/daily-report.js';
 import { generateDigest } from '../../functions/usecases/digest.js';
 import { dashboardModel } from '../../functions/usecases/dashboard.js';
@@ -41,6 +47,8 @@ async function harness(): Promise<LoopHarness> {
 }
 
 const sweepWithMail = (h: LoopHarness) => makeSweepHandler({ store: h.store, clock: h.clock, mailer: h.mailer, config: { batches: false } });
+/** A shutdown's row in the page's 停产停工 list (the 待决事项 above may name it too). */
+const shutdownRow = (page: string, id: string) => page.slice(page.indexOf('停产停工中')).split('<tr').find((r) => r.includes(id)) ?? '';
 const mailsWith = async (subject: string) => (await services.mails()).map(parseMail).filter((m) => m.subject.includes(subject));
 
 describe('停产停工 on the local stack', () => {
@@ -95,6 +103,8 @@ describe('停产停工 on the local stack', () => {
     expect(queue.json.decisions).toEqual([
       expect.objectContaining({ id: 'TC-20220606-001', type: 'shutdown', typeLabel: '停产停工审批', options: ['批准', '驳回'], requester: 'industry', status: '待审批' }),
     ]);
+    const pending = renderDashboardHtml(await dashboardModel({ store: h.store, digests: h.digests, getProfile: async () => (await h.store.getProfile())!.profile }, h.clock.t));
+    expect(shutdownRow(pending, 'TC-20220606-001')).toContain('>待审批</span>');
     // A second sync before the decision opens nothing new.
     expect((await h.sync(IND, 'industry', 'shutdown', [row], 'sheet-industry')).json.results[0].writeBack.状态).toBe('待审批');
     expect(await h.deliver()).toEqual([]);
@@ -103,6 +113,12 @@ describe('停产停工 on the local stack', () => {
     const ok = await h.call('POST', '/v1/decisions/TC-20220606-001', { as: APPROVER, body: { decision: '批准', note: '已报省会商' } });
     expect(ok.status).toBe(200);
     expect(ok.json.decision).toMatchObject({ type: 'shutdown', status: '已同意', decision: '批准', decidedBy: APPROVER });
+    // The dashboard and the digest's 十一 read the approval from the decision: 已同意 and when.
+    const dashboard = renderDashboardHtml(await dashboardModel({ store: h.store, digests: h.digests, getProfile: async () => (await h.store.getProfile())!.profile }, at('2022-06-06T11:00')));
+    expect(shutdownRow(dashboard, 'TC-20220606-001')).toMatch(/>已同意<\/span>.*6月6日 10:30/);
+    const digest = await generateDigest({ store: h.store, digests: h.digests, config: { countyName: '演示县', publicBaseUrl: 'http://127.0.0.1', actionSecrets: ['x'.repeat(32)] } }, '2022-W23', at('2022-06-06T11:00'));
+    expect(digest.model.registers.shutdowns.inForce.map((x) => [x.id, x.approval])).toEqual([['TC-20220606-001', { status: '已同意', at: at('2022-06-06T10:30'), note: '已报省会商' }]]);
+    expect(digest.text).toContain('｜已同意（6月6日 10:30）｜TC-20220606-001');
     const late = await h.call('POST', '/v1/decisions/TC-20220606-001', { as: APPROVER, body: { decision: '驳回', note: '晚了' } });
     expect(late.status).toBe(409);
     expect(late.json.error.code).toBe('already_decided');
@@ -123,6 +139,79 @@ describe('停产停工 on the local stack', () => {
     const gone = await h.call('POST', '/v1/sync/manifest', { as: IND, body: { spreadsheetId: 'sheet-industry', workClass: 'industry', kind: 'shutdown', ids: [] } });
     expect(gone.status).toBe(200);
     expect(gone.json).toMatchObject({ deleted: 0, refused: [expect.objectContaining({ id: first.json.results[0].id, code: 'decision_in_progress' })] });
+  });
+});
+
+describe('a register mail that exhausts its retries', () => {
+  it('is set aside as a JobFailure of the sweep named by its TC- 编号 (dashboard line, redrive), and sent once after redrive', async () => {
+    const h = await harness();
+    h.clock.t = at('2022-06-06T09:00');
+    await h.sync(IND, 'industry', 'shutdown', [{ row: 2, values: { 企业代码: A, 企业名称: '演示企业1', 所属领域: '工业生产', 停产范围: '部分', 原因: '疫情', 开始日期: '2022-06-06' } }], 'sheet-industry');
+    const failures = createFailureStore({ client: services.dynamo, tableName: h.tableName });
+    // SES unreachable for the county leadership: a transient failure (not a MailError) at every attempt.
+    let down = true;
+    let attempts = 0;
+    const flaky: Mailer = {
+      async send(msg) {
+        if (down && msg.subject.includes('停产停工超期')) {
+          attempts++;
+          throw Object.assign(new Error('connect ECONNREFUSED'), { name: 'ServiceUnavailable' });
+        }
+        return h.mailer.send(msg);
+      },
+    };
+    const sweep = makeSweepHandler({ store: h.store, clock: h.clock, mailer: flaky, failures, config: { batches: false } });
+    h.clock.t = at('2022-06-10T09:00');
+    for (let run = 0; run < MAX_DELIVERY_ATTEMPTS + 2; run++) {
+      await sweep();
+      h.clock.t += RETRY_DELAYS_MS[RETRY_DELAYS_MS.length - 1];
+    }
+    expect(attempts).toBe(MAX_DELIVERY_ATTEMPTS);
+    const key = 'TC-20220606-001#overrun';
+    expect(await h.store.getDelivery(key, 'lead@county.example')).toMatchObject({ status: 'set_aside', attempts: MAX_DELIVERY_ATTEMPTS });
+    const aside = await listSetAside({ failures });
+    expect(aside.map((f) => [f.job, f.key])).toEqual([['sweep', `${key}|lead@county.example`]]);
+    expect(aside[0].subject).toBe('停产停工超期 TC-20220606-001（演示企业1） → lead@county.example');
+    // The alarm's line on the command office's dashboard names it.
+    const page = async () =>
+      renderDashboardHtml(await dashboardModel({ store: h.store, digests: h.digests, getProfile: async () => (await h.store.getProfile())!.profile, failures }, h.clock.t));
+    expect(await page()).toContain('后台任务搁置 1 项');
+    expect(await page()).toContain('巡查「停产停工超期 TC-20220606-001（演示企业1） → lead@county.example」');
+    expect(await mailsWith('停产停工超期')).toEqual([]);
+
+    // Fixed and re-driven: the next sweep sends it once; nothing is left set aside.
+    down = false;
+    const done = await redrive({ store: h.store, failures, clock: h.clock, log: silent }, aside[0]);
+    expect(done.done).toContain('下次巡查任务运行时发送');
+    await sweep();
+    await sweep();
+    expect((await mailsWith('停产停工超期')).map((m) => [m.to, m.key])).toEqual([['lead@county.example', key]]);
+    expect(await listSetAside({ failures })).toEqual([]);
+    expect(await page()).not.toContain('后台任务搁置');
+  });
+
+  it('the 日报 of a day, refused transiently at every attempt, is set aside as a JobFailure named by its date', async () => {
+    const h = await harness();
+    h.clock.t = at('2022-06-06T09:00');
+    await h.sync(ADMIN, 'coordination', 'operating_mode', [{ row: 2, values: { 状态: '应急', 开始时间: '2022-06-08 00:00', 结束时间: '2022-06-09 00:00', 范围: '全县' } }], 'sheet-config');
+    const failures = createFailureStore({ client: services.dynamo, tableName: h.tableName });
+    const flaky: Mailer = {
+      async send(msg) {
+        if (msg.to.includes('zhb@county.example')) throw Object.assign(new Error('throttled'), { name: 'Throttling' });
+        return h.mailer.send(msg);
+      },
+    };
+    const daily = runDailyReport({ store: h.store, digests: h.digests, mailer: flaky, clock: h.clock, log: silent, config: { countyName: '演示县' }, failures });
+    // Re-run as each retry falls due, all within the emergency day.
+    h.clock.t = at('2022-06-08T00:05');
+    for (let attempt = 1; attempt <= MAX_DELIVERY_ATTEMPTS; attempt++) {
+      expect((await daily()).date).toBe('2022-06-08');
+      h.clock.t += retryDelay(attempt);
+    }
+    expect(await h.store.getDelivery('daily#2022-06-08', 'zhb@county.example')).toMatchObject({ status: 'set_aside', attempts: MAX_DELIVERY_ATTEMPTS });
+    expect((await listSetAside({ failures })).map((f) => [f.job, f.key, f.subject])).toEqual([['digest', 'daily#2022-06-08|zhb@county.example', '日报 2022-06-08 → zhb@county.example']]);
+    // The command office's other recipient got it once.
+    expect((await mailsWith('【应急日报】')).map((m) => m.to)).toEqual([APPROVER]);
   });
 });
 

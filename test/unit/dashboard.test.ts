@@ -8,7 +8,9 @@ import { DASHBOARD_SECTION_TITLES, renderDashboardHtml } from '../../domain/repo
 import { buildDigest } from '../../domain/reports/digest.js';
 import { FIGURES, figuresLine } from '../../domain/reports/figures.js';
 import type { IssueRecord } from '../../domain/issues/types.js';
-import { buildLedger, COUNTY, digestInput, EVIL_NAME, GENERATED_AT, profile, targets, totals, whitelist } from '../fixtures/digest-fixture.js';
+import { registerSections } from '../../domain/reports/sections/registers.js';
+import { createCalendar } from '../../domain/time/calendar.js';
+import { buildLedger, COUNTY, digestInput, EVIL_NAME, GENERATED_AT, profile, SHUTDOWN_REFUSAL, shutdownRegisters, targets, totals, whitelist } from '../fixtures/digest-fixture.js';
 
 const OPEN = ['待分派', '已交办', '已签收', '办理中'];
 const DAY = 86_400_000;
@@ -230,5 +232,19 @@ describe('renderDashboardHtml', () => {
     expect(empty).toContain('目前没有等待核实销号的问题。');
     expect(empty).toContain('目前没有待分派的问题。');
     expect(empty).toContain('本周尚无责任单位办理记录。');
+  });
+});
+
+describe('renderDashboardHtml: the registers', () => {
+  it('shows each shutdown in force with its approval: 待审批 / 已同意 and when / 已驳回, when and 审批意见', () => {
+    const registers = registerSections(shutdownRegisters(), { from: '2022-06-10', to: '2022-06-10', at: GENERATED_AT }, profile, createCalendar([]));
+    const page = renderDashboardHtml(buildDashboard({ now: GENERATED_AT, countyName: COUNTY, profile, coverage, openIssues: [], registers }));
+    const rowOf = (id: string) => page.split('<tr').find((r) => r.includes(id)) ?? '';
+    expect(page).toContain('>审批</th>');
+    expect(rowOf('TC-20220609-001')).toContain('>待审批</span>');
+    expect(rowOf('TC-20220606-001')).toContain('>已同意</span>');
+    expect(rowOf('TC-20220606-001')).toContain('6月6日 10:30');
+    expect(rowOf('TC-20220608-001')).toContain('>已驳回</span>');
+    expect(rowOf('TC-20220608-001')).toContain(`审批意见：${SHUTDOWN_REFUSAL}`);
   });
 });

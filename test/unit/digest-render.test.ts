@@ -4,7 +4,7 @@ import type { DigestModel } from '../../domain/reports/digest.js';
 import { DIGEST_SECTION_TITLES, digestSubject, LIST_CAP, renderDigestHtml, renderDigestText } from '../../domain/reports/digest-render.js';
 import { formatNumber, formatPercent, formatPoints } from '../../domain/reports/report-html.js';
 import { REMOVAL_REASON_FUSE } from '../../domain/rows/kinds.js';
-import { digestInput, EVIL_NAME, whitelist } from '../fixtures/digest-fixture.js';
+import { digestInput, EVIL_NAME, SHUTDOWN_REFUSAL, shutdownRegisters, whitelist } from '../fixtures/digest-fixture.js';
 
 const HEADINGS = [
   '一、核心指标',
@@ -177,5 +177,52 @@ describe('long lists and the county line', () => {
     const expected = below.length ? `未达标领域：${below.join('、')}` : '五个领域均已达到目标';
     expect(html).toContain(expected);
     expect(text).toContain(expected);
+  });
+});
+
+describe('十一、停产停工: each shutdown’s approval, as its decision holds it', () => {
+  let d: DigestModel;
+  let section: string;
+  let lines: string[];
+  beforeAll(() => {
+    d = buildDigest({ ...digestInput(), registers: shutdownRegisters() });
+    const page = renderDigestHtml(d);
+    section = page.slice(page.indexOf('十一、停产停工及熔断抽查'), page.indexOf('十二、督办督查情况'));
+    lines = renderDigestText(d).split('\n');
+  });
+  /** The table row (HTML) and the text line of a shutdown, by 编号. */
+  const rowOf = (id: string) => section.split('<tr').find((r) => r.includes(id)) ?? '';
+  const lineOf = (id: string) => lines.find((l) => l.includes(id)) ?? '';
+
+  it('the model carries the approval of every shutdown listed (absent decision: 待审批)', () => {
+    const all = [...d.registers.shutdowns.inForce, ...d.registers.shutdowns.resumed];
+    expect(Object.fromEntries(all.map((s) => [s.id, s.approval.status]))).toEqual({
+      'TC-20220606-001': '已同意',
+      'TC-20220608-001': '已驳回',
+      'TC-20220609-001': '待审批',
+      'TC-20220607-001': '已同意',
+    });
+  });
+
+  it('HTML: a 审批 column with 待审批 / 已同意 and when / 已驳回, when and 审批意见', () => {
+    expect(section).toContain('>审批</th>');
+    expect(rowOf('TC-20220609-001')).toContain('>待审批</span>');
+    const ok = rowOf('TC-20220606-001');
+    expect(ok).toContain('>已同意</span>');
+    expect(ok).toContain('6月6日 10:30');
+    expect(ok).not.toContain('审批意见');
+    const no = rowOf('TC-20220608-001');
+    expect(no).toContain('>已驳回</span>');
+    expect(no).toContain('6月8日 09:15');
+    expect(no).toContain(`审批意见：${SHUTDOWN_REFUSAL}`);
+    // Resumed this week, approved by import: the state without an instant.
+    expect(rowOf('TC-20220607-001')).toMatch(/>已同意<\/span><\/td>/);
+  });
+
+  it('text: the same, one line per shutdown', () => {
+    expect(lineOf('TC-20220609-001')).toContain('｜待审批｜TC-20220609-001');
+    expect(lineOf('TC-20220606-001')).toContain('｜已同意（6月6日 10:30）｜TC-20220606-001');
+    expect(lineOf('TC-20220608-001')).toContain(`｜已驳回（6月8日 09:15）：${SHUTDOWN_REFUSAL}｜TC-20220608-001`);
+    expect(lineOf('TC-20220607-001')).toContain('｜已同意｜TC-20220607-001');
   });
 });

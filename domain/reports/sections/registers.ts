@@ -3,14 +3,26 @@
 // 督办督查情况 — the supervision class's findings, new / rectified / overdue, by unit (seed 要求10).
 // Pure; the rules are domain/issues/registers.ts.
 
-import { findingState, fuseItems, isShutdownInForce, isShutdownOverrun, modeNow, shutdownDays, type FindingStatus, type ModeNow } from '../../issues/registers.js';
+import { findingState, fuseItems, isShutdownInForce, isShutdownOverrun, modeNow, shutdownDays, type FindingStatus, type ModeNow, type ShutdownApproval } from '../../issues/registers.js';
 import type { FindingRow, OperatingModeRow, Profile, ShutdownRow, SpotCheckRow, WhitelistRow } from '../../rows/types.js';
 import type { WorkCalendar } from '../../time/types.js';
 import { unitNameOf } from '../week.js';
 
+/**
+ * A shutdown's approval as the command office's decision queue holds it (type `shutdown`, the
+ * decision whose id is the TC- 编号): 待审批 until decided; when decided, at what instant (absent for a
+ * decision recorded by import) and with which 审批意见.
+ */
+export interface ShutdownApprovalState {
+  status: ShutdownApproval;
+  at?: number;
+  note?: string;
+}
+
 /** What the registers' sections are built from: the current rows, with their system 编号 when written. */
 export interface RegisterInput {
-  shutdowns: readonly { id?: string; row: ShutdownRow }[];
+  /** `approval` from the shutdown's decision (absent: none opened yet, 待审批). */
+  shutdowns: readonly { id?: string; row: ShutdownRow; approval?: ShutdownApprovalState }[];
   spotChecks: readonly SpotCheckRow[];
   findings: readonly { id?: string; row: FindingRow }[];
   /** The whitelist rows (names, and whether a 熔断 enterprise has been removed). */
@@ -32,6 +44,7 @@ export interface ShutdownItem {
   /** Calendar days since 开始日期 (to 实际恢复日期 once resumed). */
   days: number;
   overrun: boolean;
+  approval: ShutdownApprovalState;
 }
 
 export interface FuseEntry {
@@ -84,7 +97,9 @@ export interface RegisterPeriod {
   at: number;
 }
 
-function shutdownItem(id: string | undefined, r: ShutdownRow, names: Map<string, string>, today: string): ShutdownItem {
+const PENDING: ShutdownApprovalState = { status: '待审批' };
+
+function shutdownItem(id: string | undefined, r: ShutdownRow, approval: ShutdownApprovalState | undefined, names: Map<string, string>, today: string): ShutdownItem {
   const item: ShutdownItem = {
     enterpriseCode: r.enterpriseCode,
     enterpriseName: r.enterpriseName ?? names.get(r.enterpriseCode) ?? r.enterpriseCode,
@@ -95,6 +110,7 @@ function shutdownItem(id: string | undefined, r: ShutdownRow, names: Map<string,
     toProvince: r.toProvince,
     days: shutdownDays(r, today),
     overrun: isShutdownOverrun(r, today),
+    approval: approval ?? PENDING,
   };
   if (id) item.id = id;
   if (r.expectedOn) item.expectedOn = r.expectedOn;
@@ -108,7 +124,7 @@ const byDay = (a: FindingItem, b: FindingItem) => (a.inspectedOn < b.inspectedOn
 export function registerSections(input: RegisterInput, period: RegisterPeriod, profile: Pick<Profile, 'units'>, calendar: WorkCalendar): RegisterSections {
   const today = period.to;
   const names = new Map(input.whitelist.map((w) => [w.code, w.name]));
-  const shutdowns = input.shutdowns.map((s) => shutdownItem(s.id, s.row, names, today));
+  const shutdowns = input.shutdowns.map((s) => shutdownItem(s.id, s.row, s.approval, names, today));
   const inForce = shutdowns.filter((s) => isShutdownInForce(s, today)).sort(byStart);
   const resumed = shutdowns.filter((s) => s.resumedOn !== undefined && s.resumedOn >= period.from && s.resumedOn <= today).sort(byStart);
 

@@ -6,12 +6,17 @@ export class CallLog {
   readonly byMethod = new Map<string, number>();
   readonly byService = new Map<string, number>();
   readonly bySheet = new Map<string, number>();
+  /** `sheet|Class.method` → calls. */
+  readonly bySheetMethod = new Map<string, number>();
 
   hit(service: string, method: string, sheet?: string): void {
     this.total++;
     this.byMethod.set(method, (this.byMethod.get(method) ?? 0) + 1);
     this.byService.set(service, (this.byService.get(service) ?? 0) + 1);
-    if (sheet !== undefined) this.bySheet.set(sheet, (this.bySheet.get(sheet) ?? 0) + 1);
+    if (sheet !== undefined) {
+      this.bySheet.set(sheet, (this.bySheet.get(sheet) ?? 0) + 1);
+      this.bySheetMethod.set(`${sheet}|${method}`, (this.bySheetMethod.get(`${sheet}|${method}`) ?? 0) + 1);
+    }
   }
 
   reset(): void {
@@ -19,6 +24,7 @@ export class CallLog {
     this.byMethod.clear();
     this.byService.clear();
     this.bySheet.clear();
+    this.bySheetMethod.clear();
   }
 
   service(name: string): number {
@@ -31,6 +37,11 @@ export class CallLog {
 
   sheet(name: string): number {
     return this.bySheet.get(name) ?? 0;
+  }
+
+  /** Calls of one method on one sheet (`Range.setValues` on 停产停工). */
+  sheetMethod(sheet: string, method: string): number {
+    return this.bySheetMethod.get(`${sheet}|${method}`) ?? 0;
   }
 
   /** Calls of the given methods (`Range.setValue`, …) summed. */

@@ -33,6 +33,14 @@ interface Inspection {
 
 const typeAndEdit = (s: FakeSheet, row: number, values: Record<string, unknown>) => typeRowAndEdit(env, s, row, values);
 
+/** The tab's row of a queue item (by 编号), after 刷新状态. */
+function queueRow(tab: FakeSheet, id: string): number {
+  let row = -1;
+  for (let r = 2; r <= 50; r++) if (String(tab.cell(r, '编号') ?? '') === id) row = r;
+  expect(row).toBeGreaterThan(1);
+  return row;
+}
+
 type SidebarAnswer = { result: { ok: boolean; message: string }; state: unknown };
 
 const on = useAddonOnStack({
@@ -134,9 +142,7 @@ describe('指挥部待办 tab on the real local stack', () => {
     env.run('menuRefresh');
     const tab = env.ss.sheet(TAB)!;
     expect(tab.headers()).toContain('分派单位');
-    let row = -1;
-    for (let r = 2; r <= 50; r++) if (String(tab.cell(r, '编号') ?? '') === id) row = r;
-    expect(row).toBeGreaterThan(1);
+    const row = queueRow(tab, id);
     expect(tab.cell(row, '事项类型')).toBe('待分派');
     expect(tab.cell(row, '可选决定')).toBe('分派');
 
@@ -189,9 +195,7 @@ describe('指挥部待办 tab on the real local stack', () => {
     env.run('menuRefresh');
     const tab = env.ss.sheet(TAB)!;
     expect(tab.headers()).toContain('核实紧急程度');
-    let row = -1;
-    for (let r = 2; r <= 50; r++) if (String(tab.cell(r, '编号') ?? '') === id) row = r;
-    expect(row).toBeGreaterThan(1);
+    const row = queueRow(tab, id);
     expect(tab.cell(row, '事项类型')).toBe('待分派');
     expect(String(tab.cell(row, '事项'))).toContain('紧急待核实');
     expect(String(tab.cell(row, '详情'))).toContain('紧急程度：紧急待核实');

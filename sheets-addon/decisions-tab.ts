@@ -5,12 +5,13 @@
 //   what a member typed in 决定 / 意见 for decisions still open.
 // - 立即同步 sends each row whose 决定 is filled and not yet done as `POST /v1/decisions/{编号}`
 //   `{"decision","note"}` (with 分派单位 as `unit` when 决定 is 分派: a triage item's responsible
-//   unit, 单位编码 or 名称; the server answers unknown_unit) and writes 处理结果. The server decides who may: only coordination members
+//   unit, 单位编码 or 名称; the server answers unknown_unit; and 核实紧急程度 as `urgency`: an
+//   enterprise's 紧急 waiting to be confirmed, 紧急 or 一般) and writes 处理结果. The server decides who may: only coordination members
 //   with role 审批. For anyone else the first answer is 403: nothing is applied, the rest is not sent,
 //   and the sidebar says why in Chinese.
 
 import { SYSTEM_TABS } from '../domain/rows/kinds.js';
-import { DECISION_ANSWERS, type DecisionAnswer } from '../domain/rows/values.js';
+import { DECISION_ANSWERS, URGENCIES, URGENCY_CHECKS, type DecisionAnswer } from '../domain/rows/values.js';
 import { toSheetText } from '../domain/rows/sheet-text.js';
 import { shanghaiDateTime } from '../domain/time/time.js';
 import { apiCall } from './http.js';
@@ -22,6 +23,8 @@ const INPUT_FILL = '#e8f0fe';
 const PROTECTION_DESCRIPTION = '四保调度：指挥部待办（由服务器写入）';
 /** The answer of a triage item (待分派): it needs 分派单位, sent as `unit`. */
 const ASSIGN: DecisionAnswer = '分派';
+/** The 分派 of an enterprise's 紧急 (紧急待核实) says what the office found: sent as `urgency`. */
+const URGENCY = '核实紧急程度';
 /** 处理结果 of a decision that reached the server (applied, or decided by someone else first): never sent again. */
 const DONE_PREFIX = '已';
 
@@ -44,6 +47,7 @@ type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 const HEADER_NOTES: Record<string, string> = {
   决定: `请填写：${DECISION_ANSWERS.join('、')}之一（须为本行「可选决定」中的一项）。「立即同步」时提交，仅综合协调专班角色为「审批」的成员可以决定。`,
   分派单位: '「决定」为「分派」时必填：责任单位的单位编码或名称（须在「责任单位」表中）。',
+  核实紧急程度: `企业自报“紧急”的待分派事项（事项注明“${URGENCY_CHECKS[0]}”）「分派」时必填：${URGENCIES.join(' 或 ')}。核实为一般的按一般时限交办。`,
   意见: '驳回、不同意须说明理由；答复共性问题时填写答复内容。',
   处理结果: '系统列：「立即同步」提交决定后的结果。',
 };
@@ -72,6 +76,12 @@ function ensureTab(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): { sheet: Sheet
       .setHelpText(`请从下拉列表选择：${DECISION_ANSWERS.join('、')}`)
       .build();
     sheet.getRange(2, headers.indexOf('决定') + 1, rows, 1).setDataValidation(rule);
+    const urgencyRule = SpreadsheetApp.newDataValidation()
+      .requireValueInList([...URGENCIES], true)
+      .setAllowInvalid(false)
+      .setHelpText(`请从下拉列表选择：${URGENCIES.join('、')}`)
+      .build();
+    sheet.getRange(2, headers.indexOf(URGENCY) + 1, rows, 1).setDataValidation(urgencyRule);
     for (const p of sheet.getProtections(SpreadsheetApp.ProtectionType.RANGE)) if (p.getDescription() === PROTECTION_DESCRIPTION) p.remove();
     headers.forEach((h, i) => {
       if (DEF.system.includes(h)) sheet!.getRange(1, i + 1, sheet!.getMaxRows(), 1).protect().setDescription(PROTECTION_DESCRIPTION).setWarningOnly(true);
@@ -122,10 +132,10 @@ export function refreshDecisionTab(ss: GoogleAppsScript.Spreadsheet.Spreadsheet,
   const width = col.size;
   const old = readRows(sheet);
   // What members typed for a decision still open is kept (the rest of the row is the server's).
-  const typed = new Map<string, { decision: unknown; unit: unknown; note: unknown }>();
+  const typed = new Map<string, { decision: unknown; unit: unknown; urgency: unknown; note: unknown }>();
   for (const r of old) {
     const id = cellText(r[col.get('编号')!]);
-    if (id) typed.set(id, { decision: r[col.get('决定')!] ?? '', unit: r[col.get('分派单位')!] ?? '', note: r[col.get('意见')!] ?? '' });
+    if (id) typed.set(id, { decision: r[col.get('决定')!] ?? '', unit: r[col.get('分派单位')!] ?? '', urgency: r[col.get(URGENCY)!] ?? '', note: r[col.get('意见')!] ?? '' });
   }
   const rows: (string | number)[][] = ans.body.decisions.map((e) => {
     const row: (string | number)[] = new Array<string | number>(width).fill('');
@@ -134,6 +144,7 @@ export function refreshDecisionTab(ss: GoogleAppsScript.Spreadsheet.Spreadsheet,
     if (t) {
       row[col.get('决定')!] = t.decision as string;
       row[col.get('分派单位')!] = t.unit as string;
+      row[col.get(URGENCY)!] = t.urgency as string;
       row[col.get('意见')!] = t.note as string;
     }
     return row;
@@ -167,7 +178,7 @@ export function applyDecisionTab(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, a
   if (!sheet || sheet.getLastRow() < 2) return out;
   const values = sheet.getDataRange().getValues() as unknown[][];
   const col = new Map((values[0] ?? []).map((h, i) => [cellText(h), i]));
-  const [c, cDecision, cNote, cResult, cOptions, cUnit] = ['编号', '决定', '意见', '处理结果', '可选决定', '分派单位'].map((h) => col.get(h));
+  const [c, cDecision, cNote, cResult, cOptions, cUnit, cUrgency] = ['编号', '决定', '意见', '处理结果', '可选决定', '分派单位', URGENCY].map((h) => col.get(h));
   if (c === undefined || cDecision === undefined || cResult === undefined) {
     out.lines.push(`「${DEF.tab}」缺少「编号」「决定」或「处理结果」列：请先「刷新状态」。`);
     return out;
@@ -196,11 +207,14 @@ export function applyDecisionTab(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, a
       out.refused++;
       continue;
     }
+    // 核实紧急程度 of an enterprise's 紧急: the server requires it on that 分派 (urgency_required) and
+    // refuses it elsewhere; its message lands in 处理结果.
+    const urgency = decision === ASSIGN && cUrgency !== undefined ? cellText(r[cUrgency]) : '';
     const ans = apiCall<{ decision?: { decision?: string; decidedAt?: string | null } }>(
       `${apiUrl}/v1/decisions/${encodeURIComponent(id)}`,
       token,
       'post',
-      JSON.stringify({ decision, ...(unit ? { unit } : {}), ...(note ? { note } : {}) }),
+      JSON.stringify({ decision, ...(unit ? { unit } : {}), ...(urgency ? { urgency } : {}), ...(note ? { note } : {}) }),
     );
     if (ans.status === 403) {
       // Not a 审批 member: nothing was applied; nothing more is sent.

@@ -10,7 +10,7 @@
 // template (mail-templates.ts). The compiler refuses a new action without its transition, a new
 // mail without its data schema or without its renderer.
 import * as z from 'zod/mini';
-import { FOLLOW_UP_RESULTS, ISSUE_STATUSES, type DecisionAnswer, type IssueStatus } from '../rows/kinds.js';
+import { FOLLOW_UP_RESULTS, ISSUE_STATUSES, URGENCIES, type DecisionAnswer, type IssueStatus } from '../rows/kinds.js';
 import { stripControlChars } from '../rows/limits.js';
 
 // ---- actions ------------------------------------------------------------------------------------
@@ -106,7 +106,8 @@ export const ACTIONS = {
     label: '改派',
     by: ['command'],
     from: UNRESOLVED,
-    fields: [{ name: 'unit', label: '改派目标', required: true, max: 200 }, NOTE],
+    // urgency: the command office's finding on an enterprise's 紧急 (SPEC §7.8), required while it waits at triage.
+    fields: [{ name: 'unit', label: '改派目标', required: true, max: 200 }, { name: 'urgency', label: '核实紧急程度', required: false, max: 10, choices: URGENCIES }, NOTE],
     api: true,
   },
   extend: {

@@ -80,6 +80,7 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   supplement: '补充说明',
   escalate_edit: '标注升级',
   reassign_request: '改派申请',
+  urgency_check: '紧急程度核实',
   edit: '修改',
   note: '记录',
 };

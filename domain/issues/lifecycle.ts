@@ -19,8 +19,8 @@
 // - Who may take an action, from which states, and which of its text fields are required is the
 //   action catalog's (catalog.ts); so are the links each mail carries. Here: what each action does.
 
-import { FOLLOW_UP_RESULTS } from '../rows/kinds.js';
-import type { IssueStatus } from '../rows/kinds.js';
+import { FOLLOW_UP_RESULTS, URGENCIES } from '../rows/kinds.js';
+import type { IssueStatus, Urgency, UrgencyCheck } from '../rows/kinds.js';
 import { copiedUnits, deadlinesFor, MAJOR_RESOLVE_CALENDAR_DAYS } from './routing.js';
 import { addDays, compareDates, endOfShanghaiDay, isIsoDate, shanghaiDate } from '../time/time.js';
 import type { IssueRow, Profile, RowWarning, Unit } from '../rows/types.js';
@@ -57,6 +57,12 @@ export type LifecycleErrorCode =
   | 'invalid_date'
   | 'invalid_level'
   | 'no_triage_unit'
+  /** 改派 of an issue whose 紧急 waits to be confirmed, without urgency (紧急 or 一般). */
+  | 'urgency_required'
+  /** urgency other than 紧急 / 一般. */
+  | 'invalid_urgency'
+  /** urgency on the 改派 of an issue with no 紧急 to confirm. */
+  | 'urgency_not_pending'
   /** A field without its own code (a note, a unit, a date) longer than the catalog's `max`. */
   | 'too_long'
   | 'too_many_assignments';
@@ -265,12 +271,29 @@ export function hasBeenRouted(record: Pick<IssueRecord, 'assignments'>): boolean
   return record.assignments.some((a) => !a.triage);
 }
 
+/** An enterprise's 紧急 waiting for the command office (SPEC §7.8). */
+export const URGENCY_PENDING: UrgencyCheck = '紧急待核实';
+
+/** The event that records the urgency check: 紧急待核实 at intake, the finding on 分派. */
+export function urgencyEvent(at: number, check: UrgencyCheck, actor = 'system', assignment = 0): IssueEvent {
+  return { at, type: 'urgency_check', actor, note: check, assignment };
+}
+
+/**
+ * The urgency whose limits a new assignment gets: 一般 once the command office found an enterprise's
+ * 紧急 to be 一般 (the row keeps what the enterprise said), else the row's 紧急程度.
+ */
+export function effectiveUrgency(record: Pick<IssueRecord, 'issue' | 'urgencyCheck'>): Urgency {
+  return record.urgencyCheck === '已核实为一般' ? '一般' : record.issue.urgency;
+}
+
 /**
  * The record of a freshly routed issue: 已交办 to the routed unit, or 待分派 with a triage assignment
- * to the coordination lead when routing fell through to triage. Notifications: `assign` to the unit
+ * to the coordination lead when routing fell through to triage (or, with `urgencyToConfirm`, when an
+ * enterprise's 紧急 waits there: the record says 紧急待核实). Notifications: `assign` to the unit
  * (with the links of MAILS.assign) and `copy` to the `also` units.
  */
-export function createIssueRecord(id: string, issue: IssueRow, route: RouteResult, now: number, profile: Profile): Change {
+export function createIssueRecord(id: string, issue: IssueRow, route: RouteResult, now: number, profile: Profile, opts: { urgencyToConfirm?: boolean } = {}): Change {
   const triage = route.how === 'triage';
   const assignment: Assignment = {
     unit: route.unit,
@@ -295,6 +318,10 @@ export function createIssueRecord(id: string, issue: IssueRow, route: RouteResul
     createdAt: now,
     updatedAt: now,
   };
+  if (opts.urgencyToConfirm && triage) {
+    record.urgencyCheck = URGENCY_PENDING;
+    record.events.push(urgencyEvent(now, URGENCY_PENDING));
+  }
   const out = new Outbox(profile, now);
   announceAssignment(out, record, 0, profile, { reason: 'new', how: route.how });
   record.warnings = mergeWarnings(record.warnings, out.warnings);
@@ -336,7 +363,7 @@ function startAssignment(
   ctx: LifecycleContext,
   triage: boolean,
 ): Assignment {
-  const d = deadlinesFor(rec.issue.urgency, rec.issue.major, shanghaiDate(now), ctx.profile, ctx.calendar);
+  const d = deadlinesFor(effectiveUrgency(rec), rec.issue.major, shanghaiDate(now), ctx.profile, ctx.calendar);
   const a: Assignment = {
     unit,
     also: also.filter((u) => u !== unit),
@@ -474,9 +501,16 @@ export function applyAction(record: IssueRecord, action: IssueAction, ctx: Lifec
       const target = findUnit(ctx.profile, action.unit);
       if (!target) return fail('unknown_unit', `改派目标「${text(action.unit)}」不在「责任单位」表中`);
       if (target.code === a.unit) return fail('same_unit', `问题 ${rec.id} 已由「${target.name}」办理，无需改派`);
+      const checked = checkUrgency(rec, text(action.urgency));
+      if (!checked.ok) return checked;
       a.endedAt = now;
       a.endReason = 'reassigned';
       event.note = action.note ? `→ ${target.code}：${text(action.note)}` : `→ ${target.code}`;
+      if (checked.check) {
+        // The command office's finding on an enterprise's 紧急, before the new unit's limits are counted.
+        rec.urgencyCheck = checked.check;
+        rec.events.push(urgencyEvent(now, checked.check, event.actor, ai));
+      }
       rec.events.push(event);
       const next = startAssignment(rec, target.code, a.also, now, ctx, false);
       rec.status = '已交办';
@@ -548,6 +582,20 @@ export function applyAction(record: IssueRecord, action: IssueAction, ctx: Lifec
   }
   rec.events.push(event);
   return done(rec, out);
+}
+
+/**
+ * The urgency a 改派 states (SPEC §7.8): required, 紧急 or 一般, while an enterprise's 紧急 waits to be
+ * confirmed (the finding to record); refused on any other issue (its 紧急程度 is the row's).
+ */
+function checkUrgency(rec: IssueRecord, urgency: string): { ok: true; check?: UrgencyCheck } | Extract<ActionResult, { ok: false }> {
+  const pending = rec.urgencyCheck === URGENCY_PENDING;
+  if (!urgency) {
+    return pending ? { ok: false, code: 'urgency_required', message: `问题 ${rec.id} 是企业自报的紧急诉求，分派时须核实紧急程度：${URGENCIES.join(' 或 ')}` } : { ok: true };
+  }
+  if (!(URGENCIES as readonly string[]).includes(urgency)) return { ok: false, code: 'invalid_urgency', message: `核实紧急程度「${urgency}」无效，应为 ${URGENCIES.join(' 或 ')}` };
+  if (!pending) return { ok: false, code: 'urgency_not_pending', message: `问题 ${rec.id} 没有待核实的紧急程度（不是企业自报的紧急诉求，或已核实），分派时无需填写核实紧急程度` };
+  return { ok: true, check: urgency === '紧急' ? '已核实为紧急' : '已核实为一般' };
 }
 
 /** A requested or granted 办结时限: a date, later than the current one, not passed. */

@@ -3,7 +3,7 @@
 // still reads. Compile-time checks make each schema and its interface in types.ts agree.
 
 import * as z from 'zod';
-import { FOLLOW_UP_RESULTS, ISSUE_STATUSES } from '../rows/kinds.js';
+import { FOLLOW_UP_RESULTS, ISSUE_STATUSES, URGENCY_CHECKS } from '../rows/kinds.js';
 import { parseDate } from '../rows/normalize.js';
 import { MAX_LISTED, rowWarningSchema, STORED_ROW_SCHEMAS, StoredDataError, zodProblems } from '../rows/row-schemas.js';
 import type { IssueRow } from '../rows/types.js';
@@ -71,6 +71,7 @@ export const issueRecordSchema = z.object({
   reopenCount: z.number().int().nonnegative(),
   followUp: followUp.optional(),
   result: z.string().optional(),
+  urgencyCheck: z.enum(URGENCY_CHECKS).optional(),
   warnings: z.array(rowWarningSchema),
   createdAt: epochMs,
   updatedAt: epochMs,

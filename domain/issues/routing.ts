@@ -137,9 +137,14 @@ export function chooseUnit(
       return { unit: requireUnit(units, cls.leadUnit, `${cls.name}专班的牵头单位`).code, how: 'sector_lead' };
     }
   }
+  return triageChoice(profile);
+}
+
+/** The coordination office's triage: 牵头单位 of `coordination`, else `no_route`. */
+function triageChoice(profile: Pick<Profile, 'units' | 'workClasses'>): Pick<RouteResult, 'unit' | 'how'> {
   const triage = profile.workClasses.find((c) => c.id === 'coordination');
   if (triage && triage.leadUnit.trim()) {
-    return { unit: requireUnit(units, triage.leadUnit, '综合协调专班的牵头单位').code, how: 'triage' };
+    return { unit: requireUnit(profile.units, triage.leadUnit, '综合协调专班的牵头单位').code, how: 'triage' };
   }
   throw new RoutingError(
     'no_route',
@@ -160,16 +165,26 @@ export function copiedUnits(issue: Pick<IssueRow, 'beyondScope' | 'major'>, unit
 }
 
 /**
+ * Whether a new issue waits at triage for its 紧急 to be confirmed (SPEC §7.8): an enterprise's own
+ * report (来源 企业自报) saying 紧急. The command office's 分派 confirms or downgrades it.
+ */
+export function urgencyToConfirm(issue: Pick<IssueRow, 'urgency'>, selfReported: boolean): boolean {
+  return selfReported && issue.urgency === '紧急';
+}
+
+/**
  * Route an issue at instant `at` (its Shanghai day is the routing day). Pure; throws RoutingError
- * (`no_route`, `unknown_reference`) when the profile cannot route it.
+ * (`no_route`, `unknown_reference`) when the profile cannot route it. With `toTriage` (an urgency to
+ * confirm) it goes to the coordination office's triage whatever would route it.
  */
 export function routeIssue(
   issue: IssueRow,
   profile: Profile,
   at: string | number | Date,
   calendar: WorkCalendar,
+  opts: { toTriage?: boolean } = {},
 ): RouteResult {
-  const chosen = chooseUnit(issue, profile);
+  const chosen = opts.toTriage ? triageChoice(profile) : chooseUnit(issue, profile);
   const day = shanghaiDate(at);
   // 平急转换: while 应急 is in force for the issue's place, a new issue gets the 紧急 limits.
   const emergency = issue.urgency === '紧急' ? undefined : emergencyFor(profile.operatingModes, toEpochMs(at), issue.locality);

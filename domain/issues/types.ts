@@ -1,7 +1,7 @@
 // Shapes of routed problems: the route, assignments, events and the stored issue record (lifecycle
 // in lifecycle.ts; actions and notifications in catalog.ts). Pure types only.
 
-import type { IssueStatus } from '../rows/kinds.js';
+import type { IssueStatus, UrgencyCheck } from '../rows/kinds.js';
 import type { IssueRow, RowWarning } from '../rows/types.js';
 
 export interface RouteResult {
@@ -86,6 +86,12 @@ export interface IssueRecord {
   reopenCount: number;
   followUp?: '满意' | '基本满意' | '不满意';
   result?: string;
+  /**
+   * An enterprise's own 紧急 (SPEC §7.8): 紧急待核实 while it waits at triage, then the command
+   * office's finding on 分派 (已核实为一般: every later assignment gets the 一般 limits). Absent for
+   * every other issue. The row's 紧急程度 stays what the enterprise said.
+   */
+  urgencyCheck?: UrgencyCheck;
   warnings: RowWarning[];
   createdAt: number;
   updatedAt: number;

@@ -57,11 +57,12 @@ const more = (shown: number, total: number) =>
 function decisionForm(o: DashboardDecision['options'][number]): SafeHtml | false {
   if (o.action === undefined) return false;
   const hint = o.note.hint ?? (o.note.required ? '必填' : '选填');
-  const choose =
-    o.choose &&
-    html`<label style="display:block;font-size:12px;line-height:1.6;color:${C.muted}">${o.label}：${o.choose.label}（必填）<select name="${o.choose.name}" required style="display:block;width:100%;max-width:100%;box-sizing:border-box;margin:2px 0 6px 0;padding:6px 8px;font-size:14px;line-height:1.5;border:1px solid ${C.line};border-radius:4px;background:#ffffff;font-family:inherit"><option value="">请选择</option>${o.choose.choices.map(
-      (c) => html`<option value="${c.value}">${c.text}</option>`,
-    )}</select></label>`;
+  const choose = (o.choose ?? []).map(
+    (s) =>
+      html`<label style="display:block;font-size:12px;line-height:1.6;color:${C.muted}">${o.label}：${s.label}（必填）<select name="${s.name}" required style="display:block;width:100%;max-width:100%;box-sizing:border-box;margin:2px 0 6px 0;padding:6px 8px;font-size:14px;line-height:1.5;border:1px solid ${C.line};border-radius:4px;background:#ffffff;font-family:inherit"><option value="">请选择</option>${s.choices.map(
+        (c) => html`<option value="${c.value}">${c.text}</option>`,
+      )}</select></label>`,
+  );
   return html`<form method="post" action="${o.action}" style="margin:10px 0 0 0">${choose}<label style="display:block;font-size:12px;line-height:1.6;color:${C.muted}">${o.label}：${o.note.label}（${hint}）<textarea name="${o.note.name}" rows="2" maxlength="${o.note.max}" style="display:block;width:100%;box-sizing:border-box;margin:2px 0 6px 0;padding:6px 8px;font-size:14px;line-height:1.5;border:1px solid ${C.line};border-radius:4px;font-family:inherit"></textarea></label><button type="submit" style="min-width:96px;padding:8px 16px;font-size:15px;line-height:1.4;color:#ffffff;background:${o.colour};border:0;border-radius:4px">${o.label}</button></form>`;
 }
 
@@ -113,7 +114,7 @@ function todo(m: DashboardModel, href?: IssueHref): SafeHtml {
           td(i.category, NOWRAP),
           td(md(i.reportedOn), NOWRAP),
           td(`${i.daysOpen} 天`, NUM),
-          td(i.returnedBy ? `${i.returnedBy} 退回${i.returnReason ? `：${i.returnReason}` : ''}` : '未匹配到责任单位', 'min-width:120px'),
+          td(i.urgencyCheck === '紧急待核实' ? '紧急待核实：企业自报紧急，分派时核实' : i.returnedBy ? `${i.returnedBy} 退回${i.returnReason ? `：${i.returnReason}` : ''}` : '未匹配到责任单位', 'min-width:120px'),
         ]),
         600,
       )}${more(t.length, m.headline.triage)}`

@@ -77,8 +77,8 @@ export interface DashboardDecisionOption {
   colour: string;
   caution?: boolean;
   note: { name: string; label: string; hint?: string; required: boolean; max: number };
-  /** A select the answer needs (分派 of a triage item: the units it may go to, value 单位编码). */
-  choose?: { name: string; label: string; choices: readonly { value: string; text: string }[] };
+  /** Selects the answer needs (分派 of a triage item: the units it may go to, value 单位编码; an enterprise's 紧急: 紧急 or 一般). */
+  choose?: readonly { name: string; label: string; choices: readonly { value: string; text: string }[] }[];
   /** The signed form target (relative to the dashboard's URL); absent for a viewer who may not decide. */
   action?: string;
 }

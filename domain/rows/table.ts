@@ -543,6 +543,8 @@ export const SYSTEM_TAB_TABLE = {
       col('决定', 'decision', 'enum', { values: DECISION_ANSWERS }),
       // 分派 of a triage item: the responsible unit (单位编码 or 名称), sent as `unit`.
       col('分派单位', 'unit', 'text', { maxLen: 100, ref: 'unit' }),
+      // 分派 of an enterprise's 紧急 (紧急待核实, SPEC §7.8): the office's finding, sent as `urgency`.
+      col('核实紧急程度', 'urgency', 'enum', { values: URGENCIES }),
       col('意见', 'note', 'free', { maxLen: 2000 }),
       sys('处理结果', { key: 'result' }),
     ],

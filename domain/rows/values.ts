@@ -48,6 +48,12 @@ export const ISSUE_CATEGORIES = [
 export type IssueCategory = (typeof ISSUE_CATEGORIES)[number];
 export const URGENCIES = ['一般', '紧急'] as const;
 export type Urgency = (typeof URGENCIES)[number];
+/**
+ * An enterprise's own 紧急 (来源 企业自报) is confirmed at triage (SPEC §7.8): 紧急待核实 while it waits
+ * there, then what the command office's 分派 found. The words are shown as they are.
+ */
+export const URGENCY_CHECKS = ['紧急待核实', '已核实为紧急', '已核实为一般'] as const;
+export type UrgencyCheck = (typeof URGENCY_CHECKS)[number];
 export const YES_NO = ['是', '否'] as const;
 export const POLICY_LEVELS = ['国家', '省', '市', '县'] as const;
 export const POLICY_CATEGORIES = [

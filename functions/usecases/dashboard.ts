@@ -15,7 +15,7 @@ import type { IssueRecord } from '../../domain/issues/types.js';
 import { JOB_LABELS, type DigestStore, type FailureStore, type ApiStore } from '../ports.js';
 import { signDigestView } from './digest-view.js';
 import { signDecisionToken } from './action-token.js';
-import { assignableUnits, awaitingIssues, decisionQueue, type DecisionView, UNIT_FIELD } from './decisions.js';
+import { assignableUnits, awaitingIssues, decisionQueue, type DecisionView, UNIT_FIELD, URGENCY_FIELD } from './decisions.js';
 import { coverageAt } from './queries.js';
 import { readRegisters, registersToday } from './register-sync.js';
 
@@ -81,7 +81,15 @@ export function dashboardDecision(d: DecisionView, units: readonly { value: stri
         colour: o.colour,
         ...(o.caution ? { caution: true } : {}),
         note: { name: o.note.name, label: o.note.label, ...(o.note.hint ? { hint: o.note.hint } : {}), required: o.note.required, max: o.note.max },
-        ...(d.type === 'triage' ? { choose: { name: UNIT_FIELD.name, label: UNIT_FIELD.label, choices: units } } : {}),
+        ...(d.type === 'triage'
+          ? {
+              choose: [
+                { name: UNIT_FIELD.name, label: UNIT_FIELD.label, choices: units },
+                // An enterprise's 紧急 (紧急待核实): the 分派 says what the office found, no default.
+                ...(d.urgencyCheck ? [{ name: URGENCY_FIELD.name, label: URGENCY_FIELD.label, choices: URGENCY_FIELD.choices.map((u) => ({ value: u, text: u })) }] : []),
+              ],
+            }
+          : {}),
         ...(target ? { action: target } : {}),
       };
     }),

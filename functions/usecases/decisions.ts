@@ -16,10 +16,11 @@ import {
   type IssueAction,
   type MailData,
 } from '../../domain/issues/catalog.js';
-import { applyAction, commandUnits, currentAssignment, findUnit, triageUnit, unitEmails } from '../../domain/issues/lifecycle.js';
+import { applyAction, commandUnits, currentAssignment, findUnit, triageUnit, unitEmails, URGENCY_PENDING } from '../../domain/issues/lifecycle.js';
 import type { IssueRecord, Notification } from '../../domain/issues/types.js';
 import { plannedDateReached } from '../../domain/reports/sections/inspections.js';
 import { AWAITING_STATUSES } from '../../domain/reports/sections/todo.js';
+import { URGENCIES, type UrgencyCheck } from '../../domain/rows/kinds.js';
 import type { Profile } from '../../domain/rows/types.js';
 import { endOfShanghaiDay, shanghaiDate } from '../../domain/time/time.js';
 import type { ApiStore, BatchRecord, Clock, DecisionRecord, Log, StoredIssue } from '../ports.js';
@@ -104,6 +105,8 @@ export interface DecisionView {
   note: string | null;
   decidedAt: string | null;
   decidedBy: string | null;
+  /** A triage item that is an enterprise's own 紧急: 紧急待核实 (its 分派 must say urgency: 紧急 or 一般). */
+  urgencyCheck?: UrgencyCheck;
 }
 
 /** An inspection record's planned-date flag (sections/inspections.ts): 计划日期 reached while still 待审批. */
@@ -170,12 +173,15 @@ export function verifyDecisionView(r: IssueRecord, profile: Pick<Profile, 'units
   const a = r.assignments.length > 0 ? currentAssignment(r) : undefined;
   const unitName = (a && profile?.units.find((u) => u.code === a.unit)?.name) ?? a?.unit ?? '';
   const enterprise = [r.issue.enterpriseName, r.issue.enterpriseCode].filter(Boolean).join(' ') || '（未填写）';
+  // Why an enterprise's 紧急 is here (SPEC §7.8): its 分派 confirms or downgrades it.
+  const pending = type === 'triage' && r.urgencyCheck === URGENCY_PENDING;
   const rows =
     type === 'triage'
       ? [
           { label: '问题类别', text: r.issue.category },
           { label: '反映企业', text: enterprise },
           { label: '问题描述', text: r.issue.description },
+          ...(pending ? [{ label: '紧急程度', text: `${URGENCY_PENDING}：企业自报“紧急”，分派时请核实为 ${URGENCIES.join(' 或 ')}` }] : []),
           { label: '分派单位', text: unitName },
         ]
       : [
@@ -189,7 +195,7 @@ export function verifyDecisionView(r: IssueRecord, profile: Pick<Profile, 'units
     id: r.id,
     type,
     typeLabel: DECISION_LABELS[type],
-    subject: `${r.id} ${r.issue.category}：${r.issue.enterpriseName || r.issue.enterpriseCode || ''}`.trim(),
+    subject: `${r.id} ${r.issue.category}：${r.issue.enterpriseName || r.issue.enterpriseCode || ''}${pending ? `（${URGENCY_PENDING}）` : ''}`.trim(),
     since: new Date((type === 'triage' ? a?.assignedAt : a?.resolvedAt) ?? r.updatedAt).toISOString(),
     options: decisionOptions(type).map((o) => o.label),
     requester: a?.unit ?? '',
@@ -205,6 +211,7 @@ export function verifyDecisionView(r: IssueRecord, profile: Pick<Profile, 'units
     note: null,
     decidedAt: null,
     decidedBy: null,
+    ...(pending ? { urgencyCheck: URGENCY_PENDING } : {}),
   };
 }
 
@@ -251,6 +258,11 @@ async function decideVerify(deps: DecisionDeps, id: string, input: DecideInput, 
   if (note.length > option.note.max) return refuse(400, 'too_long', `${option.note.label}不能超过 ${option.note.max} 字（现有 ${note.length} 字）`);
   const unit = typeof input.unit === 'string' ? input.unit.trim() : '';
   if (type === 'triage' && !unit) return refuse(400, 'unit_required', `${option.label}须填写 unit（责任单位的单位编码）`);
+  // An enterprise's 紧急 at triage: the 分派 says what the office found (SPEC §7.8); never assumed.
+  const urgency = typeof input.urgency === 'string' ? input.urgency.trim() : '';
+  if (type === 'triage' && !urgency && found.record.urgencyCheck === URGENCY_PENDING) {
+    return refuse(400, 'urgency_required', `问题 ${id} 是企业自报的紧急诉求，${option.label}须填写 urgency（核实紧急程度：${URGENCIES.join(' 或 ')}）`);
+  }
   const profile = await deps.getProfile();
   if (!profile) return refuse(503, 'no_profile', '系统配置尚未就绪');
   const out = await conditionalUpdate<StoredIssue, DecideOutcome>({
@@ -266,9 +278,11 @@ async function decideVerify(deps: DecisionDeps, id: string, input: DecideInput, 
       const ctx = lifecycleContext(profile, now);
       const actor = { role: 'command' as const, by };
       const action: IssueAction =
-        type === 'triage' ? { type: 'reassign', actor, unit, note: note || '指挥部办公室分派' } : { type: 'verify_close', actor, ...(note ? { note } : {}) };
+        type === 'triage'
+          ? { type: 'reassign', actor, unit, ...(urgency ? { urgency } : {}), note: note || '指挥部办公室分派' }
+          : { type: 'verify_close', actor, ...(note ? { note } : {}) };
       const res = applyAction(cur.record, action, ctx);
-      if (!res.ok) return { done: refuse(res.code === 'unknown_unit' ? 400 : 409, res.code, res.message) };
+      if (!res.ok) return { done: refuse(INPUT_CODES.has(res.code) ? 400 : 409, res.code, res.message) };
       const { revision: _r, ...next } = applyChange(cur, res.record, res.notifications, ctx, by);
       const view: DecisionView = { ...verifyDecisionView(cur.record, profile), status: res.record.status, decision: option.label, note: note || null, decidedAt: new Date(now).toISOString(), decidedBy: by };
       return { write: next, result: { ok: true, decision: view } };
@@ -279,6 +293,9 @@ async function decideVerify(deps: DecisionDeps, id: string, input: DecideInput, 
   return out.result;
 }
 
+/** Lifecycle refusals of a 分派 that are the request's fault (400), not the issue's state (409). */
+const INPUT_CODES: ReadonlySet<string> = new Set(['unknown_unit', 'urgency_required', 'invalid_urgency', 'urgency_not_pending']);
+
 // ---- deciding ------------------------------------------------------------------------------------
 
 export interface DecideInput {
@@ -288,6 +305,8 @@ export interface DecideInput {
   date?: string;
   /** 分派 at triage: the 单位编码 of the responsible unit. */
   unit?: string;
+  /** 分派 of an enterprise's 紧急 (紧急待核实): the office's finding, 紧急 or 一般. */
+  urgency?: string;
   /** Facts recorded with the decision (a batch answer's closeMembers, policy). */
   data?: Record<string, string>;
 }
@@ -403,6 +422,9 @@ function resultMail(rec: DecisionRecord, now: number): Notification | null {
  */
 export async function decide(deps: DecisionDeps, id: string, input: DecideInput, by: string, nonce?: string): Promise<DecideOutcome> {
   const now = deps.clock.now();
+  if (input.urgency !== undefined && input.urgency.trim() && !(URGENCIES as readonly string[]).includes(input.urgency.trim())) {
+    return refuse(400, 'invalid_urgency', `核实紧急程度（urgency）「${input.urgency}」无效，应为 ${URGENCIES.join(' 或 ')}`);
+  }
   let first = await deps.store.getDecision(id);
   if (!first && ISSUE_ID.test(id)) return decideVerify(deps, id, input, by);
   if (!first) return refuse(404, 'decision_not_found', `未找到待办事项 ${id}`);
@@ -471,13 +493,15 @@ export async function decide(deps: DecisionDeps, id: string, input: DecideInput,
 
 /** Body of `POST /v1/decisions/{id}`: `{"decision","note"?,"date"?}`. */
 export function parseDecideBody(body: unknown): { ok: true; input: DecideInput } | { ok: false; message: string } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, message: '请求内容应为 JSON 对象：{"decision","note"?,"date"?}' };
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, message: '请求内容应为 JSON 对象：{"decision","note"?,"date"?,"unit"?,"urgency"?}' };
   const b = body as Record<string, unknown>;
   if (typeof b.decision !== 'string' || !b.decision.trim()) return { ok: false, message: '请填写 decision（如 批准、驳回、同意、不同意）' };
-  for (const k of ['note', 'date', 'unit'] as const) {
+  const fields = ['note', 'date', 'unit', 'urgency'] as const;
+  for (const k of fields) {
     if (b[k] !== undefined && (typeof b[k] !== 'string' || (b[k] as string).length > 2000)) return { ok: false, message: `字段 ${k} 应为不超过 2000 字的文本` };
   }
-  return { ok: true, input: { decision: b.decision, ...(typeof b.note === 'string' ? { note: b.note } : {}), ...(typeof b.date === 'string' ? { date: b.date } : {}), ...(typeof b.unit === 'string' ? { unit: b.unit } : {}) } };
+  const given = Object.fromEntries(fields.filter((k) => typeof b[k] === 'string').map((k) => [k, b[k] as string]));
+  return { ok: true, input: { decision: b.decision, ...given } };
 }
 
 // ---- unit requests (申请延期, 申请上报) ------------------------------------------------------------
@@ -630,7 +654,7 @@ export async function sweepDecisions(deps: DecisionDeps): Promise<{ reminded: nu
 // ---- the signed answer links of the decision mails (`/a/{token}`, action `decide:<label>`) -------
 
 /** What a decision link's page shows of its matter: a decision record, or an issue of the queue (triage, 核实销号). */
-type LinkSubject = Pick<DecisionRecord, 'id' | 'decisionType' | 'subject' | 'rows' | 'requesterName' | 'quote'>;
+type LinkSubject = Pick<DecisionRecord, 'id' | 'decisionType' | 'subject' | 'rows' | 'requesterName' | 'quote'> & { urgencyCheck?: UrgencyCheck };
 type LinkCheck = { ok: true; token: ActionTokenPayload; rec: LinkSubject; option: DecisionOption; units: readonly string[] } | { ok: false; page: PageResponse };
 
 /** The units a triage item may be 分派 to (names, the profile's order): every unit but the triage unit. */
@@ -649,7 +673,7 @@ async function issueLinkSubject(deps: DecisionDeps, id: string, profile: Profile
     return { statusCode: 409, view: messageView('已经决定', `问题 ${id} 当前状态为「${found.record.status}」，可能已由他人处理。本次未做任何更改。`) };
   }
   const v = verifyDecisionView(found.record, profile);
-  return { id, decisionType: type, subject: v.subject, rows: v.rows, requesterName: v.requesterName };
+  return { id, decisionType: type, subject: v.subject, rows: v.rows, requesterName: v.requesterName, ...(v.urgencyCheck ? { urgencyCheck: v.urgencyCheck } : {}) };
 }
 
 async function checkLink(deps: DecisionDeps, secrets: readonly string[], raw: string): Promise<LinkCheck> {
@@ -685,8 +709,11 @@ async function checkLink(deps: DecisionDeps, secrets: readonly string[], raw: st
 
 /** 分派 of a triage item: the responsible unit (the form's select; the API's `unit`). */
 export const UNIT_FIELD = { name: 'unit', label: '分派单位', required: true, max: 100 } as const;
+/** 分派 of an enterprise's 紧急 (紧急待核实): the office's finding (the form's select; the API's `urgency`). */
+export const URGENCY_FIELD = { name: 'urgency', label: '核实紧急程度', required: true, max: 10, choices: URGENCIES } as const;
 
 function decisionPage(c: Extract<LinkCheck, { ok: true }>, error?: string, form?: URLSearchParams): PageView {
+  const urgency = c.rec.urgencyCheck === URGENCY_PENDING;
   return {
     kind: 'decision',
     decision: {
@@ -694,8 +721,16 @@ function decisionPage(c: Extract<LinkCheck, { ok: true }>, error?: string, form?
       rows: [{ label: '事项类型', text: DECISION_LABELS[c.rec.decisionType] }, ...c.rec.rows, { label: '提交单位', text: c.rec.requesterName }],
       ...(c.rec.quote ? { quote: c.rec.quote } : {}),
       option: { label: c.option.label, colour: c.option.colour, caution: c.option.caution, note: c.option.note },
-      ...(c.units.length > 0 ? { fields: [{ ...UNIT_FIELD, choices: c.units }] } : {}),
-      ...(form ? { values: { [c.option.note.name]: form.get(c.option.note.name) ?? '', ...(c.units.length > 0 ? { unit: form.get('unit') ?? '' } : {}) } } : {}),
+      ...(c.units.length > 0 ? { fields: [{ ...UNIT_FIELD, choices: c.units }, ...(urgency ? [URGENCY_FIELD] : [])] } : {}),
+      ...(form
+        ? {
+            values: {
+              [c.option.note.name]: form.get(c.option.note.name) ?? '',
+              ...(c.units.length > 0 ? { unit: form.get('unit') ?? '' } : {}),
+              ...(urgency ? { urgency: form.get(URGENCY_FIELD.name) ?? '' } : {}),
+            },
+          }
+        : {}),
       ...(error ? { error } : {}),
     },
   };
@@ -712,7 +747,8 @@ export async function performDecisionLink(deps: DecisionDeps, secrets: readonly 
   const c = await checkLink(deps, secrets, raw);
   if (!c.ok) return c.page;
   const unit = form.get(UNIT_FIELD.name);
-  const res = await decide(deps, c.rec.id, { decision: c.option.label, note: form.get('note') ?? '', ...(unit ? { unit } : {}) }, c.token.recipient, c.token.nonce);
+  const urgency = form.get(URGENCY_FIELD.name);
+  const res = await decide(deps, c.rec.id, { decision: c.option.label, note: form.get('note') ?? '', ...(unit ? { unit } : {}), ...(urgency ? { urgency } : {}) }, c.token.recipient, c.token.nonce);
   if (res.ok) return { statusCode: 200, view: messageView(`已${c.option.label}`, `「${c.rec.subject}」：${c.option.label}。决定已记录，并已通知${c.rec.requesterName}。`) };
   if (res.status === 400) return { statusCode: 400, view: decisionPage(c, res.message, form) };
   return { statusCode: res.status, view: messageView(res.code === 'already_decided' ? '已经决定' : '未能办理', res.message) };

@@ -7,6 +7,7 @@
 // renders them.
 import { SECTOR_CLASS, ISSUE_CATEGORIES, URGENCIES, type IssueCategory, type Urgency } from '../../domain/rows/kinds.js';
 import { currentAssignment } from '../../domain/issues/lifecycle.js';
+import { urgencyToConfirm } from '../../domain/issues/routing.js';
 import { isPolicyFeedback, FEEDBACK_LINKS, type PolicyFeedback } from '../../domain/issues/catalog.js';
 import { shanghaiDate, shanghaiDateTime } from '../../domain/time/time.js';
 import type { IssueRow, Profile, WhitelistRow } from '../../domain/rows/types.js';
@@ -87,6 +88,7 @@ const EVENT_WORDS: Record<string, string> = {
   close: '销号',
   overdue: '逾期',
   escalate: '升级督办',
+  urgency_check: '紧急程度核实',
 };
 
 async function whoIs(deps: EnterpriseDeps, token: string): Promise<{ ok: true; row: WhitelistRow } | { ok: false; statusCode: number; title: string; message: string }> {
@@ -119,7 +121,8 @@ function issueView(s: StoredIssue, profile: Profile | null): EnterpriseIssueView
     resolveBy: a?.resolveBy,
     overdue: r.overdue,
     result: r.result,
-    events: r.events.map((e) => ({ at: shanghaiDateTime(e.at), what: EVENT_WORDS[e.type] ?? e.type })),
+    // The urgency check says its finding (紧急待核实, 已核实为一般 …) in its note.
+    events: r.events.map((e) => ({ at: shanghaiDateTime(e.at), what: e.type === 'urgency_check' && e.note ? `紧急程度：${e.note}` : (EVENT_WORDS[e.type] ?? e.type) })),
   };
 }
 
@@ -205,8 +208,10 @@ export async function reportFromEnterprise(deps: EnterpriseDeps, token: string, 
   };
   const id = newIssueId(day, await deps.store.nextIssueNumber(day));
   const profile = await deps.getProfile();
-  const routed = route(id, issue, profile, now);
-  const record = routed.change ? routed.change.record : unroutedRecord(id, issue, now, routed.warning ? [routed.warning] : []);
+  // An enterprise's own 紧急 waits at triage until the command office confirms it (SPEC §7.8).
+  const hold = urgencyToConfirm(issue, true);
+  const routed = route(id, issue, profile, now, hold);
+  const record = routed.change ? routed.change.record : unroutedRecord(id, issue, now, routed.warning ? [routed.warning] : [], hold);
   const stored: StoredIssue = {
     record,
     workClass: SECTOR_CLASS[row.sector],
@@ -225,7 +230,7 @@ export async function reportFromEnterprise(deps: EnterpriseDeps, token: string, 
   // never missing from it; the add-on appends only ids the issue list holds.
   await deps.policies.putSelfReport({ id, workClass: stored.workClass, at: now, values: issueSheetValues(issue) });
   if (!(await deps.store.putIssue(stored, null))) return refuse(409, '提交冲突，请重试');
-  deps.log?.info('enterprise report', { id, routed: !!routed.change });
+  deps.log?.info('enterprise report', { id, routed: !!routed.change, urgencyCheck: record.urgencyCheck });
   return { ok: true, statusCode: 201, created: id, view: await buildView(deps, row) };
 }
 

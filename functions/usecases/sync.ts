@@ -18,7 +18,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { CLASS_SECTOR, CONFIG_KINDS, KINDS, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
 import { createCalendar } from '../../domain/time/calendar.js';
 import { editRoutedIssue } from '../../domain/issues/edits.js';
-import { createIssueRecord, currentAssignment } from '../../domain/issues/lifecycle.js';
+import { createIssueRecord, currentAssignment, URGENCY_PENDING } from '../../domain/issues/lifecycle.js';
 import { checkHeaders, isIgnoredHeader, renameCells, type HeaderProblem } from '../../domain/rows/headers.js';
 import { rowChanges, type HistoryEntry, type HistoryOp } from '../../domain/rows/history.js';
 import { FINGERPRINT_PREFIX, fingerprintOf, rowIdentity, SYSTEM_NUMBER_RE } from '../../domain/rows/identity.js';
@@ -510,16 +510,19 @@ export function newIssueId(day: string, n: number): string {
   return `WT-${day.replaceAll('-', '')}-${String(n).padStart(3, '0')}`;
 }
 
-/** Route a stored-but-unrouted issue (or a new one). Returns the routed record + notifications, or a warning. */
-export function route(id: string, issue: IssueRow, profile: Profile | null, now: number) {
+/**
+ * Route a stored-but-unrouted issue (or a new one). Returns the routed record + notifications, or a
+ * warning. With `urgencyToConfirm` (an enterprise's own 紧急, SPEC §7.8) it waits at triage, 紧急待核实.
+ */
+export function route(id: string, issue: IssueRow, profile: Profile | null, now: number, urgencyToConfirm = false) {
   if (!profile) {
     return {
       warning: { code: 'no_profile', column: '责任单位', message: '尚未导入配置（责任单位、工作专班等），问题已保存为待分派，配置导入后再次同步即自动分派' } as RowWarning,
     };
   }
   try {
-    const r = routeIssue(issue, profile, now, createCalendar(profile.calendarOverrides));
-    return { change: createIssueRecord(id, issue, r, now, profile) };
+    const r = routeIssue(issue, profile, now, createCalendar(profile.calendarOverrides), { toTriage: urgencyToConfirm });
+    return { change: createIssueRecord(id, issue, r, now, profile, { urgencyToConfirm }) };
   } catch (err) {
     if (err instanceof RoutingError) {
       return { warning: { code: err.code, column: err.column ?? '责任单位', message: `${err.message}；问题已保存为待分派` } as RowWarning };
@@ -528,9 +531,10 @@ export function route(id: string, issue: IssueRow, profile: Profile | null, now:
   }
 }
 
-/** A stored issue that could not be routed yet: 待分派 without assignment. */
-export function unroutedRecord(id: string, issue: IssueRow, now: number, warnings: RowWarning[]): StoredIssue['record'] {
+/** A stored issue that could not be routed yet: 待分派 without assignment (an enterprise's 紧急 still to confirm when it is one). */
+export function unroutedRecord(id: string, issue: IssueRow, now: number, warnings: RowWarning[], urgencyToConfirm = false): StoredIssue['record'] {
   return {
+    ...(urgencyToConfirm ? { urgencyCheck: URGENCY_PENDING } : {}),
     id,
     status: '待分派',
     issue,
@@ -632,7 +636,8 @@ async function upsertIssue(
       delete next.deletedBy;
       if (changed || deleted) await drain.before([current]);
       if (unrouted) {
-        const routed = route(id!, issue, ctx.profile, now);
+        // An enterprise's 紧急 stored before the configuration was: it still waits at triage.
+        const routed = route(id!, issue, ctx.profile, now, current.record.urgencyCheck === URGENCY_PENDING && issue.urgency === '紧急');
         if (routed.change) {
           next = {
             ...next,

@@ -9,10 +9,12 @@ import type { GasEnv } from './fakes/gas-env.js';
 import type { StackProcess } from './fakes/stack.js';
 import type { FakeSheet } from './fakes/spreadsheet.js';
 import { typeAndEdit as typeRowAndEdit, useAddonOnStack } from './stack-harness.js';
-import { issueRow, uscc } from './rows.js';
+import { enterpriseLink } from '../../functions/usecases/link-token.js';
+import { issueRow, uscc, whitelistRow } from './rows.js';
 
 const APPROVER = 'command-approver@tongxu.example';
 const EDITOR = 'coordination-editor@tongxu.example';
+const INDUSTRY = 'industry-editor@tongxu.example';
 const TAB = SYSTEM_TABS.decision_queue.tab;
 let stack: StackProcess;
 let env: GasEnv;
@@ -30,6 +32,14 @@ interface Inspection {
 }
 
 const typeAndEdit = (s: FakeSheet, row: number, values: Record<string, unknown>) => typeRowAndEdit(env, s, row, values);
+
+/** The tab's row of a queue item (by 编号), after 刷新状态. */
+function queueRow(tab: FakeSheet, id: string): number {
+  let row = -1;
+  for (let r = 2; r <= 50; r++) if (String(tab.cell(r, '编号') ?? '') === id) row = r;
+  expect(row).toBeGreaterThan(1);
+  return row;
+}
 
 type SidebarAnswer = { result: { ok: boolean; message: string }; state: unknown };
 
@@ -132,9 +142,7 @@ describe('指挥部待办 tab on the real local stack', () => {
     env.run('menuRefresh');
     const tab = env.ss.sheet(TAB)!;
     expect(tab.headers()).toContain('分派单位');
-    let row = -1;
-    for (let r = 2; r <= 50; r++) if (String(tab.cell(r, '编号') ?? '') === id) row = r;
-    expect(row).toBeGreaterThan(1);
+    const row = queueRow(tab, id);
     expect(tab.cell(row, '事项类型')).toBe('待分派');
     expect(tab.cell(row, '可选决定')).toBe('分派');
 
@@ -161,6 +169,55 @@ describe('指挥部待办 tab on the real local stack', () => {
     expect(atUnit.body.issues.find((i) => i.id === id)).toMatchObject({ id, status: '已交办' });
     queue = await api<{ decisions: { id: string }[] }>('/v1/decisions', APPROVER);
     expect(queue.body.decisions.map((d) => d.id)).not.toContain(id);
+  });
+
+  it('an enterprise’s 紧急 (紧急待核实): 分派 without 核实紧急程度 is refused by the server; with 紧急 it reaches the store with the 紧急 limits', async () => {
+    // The enterprise is on the industry class's whitelist; it reports a 紧急 诉求 on its own page.
+    const code = uscc(51);
+    const email = 'contact51@enterprise.example';
+    const wl = await fetch(`${stack.apiUrl}/v1/sync`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.tokens[INDUSTRY]}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ spreadsheetId: 'e2e-industry-urgent', workClass: 'industry', kind: 'whitelist', rows: [{ row: 2, values: { ...whitelistRow(51), 所在乡镇: '玉皇庙镇', 联系邮箱: email } }] }),
+    });
+    const synced = await wl.text();
+    expect(wl.status, synced).toBe(200);
+    expect((JSON.parse(synced) as { results: { ok: boolean }[] }).results.map((r) => r.ok), synced).toEqual([true]);
+    const page = enterpriseLink(stack.apiUrl, code, email, [stack.actionSecret], Date.now());
+    const sent = await fetch(page, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: stack.apiUrl },
+      body: new URLSearchParams({ category: '原料采购', description: '原料断供，明日停产', urgency: '紧急' }),
+    });
+    expect(sent.status).toBe(201);
+    const id = /编号 (WT-\d{8}-\d{3})/.exec(await sent.text())![1];
+
+    env.run('menuRefresh');
+    const tab = env.ss.sheet(TAB)!;
+    expect(tab.headers()).toContain('核实紧急程度');
+    const row = queueRow(tab, id);
+    expect(tab.cell(row, '事项类型')).toBe('待分派');
+    expect(String(tab.cell(row, '事项'))).toContain('紧急待核实');
+    expect(String(tab.cell(row, '详情'))).toContain('紧急程度：紧急待核实');
+
+    // 分派 without 核实紧急程度: the server's urgency_required in 处理结果, nothing applied.
+    tab.typeRow(row, { 决定: '分派', 分派单位: '县交通运输局', 核实紧急程度: '' });
+    env.run<SidebarAnswer>('sidebarSync');
+    expect(String(tab.cell(row, '处理结果'))).toMatch(/^未通过：.*核实紧急程度/);
+    expect((await api<{ decisions: { id: string }[] }>('/v1/decisions', APPROVER)).body.decisions.map((d) => d.id)).toContain(id);
+
+    // 核实紧急程度 kept across 刷新状态; 紧急 confirmed: 已交办 at jtj with the 紧急 limits (反馈 = 办结, 1 working day).
+    tab.typeRow(row, { 核实紧急程度: '紧急' });
+    env.run('menuRefresh');
+    expect(tab.cell(row, '核实紧急程度')).toBe('紧急');
+    const done = env.run<SidebarAnswer>('sidebarSync');
+    expect(done.result.message).toContain('已生效 1 项');
+    expect(String(tab.cell(row, '处理结果'))).toMatch(/^已分派/);
+    const detail = await api<{ issue: { status: string; unit: string; signBy: string; feedbackBy: string; resolveBy: string }; events: { note?: string }[] }>(`/v1/issues/${id}`, APPROVER);
+    expect(detail.body.issue).toMatchObject({ status: '已交办', unit: 'jtj' });
+    expect(detail.body.issue.feedbackBy).toBe(detail.body.issue.resolveBy);
+    expect(detail.body.issue.signBy < detail.body.issue.resolveBy).toBe(true);
+    expect(JSON.stringify(detail.body.events)).toContain('已核实为紧急');
   });
 
   it('an 编辑 member’s 刷新状态 leaves the tab alone and says why', () => {

@@ -6,9 +6,12 @@
 // read-only link lists the same queue without any form. A 待分派 issue's 分派 form has a select of
 // the units (not the triage unit): choosing one and pressing 分派 assigns the issue (已交办 there).
 // An inspection whose 计划日期 came while 待审批 carries the badge 计划日期已到; an early one does not.
+// An enterprise's own 紧急 (紧急待核实) also needs 核实紧急程度: the form cannot be sent without it;
+// 一般 assigns it with the 一般 limits.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dashboardViewUrl } from '../../functions/usecases/dashboard.js';
+import { enterpriseLink } from '../../functions/usecases/link-token.js';
 import { DEFAULT_PROFILE, seedProfile } from '../../local/demo.js';
 import { loadProfile } from '../../local/profile-files.js';
 import { loadOrCreateActionSecret, type Stack } from '../../local/stack.js';
@@ -180,6 +183,59 @@ describe('dashboard decision queue at 375 px', () => {
     expect(box.x + box.width).toBeLessThanOrEqual(375);
     await fitsAndShoot(page, 375, 'dashboard-decisions-planned-375');
     expect(await openIds()).toEqual(expect.arrayContaining([lateId, ids[1]]));
+    expect(dialogs).toEqual([]);
+    await context.close();
+  });
+
+  it('an enterprise’s 紧急 (紧急待核实): shown as such; its 分派 form needs 核实紧急程度; 一般 assigns it with the 一般 limits', async () => {
+    const code = makeUscc('91410222MA0000061');
+    const email = 'contact61@enterprise.example';
+    const industry = await env.stack.tokenFor('industry-editor@tongxu.example');
+    const wl = await fetch(`${env.stack.apiUrl}/v1/sync`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${industry}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        spreadsheetId: 'e2e-industry',
+        workClass: 'industry',
+        kind: 'whitelist',
+        rows: [{ row: 2, values: { 统一社会信用代码: code, 名称: '示例工业企业61有限公司', 所属领域: '工业生产', 所在乡镇: '玉皇庙镇', '产值或投资额（万元）': 300, 员工人数: 40, 状态: '已纳入', 纳入日期: '2022-06-01', 联系人: '企业联络员', 联系电话: '13800000061', 联系邮箱: email } }],
+      }),
+    });
+    expect(wl.status).toBe(200);
+    const link = enterpriseLink(env.stack.apiUrl, code, email, [loadOrCreateActionSecret(env.stack.dataDir)], env.stack.clock.now());
+    const sent = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: env.stack.apiUrl }, body: new URLSearchParams({ category: '原料采购', description: '原料断供，明日停产', urgency: '紧急' }) });
+    expect(sent.status).toBe(201);
+    const id = /编号 (WT-\d{8}-\d{3})/.exec(await sent.text())![1];
+
+    const url = dashboardViewUrl(env.stack.apiUrl, [loadOrCreateActionSecret(env.stack.dataDir)], env.stack.clock.now(), 1, APPROVER);
+    const { context, page, dialogs } = await openWatchedPage(env.browser, { width: 375, height: 740 });
+    await page.goto(url, { waitUntil: 'load' });
+    const body = await page.locator('body').innerText();
+    expect(body).toContain('紧急待核实：企业自报紧急，分派时核实');
+    const card = page.locator('div', { hasText: id }).filter({ has: page.locator('form') }).last();
+    await expect(card.innerText()).resolves.toContain('紧急待核实');
+    const form = card.locator('form', { has: page.getByRole('button', { name: '分派' }) });
+    const urgency = form.locator('select[name="urgency"]');
+    expect(await urgency.locator('option').evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toEqual(['', '一般', '紧急']);
+    const box = (await urgency.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(375);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
+
+    // A unit but no 核实紧急程度: the browser does not send the form (the select is required).
+    await form.locator('select[name="unit"]').selectOption('jtj');
+    await form.getByRole('button').click();
+    expect(await urgency.evaluate((el) => (el as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing)).toBe(true);
+    expect(await openIds()).toContain(id);
+
+    await urgency.selectOption('一般');
+    await form.getByRole('button').click();
+    await page.waitForLoadState('load');
+    await expect(page.locator('body').innerText()).resolves.toContain('已分派');
+    const detail = await api<{ issue: { status: string; unit: string; signBy: string; feedbackBy: string; resolveBy: string }; events: { note?: string }[] }>('GET', `/v1/issues/${id}`);
+    // Wednesday 2022-06-08, 一般 (1/3/7 working days).
+    expect(detail.json.issue).toMatchObject({ status: '已交办', unit: 'jtj', signBy: '2022-06-09', feedbackBy: '2022-06-13', resolveBy: '2022-06-17' });
+    expect(JSON.stringify(detail.json.events)).toContain('已核实为一般');
+    expect(await openIds()).not.toContain(id);
     expect(dialogs).toEqual([]);
     await context.close();
   });

@@ -164,3 +164,26 @@ export function linksOf(text: string): Record<string, string> {
   for (const m of text.matchAll(/^(签收|退回|反馈办理结果)：(\S+)$/gm)) out[m[1]] = m[2];
   return out;
 }
+
+/** A page call (`/e/`, `/f/`, `/p/` …) through the pages handler, as API Gateway would pass it; `url` may be a full link. */
+export type PageCall = (method: string, url: string, form?: Record<string, string>, headers?: Record<string, string>) => Promise<{ status: number; text: string; headers: Record<string, string> }>;
+
+export function pageCaller(pages: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>): PageCall {
+  return async (method, url, form, headers = {}) => {
+    const path = url.startsWith(BASE) ? url.slice(BASE.length) : url;
+    const [rawPath, qs = ''] = path.split('?');
+    const body = form ? new URLSearchParams(form).toString() : undefined;
+    const event = {
+      version: '2.0',
+      rawPath,
+      rawQueryString: qs,
+      queryStringParameters: qs ? Object.fromEntries(new URLSearchParams(qs)) : undefined,
+      headers: { host: '127.0.0.1:8787', ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...headers },
+      requestContext: { http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } },
+      body,
+      isBase64Encoded: false,
+    } as unknown as APIGatewayProxyEventV2;
+    const res = await pages(event);
+    return { status: res.statusCode ?? 0, text: String(res.body ?? ''), headers: (res.headers ?? {}) as Record<string, string> };
+  };
+}

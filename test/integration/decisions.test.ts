@@ -2,8 +2,10 @@
 // units' requests (申请延期, 申请上报), the one queue, batch answers. Real dynalite + SES emulator.
 import { describe, expect, it } from 'vitest';
 import { makeUscc } from '../../domain/rows/uscc.js';
+import { makePagesHandler } from '../../functions/handlers/pages.js';
+import { enterpriseLink } from '../../functions/usecases/link-token.js';
 import { useTestServices } from '../fixtures/local-services.js';
-import { ADMIN, IND, issueValues } from './api-helpers.js';
+import { ADMIN, BASE, ENTERPRISE, IND, issueValues, pageCaller, SECRET } from './api-helpers.js';
 import { APPROVER, at, CONTACT, duplicates, makeLoopHarness, type LoopHarness, type Mail } from './closed-loop-helpers.js';
 
 const services = useTestServices();
@@ -297,6 +299,95 @@ describe('待分派 from the queue (triage)', () => {
     expect(again.json.error.code).toBe('already_decided');
     expect((await h.call('GET', '/v1/decisions', { as: APPROVER })).json.decisions).toEqual([]);
     expect(duplicates(await h.allMails())).toEqual([]);
+  });
+});
+
+describe("an enterprise's 紧急 is confirmed at triage (SPEC §7.8)", () => {
+  /** The loop harness with an admitted enterprise and its `/e/` page: report(urgency) posts a 诉求 there and returns its 编号. */
+  async function enterprise() {
+    const h = await makeLoopHarness(services);
+    const row = {
+      row: 2,
+      values: { 统一社会信用代码: ENTERPRISE, 名称: '示例机械有限公司', 所属领域: '工业生产', 所在乡镇: '城关镇', '产值或投资额（万元）': 800, 员工人数: 50, 状态: '已纳入', 纳入日期: '2022-06-06', 联系人: '企业办公室', 联系电话: '13800000000', 联系邮箱: CONTACT },
+    };
+    const wl = await h.sync(IND, 'industry', 'whitelist', [row]);
+    expect(wl.status, wl.text).toBe(200);
+    await h.deliver();
+    const page = pageCaller(makePagesHandler({ store: h.store, policies: h.policies, clock: h.clock, config: { actionSecrets: [SECRET] } }));
+    const link = enterpriseLink(BASE, ENTERPRISE, CONTACT, [SECRET], h.clock.now());
+    const report = async (urgency: string, description: string) => {
+      const sent = await page('POST', link, { category: '原料采购', description, urgency });
+      expect(sent.status, sent.text).toBe(201);
+      return /编号 (WT-\d{8}-\d{3})/.exec(sent.text)![1];
+    };
+    return { h, page, link, report };
+  }
+  const decide = (h: LoopHarness, id: string, body: Record<string, unknown>) => h.call('POST', `/v1/decisions/${id}`, { as: APPROVER, body });
+
+  it('a 紧急 from /e/ waits 待分派 at triage (紧急待核实, only the triage unit mailed); 分派 must say the urgency; confirmed → the 紧急 limits', async () => {
+    const { h, page, link, report } = await enterprise();
+    const id = await report('紧急', '钢材断供，明日停产');
+    const stored = (await h.store.getIssue(id))!;
+    expect(stored.values['紧急程度']).toBe('紧急');
+    expect(stored.record).toMatchObject({ status: '待分派', urgencyCheck: '紧急待核实', issue: { urgency: '紧急' } });
+    // The routing rule (原料采购 → U-GXJ) is not applied: it waits at the coordination lead.
+    expect(stored.record.assignments).toEqual([expect.objectContaining({ unit: 'U-FGW', triage: true })]);
+    const mails = await h.deliver();
+    expect(mails.map((m) => [m.key, m.to])).toEqual([[`${id}#assign#0#unit`, 'fgw@county.example']]);
+    expect((await page('GET', link)).text).toContain('紧急程度：紧急待核实');
+
+    const queue = (await h.call('GET', '/v1/decisions', { as: APPROVER })).json.decisions;
+    expect(queue).toEqual([expect.objectContaining({ id, type: 'triage', options: ['分派'], urgencyCheck: '紧急待核实', subject: expect.stringContaining('紧急待核实') })]);
+    expect(queue[0].rows).toContainEqual({ label: '紧急程度', text: expect.stringContaining('紧急待核实') });
+
+    const bare = await decide(h, id, { decision: '分派', unit: 'U-GXJ' });
+    expect(bare.status).toBe(400);
+    expect(bare.json.error).toMatchObject({ code: 'urgency_required', message: expect.stringContaining('核实紧急程度') });
+    const wrong = await decide(h, id, { decision: '分派', unit: 'U-GXJ', urgency: '特急' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.json.error).toMatchObject({ code: 'invalid_urgency', message: expect.stringContaining('一般 或 紧急') });
+    expect((await h.store.getIssue(id))!.record.status).toBe('待分派');
+    expect(await h.deliver()).toEqual([]);
+
+    const done = await decide(h, id, { decision: '分派', unit: 'U-GXJ', urgency: '紧急' });
+    expect(done.status, JSON.stringify(done.json)).toBe(200);
+    const rec = (await h.store.getIssue(id))!.record;
+    expect(rec).toMatchObject({ status: '已交办', urgencyCheck: '已核实为紧急' });
+    // 紧急: sign the same working day, feedback and resolve the next (Monday 2022-06-06).
+    expect(rec.assignments.at(-1)).toMatchObject({ unit: 'U-GXJ', signBy: '2022-06-06', feedbackBy: '2022-06-07', resolveBy: '2022-06-07' });
+    expect(to(await h.deliver(), `${id}#assign#1#unit`)).toEqual(['gxj1@county.example', 'gxj2@county.example']);
+    expect((await h.call('GET', '/v1/decisions', { as: APPROVER })).json.decisions).toEqual([]);
+  });
+
+  it('分派 as 一般: 一般 limits and the history says 已核实为一般; urgency on an issue with nothing to confirm is refused; a 一般 诉求 routes at once', async () => {
+    const { h, report } = await enterprise();
+    const id = await report('紧急', '原料短缺');
+    await h.deliver();
+    const done = await decide(h, id, { decision: '分派', unit: 'U-GXJ', urgency: '一般', note: '可按一般时限办理' });
+    expect(done.status, JSON.stringify(done.json)).toBe(200);
+    const rec = (await h.store.getIssue(id))!.record;
+    expect(rec).toMatchObject({ status: '已交办', urgencyCheck: '已核实为一般', issue: { urgency: '紧急' } });
+    expect(rec.assignments.at(-1)).toMatchObject({ unit: 'U-GXJ', signBy: '2022-06-07', feedbackBy: '2022-06-09', resolveBy: '2022-06-15' });
+    const history = await h.call('GET', `/v1/issues/${id}`, { as: APPROVER });
+    expect(history.status).toBe(200);
+    expect(history.text).toContain('紧急程度核实');
+    expect(history.text).toContain('已核实为一般');
+
+    // A 一般 诉求 is routed as before: 已交办 at the rule's unit, nothing to confirm.
+    const plain = await report('一般', '原料采购渠道');
+    const routed = (await h.store.getIssue(plain))!.record;
+    expect(routed.status).toBe('已交办');
+    expect(routed.assignments[0].unit).toBe('U-GXJ');
+    expect(routed.urgencyCheck).toBeUndefined();
+    expect(to(await h.deliver(), `${plain}#assign#0#unit`)).toEqual(['gxj1@county.example', 'gxj2@county.example']);
+
+    // Back at triage (退回), an issue without a 紧急 to confirm takes no urgency.
+    const unitMail = (await h.allMails()).find((m) => m.key === `${plain}#assign#0#unit`)!;
+    expect((await h.post(unitMail.links['退回'], { reason: '非本单位职责' })).status).toBe(200);
+    const notPending = await decide(h, plain, { decision: '分派', unit: 'U-CGZ', urgency: '紧急' });
+    expect(notPending.status).toBe(400);
+    expect(notPending.json.error.code).toBe('urgency_not_pending');
+    expect((await decide(h, plain, { decision: '分派', unit: 'U-CGZ' })).status).toBe(200);
   });
 });
 

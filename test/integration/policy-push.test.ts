@@ -5,13 +5,12 @@
 // the Monday reminder to units that have not filed; the enterprise's page: a new 诉求 is routed and
 // mailed, the 11th of the day is refused with a Chinese message, GET never acts.
 import { describe, expect, it } from 'vitest';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { makeDispatchHandler } from '../../functions/handlers/dispatch.js';
 import { makePagesHandler } from '../../functions/handlers/pages.js';
 import { generateDigest } from '../../functions/usecases/digest.js';
 import { makeSweepHandler, type SweepRunSummary } from '../../functions/handlers/sweep.js';
 import { useTestServices } from '../fixtures/local-services.js';
-import { ADMIN, BASE, ENTERPRISE, IND, makeHarness, SECRET, type Harness } from './api-helpers.js';
+import { ADMIN, BASE, ENTERPRISE, IND, makeHarness, pageCaller, SECRET, type Harness, type PageCall } from './api-helpers.js';
 import { at, parseMail, type Mail } from './closed-loop-helpers.js';
 
 const services = useTestServices();
@@ -55,7 +54,7 @@ function whitelist(status: '申报中' | '已纳入', email = CONTACT) {
 interface PolicyHarness extends Harness {
   sweep(): Promise<SweepRunSummary>;
   deliver(): Promise<Mail[]>;
-  page(method: string, url: string, form?: Record<string, string>, headers?: Record<string, string>): Promise<{ status: number; text: string; headers: Record<string, string> }>;
+  page: PageCall;
 }
 
 async function setUp(): Promise<PolicyHarness> {
@@ -81,23 +80,7 @@ async function setUp(): Promise<PolicyHarness> {
       seen = all.length;
       return fresh;
     },
-    async page(method, url, form, headers = {}) {
-      const path = url.startsWith(BASE) ? url.slice(BASE.length) : url;
-      const [rawPath, qs = ''] = path.split('?');
-      const body = form ? new URLSearchParams(form).toString() : undefined;
-      const event = {
-        version: '2.0',
-        rawPath,
-        rawQueryString: qs,
-        queryStringParameters: qs ? Object.fromEntries(new URLSearchParams(qs)) : undefined,
-        headers: { host: '127.0.0.1:8787', ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...headers },
-        requestContext: { http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } },
-        body,
-        isBase64Encoded: false,
-      } as unknown as APIGatewayProxyEventV2;
-      const res = await pages(event);
-      return { status: res.statusCode ?? 0, text: String(res.body ?? ''), headers: (res.headers ?? {}) as Record<string, string> };
-    },
+    page: pageCaller(pages),
   };
 }
 

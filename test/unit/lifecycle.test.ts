@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyAction, escalationChain, triageUnit } from '../../domain/issues/lifecycle.js';
+import { applyAction, createIssueRecord, escalationChain, triageUnit } from '../../domain/issues/lifecycle.js';
+import { routeIssue, urgencyToConfirm } from '../../domain/issues/routing.js';
 import type { IssueAction, IssueActionType } from '../../domain/issues/lifecycle.js';
 import { MAILS } from '../../domain/issues/catalog.js';
 import type { IssueStatus } from '../../domain/rows/kinds.js';
@@ -347,5 +348,59 @@ describe('escalation chain', () => {
       { code: 'B', name: 'B', type: '县直部门' as const, emails: [], parent: 'A' },
     ] };
     expect(escalationChain(cyclic, 'A')).toEqual(['B']);
+  });
+});
+
+describe("an enterprise's 紧急 is confirmed at triage (SPEC §7.8)", () => {
+  const WEDNESDAY = at('2022-06-08T15:00');
+  /** A self-reported 紧急: held at triage whatever would route it (here the industry lead GXJ). */
+  function held() {
+    const row = issue({ urgency: '紧急' });
+    return createIssueRecord('WT-20220601-020', row, routeIssue(row, profile, T0, calendar, { toTriage: urgencyToConfirm(row, true) }), T0, profile, { urgencyToConfirm: true });
+  }
+
+  it('waits 待分派 at the triage unit, 紧急待核实, only the triage unit mailed; the row keeps 紧急', () => {
+    const { record, notifications } = held();
+    expect(record).toMatchObject({ status: '待分派', urgencyCheck: '紧急待核实', issue: { urgency: '紧急' } });
+    expect(record.assignments).toEqual([expect.objectContaining({ unit: 'FGW', triage: true })]);
+    expect(record.events.map((e) => [e.type, e.note])).toEqual([
+      ['assign', 'triage'],
+      ['urgency_check', '紧急待核实'],
+    ]);
+    expect(notifications.map((n) => n.to)).toEqual([['coord@sibao.example']]);
+    // Only a self-report waits; the same row from a class's sheet routes at once.
+    expect(urgencyToConfirm(issue({ urgency: '紧急' }), false)).toBe(false);
+    expect(urgencyToConfirm(issue({ urgency: '一般' }), true)).toBe(false);
+  });
+
+  it('分派 must say the urgency: none or another word is refused and changes nothing', () => {
+    const { record } = held();
+    expect(applyAction(record, { type: 'reassign', actor: command, unit: 'GXJ' }, ctx(WEDNESDAY))).toMatchObject({ ok: false, code: 'urgency_required' });
+    expect(applyAction(record, { type: 'reassign', actor: command, unit: 'GXJ', urgency: '特急' }, ctx(WEDNESDAY))).toMatchObject({ ok: false, code: 'invalid_urgency' });
+    // An issue with nothing to confirm takes no urgency on its 改派.
+    expect(applyAction(reach('待分派'), { type: 'reassign', actor: command, unit: 'TOWN', urgency: '一般' }, ctx(WEDNESDAY))).toMatchObject({ ok: false, code: 'urgency_not_pending' });
+  });
+
+  it('confirmed 紧急: the unit gets the 紧急 limits (0/1/1 working days) from the 分派', () => {
+    const { record } = act(held().record, { type: 'reassign', actor: command, unit: 'GXJ', urgency: '紧急' }, WEDNESDAY);
+    expect(record.status).toBe('已交办');
+    expect(record.urgencyCheck).toBe('已核实为紧急');
+    expect(record.assignments[1]).toMatchObject({ unit: 'GXJ', signBy: '2022-06-08', feedbackBy: '2022-06-09', resolveBy: '2022-06-09' });
+    expect(record.events.filter((e) => e.type === 'urgency_check').map((e) => [e.note, e.actor])).toEqual([
+      ['紧急待核实', 'system'],
+      ['已核实为紧急', 'office@sibao.example'],
+    ]);
+  });
+
+  it('found 一般: 一般 limits now and on every later assignment (退回 and 分派 again), the row still says 紧急', () => {
+    const { record } = act(held().record, { type: 'reassign', actor: command, unit: 'GXJ', urgency: '一般' }, WEDNESDAY);
+    expect(record.urgencyCheck).toBe('已核实为一般');
+    expect(record.issue.urgency).toBe('紧急');
+    expect(record.assignments[1]).toMatchObject({ unit: 'GXJ', signBy: '2022-06-09', feedbackBy: '2022-06-13', resolveBy: '2022-06-17' });
+    expect(record.events.at(-3)).toMatchObject({ type: 'urgency_check', note: '已核实为一般' });
+    const back = act(record, { type: 'return', actor: unit('GXJ'), reason: '不属本单位' }, WEDNESDAY + 3_600_000).record;
+    expect(back.status).toBe('待分派');
+    const again = act(back, { type: 'reassign', actor: command, unit: 'TOWN' }, WEDNESDAY + 7_200_000).record;
+    expect(again.assignments.at(-1)).toMatchObject({ unit: 'TOWN', signBy: '2022-06-09', resolveBy: '2022-06-17' });
   });
 });

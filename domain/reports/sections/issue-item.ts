@@ -6,7 +6,7 @@
 // - days open: calendar days from 反映日期 to the window's day.
 // - escalated: open with escalationLevel > 0 (the level itself is kept on every item).
 
-import type { IssueCategory, IssueStatus, Sector } from '../../rows/kinds.js';
+import type { IssueCategory, IssueStatus, Sector, UrgencyCheck } from '../../rows/kinds.js';
 import type { Profile } from '../../rows/types.js';
 import { currentAssignment, isOpen, missedDeadlines } from '../../issues/lifecycle.js';
 import type { IssueRecord } from '../../issues/types.js';
@@ -51,6 +51,8 @@ export interface IssueItem {
   /** 待分派 after a 退回: which unit returned it and why. */
   returnedBy?: string;
   returnReason?: string;
+  /** An enterprise's own 紧急 (SPEC §7.8): 紧急待核实 at triage, then the command office's finding. */
+  urgencyCheck?: UrgencyCheck;
 }
 
 /** Where a report stands: the window's end instant and its Shanghai day. */
@@ -112,6 +114,7 @@ export function issueItem(r: IssueRecord, at: ReportAt, profile: Pick<Profile, '
     item.daysWaiting = daysTo(item.resolvedOn);
   }
   if (r.followUp) item.followUp = r.followUp;
+  if (r.urgencyCheck) item.urgencyCheck = r.urgencyCheck;
   if (r.status === '待分派') {
     const back = lastOf(r.assignments, (x) => x.endReason === 'returned');
     if (back) {

@@ -20,7 +20,10 @@ function field(f: ActionField, value: string): SafeHtml {
   const label = f.hint ? `${f.label}（${f.hint}）` : f.label;
   const labelHtml = html`<label style="display:block;margin:12px 0 4px;font-weight:bold;" for="f-${f.name}">${label}${f.required && '（必填）'}</label>`;
   if (f.choices) {
-    return html`${labelHtml}<select id="f-${f.name}" name="${f.name}" ${f.required && 'required'} style="width:100%;font-size:16px;padding:8px;">${f.choices.map((c) => html`<option value="${c}" ${c === value && 'selected'}>${c}</option>`)}</select>`;
+    // A required choice nobody made stays unmade: an empty first option the browser will not send
+    // (a 紧急 confirmed, a unit or a 上报类型 is never chosen by default).
+    const unchosen = f.required && !f.choices.includes(value);
+    return html`${labelHtml}<select id="f-${f.name}" name="${f.name}" ${f.required && 'required'} style="width:100%;font-size:16px;padding:8px;">${unchosen && html`<option value="" disabled selected>请选择</option>`}${f.choices.map((c) => html`<option value="${c}" ${c === value && 'selected'}>${c}</option>`)}</select>`;
   }
   if (f.date) return html`${labelHtml}<input type="date" id="f-${f.name}" name="${f.name}" value="${value}" ${f.required && 'required'} style="width:100%;box-sizing:border-box;font-size:16px;padding:8px;">`;
   return html`<label style="display:block;margin:12px 0 4px;font-weight:bold;" for="f-${f.name}">${label}${f.required && '（必填）'}</label><textarea id="f-${f.name}" name="${f.name}" rows="4" maxlength="${f.max}" ${f.required && 'required'} style="width:100%;box-sizing:border-box;font-size:16px;padding:8px;">${value}</textarea>`;

@@ -108,4 +108,15 @@ describe('confirmation pages from the catalog', () => {
     expect(page).toContain('第一行<br>&lt;b&gt;第二行&lt;/b&gt;');
     expect(page).toContain(`background:${l.caution ? l.colour : '#1a7f37'}`);
   });
+
+  it('a required choice starts unmade (an empty option the browser will not send); a given value stays chosen', () => {
+    const l = LINKS.request_escalate;
+    const level = l.fields.find((f) => f.name === 'level')!;
+    expect(level.required && level.choices).toBeTruthy();
+    const fresh = confirmPage({ ...base, link: l, values: {} });
+    expect(fresh).toMatch(/<select id="f-level" name="level" required[^>]*><option value="" disabled selected>请选择<\/option><option value="/);
+    const chosen = confirmPage({ ...base, link: l, values: { level: level.choices![1] } });
+    expect(chosen).not.toContain('请选择');
+    expect(chosen).toContain(`<option value="${level.choices![1]}" selected>`);
+  });
 });

@@ -10,7 +10,7 @@
 // template (mail-templates.ts). The compiler refuses a new action without its transition, a new
 // mail without its data schema or without its renderer.
 import * as z from 'zod/mini';
-import { FOLLOW_UP_RESULTS, ISSUE_STATUSES, URGENCIES, type DecisionAnswer, type IssueStatus } from '../rows/kinds.js';
+import { FOLLOW_UP_RESULTS, ISSUE_STATUSES, URGENCIES, URGENCY_CHECKS, type DecisionAnswer, type IssueStatus } from '../rows/kinds.js';
 import { stripControlChars } from '../rows/limits.js';
 
 // ---- actions ------------------------------------------------------------------------------------
@@ -396,6 +396,8 @@ function mailSchemas() {
     feedbackBy: text,
     resolveBy: text,
     triage: z.boolean(),
+    /** An enterprise's 紧急 still to be confirmed at triage (absent in mails written before it existed). */
+    urgencyCheck: z.optional(z.enum(URGENCY_CHECKS)),
   });
   const assignment = z.extend(issue, {
     /**

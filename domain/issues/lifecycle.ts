@@ -238,7 +238,8 @@ export function issueData(record: IssueRecord, index: number, profile: Pick<Prof
     enterpriseName: i.enterpriseName ?? null,
     sector: i.sector ?? null,
     locality: i.locality ?? null,
-    urgency: i.urgency,
+    // The urgency in force: an enterprise's 紧急 found 一般 at triage is mailed as 一般.
+    urgency: effectiveUrgency(record),
     major: i.major,
     beyondScope: i.beyondScope,
     reportedOn: i.reportedOn,
@@ -246,6 +247,7 @@ export function issueData(record: IssueRecord, index: number, profile: Pick<Prof
     feedbackBy: a.feedbackBy,
     resolveBy: a.resolveBy,
     triage: a.triage === true,
+    ...(record.urgencyCheck ? { urgencyCheck: record.urgencyCheck } : {}),
   };
 }
 

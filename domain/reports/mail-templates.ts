@@ -5,7 +5,7 @@
 // with the escape-by-default `html` template; the text part says the same.
 import { html, multiline, oneLine, type SafeHtml } from './html.js';
 import { AUDIENCES, AUDIENCE_ROLE, DECISION_LABELS, DECISION_LINK_PREFIX, LINKS, MAILS, actionDef, decisionOptions, type IssueMailData, type LinkId, type MailData, type MailDef, type Notification, type NotificationOf, type Template } from '../issues/catalog.js';
-import { currentIndex } from '../issues/lifecycle.js';
+import { currentIndex, URGENCY_PENDING } from '../issues/lifecycle.js';
 import type { IssueRecord } from '../issues/types.js';
 
 export interface RenderedMail {
@@ -136,7 +136,7 @@ function enterpriseLabel(d: IssueMailData): string {
 
 function flags(d: IssueMailData): string[] {
   const out: string[] = [];
-  if (d.urgency === '紧急') out.push('紧急');
+  if (d.urgency === '紧急') out.push(d.urgencyCheck === URGENCY_PENDING ? '紧急（企业自报，待指挥部核实）' : '紧急');
   if (d.major) out.push('重大问题');
   if (d.beyondScope) out.push('超出协调范围');
   return out;

@@ -334,6 +334,8 @@ describe("an enterprise's 紧急 is confirmed at triage (SPEC §7.8)", () => {
     expect(stored.record.assignments).toEqual([expect.objectContaining({ unit: 'U-FGW', triage: true })]);
     const mails = await h.deliver();
     expect(mails.map((m) => [m.key, m.to])).toEqual([[`${id}#assign#0#unit`, 'fgw@county.example']]);
+    // The triage unit's mail says the 紧急 is the enterprise's own, still to be confirmed.
+    expect(mails[0].text).toContain('紧急（企业自报，待指挥部核实）');
     expect((await page('GET', link)).text).toContain('紧急程度：紧急待核实');
 
     const queue = (await h.call('GET', '/v1/decisions', { as: APPROVER })).json.decisions;
@@ -355,7 +357,9 @@ describe("an enterprise's 紧急 is confirmed at triage (SPEC §7.8)", () => {
     expect(rec).toMatchObject({ status: '已交办', urgencyCheck: '已核实为紧急' });
     // 紧急: sign the same working day, feedback and resolve the next (Monday 2022-06-06).
     expect(rec.assignments.at(-1)).toMatchObject({ unit: 'U-GXJ', signBy: '2022-06-06', feedbackBy: '2022-06-07', resolveBy: '2022-06-07' });
-    expect(to(await h.deliver(), `${id}#assign#1#unit`)).toEqual(['gxj1@county.example', 'gxj2@county.example']);
+    const assigned = await h.deliver();
+    expect(to(assigned, `${id}#assign#1#unit`)).toEqual(['gxj1@county.example', 'gxj2@county.example']);
+    expect(assigned[0].text).toMatch(/标注：紧急\n/);
     expect((await h.call('GET', '/v1/decisions', { as: APPROVER })).json.decisions).toEqual([]);
   });
 
@@ -365,6 +369,10 @@ describe("an enterprise's 紧急 is confirmed at triage (SPEC §7.8)", () => {
     await h.deliver();
     const done = await decide(h, id, { decision: '分派', unit: 'U-GXJ', urgency: '一般', note: '可按一般时限办理' });
     expect(done.status, JSON.stringify(done.json)).toBe(200);
+    // The unit is mailed the urgency in force: 一般, no 紧急 flag.
+    const unitMails = (await h.deliver()).filter((m) => m.key === `${id}#assign#1#unit`);
+    expect(unitMails).toHaveLength(2);
+    for (const m of unitMails) expect(m.text).not.toContain('紧急');
     const rec = (await h.store.getIssue(id))!.record;
     expect(rec).toMatchObject({ status: '已交办', urgencyCheck: '已核实为一般', issue: { urgency: '紧急' } });
     expect(rec.assignments.at(-1)).toMatchObject({ unit: 'U-GXJ', signBy: '2022-06-07', feedbackBy: '2022-06-09', resolveBy: '2022-06-15' });

@@ -3,6 +3,7 @@
 // from the sheet whose deletion the server refused are appended back from `GET /v1/issues/{id}`) and
 // 覆盖率看板 (a tab with the coverage table from `GET /v1/coverage` and a native column chart).
 
+import { escalationCell, unitCell } from '../domain/issues/sheet-cells.js';
 import { KINDS } from '../domain/rows/kinds.js';
 import { toSheetText } from '../domain/rows/sheet-text.js';
 import { localMinute, refreshDecisionTab } from './decisions-tab.js';
@@ -16,6 +17,8 @@ export interface IssueStatus {
   status?: string;
   unit?: string;
   also?: string[];
+  /** 责任单位 as the server's write-back shows it (unit names); absent from servers before it. */
+  unitText?: string;
   signBy?: string;
   feedbackBy?: string;
   resolveBy?: string;
@@ -23,13 +26,6 @@ export interface IssueStatus {
   escalationLevel?: number;
 }
 
-/** The 升级情况 text of an issue. */
-export function escalationText(s: IssueStatus): string {
-  const parts: string[] = [];
-  if (s.overdue) parts.push('逾期');
-  if (s.escalationLevel && s.escalationLevel > 0) parts.push(`已升级 ${s.escalationLevel} 级`);
-  return parts.join('，');
-}
 
 /** Issues per `GET /v1/issues` page (the server's largest page). */
 export const ISSUE_PAGE = 500;
@@ -75,10 +71,12 @@ export function listEnterpriseReports(apiUrl: string, token: string, workClass: 
 function statusCells(s: IssueStatus): Record<string, string | number> {
   const w: Record<string, string | number> = {};
   if (s.status !== undefined) w['状态'] = toSheetText(s.status);
-  if (s.unit !== undefined) w['责任单位'] = toSheetText(s.also && s.also.length > 0 ? `${s.unit}（协办：${s.also.join('、')}）` : s.unit);
+  // The same cells as the server's write-back (domain/issues/sheet-cells.ts): a refresh never rewrites a sync's.
+  if (s.unitText !== undefined) w['责任单位'] = toSheetText(s.unitText);
+  else if (s.unit) w['责任单位'] = toSheetText(unitCell({ unit: s.unit, also: s.also ?? [] }, (code) => code));
   if (s.signBy !== undefined) w['签收时限'] = toSheetText(s.signBy);
   if (s.resolveBy !== undefined) w['办结时限'] = toSheetText(s.resolveBy);
-  w['升级情况'] = toSheetText(escalationText(s));
+  w['升级情况'] = toSheetText(escalationCell({ overdue: s.overdue === true, escalationLevel: s.escalationLevel ?? 0 }));
   return w;
 }
 

@@ -215,7 +215,7 @@ export function apiRoutes(deps: ApiRouteDeps): Route[] {
           if (!(limit >= 1 && limit <= ISSUE_PAGE_MAX)) throw new HttpError(400, 'invalid_limit', `每页条数 limit「${limitText}」无效，应为 1–${ISSUE_PAGE_MAX} 的整数`);
         }
         try {
-          return json(200, await issueSummaryPage(store, { unit: query(req, 'unit'), status: status as IssueStatus | undefined, limit, cursor: query(req, 'cursor') }));
+          return json(200, await issueSummaryPage(store, { unit: query(req, 'unit'), status: status as IssueStatus | undefined, limit, cursor: query(req, 'cursor') }, await getProfile()));
         } catch (err) {
           if (err instanceof CursorError) throw new HttpError(400, err.code, err.message);
           throw err;

@@ -7,6 +7,7 @@
 // - the command office's actions (改派, 延期, 核实销号, 电话回访, 销号) behind the authenticated API
 //   (`POST /v1/issues/{id}/actions`): the body checked against the catalog's fields, same
 //   lifecycle, same single conditional write.
+import { unitCell, unitNameOf } from '../../domain/issues/sheet-cells.js';
 import { API_ACTIONS, actionDef, actionInput, linkDef, type ActorRole, type IssueActionType, type IssueActor, type LinkDef } from '../../domain/issues/catalog.js';
 import { applyAction, currentAssignment, currentIndex, type ActionResult } from '../../domain/issues/lifecycle.js';
 import { issueItem, lateState } from '../../domain/reports/sections/issue-item.js';
@@ -195,6 +196,8 @@ export interface IssueSummary {
   status: string;
   unit: string | null;
   also: string[];
+  /** 责任单位 as the sheet shows it (domain/issues/sheet-cells.ts): names when the profile was given. */
+  unitText: string;
   signBy: string | null;
   feedbackBy: string | null;
   resolveBy: string | null;
@@ -205,13 +208,14 @@ export interface IssueSummary {
   assignments: number;
 }
 
-export function issueSummary(r: IssueSummarySource): IssueSummary {
+export function issueSummary(r: IssueSummarySource, nameOf: (code: string) => string = (code) => code): IssueSummary {
   const a = r.assignments.length > 0 ? currentAssignment(r) : undefined;
   return {
     id: r.id,
     status: r.status,
     unit: a?.unit ?? null,
     also: a?.also ?? [],
+    unitText: unitCell(a, nameOf),
     signBy: a?.signBy ?? null,
     feedbackBy: a?.feedbackBy ?? null,
     resolveBy: a?.resolveBy ?? null,
@@ -254,7 +258,7 @@ export async function performCommandAction(
     const next = applyChange(cur, result.record, result.notifications, ctx, email);
     if (await deps.store.putIssue(next, cur.revision)) {
       deps.log.info('command action', { issueId, action: input.action });
-      return { statusCode: 200, body: { ok: true, issue: issueSummary(next.record) } };
+      return { statusCode: 200, body: { ok: true, issue: issueSummary(next.record, unitNameOf(profile)) } };
     }
   }
   return err(409, 'conflict', '该问题正在被同时处理，请稍后重试');

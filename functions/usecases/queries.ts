@@ -8,6 +8,7 @@ import type { Profile } from '../../domain/rows/types.js';
 import { checkPeriod, rankUnits, unitMetrics } from '../../domain/issues/unit-rates.js';
 import { addDays, isIsoDate, shanghaiDate } from '../../domain/time/time.js';
 import type { ApiStore, CoverageSumsRecord, DigestStore } from '../ports.js';
+import { unitNameOf } from '../../domain/issues/sheet-cells.js';
 import { issueSummary, type IssueSummary } from './actions.js';
 import { whitelistStates } from './whitelist-states.js';
 
@@ -17,8 +18,9 @@ export interface QueryDeps {
 }
 
 /** Issues of a current responsible unit (optionally in one status), or all issues (optionally by status). */
-export async function listIssueSummaries(store: ApiStore, q: { unit?: string; status?: IssueStatus }): Promise<IssueSummary[]> {
-  return (await store.listIssues(q)).map(({ record }) => issueSummary(record));
+export async function listIssueSummaries(store: ApiStore, q: { unit?: string; status?: IssueStatus }, profile: Pick<Profile, 'units'> | null = null): Promise<IssueSummary[]> {
+  const nameOf = unitNameOf(profile);
+  return (await store.listIssues(q)).map(({ record }) => issueSummary(record, nameOf));
 }
 
 /** GET /v1/issues: the default and the largest page. */
@@ -32,11 +34,13 @@ export const ISSUE_PAGE_MAX = 500;
 export async function issueSummaryPage(
   store: ApiStore,
   q: { unit?: string; status?: IssueStatus; limit?: number; cursor?: string },
+  profile: Pick<Profile, 'units'> | null = null,
 ): Promise<{ issues: IssueSummary[]; next: string | null }> {
   const { limit, cursor, ...query } = q;
-  if (limit === undefined && cursor === undefined) return { issues: await listIssueSummaries(store, query), next: null };
+  if (limit === undefined && cursor === undefined) return { issues: await listIssueSummaries(store, query, profile), next: null };
   const page = await store.listIssuesPage({ ...query, limit: limit ?? ISSUE_PAGE_DEFAULT, cursor });
-  return { issues: page.issues.map(issueSummary), next: page.next };
+  const nameOf = unitNameOf(profile);
+  return { issues: page.issues.map((r) => issueSummary(r, nameOf)), next: page.next };
 }
 
 /**

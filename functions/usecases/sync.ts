@@ -14,6 +14,7 @@
 // missing_header. Every create, update and restore leaves a history entry (domain/rows/history.ts)
 // in its own item; syncing a deleted row restores it. An edit of a routed issue is applied as the
 // domain says (domain/issues/edits.ts: 改派 or 改派申请, escalation, 补充说明) and explained in 处理说明.
+import { escalationCell, unitCell, unitNameOf } from '../../domain/issues/sheet-cells.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { CLASS_SECTOR, CONFIG_KINDS, KINDS, type RowKind, type WorkClassId } from '../../domain/rows/kinds.js';
 import { createCalendar } from '../../domain/time/calendar.js';
@@ -204,18 +205,15 @@ const ownerError = (owner: string): RowError => ({
 export function issueWriteBack(s: StoredIssue, profile: Profile | null): Record<string, string> {
   const r = s.record;
   const a = currentAssignment(r);
-  const unitName = (code: string) => profile?.units.find((u) => u.code === code)?.name ?? code;
-  const escalation =
-    r.escalationLevel > 0 ? `已升级 ${r.escalationLevel} 级` : r.overdue ? '逾期' : '';
   return {
     编号: r.id,
-    责任单位: a ? unitName(a.unit) : '',
+    责任单位: unitCell(a, unitNameOf(profile)),
     状态: r.status,
     签收时限: a?.signBy ?? '',
     办结时限: a?.resolveBy ?? '',
     办理结果: r.result ?? '',
     回访结果: r.followUp ?? '',
-    升级情况: escalation,
+    升级情况: escalationCell(r),
     处理说明: s.explanation ?? '',
   };
 }

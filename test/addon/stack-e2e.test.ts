@@ -76,10 +76,16 @@ describe('add-on on the real local stack', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     expect((await mails()).filter((m) => `${m.subject}\n${m.body.text ?? ''}`.includes(id))).toHaveLength(sent.length);
 
-    // 刷新状态 pulls the server's view; 覆盖率看板 reads GET /v1/coverage.
+    // 刷新状态 pulls the server's view: the same cells the sync wrote (the unit's name, not its code),
+    // so nothing in the tab is written again; 覆盖率看板 reads GET /v1/coverage.
+    const unit = iss.cell(2, '责任单位');
+    expect(String(unit)).toMatch(/[\u4e00-\u9fff]/);
+    env.log.reset();
     env.run('menuRefresh');
     expect(env.ss.toasts.at(-1)?.message).toMatch(/已刷新 1 条/);
     expect(iss.cell(2, '状态')).toBe('已交办');
+    expect(iss.cell(2, '责任单位')).toBe(unit);
+    expect(env.log.sheetMethod(KINDS.issue.tab, 'Range.setValues')).toBe(0);
     env.run('menuCoverage');
     const board = env.ss.sheet('覆盖率看板')!;
     const rows = [2, 3, 4, 5, 6].map((r) => [board.cell(r, '所属领域'), board.cell(r, '已纳入（万元）')]);

@@ -74,6 +74,16 @@ export function withPending(rec: DecisionRecord, ns: readonly (Notification | nu
   return { ...rec, pending: { ...rec.pending, ...Object.fromEntries(add.map((n) => [n.key, n])) } };
 }
 
+/** The fields a new decision starts with besides its own: no flags, nothing pending, no token used, revision 1. */
+export function newDecisionRecord(fields: Omit<DecisionRecord, 'flags' | 'pending' | 'usedTokens' | 'updatedAt' | 'revision'>, now: number): DecisionRecord {
+  return { ...fields, flags: [], pending: {}, usedTokens: {}, updatedAt: now, revision: 1 };
+}
+
+/** An open decision with its mail to the command office pending (the queue's notice). */
+export function mailedToOffice(rec: DecisionRecord, profile: Profile, now: number): DecisionRecord {
+  return withPending(rec, [decisionMail(rec, commandOfficeEmails(profile), now)]);
+}
+
 /** Create a decision unless its id exists (a retry, a second sync): true when this call created it. */
 export async function openDecision(store: ApiStore, rec: DecisionRecord): Promise<boolean> {
   return store.putDecision(rec, null);
@@ -537,27 +547,25 @@ export function requestDecision(
     { label: kind === 'request_extend' ? '延期理由' : '上报理由', text: fields.reason },
     { label: '申请人', text: by },
   ];
-  const rec: DecisionRecord = {
-    id,
-    decisionType: type,
-    subject,
-    ref: r.id,
-    requester: a.unit,
-    requesterName: unitName,
-    requesterEmails: unitEmails(profile, [a.unit]),
-    since: now,
-    open: true,
-    status: '待审批',
-    data: { reason: fields.reason, ...(fields.date ? { date: fields.date } : {}), ...(fields.level ? { level: fields.level } : {}) },
-    rows,
-    quote: r.issue.description,
-    flags: [],
-    pending: {},
-    usedTokens: {},
-    updatedAt: now,
-    revision: 1,
-  };
-  return withPending(rec, [decisionMail(rec, commandOfficeEmails(profile), now)]);
+  const rec = newDecisionRecord(
+    {
+      id,
+      decisionType: type,
+      subject,
+      ref: r.id,
+      requester: a.unit,
+      requesterName: unitName,
+      requesterEmails: unitEmails(profile, [a.unit]),
+      since: now,
+      open: true,
+      status: '待审批',
+      data: { reason: fields.reason, ...(fields.date ? { date: fields.date } : {}), ...(fields.level ? { level: fields.level } : {}) },
+      rows,
+      quote: r.issue.description,
+    },
+    now,
+  );
+  return mailedToOffice(rec, profile, now);
 }
 
 /**
@@ -573,34 +581,32 @@ export function reassignRequestDecision(
   now: number,
 ): DecisionRecord {
   const fromName = findUnit(profile, ask.from)?.name ?? ask.from;
-  const rec: DecisionRecord = {
-    id,
-    decisionType: 'reassign_request',
-    subject: `${r.id} 申请改派至「${ask.unitName}」`,
-    ref: r.id,
-    requester: ask.from,
-    requesterName: fromName,
-    requesterEmails: [ask.by.trim().toLowerCase()],
-    since: ask.at,
-    open: true,
-    status: '待审批',
-    data: { unit: ask.unit, from: ask.from, by: ask.by },
-    rows: [
-      { label: '问题编号', text: r.id },
-      { label: '问题类别', text: r.issue.category },
-      { label: '反映企业', text: [r.issue.enterpriseName, r.issue.enterpriseCode].filter(Boolean).join(' ') || '（未填写）' },
-      { label: '当前责任单位', text: fromName },
-      { label: '申请改派至', text: ask.unitName },
-      { label: '申请人', text: ask.by },
-    ],
-    quote: r.issue.description,
-    flags: [],
-    pending: {},
-    usedTokens: {},
-    updatedAt: now,
-    revision: 1,
-  };
-  return withPending(rec, [decisionMail(rec, commandOfficeEmails(profile), now)]);
+  const rec = newDecisionRecord(
+    {
+      id,
+      decisionType: 'reassign_request',
+      subject: `${r.id} 申请改派至「${ask.unitName}」`,
+      ref: r.id,
+      requester: ask.from,
+      requesterName: fromName,
+      requesterEmails: [ask.by.trim().toLowerCase()],
+      since: ask.at,
+      open: true,
+      status: '待审批',
+      data: { unit: ask.unit, from: ask.from, by: ask.by },
+      rows: [
+        { label: '问题编号', text: r.id },
+        { label: '问题类别', text: r.issue.category },
+        { label: '反映企业', text: [r.issue.enterpriseName, r.issue.enterpriseCode].filter(Boolean).join(' ') || '（未填写）' },
+        { label: '当前责任单位', text: fromName },
+        { label: '申请改派至', text: ask.unitName },
+        { label: '申请人', text: ask.by },
+      ],
+      quote: r.issue.description,
+    },
+    now,
+  );
+  return mailedToOffice(rec, profile, now);
 }
 
 // ---- the sweep's part ----------------------------------------------------------------------------
@@ -759,7 +765,7 @@ export async function performDecisionLink(deps: DecisionDeps, secrets: readonly 
 /** The decision record of a reported batch (opened by the sweep when it reports the batch). */
 export function batchDecision(batch: BatchRecord, profile: Pick<Profile, 'units'> | null, now: number): DecisionRecord {
   const office = profile ? commandUnits(profile) : [];
-  return {
+  return newDecisionRecord({
     id: batch.id,
     decisionType: 'batch',
     subject: `共性问题 ${batch.category}（${batch.issueIds.length} 个问题）`,
@@ -776,12 +782,7 @@ export function batchDecision(batch: BatchRecord, profile: Pick<Profile, 'units'
       { label: '问题类别', text: batch.category },
       { label: '涉及问题', text: batch.issueIds.join('、') },
     ],
-    flags: [],
-    pending: {},
-    usedTokens: {},
-    updatedAt: now,
-    revision: 1,
-  };
+  }, now);
 }
 
 export interface BatchAnswerInput {

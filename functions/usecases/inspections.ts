@@ -8,7 +8,7 @@ import { createCalendar } from '../../domain/time/calendar.js';
 import type { InspectionRow, Profile } from '../../domain/rows/types.js';
 import { shanghaiDate, shanghaiDateTime } from '../../domain/time/time.js';
 import type { ApiStore, DecisionRecord } from '../ports.js';
-import { commandOfficeEmails, decisionMail, inspectionPlannedReached, openDecision, withPending } from './decisions.js';
+import { inspectionPlannedReached, mailedToOffice, newDecisionRecord, openDecision } from './decisions.js';
 
 /** Categories that need no approval (seed 要求7). */
 export const EXEMPT_INSPECTION_CATEGORIES: readonly string[] = ['疫情防控', '安全生产', '出入境检验检疫'];
@@ -30,32 +30,30 @@ function inspectionRecord(id: string, rowKey: string, row: InspectionRow, legacy
   const exempt = EXEMPT_INSPECTION_CATEGORIES.includes(row.category);
   const imported = !exempt && (legacy.status === '已批准' || legacy.status === '已驳回');
   const day = shanghaiDate(now);
-  const rec: DecisionRecord = {
-    id,
-    decisionType: 'inspection',
-    subject: `检查报备 ${id}：${row.matter}`,
-    ref: rowKey,
-    requester: unit?.code ?? row.initiator,
-    requesterName: unit?.name ?? row.initiator,
-    requesterEmails: unit && profile ? unitEmails(profile, [unit.code]) : [],
-    since: now,
-    open: !exempt && !imported,
-    status: exempt ? '免审批' : imported ? legacy.status! : '待审批',
-    data: { initiator: row.initiator, enterpriseCode: enterprise, matter: row.matter, category: row.category, plannedOn: row.plannedOn },
-    rows: [
-      { label: '编号', text: id },
-      { label: '发起单位', text: unit?.name ?? row.initiator },
-      { label: '被检查企业', text: enterprise },
-      { label: '检查事项', text: row.matter },
-      { label: '检查类别', text: row.category },
-      { label: '计划日期', text: row.plannedOn },
-    ],
-    flags: [],
-    pending: {},
-    usedTokens: {},
-    updatedAt: now,
-    revision: 1,
-  };
+  const rec = newDecisionRecord(
+    {
+      id,
+      decisionType: 'inspection',
+      subject: `检查报备 ${id}：${row.matter}`,
+      ref: rowKey,
+      requester: unit?.code ?? row.initiator,
+      requesterName: unit?.name ?? row.initiator,
+      requesterEmails: unit && profile ? unitEmails(profile, [unit.code]) : [],
+      since: now,
+      open: !exempt && !imported,
+      status: exempt ? '免审批' : imported ? legacy.status! : '待审批',
+      data: { initiator: row.initiator, enterpriseCode: enterprise, matter: row.matter, category: row.category, plannedOn: row.plannedOn },
+      rows: [
+        { label: '编号', text: id },
+        { label: '发起单位', text: unit?.name ?? row.initiator },
+        { label: '被检查企业', text: enterprise },
+        { label: '检查事项', text: row.matter },
+        { label: '检查类别', text: row.category },
+        { label: '计划日期', text: row.plannedOn },
+      ],
+    },
+    now,
+  );
   if (imported) {
     rec.decision = legacy.status === '已批准' ? '批准' : '驳回';
     rec.decidedAt = now;
@@ -64,7 +62,7 @@ function inspectionRecord(id: string, rowKey: string, row: InspectionRow, legacy
   }
   if (!rec.open || !profile) return rec;
   rec.decideBy = createCalendar(profile.calendarOverrides).addWorkdays(day, 1).date;
-  return withPending(rec, [decisionMail(rec, commandOfficeEmails(profile), now)]);
+  return mailedToOffice(rec, profile, now);
 }
 
 export interface InspectionSyncRow {

@@ -14,7 +14,7 @@ import { registerSections, type RegisterInput, type RegisterSections, type Shutd
 import { createCalendar } from '../../domain/time/calendar.js';
 import { shanghaiDate, shanghaiDateTime } from '../../domain/time/time.js';
 import { isValidEmail, type ApiStore, type DecisionRecord, type JsonCell, type Store } from '../ports.js';
-import { commandOfficeEmails, decisionMail, openDecision, withPending } from './decisions.js';
+import { mailedToOffice, newDecisionRecord, openDecision } from './decisions.js';
 
 type Series = 'TC' | 'DC';
 const SERIES: Record<'shutdown' | 'finding', Series> = { shutdown: 'TC', finding: 'DC' };
@@ -54,34 +54,32 @@ function shutdownDecision(id: string, rowKey: string, row: ShutdownRow, legacy: 
   const enterprise = [row.enterpriseName, row.enterpriseCode].filter(Boolean).join(' ');
   const imported = approvalFromCell(legacy.status);
   const decided = imported === '已同意' || imported === '已驳回' ? imported : undefined;
-  const rec: DecisionRecord = {
-    id,
-    decisionType: 'shutdown',
-    subject: `停产停工 ${id}：${enterprise}（${row.scope}）`,
-    ref: rowKey,
-    requester: cls,
-    requesterName: className,
-    requesterEmails: profile ? classEmails(profile, cls) : [],
-    since: now,
-    open: !decided,
-    status: decided ?? '待审批',
-    data: { enterpriseCode: row.enterpriseCode, sector: row.sector, scope: row.scope, startOn: row.startOn },
-    rows: [
-      { label: '编号', text: id },
-      { label: '企业', text: enterprise },
-      { label: '所属领域', text: row.sector },
-      { label: '停产范围', text: row.scope },
-      { label: '原因', text: row.reason },
-      { label: '开始日期', text: row.startOn },
-      { label: '预计恢复日期', text: row.expectedOn ?? '' },
-      { label: '报省会商', text: row.toProvince ? '是' : '否' },
-    ],
-    flags: [],
-    pending: {},
-    usedTokens: {},
-    updatedAt: now,
-    revision: 1,
-  };
+  const rec = newDecisionRecord(
+    {
+      id,
+      decisionType: 'shutdown',
+      subject: `停产停工 ${id}：${enterprise}（${row.scope}）`,
+      ref: rowKey,
+      requester: cls,
+      requesterName: className,
+      requesterEmails: profile ? classEmails(profile, cls) : [],
+      since: now,
+      open: !decided,
+      status: decided ?? '待审批',
+      data: { enterpriseCode: row.enterpriseCode, sector: row.sector, scope: row.scope, startOn: row.startOn },
+      rows: [
+        { label: '编号', text: id },
+        { label: '企业', text: enterprise },
+        { label: '所属领域', text: row.sector },
+        { label: '停产范围', text: row.scope },
+        { label: '原因', text: row.reason },
+        { label: '开始日期', text: row.startOn },
+        { label: '预计恢复日期', text: row.expectedOn ?? '' },
+        { label: '报省会商', text: row.toProvince ? '是' : '否' },
+      ],
+    },
+    now,
+  );
   if (decided) {
     rec.decision = decided === '已同意' ? '批准' : '驳回';
     rec.decidedAt = now;
@@ -90,7 +88,7 @@ function shutdownDecision(id: string, rowKey: string, row: ShutdownRow, legacy: 
   }
   if (!rec.open || !profile) return rec;
   rec.decideBy = createCalendar(profile.calendarOverrides).addWorkdays(shanghaiDate(now), 1).date;
-  return withPending(rec, [decisionMail(rec, commandOfficeEmails(profile), now)]);
+  return mailedToOffice(rec, profile, now);
 }
 
 /** The shutdown's decision: the one of its 编号, else opened now (the queue's copy wins over the cell). */

@@ -22,7 +22,7 @@ import type { Stack } from '../../local/stack.js';
 import { pushRows } from '../../local/sync-client.js';
 import type { StoredMail } from '../fixtures/local-services.js';
 import { parseMail, type Mail } from '../integration/closed-loop-helpers.js';
-import { OUT_DIR, startPageStack } from './page-setup.js';
+import { OUT_DIR, screenshot, startPageStack } from './page-setup.js';
 
 const WIDTH = 375;
 const HEIGHT = 800;
@@ -92,7 +92,7 @@ async function submit(page: Page, url: string): Promise<Response> {
   return res;
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(OUT_DIR, `action-${name}.png`), fullPage: true });
+const shot = (page: Page, name: string) => screenshot(page, join(OUT_DIR, `action-${name}.png`));
 
 beforeAll(async () => {
   stack = await startPageStack('actions', { start: DEMO_START });

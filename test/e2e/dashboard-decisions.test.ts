@@ -17,7 +17,7 @@ import { loadProfile } from '../../local/profile-files.js';
 import { loadOrCreateActionSecret, type Stack } from '../../local/stack.js';
 import { makeUscc } from '../../domain/rows/uscc.js';
 import { openWatchedPage, scrollWidth } from './browser.js';
-import { fitsAndShoot, OUT_DIR, usePageEnv } from './page-setup.js';
+import { fitsAndShoot, OUT_DIR, screenshot, usePageEnv } from './page-setup.js';
 
 const APPROVER = 'command-approver@tongxu.example';
 let token: string;
@@ -95,7 +95,7 @@ describe('dashboard decision queue at 375 px', () => {
       expect(box.x + box.width).toBeLessThanOrEqual(375);
       expect(box.height).toBeGreaterThanOrEqual(32);
     }
-    await page.screenshot({ path: join(OUT_DIR, 'dashboard-decisions-375.png'), fullPage: true });
+    await screenshot(page, join(OUT_DIR, 'dashboard-decisions-375.png'));
 
     // A card per decision: its forms are inside it.
     const card = (id: string) => page.locator('div', { hasText: id }).filter({ has: page.locator('form') }).last();

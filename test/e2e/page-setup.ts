@@ -66,5 +66,21 @@ export function usePageEnv(name: string, opts: PageStackOptions = {}, prepare?: 
 export async function fitsAndShoot(page: Page, width: number, file: string): Promise<void> {
   expect(await scrollWidth(page), `${file}: document.scrollWidth ≤ ${width}`).toBeLessThanOrEqual(width);
   expect(await page.evaluate(() => (globalThis as unknown as { innerWidth: number }).innerWidth)).toBe(width);
-  await page.screenshot({ path: join(OUT_DIR, `${file}.png`), fullPage: true });
+  await screenshot(page, join(OUT_DIR, `${file}.png`));
+}
+
+/**
+ * A full-page screenshot, tried again when Chromium answers "Unable to capture screenshot" (seen once
+ * in a clean-clone run: the compositor had no frame yet). Only that protocol error is retried.
+ */
+export async function screenshot(page: Page, path: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.screenshot({ path, fullPage: true });
+      return;
+    } catch (err) {
+      if (attempt >= 3 || !/Unable to capture screenshot/.test(String((err as Error)?.message))) throw err;
+      await page.waitForTimeout(250);
+    }
+  }
 }

@@ -1,7 +1,8 @@
 // The `sibao` command line: dispatches the first argument to local/commands/<name>.ts, loaded lazily
 // so that `sibao validate` never loads the embedded stack (and nothing loads exceljs unless an .xlsx
-// is read or written). Help (top-level and per command) comes from the table in commands/spec.ts
-// without loading any command module. Usage errors print in Chinese and exit 2.
+// is written: workbooks are read by the upload's own reader). Help (top-level and per command)
+// comes from the table in commands/spec.ts without loading any command module. Usage errors print
+// in Chinese and exit 2.
 
 import { UsageError } from './args.js';
 import { COMMAND_SPECS, commandHelp, isCommand, topHelp } from './commands/spec.js';

@@ -1,8 +1,8 @@
 // Reading row tables from files for the CLI: CSV (one kind per file) and .xlsx (one kind per tab,
 // named by the tab name). The parsing is shared with the web upload (functions/adapters/workbook/
 // tables.ts: the CSV parser, text encodings, headers and kinds, .xlsx under limits); here files are
-// read, and `sibao validate` and `coverage` read them as they stream (CSV in chunks, workbooks
-// through exceljs's streaming reader: memory flat in the row count). Unusable input (missing file,
+// read, and `sibao validate` and `coverage` read them as they stream (CSV in chunks, workbooks one
+// sheet at a time as it inflates: memory flat in the row count). Unusable input (missing file,
 // unknown kind, no header, corrupt workbook, bad encoding) raises a UsageError with a Chinese
 // message; the CLI exits 2 on it.
 
@@ -32,8 +32,8 @@ import {
   type Table,
   type TextEncoding,
 } from '../functions/adapters/workbook/tables.js';
-import { CLI_READ_LIMITS } from '../functions/adapters/workbook/xlsx-read.js';
-import { WorkbookError } from '../functions/adapters/workbook/zip.js';
+import { CLI_READ_LIMITS, SheetRowScanner, WORKBOOK_PART_NAMES, workbookInfo, type SheetCells } from '../functions/adapters/workbook/xlsx-read.js';
+import { openZipReader, WorkbookError, type RandomAccess } from '../functions/adapters/workbook/zip.js';
 
 export {
   CsvFormatError,
@@ -236,141 +236,159 @@ export async function collect(t: TableStream): Promise<Table> {
   return { ...head, rows };
 }
 
-/** A cell value from exceljs: numbers stay numbers, dates stay Date, rich text and links become text, formulas their result. */
-export function excelCellValue(v: unknown): Cell {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-  if (v instanceof Date) return v;
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if (Array.isArray(o.richText)) return (o.richText as { text?: string }[]).map((t) => t.text ?? '').join('');
-    if ('formula' in o || 'sharedFormula' in o) return excelCellValue(o.result);
-    if ('text' in o) return excelCellValue(o.text);
-    if ('error' in o) return String(o.error);
-  }
-  return String(v);
-}
-
-/** exceljs row.values is 1-based (index 0 unused). */
-function rowCells(values: unknown): Cell[] {
-  const raw = values as unknown[];
-  const cells: Cell[] = [];
-  for (let c = 1; c < raw.length; c++) cells.push(excelCellValue(raw[c]));
-  return cells;
-}
-
 /** Rows given to the validator at a time from a worksheet. */
 const SHEET_BATCH = 500;
 
-interface StreamRow {
-  number: number;
-  values: unknown;
+/** A file on disk read by range (the zip reader's view of it). */
+function fileAccess(fh: FileHandle, size: number): RandomAccess {
+  return {
+    size,
+    async read(offset, length) {
+      const buf = Buffer.allocUnsafe(length);
+      let got = 0;
+      while (got < length) {
+        const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return got === length ? buf : buf.subarray(0, got);
+    },
+  };
+}
+
+/** A reading error of a workbook as the CLI's UsageError (a damaged one named with its file). */
+function workbookUsageError(file: string, err: unknown): unknown {
+  return usageError(err instanceof WorkbookError && err.code === 'bad_xlsx' ? badWorkbookError(file, err) : err);
 }
 
 /**
- * The tables of an .xlsx workbook, read as it streams (exceljs's streaming reader: shared strings
- * and styles are kept, rows are not): every tab named by a tab name or kind id (or, failing that,
- * recognised by its header). With `kind`, only that kind's tab (or the only tab of a one-tab
- * workbook). `kinds` limits which kinds are read (a profile reads the configuration tabs only).
- * Each table must be read (or left) before the next one comes.
+ * An .xlsx workbook opened through its central directory (zip.ts) with the parts its sheets are read
+ * with: the reader the web upload uses (xlsx-read.ts), one sheet inflating at a time. Not exceljs's
+ * streaming reader: it reads entries in stored order, and an exceljs-written workbook stores
+ * xl/workbook.xml last, which that reader at times loses (exceljs#3064: "Cannot read properties of
+ * undefined (reading 'sheets')" on the demo workbooks, about 1 read in 800 under load).
+ */
+async function openWorkbookFile(file: string) {
+  const fh = await openReadable(file);
+  try {
+    const zip = await openZipReader(fileAccess(fh, (await fh.stat()).size), CLI_READ_LIMITS);
+    const text = async (name: string) => (await zip.read(name))?.toString('utf8');
+    const info = workbookInfo({
+      workbook: await text(WORKBOOK_PART_NAMES.workbook),
+      rels: await text(WORKBOOK_PART_NAMES.rels),
+      sharedStrings: await text(WORKBOOK_PART_NAMES.sharedStrings),
+      styles: await text(WORKBOOK_PART_NAMES.styles),
+    });
+    return { fh, zip, info };
+  } catch (err) {
+    await fh.close().catch(() => undefined);
+    throw workbookUsageError(file, err);
+  }
+}
+
+type WorkbookZip = Awaited<ReturnType<typeof openWorkbookFile>>['zip'];
+
+/**
+ * A worksheet's rows as it inflates, in batches: each batch the rows of the XML read so far (a cut
+ * UTF-8 sequence is carried over by the decoder).
+ */
+async function* sheetRowBatches(zip: WorkbookZip, path: string, scanner: SheetRowScanner): AsyncGenerator<SheetCells['rows']> {
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of zip.chunks(path)) {
+    const rows = scanner.push(decoder.decode(chunk, { stream: true }));
+    if (rows.length > 0) yield rows;
+  }
+  const rows = [...scanner.push(decoder.decode()), ...scanner.end()];
+  if (rows.length > 0) yield rows;
+}
+
+/**
+ * The tables of an .xlsx workbook, read as it streams (shared strings and styles are kept, rows are
+ * not): every tab named by a tab name or kind id (or, failing that, recognised by its header). With
+ * `kind`, only that kind's tab (or the only tab of a one-tab workbook). `kinds` limits which kinds
+ * are read (a profile reads the configuration tabs only). Each table must be read (or left) before
+ * the next one comes.
  */
 export async function* streamXlsx(file: string, opts: ReadOptions & { kinds?: readonly RowKind[] } = {}): AsyncGenerator<TableStream> {
-  await (await openReadable(file)).close();
   const forced = opts.kind ? usage(() => resolveForcedKind(opts.kind!)) : undefined;
-  const { default: ExcelJS } = await import('exceljs');
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore' });
-  const badWorkbook = (err: unknown) => usageError(badWorkbookError(file, err));
-  const names: string[] = [];
+  const { fh, zip, info } = await openWorkbookFile(file);
   let found = 0;
-  const sheets = (reader as unknown as AsyncIterable<AsyncIterable<StreamRow> & { name?: string }>)[Symbol.asyncIterator]();
   try {
-    for (;;) {
-      let step: IteratorResult<AsyncIterable<StreamRow> & { name?: string }>;
-      try {
-        step = await sheets.next();
-      } catch (err) {
-        throw badWorkbook(err);
-      }
-      if (step.done) break;
-      const ws = step.value;
-      const name = ws.name ?? `Sheet${names.length + 1}`;
-      names.push(name);
-      const sheetCount = (reader as unknown as { model?: { sheets?: unknown[] } }).model?.sheets?.length ?? 0;
+    for (const { name, path } of info.sheets) {
+      if (!path || !zip.has(path)) continue; // chart sheets and missing parts: no cells
       const named = kindFromFileName(name);
-      if (forced ? !(named === forced || sheetCount === 1) : opts.kinds && named !== undefined && !opts.kinds.includes(named)) continue;
-      const rowsOf = ws[Symbol.asyncIterator]();
-      const builder = new RowBuilder();
-      const first: RawRow[] = [];
-      let ended = false;
+      if (forced ? !(named === forced || info.sheets.length === 1) : opts.kinds && named !== undefined && !opts.kinds.includes(named)) continue;
+      const batches = sheetRowBatches(zip, path, new SheetRowScanner(name, info, CLI_READ_LIMITS));
+      const next = async () => {
+        try {
+          return await batches.next();
+        } catch (err) {
+          throw workbookUsageError(file, err);
+        }
+      };
       try {
+        const builder = new RowBuilder();
+        const first: RawRow[] = [];
+        let ended = false;
         while (!builder.headers) {
-          const r = await rowsOf.next();
+          const r = await next();
           if (r.done) {
             ended = true;
             break;
           }
-          builder.add(rowCells(r.value.values), r.value.number, first);
+          for (const row of r.value) builder.add(row.cells, row.row, first);
         }
-      } catch (err) {
-        throw badWorkbook(err);
-      }
-      // A tab without any row is left out; a named tab with rows but no header is unusable.
-      if (!builder.headers) continue;
-      const kind = forced ?? named ?? kindFromHeaders(builder.headers);
-      // A tab that is neither named nor recognised by its header (notes, lists) is skipped.
-      if (!kind || (opts.kinds && !opts.kinds.includes(kind))) continue;
-      if (builder.headers.length === 0) throw usageError(noSheetHeaderError(file, name));
-      found++;
-      yield {
-        file,
-        sheet: name,
-        kind,
-        headers: builder.headers,
-        async close() {},
-        async *rows() {
-          let batch = first;
-          if (!ended) {
-            for (;;) {
-              let r: IteratorResult<StreamRow>;
-              try {
-                r = await rowsOf.next();
-              } catch (err) {
-                throw badWorkbook(err);
-              }
-              if (r.done) break;
-              builder.add(rowCells(r.value.values), r.value.number, batch);
-              if (batch.length >= SHEET_BATCH) {
-                yield batch;
-                batch = [];
+        // A tab without any row is left out; a named tab with rows but no header is unusable.
+        if (!builder.headers) continue;
+        const kind = forced ?? named ?? kindFromHeaders(builder.headers);
+        // A tab that is neither named nor recognised by its header (notes, lists) is skipped.
+        if (!kind || (opts.kinds && !opts.kinds.includes(kind))) continue;
+        if (builder.headers.length === 0) throw usageError(noSheetHeaderError(file, name));
+        found++;
+        yield {
+          file,
+          sheet: name,
+          kind,
+          headers: builder.headers,
+          async close() {},
+          async *rows() {
+            let batch = first;
+            if (!ended) {
+              for (;;) {
+                const r = await next();
+                if (r.done) break;
+                for (const row of r.value) builder.add(row.cells, row.row, batch);
+                if (batch.length >= SHEET_BATCH) {
+                  yield batch;
+                  batch = [];
+                }
               }
             }
-          }
-          if (batch.length > 0) yield batch;
-        },
-      };
+            if (batch.length > 0) yield batch;
+          },
+        };
+      } finally {
+        // A sheet left unread (skipped, or the caller moved on): its inflating stops here.
+        await batches.return(undefined);
+      }
     }
   } finally {
-    // Left early (a caller stopped reading): close the file under the reader.
-    (reader as unknown as { stream?: { destroy(): void } }).stream?.destroy();
+    await fh.close().catch(() => undefined);
   }
-  if (found === 0) throw usageError(noSheetError(file, forced, names));
+  if (found === 0) throw usageError(noSheetError(file, forced, info.sheets.map((s) => s.name)));
 }
 
 /**
- * The tab names of a workbook, in order, from its workbook part (read up to the first worksheet);
- * empty when the file is not a readable workbook (reading it reports why).
+ * The tab names of a workbook, in order, from its workbook part; empty when the file is not a
+ * readable workbook (reading it reports why).
  */
 export async function sheetNames(file: string): Promise<string[]> {
-  const { default: ExcelJS } = await import('exceljs');
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { worksheets: 'emit', sharedStrings: 'ignore', hyperlinks: 'ignore', styles: 'ignore', entries: 'ignore' });
-  const sheets = (reader as unknown as AsyncIterable<unknown>)[Symbol.asyncIterator]();
   try {
-    await sheets.next();
-    return ((reader as unknown as { model?: { sheets?: { name: string }[] } }).model?.sheets ?? []).map((s) => s.name);
+    const { fh, info } = await openWorkbookFile(file);
+    await fh.close().catch(() => undefined);
+    return info.sheets.map((s) => s.name);
   } catch {
     return [];
-  } finally {
-    (reader as unknown as { stream?: { destroy(): void } }).stream?.destroy();
   }
 }
 

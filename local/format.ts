@@ -248,9 +248,15 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
       return wrap.has(i) ? text : truncate(oneLine(text), maxCell);
     }),
   );
-  const widths = headers.map((h, i) =>
-    Math.max(displayWidth(h), ...cells.map((r) => (wrap.has(i) ? Math.max(...r[i].split(/\r?\n/).map(displayWidth)) : displayWidth(r[i])))),
-  );
+  // A loop, not Math.max(...cells): a table of 200,000 problem lines would overflow the call stack.
+  const widths = headers.map((h, i) => {
+    let w = displayWidth(h);
+    for (const r of cells) {
+      if (!wrap.has(i)) w = Math.max(w, displayWidth(r[i]));
+      else for (const part of r[i].split(/\r?\n/)) w = Math.max(w, displayWidth(part));
+    }
+    return w;
+  });
   const floor = (i: number) => Math.max(displayWidth(headers[i]), wrap.has(i) ? MIN_WRAP_WIDTH : MIN_CUT_WIDTH);
   const total = () => widths.reduce((a, b) => a + b, 0);
   // Narrow the widest wrapping column, then the widest other column, one column at a time.

@@ -189,7 +189,7 @@ describe('sibao coverage / route / calendar', () => {
   it('coverage --json on the demo workbooks', async () => {
     const files = ['industry', 'commerce', 'transport', 'culture_tourism', 'key_projects'].map((c) => `${EX}/workbooks/${c}.xlsx`);
     const r = await sibao('coverage', ...files, '--at', '2022-06-10', '--json');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.at).toBe('2022-06-10');
     expect(out.sectors.map((s: { sector: string }) => s.sector)).toEqual(['工业生产', '商贸流通', '交通运输', '文化旅游', '重点项目']);

@@ -57,6 +57,15 @@ describe('wrapText', () => {
 });
 
 describe('renderTable', () => {
+  it('renders 200,000 rows (sibao validate of a whole sheet of bad rows) without overflowing the call stack', () => {
+    const many = Array.from({ length: 200_000 }, (_, i) => [String(i + 2), '统一社会信用代码', `第 ${i + 2} 行的代码无效\n请核对`, 'uscc_checksum']);
+    const text = renderTable(['行', '列', '说明', '代码'], many, { wrap: [2] });
+    const lines = text.split('\n');
+    expect(lines).toHaveLength(2 + 200_000 * 2);
+    expect(lines.at(-1)).toContain('请核对');
+    expect(lines[2]).toMatch(/^2 +统一社会信用代码 +第 2 行的代码无效 +uscc_checksum$/);
+  }, 60_000);
+
   const long = '「产值或投资额（万元）」为 38600000 万元，超过 10,000,000 万元（1000 亿元），可能误按“元”填写；请换算为万元（元 ÷ 10000）';
   const rows = [
     ['39', '产值或投资额（万元）', long, 'number_range'],

@@ -6,9 +6,9 @@
 // deterministic: the same workbook is the same bytes whenever it is written (rewriteZip for exceljs's).
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readXlsx, UPLOAD_READ_LIMITS } from '../../functions/adapters/workbook/xlsx-read.js';
+import { readXlsx, SheetRowScanner, UPLOAD_READ_LIMITS } from '../../functions/adapters/workbook/xlsx-read.js';
 import { FILLS, writeXlsx } from '../../functions/adapters/workbook/xlsx-write.js';
-import { openZip, readZipIndex, rewriteZip, WorkbookError, writeZip } from '../../functions/adapters/workbook/zip.js';
+import { openZip, openZipReader, readZipIndex, rewriteZip, WorkbookError, writeZip } from '../../functions/adapters/workbook/zip.js';
 
 const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const R = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
@@ -72,6 +72,56 @@ describe('readXlsx', () => {
     const sheets = readXlsx(book('<row r="1"><c r="A1" s="1"><v>43260</v></c></row>', [{ name: 'xl/styles.xml', data: styles }], { date1904: true }));
     expect((sheets[0].rows[0].cells[0] as Date).toISOString().slice(0, 10)).toBe('2022-06-10');
     expect(refused(() => readXlsx(book('<row r="1"><c r="ZZZ1" t="inlineStr"><is><t>x</t></is></c></row>'), UPLOAD_READ_LIMITS))).toBe('too_many_columns');
+  });
+});
+
+describe('SheetRowScanner and openZipReader (the CLI reads workbooks as they inflate)', () => {
+  const info = { sheets: [], strings: ['通许县'], dates: new Set([1]), date1904: false };
+  const xml =
+    `<worksheet xmlns="${NS}"><dimension ref="A1:C4"/><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1" t="inlineStr"><is><t>&lt;远瑞&gt; 𠮷</t></is></c></row>` +
+    '<row r="2"/><row r="3" spans="1:3"><c r="B3" s="1"><v>44722</v></c></row><row r="4"><c r="A4"><f>1+2</f><v>3</v></c></row></sheetData><rowBreaks count="0"/></worksheet>';
+  const whole = readXlsx(book(xml.replace(/^.*<sheetData>|<\/sheetData>.*$/g, ''), [{ name: 'xl/sharedStrings.xml', data: `<sst><si><t>通许县</t></si></sst>` }, { name: 'xl/styles.xml', data: `<styleSheet><cellXfs><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs></styleSheet>` }]))[0].rows;
+
+  it('gives the rows of the whole read however the XML is cut, one character at a time included', () => {
+    expect(whole.map((r) => r.row)).toEqual([1, 3, 4]);
+    for (const size of [1, 2, 3, 7, 50, xml.length]) {
+      const scanner = new SheetRowScanner('白名单', info, UPLOAD_READ_LIMITS);
+      const rows = [];
+      for (let i = 0; i < xml.length; i += size) rows.push(...scanner.push(xml.slice(i, i + size)));
+      rows.push(...scanner.end());
+      expect(rows, `pieces of ${size}`).toEqual(whole);
+    }
+    const empty = new SheetRowScanner('白名单', info, UPLOAD_READ_LIMITS);
+    expect([...empty.push(`<worksheet><sheetData/><row r="9"><c r="A9"><v>1</v></c></row></worksheet>`), ...empty.end()]).toEqual([]);
+  });
+
+  const access = (buf: Buffer) => ({ size: buf.length, read: async (offset: number, length: number) => buf.subarray(offset, offset + length) });
+
+  it('reads entries by name in any order, streamed in pieces, under the same refusals as openZip', async () => {
+    const big = Buffer.from(Array.from({ length: 40_000 }, (_, i) => `<row r="${i + 1}"/>`).join(''));
+    const zip = await openZipReader(access(writeZip([{ name: 'b.xml', data: big }, { name: 'a.xml', data: '<a/>' }])));
+    expect((await zip.read('a.xml'))!.toString()).toBe('<a/>');
+    let pieces = 0;
+    const parts: Buffer[] = [];
+    for await (const chunk of zip.chunks('b.xml')) {
+      pieces++;
+      parts.push(chunk);
+    }
+    expect(Buffer.concat(parts).equals(big)).toBe(true);
+    expect(pieces).toBeGreaterThan(1);
+    expect(await zip.read('missing.xml')).toBeUndefined();
+    const refusedAsync = async (fn: () => Promise<unknown>) => ((await fn().catch((e: unknown) => e)) as WorkbookError).code;
+    expect(await refusedAsync(() => openZipReader(access(book('', [{ name: 'xl/vbaProject.bin', data: 'x' }]))))).toBe('macros');
+    expect(await refusedAsync(() => openZipReader(access(writeZip([{ name: 'a.xml', data: Buffer.alloc(3 * 1024 * 1024) }]))))).toBe('zip_bomb');
+    expect(await refusedAsync(() => openZipReader(access(Buffer.from('not a zip at all, just text'))))).toBe('bad_xlsx');
+    // An entry that inflates past the size it declares is stopped while it inflates.
+    const liar = writeZip([{ name: 'a.xml', data: Buffer.alloc(60_000, 0x61) }]);
+    const cd = liar.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    liar.writeUInt32LE(1000, cd + 24);
+    const lying = await openZipReader(access(liar));
+    expect(await refusedAsync(async () => {
+      for await (const _ of lying.chunks('a.xml'));
+    })).toBe('zip_bomb');
   });
 });
 

@@ -102,42 +102,132 @@ function resolveTarget(target: string): string {
   return out.join('/');
 }
 
-/** Every worksheet of the workbook with its non-empty cells. Throws WorkbookError. */
-export function readXlsx(bytes: Buffer, limits: ReadLimits = UPLOAD_READ_LIMITS): SheetCells[] {
-  const zip = openZip(bytes, limits);
-  const text = (name: string) => zip.read(name)?.toString('utf8');
-  const workbook = text('xl/workbook.xml');
+/** The parts of a workbook that its sheets are read with (each read whole: they are small). */
+export interface WorkbookParts {
+  workbook: string | undefined;
+  rels: string | undefined;
+  sharedStrings: string | undefined;
+  styles: string | undefined;
+}
+
+/** What reading a workbook's sheets needs: its sheets (tab name, part path) in tab order, its strings and date styles. */
+export interface WorkbookInfo {
+  sheets: { name: string; path: string | undefined }[];
+  strings: string[];
+  dates: Set<number>;
+  date1904: boolean;
+}
+
+/** The part names WorkbookParts are read from. */
+export const WORKBOOK_PART_NAMES = { workbook: 'xl/workbook.xml', rels: 'xl/_rels/workbook.xml.rels', sharedStrings: 'xl/sharedStrings.xml', styles: 'xl/styles.xml' } as const;
+
+/** The parts of a workbook, or bad_xlsx without its workbook part. */
+export function workbookInfo(parts: WorkbookParts): WorkbookInfo {
+  const { workbook } = parts;
   if (!workbook) throw new WorkbookError('bad_xlsx', '文件不是有效的 .xlsx 工作簿（缺少 xl/workbook.xml）；请用 Excel 或 WPS 另存为 .xlsx 后再上传');
   const rels = new Map<string, string>();
-  for (const m of (text('xl/_rels/workbook.xml.rels') ?? '').matchAll(/<Relationship\s[^>]*>/g)) {
+  for (const m of (parts.rels ?? '').matchAll(/<Relationship\s[^>]*>/g)) {
     const id = attr(m[0], 'Id');
     const target = attr(m[0], 'Target');
     if (id && target) rels.set(id, resolveTarget(target));
   }
-  const date1904 = /<workbookPr\s[^>]*date1904="(1|true)"/.test(workbook);
-  const strings = sharedStrings(text('xl/sharedStrings.xml'));
-  const dates = dateStyles(text('xl/styles.xml'));
-  const sheets: SheetCells[] = [];
+  const sheets: WorkbookInfo['sheets'] = [];
   for (const m of workbook.matchAll(/<sheet\s[^>]*>/g)) {
     const name = attr(m[0], 'name') ?? '';
     const rid = attr(m[0], 'r:id') ?? [...m[0].matchAll(/\s[\w]+:id="([^"]*)"/g)][0]?.[1];
-    const path = rid ? rels.get(rid) : undefined;
+    sheets.push({ name, path: rid ? rels.get(rid) : undefined });
+  }
+  return {
+    sheets,
+    strings: sharedStrings(parts.sharedStrings),
+    dates: dateStyles(parts.styles),
+    date1904: /<workbookPr\s[^>]*date1904="(1|true)"/.test(workbook),
+  };
+}
+
+/** Every worksheet of the workbook with its non-empty cells. Throws WorkbookError. */
+export function readXlsx(bytes: Buffer, limits: ReadLimits = UPLOAD_READ_LIMITS): SheetCells[] {
+  const zip = openZip(bytes, limits);
+  const text = (name: string) => zip.read(name)?.toString('utf8');
+  const info = workbookInfo({
+    workbook: text(WORKBOOK_PART_NAMES.workbook),
+    rels: text(WORKBOOK_PART_NAMES.rels),
+    sharedStrings: text(WORKBOOK_PART_NAMES.sharedStrings),
+    styles: text(WORKBOOK_PART_NAMES.styles),
+  });
+  const sheets: SheetCells[] = [];
+  for (const { name, path } of info.sheets) {
     if (!path || !zip.has(path)) continue; // chart sheets and missing parts: no cells
-    const xml = text(path)!;
-    sheets.push({ name, rows: sheetRows(xml, name, strings, dates, date1904, limits) });
+    const scanner = new SheetRowScanner(name, info, limits);
+    sheets.push({ name, rows: [...scanner.push(text(path)!), ...scanner.end()] });
   }
   return sheets;
 }
 
-function sheetRows(xml: string, sheet: string, strings: string[], dates: Set<number>, date1904: boolean, limits: ReadLimits): SheetCells['rows'] {
-  const rows: SheetCells['rows'] = [];
-  const data = /<sheetData[^>]*>([\s\S]*?)<\/sheetData>/.exec(xml)?.[1] ?? '';
-  let lastRow = 0;
-  for (const rm of data.matchAll(/<row\b([^>]*?)(?:\/>|>([\s\S]*?)<\/row>)/g)) {
-    const rowNumber = Number(attr(rm[0].slice(0, rm[0].indexOf('>') + 1), 'r') ?? lastRow + 1);
-    lastRow = rowNumber;
+const ROW = /<row\b([^>]*?)(?:\/>|>([\s\S]*?)<\/row>)/g;
+
+/**
+ * A worksheet's rows from its XML given in pieces (`push` each piece as it inflates, then `end`):
+ * complete `<row>` elements are read as they arrive and the rest is kept for the next piece, so memory
+ * stays flat in the sheet's size. Rows with no non-empty cell are left out. Throws WorkbookError past
+ * the limits.
+ */
+export class SheetRowScanner {
+  private pending = '';
+  private state: 'before' | 'rows' | 'after' = 'before';
+  private lastRow = 0;
+
+  constructor(
+    private readonly sheet: string,
+    private readonly info: WorkbookInfo,
+    private readonly limits: ReadLimits,
+  ) {}
+
+  push(text: string): SheetCells['rows'] {
+    if (this.state === 'after') return [];
+    this.pending += text;
+    if (this.state === 'before') {
+      const open = /<sheetData\b[^>]*?(\/?)>/.exec(this.pending);
+      if (!open) {
+        // Keep only what may still begin the element.
+        this.pending = this.pending.slice(Math.max(0, this.pending.lastIndexOf('<')));
+        return [];
+      }
+      this.state = open[1] === '/' ? 'after' : 'rows';
+      this.pending = this.state === 'after' ? '' : this.pending.slice(open.index + open[0].length);
+      if (this.state === 'after') return [];
+    }
+    const close = this.pending.indexOf('</sheetData>');
+    const body = close === -1 ? this.pending : this.pending.slice(0, close);
+    const rows: SheetCells['rows'] = [];
+    ROW.lastIndex = 0;
+    let used = 0;
+    for (let m = ROW.exec(body); m; m = ROW.exec(body)) {
+      used = ROW.lastIndex;
+      const row = this.row(m);
+      if (row) rows.push(row);
+    }
+    if (close === -1) this.pending = body.slice(used);
+    else {
+      this.pending = '';
+      this.state = 'after';
+    }
+    return rows;
+  }
+
+  /** The end of the sheet's XML. */
+  end(): SheetCells['rows'] {
+    this.pending = '';
+    this.state = 'after';
+    return [];
+  }
+
+  private row(rm: RegExpExecArray): SheetCells['rows'][number] | undefined {
+    const { sheet, limits, info } = this;
+    const rowNumber = Number(attr(rm[0].slice(0, rm[0].indexOf('>') + 1), 'r') ?? this.lastRow + 1);
+    this.lastRow = rowNumber;
     const body = rm[2];
-    if (!body) continue;
+    if (!body) return undefined;
     const cells: Cell[] = [];
     let lastCol = -1;
     let any = false;
@@ -153,23 +243,22 @@ function sheetRows(xml: string, sheet: string, strings: string[], dates: Set<num
       let value: Cell = null;
       if (t === 'inlineStr') value = stringItem(/<is>([\s\S]*?)<\/is>/.exec(inner)?.[1] ?? '');
       else if (v === undefined) value = null;
-      else if (t === 's') value = strings[Number(v)] ?? '';
+      else if (t === 's') value = info.strings[Number(v)] ?? '';
       else if (t === 'str' || t === 'e') value = decodeXml(v);
       else if (t === 'b') value = v.trim() === '1';
       else {
         const n = Number(v);
         if (!Number.isFinite(n)) value = decodeXml(v);
-        else value = dates.has(Number(attr(open, 's') ?? -1)) ? serialToDate(n, date1904) : n;
+        else value = info.dates.has(Number(attr(open, 's') ?? -1)) ? serialToDate(n, info.date1904) : n;
       }
       if (value === null || value === '') continue;
       if (col >= limits.maxColumns) throw new WorkbookError('too_many_columns', `工作表“${sheet}”第 ${rowNumber} 行在第 ${col + 1} 列有内容，超过 ${limits.maxColumns} 列的上限`);
       cells[col] = value;
       any = true;
     }
-    if (!any) continue;
+    if (!any) return undefined;
     if (rowNumber > limits.maxRows) throw new WorkbookError('too_many_rows', `工作表“${sheet}”超过 ${limits.maxRows} 行的上限；请拆分后上传或用 sibao import 导入`);
     for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
-    rows.push({ row: rowNumber, cells });
+    return { row: rowNumber, cells };
   }
-  return rows;
 }

@@ -3,7 +3,7 @@
 // checked BEFORE anything is inflated (declared total ≤ the budget, compression ratio ≤ 100, no
 // macros, no external links, no encryption, a bounded number of entries), and every entry is then
 // inflated with an output cap, so a lying directory is caught while inflating, never after.
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { createInflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 
 /** A workbook that cannot be read safely; `code` is stable, `message` Chinese. */
 export class WorkbookError extends Error {
@@ -45,33 +45,38 @@ function findEndOfDirectory(buf: Buffer): number {
   return -1;
 }
 
-/** The central directory, checked against `limits` before any byte is inflated. */
-export function readZipIndex(buf: Buffer, limits: ZipLimits = UPLOAD_ZIP_LIMITS): ZipEntry[] {
-  const notZip = () => new WorkbookError('bad_xlsx', '文件不是有效的 .xlsx 工作簿（不是 zip 格式或已损坏）；请用 Excel 或 WPS 另存为 .xlsx 后再上传');
-  if (buf.length < 22 || buf.readUInt32LE(0) !== 0x04034b50) throw notZip();
-  const eocd = findEndOfDirectory(buf);
+const notZip = () => new WorkbookError('bad_xlsx', '文件不是有效的 .xlsx 工作簿（不是 zip 格式或已损坏）；请用 Excel 或 WPS 另存为 .xlsx 后再上传');
+
+/** Where the central directory is, from the archive's tail (its last 22 + 65,535 bytes or fewer). */
+function directoryOf(tail: Buffer, archiveSize: number, limits: ZipLimits): { count: number; dirSize: number; dirOffset: number } {
+  const eocd = findEndOfDirectory(tail);
   if (eocd < 0) throw notZip();
-  const count = buf.readUInt16LE(eocd + 10);
-  const dirSize = buf.readUInt32LE(eocd + 12);
-  const dirOffset = buf.readUInt32LE(eocd + 16);
+  const count = tail.readUInt16LE(eocd + 10);
+  const dirSize = tail.readUInt32LE(eocd + 12);
+  const dirOffset = tail.readUInt32LE(eocd + 16);
   if (count === 0xffff || dirOffset === 0xffffffff) throw new WorkbookError('bad_xlsx', '不支持 zip64 格式的工作簿；请用 Excel 或 WPS 另存为 .xlsx');
   if (count > limits.maxEntries) throw new WorkbookError('zip_entries', `工作簿内部文件过多（${count} 个），不像正常的表格，已拒绝`);
-  if (dirOffset + dirSize > buf.length) throw notZip();
+  if (dirOffset + dirSize > archiveSize) throw notZip();
+  return { count, dirSize, dirOffset };
+}
+
+/** The `count` entries of a central directory's bytes, checked against `limits`. */
+function parseDirectory(dir: Buffer, count: number, limits: ZipLimits): ZipEntry[] {
   const entries: ZipEntry[] = [];
-  let p = dirOffset;
+  let p = 0;
   let total = 0;
   let packed = 0;
   for (let i = 0; i < count; i++) {
-    if (p + 46 > buf.length || buf.readUInt32LE(p) !== 0x02014b50) throw notZip();
-    const flags = buf.readUInt16LE(p + 8);
-    const method = buf.readUInt16LE(p + 10);
-    const compressedSize = buf.readUInt32LE(p + 20);
-    const size = buf.readUInt32LE(p + 24);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const extraLen = buf.readUInt16LE(p + 30);
-    const commentLen = buf.readUInt16LE(p + 32);
-    const offset = buf.readUInt32LE(p + 42);
-    const name = buf.subarray(p + 46, p + 46 + nameLen).toString('utf8');
+    if (p + 46 > dir.length || dir.readUInt32LE(p) !== 0x02014b50) throw notZip();
+    const flags = dir.readUInt16LE(p + 8);
+    const method = dir.readUInt16LE(p + 10);
+    const compressedSize = dir.readUInt32LE(p + 20);
+    const size = dir.readUInt32LE(p + 24);
+    const nameLen = dir.readUInt16LE(p + 28);
+    const extraLen = dir.readUInt16LE(p + 30);
+    const commentLen = dir.readUInt16LE(p + 32);
+    const offset = dir.readUInt32LE(p + 42);
+    const name = dir.subarray(p + 46, p + 46 + nameLen).toString('utf8');
     p += 46 + nameLen + extraLen + commentLen;
     if (flags & 1) throw new WorkbookError('encrypted', '工作簿已加密（设置了打开密码），无法读取；请取消密码后再上传');
     if (method !== 0 && method !== 8) throw new WorkbookError('bad_xlsx', `工作簿使用了不支持的压缩方式（${method}）；请用 Excel 或 WPS 另存为 .xlsx`);
@@ -98,6 +103,15 @@ export function readZipIndex(buf: Buffer, limits: ZipLimits = UPLOAD_ZIP_LIMITS)
   return entries;
 }
 
+/** The central directory, checked against `limits` before any byte is inflated. */
+export function readZipIndex(buf: Buffer, limits: ZipLimits = UPLOAD_ZIP_LIMITS): ZipEntry[] {
+  if (buf.length < 22 || buf.readUInt32LE(0) !== 0x04034b50) throw notZip();
+  const { count, dirSize, dirOffset } = directoryOf(buf, buf.length, limits);
+  return parseDirectory(buf.subarray(dirOffset, dirOffset + dirSize), count, limits);
+}
+
+const TOO_BIG = () => new WorkbookError('zip_bomb', '工作簿中的内部文件解压后超过其声明的大小或上限，已在解压中途停止并拒绝（疑似压缩炸弹）');
+
 /**
  * One entry's bytes, inflated with a hard cap of `budget` bytes (the part of the archive's budget not
  * yet used): zlib stops at the cap, so an entry that lies about its size never allocates more.
@@ -118,12 +132,10 @@ export function inflateEntry(buf: Buffer, e: ZipEntry, budget: number): Buffer {
     out = inflateRawSync(data, { maxOutputLength: Math.max(cap + 1, 1) });
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
-      throw new WorkbookError('zip_bomb', '工作簿中的内部文件解压后超过其声明的大小或上限，已在解压中途停止并拒绝（疑似压缩炸弹）');
-    }
+    if (code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) throw TOO_BIG();
     throw new WorkbookError('bad_xlsx', '工作簿已损坏（内部文件无法解压）');
   }
-  if (out.length > cap) throw new WorkbookError('zip_bomb', '工作簿中的内部文件解压后超过其声明的大小或上限，已在解压中途停止并拒绝（疑似压缩炸弹）');
+  if (out.length > cap) throw TOO_BIG();
   return out;
 }
 
@@ -141,6 +153,106 @@ export function openZip(buf: Buffer, limits: ZipLimits = UPLOAD_ZIP_LIMITS) {
       const out = inflateEntry(buf, e, limits.maxInflatedBytes - used);
       used += out.length;
       return out;
+    },
+  };
+}
+
+/** Bytes of an archive read by range (a file on disk): the archive is never held whole. */
+export interface RandomAccess {
+  size: number;
+  read(offset: number, length: number): Promise<Buffer>;
+}
+
+/** Compressed bytes read from disk at a time while an entry streams. */
+const STREAM_CHUNK = 64 << 10;
+
+/**
+ * An archive read through its central directory by range (SPEC §7.7: the CLI reads workbooks of any
+ * size): the same checks as openZip before anything is inflated, then an entry whole (`read`) or as
+ * it inflates (`chunks`, memory flat in its size), every entry capped at its declared size and the
+ * whole within the budget. Entries are read in any order the caller asks, not in stored order.
+ */
+export async function openZipReader(src: RandomAccess, limits: ZipLimits = UPLOAD_ZIP_LIMITS) {
+  if (src.size < 22 || (await src.read(0, 4)).readUInt32LE(0) !== 0x04034b50) throw notZip();
+  const tailStart = Math.max(0, src.size - 22 - 0xffff);
+  const { count, dirSize, dirOffset } = directoryOf(await src.read(tailStart, src.size - tailStart), src.size, limits);
+  const entries = parseDirectory(await src.read(dirOffset, dirSize), count, limits);
+  const byName = new Map(entries.map((e) => [e.name.replace(/^\/+/, ''), e]));
+  let used = 0;
+
+  /** Where an entry's compressed bytes start (after its local header). */
+  async function dataStart(e: ZipEntry): Promise<number> {
+    if (e.offset + 30 > src.size) throw new WorkbookError('bad_xlsx', '工作簿已损坏（内部文件头无效）');
+    const head = await src.read(e.offset, 30);
+    if (head.length < 30 || head.readUInt32LE(0) !== 0x04034b50) throw new WorkbookError('bad_xlsx', '工作簿已损坏（内部文件头无效）');
+    const start = e.offset + 30 + head.readUInt16LE(26) + head.readUInt16LE(28);
+    if (start + e.compressedSize > src.size) throw new WorkbookError('bad_xlsx', '工作簿已损坏（内部文件被截断）');
+    return start;
+  }
+
+  async function* compressed(e: ZipEntry, start: number): AsyncGenerator<Buffer> {
+    for (let at = 0; at < e.compressedSize; at += STREAM_CHUNK) {
+      const part = await src.read(start + at, Math.min(STREAM_CHUNK, e.compressedSize - at));
+      if (part.length === 0) throw new WorkbookError('bad_xlsx', '工作簿已损坏（内部文件被截断）');
+      yield part;
+    }
+  }
+
+  async function* chunks(name: string): AsyncGenerator<Buffer> {
+    const e = byName.get(name.replace(/^\/+/, ''));
+    if (!e) return;
+    const start = await dataStart(e);
+    const cap = Math.min(limits.maxInflatedBytes - used, e.size);
+    let out = 0;
+    const take = (chunk: Buffer) => {
+      out += chunk.length;
+      used += chunk.length;
+      if (out > cap) throw e.method === 0 ? new WorkbookError('zip_bomb', '工作簿解压后超过上限，已拒绝') : TOO_BIG();
+      return chunk;
+    };
+    if (e.method === 0) {
+      for await (const part of compressed(e, start)) yield take(part);
+      return;
+    }
+    const inflate = createInflateRaw();
+    const feed = (async () => {
+      for await (const part of compressed(e, start)) {
+        // The reader stopped early (its table left unread): stop reading the file too.
+        if (inflate.destroyed) return;
+        if (!inflate.write(part)) {
+          await new Promise<void>((resolve) => {
+            const go = () => {
+              inflate.off('drain', go).off('close', go);
+              resolve();
+            };
+            inflate.on('drain', go).on('close', go);
+          });
+        }
+      }
+      if (!inflate.destroyed) inflate.end();
+    })();
+    // A feeding error (a read past the end) reaches the reader through the stream.
+    feed.catch((err: unknown) => inflate.destroy(err as Error));
+    try {
+      for await (const chunk of inflate as AsyncIterable<Buffer>) yield take(chunk);
+    } catch (err) {
+      if (err instanceof WorkbookError) throw err;
+      throw new WorkbookError('bad_xlsx', '工作簿已损坏（内部文件无法解压）');
+    } finally {
+      inflate.destroy();
+    }
+  }
+
+  return {
+    names: () => [...byName.keys()],
+    has: (name: string) => byName.has(name.replace(/^\/+/, '')),
+    chunks,
+    /** An entry's bytes whole (the small parts: workbook, relationships, styles, shared strings). */
+    async read(name: string): Promise<Buffer | undefined> {
+      if (!byName.has(name.replace(/^\/+/, ''))) return undefined;
+      const parts: Buffer[] = [];
+      for await (const chunk of chunks(name)) parts.push(chunk);
+      return Buffer.concat(parts);
     },
   };
 }

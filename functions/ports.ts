@@ -655,8 +655,25 @@ export const noMetrics: OpsMetrics = { put: () => undefined };
 
 export type JobName = 'dispatch' | 'sweep' | 'digest' | 'bounce';
 
+/**
+ * The reports the digest job mails, as people name them, by the prefix of their notification key:
+ * `digest#<YYYY-Www>` (the Friday digest), `daily#<YYYY-MM-DD>` (the emergency's daily report).
+ */
+export const REPORT_LABELS = { digest: '周报', daily: '日报' } as const;
+
+/** The report a notification key names (`digest#<week>`, `daily#<date>`), or null for any other key. */
+export function reportOf(notificationKey: string): { kind: keyof typeof REPORT_LABELS; period: string; label: string } | null {
+  const m = /^(digest|daily)#(.+)$/.exec(notificationKey);
+  if (!m) return null;
+  const kind = m[1] as keyof typeof REPORT_LABELS;
+  return { kind, period: m[2], label: REPORT_LABELS[kind] };
+}
+
 /** The jobs as people name them (the dashboard's line, `sibao redrive`). */
-export const JOB_LABELS: Record<JobName, string> = { dispatch: '发信', sweep: '巡查', digest: '周报', bounce: '退信记录' };
+export const JOB_LABELS: Record<JobName, string> = { dispatch: '发信', sweep: '巡查', digest: REPORT_LABELS.digest, bounce: '退信记录' };
+
+/** The job of a failing item as people name it: a 日报's delivery is the 日报's (the digest job sends it). */
+export const jobLabelOf = (f: { job: JobName; key: string }): string => (f.job === 'digest' ? (reportOf(f.key.split('|')[0])?.label ?? JOB_LABELS.digest) : JOB_LABELS[f.job]);
 
 /**
  * One failing item of a background job: recorded on its first failure, deleted when it succeeds,

@@ -37,6 +37,7 @@
 // never the history. Digest items:
 //   digest record (once per week)   DIGEST#<YYYY-Www>  RECORD          —
 //   stored page/text/model (gzip)   DIGEST#<YYYY-Www>  BLOB#<run>#<name>#<nnn>  —
+//   日报 record and mail (per date)  DIGEST#daily#<YYYY-MM-DD>  RECORD, BLOB#…  —  (usecases/stored-report.ts)
 //   weekly coverage snapshot        SNAPSHOT           <YYYY-Www>      —
 //   snapshot values (per code)      SNAPVAL#<YYYY-Www> <nnn>           —
 //   mail address state (bounces)    ADDR#<email>       ADDR            kindPk = KIND#address, kindSk = <status>#<email>

@@ -5,8 +5,11 @@
 // The schedule (infra: 17:00 daily) invokes the digest function with `{ "daily": true }`; this use
 // case reads the profile first and, when no 应急 row is in force at that instant, returns `no_mode`
 // having read nothing else and sent nothing. So the report goes only while a mode is in force, and
-// none after it ends, without redeploying the schedule. Once per date: the delivery records of the
-// message key `daily#<date>` (deliver.ts) let each recipient be mailed once however often it runs.
+// none after it ends, without redeploying the schedule. Once per date: the first run stores the day's
+// mail (stored-report.ts: DIGEST#daily#<date>, as the 周报 stores its week's) and every run of the date
+// mails that stored mail; the delivery records of the message key `daily#<date>` (deliver.ts) let each
+// recipient be mailed once however often it runs. A recipient set aside and re-driven on a later day
+// gets the same stored report (redrive.ts), never one rebuilt from later figures.
 import { emergenciesAt } from '../../domain/issues/registers.js';
 import { countWeek } from '../../domain/reports/figures.js';
 import { dailySubject, renderDailyHtml, renderDailyText, type DailyReportModel } from '../../domain/reports/register-render.js';
@@ -17,11 +20,12 @@ import { createCalendar } from '../../domain/time/calendar.js';
 import { isoWeek, shanghaiDate, startOfShanghaiDay } from '../../domain/time/time.js';
 import { isValidEmail, type Clock, type DigestStore, type FailureStore, type Log, type Mailer, type OpsMetrics, type Store, type SuppressionCheck } from '../ports.js';
 import { deliver } from './deliver.js';
+import { MAIL_BLOBS, publishOnce, reportKey, reportName, storedMail, storedReportId } from './stored-report.js';
 import { readRegisters } from './register-sync.js';
 
 export interface DailyReportDeps {
   store: Store;
-  digests: Pick<DigestStore, 'issuesForPeriod' | 'suppressedAmong'>;
+  digests: Pick<DigestStore, 'issuesForPeriod' | 'suppressedAmong' | 'getDigest' | 'getBlob' | 'putBlobs' | 'deleteBlobs' | 'createDigest' | 'markDigestSent'>;
   mailer: Mailer;
   clock: Clock;
   log: Log;
@@ -40,10 +44,11 @@ export interface DailyReportResult {
   delivered: number;
   failed: number;
   skipped: number;
+  /** The report, when this run built it (the date's first run; later runs mail the stored one). */
   model?: DailyReportModel;
 }
 
-export const DAILY_REPORT_KEY = (date: string) => `daily#${date}`;
+export const DAILY_REPORT_KEY = (date: string) => reportKey('daily', date);
 
 /** The command office: 联系邮箱 of units of 类型 指挥部 and members with role 审批 of coordination. */
 export function commandOfficeEmails(profile: Pick<Profile, 'units' | 'members'>): string[] {
@@ -54,7 +59,7 @@ export function commandOfficeEmails(profile: Pick<Profile, 'units' | 'members'>)
 }
 
 /** Build the day's report at `now` (the day's window runs from 00:00 to now). */
-export async function buildDailyReport(deps: Pick<DailyReportDeps, 'store' | 'digests' | 'config'>, profile: Profile, now: number): Promise<DailyReportModel> {
+export async function buildDailyReport(deps: { store: Store; digests: Pick<DigestStore, 'issuesForPeriod'>; config: DailyReportDeps['config'] }, profile: Profile, now: number): Promise<DailyReportModel> {
   const date = shanghaiDate(now);
   const window = { week: isoWeek(date), monday: date, sunday: date, from: startOfShanghaiDay(date), to: now, asOf: date };
   const [records, registers] = await Promise.all([deps.digests.issuesForPeriod(date, date, now), readRegisters(deps.store)]);
@@ -76,19 +81,36 @@ export function runDailyReport(deps: DailyReportDeps): () => Promise<DailyReport
     const now = clock.now();
     const date = shanghaiDate(now);
     const empty = { date, recipients: [], delivered: 0, failed: 0, skipped: 0 };
-    const rec = await store.getProfile();
-    if (!rec) return { status: 'no_profile', ...empty };
-    const profile = rec.profile;
+    const profileRec = await store.getProfile();
+    if (!profileRec) return { status: 'no_profile', ...empty };
+    const profile = profileRec.profile;
     if (emergenciesAt(profile.operatingModes, now).length === 0) {
       log.info('daily report: no emergency in force', { date });
       return { status: 'no_mode', ...empty };
     }
-    const model = await buildDailyReport(deps, profile, now);
-    const recipients = commandOfficeEmails(profile);
-    const mail = { subject: dailySubject(model), html: renderDailyHtml(model), text: renderDailyText(model) };
-    const setAside = deps.failures ? { setAside: { failures: deps.failures, job: 'digest' as const, subject: `日报 ${date}`, metrics: deps.ops } } : {};
-    const r = await deliver({ store, mailer: deps.mailer, clock, leaseClock: deps.leaseClock, suppressed, log, ...setAside }, model.key, recipients, () => mail);
+    // The date's mail, stored by its first run: later runs (and a re-drive) send the same report.
+    const id = storedReportId('daily', date);
+    let rec = await deps.digests.getDigest(id);
+    let model: DailyReportModel | undefined;
+    if (!rec) {
+      model = await buildDailyReport(deps, profile, now);
+      const subject = dailySubject(model);
+      const out = await publishOnce(deps.digests, id, { [MAIL_BLOBS.html]: renderDailyHtml(model), [MAIL_BLOBS.text]: renderDailyText(model) }, {
+        status: 'sending',
+        generatedAt: now,
+        subject,
+        recipients: commandOfficeEmails(profile),
+        suppressed: [],
+        createdAt: now,
+      });
+      rec = out.rec;
+    }
+    const mail = await storedMail(deps.digests, rec);
+    const recipients = rec.recipients;
+    const setAside = deps.failures ? { setAside: { failures: deps.failures, job: 'digest' as const, subject: reportName('daily', date), metrics: deps.ops } } : {};
+    const r = await deliver({ store, mailer: deps.mailer, clock, leaseClock: deps.leaseClock, suppressed, log, ...setAside }, DAILY_REPORT_KEY(date), recipients, () => mail);
+    if (r.complete && rec.status !== 'sent') await deps.digests.markDigestSent(id, rec.runId, { sentAt: clock.now(), delivered: r.sent, failed: r.failed });
     log.info('daily report', { date, recipients: recipients.length, sent: r.sent, failed: r.failed });
-    return { status: r.complete ? 'sent' : 'incomplete', date, recipients, delivered: r.sent, failed: r.failed, skipped: r.skipped, model };
+    return { status: r.complete ? 'sent' : 'incomplete', date, recipients, delivered: r.sent, failed: r.failed, skipped: r.skipped, ...(model ? { model } : {}) };
   };
 }

@@ -12,7 +12,7 @@ import { decisionOptions } from '../../domain/issues/catalog.js';
 import { isoWeek, shanghaiDate } from '../../domain/time/time.js';
 import type { Profile } from '../../domain/rows/types.js';
 import type { IssueRecord } from '../../domain/issues/types.js';
-import { JOB_LABELS, type DigestStore, type FailureStore, type ApiStore } from '../ports.js';
+import { jobLabelOf, type DigestStore, type FailureStore, type ApiStore } from '../ports.js';
 import { signDigestView } from './digest-view.js';
 import { signDecisionToken } from './action-token.js';
 import { assignableUnits, awaitingIssues, decisionQueue, type DecisionView, UNIT_FIELD, URGENCY_FIELD } from './decisions.js';
@@ -111,7 +111,7 @@ const SET_ASIDE_SHOWN = 5;
 async function setAsideOf(failures: DashboardDeps['failures']): Promise<DashboardModel['setAside'] | undefined> {
   if (!failures) return undefined;
   const aside = (await failures.listFailures()).filter((f) => f.setAsideAt !== undefined).sort((a, b) => a.setAsideAt! - b.setAsideAt!);
-  return { count: aside.length, items: aside.slice(0, SET_ASIDE_SHOWN).map((f) => ({ job: JOB_LABELS[f.job], subject: f.subject, since: f.setAsideAt! })) };
+  return { count: aside.length, items: aside.slice(0, SET_ASIDE_SHOWN).map((f) => ({ job: jobLabelOf(f), subject: f.subject, since: f.setAsideAt! })) };
 }
 
 /** The dashboard at `now`. */

@@ -27,7 +27,6 @@
 // recorded, retried by the next schedule after its backoff, set aside after its retries), each
 // recipient another (deliver.ts), and from Friday 18:00 every run that finds the week not sent
 // publishes DigestLate = 1 (the alarm), else 0.
-import { randomUUID } from 'node:crypto';
 import { computeCoverage, countsOn } from '../../domain/reports/coverage.js';
 import { addressWarnings, checkDataQuality, type ProblemAddress, type RowEdit } from '../../domain/reports/data-quality.js';
 import { buildDigest, digestWindow, type DigestModel, type WhitelistEntry } from '../../domain/reports/digest.js';
@@ -45,6 +44,7 @@ import { whitelistStates } from './whitelist-states.js';
 import { deliver } from './deliver.js';
 import { readRegisters } from './register-sync.js';
 import { memoryFailures, openIsolation } from './isolation.js';
+import { MAIL_BLOBS, publishOnce, reportKey, reportName, storedMail, storedReportId } from './stored-report.js';
 
 export class DigestError extends Error {
   constructor(
@@ -122,7 +122,7 @@ export interface DigestResult {
   viewUrl: string;
 }
 
-export const DIGEST_NOTIFICATION = (week: string) => `digest#${week}`;
+export const DIGEST_NOTIFICATION = (week: string) => reportKey('digest', week);
 const DEFAULT_VIEW_TTL_DAYS = 90;
 const SNAPSHOTS_READ = 8;
 
@@ -291,8 +291,7 @@ export function runDigest(deps: DigestDeps): (opts?: DigestRunOptions) => Promis
 
   /** Mail the stored digest through the one delivery path (deliver.ts): same retry and suppression policy as every mail. */
   async function send(rec: DigestRecord): Promise<{ delivered: number; failed: number; skipped: number; complete: boolean }> {
-    const [html, text] = await Promise.all([digests.getBlob(rec, 'mail_html'), digests.getBlob(rec, 'mail_text')]);
-    if (html === null || text === null) throw new Error(`周报 ${rec.week} 的存储内容不完整（run ${rec.runId}）`);
+    const mail = await storedMail(digests, rec);
     const r = await deliver(
       {
         store,
@@ -302,12 +301,12 @@ export function runDigest(deps: DigestDeps): (opts?: DigestRunOptions) => Promis
         log,
         leaseMs: config.leaseMs,
         suppressed: (emails) => digests.suppressedAmong(emails),
-        setAside: { failures, job: 'digest', subject: `周报 ${rec.week}`, metrics: deps.ops },
+        setAside: { failures, job: 'digest', subject: reportName('digest', rec.week), metrics: deps.ops },
       },
       DIGEST_NOTIFICATION(rec.week),
       // Suppressed when published: left out of this week's mailing (the digest lists them).
       rec.recipients.filter((to) => !rec.suppressed.includes(to)),
-      () => ({ subject: rec.subject, html, text }),
+      () => mail,
     );
     return { delivered: r.sent, failed: r.failed + r.rejected, skipped: r.skipped, complete: r.complete };
   }
@@ -356,39 +355,29 @@ export function runDigest(deps: DigestDeps): (opts?: DigestRunOptions) => Promis
       }
       const viewUrl = digestViewUrl(config, week, now);
       const mail = mailParts(built.html, built.text, viewUrl, dashboardViewUrl(config.publicBaseUrl, config.actionSecrets, now));
-      const runId = randomUUID();
-      const blobs = await digests.putBlobs(week, runId, {
-        page: built.html,
-        mail_html: mail.html,
-        mail_text: mail.text,
-        model: JSON.stringify(built.model),
-        view_url: viewUrl,
-      });
-      const candidate: DigestRecord = {
-        week,
-        runId,
-        status: 'sending',
-        generatedAt: now,
-        subject: digestSubject(built.model),
-        recipients,
-        suppressed: [...(await digests.suppressedAmong(recipients))].sort(),
-        blobs,
-        createdAt: now,
-      };
-      if (await digests.createDigest(candidate)) {
-        rec = candidate;
+      const out = await publishOnce(
+        digests,
+        storedReportId('digest', week),
+        { page: built.html, [MAIL_BLOBS.html]: mail.html, [MAIL_BLOBS.text]: mail.text, model: JSON.stringify(built.model), view_url: viewUrl },
+        {
+          status: 'sending',
+          generatedAt: now,
+          subject: digestSubject(built.model),
+          recipients,
+          suppressed: [...(await digests.suppressedAmong(recipients))].sort(),
+          createdAt: now,
+        },
+      );
+      rec = out.rec;
+      if (out.won) {
         published = true;
         await digests.putSnapshot(built.model.snapshot);
-        log.info('digest published', { week, runId, recipients: recipients.length, suppressed: candidate.suppressed.length });
-      } else {
-        await digests.deleteBlobs(week, runId, blobs);
-        rec = await digests.getDigest(week);
-        if (!rec) throw new Error(`周报 ${week} 的记录写入冲突后读取不到`);
+        log.info('digest published', { week, runId: rec.runId, recipients: recipients.length, suppressed: rec.suppressed.length });
       }
     }
 
     const stored = async () => {
-      const [page, text, model, viewUrl] = await Promise.all(['page', 'mail_text', 'model', 'view_url'].map((n) => digests.getBlob(rec!, n)));
+      const [page, text, model, viewUrl] = await Promise.all(['page', MAIL_BLOBS.text, 'model', 'view_url'].map((n) => digests.getBlob(rec!, n)));
       return { html: page ?? '', text: text ?? '', model: JSON.parse(model ?? 'null') as DigestModel, viewUrl: viewUrl ?? '' };
     };
 
@@ -412,7 +401,7 @@ export function runDigest(deps: DigestDeps): (opts?: DigestRunOptions) => Promis
 
     const d = await send(rec);
     if (d.complete) await digests.markDigestSent(week, rec.runId, { sentAt: clock.now(), delivered: d.delivered, failed: d.failed });
-    const s = published && built ? { html: built.html, text: (await digests.getBlob(rec, 'mail_text')) ?? built.text, model: built.model, viewUrl: (await digests.getBlob(rec, 'view_url')) ?? '' } : await stored();
+    const s = published && built ? { html: built.html, text: (await digests.getBlob(rec, MAIL_BLOBS.text)) ?? built.text, model: built.model, viewUrl: (await digests.getBlob(rec, 'view_url')) ?? '' } : await stored();
     return {
       week,
       status: d.complete ? 'sent' : 'incomplete',
@@ -455,7 +444,7 @@ export function runScheduledDigest(deps: DigestDeps): (opts?: { week?: string })
     const now = deps.clock.now();
     const week = opts.week ?? isoWeek(shanghaiDate(now));
     const isolation = await openIsolation({ failures, clock: deps.clock, log: deps.log, metrics: deps.ops }, 'digest');
-    const out = await isolation.run(week, `周报 ${week}`, () => send({ week, send: true }));
+    const out = await isolation.run(week, reportName('digest', week), () => send({ week, send: true }));
     const sent = out.status === 'ok' && (out.value.status === 'sent' || out.value.status === 'already_sent');
     const late = !sent && now >= digestDeadline(week);
     ops.put('DigestLate', late ? 1 : 0);

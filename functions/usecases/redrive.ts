@@ -5,21 +5,27 @@
 // - a delivery (`<notificationKey>|<recipient>`: dispatch, digest or daily report, or a register mail
 //   of the sweep): the delivery record due now (`failed`, attempts 0), the notification back from the
 //   issue's `setAside` into `pending` (the outbox), the failure record deleted; the next dispatcher
-//   run (digest run, sweep run: the overrun/熔断 mail is due as long as its condition holds) sends it;
+//   run (sweep run: the overrun/熔断 mail is due as long as its condition holds) sends it. A 周报 or
+//   日报 delivery (`digest#<week>|…`, `daily#<date>|…`) is sent at once with the period's stored mail
+//   (stored-report.ts): no scheduled run handles a past week or date again. Still not sent (a
+//   transient error), it is set aside again, listed for another re-drive;
 // - a notification (dispatch, `<notificationKey>`): back into `pending`, the record deleted;
 // - an issue or batch (sweep), a week (digest), a bounce notification (bounce): the record made due
 //   now with attempts 0 (a bounce keeps its payload), so the job's next run tries it again.
 import { JOB_LABELS, type Clock, type FailureStore, type JobFailure, type JobName, type Log, type Store, type StoredIssue } from '../ports.js';
 import { conditionalUpdate } from './conditional-update.js';
-import { clearFailure } from './isolation.js';
+import { clearFailure, recordFailure } from './isolation.js';
+import { reportName, reportOf, resendReport, type ReportResendDeps } from './stored-report.js';
 
 export { JOB_LABELS };
 
 export interface RedriveDeps {
-  store: Pick<Store, 'getIssue' | 'putIssue'>;
+  store: Pick<Store, 'getIssue' | 'putIssue'> & ReportResendDeps['store'];
   failures: FailureStore;
   clock: Clock;
   log: Log;
+  /** What sends a re-driven 周报/日报 delivery at once (required to re-drive one). */
+  reports?: Pick<ReportResendDeps, 'digests' | 'mailer' | 'leaseClock' | 'ops'>;
 }
 
 export interface RedriveResult {
@@ -68,6 +74,8 @@ export async function redrive(deps: RedriveDeps, f: JobFailure): Promise<Redrive
   if ((f.job === 'dispatch' || f.job === 'digest' || (f.job === 'sweep' && f.key.includes('@', sep))) && sep > 0) {
     const key = f.key.slice(0, sep);
     const recipient = f.key.slice(sep + 1);
+    const report = f.job === 'digest' ? reportOf(key) : null;
+    if (report) return redriveReport(deps, f, report, recipient);
     const revived = await deps.failures.reviveDelivery(key, recipient, now);
     const issueId = issueOf(f);
     const back = issueId ? await backToOutbox(deps, issueId, key) : false;
@@ -87,4 +95,28 @@ export async function redrive(deps: RedriveDeps, f: JobFailure): Promise<Redrive
   if (!ok) throw new Error(`${f.job} ${f.key} 的失败记录正被修改，请稍后重试`);
   deps.log.info('redrive', { job: f.job, key: f.key });
   return { ...base, done: `已恢复自动重试（${JOB_LABELS[f.job]}任务下次运行时处理）` };
+}
+
+/**
+ * A 周报/日报 recipient: revived and sent the period's stored mail now (once: a recipient mailed
+ * before, or by a racing run, is not mailed again); a transient failure sets it aside again.
+ */
+async function redriveReport(deps: RedriveDeps, f: JobFailure, report: NonNullable<ReturnType<typeof reportOf>>, recipient: string): Promise<RedriveResult> {
+  if (!deps.reports) throw new Error(`重新处理${report.label}的投递需要发信配置（RedriveDeps.reports）`);
+  const base = { job: f.job, key: f.key, subject: f.subject };
+  const what = `${recipient} 的${reportName(report.kind, report.period)}`;
+  const key = f.key.slice(0, f.key.lastIndexOf('|'));
+  const revived = await deps.failures.reviveDelivery(key, recipient, deps.clock.now());
+  const out = await resendReport({ ...deps.reports, store: deps.store, clock: deps.clock, log: deps.log, failures: deps.failures }, report.kind, report.period, recipient);
+  deps.log.info('redrive', { job: f.job, key: f.key, revived, outcome: out.status });
+  if (out.status === 'failed') {
+    await recordFailure(deps, f.job, f.key, { subject: f.subject, error: out.detail, setAside: true, attempts: f.attempts });
+    return { ...base, done: `${what} 补发失败（${out.detail}），仍为搁置：排除原因后再次重新处理` };
+  }
+  // Another run holds it: its outcome is unknown here, so the item stays listed (a later re-drive says).
+  if (out.status === 'held') return { ...base, done: `${what} 未补发（${out.detail}），仍在搁置列表中：稍后再次重新处理可确认` };
+  await clearFailure(deps, f.job, f.key);
+  if (out.status === 'sent') return { ...base, done: `${what} 已补发` };
+  if (out.status === 'refused') return { ...base, done: `${what} 不可投递（${out.detail}），不再发送` };
+  return { ...base, done: `${what} 未重复发送（${out.detail}）` };
 }

@@ -1,7 +1,9 @@
 // `sibao redrive [KEY…] [--all] [--job JOB] [--data DIR] [--json]`
 // The items the background jobs set aside (SPEC §7.8): without KEY it lists them; with KEY… (or
 // --all) it re-drives them (functions/usecases/redrive.ts): a fresh retry budget, back where the job
-// looks. A re-driven digest delivery is sent at once (the digest runs only on Fridays).
+// looks. A re-driven 周报 or 日报 recipient is sent the period's stored mail at once (the use case), and
+// a re-driven week of the 周报 is published and mailed at once: no scheduled run handles a past week or
+// date again (the 周报 runs on Friday evenings for the current week, the 日报 at 17:00 for today).
 // Where the data comes from: the running stack's dynalite (stack.json), else the on-disk store opened
 // under the data directory's lock for the command's duration (as `sibao digest` does).
 import { existsSync } from 'node:fs';
@@ -12,15 +14,17 @@ import { createStore, ensureTable } from '../../functions/adapters/dynamodb-stor
 import { createFailureStore } from '../../functions/adapters/failure-store.js';
 import { logger } from '../../functions/adapters/logger.js';
 import { createSesMailer } from '../../functions/adapters/ses-mailer.js';
-import type { JobFailure, JobName } from '../../functions/ports.js';
+import { jobLabelOf, systemClock, type JobFailure, type JobName, type Mailer } from '../../functions/ports.js';
 import { runDigest } from '../../functions/usecases/digest.js';
-import { JOB_LABELS, listSetAside, redrive, type RedriveResult } from '../../functions/usecases/redrive.js';
+import { reportName } from '../../functions/usecases/stored-report.js';
+import { listSetAside, redrive, type RedriveResult } from '../../functions/usecases/redrive.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { argSpecOf, commandHelp } from './spec.js';
 import { dataDirOf, readStackInfo } from '../data-dir.js';
 import { DEMO_COUNTY } from '../digest-demo.js';
 import { renderTable } from '../format.js';
 import { acquireDataDirLock } from '../lock.js';
+import { commandClock } from '../stack-clock.js';
 import { localDynamoClient, localSesClient, startServices } from '../services.js';
 import { DEFAULT_API_PORT, loadOrCreateActionSecret, MAIL_FROM, TABLE_NAME } from '../stack.js';
 
@@ -29,7 +33,7 @@ export const HELP = commandHelp('redrive');
 const JOBS: readonly JobName[] = ['dispatch', 'sweep', 'digest', 'bounce'];
 
 function rowOf(f: JobFailure): string[] {
-  return [JOB_LABELS[f.job], f.subject, f.key, String(f.attempts), f.setAsideAt ? shanghaiDateTime(f.setAsideAt).slice(0, 16).replace('T', ' ') : '', f.lastError];
+  return [jobLabelOf(f), f.subject, f.key, String(f.attempts), f.setAsideAt ? shanghaiDateTime(f.setAsideAt).slice(0, 16).replace('T', ' ') : '', f.lastError];
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -73,7 +77,9 @@ export async function run(argv: string[]): Promise<number> {
     await ensureTable(dynamo, tableName);
     const store = createStore({ client: dynamo, tableName });
     const failures = createFailureStore({ client: dynamo, tableName });
-    const clock = { now: () => Date.now() };
+    // The running stack's clock when there is one (a re-driven item is due on the clock its job runs
+    // on), else the machine's; the claims' leases are on real time.
+    const clock = await commandClock(info?.api);
     const aside = (await listSetAside({ failures })).filter((f) => !job || f.job === job);
 
     if (!all && keys.length === 0) {
@@ -96,32 +102,37 @@ export async function run(argv: string[]): Promise<number> {
       else chosen.push(found[0]);
     }
     const results: RedriveResult[] = [];
-    const deps = { store, failures, clock, log: logger };
-    for (const f of chosen) results.push(await redrive(deps, f));
-
-    // The digest runs on Fridays only: a re-driven digest recipient is mailed now.
-    const weeks = [...new Set(chosen.filter((f) => f.job === 'digest').map((f) => f.key.split('|')[0].replace(/^digest#/, '')))];
-    if (weeks.length && sesEndpoint) {
+    const digests = createDigestStore({ client: dynamo, tableName });
+    let mailer: Mailer | undefined;
+    if (sesEndpoint) {
       const ses = localSesClient(sesEndpoint);
       cleanups.push(() => ses.destroy());
+      mailer = createSesMailer({ client: ses, from: MAIL_FROM });
+    }
+    const deps = { store, failures, clock, log: logger, ...(mailer ? { reports: { digests, mailer, leaseClock: systemClock } } : {}) };
+    for (const f of chosen) results.push(await redrive(deps, f));
+
+    // A re-driven week of the 周报 (its recipients are re-driven one by one, above): published now.
+    const weeks = [...new Set(chosen.filter((f) => f.job === 'digest' && !f.key.includes('|')).map((f) => f.key))];
+    if (weeks.length && mailer) {
       const send = runDigest({
         log: logger,
         store,
-        digests: createDigestStore({ client: dynamo, tableName }),
-        mailer: createSesMailer({ client: ses, from: MAIL_FROM }),
+        digests,
+        mailer,
         clock,
         failures,
         config: { countyName: DEMO_COUNTY, publicBaseUrl: info?.api ?? `http://127.0.0.1:${DEFAULT_API_PORT}`, actionSecrets: [loadOrCreateActionSecret(dataDir)] },
       });
       for (const week of weeks) {
         const r = await send({ week, send: true });
-        results.push({ job: 'digest', key: week, subject: `周报 ${week}`, done: `补发 ${r.delivered} 封（${r.status}）` });
+        results.push({ job: 'digest', key: week, subject: reportName('digest', week), done: `补发 ${r.delivered} 封（${r.status}）` });
       }
     }
 
     if (json) process.stdout.write(`${JSON.stringify({ redriven: results, missing })}\n`);
     else {
-      for (const r of results) process.stdout.write(`${JOB_LABELS[r.job]}［${r.subject}］${r.key}：${r.done}\n`);
+      for (const r of results) process.stdout.write(`${jobLabelOf(r)}［${r.subject}］${r.key}：${r.done}\n`);
       if (chosen.length === 0 && missing.length === 0) process.stdout.write('没有搁置的条目。\n');
       for (const k of missing) process.stderr.write(`未找到键 ${k}（sibao redrive 列出搁置的条目）\n`);
     }

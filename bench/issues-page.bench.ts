@@ -16,17 +16,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createIssueRecord } from '../domain/issues/lifecycle.js';
-import { routeIssue } from '../domain/issues/routing.js';
-import { ISSUE_CATEGORIES, LOCALITY_UNIT_TYPES, SECTORS } from '../domain/rows/kinds.js';
-import type { IssueRow, Profile } from '../domain/rows/types.js';
-import { createCalendar } from '../domain/time/calendar.js';
-import type { StoredIssue } from '../functions/ports.js';
 import { createSimClock } from '../local/clock.js';
 import { DEFAULT_PROFILE, memberOf, seedProfile } from '../local/demo.js';
 import { loadProfile } from '../local/profile-files.js';
 import { startStack, type Stack } from '../local/stack.js';
-import { syntheticUscc } from './synthetic.js';
+import { putIssues, syntheticIssues } from './synthetic.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -65,63 +59,6 @@ function load(url: string, token: string, ms = ROUND_MS): Promise<Load> {
   });
 }
 
-const enterpriseCode = syntheticUscc;
-
-/** Issue records as the sync stores them: routed with the profile to the given unit. */
-function issues(profile: Profile, count: number, unitOf: (i: number) => string, prefix: string): StoredIssue[] {
-  const calendar = createCalendar(profile.calendarOverrides);
-  const localities = profile.units.filter((u) => LOCALITY_UNIT_TYPES.includes(u.type)).map((u) => u.name);
-  const out: StoredIssue[] = [];
-  for (let i = 0; i < count; i++) {
-    const day = new Date(T0 + Math.floor(i / 500) * 86_400_000);
-    const ymd = day.toISOString().slice(0, 10);
-    const id = `WT-${ymd.replaceAll('-', '')}-${String((i % 500) + 1).padStart(3, '0')}${prefix}`;
-    const row: IssueRow = {
-      enterpriseCode: enterpriseCode(i),
-      enterpriseName: `通许县基准测试企业${i + 1}有限公司`,
-      sector: SECTORS[i % SECTORS.length],
-      locality: localities[i % localities.length],
-      category: ISSUE_CATEGORIES[i % ISSUE_CATEGORIES.length],
-      description: `第 ${i + 1} 个问题：原料供应中断，需要协调运输和资金`,
-      urgency: '一般',
-      beyondScope: false,
-      major: false,
-      reportedOn: ymd,
-      contact: '企业办公室',
-      phone: `138${String(i).padStart(8, '0')}`,
-      assignedUnit: unitOf(i),
-    };
-    const at = day.getTime();
-    const { record, notifications } = createIssueRecord(id, row, routeIssue(row, profile, at, calendar), at, profile);
-    out.push({
-      record,
-      workClass: 'industry',
-      spreadsheetId: 'bench',
-      row: i + 2,
-      sourceKey: `bench#issue#${i + 2}`,
-      values: {},
-      hash: `h${i}`,
-      version: 1,
-      revision: 1,
-      updatedBy: 'bench@tongxu.example',
-      pending: Object.fromEntries(notifications.map((n) => [n.key, n])),
-      usedTokens: {},
-    });
-  }
-  return out;
-}
-
-async function putAll(stack: Stack, list: readonly StoredIssue[]): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < list.length) {
-      const rec = list[next++];
-      if (!(await stack.store.putIssue(rec, null))) throw new Error(`问题 ${rec.record.id} 写入失败`);
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const work = mkdtempSync(join(tmpdir(), 'sibao-bench-issues-'));
@@ -140,8 +77,8 @@ try {
   const small = await start('small');
   const large = await start('large');
   const t0 = performance.now();
-  await putAll(small, issues(profile, SMALL, () => X, 'S'));
-  await putAll(large, issues(profile, LARGE, (i) => units[i % units.length], 'L'));
+  await putIssues(small.store, syntheticIssues(profile, SMALL, { unitOf: () => X, prefix: 'S', t0: T0 }));
+  await putIssues(large.store, syntheticIssues(profile, LARGE, { unitOf: (i) => units[i % units.length], prefix: 'L', t0: T0 }));
   const inLarge = (await large.store.listIssues({ unit: X })).length;
   const inSmall = (await small.store.listIssues({ unit: X })).length;
   if (inSmall !== SMALL || inLarge < PAGE) throw new Error(`单位 ${X} 的问题数不对：小库 ${inSmall}，大库 ${inLarge}`);

@@ -133,7 +133,9 @@ async function buildView(deps: EnterpriseDeps, row: WhitelistRow): Promise<Enter
   await ensureEnterpriseIndex(deps).catch((err: unknown) => deps.log?.error('enterprise index backfill failed', { error: errorInfo(err) }));
   const [issues, matches, profile] = await Promise.all([deps.store.listIssuesOfEnterprise(row.code), deps.policies.listMatches({ enterprise: row.code }), deps.getProfile()]);
   const policyRows = await deps.store.getRows('policy', matches.map((m) => m.policy));
-  const own = [...issues].sort((a, b) => b.record.createdAt - a.record.createdAt);
+  // Newest first; issues of one instant (a sync's batch) by class, then 编号 (the order they were listed in before the index).
+  const within = (s: StoredIssue) => `${s.workClass}#${s.record.id}`;
+  const own = [...issues].sort((a, b) => b.record.createdAt - a.record.createdAt || (within(a) < within(b) ? -1 : within(a) > within(b) ? 1 : 0));
   const used = await countToday(deps, row.code);
   return {
     code: row.code,

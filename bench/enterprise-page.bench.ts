@@ -14,22 +14,18 @@
 // ROUND_MS per round; rounds alternate small/large after one untimed warm-up round each (the first
 // page view of a store runs the one-time backfill of the enterprise index, if any); the ratio is of
 // the median rates. The bench fails only when a request fails or E's page does not list its 10.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { LOCALITY_UNIT_TYPES } from '../domain/rows/kinds.js';
 import { enterpriseLink } from '../functions/usecases/link-token.js';
 import { createSimClock } from '../local/clock.js';
 import { DEFAULT_PROFILE, memberOf, seedProfile } from '../local/demo.js';
 import { loadProfile } from '../local/profile-files.js';
 import { loadOrCreateActionSecret, startStack, type Stack } from '../local/stack.js';
-import { putIssues, syntheticIssues, syntheticUscc } from './synthetic.js';
+import { httpLoad, median, putIssues, syntheticIssues, syntheticUscc, type Load } from './synthetic.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '..');
 const SMALL = 100;
 const LARGE = Number(process.env.SIBAO_BENCH_ISSUES ?? 10_000);
 const OWN = 10;
@@ -44,32 +40,8 @@ const FIRST_DAY = T0 - 30 * 86_400_000;
 const E = syntheticUscc(999_999);
 const CONTACT = 'office@bench-enterprise.example';
 
-interface Load {
-  requests: number;
-  errors: number;
-  rps: number;
-  p50: number;
-  bytes: number;
-}
-
-function load(url: string, ms = ROUND_MS): Promise<Load> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(HERE, 'http-load.mjs'), url, '-', String(ms), String(CONCURRENCY)], { cwd: ROOT });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', fail);
-    child.on('exit', (code) => {
-      if (code !== 0) return fail(new Error(`负载进程退出码 ${code}：${err}`));
-      const r = JSON.parse(out.trim()) as Load;
-      if (r.errors > 0) return fail(new Error(`${r.errors} 个请求失败：${err}`));
-      done(r);
-    });
-  });
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The page needs no bearer token: http-load sends a placeholder. */
+const load = (url: string, ms = ROUND_MS): Promise<Load> => httpLoad(url, '-', ms, CONCURRENCY);
 /** A rate as read: one decimal below 10 per second. */
 const rate = (x: number) => x.toFixed(x < 10 ? 1 : 0);
 

@@ -11,20 +11,16 @@
 // of the median rates. For contrast the whole listing `?unit=X` (what older add-ons ask, SPEC §7.8)
 // is measured the same way: its answer grows with X's history, by design.
 // A miss of the target is printed (✗); the bench fails only when a request fails.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createSimClock } from '../local/clock.js';
 import { DEFAULT_PROFILE, memberOf, seedProfile } from '../local/demo.js';
 import { loadProfile } from '../local/profile-files.js';
 import { startStack, type Stack } from '../local/stack.js';
-import { putIssues, syntheticIssues } from './synthetic.js';
+import { httpLoad, median, putIssues, syntheticIssues, type Load } from './synthetic.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '..');
 const SMALL = 100;
 const LARGE = Number(process.env.SIBAO_BENCH_ISSUES ?? 10_000);
 const ROUNDS = Number(process.env.SIBAO_BENCH_RUNS ?? 3);
@@ -34,32 +30,7 @@ const PAGE = 100;
 const TARGET = 0.7;
 const T0 = Date.parse('2022-06-01T09:00:00+08:00');
 
-interface Load {
-  requests: number;
-  errors: number;
-  rps: number;
-  p50: number;
-  bytes: number;
-}
-
-function load(url: string, token: string, ms = ROUND_MS): Promise<Load> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(HERE, 'http-load.mjs'), url, token, String(ms), String(CONCURRENCY)], { cwd: ROOT });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', fail);
-    child.on('exit', (code) => {
-      if (code !== 0) return fail(new Error(`负载进程退出码 ${code}：${err}`));
-      const r = JSON.parse(out.trim()) as Load;
-      if (r.errors > 0) return fail(new Error(`${r.errors} 个请求失败：${err}`));
-      done(r);
-    });
-  });
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const load = (url: string, token: string, ms = ROUND_MS): Promise<Load> => httpLoad(url, token, ms, CONCURRENCY);
 
 const work = mkdtempSync(join(tmpdir(), 'sibao-bench-issues-'));
 const stacks: Stack[] = [];

@@ -1,5 +1,8 @@
 // Synthetic data and small helpers shared by the benchmarks.
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { makeUscc, USCC_CHARSET } from '../domain/rows/uscc.js';
 import { createIssueRecord } from '../domain/issues/lifecycle.js';
 import { routeIssue } from '../domain/issues/routing.js';
@@ -112,3 +115,37 @@ export async function putIssues(store: Pick<Store, 'putIssue'>, list: readonly S
   };
   await Promise.all(Array.from({ length: 16 }, worker));
 }
+
+/** One round of bench/http-load.mjs: requests, failures, rate per second, p50 latency (ms), bytes read. */
+export interface Load {
+  requests: number;
+  errors: number;
+  rps: number;
+  p50: number;
+  bytes: number;
+}
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * GET `url` for `ms` with `concurrency` keep-alive connections from a child process (bench/http-load.mjs,
+ * so the server under test keeps its CPU), with `token` as the bearer token; rejects when a request failed.
+ */
+export function httpLoad(url: string, token: string, ms: number, concurrency: number): Promise<Load> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [join(BENCH_DIR, 'http-load.mjs'), url, token, String(ms), String(concurrency)], { cwd: resolve(BENCH_DIR, '..') });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', fail);
+    child.on('exit', (code) => {
+      if (code !== 0) return fail(new Error(`负载进程退出码 ${code}：${err}`));
+      const r = JSON.parse(out.trim()) as Load;
+      if (r.errors > 0) return fail(new Error(`${r.errors} 个请求失败：${err}`));
+      done(r);
+    });
+  });
+}
+
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -11,26 +11,16 @@
 // of the median rates. For contrast the whole listing `?unit=X` (what older add-ons ask, SPEC §7.8)
 // is measured the same way: its answer grows with X's history, by design.
 // A miss of the target is printed (✗); the bench fails only when a request fails.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createIssueRecord } from '../domain/issues/lifecycle.js';
-import { routeIssue } from '../domain/issues/routing.js';
-import { ISSUE_CATEGORIES, LOCALITY_UNIT_TYPES, SECTORS } from '../domain/rows/kinds.js';
-import type { IssueRow, Profile } from '../domain/rows/types.js';
-import { createCalendar } from '../domain/time/calendar.js';
-import type { StoredIssue } from '../functions/ports.js';
+import { join } from 'node:path';
 import { createSimClock } from '../local/clock.js';
 import { DEFAULT_PROFILE, memberOf, seedProfile } from '../local/demo.js';
 import { loadProfile } from '../local/profile-files.js';
 import { startStack, type Stack } from '../local/stack.js';
-import { syntheticUscc } from './synthetic.js';
+import { httpLoad, median, putIssues, syntheticIssues, type Load } from './synthetic.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '..');
 const SMALL = 100;
 const LARGE = Number(process.env.SIBAO_BENCH_ISSUES ?? 10_000);
 const ROUNDS = Number(process.env.SIBAO_BENCH_RUNS ?? 3);
@@ -40,89 +30,7 @@ const PAGE = 100;
 const TARGET = 0.7;
 const T0 = Date.parse('2022-06-01T09:00:00+08:00');
 
-interface Load {
-  requests: number;
-  errors: number;
-  rps: number;
-  p50: number;
-  bytes: number;
-}
-
-function load(url: string, token: string, ms = ROUND_MS): Promise<Load> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(HERE, 'http-load.mjs'), url, token, String(ms), String(CONCURRENCY)], { cwd: ROOT });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', fail);
-    child.on('exit', (code) => {
-      if (code !== 0) return fail(new Error(`负载进程退出码 ${code}：${err}`));
-      const r = JSON.parse(out.trim()) as Load;
-      if (r.errors > 0) return fail(new Error(`${r.errors} 个请求失败：${err}`));
-      done(r);
-    });
-  });
-}
-
-const enterpriseCode = syntheticUscc;
-
-/** Issue records as the sync stores them: routed with the profile to the given unit. */
-function issues(profile: Profile, count: number, unitOf: (i: number) => string, prefix: string): StoredIssue[] {
-  const calendar = createCalendar(profile.calendarOverrides);
-  const localities = profile.units.filter((u) => LOCALITY_UNIT_TYPES.includes(u.type)).map((u) => u.name);
-  const out: StoredIssue[] = [];
-  for (let i = 0; i < count; i++) {
-    const day = new Date(T0 + Math.floor(i / 500) * 86_400_000);
-    const ymd = day.toISOString().slice(0, 10);
-    const id = `WT-${ymd.replaceAll('-', '')}-${String((i % 500) + 1).padStart(3, '0')}${prefix}`;
-    const row: IssueRow = {
-      enterpriseCode: enterpriseCode(i),
-      enterpriseName: `通许县基准测试企业${i + 1}有限公司`,
-      sector: SECTORS[i % SECTORS.length],
-      locality: localities[i % localities.length],
-      category: ISSUE_CATEGORIES[i % ISSUE_CATEGORIES.length],
-      description: `第 ${i + 1} 个问题：原料供应中断，需要协调运输和资金`,
-      urgency: '一般',
-      beyondScope: false,
-      major: false,
-      reportedOn: ymd,
-      contact: '企业办公室',
-      phone: `138${String(i).padStart(8, '0')}`,
-      assignedUnit: unitOf(i),
-    };
-    const at = day.getTime();
-    const { record, notifications } = createIssueRecord(id, row, routeIssue(row, profile, at, calendar), at, profile);
-    out.push({
-      record,
-      workClass: 'industry',
-      spreadsheetId: 'bench',
-      row: i + 2,
-      sourceKey: `bench#issue#${i + 2}`,
-      values: {},
-      hash: `h${i}`,
-      version: 1,
-      revision: 1,
-      updatedBy: 'bench@tongxu.example',
-      pending: Object.fromEntries(notifications.map((n) => [n.key, n])),
-      usedTokens: {},
-    });
-  }
-  return out;
-}
-
-async function putAll(stack: Stack, list: readonly StoredIssue[]): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < list.length) {
-      const rec = list[next++];
-      if (!(await stack.store.putIssue(rec, null))) throw new Error(`问题 ${rec.record.id} 写入失败`);
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const load = (url: string, token: string, ms = ROUND_MS): Promise<Load> => httpLoad(url, token, ms, CONCURRENCY);
 
 const work = mkdtempSync(join(tmpdir(), 'sibao-bench-issues-'));
 const stacks: Stack[] = [];
@@ -140,8 +48,8 @@ try {
   const small = await start('small');
   const large = await start('large');
   const t0 = performance.now();
-  await putAll(small, issues(profile, SMALL, () => X, 'S'));
-  await putAll(large, issues(profile, LARGE, (i) => units[i % units.length], 'L'));
+  await putIssues(small.store, syntheticIssues(profile, SMALL, { unitOf: () => X, prefix: 'S', t0: T0 }));
+  await putIssues(large.store, syntheticIssues(profile, LARGE, { unitOf: (i) => units[i % units.length], prefix: 'L', t0: T0 }));
   const inLarge = (await large.store.listIssues({ unit: X })).length;
   const inSmall = (await small.store.listIssues({ unit: X })).length;
   if (inSmall !== SMALL || inLarge < PAGE) throw new Error(`单位 ${X} 的问题数不对：小库 ${inSmall}，大库 ${inLarge}`);

@@ -419,8 +419,21 @@ export interface Store {
   claimIssueSource(sourceKey: string, id: string): Promise<string>;
   /** Next number of the day (1, 2, …) from an atomic counter. */
   nextIssueNumber(day: string): Promise<number>;
-  /** Issues of a current responsible unit (optionally in one status), or all issues (optionally by status). */
-  listIssues(q: IssueQuery): Promise<StoredIssue[]>;
+  /**
+   * Issues of a current responsible unit (optionally in one status), or all issues (optionally by
+   * status); with `deleted`, tombstones too.
+   */
+  listIssues(q: IssueQuery, opts?: { deleted?: boolean }): Promise<StoredIssue[]>;
+  /**
+   * The issues of one enterprise (反映企业代码), newest first, deleted ones excluded: read through its
+   * own pointer items (written by putIssue, following an edit of the code), never the whole store.
+   */
+  listIssuesOfEnterprise(code: string): Promise<StoredIssue[]>;
+  /**
+   * Write the enterprise pointers of issues stored before pointers existed (idempotent; the one-time
+   * backfill in usecases/enterprise-index.ts). Issues without an enterprise code are skipped.
+   */
+  putEnterprisePointers(issues: readonly StoredIssue[]): Promise<void>;
   /**
    * One page of the same listing from an index: reads at most `limit` items whatever the table
    * holds. Throws CursorError for a cursor it did not issue for this query.

@@ -17,7 +17,7 @@ import type { CoverageSnapshot } from '../../domain/reports/snapshots.js';
 import { sweepDueAt } from '../../domain/issues/sweep.js';
 import { addDays, isoWeek, isoWeekRange, shanghaiDate } from '../../domain/time/time.js';
 import type { IssueRecord } from '../../domain/issues/types.js';
-import { batchWriteAll, createDocumentClient, queryAllPages } from './dynamodb-store.js';
+import { batchWriteAll, createDocumentClient, enterprisePointerKey, queryAllPages } from './dynamodb-store.js';
 import type { AddressRecord, DigestReader, DigestRecord, DigestStore, ReadCounter, RowRecord, StoredIssue } from '../ports.js';
 import { ACTIVITY_OPEN, DIGEST_INDEX_ATTRS, issueDigestKeys } from './table-schema.js';
 
@@ -301,7 +301,10 @@ export function rowItemForBulk(rec: RowRecord): Item {
 
 export function issueItemForBulk(rec: StoredIssue): Item {
   const r = rec.record;
-  const item: Item = { pk: `ISSUE#${r.id}`, sk: 'ISSUE', type: 'issue', kindPk: 'KIND#issue', kindSk: `${rec.workClass}#${r.id}`, ...rec };
+  // The enterprise pointer's key as putIssue records it; the pointer item itself is not written by a
+  // bulk load (the enterprise index's backfill writes it on the first /e/ view of the store).
+  const pointer = enterprisePointerKey(r);
+  const item: Item = { pk: `ISSUE#${r.id}`, sk: 'ISSUE', type: 'issue', kindPk: 'KIND#issue', kindSk: `${rec.workClass}#${r.id}`, ...(pointer ? { entPk: pointer.pk, entSk: pointer.sk } : {}), ...rec };
   const cur = r.assignments[r.assignments.length - 1];
   if (cur?.unit) {
     item.unitPk = `UNIT#${cur.unit}`;

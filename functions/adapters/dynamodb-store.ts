@@ -55,7 +55,7 @@ import { ACTIVITY_OPEN, createTableInput, DIGEST_INDEX_ATTRS, issueDigestKeys, T
 
 type Item = Record<string, unknown>;
 
-const KEY_ATTRS = [TABLE_SCHEMA.timeToLiveAttribute, 'pk', 'sk', 'type', 'kindPk', 'kindSk', 'unitPk', 'unitSk', 'duePk', 'dueSk', 'outboxPk', 'outboxSk', ...DIGEST_INDEX_ATTRS];
+const KEY_ATTRS = [TABLE_SCHEMA.timeToLiveAttribute, 'pk', 'sk', 'type', 'kindPk', 'kindSk', 'unitPk', 'unitSk', 'duePk', 'dueSk', 'outboxPk', 'outboxSk', 'entPk', 'entSk', ...DIGEST_INDEX_ATTRS];
 
 export interface DynamoStoreOptions {
   client: DynamoDBClient;
@@ -156,14 +156,30 @@ const dueKey = (at: number, id: string) => `${new Date(at).toISOString()}#${id}`
 /** Upper bound (exclusive) of the keys due at or before `until`: `#` < `$`. */
 const dueUntil = (until: number) => `${new Date(until).toISOString()}$`;
 
+/**
+ * The key of an issue's pointer item in its enterprise's partition (Store.listIssuesOfEnterprise):
+ * ENTISSUE#<反映企业代码> / <createdAt, 15 digits>#<编号>, so the partition reads newest first. null
+ * for an issue without an enterprise code (nothing to find it by).
+ */
+export function enterprisePointerKey(r: Pick<StoredIssue['record'], 'id' | 'createdAt' | 'issue'>): { pk: string; sk: string } | null {
+  const code = r.issue?.enterpriseCode;
+  if (typeof code !== 'string' || code === '' || typeof r.createdAt !== 'number') return null;
+  return { pk: `ENTISSUE#${code}`, sk: `${String(r.createdAt).padStart(15, '0')}#${r.id}` };
+}
+
+const pointerItem = (key: { pk: string; sk: string }, id: string): Item => ({ ...key, type: 'enterprise_issue', id });
+
 function issueItem(rec: StoredIssue): Item {
   const r = rec.record;
+  const pointer = enterprisePointerKey(r);
   const item: Item = {
     pk: issuePk(r.id),
     sk: 'ISSUE',
     type: 'issue',
     kindPk: 'KIND#issue',
     kindSk: `${rec.workClass}#${r.id}`,
+    // The pointer this write keeps (putIssue): the next write sees whether it moved.
+    ...(pointer ? { entPk: pointer.pk, entSk: pointer.sk } : {}),
     ...rec,
   };
   // A deleted issue (a tombstone: only one never routed to a unit) leaves the unit, deadline and
@@ -401,6 +417,38 @@ function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiSto
     }
   }
 
+  /** The conditional update of an issue item, answering the item it replaced (false when the condition failed). */
+  async function conditionalPutReturningOld(Item: Item, expectedRevision: number): Promise<false | { old: Item | undefined }> {
+    try {
+      const res = await doc.send(
+        new PutCommand({
+          TableName,
+          Item,
+          ConditionExpression: '#rev = :rev',
+          ExpressionAttributeNames: { '#rev': 'revision' },
+          ExpressionAttributeValues: { ':rev': expectedRevision },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return { old: res.Attributes as Item | undefined };
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw storeFailure(err);
+    }
+  }
+
+  /**
+   * After an issue item replaced `old`: its enterprise pointer follows an edit of 反映企业代码 (the new
+   * one put, the old one deleted). An item written before pointers existed (no entPk) gets its
+   * pointer now; unchanged, nothing is written.
+   */
+  async function movePointer(old: Item | undefined, pointer: { pk: string; sk: string } | null, id: string): Promise<void> {
+    const before = old?.entPk !== undefined ? { pk: String(old.entPk), sk: String(old.entSk) } : old ? enterprisePointerKey(old.record as StoredIssue['record']) : null;
+    const same = (a: { pk: string; sk: string } | null, b: { pk: string; sk: string } | null) => a?.pk === b?.pk && a?.sk === b?.sk;
+    if (pointer && (old?.entPk === undefined || !same(before, pointer))) await doc.send(new PutCommand({ TableName, Item: pointerItem(pointer, id) }));
+    if (before && !same(before, pointer)) await doc.send(new DeleteCommand({ TableName, Key: before }));
+  }
+
   return {
     ...history,
 
@@ -519,9 +567,45 @@ function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiSto
     },
 
     async putIssue(rec, expectedRevision) {
-      if (!(await conditionalPut(issueItem(rec), expectedRevision))) return false;
+      const item = issueItem(rec);
+      const pointer = enterprisePointerKey(rec.record);
+      if (expectedRevision === null) {
+        // A new issue: its pointer first, so an issue stored is never missing from its enterprise's
+        // page (a pointer whose issue write lost is dropped by the read).
+        if (pointer) await doc.send(new PutCommand({ TableName, Item: pointerItem(pointer, rec.record.id) }));
+        if (!(await conditionalPut(item, null))) return false;
+      } else {
+        const written = await conditionalPutReturningOld(item, expectedRevision);
+        if (!written) return false;
+        await movePointer(written.old, pointer, rec.record.id);
+      }
       if (needsDrain(rec)) await drainIssue(rec);
       return true;
+    },
+
+    async listIssuesOfEnterprise(code) {
+      const pointers = await queryAll({
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': `ENTISSUE#${code}` },
+        ScanIndexForward: false,
+        ProjectionExpression: 'id',
+      });
+      const ids = [...new Set(pointers.map((p) => String(p.id)))];
+      const items = new Map((await batchGet(ids.map((id) => ({ pk: issuePk(id), sk: 'ISSUE' })))).map((i) => [String(i.pk), i]));
+      // The issue item decides: a pointer left by an older enterprise code (an edit of 反映企业代码
+      // racing the backfill) or by a create that lost, and a deleted issue, are not listed.
+      return ids
+        .map((id) => items.get(issuePk(id)))
+        .filter((i): i is Item => i !== undefined && i.deletedAt === undefined && (i.record as StoredIssue['record']).issue.enterpriseCode === code)
+        .map((i) => strip<StoredIssue>(i)!);
+    },
+
+    async putEnterprisePointers(issues) {
+      const items = issues.flatMap((s) => {
+        const key = enterprisePointerKey(s.record);
+        return key ? [pointerItem(key, s.record.id)] : [];
+      });
+      await batchWriteAll(doc, TableName, items, BATCH_WRITES_IN_FLIGHT);
     },
 
     async listClassIssues(workClass) {
@@ -583,7 +667,7 @@ function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiSto
       return Number(res.Attributes?.n);
     },
 
-    async listIssues(q: IssueQuery) {
+    async listIssues(q: IssueQuery, opts?: { deleted?: boolean }) {
       let items: Item[];
       if (q.unit) {
         items = await queryAll({
@@ -600,7 +684,7 @@ function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiSto
             : { ExpressionAttributeValues: { ':p': 'KIND#issue' } }),
         });
       }
-      return live(items).map((i) => strip<StoredIssue>(i)!);
+      return (opts?.deleted ? items : live(items)).map((i) => strip<StoredIssue>(i)!);
     },
 
     async listIssuesPage(q: IssuePageQuery) {

@@ -7,6 +7,8 @@
 //                                                                    duePk/dueSk (while open),
 //                                                                    outboxPk/outboxSk (while pending)
 //   issue source alias      SRC#<spreadsheetId>#issue#<row>  SRC     —
+//   enterprise's issue      ENTISSUE#<反映企业代码>      <createdAt, 15 digits>#<编号>  —  (a pointer: the
+//                            issue item's entPk/entSk name it; /e/ reads the partition, newest first)
 //   profile                 PROFILE                     CURRENT     —
 //   day counter             COUNTER#ISSUE#<YYYYMMDD>    COUNTER     —
 //   delivery (per recipient) DELIVERY#<notificationKey>  <recipient> —  (status sending | sent |

@@ -12,7 +12,8 @@ import { isPolicyFeedback, FEEDBACK_LINKS, type PolicyFeedback } from '../../dom
 import { shanghaiDate, shanghaiDateTime } from '../../domain/time/time.js';
 import type { IssueRow, Profile, WhitelistRow } from '../../domain/rows/types.js';
 import { ROW_TABLE } from '../../domain/rows/table.js';
-import { SELF_REPORTED, type Clock, type Log, type PolicyStore, type Store, type StoredIssue } from '../ports.js';
+import { errorInfo, SELF_REPORTED, type Clock, type Log, type PolicyStore, type Store, type StoredIssue } from '../ports.js';
+import { ensureEnterpriseIndex } from './enterprise-index.js';
 import { contactEpoch, verifyEnterpriseLink, verifyFeedbackLink } from './link-token.js';
 import { newIssueId, route, unroutedRecord } from './sync.js';
 
@@ -127,9 +128,14 @@ function issueView(s: StoredIssue, profile: Profile | null): EnterpriseIssueView
 }
 
 async function buildView(deps: EnterpriseDeps, row: WhitelistRow): Promise<EnterpriseView> {
-  const [issues, matches, profile] = await Promise.all([deps.store.listIssues({}), deps.policies.listMatches({ enterprise: row.code }), deps.getProfile()]);
+  // Issues stored before the enterprise index get their pointers once (a failure is logged and the
+  // page shows what the index holds; the next view tries again).
+  await ensureEnterpriseIndex(deps).catch((err: unknown) => deps.log?.error('enterprise index backfill failed', { error: errorInfo(err) }));
+  const [issues, matches, profile] = await Promise.all([deps.store.listIssuesOfEnterprise(row.code), deps.policies.listMatches({ enterprise: row.code }), deps.getProfile()]);
   const policyRows = await deps.store.getRows('policy', matches.map((m) => m.policy));
-  const own = issues.filter((s) => s.record.issue.enterpriseCode === row.code).sort((a, b) => b.record.createdAt - a.record.createdAt);
+  // Newest first; issues of one instant (a sync's batch) by class, then 编号 (the order they were listed in before the index).
+  const within = (s: StoredIssue) => `${s.workClass}#${s.record.id}`;
+  const own = [...issues].sort((a, b) => b.record.createdAt - a.record.createdAt || (within(a) < within(b) ? -1 : within(a) > within(b) ? 1 : 0));
   const used = await countToday(deps, row.code);
   return {
     code: row.code,

@@ -42,7 +42,7 @@ export const OLDEST_PENDING_METRIC = { namespace: 'Sibao', metricName: 'OldestPe
 export const OPS_ALARMS = {
   ApiUnexpectedErrors: { statistic: 'Sum', period: 5, threshold: 1, what: 'the API answered 5xx to an unexpected error' },
   JobItemFailures: { statistic: 'Sum', period: 15, threshold: 10, what: '10 or more background-job items failed in 15 minutes (each is retried with backoff)' },
-  ItemsSetAside: { statistic: 'Maximum', period: 5, threshold: 1, what: 'items are set aside after their retries: re-drive them with `sibao redrive` once the cause is fixed' },
+  ItemsSetAside: { statistic: 'Maximum', period: 5, threshold: 1, what: 'items are set aside after their retries: re-drive them with `sibao redrive --table <TableName output> --region <region>` once the cause is fixed' },
   DigestLate: { statistic: 'Maximum', period: 15, threshold: 1, what: 'the Friday digest is not sent by 18:00 Asia/Shanghai (it is retried every 15 minutes)' },
 } as const;
 
@@ -504,6 +504,9 @@ export class SibaoStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'SesIdentity', { value: identity.emailIdentityName });
     new CfnOutput(this, 'SesConfigurationSet', { value: configurationSet.configurationSetName });
+    // What `sibao redrive --table <TableName> --from <MailFrom>` needs, and the function it names for a week of the 周报.
+    new CfnOutput(this, 'MailFrom', { value: config.mailFrom, description: 'From address of every mail (sibao redrive --from)' });
+    new CfnOutput(this, 'DigestFunctionName', { value: fns.digest.functionName, description: 'The 周报 function: sibao redrive prints how to invoke it for a past week' });
     new CfnOutput(this, 'ActionSecretArn', { value: actionSecret.secretArn });
     new CfnOutput(this, 'OAuthAudienceSecretArn', { value: oauthAudience.secretArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });

@@ -59,6 +59,14 @@ async function backToOutbox(deps: RedriveDeps, issueId: string, key: string): Pr
   return out.ok && out.result;
 }
 
+/** The 周报/日报 delivery a failure names (`digest#<week>|<to>`, `daily#<date>|<to>` of the digest job): re-driving it mails at once (`reports`). */
+export function reportDeliveryOf(f: JobFailure): (NonNullable<ReturnType<typeof reportOf>> & { recipient: string }) | null {
+  const sep = f.key.lastIndexOf('|');
+  if (f.job !== 'digest' || sep <= 0) return null;
+  const report = reportOf(f.key.slice(0, sep));
+  return report ? { ...report, recipient: f.key.slice(sep + 1) } : null;
+}
+
 const issueOf = (f: JobFailure): string | undefined => {
   const p = f.payload as { issueId?: unknown } | undefined;
   return typeof p?.issueId === 'string' ? p.issueId : undefined;
@@ -71,11 +79,11 @@ export async function redrive(deps: RedriveDeps, f: JobFailure): Promise<Redrive
   const sep = f.key.lastIndexOf('|');
   // A delivery `<key>|<recipient>`: the dispatcher's and the digest's, and the sweep's register mails
   // (the sweep's own items, issues and `batch#…`, are never keyed with an address).
+  const report = reportDeliveryOf(f);
+  if (report) return redriveReport(deps, f, report, report.recipient);
   if ((f.job === 'dispatch' || f.job === 'digest' || (f.job === 'sweep' && f.key.includes('@', sep))) && sep > 0) {
     const key = f.key.slice(0, sep);
     const recipient = f.key.slice(sep + 1);
-    const report = f.job === 'digest' ? reportOf(key) : null;
-    if (report) return redriveReport(deps, f, report, recipient);
     const revived = await deps.failures.reviveDelivery(key, recipient, now);
     const issueId = issueOf(f);
     const back = issueId ? await backToOutbox(deps, issueId, key) : false;

@@ -5,7 +5,13 @@
 // a re-driven week of the 周报 is published and mailed at once: no scheduled run handles a past week or
 // date again (the 周报 runs on Friday evenings for the current week, the 日报 at 17:00 for today).
 // Where the data comes from: the running stack's dynalite (stack.json), else the on-disk store opened
-// under the data directory's lock for the command's duration (as `sibao digest` does).
+// under the data directory's lock for the command's duration (as `sibao digest` does); with --table,
+// the deployed stack's table (its TableName output) in --region, with the operator's AWS credentials
+// (the SDK's default chain), SES in that region from --from (its MailFrom output) and the real clock:
+// no local service, no data directory. A re-driven week of the 周报 is left to the digest function there
+// (publishing it needs the function's configuration: county name, action key, base URL): the message
+// says how to run it.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { shanghaiDateTime } from '../../domain/time/time.js';
@@ -13,11 +19,11 @@ import { createDigestStore } from '../../functions/adapters/digest-store.js';
 import { createStore, ensureTable } from '../../functions/adapters/dynamodb-store.js';
 import { createFailureStore } from '../../functions/adapters/failure-store.js';
 import { logger } from '../../functions/adapters/logger.js';
-import { createSesMailer } from '../../functions/adapters/ses-mailer.js';
-import { jobLabelOf, systemClock, type JobFailure, type JobName, type Mailer } from '../../functions/ports.js';
+import { createSesClient, createSesMailer } from '../../functions/adapters/ses-mailer.js';
+import { errorInfo, jobLabelOf, MailError, systemClock, type Clock, type FailureStore, type JobFailure, type JobName, type Mailer, type Store } from '../../functions/ports.js';
 import { runDigest } from '../../functions/usecases/digest.js';
 import { reportName } from '../../functions/usecases/stored-report.js';
-import { listSetAside, redrive, type RedriveResult } from '../../functions/usecases/redrive.js';
+import { listSetAside, redrive, reportDeliveryOf, type RedriveResult } from '../../functions/usecases/redrive.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { argSpecOf, commandHelp } from './spec.js';
 import { dataDirOf, readStackInfo } from '../data-dir.js';
@@ -36,6 +42,129 @@ function rowOf(f: JobFailure): string[] {
   return [jobLabelOf(f), f.subject, f.key, String(f.attempts), f.setAsideAt ? shanghaiDateTime(f.setAsideAt).slice(0, 16).replace('T', ' ') : '', f.lastError];
 }
 
+/** Where the command reads and re-drives: the local stack's store or the deployed table. */
+interface Target {
+  dynamo: DynamoDBClient;
+  tableName: string;
+  clock: Clock;
+  /** Sends a re-driven 周报/日报 recipient (none in the cloud without --from). */
+  mailer?: Mailer;
+  /** Why a 周报/日报 recipient cannot be re-driven without a mailer, and what to do. */
+  noMailer: string;
+  /** What is done with a re-driven week of the 周报 (its recipients are re-driven one by one). */
+  publishWeeks(weeks: string[], store: Store, failures: FailureStore): Promise<RedriveResult[]>;
+}
+
+/** The local stack: stack.json's dynalite, else the data directory's store under its lock. */
+async function localTarget(dataDir: string, cleanups: Array<() => unknown>): Promise<Target> {
+  const info = readStackInfo(dataDir);
+  let dynamoEndpoint: string;
+  let sesEndpoint: string | undefined;
+  let tableName = TABLE_NAME;
+  if (info?.dynamo) {
+    dynamoEndpoint = info.dynamo;
+    sesEndpoint = info.ses;
+    tableName = info.table ?? TABLE_NAME;
+  } else {
+    if (!existsSync(join(dataDir, 'dynamodb'))) {
+      throw new UsageError(`数据目录 ${dataDir} 中没有本机数据库：请先运行 npm start（或 sibao start --data ${dataDir}）`, 'no_data');
+    }
+    const lock = acquireDataDirLock(dataDir);
+    cleanups.push(() => lock.release());
+    const services = await startServices({ dataDir, memory: false, sesPort: 0 });
+    cleanups.push(() => services.stop());
+    dynamoEndpoint = services.dynamoEndpoint;
+    sesEndpoint = services.sesEndpoint;
+  }
+  const dynamo = localDynamoClient(dynamoEndpoint);
+  cleanups.push(() => dynamo.destroy());
+  await ensureTable(dynamo, tableName);
+  // The running stack's clock when there is one (a re-driven item is due on the clock its job runs
+  // on), else the machine's; the claims' leases are on real time.
+  const clock = await commandClock(info?.api);
+  let mailer: Mailer | undefined;
+  if (sesEndpoint) {
+    const ses = localSesClient(sesEndpoint);
+    cleanups.push(() => ses.destroy());
+    mailer = createSesMailer({ client: ses, from: MAIL_FROM });
+  }
+  return {
+    dynamo,
+    tableName,
+    clock,
+    mailer,
+    noMailer: '本机堆栈没有 SES 模拟器（stack.json 中无 ses）：用 sibao start 重新启动后再试',
+    // Published and mailed now: no scheduled run handles a past week again.
+    async publishWeeks(weeks, store, failures) {
+      if (!mailer) return [];
+      const send = runDigest({
+        log: logger,
+        store,
+        digests: createDigestStore({ client: dynamo, tableName }),
+        mailer,
+        clock,
+        failures,
+        config: { countyName: DEMO_COUNTY, publicBaseUrl: info?.api ?? `http://127.0.0.1:${DEFAULT_API_PORT}`, actionSecrets: [loadOrCreateActionSecret(dataDir)] },
+      });
+      const out: RedriveResult[] = [];
+      for (const week of weeks) {
+        const r = await send({ week, send: true });
+        out.push({ job: 'digest', key: week, subject: reportName('digest', week), done: `补发 ${r.delivered} 封（${r.status}）` });
+      }
+      return out;
+    },
+  };
+}
+
+/** The deployed stack: its table in `region` (else the SDK's region chain), the operator's credentials, the real clock. */
+async function cloudTarget(tableName: string, region: string | undefined, from: string | undefined, cleanups: Array<() => unknown>): Promise<Target> {
+  const dynamo = new DynamoDBClient({ ...(region ? { region } : {}), maxAttempts: 3, requestHandler: { requestTimeout: 10_000, connectionTimeout: 5_000 } });
+  cleanups.push(() => dynamo.destroy());
+  let resolved: string;
+  try {
+    resolved = await dynamo.config.region();
+  } catch {
+    throw new UsageError('未能确定 AWS 区域：用 --region 指明堆栈所在的区域（或设置 AWS_REGION）', 'no_region');
+  }
+  let mailer: Mailer | undefined;
+  if (from !== undefined) {
+    const ses = createSesClient({ region: resolved });
+    cleanups.push(() => ses.destroy());
+    try {
+      mailer = createSesMailer({ client: ses, from });
+    } catch (err) {
+      if (err instanceof MailError) throw new UsageError(`--from：${err.message}`, 'invalid_from');
+      throw err;
+    }
+  }
+  return {
+    dynamo,
+    tableName,
+    clock: systemClock,
+    mailer,
+    noMailer: '需要发件地址：加 --from 地址（堆栈输出 MailFrom）',
+    async publishWeeks(weeks) {
+      const payload = (week: string) => `'{"week":"${week}","send":true}'`;
+      return weeks.map((week) => ({
+        job: 'digest' as const,
+        key: week,
+        subject: reportName('digest', week),
+        done:
+          '未在此发布：定时任务只在周五 17:00–23:45 发布当周的周报；其他周请调用 digest 函数（堆栈输出 DigestFunctionName）：' +
+          `aws lambda invoke --region ${resolved} --function-name <DigestFunctionName> --cli-binary-format raw-in-base64-out --payload ${payload(week)} 结果.json`,
+      }));
+    },
+  };
+}
+
+/** The cloud's first read: a missing table or missing credentials said in Chinese (exit 2). */
+function cloudReadError(err: unknown, tableName: string): never {
+  const { name, message } = errorInfo(err);
+  if (name === 'ResourceNotFoundException') throw new UsageError(`没有表 ${tableName}：--table 应为堆栈输出 TableName 的值，--region 为堆栈所在区域`, 'no_table');
+  if (name === 'CredentialsProviderError') throw new UsageError(`未能取得 AWS 凭证（${message}）：设置 AWS_PROFILE 或 AWS_ACCESS_KEY_ID 等`, 'no_credentials');
+  throw err;
+}
+
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, argSpecOf('redrive'));
   if (boolFlag(args, 'help')) {
@@ -48,39 +177,31 @@ export async function run(argv: string[]): Promise<number> {
   const json = boolFlag(args, 'json');
   const keys = args.positionals;
   if (all && keys.length) throw new UsageError('--all 与键不能同时使用');
-  const dataDir = dataDirOf(stringFlag(args, 'data'));
+  const table = stringFlag(args, 'table');
+  const region = stringFlag(args, 'region');
+  const from = stringFlag(args, 'from');
+  if (table !== undefined) {
+    if (stringFlag(args, 'data') !== undefined) throw new UsageError('--table（已部署堆栈的表）与 --data（本机数据目录）不能同时使用');
+    if (!table.trim()) throw new UsageError('--table 需要表名（堆栈输出 TableName）');
+  } else if (region !== undefined || from !== undefined) {
+    throw new UsageError(`${region !== undefined ? '--region' : '--from'} 只与 --table（已部署堆栈的表）同用`);
+  }
   if (!process.env.POWERTOOLS_LOG_LEVEL && !process.env.LOG_LEVEL) logger.setLogLevel('WARN');
 
-  const info = readStackInfo(dataDir);
   const cleanups: Array<() => unknown> = [];
   try {
-    let dynamoEndpoint: string;
-    let sesEndpoint: string | undefined;
-    let tableName = TABLE_NAME;
-    if (info?.dynamo) {
-      dynamoEndpoint = info.dynamo;
-      sesEndpoint = info.ses;
-      tableName = info.table ?? TABLE_NAME;
-    } else {
-      if (!existsSync(join(dataDir, 'dynamodb'))) {
-        throw new UsageError(`数据目录 ${dataDir} 中没有本机数据库：请先运行 npm start（或 sibao start --data ${dataDir}）`, 'no_data');
-      }
-      const lock = acquireDataDirLock(dataDir);
-      cleanups.push(() => lock.release());
-      const services = await startServices({ dataDir, memory: false, sesPort: 0 });
-      cleanups.push(() => services.stop());
-      dynamoEndpoint = services.dynamoEndpoint;
-      sesEndpoint = services.sesEndpoint;
-    }
-    const dynamo = localDynamoClient(dynamoEndpoint);
-    cleanups.push(() => dynamo.destroy());
-    await ensureTable(dynamo, tableName);
+    const target = table !== undefined ? await cloudTarget(table.trim(), region, from, cleanups) : await localTarget(dataDirOf(stringFlag(args, 'data')), cleanups);
+    const { dynamo, tableName, clock, mailer } = target;
     const store = createStore({ client: dynamo, tableName });
     const failures = createFailureStore({ client: dynamo, tableName });
-    // The running stack's clock when there is one (a re-driven item is due on the clock its job runs
-    // on), else the machine's; the claims' leases are on real time.
-    const clock = await commandClock(info?.api);
-    const aside = (await listSetAside({ failures })).filter((f) => !job || f.job === job);
+    let listed: JobFailure[];
+    try {
+      listed = await listSetAside({ failures });
+    } catch (err) {
+      if (table !== undefined) cloudReadError(err, tableName);
+      throw err;
+    }
+    const aside = listed.filter((f) => !job || f.job === job);
 
     if (!all && keys.length === 0) {
       if (json) process.stdout.write(`${JSON.stringify({ setAside: aside })}\n`);
@@ -101,42 +222,28 @@ export async function run(argv: string[]): Promise<number> {
       else if (found.length > 1) throw new UsageError(`键 ${key} 同时属于 ${found.map((f) => f.job).join('、')} 任务：请用 --job 指明`);
       else chosen.push(found[0]);
     }
+    // A 周报/日报 recipient is mailed by the re-drive itself: without a mailer (the cloud without
+    // --from) it is refused, the others still re-driven.
+    const refused = mailer ? [] : chosen.filter((f) => reportDeliveryOf(f));
     const results: RedriveResult[] = [];
     const digests = createDigestStore({ client: dynamo, tableName });
-    let mailer: Mailer | undefined;
-    if (sesEndpoint) {
-      const ses = localSesClient(sesEndpoint);
-      cleanups.push(() => ses.destroy());
-      mailer = createSesMailer({ client: ses, from: MAIL_FROM });
-    }
     const deps = { store, failures, clock, log: logger, ...(mailer ? { reports: { digests, mailer, leaseClock: systemClock } } : {}) };
-    for (const f of chosen) results.push(await redrive(deps, f));
+    for (const f of chosen) if (!refused.includes(f)) results.push(await redrive(deps, f));
 
-    // A re-driven week of the 周报 (its recipients are re-driven one by one, above): published now.
+    // A re-driven week of the 周报 (its recipients are re-driven one by one, above).
     const weeks = [...new Set(chosen.filter((f) => f.job === 'digest' && !f.key.includes('|')).map((f) => f.key))];
-    if (weeks.length && mailer) {
-      const send = runDigest({
-        log: logger,
-        store,
-        digests,
-        mailer,
-        clock,
-        failures,
-        config: { countyName: DEMO_COUNTY, publicBaseUrl: info?.api ?? `http://127.0.0.1:${DEFAULT_API_PORT}`, actionSecrets: [loadOrCreateActionSecret(dataDir)] },
-      });
-      for (const week of weeks) {
-        const r = await send({ week, send: true });
-        results.push({ job: 'digest', key: week, subject: reportName('digest', week), done: `补发 ${r.delivered} 封（${r.status}）` });
-      }
-    }
+    if (weeks.length) results.push(...(await target.publishWeeks(weeks, store, failures)));
 
-    if (json) process.stdout.write(`${JSON.stringify({ redriven: results, missing })}\n`);
+    if (json) process.stdout.write(`${JSON.stringify({ redriven: results, missing, refused: refused.map((f) => f.key) })}\n`);
     else {
       for (const r of results) process.stdout.write(`${jobLabelOf(r)}［${r.subject}］${r.key}：${r.done}\n`);
       if (chosen.length === 0 && missing.length === 0) process.stdout.write('没有搁置的条目。\n');
       for (const k of missing) process.stderr.write(`未找到键 ${k}（sibao redrive 列出搁置的条目）\n`);
     }
-    return missing.length ? 1 : 0;
+    for (const f of refused) {
+      process.stderr.write(`错误：${f.key} 未重新处理：${reportDeliveryOf(f)!.label}的收件人重新处理时立即补发，${target.noMailer}\n`);
+    }
+    return refused.length ? 2 : missing.length ? 1 : 0;
   } finally {
     for (const fn of cleanups.reverse()) await fn();
   }

@@ -244,15 +244,20 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     about:
       '后台任务（发信、巡查、周报、退信记录）中多次重试仍失败的条目会被“搁置”：不再自动重试，触发告警，\n' +
       '并在指挥部看板上列出。不带键时列出搁置的条目；给出键（或 --all）时重新处理：重置重试次数并交回任务——\n' +
-      '发信条目放回发件队列，巡查、退信条目在任务下次运行时重试，周报、日报的收件人立即补发（发送该期存储的邮件）。',
+      '发信条目放回发件队列，巡查、退信条目在任务下次运行时重试，周报、日报的收件人立即补发（发送该期存储的邮件）。\n' +
+      '用 --table 处理已部署堆栈（云端）的条目：凭证取自 AWS 默认凭证链（如 AWS_PROFILE），用真实时间，\n' +
+      '不启动本机服务；补发周报、日报的收件人需要 --from；整周的周报由 digest 函数发布（命令给出方法）。',
     operandHelp: [['键', '搁置条目的键（见列表）；同一键属于多个任务时用 --job 指明']],
     options: [
       { flag: 'all', type: 'boolean', help: '重新处理全部搁置条目（可与 --job 同用）' },
       { flag: 'job', type: 'string', value: '任务', help: '只看某一任务：dispatch（发信）、sweep（巡查）、digest（周报）、bounce（退信记录）' },
       data('数据目录（默认 .sibao）；sibao start 正在该目录运行时直接使用它的数据库'),
-      json('输出 JSON：列表为 {"setAside":[…]}，重新处理为 {"redriven":[…],"missing":[…]}'),
+      { flag: 'table', type: 'string', value: '表名', help: '已部署堆栈的 DynamoDB 表（堆栈输出 TableName）；不能与 --data 同用' },
+      { flag: 'region', type: 'string', value: '区域', help: '与 --table 同用：堆栈所在的 AWS 区域（默认取 AWS_REGION 或 AWS 配置文件）' },
+      { flag: 'from', type: 'string', value: '地址', help: '与 --table 同用：发件地址（堆栈输出 MailFrom），经该区域的 SES 补发周报、日报的收件人' },
+      json('输出 JSON：列表为 {"setAside":[…]}，重新处理为 {"redriven":[…],"missing":[…],"refused":[…]}'),
     ],
-    notes: '退出码：0 成功，1 有键未找到，2 用法错误或数据目录不可用。',
+    notes: '退出码：0 成功，1 有键未找到，2 用法错误、数据目录或表不可用、周报或日报的收件人缺少 --from 未处理。',
   },
 ];
 

@@ -226,6 +226,13 @@ describe('API Function URL', () => {
     });
     template.hasOutput('ApiUrl', { Value: { 'Fn::GetAtt': [idOf('AWS::Lambda::Url', 'ApiFunctionFunctionUrl'), 'FunctionUrl'] } });
   });
+
+  it('outputs what `sibao redrive --table` needs: the table, the From address the functions send with, the digest function', () => {
+    template.hasOutput('TableName', { Value: { Ref: tableId() } });
+    template.hasOutput('MailFrom', { Value: envOf('digest').MAIL_FROM });
+    expect(envOf('digest').MAIL_FROM).toBe('sibao@mail.tongxu.example');
+    template.hasOutput('DigestFunctionName', { Value: { Ref: fnId('digest') } });
+  });
 });
 
 describe('schedules (EventBridge Scheduler)', () => {

@@ -11,7 +11,7 @@
 // The generation instant is now on the running stack's clock (GET /_local/clock, local/stack-clock.ts)
 // when `sibao start` runs on the data dir, else on the machine's clock: for a past week the window is
 // the whole week.
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isoWeek, isoWeekRange, shanghaiDate, TimeFormatError } from '../../domain/time/time.js';
 import { DigestError, runDigest as digestRun } from '../../functions/usecases/digest.js';
@@ -25,10 +25,10 @@ import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { argSpecOf, commandHelp } from './spec.js';
 import { dataDirOf, readStackInfo } from '../data-dir.js';
 import { DEMO_COUNTY } from '../digest-demo.js';
-import { acquireDataDirLock } from '../lock.js';
 import { commandClock } from '../stack-clock.js';
-import { localDynamoClient, localSesClient, startServices } from '../services.js';
+import { localDynamoClient, localSesClient } from '../services.js';
 import { DEFAULT_API_PORT, loadOrCreateActionSecret, MAIL_FROM, TABLE_NAME } from '../stack.js';
+import { openOfflineServices } from '../offline-services.js';
 
 export const HELP = commandHelp('digest');
 
@@ -67,15 +67,7 @@ export async function run(argv: string[]): Promise<number> {
       tableName = info.table ?? TABLE_NAME;
       apiUrl = info.api;
     } else {
-      if (!existsSync(join(dataDir, 'dynamodb'))) {
-        throw new UsageError(`数据目录 ${dataDir} 中没有本机数据库：请先运行 npm start（或 sibao start --data ${dataDir}）载入数据`, 'no_data');
-      }
-      const lock = acquireDataDirLock(dataDir);
-      cleanups.push(() => lock.release());
-      const services = await startServices({ dataDir, memory: false, sesPort: 0 });
-      cleanups.push(() => services.stop());
-      dynamoEndpoint = services.dynamoEndpoint;
-      sesEndpoint = services.sesEndpoint;
+      ({ dynamoEndpoint, sesEndpoint } = await openOfflineServices(dataDir, cleanups));
       if (send) process.stderr.write('注意：sibao start 未在运行，邮件发到临时的邮件模拟服务，命令结束后不可查看；发送记录照常保存。\n');
     }
     const dynamo = localDynamoClient(dynamoEndpoint);

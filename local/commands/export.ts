@@ -9,7 +9,7 @@
 // the duration of the command and releases the lock. Nothing is written to the store. "Today" (the
 // default --at) and the export instant follow the running stack's clock (local/stack-clock.ts) when
 // there is one, else the machine's.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { shanghaiDate, shanghaiDateTime, startOfShanghaiDay } from '../../domain/time/time.js';
 import { createStore } from '../../functions/adapters/dynamodb-store.js';
@@ -32,12 +32,12 @@ import {
   type ExportData,
 } from '../export.js';
 import { toCsv } from '../files.js';
-import { acquireDataDirLock, DataDirLockedError } from '../lock.js';
 import { createProgress } from '../progress.js';
-import { localDynamoClient, startServices } from '../services.js';
+import { localDynamoClient } from '../services.js';
 import { commandClock } from '../stack-clock.js';
 import { historyBetween } from '../../functions/usecases/history.js';
 import { TABLE_NAME } from '../stack.js';
+import { openOfflineServices } from '../offline-services.js';
 
 export const HELP = commandHelp('export');
 
@@ -119,22 +119,7 @@ export async function run(argv: string[]): Promise<number> {
       tableName = info.table ?? TABLE_NAME;
       source = `正在运行的本机服务（${info.api}）`;
     } else {
-      if (!existsSync(dataDir)) {
-        throw new UsageError(`数据目录 ${dataDir} 不存在：请先运行 npm start（或 sibao start --data ${dataDir}）载入数据，或用 --data 指定数据目录`, 'no_data');
-      }
-      if (!existsSync(join(dataDir, 'dynamodb'))) {
-        throw new UsageError(`数据目录 ${dataDir} 中没有本机数据库：请先运行 npm start（或 sibao start --data ${dataDir}）载入数据`, 'no_data');
-      }
-      try {
-        const lock = acquireDataDirLock(dataDir);
-        cleanups.push(() => lock.release());
-      } catch (err) {
-        if (err instanceof DataDirLockedError) throw new UsageError(err.message, err.code);
-        throw err;
-      }
-      const services = await startServices({ dataDir, memory: false, sesPort: 0 });
-      cleanups.push(() => services.stop());
-      dynamoEndpoint = services.dynamoEndpoint;
+      ({ dynamoEndpoint } = await openOfflineServices(dataDir, cleanups));
       source = `本机数据目录 ${dataDir}`;
     }
     const dynamo = localDynamoClient(dynamoEndpoint);

@@ -12,7 +12,6 @@
 // (publishing it needs the function's configuration: county name, action key, base URL): the message
 // says how to run it.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { shanghaiDateTime } from '../../domain/time/time.js';
 import { createDigestStore } from '../../functions/adapters/digest-store.js';
@@ -29,10 +28,10 @@ import { argSpecOf, commandHelp } from './spec.js';
 import { dataDirOf, readStackInfo } from '../data-dir.js';
 import { DEMO_COUNTY } from '../digest-demo.js';
 import { renderTable } from '../format.js';
-import { acquireDataDirLock } from '../lock.js';
 import { commandClock } from '../stack-clock.js';
-import { localDynamoClient, localSesClient, startServices } from '../services.js';
+import { localDynamoClient, localSesClient } from '../services.js';
 import { DEFAULT_API_PORT, loadOrCreateActionSecret, MAIL_FROM, TABLE_NAME } from '../stack.js';
+import { openOfflineServices } from '../offline-services.js';
 
 export const HELP = commandHelp('redrive');
 
@@ -66,15 +65,7 @@ async function localTarget(dataDir: string, cleanups: Array<() => unknown>): Pro
     sesEndpoint = info.ses;
     tableName = info.table ?? TABLE_NAME;
   } else {
-    if (!existsSync(join(dataDir, 'dynamodb'))) {
-      throw new UsageError(`数据目录 ${dataDir} 中没有本机数据库：请先运行 npm start（或 sibao start --data ${dataDir}）`, 'no_data');
-    }
-    const lock = acquireDataDirLock(dataDir);
-    cleanups.push(() => lock.release());
-    const services = await startServices({ dataDir, memory: false, sesPort: 0 });
-    cleanups.push(() => services.stop());
-    dynamoEndpoint = services.dynamoEndpoint;
-    sesEndpoint = services.sesEndpoint;
+    ({ dynamoEndpoint, sesEndpoint } = await openOfflineServices(dataDir, cleanups));
   }
   const dynamo = localDynamoClient(dynamoEndpoint);
   cleanups.push(() => dynamo.destroy());

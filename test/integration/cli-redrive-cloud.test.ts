@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createFailureStore } from '../../functions/adapters/failure-store.js';
 import { makeDispatchHandler } from '../../functions/handlers/dispatch.js';
 import type { Mailer } from '../../functions/ports.js';
-import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_MS, retryDelay } from '../../functions/usecases/deliver.js';
+import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_MS } from '../../functions/usecases/deliver.js';
 import { runDailyReport } from '../../functions/usecases/daily-report.js';
 import { recordFailure } from '../../functions/usecases/isolation.js';
 import { listSetAside } from '../../functions/usecases/redrive.js';
@@ -16,7 +16,7 @@ import { reportName } from '../../functions/usecases/stored-report.js';
 import { useTestServices } from '../fixtures/local-services.js';
 import { ADMIN, BASE, SECRET } from './api-helpers.js';
 import { runSibao } from './cli-child.js';
-import { at, makeLoopHarness } from './closed-loop-helpers.js';
+import { at, makeLoopHarness, setAsideDailyReport } from './closed-loop-helpers.js';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const OFFICE = 'zhb@county.example';
@@ -40,13 +40,7 @@ describe('sibao redrive --table (the deployed stack)', () => {
       },
     };
     const daily = runDailyReport({ store: h.store, digests: h.digests, clock: h.clock, log: silent, config: { countyName: '演示县' }, failures, mailer: refusingOffice });
-    h.clock.t = at('2026-06-10T00:01');
-    await h.report([{ 问题描述: '原料运输受阻（6月10日）' }]);
-    h.clock.t = at('2026-06-10T00:05');
-    for (let attempt = 1; attempt <= MAX_DELIVERY_ATTEMPTS; attempt++) {
-      expect((await daily()).date).toBe('2026-06-10');
-      h.clock.t += retryDelay(attempt);
-    }
+    await setAsideDailyReport(h, daily);
     // An assignment mail SES refuses at every attempt: the dispatcher sets it aside.
     h.clock.t = at('2026-06-12T09:00');
     const [issueId] = await h.report([{ 问题描述: '用工短缺（6月12日）' }]);

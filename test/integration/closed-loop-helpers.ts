@@ -2,6 +2,7 @@
 // clock) with a profile that has an escalation chain (unit -> 指挥部 -> 县领导) and a command-office
 // approver, plus the sweep handler and helpers to read mails from the SES emulator.
 import { makeSweepHandler } from '../../functions/handlers/sweep.js';
+import { MAX_DELIVERY_ATTEMPTS, retryDelay } from '../../functions/usecases/deliver.js';
 import type { SweepConfig } from '../../functions/usecases/sweep.js';
 import type { StoredMail, TestServices } from '../fixtures/local-services.js';
 import { ADMIN, BASE, IND, issueValues, makeHarness, type Harness } from './api-helpers.js';
@@ -134,4 +135,19 @@ export function duplicates(mails: readonly Mail[]): string[] {
   const seen = new Map<string, number>();
   for (const m of mails) seen.set(`${m.key}→${m.to}`, (seen.get(`${m.key}→${m.to}`) ?? 0) + 1);
   return [...seen].filter(([, n]) => n > 1).map(([k]) => k);
+}
+
+/**
+ * 2026-06-10's 日报 with one issue reported that day, run as each retry falls due within the day, so
+ * a recipient its mailer refuses every time is set aside after its attempts (the re-drive tests).
+ */
+export async function setAsideDailyReport(h: LoopHarness, daily: () => Promise<{ date: string }>): Promise<void> {
+  h.clock.t = at('2026-06-10T00:01');
+  await h.report([{ 问题描述: '原料运输受阻（6月10日）' }]);
+  h.clock.t = at('2026-06-10T00:05');
+  for (let attempt = 1; attempt <= MAX_DELIVERY_ATTEMPTS; attempt++) {
+    const { date } = await daily();
+    if (date !== '2026-06-10') throw new Error(`日报 ran for ${date}, not 2026-06-10`);
+    h.clock.t += retryDelay(attempt);
+  }
 }

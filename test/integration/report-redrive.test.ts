@@ -6,13 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { createFailureStore } from '../../functions/adapters/failure-store.js';
 import type { Mailer } from '../../functions/ports.js';
-import { MAX_DELIVERY_ATTEMPTS, retryDelay } from '../../functions/usecases/deliver.js';
+import { MAX_DELIVERY_ATTEMPTS } from '../../functions/usecases/deliver.js';
 import { listSetAside, redrive } from '../../functions/usecases/redrive.js';
 import { runDailyReport } from '../../functions/usecases/daily-report.js';
 import { runDigest, runScheduledDigest } from '../../functions/usecases/digest.js';
 import { useTestServices } from '../fixtures/local-services.js';
 import { ADMIN, BASE, SECRET } from './api-helpers.js';
-import { APPROVER, at, makeLoopHarness, parseMail, type LoopHarness } from './closed-loop-helpers.js';
+import { APPROVER, at, makeLoopHarness, parseMail, type LoopHarness, setAsideDailyReport } from './closed-loop-helpers.js';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const OFFICE = 'zhb@county.example';
@@ -45,13 +45,7 @@ describe('a re-driven 日报 recipient', () => {
     const deps = { store: h.store, digests: h.digests, clock: h.clock, log: silent, config: { countyName: '演示县' }, failures };
     const daily = runDailyReport({ ...deps, mailer });
     // 2026-06-10's report (1 issue reported that day), re-run as each retry falls due within the day.
-    h.clock.t = at('2026-06-10T00:01');
-    await h.report([{ 问题描述: '原料运输受阻（6月10日）' }]);
-    h.clock.t = at('2026-06-10T00:05');
-    for (let attempt = 1; attempt <= MAX_DELIVERY_ATTEMPTS; attempt++) {
-      expect((await daily()).date).toBe('2026-06-10');
-      h.clock.t += retryDelay(attempt);
-    }
+    await setAsideDailyReport(h, daily);
     expect(down.refused).toBe(MAX_DELIVERY_ATTEMPTS);
     const aside = await listSetAside({ failures });
     expect(aside.map((f) => f.key)).toEqual([`daily#2026-06-10|${OFFICE}`]);

@@ -2,7 +2,8 @@
 // stays the whole truth, and nothing an editor changes is silently dropped.
 // - 指定责任单位 changed: a reassignment (改派) at once when the editor has role 审批 in coordination,
 //   otherwise a 改派申请 for the command office to decide (returned here, stored by the caller as a
-//   pending decision of type `reassign_request`);
+//   pending decision of type `reassign_request`) — except on an enterprise's 紧急 waiting at triage
+//   (紧急待核实), whose 分派 must confirm the urgency: the unit is then the 分派 item's suggestion;
 // - 超出协调范围 or 重大问题 changed to 是: escalated as at intake — the command units / county
 //   leadership copied on the current assignment and mailed (`copy`, reason `escalated`), a late
 //   重大问题 resolved within 30 days of the original routing (never shortening a later deadline);
@@ -14,7 +15,7 @@ import { headerOf } from '../rows/schemas.js';
 import type { IssueRow } from '../rows/types.js';
 import { addDays, compareDates, shanghaiDate } from '../time/time.js';
 import { eventTotal } from './events.js';
-import { applyAction, currentIndex, findUnit, isOpen, issueData, mergeWarnings, Outbox, type LifecycleContext } from './lifecycle.js';
+import { applyAction, currentIndex, findUnit, isOpen, issueData, mergeWarnings, Outbox, URGENCY_PENDING, type LifecycleContext } from './lifecycle.js';
 import { copiedUnits, MAJOR_RESOLVE_CALENDAR_DAYS } from './routing.js';
 import type { IssueRecord, Notification } from './types.js';
 
@@ -127,6 +128,11 @@ export function editRoutedIssue(record: IssueRecord, next: IssueRow, ctx: EditCo
         notifications.push(...res.notifications);
         said.push(`已改派至「${unitName(wantedUnit)}」，办理时限重新计算`);
       } else said.push(`未能改派至「${unitName(wantedUnit)}」：${res.message}`);
+    } else if (rec.urgencyCheck === URGENCY_PENDING) {
+      // An enterprise's 紧急 waiting at triage (SPEC §7.8): its 分派 must say what the office found, which
+      // a 改派申请's 同意 cannot; the unit asked for stays in the row, shown on the 分派 item as a suggestion.
+      event('note', `建议分派至 ${wantedUnit}（企业自报紧急，待指挥部核实）`, current);
+      said.push(`问题是企业自报的紧急诉求，须由指挥部办公室分派并核实紧急程度：「${unitName(wantedUnit)}」已作为建议的责任单位转给指挥部办公室，不另提交改派申请`);
     } else {
       reassignRequest = { unit: wantedUnit, unitName: unitName(wantedUnit), from: current, by: ctx.by, at: now };
       event('reassign_request', `申请改派至 ${wantedUnit}`, current);

@@ -185,6 +185,11 @@ export function verifyDecisionView(r: IssueRecord, profile: Pick<Profile, 'units
   const enterprise = [r.issue.enterpriseName, r.issue.enterpriseCode].filter(Boolean).join(' ') || '（未填写）';
   // Why an enterprise's 紧急 is here (SPEC §7.8): its 分派 confirms or downgrades it.
   const pending = type === 'triage' && r.urgencyCheck === URGENCY_PENDING;
+  const suggested = r.issue.assignedUnit?.trim();
+  const unitLabel = (code: string) => {
+    const name = profile?.units.find((u) => u.code === code)?.name;
+    return name ? `${name}（${code}）` : code;
+  };
   const rows =
     type === 'triage'
       ? [
@@ -193,6 +198,8 @@ export function verifyDecisionView(r: IssueRecord, profile: Pick<Profile, 'units
           { label: '问题描述', text: r.issue.description },
           ...(pending ? [{ label: '紧急程度', text: `${URGENCY_PENDING}：企业自报“紧急”，分派时请核实为 ${URGENCIES.join(' 或 ')}` }] : []),
           { label: '分派单位', text: unitName },
+          // The row's 指定责任单位 when it names another unit: what the class suggests (edits.ts).
+          ...(suggested && suggested !== a?.unit ? [{ label: '建议责任单位', text: unitLabel(suggested) }] : []),
         ]
       : [
           { label: '问题类别', text: r.issue.category },

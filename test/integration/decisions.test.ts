@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeUscc } from '../../domain/rows/uscc.js';
 import { makePagesHandler } from '../../functions/handlers/pages.js';
+import { issueSheetValues } from '../../functions/usecases/enterprise.js';
 import { enterpriseLink } from '../../functions/usecases/link-token.js';
 import { useTestServices } from '../fixtures/local-services.js';
 import { ADMIN, BASE, ENTERPRISE, IND, issueValues, pageCaller, SECRET } from './api-helpers.js';
@@ -396,6 +397,30 @@ describe("an enterprise's 紧急 is confirmed at triage (SPEC §7.8)", () => {
     expect(notPending.status).toBe(400);
     expect(notPending.json.error.code).toBe('urgency_not_pending');
     expect((await decide(h, plain, { decision: '分派', unit: 'U-CGZ' })).status).toBe(200);
+  });
+
+  it('a member who edits 指定责任单位 of a 紧急待核实 issue files no 改派申请 (its 同意 could not say the urgency): the unit is kept as the 分派 item\'s suggestion', async () => {
+    const { h, report } = await enterprise();
+    const id = await report('紧急', '钢材断供，明日停产');
+    await h.deliver();
+    const stored = (await h.store.getIssue(id))!;
+    // The row as 刷新状态 wrote it into the class's 问题诉求 tab, 指定责任单位 filled in by a member (not 审批).
+    const values = { ...issueSheetValues(stored.record.issue), 编号: id, 指定责任单位: 'U-GXJ' };
+    const res = await h.sync(IND, 'industry', 'issue', [{ row: 2, version: stored.version, values }]);
+    expect(res.json.results[0], res.text).toMatchObject({ ok: true, outcome: 'updated' });
+    const said = res.json.results[0].writeBack.处理说明 as string;
+    expect(said).toContain('企业自报的紧急诉求');
+    expect(said).toContain('「县工业和信息化局」');
+    expect(said).not.toContain('已提交改派申请');
+    expect((await h.store.getIssue(id))!.record).toMatchObject({ status: '待分派', urgencyCheck: '紧急待核实' });
+    // One item for the issue: its 分派, which shows the suggestion; no 改派申请 that 同意 would fail.
+    const queue = (await h.call('GET', '/v1/decisions', { as: APPROVER })).json.decisions;
+    expect(queue.map((d: { type: string; ref: string }) => [d.type, d.ref])).toEqual([['triage', id]]);
+    expect(queue[0].rows).toContainEqual({ label: '建议责任单位', text: '县工业和信息化局（U-GXJ）' });
+    expect(await h.deliver()).toEqual([]);
+    const done = await decide(h, id, { decision: '分派', unit: 'U-GXJ', urgency: '紧急' });
+    expect(done.status, JSON.stringify(done.json)).toBe(200);
+    expect((await h.call('GET', '/v1/decisions', { as: APPROVER })).json.decisions).toEqual([]);
   });
 });
 

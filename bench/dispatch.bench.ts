@@ -19,7 +19,8 @@
 //      once (checked in the emulator's store);
 //   B. the same with a configured maximum send rate below what A reached (SES's quota): the send
 //      starts (timestamped where the SES request is made) never exceed the rate in any one-second
-//      window, and the rate is used (≥ 0.9 of it);
+//      window, and the rate is used: from the first send to the last, the least time the rate allows
+//      (⌊(n − 1) / rate⌋ s) is ≥ 0.9 of the time taken;
 //   the at-least-once window: for every mail of A, the time from SES's answer to the `sent` mark
 //      landing (a crash inside it is what can send a mail twice): p50, p99, max.
 // A missed target is printed (✗), not an exit code; the bench fails only when a mail is lost or sent twice.
@@ -261,7 +262,11 @@ async function measure(dynamo: ReturnType<typeof localDynamoClient>, sesEndpoint
     await dispatchB();
     runs++;
   }
-  const rB = bMails / ((performance.now() - t) / 1000);
+  // From the first send's start to the last one's, against the least the rate allows: `cap` starts
+  // in any second, so start i is at least ⌊i / cap⌋ seconds after the first (the outbox read before
+  // the first and the marks after the last are not the limiter's).
+  const tookB = (starts.at(-1)! - starts[0]) / 1000;
+  const leastB = Math.floor((starts.length - 1) / cap);
   let maxInWindow = 0;
   for (let i = 0, j = 0; i < starts.length; i++) {
     while (starts[i] - starts[j] >= 1000) j++;
@@ -284,7 +289,7 @@ async function measure(dynamo: ReturnType<typeof localDynamoClient>, sesEndpoint
     `   A / (floor × ${CONCURRENCY}) = ${ratio.toFixed(2)}  (target ≥ 0.5) ${ok(ratio >= 0.5)};  A / floor = ${(rA / rSeq).toFixed(2)}`,
     `   every mail once: lost ${lost}, sent twice ${twice} ${ok(lost === 0 && twice === 0)}`,
     `   at-least-once window (SES answer → sent mark): p50 ${quantile(gaps, 0.5).toFixed(1)} ms, p99 ${quantile(gaps, 0.99).toFixed(1)} ms, max ${Math.max(...gaps).toFixed(1)} ms`,
-    `B. ${bMails} mails under a configured rate of ${cap}/s: ${rB.toFixed(1)} mails/s, at most ${maxInWindow} sends started in any one second ${ok(maxInWindow <= cap)} never above; ${ok(rB >= 0.9 * cap)} uses ≥ 0.9 of it`,
+    `B. ${bMails} mails under a configured rate of ${cap}/s: first to last send ${tookB.toFixed(2)} s (the rate allows ${leastB.toFixed(2)} s at least: ${(leastB / tookB).toFixed(2)} of it used), at most ${maxInWindow} sends started in any one second ${ok(maxInWindow <= cap)} never above; ${ok(leastB / tookB >= 0.9)} uses ≥ 0.9 of it`,
   ];
 }
 

@@ -10,21 +10,12 @@ import { createRuntimeConfig, resolvePublicBaseUrl } from '../adapters/runtime-c
 import { containerSecretReader } from '../adapters/secrets.js';
 import { createSesClient, createSesMailer } from '../adapters/ses-mailer.js';
 import { createPolicyStore } from '../adapters/policy-store.js';
-import { systemClock, type PolicyStore } from '../ports.js';
+import { systemClock } from '../ports.js';
 import { runDispatch, type DispatchDeps, type DispatchSummary } from '../usecases/dispatch.js';
-import { deliverMail } from '../usecases/policy-push.js';
 
 /** The issue outbox, then (given the policy store) the mails that are not about an issue (政策推送, reminders). */
-export function makeDispatchHandler(deps: LogOptional<DispatchDeps> & { policies?: PolicyStore }): () => Promise<DispatchSummary> {
-  const d = withLogger(deps);
-  const run = runDispatch(d);
-  const policies = deps.policies;
-  if (!policies) return run;
-  return async () => {
-    const a = await run();
-    const b = await deliverMail({ ...d, leaseMs: d.config.leaseMs, policies, config: d.config });
-    return { sent: a.sent + b.sent, failed: a.failed + b.failed, skipped: a.skipped + b.skipped };
-  };
+export function makeDispatchHandler(deps: LogOptional<DispatchDeps>): () => Promise<DispatchSummary> {
+  return runDispatch(withLogger(deps));
 }
 
 /**

@@ -23,8 +23,9 @@ import { newNonce, signActionToken, signDecisionToken } from './action-token.js'
 import { conditionalUpdate } from './conditional-update.js';
 import { batchedSentMarks, deliver } from './deliver.js';
 import { memoryFailures, openIsolation, pool, publishSetAside } from './isolation.js';
+import { deliverMail } from './policy-push.js';
 import { createPlaces, createRateLimiter, rateLimitedMailer } from './rate-limit.js';
-import { errorInfo, type Clock, type FailureStore, type Log, type Mailer, type OpsMetrics, type OutboxMetrics, type Store, type StoredIssue, type SuppressionCheck, type DecisionRecord } from '../ports.js';
+import { errorInfo, type Clock, type FailureStore, type Log, type Mailer, type OpsMetrics, type OutboxMetrics, type PolicyStore, type Store, type StoredIssue, type SuppressionCheck, type DecisionRecord } from '../ports.js';
 import { enterprisePageFor } from './link-token.js';
 
 export { RETRY_DELAYS_MS, retryDelay } from './deliver.js';
@@ -74,6 +75,8 @@ export interface DispatchDeps {
   leaseClock?: Clock;
   /** Sender generation of the claims (ClaimOptions.generation; the local stack sets one per process). */
   generation?: number;
+  /** The mails that are not about an issue (政策推送, reminders: policy-push.ts deliverMail), sent after the outbox. */
+  policies?: PolicyStore;
 }
 
 export interface DispatchSummary {
@@ -238,7 +241,15 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
       }
     });
     if (setAside) summary.setAside = setAside;
-    await dispatchDecisions(deps, { store, mailer, clock, leaseClock, generation: deps.generation, log, suppressed: deps.suppressed, leaseMs: config.leaseMs }, summary);
+    const delivery = { store, mailer, clock, leaseClock, generation: deps.generation, log, suppressed: deps.suppressed, leaseMs: config.leaseMs };
+    await dispatchDecisions(deps, delivery, summary);
+    // The mails that are not about an issue (政策推送, reminders): the same sends, under the same rate.
+    if (deps.policies) {
+      const b = await deliverMail({ ...delivery, policies: deps.policies, config });
+      summary.sent += b.sent;
+      summary.failed += b.failed;
+      summary.skipped += b.skipped;
+    }
     log.info('dispatch', { ...summary, items: items.length, notifications: units.length, ...(deferred ? { deferred } : {}) });
     return summary;
   };

@@ -22,7 +22,7 @@ import { policyFiling } from '../../domain/reports/sections/policy.js';
 import { createCalendar } from '../../domain/time/calendar.js';
 import { addDays, isoWeek, isoWeekRange, shanghaiDate, startOfShanghaiDay } from '../../domain/time/time.js';
 import type { ConsultantRow, PolicyRow, Profile } from '../../domain/rows/types.js';
-import type { Clock, Log, MailItem, PolicyMatchRecord, PolicyStore, RowRecord, Store } from '../ports.js';
+import { errorInfo, type Clock, type Log, type MailItem, type PolicyMatchRecord, type PolicyStore, type RowRecord, type Store } from '../ports.js';
 import { deliver, type DeliveryDeps } from './deliver.js';
 import { pool } from './isolation.js';
 import { enterpriseLink, signLink, contactEpoch, ENTERPRISE_LINK_DAYS } from './link-token.js';
@@ -220,17 +220,25 @@ export interface MailDeliveryDeps extends Omit<DeliveryDeps, 'store'> {
   config: { publicBaseUrl: string; actionSecrets: string[]; pagesBaseUrl?: string };
 }
 
-/** Send the pending MAIL items (pushes, reminders) once per recipient; mark each sent when complete. */
+/**
+ * Send the pending MAIL items (pushes, reminders) once per recipient; mark each sent when complete.
+ * Each item on its own: one that throws (a store error) is logged, counted failed and tried again next run.
+ */
 export async function deliverMail(deps: MailDeliveryDeps): Promise<{ sent: number; failed: number; skipped: number }> {
   const out = { sent: 0, failed: 0, skipped: 0 };
   const pending = await deps.policies.listPendingMail();
   for (const m of pending) {
-    const compose = composerFor(deps, m);
-    const r = await deliver(deps, m.key, m.to, compose);
-    out.sent += r.sent;
-    out.failed += r.failed + r.rejected + r.suppressed;
-    out.skipped += r.skipped;
-    if (r.complete) await deps.policies.markMailSent(m.key, deps.clock.now());
+    try {
+      const compose = composerFor(deps, m);
+      const r = await deliver(deps, m.key, m.to, compose);
+      out.sent += r.sent;
+      out.failed += r.failed + r.rejected + r.suppressed;
+      out.skipped += r.skipped;
+      if (r.complete) await deps.policies.markMailSent(m.key, deps.clock.now());
+    } catch (err) {
+      out.failed += m.to.length;
+      deps.log?.error('mail item not delivered; retried next run', { key: m.key, error: errorInfo(err) });
+    }
   }
   return out;
 }

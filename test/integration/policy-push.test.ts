@@ -10,7 +10,8 @@ import { makePagesHandler } from '../../functions/handlers/pages.js';
 import { generateDigest } from '../../functions/usecases/digest.js';
 import { makeSweepHandler, type SweepRunSummary } from '../../functions/handlers/sweep.js';
 import { useTestServices } from '../fixtures/local-services.js';
-import { ADMIN, BASE, ENTERPRISE, IND, makeHarness, pageCaller, SECRET, type Harness, type PageCall } from './api-helpers.js';
+import { ADMIN, BASE, ENTERPRISE, IND, issueValues, makeHarness, pageCaller, SECRET, type Harness, type PageCall } from './api-helpers.js';
+import type { Mailer } from '../../functions/ports.js';
 import { at, parseMail, type Mail } from './closed-loop-helpers.js';
 
 const services = useTestServices();
@@ -204,6 +205,35 @@ describe('政策推送', () => {
     expect(await h.deliver()).toEqual([]);
     h.clock.t = at('2022-06-13T09:05');
     expect((await h.sweep()).policy?.reminders).toBe(2);
+  });
+
+  it('pushes and reminders are sent under the dispatcher\'s send rate together with the issue mails (SES\'s quota is one for all)', async () => {
+    const h = await setUp();
+    const rate = 3;
+    // 8 reminders to 2 addresses each and 2 issues (2 unit addresses each): 20 mails at 3 a second.
+    for (let i = 0; i < 8; i++) {
+      await h.policies.createMail({ key: `remind#U-T${i}#2022-W23`, template: 'policy_reminder', to: [`t${i}a@county.example`, `t${i}b@county.example`], data: { unit: `U-T${i}`, unitName: `测试单位${i}`, week: '2022-W23', missing: ['政策清单'] }, createdAt: h.clock.now(), status: 'pending' });
+    }
+    const issues = await h.sync(IND, 'industry', 'issue', [2, 3].map((row) => ({ row, values: issueValues({ 问题描述: `限速测试 ${row}` }) })));
+    expect(issues.status, issues.text).toBe(200);
+    const starts: number[] = [];
+    const stamped: Mailer = {
+      send(msg) {
+        starts.push(performance.now());
+        return h.mailer.send(msg);
+      },
+    };
+    const dispatch = makeDispatchHandler({ store: h.store, mailer: stamped, clock: h.clock, config: { publicBaseUrl: BASE, actionSecrets: [SECRET], maxSendRate: rate }, policies: h.policies });
+    const summary = await dispatch();
+    expect(summary).toMatchObject({ sent: 20, failed: 0 });
+    expect(starts).toHaveLength(20);
+    let most = 0;
+    for (let i = 0, j = 0; i < starts.length; i++) {
+      while (starts[i] - starts[j] >= 1000) j++;
+      most = Math.max(most, i - j + 1);
+    }
+    expect(most).toBeLessThanOrEqual(rate);
+    expect(await h.policies.listPendingMail()).toEqual([]);
   });
 });
 

@@ -174,6 +174,7 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
     liaisonCache.clear();
     const summary: DispatchSummary = { sent: 0, failed: 0, skipped: 0 };
     const started = leaseClock.now();
+    const overBudget = () => config.runBudgetMs !== undefined && leaseClock.now() - started > config.runBudgetMs;
     const isolation = await openIsolation(isolationDeps, 'dispatch');
     const marks = batchedSentMarks(store);
     const places = createPlaces(concurrency);
@@ -185,7 +186,7 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
       const id = issue.record?.id ?? '?';
       const key = String(stored?.key ?? '');
       const recipients = recipientsOf(stored ?? {});
-      if (config.runBudgetMs !== undefined && leaseClock.now() - started > config.runBudgetMs) {
+      if (overBudget()) {
         deferred++;
         return;
       }
@@ -243,12 +244,14 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
     if (setAside) summary.setAside = setAside;
     const delivery = { store, mailer, clock, leaseClock, generation: deps.generation, log, suppressed: deps.suppressed, leaseMs: config.leaseMs };
     await dispatchDecisions(deps, delivery, summary);
-    // The mails that are not about an issue (政策推送, reminders): the same sends, under the same rate.
+    // The mails that are not about an issue (政策推送 fan-out, reminders): the same sends in flight, rate
+    // and run budget as the outbox's.
     if (deps.policies) {
-      const b = await deliverMail({ ...delivery, policies: deps.policies, config });
+      const b = await deliverMail({ ...delivery, places, marks, recipientConcurrency: concurrency, itemConcurrency: NOTIFICATIONS_PER_SEND_PLACE * concurrency, overBudget, policies: deps.policies, config });
       summary.sent += b.sent;
       summary.failed += b.failed;
       summary.skipped += b.skipped;
+      deferred += b.deferred;
     }
     log.info('dispatch', { ...summary, items: items.length, notifications: units.length, ...(deferred ? { deferred } : {}) });
     return summary;

@@ -218,16 +218,25 @@ export interface MailDeliveryDeps extends Omit<DeliveryDeps, 'store'> {
   store: DeliveryDeps['store'] & Pick<Store, 'listRows'>;
   policies: PolicyStore;
   config: { publicBaseUrl: string; actionSecrets: string[]; pagesBaseUrl?: string };
+  /** Mail items in hand at once (default 1; the dispatcher: as many as its notifications). */
+  itemConcurrency?: number;
+  /** True once the run must stop taking new items (the dispatcher's run budget): the rest wait for the next run. */
+  overBudget?: () => boolean;
 }
 
 /**
  * Send the pending MAIL items (pushes, reminders) once per recipient; mark each sent when complete.
- * Each item on its own: one that throws (a store error) is logged, counted failed and tried again next run.
+ * Each item on its own: one that throws (a store error) is logged, counted failed and tried again next
+ * run. `deferred`: items left for the next run by the run budget.
  */
-export async function deliverMail(deps: MailDeliveryDeps): Promise<{ sent: number; failed: number; skipped: number }> {
-  const out = { sent: 0, failed: 0, skipped: 0 };
+export async function deliverMail(deps: MailDeliveryDeps): Promise<{ sent: number; failed: number; skipped: number; deferred: number }> {
+  const out = { sent: 0, failed: 0, skipped: 0, deferred: 0 };
   const pending = await deps.policies.listPendingMail();
-  for (const m of pending) {
+  await pool(pending, deps.itemConcurrency ?? 1, async (m) => {
+    if (deps.overBudget?.()) {
+      out.deferred++;
+      return;
+    }
     try {
       const compose = composerFor(deps, m);
       const r = await deliver(deps, m.key, m.to, compose);
@@ -239,7 +248,7 @@ export async function deliverMail(deps: MailDeliveryDeps): Promise<{ sent: numbe
       out.failed += m.to.length;
       deps.log?.error('mail item not delivered; retried next run', { key: m.key, error: errorInfo(err) });
     }
-  }
+  });
   return out;
 }
 

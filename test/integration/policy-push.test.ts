@@ -207,7 +207,7 @@ describe('政策推送', () => {
     expect((await h.sweep()).policy?.reminders).toBe(2);
   });
 
-  it('pushes and reminders are sent under the dispatcher\'s send rate together with the issue mails (SES\'s quota is one for all)', async () => {
+  it('pushes and reminders are sent under the dispatcher\'s send rate and run budget together with the issue mails (SES\'s quota is one for all)', async () => {
     const h = await setUp();
     const rate = 3;
     // 8 reminders to 2 addresses each and 2 issues (2 unit addresses each): 20 mails at 3 a second.
@@ -223,6 +223,10 @@ describe('政策推送', () => {
         return h.mailer.send(msg);
       },
     };
+    // A run past its budget takes no new item, these mails included: they wait for the next run.
+    const late = makeDispatchHandler({ store: h.store, mailer: stamped, clock: h.clock, config: { publicBaseUrl: BASE, actionSecrets: [SECRET], runBudgetMs: -1 }, policies: h.policies });
+    expect(await late()).toMatchObject({ sent: 0, failed: 0 });
+    expect(await h.policies.listPendingMail()).toHaveLength(8);
     const dispatch = makeDispatchHandler({ store: h.store, mailer: stamped, clock: h.clock, config: { publicBaseUrl: BASE, actionSecrets: [SECRET], maxSendRate: rate }, policies: h.policies });
     const summary = await dispatch();
     expect(summary).toMatchObject({ sent: 20, failed: 0 });

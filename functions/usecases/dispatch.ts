@@ -243,7 +243,11 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
     });
     if (setAside) summary.setAside = setAside;
     const delivery = { store, mailer, clock, leaseClock, generation: deps.generation, log, suppressed: deps.suppressed, leaseMs: config.leaseMs };
-    await dispatchDecisions(deps, delivery, summary);
+    await dispatchDecisions(deps, { ...delivery, places, marks, recipientConcurrency: concurrency }, summary, {
+      itemConcurrency: NOTIFICATIONS_PER_SEND_PLACE * concurrency,
+      overBudget,
+      deferred: () => void deferred++,
+    });
     // The mails that are not about an issue (政策推送 fan-out, reminders): the same sends in flight, rate
     // and run budget as the outbox's.
     if (deps.policies) {
@@ -270,27 +274,39 @@ export function runDispatch(deps: DispatchDeps): () => Promise<DispatchSummary> 
 
 /**
  * The decisions' outbox (usecases/decisions.ts): same parse, render and delivery path; the answer
- * links are signed for the decision (`decide:<label>`), one token per recipient and answer.
+ * links are signed for the decision (`decide:<label>`), one token per recipient and answer. Each
+ * notification on its own (one that throws — a store error — is logged, counted failed and tried
+ * again next run), as many in hand as the outbox's, none taken after the run budget.
  */
-async function dispatchDecisions(deps: DispatchDeps, delivery: Parameters<typeof deliver>[0], summary: DispatchSummary): Promise<void> {
+async function dispatchDecisions(
+  deps: DispatchDeps,
+  delivery: Parameters<typeof deliver>[0],
+  summary: DispatchSummary,
+  run: { itemConcurrency: number; overBudget: () => boolean; deferred: () => void },
+): Promise<void> {
   const { store, clock, config, log } = deps;
   const ttlSec = Math.round((config.actionTokenTtlDays ?? DEFAULT_ACTION_TOKEN_TTL_DAYS) * 86_400);
-  for (const rec of await store.listDecisionOutbox()) {
-    for (const stored of Object.values(rec.pending)) {
-      const parsed = parseNotification(stored);
-      if (!parsed.ok) {
-        log.warn('notification cannot be sent; left pending', { key: stored.key, template: stored.template, reason: parsed.reason });
-        summary.skipped += recipientsOf(stored).length;
-        continue;
-      }
-      const n = parsed.notification;
-      const link = (to: string) => (action: string) =>
-        `${config.publicBaseUrl}/a/${signDecisionToken(rec.id, action.slice(DECISION_LINK_PREFIX.length), to, Math.floor(clock.now() / 1000) + ttlSec, config.actionSecrets)}`;
+  const units = (await store.listDecisionOutbox()).flatMap((rec) => Object.values(rec.pending).map((stored) => ({ rec, stored })));
+  await pool(units, run.itemConcurrency, async ({ rec, stored }) => {
+    if (run.overBudget()) {
+      run.deferred();
+      return;
+    }
+    const parsed = parseNotification(stored);
+    if (!parsed.ok) {
+      log.warn('notification cannot be sent; left pending', { key: stored.key, template: stored.template, reason: parsed.reason });
+      summary.skipped += recipientsOf(stored).length;
+      return;
+    }
+    const n = parsed.notification;
+    const link = (to: string) => (action: string) =>
+      `${config.publicBaseUrl}/a/${signDecisionToken(rec.id, action.slice(DECISION_LINK_PREFIX.length), to, Math.floor(clock.now() / 1000) + ttlSec, config.actionSecrets)}`;
+    try {
       const r = await deliver(delivery, n.key, recipientsOf(n), (to) => renderNotification(n, { link: link(to) }));
       summary.sent += r.sent;
       summary.failed += r.failed + r.rejected + r.suppressed;
       summary.skipped += r.skipped;
-      if (!r.complete) continue;
+      if (!r.complete) return;
       const done = await conditionalUpdate<DecisionRecord, void>({
         read: () => store.getDecision(rec.id),
         write: (next, rev) => store.putDecision(next, rev),
@@ -302,6 +318,9 @@ async function dispatchDecisions(deps: DispatchDeps, delivery: Parameters<typeof
         },
       });
       if (!done.ok) log.warn('decision outbox completion contended; will retry next run', { id: rec.id, key: n.key });
+    } catch (err) {
+      summary.failed += recipientsOf(n).length;
+      log.error('decision notification not delivered; retried next run', { id: rec.id, key: n.key, error: errorInfo(err) });
     }
-  }
+  });
 }

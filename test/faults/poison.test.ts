@@ -7,6 +7,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_TEXT } from '../../domain/issues/catalog.js';
+import { makeUscc } from '../../domain/rows/uscc.js';
 import { createDigestStore } from '../../functions/adapters/digest-store.js';
 import { createDocumentClient } from '../../functions/adapters/dynamodb-store.js';
 import { createFailureStore } from '../../functions/adapters/failure-store.js';
@@ -198,6 +199,45 @@ describe('poison in the dispatcher', () => {
     // The unreadable one re-driven: back in the outbox (it waits for a version that reads it).
     await redrive({ store: h.store, failures, clock: h.clock, log: logger }, aside.find((f) => f.key === unknown.key)!);
     expect(Object.keys((await h.store.getIssue(ids[0]))!.pending)).toEqual([unknown.key]);
+  });
+});
+
+describe('a store error in the mails that are not in the issue outbox', () => {
+  it('one decision\'s delivery failing on the store stops neither the other decisions\' mails nor 政策 reminders in the same run; it goes out next run', async () => {
+    const h = await makeLoopHarness(services);
+    const { failures, ops } = jobs(h);
+    // Two inspections: each a decision whose mail goes to the command office (the decisions' outbox).
+    const res = await h.sync(ADMIN, 'coordination', 'inspection', ['消防设施检查', '安全生产检查'].map((检查事项, i) => ({ row: i + 2, values: { 发起单位: 'U-CGZ', 被检查企业代码: makeUscc('91410222MA44ABCDE'), 检查事项, 检查类别: '其他', 计划日期: '2022-06-10' } })), 'sheet-insp');
+    expect(res.status, res.text).toBe(200);
+    const decisions = await h.store.listDecisionOutbox();
+    expect(decisions).toHaveLength(2);
+    const broken = Object.keys(decisions[0].pending)[0];
+    await h.policies.createMail({ key: 'remind#U-FGW#2022-W23', template: 'policy_reminder', to: ['fgw@county.example'], data: { unit: 'U-FGW', unitName: '县发展改革委', week: '2022-W23', missing: ['政策清单'] }, createdAt: h.clock.now(), status: 'pending' });
+    let fail = true;
+    const store = {
+      ...h.store,
+      claimDelivery: (key: string, ...rest: Parameters<typeof h.store.claimDelivery> extends [string, ...infer R] ? R : never) => {
+        if (fail && key === broken) return Promise.reject(new StoreError('unavailable', 'DynamoDB 暂时不可用'));
+        return h.store.claimDelivery(key, ...rest);
+      },
+    };
+    const dispatch = makeDispatchHandler({ store, mailer: h.mailer, clock: h.clock, config: { publicBaseUrl: BASE, actionSecrets: [SECRET] }, failures, ops, log: logger, policies: h.policies });
+    const before = (await h.allMails()).length;
+    const run1 = await dispatch();
+    const sent = (await h.allMails()).slice(before);
+    expect(sent.some((m) => m.key === broken)).toBe(false);
+    expect(sent.filter((m) => m.key === Object.keys(decisions[1].pending)[0]).length).toBeGreaterThan(0);
+    expect(sent.filter((m) => m.key === 'remind#U-FGW#2022-W23').map((m) => m.to)).toEqual(['fgw@county.example']);
+    expect(run1.failed).toBeGreaterThan(0);
+    expect(await h.policies.listPendingMail()).toEqual([]);
+    expect(Object.keys((await h.store.getDecision(decisions[0].id))!.pending)).toEqual([broken]);
+    fail = false;
+    const run2 = await dispatch();
+    const later = (await h.allMails()).slice(before + sent.length);
+    expect(later.map((m) => m.key).every((k) => k === broken)).toBe(true);
+    expect(later.length).toBe(run2.sent);
+    expect(later.length).toBeGreaterThan(0);
+    expect(await h.store.listDecisionOutbox()).toEqual([]);
   });
 });
 

@@ -12,6 +12,7 @@ import { withLogger, type LogOptional } from '../adapters/logger.js';
 import { systemClock, type DigestStore, type Mailer, type PolicyStore } from '../ports.js';
 import { createSesClient, createSesMailer } from '../adapters/ses-mailer.js';
 import { retryFeedback } from '../usecases/bounce.js';
+import { jobSteps } from '../usecases/isolation.js';
 import { createPolicyStore } from '../adapters/policy-store.js';
 import { planFilingReminders, planPolicyPushes, type PushPlanSummary } from '../usecases/policy-push.js';
 import { runSweep, type SweepDeps, type SweepSummary } from '../usecases/sweep.js';
@@ -45,14 +46,21 @@ export function makeSweepHandler(deps: LogOptional<SweepDeps> & { digests?: Dige
   const policies = deps.policies;
   if (!registers && !bounces && !policies) return sweep;
   return async () => {
-    const summary: SweepRunSummary = await sweep();
+    // Each step on its own (isolation.ts jobSteps): one that throws is logged, the others still run,
+    // and the run then fails with the first error.
+    const { step, finish } = jobSteps(wired.log, 'sweep');
+    const summary: SweepRunSummary = (await step('deadlines', sweep)) ?? { swept: 0, written: 0, notifications: 0, batches: 0, pages: 0, skipped: false };
     // A run that found the lease held leaves the registers to the run holding it.
-    if (registers && !summary.skipped) summary.registers = await registers();
-    if (bounces) await bounces();
-    if (!policies) return summary;
-    const pd = { store: wired.store, policies, clock: wired.clock, log: wired.log };
-    const plan = await planPolicyPushes(pd);
-    return { ...summary, policy: { ...plan, reminders: await planFilingReminders(pd) } };
+    if (registers && !summary.skipped) summary.registers = await step('registers', registers);
+    if (bounces) await step('bounces', bounces);
+    if (policies) {
+      const pd = { store: wired.store, policies, clock: wired.clock, log: wired.log };
+      const plan = await step('policy pushes', () => planPolicyPushes(pd));
+      const reminders = await step('filing reminders', () => planFilingReminders(pd));
+      if (plan) summary.policy = { ...plan, reminders: reminders ?? 0 };
+    }
+    finish();
+    return summary;
   };
 }
 

@@ -166,6 +166,31 @@ export async function publishSetAside(deps: Pick<IsolationDeps, 'failures' | 'lo
   }
 }
 
+/**
+ * The steps of one job run, each on its own: `step` runs one and, when it throws, logs it and answers
+ * undefined so the next step still runs; `finish` then throws the first error (the Errors alarm, the
+ * scheduler's retry), or does nothing when every step went through.
+ */
+export function jobSteps(log: Log, job: JobName): { step<T>(name: string, fn: () => Promise<T>): Promise<T | undefined>; finish(): void } {
+  let first: unknown;
+  let failed = false;
+  return {
+    async step(name, fn) {
+      try {
+        return await fn();
+      } catch (err) {
+        log.error('job step failed; the others go on', { job, step: name, error: errorInfo(err) });
+        if (!failed) first = err;
+        failed = true;
+        return undefined;
+      }
+    },
+    finish() {
+      if (failed) throw first;
+    },
+  };
+}
+
 /** Run `fn` over `items` with at most `n` in flight (each call isolated by the caller). */
 export async function pool<T>(items: readonly T[], n: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;

@@ -10,7 +10,7 @@
 import { fuseMail, overrunMail } from '../../domain/reports/register-render.js';
 import { WORK_CLASSES } from '../../domain/rows/kinds.js';
 import type { Profile } from '../../domain/rows/types.js';
-import type { Clock, FailureStore, Log, Mailer, OpsMetrics, Store, SuppressionCheck } from '../ports.js';
+import { errorInfo, type Clock, type FailureStore, type Log, type Mailer, type OpsMetrics, type Store, type SuppressionCheck } from '../ports.js';
 import { classEmails, lower, readRegisters, registersToday } from './register-sync.js';
 import { deliver } from './deliver.js';
 
@@ -67,12 +67,18 @@ export function sweepRegisters(deps: RegisterSweepDeps): () => Promise<RegisterS
         log.warn('register mail without recipients', { key });
         return;
       }
-      if (await store.getIssueSource(marker)) return;
-      const setAside = deps.failures ? { setAside: { failures: deps.failures, job: 'sweep' as const, subject, metrics: deps.ops } } : {};
-      const r = await deliver({ ...delivery, ...setAside }, key, to, mail);
-      summary.sent += r.sent;
-      summary.failed += r.failed;
-      if (r.complete) await store.claimIssueSource(marker, 'sent');
+      // Each mail on its own: a store error is logged and counted, the next run tries it again.
+      try {
+        if (await store.getIssueSource(marker)) return;
+        const setAside = deps.failures ? { setAside: { failures: deps.failures, job: 'sweep' as const, subject, metrics: deps.ops } } : {};
+        const r = await deliver({ ...delivery, ...setAside }, key, to, mail);
+        summary.sent += r.sent;
+        summary.failed += r.failed;
+        if (r.complete) await store.claimIssueSource(marker, 'sent');
+      } catch (err) {
+        summary.failed += to.length;
+        log.error('register mail not delivered; retried next run', { key, error: errorInfo(err) });
+      }
     };
     for (const item of s.shutdowns.overrun) {
       // A shutdown row is numbered at sync; one synced before numbering is keyed by its code and start.

@@ -207,6 +207,16 @@ describe('政策推送', () => {
     expect((await h.sweep()).policy?.reminders).toBe(2);
   });
 
+  it('a sweep whose deadline step fails on the store still plans the Monday reminders, then fails the run for the alarm', async () => {
+    const h = await setUp();
+    h.clock.t = at('2022-06-06T09:05');
+    const store = { ...h.store, listIssuesDuePage: () => Promise.reject(new Error('DynamoDB 暂时不可用')) };
+    const sweep = makeSweepHandler({ store, clock: h.clock, policies: h.policies, config: { leaseMs: 0 } });
+    await expect(sweep()).rejects.toThrow('DynamoDB 暂时不可用');
+    const mails = await h.deliver();
+    expect(mails.map((m) => m.to).sort()).toEqual(['cgz@county.example', 'fgw@county.example']);
+  });
+
   it('pushes and reminders are sent under the dispatcher\'s send rate and run budget together with the issue mails (SES\'s quota is one for all)', async () => {
     const h = await setUp();
     const rate = 3;

@@ -244,6 +244,30 @@ describe('熔断抽查 on the local stack', () => {
   });
 });
 
+describe('register mails, each on its own', () => {
+  it('a store fault on the overrun mail does not stop the 熔断 mail of the same run; the overrun goes out next run', async () => {
+    const h = await harness();
+    h.clock.t = at('2022-06-06T09:00');
+    const shut = await h.sync(IND, 'industry', 'shutdown', [{ row: 2, values: { 企业代码: A, 企业名称: '演示企业1', 所属领域: '工业生产', 停产范围: '部分', 原因: '疫情', 开始日期: '2022-06-06', 报省会商: '否', 状态: '已同意' } }], 'sheet-industry');
+    expect(shut.json.results[0].ok).toBe(true);
+    const fuse = await h.sync(EPI, 'epidemic_support', 'spot_check', [{ row: 2, values: { 企业代码: B, 抽查日期: '2022-06-10', 抽查单位: '县卫健委', 结果: '熔断', 说明: '未落实进出管控' } }]);
+    expect(fuse.json.results[0].ok).toBe(true);
+    let fail = true;
+    const store = { ...h.store, getIssueSource: (key: string) => (fail && key.includes('overrun') ? Promise.reject(new Error('DynamoDB 暂时不可用')) : h.store.getIssueSource(key)) };
+    const sweep = makeSweepHandler({ store, clock: h.clock, mailer: h.mailer, config: { batches: false } });
+    h.clock.t = at('2022-06-10T10:00');
+    const run1 = await sweep();
+    expect(run1.registers).toMatchObject({ overrun: 1, fusePending: 1 });
+    expect(run1.registers!.failed).toBeGreaterThan(0);
+    expect((await mailsWith('【熔断】')).length).toBeGreaterThan(0);
+    expect(await mailsWith('停产停工超期')).toEqual([]);
+    fail = false;
+    h.clock.t += 15 * 60_000;
+    await sweep();
+    expect((await mailsWith('停产停工超期')).map((m) => m.to)).toEqual(['lead@county.example']);
+  });
+});
+
 describe('平急转换 on the local stack', () => {
   it('new issues in scope use the 紧急 limits while 应急 is in force; a daily report at 17:00 each day of it and none after', async () => {
     const h = await harness();

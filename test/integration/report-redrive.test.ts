@@ -169,10 +169,9 @@ async function weekSetAside(h: LoopHarness, failures: ReturnType<typeof createFa
 const perRecipient = (mails: { to: string }[]) => Object.fromEntries([...new Set(mails.map((m) => m.to))].map((to) => [to, mails.filter((m) => m.to === to).length]));
 
 describe('a re-driven week of the 周报', () => {
-  it('published but cut short: the stored digest goes now to every recipient not yet served, once (a racing run too); the record ends sent; a second re-drive sends nothing', async () => {
+  /** Week 2026-W24 published and mailed to the lead unit on Friday, the office and the class refused (transient), then its runs die (a timeout) till the week is set aside. */
+  async function cutShort() {
     const { h, failures, deps } = await digestHarness();
-    // Friday 17:00: published and mailed to the lead unit; the office and the class refused (transient),
-    // then the week's runs die (a timeout) until the week is set aside.
     h.clock.t = at('2026-06-12T17:00');
     const refusing: Mailer = {
       async send(msg) {
@@ -188,30 +187,52 @@ describe('a re-driven week of the 周报', () => {
     expect((await h.digests.getDigest(WEEK))!.status).toBe('sending');
     const before = await mailsWith('【督办督查周报】演示县');
     expect(before.map((m) => m.to)).toEqual(['fgw@county.example']);
-
-    // The next Tuesday, re-driven while a late run of the week (sibao digest --week … --send) races it.
+    // The next Tuesday: no scheduled run handles the week again.
     h.clock.t = at('2026-06-16T10:00');
-    const sender = { digests: h.digests, mailer: h.mailer };
-    const [done, late] = await Promise.all([
-      redrive({ store: h.store, failures, clock: h.clock, log: silent, reports: sender }, week),
-      runDigest({ ...deps, mailer: h.mailer })({ week: WEEK, send: true }),
-    ]);
+    return { h, failures, deps, week, before, sender: { digests: h.digests, mailer: h.mailer } };
+  }
+
+  it('published but cut short: the stored digest goes now to every recipient not yet served, once; the record ends sent; a second re-drive or a late run sends nothing', async () => {
+    const { h, failures, deps, week, before, sender } = await cutShort();
+    const done = await redrive({ store: h.store, failures, clock: h.clock, log: silent, reports: sender }, week);
+    expect(done.done).toBe(`周报 2026-W24 已补发 2 封（${[SUPERVISION, OFFICE].sort().join('、')}）；该周已全部发送`);
     const after = await mailsWith('【督办督查周报】演示县');
     expect(perRecipient(after)).toEqual({ 'fgw@county.example': 1, [OFFICE]: 1, [SUPERVISION]: 1 });
-    expect(after.every((m) => m.subject === before[0].subject && m.html === before[0].html)).toBe(true);
-    // The message says what this re-drive mailed: the others went with the racing run.
-    const mine = 2 - late.delivered;
-    if (mine > 0) expect(done.done).toMatch(new RegExp(`^周报 2026-W24 已补发 ${mine} 封（`));
-    else expect(done.done).toMatch(/^周报 2026-W24 (没有未发送的收件人|.*另一任务正在发送)/);
-    expect(done.done).not.toContain('自动重试');
+    // The week's stored digest, the very mail the lead unit got on Friday.
+    expect(after.every((m) => m.subject === before[0].subject && m.html === before[0].html && m.text === before[0].text)).toBe(true);
     expect((await h.digests.getDigest(WEEK))!.status).toBe('sent');
     expect(await failures.getFailure('digest', WEEK)).toBeNull();
     expect(await listSetAside({ failures })).toEqual([]);
 
-    // A second re-drive and another late run send nothing more, and say so.
     const again = await redrive({ store: h.store, failures, clock: h.clock, log: silent, reports: sender }, week);
     expect(again.done).toBe('周报 2026-W24 没有未发送的收件人（3 位均已发送过），未重复发送');
     expect(await runDigest({ ...deps, mailer: h.mailer })({ week: WEEK, send: true })).toMatchObject({ status: 'already_sent', delivered: 0 });
+    expect((await mailsWith('【督办督查周报】演示县')).length).toBe(3);
+  });
+
+  it('re-driven while a late run of the week races it: each recipient mailed once, by one or the other; the record ends sent', async () => {
+    const { h, failures, deps, week, sender } = await cutShort();
+    // The late run (sibao digest --week … --send) sends slowly, so the two interleave.
+    const slow: Mailer = { send: async (msg) => (await new Promise((r) => setTimeout(r, 40)), h.mailer.send(msg)) };
+    const [done, late] = await Promise.all([
+      redrive({ store: h.store, failures, clock: h.clock, log: silent, reports: sender }, week),
+      runDigest({ ...deps, mailer: slow })({ week: WEEK, send: true }),
+    ]);
+    expect(perRecipient(await mailsWith('【督办督查周报】演示县'))).toEqual({ 'fgw@county.example': 1, [OFFICE]: 1, [SUPERVISION]: 1 });
+    // The message says what this re-drive mailed: the others went with the racing run.
+    const mine = 2 - late.delivered;
+    if (mine > 0) expect(done.done).toMatch(new RegExp(`^周报 2026-W24 已补发 ${mine} 封（`));
+    else expect(done.done).toMatch(/^周报 2026-W24 (没有未发送的收件人|另一任务(正在|已)发送)/);
+    expect(done.done).not.toContain('自动重试');
+    // Whoever finished last saw every recipient final: the record is sent.
+    expect((await h.digests.getDigest(WEEK))!.status).toBe('sent');
+    // A recipient the racing run still held when the re-drive finished keeps the week listed (the message says so).
+    const held = done.done.includes('仍在搁置列表中');
+    expect(done.done.endsWith(held ? '该周尚未全部发送' : '该周已全部发送') || done.done.endsWith('未重复发送')).toBe(true);
+    expect((await listSetAside({ failures })).map((f) => f.key)).toEqual(held ? [WEEK] : []);
+    const again = await redrive({ store: h.store, failures, clock: h.clock, log: silent, reports: sender }, week);
+    expect(again.done).toBe('周报 2026-W24 没有未发送的收件人（3 位均已发送过），未重复发送');
+    expect(await listSetAside({ failures })).toEqual([]);
     expect((await mailsWith('【督办督查周报】演示县')).length).toBe(3);
   });
 
@@ -242,7 +263,7 @@ describe('a re-driven week of the 周报', () => {
     const week = await weekSetAside(h, failures, 'Error: poisoned whitelist item');
     expect(await h.digests.getDigest(WEEK)).toBeNull();
     h.clock.t = at('2026-06-16T10:00');
-    const reports = { digests: h.digests, mailer: h.mailer, publishWeek: (w: string) => publishDigest({ ...deps, mailer: h.mailer }, w) };
+    const reports = { digests: h.digests, mailer: h.mailer, publishWeek: (w: string, now: number) => publishDigest(deps, w, now) };
     const done = await redrive({ store: h.store, failures, clock: h.clock, log: silent, reports }, week);
     expect(done.done).toMatch(/^周报 2026-W24 已生成并发布；已补发 3 封（/);
     expect(done.done).toContain('该周已全部发送');
@@ -260,13 +281,13 @@ describe('a re-driven week of the 周报', () => {
     // Friday 19:00 of the week itself: the schedule runs till 23:45 and picks it up.
     h.clock.t = at('2026-06-12T19:00');
     const tonight = await redrive({ store: h.store, failures, clock: h.clock, log: silent, reports }, await weekSetAside(h, failures, 'Error: boom'));
-    expect(tonight.done).toBe('周报 2026-W24 尚未生成：已恢复自动重试（定时任务每 15 分钟运行至 2026-06-12 23:45，下次运行时生成并发送）');
+    expect(tonight.done).toBe('周报 2026-W24 尚未生成：已恢复自动重试（定时任务运行至 2026-06-12 23:45，下次运行时生成并发送）');
     expect(await failures.getFailure('digest', WEEK)).toMatchObject({ attempts: 0 });
     // The next Tuesday: no scheduled run handles that week again.
     h.clock.t = at('2026-06-16T10:00');
     const later = await redrive({ store: h.store, failures, clock: h.clock, log: silent, reports }, await weekSetAside(h, failures, 'Error: boom'));
     expect(later.done).toBe(
-      '周报 2026-W24 尚未生成，定时任务不会再处理该周（只在周五 17:00–23:45 处理当周）：已解除搁置，请立即' + '调用 digest 函数：{"week":"2026-W24","send":true}',
+      '周报 2026-W24 尚未生成，定时任务不会再处理该周（其最后一次运行在 2026-06-12 23:45）：已解除搁置，请立即调用 digest 函数：{"week":"2026-W24","send":true}',
     );
     expect(later.done).not.toContain('自动重试');
     const rec = await failures.getFailure('digest', WEEK);

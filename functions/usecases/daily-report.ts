@@ -20,7 +20,7 @@ import { createCalendar } from '../../domain/time/calendar.js';
 import { isoWeek, shanghaiDate, startOfShanghaiDay } from '../../domain/time/time.js';
 import { isValidEmail, type Clock, type DigestStore, type FailureStore, type Log, type Mailer, type OpsMetrics, type Store, type SuppressionCheck } from '../ports.js';
 import { deliver } from './deliver.js';
-import { MAIL_BLOBS, publishOnce, reportKey, reportName, storedMail, storedReportId } from './stored-report.js';
+import { MAIL_BLOBS, publishOnce, reportKey, reportName, reportRecipients, storedMail, storedReportId } from './stored-report.js';
 import { readRegisters } from './register-sync.js';
 
 export interface DailyReportDeps {
@@ -106,7 +106,7 @@ export function runDailyReport(deps: DailyReportDeps): () => Promise<DailyReport
       rec = out.rec;
     }
     const mail = await storedMail(deps.digests, rec);
-    const recipients = rec.recipients;
+    const recipients = reportRecipients(rec);
     const setAside = deps.failures ? { setAside: { failures: deps.failures, job: 'digest' as const, subject: reportName('daily', date), metrics: deps.ops } } : {};
     const r = await deliver({ store, mailer: deps.mailer, clock, leaseClock: deps.leaseClock, suppressed, log, ...setAside }, DAILY_REPORT_KEY(date), recipients, () => mail);
     if (r.complete && rec.status !== 'sent') await deps.digests.markDigestSent(id, rec.runId, { sentAt: clock.now(), delivered: r.sent, failed: r.failed });

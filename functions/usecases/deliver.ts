@@ -128,7 +128,8 @@ export interface DeliveryReport {
   allAside?: true;
 }
 
-const isFinal = (status: string | undefined) => status === 'sent' || status === 'rejected';
+/** A delivery nothing more happens to: sent, or refused for good. */
+export const isFinal = (status: string | undefined) => status === 'sent' || status === 'rejected';
 
 /** The JobFailure key of one delivery. */
 export const deliveryFailureKey = (key: string, recipient: string) => `${key}|${recipient}`;

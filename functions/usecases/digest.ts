@@ -44,7 +44,7 @@ import { whitelistStates } from './whitelist-states.js';
 import { deliver } from './deliver.js';
 import { readRegisters } from './register-sync.js';
 import { memoryFailures, openIsolation } from './isolation.js';
-import { MAIL_BLOBS, publishOnce, reportKey, reportName, storedMail, storedReportId } from './stored-report.js';
+import { MAIL_BLOBS, publishOnce, reportKey, reportName, reportRecipients, storedMail, storedReportId } from './stored-report.js';
 
 export class DigestError extends Error {
   constructor(
@@ -284,6 +284,46 @@ export function mailParts(page: string, text: string, viewUrl: string, dashboard
   return { html: mailHtml, text: `在浏览器中查看：${viewUrl}\n${dashboardUrl ? `实时看板：${dashboardUrl}\n` : ''}\n${text}` };
 }
 
+/**
+ * The week's record: the stored one, else built and published now (publishOnce: one run wins the
+ * week; the winner stores the week's coverage snapshot). Mails nothing: runDigest delivers it, and so
+ * does a re-drive of the week (redrive.ts) that finds it never built.
+ */
+export async function publishDigest(
+  deps: Pick<DigestDeps, 'store' | 'digests' | 'config' | 'policies' | 'log'>,
+  week: string,
+  now: number,
+): Promise<{ rec: DigestRecord; published: boolean; built: Awaited<ReturnType<typeof generateDigest>> | null }> {
+  const { digests, config, log } = deps;
+  const existing = await digests.getDigest(week);
+  if (existing) return { rec: existing, published: false, built: null };
+  const built = await generateDigest(deps, week, now);
+  const recipients = digestRecipients(built.profile);
+  if (recipients.length === 0) {
+    throw new DigestError('no_recipients', '没有周报收件人：请在「责任单位」中为类型为“指挥部”的单位、在「工作专班」中为督办督查专班填写联系邮箱');
+  }
+  const viewUrl = digestViewUrl(config, week, now);
+  const mail = mailParts(built.html, built.text, viewUrl, dashboardViewUrl(config.publicBaseUrl, config.actionSecrets, now));
+  const out = await publishOnce(
+    digests,
+    storedReportId('digest', week),
+    { page: built.html, [MAIL_BLOBS.html]: mail.html, [MAIL_BLOBS.text]: mail.text, model: JSON.stringify(built.model), view_url: viewUrl },
+    {
+      status: 'sending',
+      generatedAt: now,
+      subject: digestSubject(built.model),
+      recipients,
+      suppressed: [...(await digests.suppressedAmong(recipients))].sort(),
+      createdAt: now,
+    },
+  );
+  if (out.won) {
+    await digests.putSnapshot(built.model.snapshot);
+    log.info('digest published', { week, runId: out.rec.runId, recipients: recipients.length, suppressed: out.rec.suppressed.length });
+  }
+  return { rec: out.rec, published: out.won, built };
+}
+
 /** The week's digest: built (dry run) or published and mailed: `runDigest(deps)({ week, send })`. */
 export function runDigest(deps: DigestDeps): (opts?: DigestRunOptions) => Promise<DigestResult> {
   const { store, digests, mailer, clock, config, log } = deps;
@@ -305,7 +345,7 @@ export function runDigest(deps: DigestDeps): (opts?: DigestRunOptions) => Promis
       },
       DIGEST_NOTIFICATION(rec.week),
       // Suppressed when published: left out of this week's mailing (the digest lists them).
-      rec.recipients.filter((to) => !rec.suppressed.includes(to)),
+      reportRecipients(rec),
       () => mail,
     );
     return { delivered: r.sent, failed: r.failed + r.rejected, skipped: r.skipped, complete: r.complete };
@@ -344,40 +384,10 @@ export function runDigest(deps: DigestDeps): (opts?: DigestRunOptions) => Promis
       };
     }
 
-    let rec = await digests.getDigest(week);
-    let published = false;
-    let built: Awaited<ReturnType<typeof generateDigest>> | null = null;
-    if (!rec) {
-      built = await generateDigest(deps, week, now);
-      const recipients = digestRecipients(built.profile);
-      if (recipients.length === 0) {
-        throw new DigestError('no_recipients', '没有周报收件人：请在「责任单位」中为类型为“指挥部”的单位、在「工作专班」中为督办督查专班填写联系邮箱');
-      }
-      const viewUrl = digestViewUrl(config, week, now);
-      const mail = mailParts(built.html, built.text, viewUrl, dashboardViewUrl(config.publicBaseUrl, config.actionSecrets, now));
-      const out = await publishOnce(
-        digests,
-        storedReportId('digest', week),
-        { page: built.html, [MAIL_BLOBS.html]: mail.html, [MAIL_BLOBS.text]: mail.text, model: JSON.stringify(built.model), view_url: viewUrl },
-        {
-          status: 'sending',
-          generatedAt: now,
-          subject: digestSubject(built.model),
-          recipients,
-          suppressed: [...(await digests.suppressedAmong(recipients))].sort(),
-          createdAt: now,
-        },
-      );
-      rec = out.rec;
-      if (out.won) {
-        published = true;
-        await digests.putSnapshot(built.model.snapshot);
-        log.info('digest published', { week, runId: rec.runId, recipients: recipients.length, suppressed: rec.suppressed.length });
-      }
-    }
+    const { rec, published, built } = await publishDigest(deps, week, now);
 
     const stored = async () => {
-      const [page, text, model, viewUrl] = await Promise.all(['page', MAIL_BLOBS.text, 'model', 'view_url'].map((n) => digests.getBlob(rec!, n)));
+      const [page, text, model, viewUrl] = await Promise.all(['page', MAIL_BLOBS.text, 'model', 'view_url'].map((n) => digests.getBlob(rec, n)));
       return { html: page ?? '', text: text ?? '', model: JSON.parse(model ?? 'null') as DigestModel, viewUrl: viewUrl ?? '' };
     };
 
@@ -420,6 +430,14 @@ export function runDigest(deps: DigestDeps): (opts?: DigestRunOptions) => Promis
 /** Friday 18:00 Asia/Shanghai of an ISO week: the digest must be sent by then. */
 export function digestDeadline(week: string): number {
   return Date.parse(`${isoWeekRange(week).friday}T18:00:00+08:00`);
+}
+
+/**
+ * The week's last scheduled run, Friday 23:45 Asia/Shanghai (infra/sibao-stack.ts: every 15 minutes
+ * from 17:00): after it no schedule handles the week again.
+ */
+export function digestLastRun(week: string): number {
+  return Date.parse(`${isoWeekRange(week).friday}T23:45:00+08:00`);
 }
 
 /** What a scheduled run answers: the run without its page, text and model, and whether the week is late. */

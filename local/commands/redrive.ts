@@ -1,16 +1,18 @@
 // `sibao redrive [KEY…] [--all] [--job JOB] [--data DIR] [--json]`
 // The items the background jobs set aside (SPEC §7.8): without KEY it lists them; with KEY… (or
 // --all) it re-drives them (functions/usecases/redrive.ts): a fresh retry budget, back where the job
-// looks. A re-driven 周报 or 日报 recipient is sent the period's stored mail at once (the use case), and
-// a re-driven week of the 周报 is published and mailed at once: no scheduled run handles a past week or
-// date again (the 周报 runs on Friday evenings for the current week, the 日报 at 17:00 for today).
+// looks. A re-driven 周报 or 日报 recipient is sent the period's stored mail at once, and a re-driven
+// week of the 周报 its stored digest to every recipient not yet served (the use case): no scheduled
+// run handles a past week or date again (the 周报 runs on Friday evenings for the current week, the
+// 日报 at 17:00 for today). A week never built is built here first (the local stack has the digest's
+// configuration).
 // Where the data comes from: the running stack's dynalite (stack.json), else the on-disk store opened
 // under the data directory's lock for the command's duration (as `sibao digest` does); with --table,
 // the deployed stack's table (its TableName output) in --region, with the operator's AWS credentials
 // (the SDK's default chain), SES in that region from --from (its MailFrom output) and the real clock:
-// no local service, no data directory. A re-driven week of the 周报 is left to the digest function there
-// (publishing it needs the function's configuration: county name, action key, base URL): the message
-// says how to run it.
+// no local service, no data directory. A week never built is not built there (that needs the digest
+// function's configuration: county name, action key, base URL): the message says whether the week's
+// Friday runs are still to come or how to invoke the function.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { join } from 'node:path';
 import { shanghaiDateTime } from '../../domain/time/time.js';
@@ -19,10 +21,9 @@ import { createStore, ensureTable } from '../../functions/adapters/dynamodb-stor
 import { createFailureStore } from '../../functions/adapters/failure-store.js';
 import { logger } from '../../functions/adapters/logger.js';
 import { createSesClient, createSesMailer } from '../../functions/adapters/ses-mailer.js';
-import { errorInfo, jobLabelOf, MailError, systemClock, type Clock, type FailureStore, type JobFailure, type JobName, type Mailer, type Store } from '../../functions/ports.js';
-import { runDigest } from '../../functions/usecases/digest.js';
-import { reportName } from '../../functions/usecases/stored-report.js';
-import { listSetAside, redrive, reportDeliveryOf, type RedriveResult } from '../../functions/usecases/redrive.js';
+import { errorInfo, jobLabelOf, MailError, systemClock, type Clock, type JobFailure, type JobName, type Mailer } from '../../functions/ports.js';
+import { publishDigest } from '../../functions/usecases/digest.js';
+import { listSetAside, redrive, type RedriveDeps, type RedriveResult } from '../../functions/usecases/redrive.js';
 import { boolFlag, parseArgs, stringFlag, UsageError } from '../args.js';
 import { argSpecOf, commandHelp } from './spec.js';
 import { dataDirOf, readStackInfo } from '../data-dir.js';
@@ -46,12 +47,12 @@ interface Target {
   dynamo: DynamoDBClient;
   tableName: string;
   clock: Clock;
-  /** Sends a re-driven 周报/日报 recipient (none in the cloud without --from). */
+  /** Sends a re-driven 周报/日报 recipient or week (none in the cloud without --from). */
   mailer?: Mailer;
-  /** Why a 周报/日报 recipient cannot be re-driven without a mailer, and what to do. */
+  /** Why a 周报/日报 recipient or week cannot be re-driven without a mailer, and what to do. */
   noMailer: string;
-  /** What is done with a re-driven week of the 周报 (its recipients are re-driven one by one). */
-  publishWeeks(weeks: string[], store: Store, failures: FailureStore): Promise<RedriveResult[]>;
+  /** How a week of the 周报 never built is built (RedriveDeps.reports): here, or what to run. */
+  weeks: Pick<NonNullable<RedriveDeps['reports']>, 'publishWeek' | 'publishHint'>;
 }
 
 /** The local stack: stack.json's dynalite, else the data directory's store under its lock. */
@@ -85,24 +86,19 @@ async function localTarget(dataDir: string, cleanups: Array<() => unknown>): Pro
     clock,
     mailer,
     noMailer: '本机堆栈没有 SES 模拟器（stack.json 中无 ses）：用 sibao start 重新启动后再试',
-    // Published and mailed now: no scheduled run handles a past week again.
-    async publishWeeks(weeks, store, failures) {
-      if (!mailer) return [];
-      const send = runDigest({
-        log: logger,
-        store,
-        digests: createDigestStore({ client: dynamo, tableName }),
-        mailer,
-        clock,
-        failures,
-        config: { countyName: DEMO_COUNTY, publicBaseUrl: info?.api ?? `http://127.0.0.1:${DEFAULT_API_PORT}`, actionSecrets: [loadOrCreateActionSecret(dataDir)] },
-      });
-      const out: RedriveResult[] = [];
-      for (const week of weeks) {
-        const r = await send({ week, send: true });
-        out.push({ job: 'digest', key: week, subject: reportName('digest', week), done: `补发 ${r.delivered} 封（${r.status}）` });
-      }
-      return out;
+    // A week never built is built here (and mailed by the re-drive): no scheduled run handles a past week again.
+    weeks: {
+      publishWeek: (week, now) =>
+        publishDigest(
+          {
+            log: logger,
+            store: createStore({ client: dynamo, tableName }),
+            digests: createDigestStore({ client: dynamo, tableName }),
+            config: { countyName: DEMO_COUNTY, publicBaseUrl: info?.api ?? `http://127.0.0.1:${DEFAULT_API_PORT}`, actionSecrets: [loadOrCreateActionSecret(dataDir)] },
+          },
+          week,
+          now,
+        ),
     },
   };
 }
@@ -134,16 +130,10 @@ async function cloudTarget(tableName: string, region: string | undefined, from: 
     clock: systemClock,
     mailer,
     noMailer: '需要发件地址：加 --from 地址（堆栈输出 MailFrom）',
-    async publishWeeks(weeks) {
-      const payload = (week: string) => `'{"week":"${week}","send":true}'`;
-      return weeks.map((week) => ({
-        job: 'digest' as const,
-        key: week,
-        subject: reportName('digest', week),
-        done:
-          '未在此发布：定时任务只在周五 17:00–23:45 发布当周的周报；其他周请调用 digest 函数（堆栈输出 DigestFunctionName）：' +
-          `aws lambda invoke --region ${resolved} --function-name <DigestFunctionName> --cli-binary-format raw-in-base64-out --payload ${payload(week)} 结果.json`,
-      }));
+    weeks: {
+      publishHint: (week) =>
+        '调用 digest 函数（堆栈输出 DigestFunctionName）生成并发送：' +
+        `aws lambda invoke --region ${resolved} --function-name <DigestFunctionName> --cli-binary-format raw-in-base64-out --payload '{"week":"${week}","send":true}' 结果.json`,
     },
   };
 }
@@ -213,17 +203,13 @@ export async function run(argv: string[]): Promise<number> {
       else if (found.length > 1) throw new UsageError(`键 ${key} 同时属于 ${found.map((f) => f.job).join('、')} 任务：请用 --job 指明`);
       else chosen.push(found[0]);
     }
-    // A 周报/日报 recipient is mailed by the re-drive itself: without a mailer (the cloud without
-    // --from) it is refused, the others still re-driven.
-    const refused = mailer ? [] : chosen.filter((f) => reportDeliveryOf(f));
-    const results: RedriveResult[] = [];
-    const digests = createDigestStore({ client: dynamo, tableName });
-    const deps = { store, failures, clock, log: logger, ...(mailer ? { reports: { digests, mailer, leaseClock: systemClock } } : {}) };
-    for (const f of chosen) if (!refused.includes(f)) results.push(await redrive(deps, f));
-
-    // A re-driven week of the 周报 (its recipients are re-driven one by one, above).
-    const weeks = [...new Set(chosen.filter((f) => f.job === 'digest' && !f.key.includes('|')).map((f) => f.key))];
-    if (weeks.length) results.push(...(await target.publishWeeks(weeks, store, failures)));
+    // A 周报/日报 recipient or week is mailed by the re-drive itself: without a mailer (the cloud
+    // without --from) it is refused (needsMailer: nothing changed), the others still re-driven.
+    const deps: RedriveDeps = { store, failures, clock, log: logger, reports: { digests: createDigestStore({ client: dynamo, tableName }), leaseClock: systemClock, ...(mailer ? { mailer } : {}), ...target.weeks } };
+    const outcomes: RedriveResult[] = [];
+    for (const f of chosen) outcomes.push(await redrive(deps, f));
+    const results = outcomes.filter((r) => !r.needsMailer);
+    const refused = outcomes.filter((r) => r.needsMailer);
 
     if (json) process.stdout.write(`${JSON.stringify({ redriven: results, missing, refused: refused.map((f) => f.key) })}\n`);
     else {
@@ -231,9 +217,7 @@ export async function run(argv: string[]): Promise<number> {
       if (chosen.length === 0 && missing.length === 0) process.stdout.write('没有搁置的条目。\n');
       for (const k of missing) process.stderr.write(`未找到键 ${k}（sibao redrive 列出搁置的条目）\n`);
     }
-    for (const f of refused) {
-      process.stderr.write(`错误：${f.key} 未重新处理：${reportDeliveryOf(f)!.label}的收件人重新处理时立即补发，${target.noMailer}\n`);
-    }
+    for (const r of refused) process.stderr.write(`错误：${r.key} 未重新处理：${r.done}，${target.noMailer}\n`);
     return refused.length ? 2 : missing.length ? 1 : 0;
   } finally {
     for (const fn of cleanups.reverse()) await fn();

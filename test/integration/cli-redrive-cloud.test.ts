@@ -10,6 +10,7 @@ import { makeDispatchHandler } from '../../functions/handlers/dispatch.js';
 import type { Mailer } from '../../functions/ports.js';
 import { MAX_DELIVERY_ATTEMPTS, RETRY_DELAYS_MS } from '../../functions/usecases/deliver.js';
 import { runDailyReport } from '../../functions/usecases/daily-report.js';
+import { runDigest } from '../../functions/usecases/digest.js';
 import { recordFailure } from '../../functions/usecases/isolation.js';
 import { listSetAside } from '../../functions/usecases/redrive.js';
 import { reportName } from '../../functions/usecases/stored-report.js';
@@ -112,9 +113,13 @@ describe('sibao redrive --table (the deployed stack)', () => {
     expect(await services.mails()).toHaveLength(1);
     expect(await failures.getFailure('digest', DAILY_KEY)).toBeNull();
 
-    // A week of the 周报: retried (no longer set aside) and left to the digest function, said how.
+    // A week of the 周报 never built, long past: no scheduled run comes for it, so none is promised;
+    // no longer set aside (the function skips a week set aside) and left to the digest function, said how.
     const week = await cloud(WEEK);
     expect(week.code, week.stderr).toBe(0);
+    expect(week.stdout).toContain(`${WEEK}：周报 ${WEEK} 尚未生成，定时任务不会再处理该周（其最后一次运行在 2026-06-12 23:45）：已解除搁置，请立即调用 digest 函数`);
+    expect(week.stdout).not.toContain('自动重试');
+    expect(week.stdout.trim().split('\n')).toHaveLength(1);
     expect(week.stdout).toContain('aws lambda invoke');
     expect(week.stdout).toContain(`{"week":"${WEEK}","send":true}`);
     expect(week.stdout).toContain('DigestFunctionName');
@@ -122,6 +127,45 @@ describe('sibao redrive --table (the deployed stack)', () => {
     expect(retried).toMatchObject({ attempts: 0 });
     expect(retried!.setAsideAt).toBeUndefined();
     expect((await listSetAside({ failures })).map((f) => f.key)).toEqual(before.filter((k) => k !== dispatchItem.key && k !== DAILY_KEY && k !== WEEK));
+    expect(await services.mails()).toHaveLength(1);
+  }, 120_000);
+
+  it('re-drives a week of the 周报 that was published and cut short: its stored digest to each recipient not yet served, once; refused without --from', async () => {
+    const h = await makeLoopHarness(services);
+    await h.sync(ADMIN, 'coordination', 'work_class', [{ row: 5, values: { 专班编码: 'supervision', 名称: '督办督查', 牵头单位: 'U-FGW' } }], 'sheet-config');
+    const failures = createFailureStore({ client: services.dynamo, tableName: h.tableName });
+    // Friday: published, the lead unit mailed, the office refused; then the week's runs die till it is set aside.
+    h.clock.t = at('2026-06-12T17:00');
+    const refusingOffice: Mailer = {
+      async send(msg) {
+        if (msg.to.includes(OFFICE)) throw throttled();
+        return h.mailer.send(msg);
+      },
+    };
+    const config = { countyName: '演示县', publicBaseUrl: BASE, actionSecrets: [SECRET] };
+    expect(await runDigest({ store: h.store, digests: h.digests, clock: h.clock, log: silent, config, failures, mailer: refusingOffice })({ week: WEEK, send: true })).toMatchObject({ status: 'incomplete', delivered: 1 });
+    await recordFailure({ failures, clock: h.clock, log: silent }, 'digest', WEEK, { subject: reportName('digest', WEEK), error: 'Task timed out', setAside: true, attempts: 5 });
+    await services.clearMails();
+    const env = { AWS_ENDPOINT_URL_DYNAMODB: services.dynamoEndpoint, AWS_ENDPOINT_URL_SES: services.sesEndpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_EC2_METADATA_DISABLED: 'true' };
+    const cloud = (...args: string[]) => runSibao(['redrive', ...args, '--table', h.tableName, '--region', 'us-east-1'], env);
+
+    // Without --from: refused (exit 2), nothing changed, nobody mailed.
+    const noFrom = await cloud(WEEK);
+    expect(noFrom.code, noFrom.stderr).toBe(2);
+    expect(noFrom.stderr).toContain(`错误：${WEEK} 未重新处理：周报 ${WEEK} 重新处理时立即补发给未发送的收件人，需要发件地址：加 --from`);
+    expect(await services.mails()).toEqual([]);
+    expect((await listSetAside({ failures })).map((f) => f.key)).toEqual([WEEK]);
+
+    const sent = await cloud(WEEK, '--from', FROM);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.stdout.trim()).toBe(`周报［周报 ${WEEK}］${WEEK}：周报 ${WEEK} 已补发 1 封（${OFFICE}）；该周已全部发送`);
+    const mails = await services.mails();
+    expect(mails.map((m) => m.destination.to)).toEqual([[OFFICE]]);
+    expect(mails[0].from).toContain(FROM);
+    expect((await h.digests.getDigest(WEEK))!.status).toBe('sent');
+    expect(await listSetAside({ failures })).toEqual([]);
+    // Nothing left: the key is gone, and nobody is mailed again.
+    expect((await cloud(WEEK, '--from', FROM)).code).toBe(1);
     expect(await services.mails()).toHaveLength(1);
   }, 120_000);
 

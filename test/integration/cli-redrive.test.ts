@@ -14,6 +14,8 @@ import type { OperatingModeRow } from '../../domain/rows/types.js';
 import { validateRows } from '../../domain/rows/validate.js';
 import { MAX_DELIVERY_ATTEMPTS, retryDelay } from '../../functions/usecases/deliver.js';
 import { runDailyReport } from '../../functions/usecases/daily-report.js';
+import { recordFailure } from '../../functions/usecases/isolation.js';
+import { reportName } from '../../functions/usecases/stored-report.js';
 import { localDynamoClient, localSesClient } from '../../local/services.js';
 import { MAIL_FROM } from '../../local/stack.js';
 import { freePort, runSibao, startSibao, type Running } from './cli-child.js';
@@ -23,6 +25,7 @@ let stack: Running;
 let info: { api: string; dynamo: string; ses: string; table: string };
 const OFFICE = 'command@tongxu.example';
 const KEY = `daily#2022-06-08|${OFFICE}`;
+const WEEK = '2022-W22';
 
 beforeAll(async () => {
   // The example profile's emergency runs 2022-06-08 00:00–06-09 00:00; the stack lives on 06-10.
@@ -101,6 +104,34 @@ describe('sibao redrive of a 日报 recipient', () => {
     } finally {
       dynamo.destroy();
       ses.destroy();
+    }
+  }, 120_000);
+});
+
+describe('sibao redrive of a week of the 周报 never built', () => {
+  it('builds and publishes it here, mails each recipient once, and says so in one line', async () => {
+    const dynamo = localDynamoClient(info.dynamo);
+    try {
+      // 2022-W22's scheduled runs failed before publishing, till the week was set aside; the stack lives on 2022-06-10.
+      const failures = createFailureStore({ client: dynamo, tableName: info.table });
+      const clock = { now: () => Date.parse('2022-06-03T21:00:00+08:00') };
+      await recordFailure({ failures, clock, log: { info: () => undefined, warn: () => undefined, error: () => undefined } }, 'digest', WEEK, { subject: reportName('digest', WEEK), error: 'boom', setAside: true, attempts: 5 });
+      const digestMails = async () => ((await (await fetch(`${info.ses}/store`)).json()) as { emails: { destination: { to: string[] }; subject: string }[] }).emails.filter((m) => m.subject.includes('【督办督查周报】'));
+      expect(await digestMails()).toEqual([]);
+
+      const done = await runSibao(['redrive', WEEK, '--data', dir]);
+      expect(done.code, done.stderr).toBe(0);
+      const lines = done.stdout.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      const mails = await digestMails();
+      const to = mails.map((m) => m.destination.to).flat();
+      expect(to.length).toBeGreaterThan(0);
+      expect(new Set(to).size).toBe(to.length);
+      expect(lines[0]).toBe(`周报［周报 ${WEEK}］${WEEK}：周报 ${WEEK} 已生成并发布；已补发 ${to.length} 封（${[...to].sort().join('、')}）；该周已全部发送`);
+      expect((await createDigestStore({ client: dynamo, tableName: info.table }).getDigest(WEEK))!.status).toBe('sent');
+      expect(await failures.getFailure('digest', WEEK)).toBeNull();
+    } finally {
+      dynamo.destroy();
     }
   }, 120_000);
 });

@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECTORS } from '../../domain/rows/kinds.js';
 import { MAX_COLUMN_WIDTH } from '../../local/export.js';
-import { parseCsv } from '../../local/files.js';
+import { parseCsv, sheetNames } from '../../local/files.js';
 import { cellDisplayWidth, displayWidth } from '../../local/format.js';
 import { freePort, ROOT, runSibao, startSibao } from './cli-child.js';
 
@@ -66,6 +66,7 @@ interface Summary {
   rows: Record<string, number>;
   at: string;
   exportedAt: string;
+  dataAsOf: string;
   county: string;
   policyMatches: { policy: string; policyName: string; pushedAt: string | null; baseline: boolean; feedback: { answer: string } | null }[];
 }
@@ -171,6 +172,7 @@ describe('sibao export', () => {
     expect(invalidWhitelist).toBe(6);
     expect(summary).toMatchObject({ file: out, at: expected.demoDay, county: '通许县', rows: want });
     expect(summary.exportedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
+    expect(summary.dataAsOf).toMatch(/^2022-06-\d\dT\d\d:\d\d:\d\d\+08:00$/);
     // 政策找企: the demo week's pushed county policy and the enterprises' answers.
     const pushed = summary.policyMatches.filter((m) => m.pushedAt !== null);
     expect(pushed.length).toBeGreaterThanOrEqual(2);
@@ -244,13 +246,31 @@ describe('sibao export', () => {
     expect(fd.rows.map((r) => [String(r['编号']).slice(0, 3), r['状态'], r['整改截止日']])).toEqual([['DC-', '逾期', '2022-06-07'], ['DC-', '已整改', '2022-06-08']]);
     expect(tabRecords(wb.getWorksheet('运行状态')!).rows.map((r) => [r['状态'], r['开始时间'], r['统计日17时执行中']])).toEqual([['应急', '2022-06-08 00:00', '否']]);
 
-    // 说明: the source county, the instant and the row counts.
+    // 说明: the source county, the data's instant and the row counts.
     const readme = tabRecords(wb.getWorksheet('说明')!);
     const item = (k: string) => readme.rows.find((r) => r['项目'] === k)?.['内容'];
     expect(item('来源县')).toBe('通许县');
-    expect(item('导出时间')).toBe(summary.exportedAt.slice(0, 19).replace('T', ' '));
+    const dataAsOf = summary.dataAsOf.slice(0, 19).replace('T', ' ');
+    expect(item('数据最后更新')).toBe(dataAsOf);
+    // The data's instant is its latest write: no row or issue shown was written later.
+    for (const t of [wl, iss]) {
+      const latest = t.rows.map((r) => String(r['最后更新时间'])).sort().at(-1)!;
+      expect(latest <= dataAsOf, `${latest} <= ${dataAsOf}`).toBe(true);
+    }
+    expect(readme.rows.some((r) => r['项目'] === '导出时间')).toBe(false);
     for (const [tab, n] of Object.entries(want)) expect(item(`行数：${tab}`)).toBe(n);
     expect(readme.rows.some((r) => r['项目'] === '问题台账 / 升级级别')).toBe(true);
+
+    // The workbook carries the data's instant, never this run's clock: created/modified are it, and
+    // a second export of the same data is the same bytes, which our own reader opens too.
+    const asOf = Date.parse(summary.dataAsOf);
+    expect([wb.created.getTime(), wb.modified.getTime()]).toEqual([asOf, asOf]);
+    const again = join(dir, 'x-again.xlsx');
+    const res2 = await runSibao(['export', '--data', dir, '--out', again, '--at', expected.demoDay, '--json']);
+    expect(res2.code, res2.stderr).toBe(0);
+    expect(summaryOf(res2.stdout).dataAsOf).toBe(summary.dataAsOf);
+    expect(readFileSync(again).equals(readFileSync(out))).toBe(true);
+    expect(await sheetNames(out)).toEqual(TABS);
 
     // CSV: one file per data tab, same rows.
     expect(summary.csv.map((p) => p.slice(csvDir.length + 1)).sort()).toEqual(Object.keys(want).map((t) => `${t}.csv`).sort());

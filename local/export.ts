@@ -31,6 +31,7 @@ import type { RegisterInput } from '../domain/reports/sections/registers.js';
 import { SCHEMAS } from '../domain/rows/schemas.js';
 import { headerNote } from '../domain/rows/header-notes.js';
 import { readRegisters } from '../functions/usecases/register-sync.js';
+import { writeWorkbookFile } from './files.js';
 import { sheetColumnWidth } from './format.js';
 import type { Profile } from '../domain/rows/types.js';
 import type { ProfileRecord, RowRecord, Store, StoredIssue } from '../functions/ports.js';
@@ -70,6 +71,12 @@ export interface ExportData {
   consultants: RowRecord<'consultant'>[];
   /** The seed's registers (SPEC §7.3) with their system 编号. */
   registers: RegisterInput;
+  /**
+   * The data's own clock: the latest write (updatedAt) among every record read — profile, rows,
+   * issues, decisions. The workbook's only instant (说明 数据最后更新, created/modified, zip entry
+   * times), so the same data exports as the same bytes (county IT checksums and diffs what they hand out).
+   */
+  dataAsOf: number;
 }
 
 /** The store reads the export needs (a subset of the Store port). */
@@ -116,7 +123,20 @@ export class NothingConfiguredError extends Error {
  * Read everything the export needs, one store call at a time (each a paginated Query), reporting
  * each finished step to `onStep` (for progress on stderr).
  */
-export async function readExportData(store: ExportStore, onStep: (label: string) => void = () => {}): Promise<ExportData> {
+export async function readExportData(source: ExportStore, onStep: (label: string) => void = () => {}): Promise<ExportData> {
+  // Every read goes through `store`, which keeps the latest write it has seen (ExportData.dataAsOf).
+  let dataAsOf = 0;
+  const seen = <T>(recs: T[], at: (r: T) => number): T[] => {
+    for (const r of recs) dataAsOf = Math.max(dataAsOf, at(r));
+    return recs;
+  };
+  const store: ExportStore = {
+    getProfile: async () => seen([await source.getProfile()], (p) => p?.updatedAt ?? 0)[0],
+    listRows: async (...a) => seen(await source.listRows(...a), (r) => r.updatedAt),
+    listIssues: async (...a) => seen(await source.listIssues(...a), (i) => i.record.updatedAt),
+    listDecisions: async (...a) => seen(await source.listDecisions(...a), (d) => d.updatedAt),
+    getIssueSource: (key) => source.getIssueSource(key),
+  };
   const profileRec: ProfileRecord | null = await store.getProfile();
   if (!profileRec) throw new NothingConfiguredError();
   onStep('县配置');
@@ -132,7 +152,7 @@ export async function readExportData(store: ExportStore, onStep: (label: string)
   onStep(`政策咨询员 ${consultants.length} 行`);
   const registers = await readRegisters(store, whitelist.map((r) => r.value));
   onStep(`台账 停产停工 ${registers.shutdowns.length} 行、熔断抽查 ${registers.spotChecks.length} 行、督查发现 ${registers.findings.length} 行`);
-  return { profile: profileRec.profile, whitelist, totals, issues, policies, consultants, registers };
+  return { profile: profileRec.profile, whitelist, totals, issues, policies, consultants, registers, dataAsOf };
 }
 
 /** Steps readExportData reports (for a progress total). */
@@ -147,8 +167,8 @@ export interface ExportMeta {
   source: string;
   /** Coverage day, `YYYY-MM-DD` (Asia/Shanghai). */
   at: string;
-  /** The export instant, epoch ms. */
-  exportedAt: number;
+  /** The data's own clock (ExportData.dataAsOf, or later with the 变更记录 tab), epoch ms. */
+  dataAsOf: number;
 }
 
 /** `YYYY-MM-DD HH:mm:ss`, Beijing time. */
@@ -512,11 +532,11 @@ const TYPE_TEXT: Record<ColumnType, string> = {
   percent: '数值（小数，显示为百分比）',
 };
 
-/** The 说明 tab: source, instant, row counts, format rules and every column's meaning. */
+/** The 说明 tab: source, the data's instant, row counts, format rules and every column's meaning. */
 export function buildReadmeTab(tabs: readonly ExportTab[], meta: ExportMeta): ExportTab {
   const rows: ExportCell[][] = [
     ['来源县', meta.county, '数据所属的县（区）'],
-    ['导出时间', beijingTime(meta.exportedAt), '北京时间（Asia/Shanghai）'],
+    ['数据最后更新', beijingTime(meta.dataAsOf), '所导出记录的最后写入时间，北京时间（Asia/Shanghai）；同样的数据导出的文件逐字节相同'],
     ['覆盖率统计日', meta.at, '“覆盖率”表按该日计算'],
     ['数据来源', meta.source, 'sibao 四保白名单企业（项目）调度系统'],
     ...tabs.map((t): ExportCell[] => [`行数：${t.name}`, t.rows.length, t.about]),
@@ -581,14 +601,14 @@ function xlsxValue(v: ExportCell, type: ColumnType): string | number | null {
 
 /**
  * Write the tabs (data tabs then 说明) to an .xlsx file. Text cells are string cells with the Text
- * format `@`; numbers are numeric cells; the header row is frozen and filterable.
+ * format `@`; numbers are numeric cells; the header row is frozen and filterable. The workbook's
+ * created/modified and its zip entries carry `dataAsOf` (the data's clock, not the clock of the
+ * run): the same tabs are the same bytes.
  */
-export async function writeExportWorkbook(tabs: readonly ExportTab[], readme: ExportTab, file: string, exportedAt: number): Promise<void> {
+export async function writeExportWorkbook(tabs: readonly ExportTab[], readme: ExportTab, file: string, dataAsOf: number): Promise<void> {
   const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'sibao';
-  wb.created = new Date(exportedAt);
-  wb.modified = new Date(exportedAt);
   for (const t of [...tabs, readme]) {
     const ws = wb.addWorksheet(t.name, { views: [{ state: 'frozen', ySplit: 1 }] });
     const isReadme = t === readme;
@@ -618,7 +638,7 @@ export async function writeExportWorkbook(tabs: readonly ExportTab[], readme: Ex
       ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: t.columns.length } };
     }
   }
-  await wb.xlsx.writeFile(file);
+  await writeWorkbookFile(wb, file, new Date(dataAsOf));
 }
 
 /** One CSV cell: numbers as digits, text through toSheetText (a leading `'` before `=`, `+`, `-`, `@`). */

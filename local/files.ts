@@ -1,5 +1,5 @@
 // Reading row tables from files for the CLI: CSV (one kind per file) and .xlsx (one kind per tab,
-// named by the tab name). The parsing is shared with the web upload (functions/adapters/workbook/
+// named by the tab name); and writing the CLI's exceljs workbooks as the same bytes on every run. The parsing is shared with the web upload (functions/adapters/workbook/
 // tables.ts: the CSV parser, text encodings, headers and kinds, .xlsx under limits); here files are
 // read, and `sibao validate` and `coverage` read them as they stream (CSV in chunks, workbooks one
 // sheet at a time as it inflates: memory flat in the row count). Unusable input (missing file,
@@ -7,7 +7,8 @@
 // message; the CLI exits 2 on it.
 
 import { isUtf8 } from 'node:buffer';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { open, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import type ExcelJSNs from 'exceljs';
 import { kindFromHeaders, type RowKind } from '../domain/rows/kinds.js';
 import type { Cell, RawRow } from '../domain/rows/types.js';
 import { UsageError } from './args.js';
@@ -33,7 +34,7 @@ import {
   type TextEncoding,
 } from '../functions/adapters/workbook/tables.js';
 import { CLI_READ_LIMITS, SheetRowScanner, WORKBOOK_PART_NAMES, workbookInfo, type SheetCells } from '../functions/adapters/workbook/xlsx-read.js';
-import { openZipReader, WorkbookError, type RandomAccess } from '../functions/adapters/workbook/zip.js';
+import { openZipReader, rewriteZip, WorkbookError, type RandomAccess } from '../functions/adapters/workbook/zip.js';
 
 export {
   CsvFormatError,
@@ -442,4 +443,18 @@ export async function readAllTables(files: readonly string[], opts: ReadOptions 
   const out: Table[] = [];
   for (const f of files) out.push(...(await readTables(f, opts)));
   return out;
+}
+
+/**
+ * Write an exceljs workbook to `file` so that the same workbook is the same bytes on every run: its
+ * created/modified (docProps/core.xml) and every zip entry's time are `at`. exceljs zips through
+ * JSZip, which stamps the clock into each entry (JSZip's file() date defaults to now; exceljs passes
+ * none, and generateAsync has no date option), so the archive is written again with the same entries
+ * at `at` (zip.ts rewriteZip; our own archive, so read within the CLI's limits).
+ */
+export async function writeWorkbookFile(wb: ExcelJSNs.Workbook, file: string, at: Date): Promise<void> {
+  wb.created = at;
+  wb.modified = at;
+  const zipped = Buffer.from(await wb.xlsx.writeBuffer());
+  await writeFile(file, rewriteZip(zipped, { modified: at }, CLI_READ_LIMITS));
 }

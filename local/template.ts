@@ -6,6 +6,7 @@ import type ExcelJSNs from 'exceljs';
 import { dropdownOf, enumValues, headerNote, type NumberRule, numberRuleOf, rangeText } from '../domain/rows/header-notes.js';
 import { KINDS, type RowKind, type Sector } from '../domain/rows/kinds.js';
 import { columnOf, type ColumnType } from '../domain/rows/schemas.js';
+import { writeWorkbookFile } from './files.js';
 import { sheetColumnWidth } from './format.js';
 
 /** Data rows covered by dropdowns and number checks. */
@@ -135,14 +136,21 @@ export function addTemplateSheet(wb: ExcelJSNs.Workbook, kind: RowKind, opts: Te
   return ws;
 }
 
+/**
+ * The time a template carries (created/modified and every zip entry): a constant. A template holds
+ * no data, only what this version of sibao defines (tabs, headers, notes, dropdowns), so it has no
+ * clock of its own; a constant makes the same template the same bytes on every machine and run, and
+ * county IT can checksum what they hand out.
+ */
+export const TEMPLATE_TIME = new Date(Date.UTC(2022, 4, 20));
+
 /** A template workbook with one tab per kind. */
 export async function buildTemplateWorkbook(kinds: readonly RowKind[], opts: TemplateOptions = {}): Promise<ExcelJSNs.Workbook> {
   const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'sibao';
-  const fixed = new Date(Date.UTC(2022, 4, 20));
-  wb.created = fixed;
-  wb.modified = fixed;
+  wb.created = TEMPLATE_TIME;
+  wb.modified = TEMPLATE_TIME;
   for (const kind of kinds) addTemplateSheet(wb, kind, opts);
   return wb;
 }
@@ -184,5 +192,5 @@ function addReadmeSheet(wb: ExcelJSNs.Workbook, kinds: readonly RowKind[]): void
 export async function writeTemplate(kinds: readonly RowKind[], out: string, opts: TemplateOptions = {}): Promise<void> {
   const wb = await buildTemplateWorkbook(kinds, opts);
   addReadmeSheet(wb, kinds);
-  await wb.xlsx.writeFile(out);
+  await writeWorkbookFile(wb, out, TEMPLATE_TIME);
 }

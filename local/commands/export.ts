@@ -21,6 +21,7 @@ import { argSpecOf, commandHelp } from './spec.js';
 import { dataDirOf, readStackInfo } from '../data-dir.js';
 import { DEMO_COUNTY } from '../digest-demo.js';
 import {
+  beijingTime,
   buildExportTabs,
   changesTab,
   buildReadmeTab,
@@ -49,8 +50,10 @@ export interface ExportSummary {
   csv: string[];
   rows: Record<string, number>;
   at: string;
-  /** The export instant, ISO with +08:00. */
+  /** The export instant, ISO with +08:00 (not in the workbook, whose instant is dataAsOf). */
   exportedAt: string;
+  /** The data's own clock, ISO with +08:00: the 说明 tab's 数据最后更新, the workbook's created/modified. */
+  dataAsOf: string;
   county: string;
   /** 政策找企 (SPEC §7.4): every policy matched to an enterprise, when it was pushed, the enterprise's answer. */
   policyMatches: ExportMatch[];
@@ -139,15 +142,22 @@ export async function run(argv: string[]): Promise<number> {
       throw err;
     }
     const tabs = buildExportTabs(data, at);
-    // --since: the 变更记录 tab, every change of every row from that day up to now.
-    if (since !== undefined) tabs.push(changesTab(await historyBetween(store, startOfShanghaiDay(since), now + 1), since));
-    const readme = buildReadmeTab(tabs, { county, source, at, exportedAt: now });
+    // The workbook's instant is the data's own (the latest write it shows), never this run's clock:
+    // the same data and options give the same bytes.
+    let dataAsOf = data.dataAsOf;
+    // --since: the 变更记录 tab, every change of every row from that day up to now (a deletion too).
+    if (since !== undefined) {
+      const changes = await historyBetween(store, startOfShanghaiDay(since), now + 1);
+      for (const e of changes) dataAsOf = Math.max(dataAsOf, e.at);
+      tabs.push(changesTab(changes, since));
+    }
+    const readme = buildReadmeTab(tabs, { county, source, at, dataAsOf });
 
     let file: string | null = null;
     if (out) {
       file = resolve(out);
       try {
-        await writeExportWorkbook(tabs, readme, file, now);
+        await writeExportWorkbook(tabs, readme, file, dataAsOf);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new UsageError(`无法写入 ${file}：${(err as Error).message}`, 'write');
@@ -176,12 +186,12 @@ export async function run(argv: string[]): Promise<number> {
 
     const rows = Object.fromEntries(tabs.map((t) => [t.name, t.rows.length]));
     const policyMatches = exportMatches(await createMatchReader({ client: dynamo, tableName }).listMatches(), data.policies);
-    const summary: ExportSummary = { file, csv, rows, at, exportedAt: shanghaiDateTime(Math.floor(now / 1000) * 1000), county, policyMatches };
+    const summary: ExportSummary = { file, csv, rows, at, exportedAt: iso(now), dataAsOf: iso(dataAsOf), county, policyMatches };
     if (json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else {
       const counts = tabs.map((t) => `${t.name} ${t.rows.length} 行`).join('，');
       process.stdout.write(
-        `已导出 ${county} 的数据（覆盖率统计日 ${at}，导出时间 ${readme.rows[1][1]} 北京时间）：${counts}\n` +
+        `已导出 ${county} 的数据（覆盖率统计日 ${at}，数据最后更新 ${beijingTime(dataAsOf)}，导出时间 ${beijingTime(now)} 北京时间）：${counts}\n` +
           (file ? `  工作簿：${file}\n` : '') +
           (csv.length ? `  CSV：${csv.join('、')}\n` : ''),
       );

@@ -222,9 +222,10 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       '  问题台账    全部问题诉求：责任单位、状态、时限、逾期、升级、退回、重办、回访\n' +
       '  政策清单    各单位报备的政策（责任单位为单位名称）\n' +
       '  政策咨询员  各单位的政策咨询员\n' +
-      '  说明        来源县、导出时间（北京时间）、各表行数和每一列的含义\n' +
+      '  说明        来源县、数据最后更新时间（北京时间）、各表行数和每一列的含义\n' +
       '日期写为文本 YYYY-MM-DD，时间写为文本 YYYY-MM-DD HH:mm:ss（北京时间）；数值保持为数值；\n' +
       "以 = + - @ 开头的文本按文本保存，不会被当作公式（CSV 中前加 '）。列宽按内容设置。\n" +
+      '工作簿只带数据自己的时间（最后写入时间），不带导出时刻：同样的数据和选项导出的文件逐字节相同，可校验、比对。\n' +
       'sibao start 正在运行时按它的模拟时钟计“今天”和导出时间，否则按本机时钟。',
     options: [
       { flag: 'out', type: 'string', value: '文件.xlsx', help: '工作簿文件（默认 四保白名单导出-<统计日>.xlsx；只给 --csv 时不写工作簿）' },
@@ -233,7 +234,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { flag: 'at', type: 'string', value: '日期', help: '覆盖率统计日，如 2022-06-10、2022/6/10、2022年6月10日（默认今天，北京时间）' },
       { flag: 'since', type: 'string', value: '日期', help: '加一张“变更记录”表：该日起每一行的新增、修改、删除和恢复（谁、何时、改了什么）' },
       { ...county, help: `来源县名（默认 ${DEMO_COUNTY}）` },
-      json('输出摘要 {"file","csv","rows":{各表行数},"at","exportedAt","county"}'),
+      json('输出摘要 {"file","csv","rows":{各表行数},"at","exportedAt","dataAsOf","county"}'),
     ],
     notes: '退出码：0 成功；2 用法错误、没有数据目录或数据库、尚无县配置、数据目录被占用。',
   },

@@ -346,7 +346,7 @@ describe('hostile input: control characters and cell limits', () => {
     const data = await readExportData(h.store);
     const tabs = buildExportTabs(data, '2022-06-10');
     const file = join(mkdtempSync(join(tmpdir(), 'sibao-hostile-export-')), 'export.xlsx');
-    await writeExportWorkbook(tabs, buildReadmeTab(tabs, { county: '示例县', source: 'hostile test', exportedAt: h.clock.now(), at: '2022-06-10' }), file, h.clock.now());
+    await writeExportWorkbook(tabs, buildReadmeTab(tabs, { county: '示例县', source: 'hostile test', dataAsOf: data.dataAsOf, at: '2022-06-10' }), file, data.dataAsOf);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
     let compared = 0;

@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECTORS } from '../../domain/rows/kinds.js';
 import { MAX_COLUMN_WIDTH } from '../../local/export.js';
-import { parseCsv } from '../../local/files.js';
+import { parseCsv, sheetNames } from '../../local/files.js';
 import { cellDisplayWidth, displayWidth } from '../../local/format.js';
 import { freePort, ROOT, runSibao, startSibao } from './cli-child.js';
 
@@ -66,6 +66,7 @@ interface Summary {
   rows: Record<string, number>;
   at: string;
   exportedAt: string;
+  dataAsOf: string;
   county: string;
   policyMatches: { policy: string; policyName: string; pushedAt: string | null; baseline: boolean; feedback: { answer: string } | null }[];
 }
@@ -145,7 +146,8 @@ describe('sibao export', () => {
     dir = tempDir();
     const res = await runSibao(['start', '--once', '--json', '--data', dir, '--port', '0', '--ses-port', '0']);
     expect(res.code, res.stderr).toBe(0);
-  }, 180_000);
+    // The demo week: ~25 s alone, 138 s beside two CPU burners on the shared 2-core machine.
+  }, 300_000);
 
   it('writes the nine data tabs (the four registers too) with Chinese headers and exactly the rows the demo loaded (store opened under the lock)', async () => {
     const out = join(dir, 'x.xlsx');
@@ -171,6 +173,7 @@ describe('sibao export', () => {
     expect(invalidWhitelist).toBe(6);
     expect(summary).toMatchObject({ file: out, at: expected.demoDay, county: '通许县', rows: want });
     expect(summary.exportedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
+    expect(summary.dataAsOf).toMatch(/^2022-06-\d\dT\d\d:\d\d:\d\d\+08:00$/);
     // 政策找企: the demo week's pushed county policy and the enterprises' answers.
     const pushed = summary.policyMatches.filter((m) => m.pushedAt !== null);
     expect(pushed.length).toBeGreaterThanOrEqual(2);
@@ -244,13 +247,31 @@ describe('sibao export', () => {
     expect(fd.rows.map((r) => [String(r['编号']).slice(0, 3), r['状态'], r['整改截止日']])).toEqual([['DC-', '逾期', '2022-06-07'], ['DC-', '已整改', '2022-06-08']]);
     expect(tabRecords(wb.getWorksheet('运行状态')!).rows.map((r) => [r['状态'], r['开始时间'], r['统计日17时执行中']])).toEqual([['应急', '2022-06-08 00:00', '否']]);
 
-    // 说明: the source county, the instant and the row counts.
+    // 说明: the source county, the data's instant and the row counts.
     const readme = tabRecords(wb.getWorksheet('说明')!);
     const item = (k: string) => readme.rows.find((r) => r['项目'] === k)?.['内容'];
     expect(item('来源县')).toBe('通许县');
-    expect(item('导出时间')).toBe(summary.exportedAt.slice(0, 19).replace('T', ' '));
+    const dataAsOf = summary.dataAsOf.slice(0, 19).replace('T', ' ');
+    expect(item('数据最后更新')).toBe(dataAsOf);
+    // The data's instant is its latest write: no row or issue shown was written later.
+    for (const t of [wl, iss]) {
+      const latest = t.rows.map((r) => String(r['最后更新时间'])).sort().at(-1)!;
+      expect(latest <= dataAsOf, `${latest} <= ${dataAsOf}`).toBe(true);
+    }
+    expect(readme.rows.some((r) => r['项目'] === '导出时间')).toBe(false);
     for (const [tab, n] of Object.entries(want)) expect(item(`行数：${tab}`)).toBe(n);
     expect(readme.rows.some((r) => r['项目'] === '问题台账 / 升级级别')).toBe(true);
+
+    // The workbook carries the data's instant, never this run's clock: created/modified are it, and
+    // a second export of the same data is the same bytes, which our own reader opens too.
+    const asOf = Date.parse(summary.dataAsOf);
+    expect([wb.created.getTime(), wb.modified.getTime()]).toEqual([asOf, asOf]);
+    const again = join(dir, 'x-again.xlsx');
+    const res2 = await runSibao(['export', '--data', dir, '--out', again, '--at', expected.demoDay, '--json']);
+    expect(res2.code, res2.stderr).toBe(0);
+    expect(summaryOf(res2.stdout).dataAsOf).toBe(summary.dataAsOf);
+    expect(readFileSync(again).equals(readFileSync(out))).toBe(true);
+    expect(await sheetNames(out)).toEqual(TABS);
 
     // CSV: one file per data tab, same rows.
     expect(summary.csv.map((p) => p.slice(csvDir.length + 1)).sort()).toEqual(Object.keys(want).map((t) => `${t}.csv`).sort());
@@ -259,7 +280,7 @@ describe('sibao export', () => {
       expect(text.charCodeAt(0)).toBe(0xfeff);
       expect(csvRecords(join(csvDir, `${tab}.csv`)).length, tab).toBe(n);
     }
-  }, 120_000);
+  }, 180_000);
 
   it('while sibao start runs: issue status and unit name match GET /v1/issues; a formula-like value stays text', async () => {
     const stack = startSibao(['start', '--data', dir, '--port', String(await freePort()), '--ses-port', String(await freePort())]);
@@ -276,10 +297,38 @@ describe('sibao export', () => {
       const imp = await runSibao(['import', csv, '--as', 'industry-editor@tongxu.example', '--class', 'industry', '--data', dir, '--partial']);
       expect(imp.code, imp.stdout + imp.stderr).toBe(0);
 
+      const tok = await runSibao(['token', '--as', 'command-approver@tongxu.example', '--data', dir]);
+      expect(tok.code, tok.stderr).toBe(0);
+      const token = tok.stdout.trim().split('\n').at(-1)!;
+      type ApiIssue = { id: string; status: string; unit: string | null; overdue: boolean; escalationLevel: number };
+      /** GET /v1/issues, the fields compared with the ledger. */
+      const readIssues = async (): Promise<ApiIssue[]> => {
+        const api = await fetch(`${info.api}/v1/issues`, { headers: { authorization: `Bearer ${token}` } });
+        expect(api.status).toBe(200);
+        const body = (await api.json()) as { issues: ApiIssue[] };
+        return body.issues.map(({ id, status, unit, overdue, escalationLevel }) => ({ id, status, unit, overdue, escalationLevel }));
+      };
+
+      // The export is compared with the API's issues read right before and right after it, so with a
+      // state that held throughout it. The running stack's jobs write issues on their own (the sweep
+      // every minute on the stack's clock: 逾期, 升级; the dispatcher every second: outboxes only):
+      // with the demo's clock (Friday 17:00) no issue falls due before Tuesday 00:00 and the two reads
+      // agree; should a job change an issue meanwhile, the export is taken again rather than compared
+      // with a state it may not have seen.
       const out = join(dir, 'running.xlsx');
       const csvDir = join(dir, 'running-csv');
-      const res = await runSibao(['export', '--data', dir, '--out', out, '--csv', csvDir, '--since', '2022-01-01', '--json']);
-      expect(res.code, res.stderr).toBe(0);
+      let res: Awaited<ReturnType<typeof runSibao>>;
+      let issues: ApiIssue[];
+      let before: ApiIssue[];
+      let attempts = 0;
+      do {
+        attempts++;
+        before = await readIssues();
+        res = await runSibao(['export', '--data', dir, '--out', out, '--csv', csvDir, '--since', '2022-01-01', '--json']);
+        expect(res.code, res.stderr).toBe(0);
+        issues = await readIssues();
+      } while (attempts < 3 && JSON.stringify(issues) !== JSON.stringify(before));
+      expect(issues, 'an issue changed during each of 3 exports').toEqual(before);
       const summary = summaryOf(res.stdout);
       // The imported row + the county policy the demo week files (DEMO_WEEK_POLICY).
       expect(summary.rows['政策清单']).toBe(demoRows('政策清单') + 2);
@@ -289,25 +338,18 @@ describe('sibao export', () => {
       expect(changes.rows.length).toBeGreaterThanOrEqual(demoRows('政策清单') + 1);
       expect(changes.rows.find((r) => r['标识'] === 'KGJ-ZC-099')).toMatchObject({ 表: '政策清单', 操作: '新增', 操作人: 'industry-editor@tongxu.example' });
 
-      const tok = await runSibao(['token', '--as', 'command-approver@tongxu.example', '--data', dir]);
-      expect(tok.code, tok.stderr).toBe(0);
-      const token = tok.stdout.trim().split('\n').at(-1)!;
-      const api = await fetch(`${info.api}/v1/issues`, { headers: { authorization: `Bearer ${token}` } });
-      expect(api.status).toBe(200);
-      const { issues } = (await api.json()) as { issues: { id: string; status: string; unit: string | null; overdue: boolean; escalationLevel: number }[] };
-
       const wb = await readWorkbook(out);
       const ledger = tabRecords(wb.getWorksheet('问题台账')!).rows;
-      expect(ledger.length).toBe(issues.length);
+      expect(ledger.length, 'ledger rows = GET /v1/issues').toBe(issues.length);
       const unitName = new Map(csvRecords(join(EXAMPLES, 'profile', '责任单位.csv')).map((u) => [u['单位编码'], u['单位名称']]));
       for (const i of issues) {
         const row = ledger.find((r) => r['编号'] === i.id);
         expect(row, i.id).toBeDefined();
-        expect(row!['状态']).toBe(i.status);
-        expect(row!['责任单位']).toBe(i.unit ? unitName.get(i.unit) : null);
-        expect(row!['责任单位编码']).toBe(i.unit);
-        expect(row!['是否逾期']).toBe(i.overdue ? '是' : '否');
-        expect(row!['升级级别']).toBe(i.escalationLevel);
+        expect(row!['状态'], `${i.id} 状态`).toBe(i.status);
+        expect(row!['责任单位'], `${i.id} 责任单位`).toBe(i.unit ? unitName.get(i.unit) : null);
+        expect(row!['责任单位编码'], `${i.id} 责任单位编码`).toBe(i.unit);
+        expect(row!['是否逾期'], `${i.id} 是否逾期`).toBe(i.overdue ? '是' : '否');
+        expect(row!['升级级别'], `${i.id} 升级级别`).toBe(i.escalationLevel);
       }
 
       // The planted value: a plain string cell with the Text format, the exact characters, no formula.

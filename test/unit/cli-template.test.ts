@@ -1,12 +1,13 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CLASS_KINDS, ISSUE_CATEGORIES, KINDS, REMOVAL_REASONS, ROW_KINDS, SECTORS } from '../../domain/rows/kinds.js';
-import { readTables } from '../../local/files.js';
+import { openZip, readZipIndex } from '../../functions/adapters/workbook/zip.js';
+import { readTables, sheetNames, writeWorkbookFile } from '../../local/files.js';
 import { displayWidth } from '../../local/format.js';
-import { headerList, TEMPLATE_LAST_ROW, writeTemplate } from '../../local/template.js';
+import { buildTemplateWorkbook, headerList, TEMPLATE_LAST_ROW, TEMPLATE_TIME, writeTemplate } from '../../local/template.js';
 
 async function reread(file: string) {
   const wb = new ExcelJS.Workbook();
@@ -125,5 +126,58 @@ describe('template workbooks', () => {
     }
     // The whitelist code: 18 characters of USCC or a 23-character project code.
     expect(wb.getWorksheet('白名单')!.getColumn(1).width).toBeGreaterThanOrEqual(25);
+  });
+
+  it('the same template is the same bytes whatever the clock; exceljs and our reader open it; its entries are exceljs’s own', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sibao-tpl-'));
+    // Two runs on two machine clocks (JSZip stamps the clock into every zip entry it writes).
+    const runs: Buffer[] = [];
+    const raws: Buffer[] = [];
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      for (const [i, now] of ['2026-12-07T08:00:00Z', '2026-12-08T17:31:46Z'].entries()) {
+        vi.setSystemTime(new Date(now));
+        const file = join(dir, `coordination-${i}.xlsx`);
+        await writeTemplate(CLASS_KINDS.coordination, file);
+        runs.push(await readFile(file));
+        raws.push(Buffer.from(await (await buildTemplateWorkbook(CLASS_KINDS.coordination)).xlsx.writeBuffer()));
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+    // exceljs alone: the same entries, different bytes (the entry times); ours: the same bytes.
+    expect(raws[0].equals(raws[1])).toBe(false);
+    expect(runs[0].equals(runs[1])).toBe(true);
+
+    // Every entry (central directory and local header) carries TEMPLATE_TIME, as created/modified do.
+    const t = TEMPLATE_TIME;
+    const dosDate = ((t.getUTCFullYear() - 1980) << 9) | ((t.getUTCMonth() + 1) << 5) | t.getUTCDate();
+    const dosTime = (t.getUTCHours() << 11) | (t.getUTCMinutes() << 5) | (t.getUTCSeconds() >> 1);
+    const buf = runs[0];
+    const eocd = buf.length - 22;
+    expect(buf.readUInt32LE(eocd)).toBe(0x06054b50);
+    let p = buf.readUInt32LE(eocd + 16);
+    const count = buf.readUInt16LE(eocd + 10);
+    expect(count).toBe(readZipIndex(buf).length);
+    for (let i = 0; i < count; i++) {
+      const local = buf.readUInt32LE(p + 42);
+      expect([buf.readUInt16LE(p + 12), buf.readUInt16LE(p + 14)]).toEqual([dosTime, dosDate]);
+      expect([buf.readUInt16LE(local + 10), buf.readUInt16LE(local + 12)]).toEqual([dosTime, dosDate]);
+      p += 46 + buf.readUInt16LE(p + 28) + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
+    }
+    const wb = await reread(join(dir, 'coordination-0.xlsx'));
+    expect([wb.created?.getTime(), wb.modified?.getTime()]).toEqual([t.getTime(), t.getTime()]);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([...CLASS_KINDS.coordination.map((k) => KINDS[k].tab), '说明']);
+    expect(await sheetNames(join(dir, 'coordination-0.xlsx'))).toEqual(wb.worksheets.map((w) => w.name));
+    expect((await readTables(join(dir, 'coordination-0.xlsx'))).map((x) => x.kind)).toEqual([...CLASS_KINDS.coordination]);
+
+    // writeWorkbookFile keeps exceljs's entries (names, order, bytes): only the entry times change.
+    const entries = (b: Buffer) => {
+      const z = openZip(b);
+      return z.names().map((n) => [n, z.read(n)!.toString('base64')]);
+    };
+    const own = join(dir, 'own.xlsx');
+    await writeWorkbookFile(await buildTemplateWorkbook(CLASS_KINDS.coordination), own, TEMPLATE_TIME);
+    expect(entries(await readFile(own))).toEqual(entries(raws[0]));
   });
 });

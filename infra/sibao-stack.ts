@@ -22,6 +22,7 @@ import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subsc
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE_SCHEMA } from '../functions/adapters/table-schema.js';
+import { DIGEST_SCHEDULE } from '../domain/reports/week.js';
 import type { CountyConfig } from './config.js';
 import { bundlingFor } from './lambda-bundling.js';
 
@@ -379,10 +380,11 @@ export class SibaoStack extends Stack {
     schedule('sweep', scheduler.ScheduleExpression.rate(Duration.minutes(15)), 'Reminders, overdue and escalation every 15 minutes');
     // 17:00 and every 15 minutes after until 23:45: a run that finds the week sent does nothing; one
     // that failed is retried (after its backoff); from 18:00 a week not sent raises DigestLate.
+    const d = DIGEST_SCHEDULE;
     schedule(
       'digest',
-      scheduler.ScheduleExpression.cron({ weekDay: 'FRI', hour: '17-23', minute: '0/15', timeZone: TimeZone.ASIA_SHANGHAI }),
-      'Friday supervision digest, 17:00 Asia/Shanghai, retried every 15 minutes until 23:45',
+      scheduler.ScheduleExpression.cron({ weekDay: d.weekDay, hour: `${d.fromHour}-${d.toHour}`, minute: `0/${d.everyMinutes}`, timeZone: TimeZone.ASIA_SHANGHAI }),
+      `Friday supervision digest, ${d.fromHour}:00 Asia/Shanghai, retried every ${d.everyMinutes} minutes until ${d.toHour}:${60 - d.everyMinutes}`,
     );
     // The emergency's daily report (日报, SPEC §7.3 平急转换): the digest function at 17:00 Shanghai every
     // day with `daily: true`. It runs only while a mode is in force: the function reads the profile's

@@ -8,6 +8,13 @@
 // at `now` (currentWeekWindow), so its figures and the digest's are counted by the same rules.
 // Before the Monday there is no window (DigestInputError, code `date`).
 
+/**
+ * When the Friday digest job runs (SPEC §4), Asia/Shanghai: Friday from `fromHour`:00, every
+ * `everyMinutes` until the last slot of `toHour` (17:00 … 23:45). The deployed schedule (infra) and
+ * the job's own reckoning of its last run (digest.ts digestLastRun) both derive from it.
+ */
+export const DIGEST_SCHEDULE = { weekDay: 'FRI', fromHour: 17, toHour: 23, everyMinutes: 15 } as const;
+
 import type { Sector } from '../rows/kinds.js';
 import type { Profile } from '../rows/types.js';
 import { findUnit } from '../issues/lifecycle.js';

@@ -30,6 +30,7 @@
 import { computeCoverage, countsOn } from '../../domain/reports/coverage.js';
 import { addressWarnings, checkDataQuality, type ProblemAddress, type RowEdit } from '../../domain/reports/data-quality.js';
 import { buildDigest, digestWindow, type DigestModel, type WhitelistEntry } from '../../domain/reports/digest.js';
+import { DIGEST_SCHEDULE } from '../../domain/reports/week.js';
 import { digestSubject, renderDigestHtml, renderDigestText } from '../../domain/reports/digest-render.js';
 import { html } from '../../domain/reports/html.js';
 import { previousSnapshot, whitelistValues } from '../../domain/reports/snapshots.js';
@@ -433,11 +434,13 @@ export function digestDeadline(week: string): number {
 }
 
 /**
- * The week's last scheduled run, Friday 23:45 Asia/Shanghai (infra/sibao-stack.ts: every 15 minutes
- * from 17:00): after it no schedule handles the week again.
+ * The week's last scheduled run, Friday 23:45 Asia/Shanghai (DIGEST_SCHEDULE: every 15 minutes from
+ * 17:00): after it no schedule handles the week again.
  */
 export function digestLastRun(week: string): number {
-  return Date.parse(`${isoWeekRange(week).friday}T23:45:00+08:00`);
+  const { toHour, everyMinutes } = DIGEST_SCHEDULE;
+  const minute = 60 - everyMinutes;
+  return Date.parse(`${isoWeekRange(week).friday}T${String(toHour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00+08:00`);
 }
 
 /** What a scheduled run answers: the run without its page, text and model, and whether the week is late. */

@@ -427,8 +427,10 @@ export interface Store {
   /**
    * The issues of one enterprise (反映企业代码), newest first, deleted ones excluded: read through its
    * own pointer items (written by putIssue, following an edit of the code), never the whole store.
+   * With `indexed: false`, for a store whose backfill has not run (usecases/enterprise-index.ts):
+   * without the pointers, the database reading every issue item and answering only this enterprise's.
    */
-  listIssuesOfEnterprise(code: string): Promise<StoredIssue[]>;
+  listIssuesOfEnterprise(code: string, opts?: { indexed?: boolean }): Promise<StoredIssue[]>;
   /**
    * Write the enterprise pointers of issues stored before pointers existed (idempotent; the one-time
    * backfill in usecases/enterprise-index.ts). Issues without an enterprise code are skipped.

@@ -302,7 +302,7 @@ export function rowItemForBulk(rec: RowRecord): Item {
 export function issueItemForBulk(rec: StoredIssue): Item {
   const r = rec.record;
   // The enterprise pointer's key as putIssue records it; the pointer item itself is not written by a
-  // bulk load (the enterprise index's backfill writes it on the first /e/ view of the store).
+  // bulk load (the enterprise index's backfill, run by the sweep, writes it; until then the page reads without it).
   const pointer = enterprisePointerKey(r);
   const item: Item = { pk: `ISSUE#${r.id}`, sk: 'ISSUE', type: 'issue', kindPk: 'KIND#issue', kindSk: `${rec.workClass}#${r.id}`, ...(pointer ? { entPk: pointer.pk, entSk: pointer.sk } : {}), ...rec };
   const cur = r.assignments[r.assignments.length - 1];

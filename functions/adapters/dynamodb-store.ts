@@ -167,7 +167,13 @@ export function enterprisePointerKey(r: Pick<StoredIssue['record'], 'id' | 'crea
   return { pk: `ENTISSUE#${code}`, sk: `${String(r.createdAt).padStart(15, '0')}#${r.id}` };
 }
 
-const pointerItem = (key: { pk: string; sk: string }, id: string): Item => ({ ...key, type: 'enterprise_issue', id });
+/**
+ * A pointer item. `revision` is the issue's revision whose write needed it (the write that created the
+ * issue or moved it under this code; the backfill: the revision it read): a write that moves the
+ * issue away deletes the pointer only if it is older than that write (Store.putIssue), so a slow
+ * move A → B cannot delete the pointer a later move B → A put back.
+ */
+const pointerItem = (key: { pk: string; sk: string }, id: string, revision: number): Item => ({ ...key, type: 'enterprise_issue', id, revision });
 
 function issueItem(rec: StoredIssue): Item {
   const r = rec.record;
@@ -417,17 +423,22 @@ function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiSto
     }
   }
 
-  /** The conditional update of an issue item, answering the item it replaced (false when the condition failed). */
-  async function conditionalPutReturningOld(Item: Item, expectedRevision: number): Promise<false | { old: Item | undefined }> {
+  /**
+   * The conditional update of an issue item (on its revision; with `keeps`, also on the pointer the
+   * item names being the one it will name), answering the item it replaced (false when a condition failed).
+   */
+  async function conditionalPutIssue(Item: Item, expectedRevision: number, keeps?: { pointer: { pk: string; sk: string } | null }): Promise<false | { old: Item | undefined }> {
+    const pointer = keeps?.pointer;
     try {
       const res = await doc.send(
         new PutCommand({
           TableName,
           Item,
-          ConditionExpression: '#rev = :rev',
-          ExpressionAttributeNames: { '#rev': 'revision' },
-          ExpressionAttributeValues: { ':rev': expectedRevision },
-          ReturnValues: 'ALL_OLD',
+          ConditionExpression: !keeps ? '#rev = :rev' : pointer ? '#rev = :rev AND #entPk = :entPk AND #entSk = :entSk' : '#rev = :rev AND attribute_not_exists(#entPk)',
+          ExpressionAttributeNames: { '#rev': 'revision', ...(keeps ? { '#entPk': 'entPk' } : {}), ...(pointer ? { '#entSk': 'entSk' } : {}) },
+          ExpressionAttributeValues: { ':rev': expectedRevision, ...(pointer ? { ':entPk': pointer.pk, ':entSk': pointer.sk } : {}) },
+          // The common write keeps its pointer: the old item is not needed.
+          ...(keeps ? {} : { ReturnValues: 'ALL_OLD' as const }),
         }),
       );
       return { old: res.Attributes as Item | undefined };
@@ -437,16 +448,30 @@ function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiSto
     }
   }
 
+  const putPointer = (pointer: { pk: string; sk: string }, rec: StoredIssue) => doc.send(new PutCommand({ TableName, Item: pointerItem(pointer, rec.record.id, rec.revision) }));
+
   /**
-   * After an issue item replaced `old`: its enterprise pointer follows an edit of 反映企业代码 (the new
-   * one put, the old one deleted). An item written before pointers existed (no entPk) gets its
-   * pointer now; unchanged, nothing is written.
+   * After an issue item (now at `revision`) replaced `old` and moved to `pointer`: the pointer `old`
+   * named is deleted unless a later write put it back (its revision is not older than ours). An item
+   * written before pointers existed (no entPk) named the one its record gives. Best effort: a pointer
+   * left behind is harmless (the read drops a pointer whose issue names another enterprise).
    */
-  async function movePointer(old: Item | undefined, pointer: { pk: string; sk: string } | null, id: string): Promise<void> {
+  async function dropOldPointer(old: Item | undefined, pointer: { pk: string; sk: string } | null, revision: number): Promise<void> {
     const before = old?.entPk !== undefined ? { pk: String(old.entPk), sk: String(old.entSk) } : old ? enterprisePointerKey(old.record as StoredIssue['record']) : null;
-    const same = (a: { pk: string; sk: string } | null, b: { pk: string; sk: string } | null) => a?.pk === b?.pk && a?.sk === b?.sk;
-    if (pointer && (old?.entPk === undefined || !same(before, pointer))) await doc.send(new PutCommand({ TableName, Item: pointerItem(pointer, id) }));
-    if (before && !same(before, pointer)) await doc.send(new DeleteCommand({ TableName, Key: before }));
+    if (!before || (before.pk === pointer?.pk && before.sk === pointer.sk)) return;
+    try {
+      await doc.send(
+        new DeleteCommand({
+          TableName,
+          Key: before,
+          ConditionExpression: 'attribute_not_exists(#rev) OR #rev < :rev',
+          ExpressionAttributeNames: { '#rev': 'revision' },
+          ExpressionAttributeValues: { ':rev': revision },
+        }),
+      );
+    } catch {
+      // A later write's pointer (condition failed), or a failed delete: the pointer stays, harmless.
+    }
   }
 
   return {
@@ -567,23 +592,40 @@ function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiSto
     },
 
     async putIssue(rec, expectedRevision) {
+      // The item never names a pointer that was not written before it (a pointer whose issue write
+      // failed or lost is stale, and harmless: the read drops it), so no single failure loses an
+      // issue from its enterprise's page.
       const item = issueItem(rec);
       const pointer = enterprisePointerKey(rec.record);
       if (expectedRevision === null) {
-        // A new issue: its pointer first, so an issue stored is never missing from its enterprise's
-        // page (a pointer whose issue write lost is dropped by the read).
-        if (pointer) await doc.send(new PutCommand({ TableName, Item: pointerItem(pointer, rec.record.id) }));
+        // A new issue: its pointer first (2 requests).
+        if (pointer) await putPointer(pointer, rec);
         if (!(await conditionalPut(item, null))) return false;
-      } else {
-        const written = await conditionalPutReturningOld(item, expectedRevision);
+      } else if (!(await conditionalPutIssue(item, expectedRevision, { pointer }))) {
+        // Not the usual write that keeps its pointer (1 request, the condition checks the pointer
+        // the item names): a lost race, an edit of 反映企业代码, or an item written before pointers
+        // existed. The new pointer first, then the item, then the old pointer deleted (4 requests).
+        if (pointer) await putPointer(pointer, rec);
+        const written = await conditionalPutIssue(item, expectedRevision);
         if (!written) return false;
-        await movePointer(written.old, pointer, rec.record.id);
+        await dropOldPointer(written.old, pointer, rec.revision);
       }
       if (needsDrain(rec)) await drainIssue(rec);
       return true;
     },
 
-    async listIssuesOfEnterprise(code) {
+    async listIssuesOfEnterprise(code, opts) {
+      if (opts?.indexed === false) {
+        // Without the pointers: the database reads every issue item and answers only this enterprise's live ones.
+        const items = await queryAll({
+          IndexName: 'byKind',
+          KeyConditionExpression: 'kindPk = :p',
+          FilterExpression: '#rec.#iss.#ent = :c AND attribute_not_exists(#del)',
+          ExpressionAttributeNames: { '#rec': 'record', '#iss': 'issue', '#ent': 'enterpriseCode', '#del': 'deletedAt' },
+          ExpressionAttributeValues: { ':p': 'KIND#issue', ':c': code },
+        });
+        return items.map((i) => strip<StoredIssue>(i)!).sort((a, b) => b.record.createdAt - a.record.createdAt);
+      }
       const pointers = await queryAll({
         KeyConditionExpression: 'pk = :p',
         ExpressionAttributeValues: { ':p': `ENTISSUE#${code}` },
@@ -593,7 +635,8 @@ function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiSto
       const ids = [...new Set(pointers.map((p) => String(p.id)))];
       const items = new Map((await batchGet(ids.map((id) => ({ pk: issuePk(id), sk: 'ISSUE' })))).map((i) => [String(i.pk), i]));
       // The issue item decides: a pointer left by an older enterprise code (an edit of 反映企业代码
-      // racing the backfill) or by a create that lost, and a deleted issue, are not listed.
+      // racing the backfill, an old pointer whose delete failed) or by a write that failed or lost,
+      // and a deleted issue, are not listed.
       return ids
         .map((id) => items.get(issuePk(id)))
         .filter((i): i is Item => i !== undefined && i.deletedAt === undefined && (i.record as StoredIssue['record']).issue.enterpriseCode === code)
@@ -603,7 +646,7 @@ function apiStoreMethods(doc: DynamoDBDocumentClient, tableName: string): ApiSto
     async putEnterprisePointers(issues) {
       const items = issues.flatMap((s) => {
         const key = enterprisePointerKey(s.record);
-        return key ? [pointerItem(key, s.record.id)] : [];
+        return key ? [pointerItem(key, s.record.id, s.revision)] : [];
       });
       await batchWriteAll(doc, TableName, items, BATCH_WRITES_IN_FLIGHT);
     },

@@ -12,8 +12,8 @@ import { isPolicyFeedback, FEEDBACK_LINKS, type PolicyFeedback } from '../../dom
 import { shanghaiDate, shanghaiDateTime } from '../../domain/time/time.js';
 import type { IssueRow, Profile, WhitelistRow } from '../../domain/rows/types.js';
 import { ROW_TABLE } from '../../domain/rows/table.js';
-import { errorInfo, SELF_REPORTED, type Clock, type Log, type PolicyStore, type Store, type StoredIssue } from '../ports.js';
-import { ensureEnterpriseIndex } from './enterprise-index.js';
+import { SELF_REPORTED, type Clock, type Log, type PolicyStore, type Store, type StoredIssue } from '../ports.js';
+import { enterpriseIndexReady } from './enterprise-index.js';
 import { contactEpoch, verifyEnterpriseLink, verifyFeedbackLink } from './link-token.js';
 import { newIssueId, route, unroutedRecord } from './sync.js';
 
@@ -128,10 +128,10 @@ function issueView(s: StoredIssue, profile: Profile | null): EnterpriseIssueView
 }
 
 async function buildView(deps: EnterpriseDeps, row: WhitelistRow): Promise<EnterpriseView> {
-  // Issues stored before the enterprise index get their pointers once (a failure is logged and the
-  // page shows what the index holds; the next view tries again).
-  await ensureEnterpriseIndex(deps).catch((err: unknown) => deps.log?.error('enterprise index backfill failed', { error: errorInfo(err) }));
-  const [issues, matches, profile] = await Promise.all([deps.store.listIssuesOfEnterprise(row.code), deps.policies.listMatches({ enterprise: row.code }), deps.getProfile()]);
+  // Through the enterprise index once its backfill (run by the sweep, enterprise-index.ts) is done;
+  // before, without it (the database filters every issue by 反映企业代码): the same page.
+  const listed = enterpriseIndexReady(deps).then((indexed) => deps.store.listIssuesOfEnterprise(row.code, { indexed }));
+  const [issues, matches, profile] = await Promise.all([listed, deps.policies.listMatches({ enterprise: row.code }), deps.getProfile()]);
   const policyRows = await deps.store.getRows('policy', matches.map((m) => m.policy));
   // Newest first; issues of one instant (a sync's batch) by class, then 编号 (the order they were listed in before the index).
   const within = (s: StoredIssue) => `${s.workClass}#${s.record.id}`;

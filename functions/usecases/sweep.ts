@@ -1,6 +1,8 @@
 // The deadline sweep (every 15 minutes; locally on the simulated clock): reminders, 逾期 with a copy to
 // the command office, escalation up the 上级单位 chain (domain/issues/sweep.ts), then common-problem
-// batches (domain/issues/batches.ts) reported once to the command office.
+// batches (domain/issues/batches.ts) reported once to the command office. After its due work, the
+// enterprise index's one-time backfill (enterprise-index.ts: once per container, a failure logged,
+// retried by the next run, never stopping the sweep).
 //
 // What it reads: only issues the byDeadline index says are due at or before now (each item carries
 // the instant the sweep next needs it), page by page — never a scan of all issues. Each swept issue is
@@ -24,10 +26,11 @@ import { findUnit } from '../../domain/issues/lifecycle.js';
 import { sweepIssue, sweepSchedule, type SweepContext } from '../../domain/issues/sweep.js';
 import { addDays, shanghaiDate } from '../../domain/time/time.js';
 import type { Profile } from '../../domain/rows/types.js';
-import type { Clock, FailureStore, Log, OpsMetrics, Store, StoredIssue } from '../ports.js';
+import { errorInfo, type Clock, type FailureStore, type Log, type OpsMetrics, type Store, type StoredIssue } from '../ports.js';
 import { conditionalUpdate } from './conditional-update.js';
 import { memoryFailures, openIsolation, pool, type JobIsolation } from './isolation.js';
 import { batchDecision, openDecision, sweepDecisions } from './decisions.js';
+import { ensureEnterpriseIndex } from './enterprise-index.js';
 
 export interface SweepConfig {
   /** Issues per index page (default 100). */
@@ -148,6 +151,10 @@ export function runSweep(deps: SweepDeps): () => Promise<SweepSummary> {
     }
   }
 
+  /** The enterprise index's backfill, once (its marker): a failure is logged, the next run retries. */
+  const indexEnterprises = () =>
+    ensureEnterpriseIndex({ store, clock, log }).catch((err: unknown) => log.error('enterprise index backfill failed; the next sweep retries', { error: errorInfo(err) }));
+
   return async () => {
     const summary: SweepSummary = { swept: 0, written: 0, notifications: 0, batches: 0, pages: 0, skipped: false };
     const now = clock.now();
@@ -181,6 +188,8 @@ export function runSweep(deps: SweepDeps): () => Promise<SweepSummary> {
       log.info('sweep', { ...summary });
       return summary;
     } finally {
+      // Whatever the due work did (it needs no profile, and never throws).
+      await indexEnterprises();
       if (leaseMs > 0) await store.releaseLease('sweep', owner);
     }
   };

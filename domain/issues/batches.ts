@@ -74,7 +74,7 @@ export function enterpriseKey(issue: IssueRow, codeByName: ReadonlyMap<string, s
 function openFor(r: IssueRecord, openSince: number | undefined): boolean {
   if (isOpen(r.status)) return true;
   if (openSince === undefined) return false;
-  const resolvedAt = currentAssignment(r).resolvedAt;
+  const resolvedAt = r.assignments.length > 0 ? currentAssignment(r).resolvedAt : undefined;
   return resolvedAt !== undefined && resolvedAt >= openSince;
 }
 
@@ -123,7 +123,8 @@ export function findCommonProblems(records: readonly IssueRecord[], now: number,
         memberEnterprises: new Set(all.map((r) => enterpriseKey(r.issue, codeByName))).size,
         firstReported: all[0].issue.reportedOn,
         lastReported: all[all.length - 1].issue.reportedOn,
-        units: [...new Set(members.map((r) => currentAssignment(r).unit))],
+        // An issue not routed yet (no assignment: stored before the configuration) has no unit to list.
+        units: [...new Set(members.flatMap((r) => (r.assignments.length > 0 ? [currentAssignment(r).unit] : [])))],
         foundAt: now,
       });
       resumeAfter = to;

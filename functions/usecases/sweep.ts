@@ -119,8 +119,17 @@ export function runSweep(deps: SweepDeps): () => Promise<SweepSummary> {
     // Issues numbered in the last two windows: a batch needs members reported within 14 days.
     const recent = await store.listRecentIssues(addDays(today, -(2 * BATCH_WINDOW_DAYS - 1)));
     // An unreadable member record is left out here (the issue itself is isolated when swept).
-    const records = recent.map((i) => i.record).filter((r) => r && typeof r.id === 'string' && r.issue);
-    for (const batch of findCommonProblems(records, now)) {
+    const records = recent.map((i) => i.record).filter((r) => r && typeof r.id === 'string' && r.issue && Array.isArray(r.assignments));
+    let batches: ReturnType<typeof findCommonProblems>;
+    try {
+      batches = findCommonProblems(records, now);
+    } catch (err) {
+      // A record this version cannot group: the batches wait, the issues' own deadlines were swept.
+      log.error('common problems not found; retried next run', { error: errorInfo(err) });
+      countFailure(summary);
+      return;
+    }
+    for (const batch of batches) {
       const out = await isolation.run(`batch#${batch.id}`, `共性问题 ${batch.category}`, () => reportBatch(batch, profile, now, summary));
       if (out.status === 'failed') countFailure(summary);
     }

@@ -101,4 +101,23 @@ describe('sweep', () => {
     expect(batchMails[0].text).toContain('县工业和信息化局');
     expect(await h.store.getBatch('CB-2022-06-01-原料采购')).toMatchObject({ via: 'WT-20220606-001' });
   });
+
+  it('a batch with a member not routed yet (stored before the configuration: no assignment) is reported; the run does not fail', async () => {
+    const h = await makeLoopHarness(services);
+    const code = (n: number) => makeUscc(`91410222MA44ABD${String(n).padStart(2, '0')}`);
+    const ids = await h.report([
+      { 反映企业代码: code(1), 企业名称: '甲公司', 反映日期: '2022-06-01' },
+      { 反映企业代码: code(2), 企业名称: '乙公司', 反映日期: '2022-06-03' },
+      { 反映企业代码: code(3), 企业名称: '丙公司', 反映日期: '2022-06-06' },
+    ]);
+    // The second as sync stores an issue it could not route (sync.ts unroutedRecord).
+    const stored = (await h.store.getIssue(ids[1]))!;
+    expect(await h.store.putIssue({ ...stored, record: { ...stored.record, status: '待分派', assignments: [] }, pending: {} }, stored.revision)).toBe(true);
+    h.clock.t = at('2022-06-06T10:15');
+    const run = await h.sweep()();
+    expect(run).toMatchObject({ batches: 1 });
+    expect(run.failed).toBeUndefined();
+    const batch = await h.store.getBatch('CB-2022-06-01-原料采购');
+    expect(batch?.issueIds).toEqual(ids);
+  });
 });

@@ -42,6 +42,13 @@ describe('findCommonProblems', () => {
     ]);
   });
 
+  it('an issue not routed yet (no assignment) is a member without a unit, not a crash of the sweep', () => {
+    const unrouted: IssueRecord = { ...rec('2022-06-08', { code: 'B' }), status: '待分派', assignments: [] };
+    const rs = [rec('2022-06-01', { code: 'A' }), unrouted, rec('2022-06-14', { code: 'C' })];
+    const [batch] = findCommonProblems(rs, NOW);
+    expect(batch).toMatchObject({ issueIds: rs.map((r) => r.id), enterprises: ['A', 'B', 'C'], units: ['GXJ'] });
+  });
+
   it.each([
     ['15 days apart', [['2022-06-01', 'A'], ['2022-06-08', 'B'], ['2022-06-15', 'C']]],
     ['the same enterprise three times plus one other', [['2022-06-01', 'A'], ['2022-06-02', 'A'], ['2022-06-03', 'A'], ['2022-06-04', 'B']]],
